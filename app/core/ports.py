@@ -1,0 +1,112 @@
+"""The ports: small ``Protocol``s that providers implement and the engine calls.
+
+Each port has an in-memory fake in ``tests/`` and one contract suite run
+against the fake and every real provider on the emulators.  Methods raise
+``app.core.errors.SyncbarError`` subclasses only; anything else is a bug.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from app.core.model import ApiUsage, CrmMatch, CrmRecord, MailItem, PushResult
+
+
+@dataclass(frozen=True)
+class ChangePage:
+    """One page of changes from a mailbox stream.
+
+    ``cursor`` is where the next call resumes; the engine stores it in the same
+    transaction as the page's items, so a crash replays at most one page.
+    ``more`` is true while further pages remain in this cycle.
+    """
+
+    items: Sequence[MailItem]
+    removed: Sequence[str]  # mailbox ids deleted since the cursor
+    cursor: str
+    more: bool
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Tag one mailbox item as failed: the red "Sync Error" mark plus a detail mark."""
+
+    mailbox_id: str
+    stream: str
+    detail: str  # e.g. "Last Name missing"; shown as "Sync Error: <detail>"
+
+
+@dataclass(frozen=True)
+class MarkResult:
+    mailbox_id: str
+    ok: bool
+    code: str = ""
+
+
+class MailboxPort(Protocol):
+    """A mailbox: Microsoft 365, Exchange or Gmail."""
+
+    account: str  # the mailbox address; names the account in issues and dialogs
+
+    def streams(self) -> Sequence[str]:
+        """Names of the delta streams this mailbox offers (inbox, sent, calendar...)."""
+        ...
+
+    def changes(self, stream: str, cursor: str | None) -> ChangePage:
+        """One page of changes after ``cursor`` (``None``: a full initial read).
+
+        Raises ``CursorExpired`` when the cursor is no longer valid.
+        """
+        ...
+
+    def fetch(self, stream: str, mailbox_id: str) -> MailItem:
+        """One item by id (used by Retry); raises ``ItemError`` if it is gone."""
+        ...
+
+    def mark(self, marks: Sequence[Mark]) -> list[MarkResult]:
+        """Apply failure marks in as few calls as the service allows."""
+        ...
+
+    def unmark(self, marks: Sequence[Mark]) -> list[MarkResult]:
+        """Remove the marks named (both the red mark and the detail)."""
+        ...
+
+    def link(self, item: MailItem) -> str:
+        """A URL that opens the item in the mailbox's web client."""
+        ...
+
+    def send_notification(self, subject: str, body: str) -> None:
+        """Send the user a mail from their own mailbox (escalation after 10 failures)."""
+        ...
+
+
+class CrmPort(Protocol):
+    """The CRM: Salesforce."""
+
+    account: str  # the Salesforce username
+
+    def match(self, addresses: Sequence[str]) -> Mapping[str, CrmMatch]:
+        """Contacts/Leads for many addresses at once (lower-cased address -> match)."""
+        ...
+
+    def push(self, records: Sequence[CrmRecord]) -> list[PushResult]:
+        """Create or update records; one result per record, in order.
+
+        Item-level failures come back as results with ``ok=False``; an
+        account-level failure raises ``AccountError``.
+        """
+        ...
+
+    def reconcile(self, idempotency_keys: Sequence[str]) -> Mapping[str, str]:
+        """Which of these keys already have a record: key -> record id."""
+        ...
+
+    def record_link(self, record_id: str) -> str:
+        """A URL that opens the record in Salesforce."""
+        ...
+
+    def usage(self) -> ApiUsage | None:
+        """The last API usage the service reported, if any."""
+        ...
