@@ -51,6 +51,38 @@ class IssueState(StrEnum):
     IGNORED = "ignored"
 
 
+class RetryClass(StrEnum):
+    """What the engine does about a failure (the catalogue gives each code one)."""
+
+    TRANSIENT = "transient"  # retry soon with backoff (network blip, server error)
+    THROTTLED = "throttled"  # wait as long as the service asks (Retry-After), then go on
+    SUSPENDED = "suspended-until-reset"  # stop until a limit resets (daily API limit, allocation)
+    NEEDS_REAUTH = "needs-reauth"  # stop; the user must sign in again
+    NEEDS_USER_FIX = "needs-user-fix"  # the item or a setting must change; retried with per-item backoff
+    PERMANENT = "permanent"  # will not work by retrying; quarantined until the user acts
+    IGNORED = "ignored"  # not a failure: a rule excluded the item; counted by reason
+
+
+class Fixer(StrEnum):
+    """Who can fix a failure."""
+
+    USER = "user"
+    SALESFORCE_ADMIN = "salesforce_admin"
+    MAILBOX_ADMIN = "mailbox_admin"
+    SUPPORT = "support"
+
+
+class Action(StrEnum):
+    """The one action that fixes it, grouped by what to do (the UI shows it as a button)."""
+
+    REAUTHENTICATE = "reauthenticate"
+    RETRY_LATER = "retry_later"  # nothing to do; Syncbar retries by itself
+    FIX_ITEM = "fix_item"  # change the mailbox item or the Salesforce record, then Retry
+    FIX_SETTING = "fix_setting"  # change a Salesforce/mailbox/Syncbar setting, then Retry
+    CONTACT_SUPPORT = "contact_support"  # a bug or something only support can look into
+    NONE = "none"  # ignored items: nothing to fix
+
+
 class ItemState(StrEnum):
     """Where an item stands in the ledger (see docs/state.md)."""
 
