@@ -47,4 +47,4 @@ class CursorExpired(SyncbarError):
     """The stream's delta token / history id / sync state is no longer valid: resync in full."""
 
     def __init__(self, message: str = "", *, service_code: str = "") -> None:
-        super().__init__("SB-MBX-CURSOR-EXPIRED", message, service_code=service_code)
+        super().__init__("MBX_CURSOR_EXPIRED", message, service_code=service_code)
