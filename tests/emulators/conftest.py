@@ -1,0 +1,31 @@
+"""Fixtures for emulator tests: one certificate folder per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _no_ca_bundle_override(monkeypatch: pytest.MonkeyPatch) -> None:
+    """requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a session's own
+    ``verify``; machines here set them.  Emulator tests trust the emulator CA
+    through ``verify``, as the libraries' users do, so the override goes.  (The
+    providers handle the override themselves; their tests keep it.)"""
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+
+
+@pytest.fixture(scope="session")
+def cert_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("emulator-certs")
+
+
+@pytest.fixture(scope="session")
+def wire_samples() -> Path:
+    """The published wire samples in ../shared (read, never copied into the repo)."""
+    path = Path(__file__).resolve().parents[2].parent / "shared" / "wire_samples"
+    if not path.is_dir():
+        pytest.skip(f"wire samples not found at {path}")
+    return path
