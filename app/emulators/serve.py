@@ -1,0 +1,116 @@
+"""``syncbar emulators serve``: run the four emulators until interrupted, and the same in-process.
+
+    starting -> serving (prints one JSON object / a summary) -> SIGINT/SIGTERM -> stopped (exit 0)
+
+The seed is generated once; every service loads what it serves from it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import json
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from app.emulators.base import SeedData, Service
+from app.emulators.host import EmulatorHost
+from app.emulators.seed import generate
+
+# name -> "module:Class"; imported on demand so one service's import cost is paid only when used.
+SERVICES = {
+    "salesforce": "app.emulators.salesforce:SalesforceService",
+    "graph": "app.emulators.graph:GraphService",
+    "gmail": "app.emulators.gmail:GmailService",
+    "ews": "app.emulators.ews:EwsService",
+}
+
+
+def build_services(seed: SeedData, names: Sequence[str] = tuple(SERVICES)) -> list[Service]:
+    services: list[Service] = []
+    for name in names:
+        if name not in SERVICES:
+            raise ValueError(f"unknown service {name!r}; choose from {', '.join(SERVICES)}")
+        module_name, cls_name = SERVICES[name].split(":")
+        cls = getattr(importlib.import_module(module_name), cls_name)
+        services.append(cls(seed))
+    return services
+
+
+@contextlib.contextmanager
+def emulators(
+    items: int = 500,
+    seed: int = 0,
+    names: Sequence[str] = tuple(SERVICES),
+    *,
+    port: int = 0,
+    cert_dir: Path | None = None,
+    data: SeedData | None = None,
+) -> Iterator[EmulatorHost]:
+    """The emulators, seeded and served, for the duration of a ``with`` block."""
+    services = build_services(data or generate(items, seed), names)
+    host = EmulatorHost(services, port=port, cert_dir=cert_dir)
+    host.start()
+    try:
+        yield host
+    finally:
+        host.stop()
+
+
+def _summary(info: dict[str, Any]) -> str:
+    lines = [f"Syncbar emulators are running (CA file: {info['ca_file']})"]
+    for name, details in info["services"].items():
+        lines.append(f"  {name:<11} {details['base_url']}")
+    lines.append(f"  {'control':<11} {info['control_url']}")
+    lines.append("Credentials: run with --json.  Stop with Ctrl-C.")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="syncbar emulators serve", description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=500, help="number of seeded emails (default 500)")
+    parser.add_argument("--seed", type=int, default=0, help="seed for the generated data (default 0)")
+    parser.add_argument("--port", type=int, default=0, help="first port to use (default: any free ports)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object with URLs and credentials")
+    parser.add_argument(
+        "--services", default=",".join(SERVICES), help="comma-separated subset (default: all four)"
+    )
+    parser.add_argument("--cert-dir", type=Path, default=None, help="where the CA and certificate live")
+    args = parser.parse_args(argv)
+    if args.items < 50:
+        parser.error("--items must be at least 50")
+    if not 0 <= args.port <= 65530:
+        parser.error("--port must be between 0 and 65530")
+    names = [n.strip() for n in args.services.split(",") if n.strip()]
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: object) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    try:
+        services = build_services(generate(args.items, args.seed), names)
+        host = EmulatorHost(services, port=args.port, cert_dir=args.cert_dir)
+        host.start()
+    except (ValueError, OSError) as exc:
+        print(f"syncbar emulators: cannot start: {exc}", file=sys.stderr)
+        return 2
+    try:
+        info = host.info()
+        print(json.dumps(info) if args.json else _summary(info), flush=True)
+        while not stop.is_set():
+            time.sleep(0.1)
+    finally:
+        host.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
