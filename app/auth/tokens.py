@@ -1,0 +1,101 @@
+"""The one token store: secrets live in the OS keyring, never in a file, a log or a report.
+
+One keyring entry per account under the service name ``syncbar``; the value is
+a JSON object (access token, refresh token, expiry, provider-specific extras
+such as an MSAL token cache).  There is no plaintext fallback: without a
+keyring backend the user is told exactly what to install.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+import keyring
+import keyring.errors
+from keyring.backend import KeyringBackend
+
+from app.core.errors import AccountError
+
+SERVICE = "syncbar"
+NO_KEYRING_CODE = "SYNC_NO_KEYRING"
+
+
+def _install_hint() -> str:
+    if sys.platform.startswith("linux"):
+        return (
+            "Syncbar keeps passwords and sign-in tokens only in the system keyring, and none is running. "
+            "Install and start a Secret Service, e.g. on Debian or Ubuntu: "
+            "'sudo apt-get install gnome-keyring dbus-user-session', then log out and in again "
+            "(KDE users: KWallet works too)."
+        )
+    if sys.platform == "darwin":
+        return "Syncbar could not reach the macOS Keychain; unlock your login keychain and try again."
+    return "Syncbar could not reach Windows Credential Manager; sign in to Windows normally and try again."
+
+
+class NoKeyring(AccountError):
+    """No usable keyring backend: nothing can be stored, so nothing is."""
+
+    def __init__(self, detail: str = "") -> None:
+        message = _install_hint() + (f" ({detail})" if detail else "")
+        super().__init__(NO_KEYRING_CODE, message)
+
+
+class TokenStore:
+    """Reads and writes one JSON secret per account name."""
+
+    def __init__(self, backend: KeyringBackend | None = None, service: str = SERVICE) -> None:
+        self._backend = backend
+        self._service = service
+
+    def _kr(self) -> KeyringBackend:
+        backend = self._backend or keyring.get_keyring()
+        # keyring's "fail" backend (priority 0) means nothing usable was found; the
+        # chainer with no members behaves the same.  Refuse instead of losing secrets.
+        name = type(backend).__module__ + "." + type(backend).__name__
+        if name.startswith("keyring.backends.fail") or (
+            name.startswith("keyring.backends.chainer") and not getattr(backend, "backends", [])
+        ):
+            raise NoKeyring()
+        return backend
+
+    def save(self, account: str, secret: Mapping[str, Any]) -> None:
+        if not account:
+            raise ValueError("an account name is needed to store its secret")
+        try:
+            self._kr().set_password(self._service, account, json.dumps(dict(secret)))
+        except keyring.errors.KeyringError as exc:
+            raise NoKeyring(type(exc).__name__) from exc
+
+    def load(self, account: str) -> dict[str, Any] | None:
+        try:
+            raw = self._kr().get_password(self._service, account)
+        except keyring.errors.KeyringError as exc:
+            raise NoKeyring(type(exc).__name__) from exc
+        if raw is None:
+            return None
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError:
+            # An entry we did not write (or a damaged one): treat as absent so the
+            # user is asked to sign in again, rather than crashing.
+            return None
+        return value if isinstance(value, dict) else None
+
+    def delete(self, account: str) -> bool:
+        try:
+            self._kr().delete_password(self._service, account)
+        except keyring.errors.PasswordDeleteError:
+            return False
+        except keyring.errors.KeyringError as exc:
+            raise NoKeyring(type(exc).__name__) from exc
+        return True
+
+    def update(self, account: str, **changes: Any) -> dict[str, Any]:
+        secret = self.load(account) or {}
+        secret.update(changes)
+        self.save(account, secret)
+        return secret
