@@ -36,6 +36,10 @@ class Mark:
     mailbox_id: str
     stream: str
     detail: str  # e.g. "Last Name missing"; shown as "Sync Error: <detail>"
+    # The item's own categories/labels as last read from the mailbox.  Services
+    # that replace the whole list on update (Graph) keep these, so the user's
+    # own tags survive without a read per item.
+    labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
