@@ -95,6 +95,42 @@ class Authorization:
     verifier: str
 
 
+class Listener:
+    """The loopback redirect target: bound to 127.0.0.1 on a free port, answers one sign-in, closes."""
+
+    def __init__(self, redirect_path: str = "/callback") -> None:
+        self._server = _OneShot()
+        self.redirect_uri = f"http://127.0.0.1:{self._server.server_address[1]}{redirect_path}"
+
+    def wait(
+        self, state: str, *, timeout: float = 300.0, cancelled: threading.Event | None = None
+    ) -> dict[str, str]:
+        """Serve until the sign-in answer arrives; return its parameters (state already checked)."""
+        self._server.expected_state = state
+        try:
+            _serve_until_done(self._server, cancelled, timeout)
+        finally:
+            self.close()
+        result = self._server.result
+        if result is None:
+            why = (
+                "Sign-in was cancelled."
+                if cancelled is not None and cancelled.is_set()
+                else "Sign-in timed out."
+            )
+            raise SignInCancelled(why)
+        if "error" in result:
+            detail = result.get("error_description") or result["error"]
+            raise SignInCancelled(f"The sign-in page answered: {detail}")
+        if result.get("state") != state:
+            raise SignInCancelled("The sign-in answer did not carry the state Syncbar sent; it was refused.")
+        return result
+
+    def close(self) -> None:
+        self._server.done.set()
+        self._server.server_close()
+
+
 def authorize(
     authorize_url: str,
     params: dict[str, str],
@@ -111,38 +147,36 @@ def authorize(
     """
     pkce = Pkce.new()
     state = secrets.token_urlsafe(24)
-    server = _OneShot()
-    server.expected_state = state
-    port = server.server_address[1]
-    redirect_uri = f"http://127.0.0.1:{port}{redirect_path}"
+    listener = Listener(redirect_path)
     query = dict(params)
     query.update(
         response_type="code",
-        redirect_uri=redirect_uri,
+        redirect_uri=listener.redirect_uri,
         state=state,
         code_challenge=pkce.challenge,
         code_challenge_method="S256",
     )
-    thread = threading.Thread(target=_serve_until_done, args=(server, cancelled, timeout), daemon=True)
+    result: dict[str, str] = {}
+    error: list[BaseException] = []
+
+    def serve() -> None:
+        try:
+            result.update(listener.wait(state, timeout=timeout, cancelled=cancelled))
+        except BaseException as exc:  # handed to the caller's thread below
+            error.append(exc)
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     try:
         open_url(authorize_url + ("&" if "?" in authorize_url else "?") + urlencode(query))
         thread.join(timeout + 5)
     finally:
-        server.done.set()
-        server.server_close()
-    result = server.result
-    if result is None:
-        why = (
-            "Sign-in was cancelled." if cancelled is not None and cancelled.is_set() else "Sign-in timed out."
-        )
-        raise SignInCancelled(why)
-    if "error" in result:
-        detail = result.get("error_description") or result["error"]
-        raise SignInCancelled(f"The sign-in page answered: {detail}")
-    if result.get("state") != state:
-        raise SignInCancelled("The sign-in answer did not carry the state Syncbar sent; it was refused.")
-    return Authorization(result["code"], redirect_uri, pkce.verifier)
+        listener.close()
+    if error:
+        raise error[0]
+    if "code" not in result:
+        raise SignInCancelled("Sign-in timed out.")
+    return Authorization(result["code"], listener.redirect_uri, pkce.verifier)
 
 
 def _serve_until_done(server: _OneShot, cancelled: threading.Event | None, timeout: float) -> None:
