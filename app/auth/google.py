@@ -1,0 +1,142 @@
+"""Google sign-in for Gmail: the installed-app flow on a loopback redirect, refresh with google-auth.
+
+Tokens live in the keyring.  ``token_source(force_refresh)`` refreshes with
+google-auth; a revoked or expired grant raises the mailbox re-authentication
+code.  Sign-out revokes the grant at Google.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import google.auth.exceptions
+import google.auth.transport.requests
+import google.oauth2.credentials
+import requests
+from google_auth_oauthlib.flow import InstalledAppFlow
+
+from app.auth.loopback import Listener
+from app.auth.tokens import TokenStore
+from app.core.catalog import load_default
+from app.core.errors import AccountError
+from app.providers.http import TrustedSession, network_error
+
+SCOPES = [
+    "https://www.googleapis.com/auth/gmail.modify",
+    "https://www.googleapis.com/auth/gmail.labels",
+    "https://www.googleapis.com/auth/gmail.send",
+    "https://www.googleapis.com/auth/calendar.events",
+]
+GOOGLE = {
+    "auth_uri": "https://accounts.google.com/o/oauth2/auth",
+    "token_uri": "https://oauth2.googleapis.com/token",
+    "revoke_uri": "https://oauth2.googleapis.com/revoke",
+}
+
+
+class GoogleAuth:
+    def __init__(
+        self,
+        tokens: TokenStore,
+        *,
+        client_id: str,
+        client_secret: str = "",
+        endpoints: dict[str, str] | None = None,
+        ca_file: str | None = None,
+        key: str = "",
+    ) -> None:
+        self.tokens = tokens
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.endpoints = dict(GOOGLE, **(endpoints or {}))
+        self.ca_file = ca_file
+        self.http = TrustedSession(ca_file)
+        self.key = key
+
+    def _reauth(self, detail: str) -> AccountError:
+        entry = load_default().lookup("gmail", "invalid_grant")
+        return AccountError(entry.code, detail, service_code="invalid_grant")
+
+    def sign_in(
+        self, open_url: Callable[[str], object], cancelled: threading.Event | None = None, account: str = ""
+    ) -> str:
+        config = {
+            "installed": {
+                "client_id": self.client_id,
+                "client_secret": self.client_secret,
+                "auth_uri": self.endpoints["auth_uri"],
+                "token_uri": self.endpoints["token_uri"],
+                "redirect_uris": ["http://127.0.0.1"],
+            }
+        }
+        flow = InstalledAppFlow.from_client_config(config, SCOPES, autogenerate_code_verifier=True)
+        listener = Listener()
+        flow.redirect_uri = listener.redirect_uri
+        url, state = flow.authorization_url(access_type="offline", prompt="consent")
+        done: dict[str, str] = {}
+        failure: list[BaseException] = []
+
+        def serve() -> None:
+            try:
+                done.update(listener.wait(state, cancelled=cancelled))
+            except BaseException as exc:
+                failure.append(exc)
+
+        thread = threading.Thread(target=serve, daemon=True)
+        thread.start()
+        open_url(url)
+        thread.join()
+        if failure:
+            raise failure[0]
+        try:
+            token = flow.fetch_token(code=done["code"], verify=self.ca_file or True)
+        except Exception as exc:  # oauthlib raises its own error types for error answers
+            raise self._reauth(f"Google did not complete the sign-in: {exc}") from exc
+        self.key = self.key or f"google:{account or 'me'}"
+        self.tokens.save(
+            self.key,
+            {
+                "access_token": token.get("access_token", ""),
+                "refresh_token": token.get("refresh_token", ""),
+                "expires_at": float(token.get("expires_at") or 0),
+                "account": account,
+            },
+        )
+        return account
+
+    def token_source(self, force_refresh: bool) -> str:
+        secret = self.tokens.load(self.key)
+        if not secret or not secret.get("refresh_token"):
+            raise self._reauth("Syncbar has no Google sign-in for this account.")
+        expired = float(secret.get("expires_at") or 0) <= datetime.now(UTC).timestamp() + 60
+        if secret.get("access_token") and not force_refresh and not expired:
+            return str(secret["access_token"])
+        creds = google.oauth2.credentials.Credentials(  # type: ignore[no-untyped-call]
+            token=None,
+            refresh_token=str(secret["refresh_token"]),
+            token_uri=self.endpoints["token_uri"],
+            client_id=self.client_id,
+            client_secret=self.client_secret,
+        )
+        try:
+            creds.refresh(google.auth.transport.requests.Request(session=self.http))  # type: ignore[no-untyped-call]
+        except google.auth.exceptions.RefreshError as exc:
+            raise self._reauth("Google refused to renew the sign-in (it was revoked or expired).") from exc
+        except google.auth.exceptions.TransportError as exc:
+            raise network_error(exc, "Google") from exc
+        secret["access_token"] = creds.token
+        secret["expires_at"] = creds.expiry.replace(tzinfo=UTC).timestamp() if creds.expiry else 0
+        self.tokens.save(self.key, secret)
+        return str(creds.token)
+
+    def sign_out(self) -> None:
+        secret = self.tokens.load(self.key) or {}
+        token = secret.get("refresh_token") or secret.get("access_token")
+        if token:
+            try:
+                self.http.post(self.endpoints["revoke_uri"], data={"token": token})
+            except requests.RequestException:
+                pass
+        self.tokens.delete(self.key)

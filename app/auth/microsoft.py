@@ -1,0 +1,116 @@
+"""Microsoft 365 sign-in with MSAL: a public client, the loopback code flow, silent refresh.
+
+MSAL's token cache is serialised into the keyring (never a file).  The
+provider asks ``token_source(force_refresh)`` for an access token; a refresh
+that fails (revoked, password changed) raises the mailbox re-authentication
+code, and the UI offers the sign-in again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import msal
+
+from app.auth.loopback import Listener
+from app.auth.tokens import TokenStore
+from app.core.catalog import load_default
+from app.core.errors import AccountError
+from app.providers.http import TrustedSession
+
+DEFAULT_AUTHORITY = "https://login.microsoftonline.com/organizations"
+DEFAULT_CLIENT_ID = "syncbar-desktop"
+SCOPES = [
+    "Mail.ReadWrite",
+    "Mail.Send",
+    "Calendars.ReadWrite",
+    "Contacts.ReadWrite",
+    "MailboxSettings.ReadWrite",
+    "User.Read",
+]
+
+
+class MicrosoftAuth:
+    def __init__(
+        self,
+        tokens: TokenStore,
+        *,
+        authority: str = DEFAULT_AUTHORITY,
+        client_id: str = DEFAULT_CLIENT_ID,
+        ca_file: str | None = None,
+        key: str = "",
+        username: str = "",
+    ) -> None:
+        self.tokens = tokens
+        self.key = key
+        self.username = username
+        self.cache = msal.SerializableTokenCache()
+        saved = tokens.load(key) if key else None
+        if saved and saved.get("msal_cache"):
+            self.cache.deserialize(str(saved["msal_cache"]))
+        self.app = msal.PublicClientApplication(
+            client_id,
+            authority=authority,
+            token_cache=self.cache,
+            http_client=TrustedSession(ca_file),
+            instance_discovery=False,
+        )
+
+    def _save(self) -> None:
+        if self.cache.has_state_changed and self.key:
+            self.tokens.save(self.key, {"msal_cache": self.cache.serialize(), "username": self.username})
+
+    def _error(self, result: dict[str, object] | None) -> AccountError:
+        service_code = str((result or {}).get("error") or "invalid_grant")
+        entry = load_default().lookup("graph", "InvalidAuthenticationToken")
+        detail = str((result or {}).get("error_description") or "Microsoft 365 asks you to sign in again.")
+        return AccountError(entry.code, detail.splitlines()[0], service_code=service_code)
+
+    def sign_in(self, open_url: Callable[[str], object], cancelled: threading.Event | None = None) -> str:
+        listener = Listener()
+        flow = self.app.initiate_auth_code_flow(
+            SCOPES, redirect_uri=listener.redirect_uri, prompt="select_account"
+        )
+        done: dict[str, str] = {}
+        failure: list[BaseException] = []
+
+        def serve() -> None:
+            try:
+                done.update(listener.wait(str(flow["state"]), cancelled=cancelled))
+            except BaseException as exc:
+                failure.append(exc)
+
+        thread = threading.Thread(target=serve, daemon=True)
+        thread.start()
+        open_url(str(flow["auth_uri"]))
+        thread.join()
+        if failure:
+            raise failure[0]
+        result = self.app.acquire_token_by_auth_code_flow(flow, done)
+        if "access_token" not in result:
+            raise self._error(result)
+        claims = result.get("id_token_claims") or {}
+        self.username = str(claims.get("preferred_username") or claims.get("email") or self.username)
+        self.key = self.key or f"microsoft:{self.username}"
+        self.cache.has_state_changed = True
+        self._save()
+        return self.username
+
+    def token_source(self, force_refresh: bool) -> str:
+        accounts = self.app.get_accounts(username=self.username or None) or self.app.get_accounts()
+        if not accounts:
+            raise self._error(None)
+        result = self.app.acquire_token_silent_with_error(
+            SCOPES, account=accounts[0], force_refresh=force_refresh
+        )
+        self._save()
+        if not result or "access_token" not in result:
+            raise self._error(result)
+        return str(result["access_token"])
+
+    def sign_out(self) -> None:
+        for account in self.app.get_accounts():
+            self.app.remove_account(account)
+        if self.key:
+            self.tokens.delete(self.key)

@@ -1,0 +1,142 @@
+"""Salesforce sign-in: the OAuth web-server flow with PKCE and state on a loopback redirect.
+
+Production (login.salesforce.com), sandbox (test.salesforce.com) or a custom
+My Domain; the tokens go to the keyring only.  ``session_source`` gives the
+provider an access token and refreshes it on demand; sign-out revokes the
+refresh token at Salesforce and forgets it here.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import requests
+
+from app.auth.loopback import authorize
+from app.auth.tokens import TokenStore
+from app.core.catalog import load_default
+from app.core.errors import AccountError
+from app.providers.http import TrustedSession, network_error
+
+LOGIN_URLS = {"production": "https://login.salesforce.com", "sandbox": "https://test.salesforce.com"}
+# Syncbar's connected app (public client: PKCE, no secret).
+DEFAULT_CLIENT_ID = "syncbar-desktop"
+
+
+class SalesforceAuth:
+    def __init__(
+        self,
+        tokens: TokenStore,
+        *,
+        login_url: str = LOGIN_URLS["production"],
+        client_id: str = DEFAULT_CLIENT_ID,
+        ca_file: str | None = None,
+        key: str = "",
+    ) -> None:
+        self.tokens = tokens
+        self.login_url = login_url.rstrip("/")
+        self.client_id = client_id
+        self.http = TrustedSession(ca_file)
+        self.key = key  # keyring entry name, e.g. "salesforce:rep@example.com"
+
+    def _post(self, path: str, data: dict[str, str]) -> requests.Response:
+        try:
+            return self.http.post(self.login_url + path, data=data)
+        except requests.RequestException as exc:
+            raise network_error(exc, "Salesforce") from exc
+
+    def _token_error(self, response: requests.Response) -> AccountError:
+        try:
+            body: dict[str, Any] = response.json()
+        except ValueError:
+            body = {"error": f"HTTP {response.status_code}"}
+        service_code = str(body.get("error", "")) or "invalid_grant"
+        entry = load_default().lookup("salesforce", service_code)
+        return AccountError(
+            entry.code, str(body.get("error_description") or service_code), service_code=service_code
+        )
+
+    def sign_in(self, open_url: Callable[[str], object], cancelled: threading.Event | None = None) -> str:
+        """Run the browser flow; store the tokens; return the Salesforce username."""
+        grant = authorize(
+            self.login_url + "/services/oauth2/authorize",
+            {"client_id": self.client_id, "scope": "api refresh_token offline_access", "prompt": "login"},
+            open_url,
+            cancelled=cancelled,
+        )
+        response = self._post(
+            "/services/oauth2/token",
+            {
+                "grant_type": "authorization_code",
+                "code": grant.code,
+                "client_id": self.client_id,
+                "redirect_uri": grant.redirect_uri,
+                "code_verifier": grant.verifier,
+            },
+        )
+        if response.status_code != 200:
+            raise self._token_error(response)
+        token = response.json()
+        username = self._username(token)
+        self.key = self.key or f"salesforce:{username}"
+        self.tokens.save(
+            self.key,
+            {
+                "access_token": token["access_token"],
+                "refresh_token": token.get("refresh_token", ""),
+                "instance_url": token["instance_url"],
+                "username": username,
+            },
+        )
+        return username
+
+    def _username(self, token: dict[str, Any]) -> str:
+        identity_url = token.get("id")
+        if identity_url:
+            try:
+                answer = self.http.get(
+                    identity_url, headers={"Authorization": f"Bearer {token['access_token']}"}
+                )
+                if answer.status_code == 200:
+                    return str(answer.json().get("username") or answer.json().get("email") or "")
+            except requests.RequestException:
+                pass
+        return str(token.get("username") or "salesforce-user")
+
+    def session_source(self, force_refresh: bool) -> tuple[str, str]:
+        """(instance_url, access_token), refreshed first when asked; AccountError when sign-in is needed."""
+        secret = self.tokens.load(self.key)
+        if not secret or (not secret.get("refresh_token") and not secret.get("access_token")):
+            entry = load_default().lookup("salesforce", "invalid_grant")
+            raise AccountError(entry.code, "Syncbar has no Salesforce sign-in for this account.")
+        if force_refresh or not secret.get("access_token"):
+            response = self._post(
+                "/services/oauth2/token",
+                {
+                    "grant_type": "refresh_token",
+                    "refresh_token": str(secret.get("refresh_token", "")),
+                    "client_id": self.client_id,
+                },
+            )
+            if response.status_code != 200:
+                raise self._token_error(response)
+            fresh = response.json()
+            secret["access_token"] = fresh["access_token"]
+            secret["instance_url"] = fresh.get("instance_url", secret.get("instance_url"))
+            if fresh.get("refresh_token"):
+                secret["refresh_token"] = fresh["refresh_token"]
+            self.tokens.save(self.key, secret)
+        return str(secret["instance_url"]), str(secret["access_token"])
+
+    def sign_out(self) -> None:
+        """Revoke at Salesforce (best effort) and forget the tokens here."""
+        secret = self.tokens.load(self.key) or {}
+        token = secret.get("refresh_token") or secret.get("access_token")
+        if token:
+            try:
+                self.http.post(self.login_url + "/services/oauth2/revoke", data={"token": token})
+            except requests.RequestException:
+                pass  # offline: the token is forgotten here all the same
+        self.tokens.delete(self.key)

@@ -1,0 +1,281 @@
+"""``EwsMailbox``: the mailbox port on Exchange Web Services through exchangelib.
+
+    changes(stream, state): one SyncFolderItems page (exchangelib's service, driven page by
+    page so the engine can checkpoint the sync state after every page; ``Folder.sync_items``
+    saves it only at the end) -> GetItem for the created/updated ids (bodies are not in
+    SyncFolderItems) -> items, deleted ids, the new state, more = not IncludesLastItemInRange.
+
+Marks are Outlook categories set with bulk UpdateItem (100 items a call); the
+master category list (IPM.Configuration.CategoryList) gets a red "Sync Error"
+(colour 0).  ErrorServerBusy is waited out when its BackOffMilliseconds is short.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from app.core.errors import CursorExpired
+from app.core.model import Direction, ItemKind, MailItem, Person
+from app.core.ports import ChangePage, Mark, MarkResult
+from app.providers.ews.connect import EwsConnection, ews_error
+
+MARK = "Sync Error"
+UPDATE_CHUNK = 100
+STREAMS = {"inbox": "inbox", "sent": "sent", "calendar": "calendar", "contacts": "contacts", "tasks": "tasks"}
+KIND = {
+    "inbox": ItemKind.EMAIL,
+    "sent": ItemKind.EMAIL,
+    "calendar": ItemKind.EVENT,
+    "contacts": ItemKind.CONTACT,
+    "tasks": ItemKind.TASK,
+}
+MAX_INLINE_WAIT = 30.0
+
+
+class EwsMailbox:
+    """Implements ``app.core.ports.MailboxPort``."""
+
+    def __init__(
+        self, connection: EwsConnection, *, page_size: int = 100, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
+        if not 1 <= page_size <= 512:
+            raise ValueError("EWS returns between 1 and 512 changes per SyncFolderItems call")
+        self.connection = connection
+        self.account = connection.address
+        self.page_size = page_size
+        self._sleep = sleep
+        self._master_checked = False
+
+    def streams(self) -> Sequence[str]:
+        return tuple(STREAMS)
+
+    def _run(self, fn: Callable[[], Any]) -> Any:
+        """Call exchangelib, waiting out short ErrorServerBusy back-offs, mapping every error to a code."""
+        from exchangelib.errors import ErrorInvalidSyncStateData, ErrorServerBusy
+
+        for attempt in range(4):
+            try:
+                return fn()
+            except ErrorInvalidSyncStateData as exc:
+                raise CursorExpired(str(exc), service_code="ErrorInvalidSyncStateData") from exc
+            except ErrorServerBusy as exc:
+                wait = float(exc.back_off or 5.0)
+                if wait > MAX_INLINE_WAIT or attempt == 3:
+                    raise ews_error(exc) from exc
+                self._sleep(wait)
+            except Exception as exc:
+                raise ews_error(exc) from exc
+        raise AssertionError("unreachable")
+
+    def _folder(self, stream: str) -> Any:
+        if stream not in STREAMS:
+            raise ValueError(f"unknown EWS stream {stream!r}")
+        return getattr(self.connection.account(), STREAMS[stream])
+
+    def changes(self, stream: str, cursor: str | None) -> ChangePage:
+        from exchangelib.items import ID_ONLY
+        from exchangelib.properties import FieldPath
+        from exchangelib.services import SyncFolderItems
+
+        def page() -> tuple[list[Any], str, bool]:
+            account = self.connection.account()
+            folder = self._folder(stream)
+            svc = SyncFolderItems(account=account)
+            fields = {FieldPath(field=folder.get_item_field_by_fieldname("subject"))}
+            changes = list(
+                svc.call(
+                    folder=folder,
+                    shape=ID_ONLY,
+                    additional_fields=fields,
+                    sync_state=cursor,
+                    ignore=None,
+                    max_changes_returned=self.page_size,
+                    sync_scope=None,
+                )
+            )
+            return changes, str(svc.sync_state or ""), bool(svc.includes_last_item_in_range)
+
+        changes, state, last = self._run(page)
+        wanted: list[Any] = []
+        removed: list[str] = []
+        for change_type, item in changes:
+            if change_type == "delete":
+                removed.append(str(item.id))
+            elif change_type in ("create", "update"):
+                wanted.append(item)
+        items: list[MailItem] = []
+        if wanted:
+            ids = [(getattr(i, "id", None), getattr(i, "changekey", None)) for i in wanted]
+            fetched = self._run(lambda: list(self.connection.account().fetch(ids=ids)))
+            for obj in fetched:
+                if isinstance(obj, Exception):
+                    continue  # gone between the two calls: its delete comes in a later page
+                items.append(self._item(stream, obj))
+        more = not last and state != (cursor or "")
+        return ChangePage(items, removed, state, more)
+
+    def fetch(self, stream: str, mailbox_id: str) -> MailItem:
+        def get() -> Any:
+            found = list(self.connection.account().fetch(ids=[(mailbox_id, None)]))
+            if not found or isinstance(found[0], Exception):
+                raise found[0] if found else LookupError(mailbox_id)
+            return found[0]
+
+        return self._item(stream, self._run(get))
+
+    def _item(self, stream: str, obj: Any) -> MailItem:
+        kind = KIND[stream]
+        categories = tuple(obj.categories or ()) if getattr(obj, "categories", None) else ()
+        common: dict[str, Any] = {
+            "mailbox_id": str(obj.id),
+            "stream": stream,
+            "web_link": self.connection.web_link(str(obj.id)),
+        }
+        if kind is ItemKind.EMAIL:
+            recipients = [*(obj.to_recipients or []), *(obj.cc_recipients or [])]
+            when = obj.datetime_sent if stream == "sent" else obj.datetime_received
+            return MailItem(
+                kind=kind,
+                subject=str(obj.subject or ""),
+                body=_text(obj),
+                sender=_person(obj.sender or getattr(obj, "author", None)),
+                recipients=tuple(p for p in (_person(r) for r in recipients) if p is not None),
+                occurred_at=_dt(when),
+                direction=Direction.OUTBOUND if stream == "sent" else Direction.INBOUND,
+                fields={"categories": ",".join(categories), "changekey": str(obj.changekey or "")},
+                headers={"message-id": str(getattr(obj, "message_id", "") or "")},
+                **common,
+            )
+        if kind is ItemKind.EVENT:
+            attendees = [a.mailbox for a in (obj.required_attendees or []) + (obj.optional_attendees or [])]
+            return MailItem(
+                kind=kind,
+                subject=str(obj.subject or ""),
+                body=_text(obj),
+                sender=_person(obj.organizer),
+                recipients=tuple(p for p in (_person(a) for a in attendees) if p is not None),
+                occurred_at=_dt(obj.start),
+                end_at=_dt(obj.end),
+                fields={"location": str(obj.location or ""), "categories": ",".join(categories)},
+                **common,
+            )
+        if kind is ItemKind.CONTACT:
+            emails = list(obj.email_addresses or [])
+            phones = list(obj.phone_numbers or [])
+            return MailItem(
+                kind=kind,
+                subject=str(obj.display_name or ""),
+                fields={
+                    "first_name": str(obj.given_name or ""),
+                    "last_name": str(obj.surname or ""),
+                    "email": str(emails[0].email) if emails else "",
+                    "company": str(obj.company_name or ""),
+                    "phone": str(phones[0].phone_number) if phones else "",
+                    "title": str(obj.job_title or ""),
+                    "categories": ",".join(categories),
+                },
+                **common,
+            )
+        return MailItem(
+            kind=kind,
+            subject=str(obj.subject or ""),
+            body=_text(obj),
+            occurred_at=_dt(obj.due_date),
+            fields={"status": str(obj.status or ""), "categories": ",".join(categories)},
+            **common,
+        )
+
+    # -- marks ------------------------------------------------------------------------------
+
+    def _ensure_master(self) -> None:
+        if self._master_checked:
+            return
+        self._run(lambda: self.connection.ensure_master_category(MARK))
+        self._master_checked = True
+
+    def _update(self, marks: Sequence[Mark], compute: Callable[[Mark], list[str]]) -> list[MarkResult]:
+        from exchangelib.items import ALWAYS_OVERWRITE, CalendarItem, Contact, Message, Task
+
+        model = {"calendar": CalendarItem, "contacts": Contact, "tasks": Task}
+        account = self.connection.account()
+        items = []
+        for mark in marks:
+            cls = model.get(mark.stream, Message)
+            items.append(
+                (cls(account=account, id=mark.mailbox_id, categories=compute(mark) or None), ["categories"])
+            )
+        answers = self._run(
+            lambda: account.bulk_update(items, conflict_resolution=ALWAYS_OVERWRITE, chunk_size=UPDATE_CHUNK)
+        )
+        results = []
+        for mark, answer in zip(marks, answers, strict=False):
+            if isinstance(answer, Exception):
+                results.append(MarkResult(mark.mailbox_id, False, ews_error(answer).code))
+            else:
+                results.append(MarkResult(mark.mailbox_id, True))
+        return results
+
+    def mark(self, marks: Sequence[Mark]) -> list[MarkResult]:
+        if not marks:
+            return []
+        self._ensure_master()
+
+        def categories(mark: Mark) -> list[str]:
+            own = [c for c in mark.labels if not _ours(c)]
+            return own + [MARK] + ([f"{MARK}: {mark.detail}"] if mark.detail else [])
+
+        return self._update(marks, categories)
+
+    def unmark(self, marks: Sequence[Mark]) -> list[MarkResult]:
+        if not marks:
+            return []
+        return self._update(marks, lambda mark: [c for c in mark.labels if not _ours(c)])
+
+    def link(self, item: MailItem) -> str:
+        return item.web_link
+
+    def send_notification(self, subject: str, body: str) -> None:
+        from exchangelib import Mailbox, Message
+
+        def send() -> None:
+            account = self.connection.account()
+            Message(
+                account=account,
+                subject=subject,
+                body=body,
+                to_recipients=[Mailbox(email_address=self.account)],
+            ).send(save_copy=False)
+
+        self._run(send)
+
+
+def _ours(category: str) -> bool:
+    return category == MARK or category.startswith(MARK + ": ")
+
+
+def _person(mailbox: Any) -> Person | None:
+    if mailbox is None:
+        return None
+    address = str(getattr(mailbox, "email_address", "") or "").strip()
+    name = str(getattr(mailbox, "name", "") or "")
+    return Person(address, name) if address or name else None
+
+
+def _text(obj: Any) -> str:
+    from app.providers.textutil import html_to_text
+
+    body = getattr(obj, "text_body", None) or getattr(obj, "body", None) or ""
+    text = str(body)
+    return html_to_text(text) if type(body).__name__ == "HTMLBody" else text
+
+
+def _dt(value: Any) -> Any:
+    if value is None:
+        return None
+    from datetime import UTC, datetime
+
+    if isinstance(value, datetime):
+        return value.astimezone(UTC)
+    return datetime(value.year, value.month, value.day, tzinfo=UTC)  # EWSDate (a due date)

@@ -1,0 +1,347 @@
+"""``GmailMailbox``: the mailbox port on the Gmail API (and the Calendar API for events).
+
+Streams:
+
+    mail      first read: messages.list (in:inbox OR in:sent, after the history window), one
+              page per call, each message read in full; the cursor remembers the page token
+              and the mailbox historyId taken before the read.  Later: history.list from that
+              historyId (messageAdded); a 404 (history too old) raises CursorExpired.
+    calendar  events.list with syncToken; a 410 raises CursorExpired.
+
+Cursors are small JSON objects.  Marks are labels: "Sync Error" (red from
+Gmail's palette) and nested "Sync Error/<detail>", applied with
+messages.batchModify (1,000 ids per call), grouped by detail.  Failed
+calendar events get the red colour (colorId 11).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable, MutableMapping, Sequence
+from datetime import UTC, datetime, timedelta
+from email.header import decode_header, make_header
+from email.message import EmailMessage
+from email.utils import getaddresses, parsedate_to_datetime
+from typing import Any
+
+from app.core.errors import CursorExpired
+from app.core.model import Direction, ItemKind, MailItem, Person
+from app.core.ports import ChangePage, Mark, MarkResult
+from app.providers.gmail.client import GmailClient
+from app.providers.textutil import html_to_text, parse_time
+
+MARK = "Sync Error"
+MARK_COLOR = {"backgroundColor": "#cc3a21", "textColor": "#ffffff"}  # red, from Gmail's label palette
+EVENT_RED = "11"  # Calendar colour id 11: Tomato
+BATCH_MODIFY_LIMIT = 1000
+
+
+class GmailMailbox:
+    """Implements ``app.core.ports.MailboxPort``."""
+
+    def __init__(
+        self,
+        account: str,
+        client: GmailClient,
+        *,
+        page_size: int = 100,
+        history_days: int = 30,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        cache: MutableMapping[str, Any] | None = None,
+    ) -> None:
+        self.account = account
+        self.client = client
+        self.page_size = page_size
+        self.history_days = history_days
+        self.clock = clock
+        self._cache: MutableMapping[str, Any] = cache if cache is not None else {}
+
+    def streams(self) -> Sequence[str]:
+        return ("mail", "calendar")
+
+    # -- reading ----------------------------------------------------------------------
+
+    def changes(self, stream: str, cursor: str | None) -> ChangePage:
+        state = json.loads(cursor) if cursor else {}
+        if stream == "mail":
+            return self._mail_changes(state)
+        if stream == "calendar":
+            return self._calendar_changes(state)
+        raise ValueError(f"unknown Gmail stream {stream!r}")
+
+    def _mail_changes(self, state: dict[str, Any]) -> ChangePage:
+        if state.get("phase") != "history":
+            if "historyId" not in state:
+                profile = self.client.get("/gmail/v1/users/me/profile")
+                state = {"phase": "list", "historyId": str(profile["historyId"])}
+            after = int((self.clock() - timedelta(days=self.history_days)).timestamp())
+            params = {"q": f"{{in:inbox in:sent}} after:{after}", "maxResults": str(self.page_size)}
+            if state.get("pageToken"):
+                params["pageToken"] = state["pageToken"]
+            page = self.client.get("/gmail/v1/users/me/messages", params=params)
+            items = [i for i in (self._message(m["id"]) for m in page.get("messages", [])) if i is not None]
+            if page.get("nextPageToken"):
+                state["pageToken"] = page["nextPageToken"]
+                return ChangePage(items, [], json.dumps(state), True)
+            return ChangePage(
+                items, [], json.dumps({"phase": "history", "historyId": state["historyId"]}), False
+            )
+        params = {"startHistoryId": state["historyId"], "historyTypes": "messageAdded", "maxResults": "500"}
+        if state.get("pageToken"):
+            params["pageToken"] = state["pageToken"]
+        try:
+            page = self.client.get("/gmail/v1/users/me/history", params=params)
+        except CursorExpired:
+            raise
+        ids: dict[str, None] = {}
+        removed: list[str] = []
+        for record in page.get("history", []):
+            for added in record.get("messagesAdded", []):
+                ids.setdefault(str(added["message"]["id"]), None)
+        items = [i for i in (self._message(mid) for mid in ids) if i is not None]
+        new_state = {"phase": "history", "historyId": str(page.get("historyId", state["historyId"]))}
+        if page.get("nextPageToken"):
+            new_state = {
+                "phase": "history",
+                "historyId": state["historyId"],
+                "pageToken": page["nextPageToken"],
+            }
+            return ChangePage(items, removed, json.dumps(new_state), True)
+        return ChangePage(items, removed, json.dumps(new_state), False)
+
+    def _message(self, message_id: str) -> MailItem | None:
+        data = self.client.get(
+            f"/gmail/v1/users/me/messages/{message_id}", params={"format": "full"}, missing_ok=True
+        )
+        if data is None:
+            return None  # deleted between listing and reading
+        return message_item(data, self.account)
+
+    def _calendar_changes(self, state: dict[str, Any]) -> ChangePage:
+        params: dict[str, str] = {"maxResults": str(self.page_size), "singleEvents": "true"}
+        if state.get("pageToken"):
+            params["pageToken"] = state["pageToken"]
+        if state.get("syncToken"):
+            params["syncToken"] = state["syncToken"]
+        else:
+            params["timeMin"] = (self.clock() - timedelta(days=self.history_days)).strftime(
+                "%Y-%m-%dT%H:%M:%SZ"
+            )
+        page = self.client.get("/calendar/v3/calendars/primary/events", params=params)
+        items, removed = [], []
+        for event in page.get("items", []):
+            if event.get("status") == "cancelled":
+                removed.append(str(event["id"]))
+            else:
+                items.append(event_item(event))
+        if page.get("nextPageToken"):
+            keep = {k: v for k, v in state.items() if k == "syncToken"}
+            return ChangePage(items, removed, json.dumps({**keep, "pageToken": page["nextPageToken"]}), True)
+        return ChangePage(items, removed, json.dumps({"syncToken": page.get("nextSyncToken", "")}), False)
+
+    def fetch(self, stream: str, mailbox_id: str) -> MailItem:
+        if stream == "calendar":
+            return event_item(self.client.get(f"/calendar/v3/calendars/primary/events/{mailbox_id}"))
+        return message_item(
+            self.client.get(f"/gmail/v1/users/me/messages/{mailbox_id}", params={"format": "full"}),
+            self.account,
+        )
+
+    # -- marks ------------------------------------------------------------------------
+
+    def _labels(self, names: set[str]) -> dict[str, str]:
+        known: dict[str, str] = dict(self._cache.get("gmail.labels", {}))
+        if not names <= set(known):
+            listed = self.client.get("/gmail/v1/users/me/labels")
+            known = {str(lab["name"]): str(lab["id"]) for lab in listed.get("labels", [])}
+            for name in sorted(names - set(known)):
+                body: dict[str, Any] = {
+                    "name": name,
+                    "labelListVisibility": "labelShow",
+                    "messageListVisibility": "show",
+                }
+                if name == MARK:
+                    body["color"] = MARK_COLOR
+                created = self.client.post("/gmail/v1/users/me/labels", body, conflict_ok=True)
+                if created is None:  # 409: it exists after all; read the list again
+                    listed = self.client.get("/gmail/v1/users/me/labels")
+                    known = {str(lab["name"]): str(lab["id"]) for lab in listed.get("labels", [])}
+                else:
+                    known[name] = str(created["id"])
+            self._cache["gmail.labels"] = known
+        return known
+
+    def _modify(self, ids: list[str], add: list[str], remove: list[str]) -> None:
+        for start in range(0, len(ids), BATCH_MODIFY_LIMIT):
+            body = {
+                "ids": ids[start : start + BATCH_MODIFY_LIMIT],
+                "addLabelIds": add,
+                "removeLabelIds": remove,
+            }
+            self.client.post("/gmail/v1/users/me/messages/batchModify", body)
+
+    def mark(self, marks: Sequence[Mark]) -> list[MarkResult]:
+        mail = [m for m in marks if m.stream != "calendar"]
+        results: dict[str, MarkResult] = {}
+        if mail:
+            names = {MARK} | {f"{MARK}/{m.detail}" for m in mail if m.detail}
+            labels = self._labels(names)
+            by_detail: dict[str, list[str]] = {}
+            for m in mail:
+                by_detail.setdefault(m.detail, []).append(m.mailbox_id)
+            for detail, ids in by_detail.items():
+                add = [labels[MARK]] + ([labels[f"{MARK}/{detail}"]] if detail else [])
+                self._modify(ids, add, [])
+                results.update({i: MarkResult(i, True) for i in ids})
+        for m in marks:
+            if m.stream == "calendar":
+                self.client.patch(
+                    f"/calendar/v3/calendars/primary/events/{m.mailbox_id}", {"colorId": EVENT_RED}
+                )
+                results[m.mailbox_id] = MarkResult(m.mailbox_id, True)
+        return [results[m.mailbox_id] for m in marks]
+
+    def unmark(self, marks: Sequence[Mark]) -> list[MarkResult]:
+        mail = [m for m in marks if m.stream != "calendar"]
+        if mail:
+            labels = self._labels({MARK})
+            ours = [lid for name, lid in labels.items() if name == MARK or name.startswith(MARK + "/")]
+            self._modify([m.mailbox_id for m in mail], [], ours)
+        for m in marks:
+            if m.stream == "calendar":
+                # Back to the calendar's own colour.
+                self.client.patch(f"/calendar/v3/calendars/primary/events/{m.mailbox_id}", {"colorId": None})
+        return [MarkResult(m.mailbox_id, True) for m in marks]
+
+    def link(self, item: MailItem) -> str:
+        return item.web_link
+
+    def send_notification(self, subject: str, body: str) -> None:
+        message = EmailMessage()
+        message["To"] = self.account
+        message["From"] = self.account
+        message["Subject"] = subject
+        message.set_content(body)
+        raw = base64.urlsafe_b64encode(message.as_bytes()).decode("ascii")
+        self.client.post("/gmail/v1/users/me/messages/send", {"raw": raw})
+
+
+# -- conversion -------------------------------------------------------------------------------
+
+
+def _decoded(value: str) -> str:
+    """Header text with RFC 2047 encoded-words decoded (legacy charsets included)."""
+    if "=?" not in value:
+        return value
+    try:
+        return str(make_header(decode_header(value)))
+    except (LookupError, ValueError, UnicodeDecodeError):
+        return value
+
+
+def _people(value: str) -> list[Person]:
+    return [Person(addr.strip(), _decoded(name)) for name, addr in getaddresses([value]) if addr or name]
+
+
+def _part_text(part: dict[str, Any]) -> tuple[str, str]:
+    """(plain text, html) found in a payload part tree."""
+    mime = str(part.get("mimeType", ""))
+    if mime.startswith("multipart/"):
+        plain, markup = "", ""
+        for sub in part.get("parts", []) or []:
+            p, h = _part_text(sub)
+            plain, markup = plain or p, markup or h
+        return plain, markup
+    data = (part.get("body") or {}).get("data")
+    if not data or not mime.startswith("text/"):
+        return "", ""
+    raw = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+    charset = "utf-8"
+    for header in part.get("headers", []) or []:
+        if str(header.get("name", "")).lower() == "content-type" and "charset=" in str(
+            header.get("value", "")
+        ):
+            charset = str(header["value"]).split("charset=")[1].split(";")[0].strip().strip('"') or "utf-8"
+    try:
+        text = raw.decode(charset, errors="replace")
+    except LookupError:
+        text = raw.decode("utf-8", errors="replace")
+    return (text, "") if mime == "text/plain" else ("", text)
+
+
+def message_item(data: dict[str, Any], account: str) -> MailItem:
+    payload = data.get("payload") or {}
+    headers = {str(h.get("name", "")).lower(): str(h.get("value", "")) for h in payload.get("headers", [])}
+    plain, markup = _part_text(payload)
+    sender = _people(headers.get("from", ""))
+    recipients = tuple(_people(headers.get("to", "")) + _people(headers.get("cc", "")))
+    labels = [str(x) for x in data.get("labelIds", [])]
+    outbound = "SENT" in labels or (sender and sender[0].address.lower() == account.lower())
+    when: datetime | None = None
+    if data.get("internalDate"):
+        when = datetime.fromtimestamp(int(data["internalDate"]) / 1000, UTC)
+    elif headers.get("date"):
+        try:
+            when = parsedate_to_datetime(headers["date"])
+        except (TypeError, ValueError):
+            when = None
+    extra = {
+        k: v
+        for k, v in headers.items()
+        if k
+        in (
+            "message-id",
+            "auto-submitted",
+            "x-failed-recipients",
+            "list-id",
+            "precedence",
+            "content-type",
+            "return-path",
+        )
+    }
+    return MailItem(
+        kind=ItemKind.EMAIL,
+        mailbox_id=str(data.get("id", "")),
+        stream="mail",
+        subject=_decoded(headers.get("subject", "")),
+        body=plain or html_to_text(markup),
+        sender=sender[0] if sender else None,
+        recipients=recipients,
+        occurred_at=when,
+        direction=Direction.OUTBOUND if outbound else Direction.INBOUND,
+        web_link=f"https://mail.google.com/mail/u/0/#all/{data.get('id', '')}",
+        fields={"labels": ",".join(labels)},
+        headers=extra,
+    )
+
+
+def event_item(event: dict[str, Any]) -> MailItem:
+    def when(value: Any) -> datetime | None:
+        if not isinstance(value, dict):
+            return None
+        return parse_time(
+            value.get("dateTime") or (value.get("date", "") + "T00:00:00Z" if value.get("date") else None)
+        )
+
+    organizer = event.get("organizer") or {}
+    attendees = tuple(
+        Person(str(a.get("email", "")), str(a.get("displayName", "")))
+        for a in event.get("attendees", []) or []
+        if a.get("email")
+    )
+    return MailItem(
+        kind=ItemKind.EVENT,
+        mailbox_id=str(event.get("id", "")),
+        stream="calendar",
+        subject=str(event.get("summary") or ""),
+        body=str(event.get("description") or ""),
+        sender=Person(str(organizer.get("email", "")), str(organizer.get("displayName", "")))
+        if organizer
+        else None,
+        recipients=attendees,
+        occurred_at=when(event.get("start")),
+        end_at=when(event.get("end")),
+        web_link=str(event.get("htmlLink") or ""),
+        fields={"location": str(event.get("location") or "")},
+    )

@@ -1,0 +1,313 @@
+"""``GraphMailbox``: the mailbox port on Microsoft Graph (Microsoft 365).
+
+Streams and their delta endpoints:
+
+    inbox, sentitems  /me/mailFolders/{folder}/messages/delta   ($select on the first call only)
+    calendar          /me/calendarView/delta?startDateTime&endDateTime
+    contacts          /me/contacts/delta
+
+Every delta call asks for ``Prefer: odata.maxpagesize`` and immutable ids.
+A page with ``@odata.nextLink`` continues the read; ``@odata.deltaLink`` ends
+it and is where the next cycle starts.  A 410 / syncStateNotFound raises
+``CursorExpired`` and the engine reads the stream in full again.
+
+Marks are Outlook categories: the red "Sync Error" (preset0) and a detail
+category "Sync Error: <detail>" (no colour), created in the master list when
+missing, applied and removed with ``$batch`` (20 requests per call).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from app.core.errors import ItemError
+from app.core.model import Direction, ItemKind, MailItem, Person
+from app.core.ports import ChangePage, Mark, MarkResult
+from app.providers.graph.client import GraphClient, graph_error
+from app.providers.textutil import html_to_text, parse_time
+
+MARK = "Sync Error"
+MARK_COLOR = "preset0"  # red
+DETAIL_COLOR = "none"  # white: no colour
+BATCH_LIMIT = 20
+MESSAGE_FIELDS = (
+    "subject,body,from,toRecipients,ccRecipients,receivedDateTime,sentDateTime,"
+    "internetMessageId,webLink,categories"
+)
+STREAM_KIND = {
+    "inbox": ItemKind.EMAIL,
+    "sentitems": ItemKind.EMAIL,
+    "calendar": ItemKind.EVENT,
+    "contacts": ItemKind.CONTACT,
+}
+ENTITY_PATH = {
+    "inbox": "/me/messages/",
+    "sentitems": "/me/messages/",
+    "calendar": "/me/events/",
+    "contacts": "/me/contacts/",
+}
+
+
+def detail_category(detail: str) -> str:
+    return f"{MARK}: {detail}" if detail else MARK
+
+
+class GraphMailbox:
+    """Implements ``app.core.ports.MailboxPort``."""
+
+    def __init__(
+        self,
+        account: str,
+        client: GraphClient,
+        *,
+        page_size: int = 100,
+        history_days: int = 30,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.account = account
+        self.client = client
+        self.page_size = page_size
+        self.history_days = history_days
+        self.clock = clock
+        self._master: set[str] | None = None
+
+    def streams(self) -> Sequence[str]:
+        return ("inbox", "sentitems", "calendar", "contacts")
+
+    # -- reading -----------------------------------------------------------------------
+
+    def _initial(self, stream: str) -> str:
+        if stream in ("inbox", "sentitems"):
+            return f"/me/mailFolders/{stream}/messages/delta?" + urlencode({"$select": MESSAGE_FIELDS})
+        if stream == "calendar":
+            now = self.clock()
+            window = {
+                "startDateTime": (now - timedelta(days=self.history_days)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "endDateTime": (now + timedelta(days=365)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            }
+            return "/me/calendarView/delta?" + urlencode(window)
+        if stream == "contacts":
+            return "/me/contacts/delta"
+        raise ValueError(f"unknown Graph stream {stream!r}")
+
+    def changes(self, stream: str, cursor: str | None) -> ChangePage:
+        headers = {"Prefer": f'odata.maxpagesize={self.page_size}, IdType="ImmutableId"'}
+        _, body, _ = self.client.request("GET", cursor or self._initial(stream), headers=headers)
+        body = body or {}
+        items: list[MailItem] = []
+        removed: list[str] = []
+        for entry in body.get("value", []):
+            if "@removed" in entry:
+                removed.append(str(entry.get("id", "")))
+                continue
+            items.append(self._item(stream, entry))
+        next_link = body.get("@odata.nextLink")
+        delta_link = body.get("@odata.deltaLink")
+        if next_link:
+            return ChangePage(items, removed, str(next_link), True)
+        return ChangePage(items, removed, str(delta_link or cursor or ""), False)
+
+    def fetch(self, stream: str, mailbox_id: str) -> MailItem:
+        path = ENTITY_PATH.get(stream)
+        if path is None:
+            raise ValueError(f"unknown Graph stream {stream!r}")
+        _, body, _ = self.client.request("GET", path + mailbox_id, headers={"Prefer": 'IdType="ImmutableId"'})
+        return self._item(stream, body or {})
+
+    def _item(self, stream: str, data: dict[str, Any]) -> MailItem:
+        kind = STREAM_KIND[stream]
+        categories = tuple(str(c) for c in data.get("categories") or ())
+        common: dict[str, Any] = {
+            "mailbox_id": str(data.get("id", "")),
+            "stream": stream,
+            "web_link": str(data.get("webLink") or ""),
+        }
+        if kind is ItemKind.EMAIL:
+            return MailItem(
+                kind=kind,
+                subject=str(data.get("subject") or ""),
+                body=_body(data.get("body")),
+                sender=_person(data.get("from")),
+                recipients=tuple(
+                    p
+                    for p in (
+                        _person(r)
+                        for r in (data.get("toRecipients") or []) + (data.get("ccRecipients") or [])
+                    )
+                    if p is not None
+                ),
+                occurred_at=parse_time(
+                    data.get("sentDateTime") if stream == "sentitems" else data.get("receivedDateTime")
+                ),
+                direction=Direction.OUTBOUND if stream == "sentitems" else Direction.INBOUND,
+                fields={"categories": ",".join(categories)},
+                headers={"message-id": str(data.get("internetMessageId") or "")},
+                **common,
+            )
+        if kind is ItemKind.EVENT:
+            attendees = tuple(p for p in (_person(a) for a in data.get("attendees") or []) if p is not None)
+            return MailItem(
+                kind=kind,
+                subject=str(data.get("subject") or ""),
+                body=_body(data.get("body")),
+                sender=_person(data.get("organizer")),
+                recipients=attendees,
+                occurred_at=_zoned(data.get("start")),
+                end_at=_zoned(data.get("end")),
+                fields={
+                    "location": str((data.get("location") or {}).get("displayName") or ""),
+                    "categories": ",".join(categories),
+                },
+                **common,
+            )
+        emails = data.get("emailAddresses") or [{}]
+        phones = data.get("businessPhones") or [data.get("mobilePhone") or ""]
+        return MailItem(
+            kind=kind,
+            subject=str(data.get("displayName") or ""),
+            fields={
+                "first_name": str(data.get("givenName") or ""),
+                "last_name": str(data.get("surname") or ""),
+                "email": str(emails[0].get("address") or ""),
+                "company": str(data.get("companyName") or ""),
+                "phone": str(phones[0] or ""),
+                "title": str(data.get("jobTitle") or ""),
+                "categories": ",".join(categories),
+            },
+            **common,
+        )
+
+    # -- marks ---------------------------------------------------------------------------
+
+    def _ensure_master(self, names: set[str]) -> None:
+        if self._master is None:
+            _, body, _ = self.client.request("GET", "/me/outlook/masterCategories")
+            self._master = {str(c.get("displayName")) for c in (body or {}).get("value", [])}
+        missing = sorted(names - self._master)
+        requests = [
+            {
+                "id": str(i),
+                "method": "POST",
+                "url": "/me/outlook/masterCategories",
+                "headers": {"Content-Type": "application/json"},
+                "body": {"displayName": name, "color": MARK_COLOR if name == MARK else DETAIL_COLOR},
+            }
+            for i, name in enumerate(missing)
+        ]
+        for answer_id, status, _ in self._batch(requests):
+            name = missing[int(answer_id)]
+            if status < 300 or status == 409:  # 409: someone created it meanwhile
+                self._master.add(name)
+
+    def _batch(self, requests: list[dict[str, Any]]) -> list[tuple[str, int, Any]]:
+        """Send requests through $batch, 20 per call; answers (id, status, body) for each."""
+        answers: list[tuple[str, int, Any]] = []
+        for start in range(0, len(requests), BATCH_LIMIT):
+            chunk = requests[start : start + BATCH_LIMIT]
+            pending = chunk
+            for _attempt in range(3):
+                _, body, _ = self.client.request("POST", "/$batch", json={"requests": pending})
+                retry: list[dict[str, Any]] = []
+                by_id = {r["id"]: r for r in pending}
+                for response in (body or {}).get("responses", []):
+                    status = int(response.get("status", 500))
+                    if status == 429 and response.get("id") in by_id:
+                        retry.append(by_id[response["id"]])
+                        continue
+                    answers.append((str(response.get("id")), status, response.get("body")))
+                if not retry:
+                    break
+                pending = retry
+            else:
+                answers.extend((r["id"], 429, None) for r in pending)
+        return answers
+
+    def _patch_categories(
+        self, marks: Sequence[Mark], compute: Callable[[Mark], list[str]]
+    ) -> list[MarkResult]:
+        requests = []
+        for i, mark in enumerate(marks):
+            path = ENTITY_PATH.get(mark.stream, "/me/messages/")
+            requests.append(
+                {
+                    "id": str(i),
+                    "method": "PATCH",
+                    "url": path + mark.mailbox_id,
+                    "headers": {"Content-Type": "application/json"},
+                    "body": {"categories": compute(mark)},
+                }
+            )
+        results: dict[int, MarkResult] = {}
+        for answer_id, status, body in self._batch(requests):
+            index = int(answer_id)
+            if status < 300:
+                results[index] = MarkResult(marks[index].mailbox_id, True)
+            else:
+                code = graph_error(status, body).code
+                results[index] = MarkResult(marks[index].mailbox_id, False, code)
+        return [
+            results.get(i, MarkResult(m.mailbox_id, False, "SYNC_UNKNOWN_ERROR")) for i, m in enumerate(marks)
+        ]
+
+    def mark(self, marks: Sequence[Mark]) -> list[MarkResult]:
+        if not marks:
+            return []
+        self._ensure_master({MARK} | {detail_category(m.detail) for m in marks if m.detail})
+
+        def categories(mark: Mark) -> list[str]:
+            own = [c for c in mark.labels if not _ours(c)]
+            return own + [MARK] + ([detail_category(mark.detail)] if mark.detail else [])
+
+        return self._patch_categories(marks, categories)
+
+    def unmark(self, marks: Sequence[Mark]) -> list[MarkResult]:
+        if not marks:
+            return []
+        return self._patch_categories(marks, lambda mark: [c for c in mark.labels if not _ours(c)])
+
+    def link(self, item: MailItem) -> str:
+        return item.web_link
+
+    def send_notification(self, subject: str, body: str) -> None:
+        message = {
+            "message": {
+                "subject": subject,
+                "body": {"contentType": "Text", "content": body},
+                "toRecipients": [{"emailAddress": {"address": self.account}}],
+            },
+            "saveToSentItems": False,
+        }
+        try:
+            self.client.request("POST", "/me/sendMail", json=message)
+        except ItemError:
+            raise
+
+
+def _ours(category: str) -> bool:
+    return category == MARK or category.startswith(MARK + ": ")
+
+
+def _person(value: Any) -> Person | None:
+    if not isinstance(value, dict):
+        return None
+    email = value.get("emailAddress") or {}
+    address = str(email.get("address") or "").strip()
+    name = str(email.get("name") or "")
+    return Person(address, name) if address or name else None
+
+
+def _body(value: Any) -> str:
+    if not isinstance(value, dict):
+        return ""
+    content = str(value.get("content") or "")
+    return html_to_text(content) if str(value.get("contentType", "")).lower() == "html" else content
+
+
+def _zoned(value: Any) -> datetime | None:
+    if not isinstance(value, dict):
+        return None
+    # calendarView returns UTC unless a Prefer: outlook.timezone header asks otherwise.
+    return parse_time(str(value.get("dateTime") or ""))

@@ -1,0 +1,74 @@
+"""Salesforce answers as catalogue codes: ``classify_salesforce_error(status, body)``.
+
+Salesforce reports errors as ``[{"message", "errorCode", "fields"}]`` (REST),
+``{"error", "error_description"}`` (OAuth) or per record as
+``{"statusCode", "message", "fields"}`` (sObject Collections).  Every
+errorCode maps to a catalogue entry; an unknown one maps to the catalogue's
+unknown-error entry and keeps the service's words for support.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from app.core.catalog import load_default
+
+SERVICE = "salesforce"
+
+
+@dataclass(frozen=True)
+class SalesforceProblem:
+    code: str  # catalogue code
+    service_code: str  # Salesforce's errorCode / error
+    message: str
+    fields: tuple[str, ...] = ()
+
+
+def _first_error(body: Any) -> tuple[str, str, tuple[str, ...]]:
+    if isinstance(body, (bytes, str)):
+        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+        try:
+            body = json.loads(text)
+        except ValueError:
+            return "", text[:500], ()
+    if isinstance(body, list) and body and isinstance(body[0], dict):
+        first = body[0]
+        code = str(first.get("errorCode") or first.get("statusCode") or "")
+        fields = first.get("fields") or []
+        return code, str(first.get("message", "")), tuple(str(f) for f in fields)
+    if isinstance(body, dict):
+        if "error" in body:  # OAuth endpoints
+            return str(body["error"]), str(body.get("error_description", "")), ()
+        if "errorCode" in body or "statusCode" in body:
+            return _first_error([body])
+    return "", "", ()
+
+
+def classify_salesforce_error(status: int, body: Any) -> SalesforceProblem:
+    """The catalogue code for a Salesforce error answer (HTTP status plus body)."""
+    service_code, message, fields = _first_error(body)
+    catalog = load_default()
+    if not service_code:
+        # No errorCode: fall back on what the HTTP status means at Salesforce.
+        service_code = {
+            401: "INVALID_SESSION_ID",
+            403: "INSUFFICIENT_ACCESS_OR_READONLY",
+            500: "UNKNOWN_EXCEPTION",
+            502: "SERVER_UNAVAILABLE",
+            503: "SERVER_UNAVAILABLE",
+            504: "SERVER_UNAVAILABLE",
+        }.get(status, "UNKNOWN_EXCEPTION")
+    entry = catalog.lookup(SERVICE, service_code)
+    return SalesforceProblem(entry.code, service_code, message or service_code, fields)
+
+
+def record_error(errors: Any) -> SalesforceProblem:
+    """The problem of one record in an sObject Collections result (its first error)."""
+    if not isinstance(errors, list) or not errors:
+        unknown = load_default().get("SYNC_UNKNOWN_ERROR").code
+        return SalesforceProblem(
+            unknown, "UNKNOWN_EXCEPTION", "Salesforce rejected the record without saying why"
+        )
+    return classify_salesforce_error(400, errors)

@@ -1,0 +1,102 @@
+"""Provider pieces that need no service: error mapping, SOQL chunks, the allocation, message parsing."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.core.errors import AccountError
+from app.providers.gmail.mailbox import message_item
+from app.providers.graph.client import graph_error
+from app.providers.salesforce.budget import Allocation, MemoryCallLog
+from app.providers.salesforce.errors import classify_salesforce_error, record_error
+from app.providers.salesforce.soql import in_chunks, in_list, quote
+from app.providers.textutil import html_to_text, parse_time
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "code"),
+    [
+        (401, [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}], "SF_AUTH_FAILED"),
+        (400, {"error": "invalid_grant", "error_description": "expired access/refresh token"}, "SF_AUTH_FAILED"),
+        (403, [{"message": "TotalRequests Limit exceeded.", "errorCode": "REQUEST_LIMIT_EXCEEDED"}],
+         "SF_API_LIMIT_ORG"),
+        (400, [{"message": "Required fields are missing: [LastName]", "errorCode": "REQUIRED_FIELD_MISSING",
+                "fields": ["LastName"]}], "DATA_REQUIRED_FIELD_MISSING"),
+        (503, "<html>down</html>", "SF_ORG_UNAVAILABLE"),
+        (400, [{"message": "?", "errorCode": "SOMETHING_NEW"}], "SYNC_UNKNOWN_ERROR"),
+    ],
+)
+def test_salesforce_errors_map_to_catalogue(status: int, body: object, code: str) -> None:
+    assert classify_salesforce_error(status, body).code == code
+
+
+def test_record_error_keeps_fields_and_words() -> None:
+    problem = record_error([{"statusCode": "REQUIRED_FIELD_MISSING", "message": "Required fields are missing: "
+                             "[LastName]", "fields": ["LastName"]}])
+    assert problem.code == "DATA_REQUIRED_FIELD_MISSING" and problem.fields == ("LastName",)
+    assert record_error([]).code == "SYNC_UNKNOWN_ERROR"
+
+
+def test_soql_quoting_and_chunks() -> None:
+    assert quote("o'brien\\x@a.example") == "'o\\'brien\\\\x@a.example'"
+    assert quote("a\nb") == "'ab'"
+    values = [f"person{i}@example.com" for i in range(2000)]
+    chunks = list(in_chunks(values, budget=1000))
+    assert sum(len(c) for c in chunks) == 2000
+    assert all(len(in_list(c)) <= 1000 + 2 for c in chunks)
+
+
+def test_allocation_suspends_until_calls_leave_the_window() -> None:
+    now = [datetime(2026, 11, 24, 12, tzinfo=UTC)]
+    log = MemoryCallLog()
+    allocation = Allocation(log, "rep", lambda: now[0], percent=10, daily_limit=100)  # 10 calls a day
+    for minute in range(10):
+        now[0] = datetime(2026, 11, 24, 12, minute, tzinfo=UTC)
+        allocation.check()
+        allocation.spent()
+    with pytest.raises(AccountError) as caught:
+        allocation.check()
+    assert caught.value.code == "SF_API_LIMIT_ALLOCATION"
+    assert caught.value.resume_at == datetime(2026, 11, 24, 12, 0, tzinfo=UTC) + timedelta(hours=24)
+    now[0] = datetime(2026, 11, 25, 12, 0, 30, tzinfo=UTC)
+    allocation.check()  # the first call has left the window
+
+
+def test_graph_errors() -> None:
+    throttled = graph_error(429, {"error": {"code": "TooManyRequests", "message": "slow down"}},
+                            {"Retry-After": "2.5"})
+    assert throttled.code == "MBX_THROTTLED" and throttled.retry_after == 2.5
+    assert graph_error(401, {"error": {"code": "InvalidAuthenticationToken"}}).code == "MBX_AUTH_FAILED"
+    assert graph_error(410, {"error": {"code": "syncStateNotFound"}}).code == "MBX_CURSOR_EXPIRED"
+    assert graph_error(502, {"error": {"code": "Whatever"}}).code == "MBX_SERVER_ERROR"
+
+
+def test_gmail_message_with_legacy_charset() -> None:
+    body = "Grüße aus Köln".encode("iso-8859-1")
+    data = {
+        "id": "abc", "labelIds": ["INBOX"], "internalDate": "1777484709000",
+        "payload": {
+            "mimeType": "text/plain",
+            "headers": [
+                {"name": "From", "value": "=?iso-8859-1?q?J=FCrgen_M=FCller?= <jm@kunde.example>"},
+                {"name": "To", "value": "rep@example.com"},
+                {"name": "Subject", "value": "=?ISO-8859-1?Q?Angebot_f=FCr_M=FCller?="},
+                {"name": "Content-Type", "value": "text/plain; charset=iso-8859-1"},
+            ],
+            "body": {"data": base64.urlsafe_b64encode(body).decode()},
+        },
+    }
+    item = message_item(data, "rep@example.com")
+    assert item.subject == "Angebot für Müller"
+    assert item.sender is not None and item.sender.name == "Jürgen Müller"
+    assert item.body == "Grüße aus Köln"
+    assert item.direction.value == "inbound"
+
+
+def test_text_helpers() -> None:
+    assert html_to_text("<p>Hi&amp;bye</p><style>x{}</style><div>two</div>") == "Hi&bye\ntwo"
+    assert parse_time("2026-01-09T07:40:00.1234567") == datetime(2026, 1, 9, 7, 40, 0, 123456, tzinfo=UTC)
+    assert parse_time("not a date") is None
