@@ -222,6 +222,10 @@ class Rules:
         missing: list[str] = []
         for rule in object_mapping.fields:
             raw = self._source(item, rule, who)
+            if isinstance(raw, str):
+                # Blank is missing; only long text keeps its own leading/trailing layout.
+                raw = clean_text(raw)
+                raw = raw if rule.sf_type == "textarea" and raw.strip() else raw.strip()
             if raw in (None, "") and rule.source not in ("@who", "@what"):
                 raw = rule.default or None
             if raw is None or raw == "":
