@@ -33,6 +33,8 @@ class SyncbarError(Exception):
         self.request_id = request_id
         # The service's own code (errorCode, error.code, reason), for Show details.
         self.service_code = service_code
+        # Which side failed ("Mailbox", "Salesforce", "Engine"); the engine fills it in.
+        self.source = ""
 
 
 class AccountError(SyncbarError):

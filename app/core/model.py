@@ -111,6 +111,12 @@ class Person:
     name: str = ""
 
 
+# Fields that change when Syncbar marks an item (its categories / labels and
+# the change key that moves with them).  They must not make the item look
+# edited, or marking a failed item would queue it again, forever.
+VOLATILE_FIELDS = frozenset({"categories", "labels", "changekey"})
+
+
 @dataclass(frozen=True)
 class MailItem:
     """One item read from the mailbox, already normalised by its provider.
@@ -153,10 +159,15 @@ class MailItem:
             "occurred_at": self.occurred_at.isoformat() if self.occurred_at else None,
             "end_at": self.end_at.isoformat() if self.end_at else None,
             "direction": self.direction.value,
-            "fields": dict(sorted(self.fields.items())),
+            "fields": {k: v for k, v in sorted(self.fields.items()) if k not in VOLATILE_FIELDS},
         }
         raw = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
         return hashlib.sha256(raw).hexdigest()[:32]
+
+    def own_labels(self) -> tuple[str, ...]:
+        """The item's categories (Outlook) or labels (Gmail) as the provider read them."""
+        raw = self.fields.get("categories") or self.fields.get("labels") or ""
+        return tuple(part for part in raw.split(",") if part)
 
     def addresses(self) -> tuple[str, ...]:
         """Every address the item involves, sender first, in order, without repeats."""

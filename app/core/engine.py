@@ -1,0 +1,387 @@
+"""One sync cycle: reconcile, pull, apply rules, match, push, record, mark.
+
+    reconcile  items left PENDING by a crash: ask the CRM which keys exist
+    pull       every stream, page by page; a page and its cursor commit together
+    process    due items in batches of up to 200: ignore rules, dedupe, one
+               match call, build, write the intent (PENDING), push, record each
+               result; one bad item never stops its batch
+    marks      tag failed items in the mailbox, untag recovered ones
+    close      the session with its per-object counts
+
+An account-level error (auth, limits, outage) stops the cycle: the session
+ends FAILED with the code, and items already PENDING are reconciled next
+time, so nothing is sent twice and nothing is lost.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
+
+from app.core.catalog import Catalog
+from app.core.errors import AccountError, CursorExpired, SyncbarError
+from app.core.model import (
+    CrmRecord,
+    ItemKind,
+    MailItem,
+    Outcome,
+    RetryClass,
+    Session,
+    Source,
+)
+from app.core.ports import CrmPort, MailboxPort, Mark
+from app.core.rules import Rules
+from app.core.service import Progress
+from app.core.store import LedgerRow, Store
+
+BATCH_SIZE = 200
+MARK_BATCH = 100
+ITEM_BACKOFF_BASE = timedelta(seconds=25)
+ITEM_BACKOFF_FACTOR = 5
+ITEM_BACKOFF_CAP = timedelta(hours=24)
+GIVE_UP_AFTER = timedelta(days=30)
+
+T = TypeVar("T")
+
+
+def item_backoff(attempts: int) -> timedelta:
+    """Wait before the next try of an item that failed ``attempts`` times: 25 s, 2 min 5 s, ... at most 24 h."""
+    if attempts <= 0:
+        return timedelta(0)
+    seconds = ITEM_BACKOFF_BASE.total_seconds() * ITEM_BACKOFF_FACTOR ** min(attempts - 1, 10)
+    return min(timedelta(seconds=seconds), ITEM_BACKOFF_CAP)
+
+
+def source_of(code: str, default: Source) -> Source:
+    if code.startswith("SF_"):
+        return Source.SALESFORCE
+    if code.startswith("MBX_"):
+        return Source.MAILBOX
+    return default
+
+
+@dataclass
+class CycleResult:
+    session: Session
+    error: SyncbarError | None = None
+    error_source: Source = Source.ENGINE
+    error_account: str = ""
+    pulled: int = 0
+    failed_items: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class _Cycle:
+    session: Session
+    seen: set[tuple[ItemKind, str, str]] = field(default_factory=set)
+
+
+class Engine:
+    def __init__(
+        self,
+        store: Store,
+        mailbox: MailboxPort,
+        crm: CrmPort,
+        rules: Rules,
+        catalog: Catalog,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        batch_size: int = BATCH_SIZE,
+        kinds: Sequence[ItemKind] | None = None,
+    ) -> None:
+        if not 1 <= batch_size <= BATCH_SIZE:
+            raise ValueError(f"batch_size must be between 1 and {BATCH_SIZE}")
+        self.store = store
+        self.mailbox = mailbox
+        self.crm = crm
+        self.rules = rules
+        self.catalog = catalog
+        self.clock = clock
+        self.batch_size = batch_size
+        self.kinds = tuple(kinds if kinds is not None else rules.config.kinds)
+
+    # --- the cycle ---
+
+    def run(
+        self,
+        progress: Callable[[Progress], None] | None = None,
+        cancelled: threading.Event | None = None,
+    ) -> CycleResult:
+        cancelled = cancelled or threading.Event()
+        report = progress or (lambda p: None)
+        session = self.store.begin_session(self.mailbox.account, self.clock())
+        cycle = _Cycle(session)
+        result = CycleResult(session)
+        try:
+            self._reconcile(cycle)
+            result.pulled = self._pull(cancelled)
+            self._process(cycle, report, cancelled)
+            self._sync_marks()
+        except SyncbarError as exc:
+            result.error = exc
+            result.error_source, result.error_account = self._blame(exc)
+        except Exception as exc:  # a bug in a provider or here: keep the cycle a record, not a crash
+            result.error = AccountError("SYNC_UNKNOWN_ERROR", f"{type(exc).__name__}: {exc}")
+            result.error_source, result.error_account = Source.ENGINE, self.mailbox.account
+        now = self.clock()
+        session.ended_at = now
+        result.failed_items = sum(c.failed for c in session.counts.values())
+        if result.error is not None:
+            session.outcome = Outcome.FAILED
+            session.error_code = result.error.code
+            self.store.record_account_issue(
+                code=result.error.code,
+                source=result.error_source,
+                account=result.error_account,
+                message=result.error.message or str(result.error),
+                now=now,
+                request_id=result.error.request_id,
+            )
+        else:
+            if cancelled.is_set():
+                session.outcome = Outcome.CANCELLED
+            else:
+                session.outcome = Outcome.ITEM_ISSUES if result.failed_items else Outcome.CLEAN
+            self.store.resolve_account_issues(now)
+        self.store.save_session(session)
+        usage = self.crm.usage()
+        if usage is not None:
+            self.store.record_usage(usage.used, usage.limit, usage.observed_at)
+        return result
+
+    def _blame(self, exc: SyncbarError) -> tuple[Source, str]:
+        src = Source(exc.source) if exc.source else source_of(exc.code, Source.ENGINE)
+        return src, self.crm.account if src is Source.SALESFORCE else self.mailbox.account
+
+    # --- reconcile ---
+
+    def _reconcile(self, cycle: _Cycle) -> None:
+        """Items a crashed cycle left PENDING: the CRM says whether their record exists."""
+        pending = self.store.pending()
+        if not pending:
+            return
+        keys = [row.idem_key for row in pending if row.idem_key]
+        found = self._crm(self.crm.reconcile, keys) if keys else {}
+        now = self.clock()
+        with self.store.transaction() as tx:
+            for row in pending:
+                record_id = found.get(row.idem_key, "")
+                if row.record_id:
+                    # An update may or may not have landed; updates are safe to resend.
+                    self.store.set_queued(tx, row.key, now)
+                elif not record_id:
+                    self.store.set_queued(tx, row.key, now)  # never reached the CRM: send it
+                elif row.sent_fp and row.sent_fp != row.fingerprint:
+                    self.store.set_record(tx, row.key, record_id, now)  # created, then edited: update
+                else:
+                    self.store.set_synced(tx, row.key, record_id, now)
+                    counts = cycle.session.counts_for(row.kind)
+                    counts.total += 1
+                    counts.new += 1
+
+    # --- pull ---
+
+    def _pull(self, cancelled: threading.Event) -> int:
+        pulled = 0
+        for stream in self._mbx(self.mailbox.streams):
+            cursor = self.store.cursor(stream)
+            restarted = False
+            while not cancelled.is_set():
+                try:
+                    page = self._mbx(self.mailbox.changes, stream, cursor)
+                except CursorExpired:
+                    if restarted:
+                        raise
+                    # The service forgot where we were: read the stream again from the start.
+                    # Items already synced keep their fingerprint, so nothing is sent twice.
+                    self.store.clear_cursor(stream)
+                    cursor, restarted = None, True
+                    continue
+                self.store.ingest(stream, page.items, page.removed, page.cursor, self.clock())
+                pulled += len(page.items)
+                cursor = page.cursor
+                if not page.more:
+                    break
+        return pulled
+
+    # --- process ---
+
+    def _process(self, cycle: _Cycle, report: Callable[[Progress], None], cancelled: threading.Event) -> None:
+        keys = self.store.due_keys(self.clock(), self.kinds)
+        total = len(keys)
+        started = time.monotonic()
+        report(Progress(0, total, None))
+        for start in range(0, total, self.batch_size):
+            if cancelled.is_set():
+                return
+            self._batch(cycle, self.store.rows_by_keys(keys[start : start + self.batch_size]))
+            done = min(start + self.batch_size, total)
+            elapsed = time.monotonic() - started
+            eta = elapsed / done * (total - done) if done else None
+            report(Progress(done, total, eta))
+
+    def _batch(self, cycle: _Cycle, rows: Sequence[LedgerRow]) -> None:
+        now = self.clock()
+        session = cycle.session
+        candidates: list[tuple[LedgerRow, MailItem]] = []
+        with self.store.transaction() as tx:
+            for row in rows:
+                counts = session.counts_for(row.kind)
+                counts.total += 1
+                try:
+                    item = row.item()
+                    code = self.rules.pre_match(item, now)
+                except Exception as exc:  # a rule choking on odd data is our bug; the item is an issue
+                    self._fail(tx, cycle, row, "SYNC_UNKNOWN_ERROR", f"{type(exc).__name__}: {exc}", (), now)
+                    continue
+                if code:
+                    self.store.set_ignored(tx, row.key, code, now)
+                    counts.ignored[code] = counts.ignored.get(code, 0) + 1
+                    continue
+                if self._duplicate(cycle, item):
+                    self.store.set_ignored(tx, row.key, "IGN_DUPLICATE_IN_BATCH", now)
+                    counts.duplicate += 1
+                    continue
+                candidates.append((row, item))
+        if not candidates:
+            return
+        addresses = sorted({a for _, item in candidates for a in self.rules.addresses_to_match(item)})
+        matches = self._crm(self.crm.match, addresses) if addresses else {}
+        to_send: list[tuple[LedgerRow, CrmRecord, tuple[str, ...]]] = []
+        with self.store.transaction() as tx:
+            for row, item in candidates:
+                counts = session.counts_for(row.kind)
+                try:
+                    built = self.rules.build(item, matches, self.crm.account, row.record_id)
+                except Exception as exc:
+                    self._fail(tx, cycle, row, "SYNC_UNKNOWN_ERROR", f"{type(exc).__name__}: {exc}", (), now)
+                    continue
+                if built.ignore_code:
+                    self.store.set_ignored(tx, row.key, built.ignore_code, now)
+                    counts.ignored[built.ignore_code] = counts.ignored.get(built.ignore_code, 0) + 1
+                elif built.error_code or built.record is None:
+                    code = built.error_code or "SYNC_UNKNOWN_ERROR"
+                    self._fail(tx, cycle, row, code, "; ".join(built.notes), built.error_fields, now)
+                else:
+                    to_send.append((row, built.record, built.notes))
+        if not to_send:
+            return
+        # The intent commits before the call: a crash from here on leaves the item PENDING,
+        # and the next cycle asks the CRM whether the record exists before sending again.
+        self.store.mark_pending(
+            [(row.key, rec.idempotency_key, rec.object_type) for row, rec, _ in to_send], self.clock()
+        )
+        results = self._crm(self.crm.push, [rec for _, rec, _ in to_send])
+        if len(results) != len(to_send):
+            raise AccountError(
+                "SYNC_UNKNOWN_ERROR", f"the CRM answered {len(results)} results for {len(to_send)} records"
+            )
+        now = self.clock()
+        with self.store.transaction() as tx:
+            for (row, rec, notes), res in zip(to_send, results, strict=True):
+                counts = session.counts_for(row.kind)
+                if res.ok:
+                    self.store.set_synced(tx, row.key, res.record_id, now, "; ".join(notes))
+                    if rec.existing_id:
+                        counts.updated += 1
+                    else:
+                        counts.new += 1
+                else:
+                    self._fail(
+                        tx, cycle, row, res.code or "SYNC_UNKNOWN_ERROR", res.message, res.fields, now,
+                        source=Source.SALESFORCE, record_id=row.record_id, request_id=res.request_id,
+                    )
+
+    def _duplicate(self, cycle: _Cycle, item: MailItem) -> bool:
+        """A second copy of the same message (Inbox and Sent, or the same Message-ID) in one cycle."""
+        keys = {(item.kind, "fp", item.fingerprint())}
+        message_id = next((v for k, v in item.headers.items() if k.strip().casefold() == "message-id"), "")
+        message_id = message_id.strip().strip("<>").strip()
+        if message_id:
+            keys.add((item.kind, "mid", message_id))
+        if keys & cycle.seen:
+            return True
+        cycle.seen |= keys
+        return False
+
+    def _fail(
+        self,
+        tx: sqlite3.Connection,
+        cycle: _Cycle,
+        row: LedgerRow,
+        code: str,
+        message: str,
+        fields: Sequence[str],
+        now: datetime,
+        *,
+        source: Source = Source.ENGINE,
+        record_id: str = "",
+        request_id: str = "",
+    ) -> None:
+        entry = self.catalog.get(code)
+        attempts = row.attempts + 1
+        first_failed = row.first_failed or now
+        quarantined = entry.retry_class is RetryClass.PERMANENT or now - first_failed >= GIVE_UP_AFTER
+        next_attempt = None if quarantined else now + item_backoff(attempts)
+        detail = self.catalog.mark_detail(code, fields)
+        message = message or detail
+        self.store.set_failed(
+            tx, row.key, code=code, message=message, attempts=attempts, next_attempt=next_attempt,
+            first_failed=first_failed, quarantined=quarantined, mark=detail, now=now,
+        )
+        self.store.record_item_issue(
+            tx, row=row, code=code, source=source_of(code, source), account=self.crm.account
+            if source is Source.SALESFORCE else self.mailbox.account, message=message, attempts=attempts,
+            next_attempt=next_attempt, now=now,
+            crm_link=self.crm.record_link(record_id) if record_id else "", request_id=request_id,
+        )
+        cycle.session.counts_for(row.kind).failed += 1
+
+    # --- marks ---
+
+    def _sync_marks(self) -> None:
+        apply = self.store.marks_to_apply()
+        for start in range(0, len(apply), MARK_BATCH):
+            chunk = apply[start : start + MARK_BATCH]
+            marks = [Mark(r.mailbox_id, r.stream, r.mark_want, r.labels) for r in chunk]
+            results = self._mbx(self.mailbox.mark, marks)
+            ok = {res.mailbox_id for res in results if res.ok}
+            with self.store.transaction() as tx:
+                for r in chunk:
+                    if r.mailbox_id in ok:
+                        self.store.set_marked(tx, r.key, r.mark_want)
+        remove = self.store.marks_to_remove()
+        for start in range(0, len(remove), MARK_BATCH):
+            chunk = remove[start : start + MARK_BATCH]
+            marks = [Mark(r.mailbox_id, r.stream, r.marked, r.labels) for r in chunk]
+            results = self._mbx(self.mailbox.unmark, marks)
+            ok = {res.mailbox_id for res in results if res.ok}
+            with self.store.transaction() as tx:
+                for r in chunk:
+                    if r.mailbox_id in ok:
+                        self.store.set_marked(tx, r.key, "")
+
+    # --- calls that say which side failed ---
+
+    def _mbx(self, call: Callable[..., T], *args: object) -> T:
+        try:
+            return call(*args)
+        except SyncbarError as exc:
+            exc.source = exc.source or source_of(exc.code, Source.MAILBOX).value
+            raise
+
+    def _crm(self, call: Callable[..., T], *args: object) -> T:
+        try:
+            return call(*args)
+        except SyncbarError as exc:
+            exc.source = exc.source or source_of(exc.code, Source.SALESFORCE).value
+            raise
