@@ -1,0 +1,269 @@
+"""The sync cycle against the port fakes: what a user sees in Salesforce, in the mailbox and in the Issues tab."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from app.core.catalog import load_default
+from app.core.engine import Engine, item_backoff
+from app.core.model import IssueState, ItemKind, ItemState, Outcome, PushResult
+from app.core.rules import Rules, RulesConfig
+from app.core.service import Progress
+from app.core.store import Store
+from tests.fakes import OWNER, T0, Clock, FakeCrm, FakeMailbox, account_error, contact, email
+
+CATALOG = load_default()
+
+
+class World:
+    def __init__(self, tmp: Path, items: Sequence = (), **crm_kw: object) -> None:
+        self.path = tmp / "syncbar.db"
+        self.store = Store.open(self.path)
+        self.mailbox = FakeMailbox(items)
+        self.crm = FakeCrm(**crm_kw)  # type: ignore[arg-type]
+        self.clock = Clock()
+        self.rules = Rules(RulesConfig(owner_addresses=frozenset({OWNER}), activated_at=T0))
+
+    def engine(self, **kw: object) -> Engine:
+        return Engine(self.store, self.mailbox, self.crm, self.rules, CATALOG, clock=self.clock, **kw)  # type: ignore[arg-type]
+
+    def run(self, **kw: object):  # type: ignore[no-untyped-def]
+        return self.engine(**kw).run()
+
+    def state(self, key: str) -> ItemState:
+        row = self.store.row(key)
+        assert row is not None, key
+        return row.state
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> World:
+    return World(tmp_path, [email(i) for i in range(3)])
+
+
+def test_emails_become_one_record_each_and_a_second_cycle_sends_nothing(world: World) -> None:
+    first = world.run()
+    assert first.ok and first.session.outcome is Outcome.CLEAN
+    assert first.session.counts[ItemKind.EMAIL].new == 3
+    assert len(world.crm.records) == 3
+    calls = world.crm.api_calls
+    second = world.run()
+    assert len(world.crm.records) == 3
+    assert second.session.counts == {}
+    assert world.crm.api_calls == calls  # nothing due: no match, no push
+
+
+def test_ignore_rules_count_by_reason_and_cost_no_write(tmp_path: Path) -> None:
+    w = World(tmp_path, [email(1, to="info@customer.com"), email(2, to="nobody@unknown.org"), email(3, to="")])
+    result = w.run()
+    ignored = result.session.counts[ItemKind.EMAIL].ignored
+    assert ignored == {"IGN_GROUP_ADDRESS": 1, "IGN_NO_MATCH": 1, "IGN_EMPTY_ADDRESS": 1}
+    assert w.crm.records == {}
+    assert result.session.outcome is Outcome.CLEAN
+    assert w.store.issues() == []
+
+
+def test_missing_last_name_is_an_issue_with_a_mark_and_recovers_when_fixed(tmp_path: Path) -> None:
+    w = World(tmp_path, [contact(1, last="")])
+    result = w.run()
+    assert result.session.outcome is Outcome.ITEM_ISSUES
+    [issue] = w.store.issues()
+    assert issue.code == "DATA_REQUIRED_FIELD_MISSING" and "Last Name" in issue.message
+    assert issue.mailbox_link == "https://mail.example/c1"
+    assert w.mailbox.marks == {"c1": "Last Name missing"}
+    assert "Sync Error" in w.mailbox.labels["c1"] and "Sync Error: Last Name missing" in w.mailbox.labels["c1"]
+    # The user fills in the last name: the next cycle syncs it, closes the issue and removes both marks.
+    w.mailbox.edit("c1", fields={"first_name": "Jo", "last_name": "Doe", "email": "person1@customer.com"})
+    w.run()
+    assert w.state("contact:c1") is ItemState.SYNCED
+    assert w.store.issues() == []
+    assert w.store.issues(IssueState.RESOLVED)[0].code == "DATA_REQUIRED_FIELD_MISSING"
+    assert w.mailbox.marks == {}
+    assert not any(label.startswith("Sync Error") for label in w.mailbox.labels["c1"])
+
+
+def test_marking_an_item_does_not_make_it_look_edited(tmp_path: Path) -> None:
+    w = World(tmp_path, [contact(1, last="")])
+    w.run()
+    w.clock.advance(timedelta(seconds=10))
+    again = w.run()  # the mark shows up in the delta as a change; the item is not retried early
+    assert again.session.counts == {}
+    assert w.store.row("contact:c1").attempts == 1  # type: ignore[union-attr]
+
+
+def test_row_lock_is_retried_after_25_seconds_and_then_syncs(tmp_path: Path) -> None:
+    locked = {"once": True}
+
+    def reject(rec):  # type: ignore[no-untyped-def]
+        if locked["once"]:
+            locked["once"] = False
+            return PushResult(rec.item_key, False, code="SF_ROW_LOCKED", message="unable to obtain exclusive access")
+        return None
+
+    w = World(tmp_path, [email(1)], reject=reject)
+    w.run()
+    row = w.store.row("email:m1")
+    assert row is not None and row.state is ItemState.FAILED
+    assert row.next_attempt == T0 + timedelta(seconds=25)
+    w.clock.advance(timedelta(seconds=20))
+    assert w.run().session.counts == {}  # not yet due
+    w.clock.advance(timedelta(seconds=5))
+    w.run()
+    assert w.state("email:m1") is ItemState.SYNCED and len(w.crm.records) == 1
+
+
+def test_item_backoff_grows_five_times_to_a_day() -> None:
+    assert [item_backoff(n).total_seconds() for n in range(1, 6)] == [25, 125, 625, 3125, 15625]
+    assert item_backoff(6) == timedelta(seconds=78125)
+    assert item_backoff(7) == timedelta(hours=24)
+    assert item_backoff(40) == timedelta(hours=24)
+
+
+def test_an_item_failing_for_30_days_is_quarantined(tmp_path: Path) -> None:
+    w = World(tmp_path, [contact(1, last="")])
+    for _ in range(40):
+        w.run()
+        w.clock.advance(timedelta(hours=24))
+        if w.state("contact:c1") is ItemState.QUARANTINED:
+            break
+    assert w.state("contact:c1") is ItemState.QUARANTINED
+    assert w.clock.now - T0 >= timedelta(days=30)
+    before = w.store.row("contact:c1").attempts  # type: ignore[union-attr]
+    w.clock.advance(timedelta(days=5))
+    w.run()
+    assert w.store.row("contact:c1").attempts == before  # type: ignore[union-attr]
+    # Retry from the Issues tab brings it back.
+    [issue] = w.store.issues()
+    assert w.store.make_due([issue.item_key], w.clock()) == 1
+    w.run()
+    assert w.store.row("contact:c1").attempts == 1  # type: ignore[union-attr]
+
+
+def test_a_permanent_failure_is_quarantined_at_once(tmp_path: Path) -> None:
+    w = World(
+        tmp_path, [email(1)],
+        reject=lambda rec: PushResult(rec.item_key, False, code="SF_INVALID_PARAMETER", message="bad"),
+    )
+    w.run()
+    assert w.state("email:m1") is ItemState.QUARANTINED
+    assert w.store.issues()[0].next_attempt is None
+
+
+def test_an_account_error_stops_the_cycle_and_nothing_is_sent_twice(tmp_path: Path) -> None:
+    w = World(tmp_path, [email(i) for i in range(5)])
+    w.crm.faults.die_after_effect = False
+    w.crm.faults.errors["push"] = [account_error("SF_SERVER_ERROR", "UNKNOWN_EXCEPTION")]
+    result = w.run()
+    assert result.session.outcome is Outcome.FAILED and result.session.error_code == "SF_SERVER_ERROR"
+    assert w.store.state_counts() == {ItemState.PENDING: 5}
+    [issue] = w.store.issues()
+    assert issue.scope.value == "account" and issue.source.value == "Salesforce"
+    assert issue.account == w.crm.account
+    w.run()
+    assert len(w.crm.records) == 5 and w.store.state_counts() == {ItemState.SYNCED: 5}
+    assert w.store.issues() == []  # the account issue resolves when a cycle succeeds
+
+
+def test_a_lost_answer_is_reconciled_not_resent(tmp_path: Path) -> None:
+    w = World(tmp_path, [email(i) for i in range(4)])
+    original = w.crm.push
+
+    def push_then_fail(records):  # type: ignore[no-untyped-def]
+        original(records)
+        raise account_error("NET_CONNECTION_FAILED", "connection reset")
+
+    w.crm.push = push_then_fail  # type: ignore[method-assign]
+    assert w.run().session.error_code == "NET_CONNECTION_FAILED"
+    w.crm.push = original  # type: ignore[method-assign]
+    result = w.run()
+    assert len(w.crm.records) == 4
+    assert result.session.counts[ItemKind.EMAIL].new == 4
+
+
+def test_an_expired_cursor_resyncs_everything_without_duplicates(world: World) -> None:
+    world.run()
+    world.mailbox.add(email(10))
+    world.mailbox.expire_cursors()
+    result = world.run()
+    assert result.ok
+    assert len(world.crm.records) == 4
+    assert result.session.counts[ItemKind.EMAIL].new == 1
+
+
+def test_an_edited_email_updates_its_record(world: World) -> None:
+    world.run()
+    world.mailbox.edit("m1", subject="Quote 1 (revised)")
+    result = world.run()
+    assert result.session.counts[ItemKind.EMAIL].updated == 1
+    assert len(world.crm.records) == 3
+    assert any(r.values.get("Subject") == "Quote 1 (revised)" for r in world.crm.records.values())
+
+
+def test_an_item_deleted_before_it_synced_is_dropped(tmp_path: Path) -> None:
+    w = World(tmp_path, [contact(1, last="")])
+    w.run()
+    w.mailbox.remove("c1")
+    w.run()
+    assert w.state("contact:c1") is ItemState.REMOVED
+    assert w.store.issues() == []
+
+
+def test_batches_hold_at_most_200_records(tmp_path: Path) -> None:
+    w = World(tmp_path, [email(i) for i in range(450)])
+    sizes: list[int] = []
+    original = w.crm.push
+
+    def spy(records):  # type: ignore[no-untyped-def]
+        sizes.append(len(records))
+        return original(records)
+
+    w.crm.push = spy  # type: ignore[method-assign]
+    seen: list[Progress] = []
+    w.engine().run(seen.append)
+    assert sizes == [200, 200, 50]
+    assert seen[0] == Progress(0, 450, None) and seen[-1].done == 450 and seen[-1].total == 450
+    assert len(w.crm.records) == 450
+
+
+def test_the_same_message_in_inbox_and_sent_makes_one_record(tmp_path: Path) -> None:
+    a = email(1, stream="sent")
+    b = email(2, stream="inbox", headers={"Message-ID": "<m1@example.com>"})
+    w = World(tmp_path, [a, b])
+    result = w.run()
+    assert len(w.crm.records) == 1
+    assert result.session.counts[ItemKind.EMAIL].duplicate == 1
+
+
+def test_disabled_kinds_are_not_sent(tmp_path: Path) -> None:
+    w = World(tmp_path, [email(1), contact(1)])
+    w.run(kinds=[ItemKind.EMAIL])
+    assert w.state("contact:c1") is ItemState.QUEUED
+    assert len(w.crm.records) == 1
+
+
+def test_a_rule_that_chokes_fails_only_its_item(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    w = World(tmp_path, [email(1), email(2)])
+    original = w.rules.build
+
+    def build(item, *a, **k):  # type: ignore[no-untyped-def]
+        if item.mailbox_id == "m1":
+            raise RuntimeError("boom")
+        return original(item, *a, **k)
+
+    monkeypatch.setattr(w.rules, "build", build)
+    result = w.run()
+    assert w.state("email:m1") is ItemState.QUARANTINED
+    assert w.state("email:m2") is ItemState.SYNCED
+    assert result.session.outcome is Outcome.ITEM_ISSUES
+    assert w.store.issues()[0].code == "SYNC_UNKNOWN_ERROR"
+
+
+def test_a_crash_left_session_is_closed_as_cancelled(world: World) -> None:
+    world.store.begin_session(OWNER, T0)
+    world.run()
+    outcomes = [s.outcome for s in world.store.sessions()]
+    assert outcomes == [Outcome.CLEAN, Outcome.CANCELLED]
