@@ -1,0 +1,208 @@
+"""``SyncService``: the ``AppService`` the UI and the CLI use, on the store, scheduler, engine and lock.
+
+The composition root gives it a ``connect`` callable that builds the two
+providers (so a missing keyring or profile is a recorded failure of a cycle,
+not a crash at start-up) and an ``on_notice`` callback for what the user
+must be told (the tray shows it; the CLI prints it).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from app.core.catalog import Catalog
+from app.core.engine import Engine, source_of
+from app.core.errors import AccountError, SyncbarError
+from app.core.lock import SyncLock
+from app.core.model import Issue, IssueState, ItemKind, Outcome, Scope, Session, Source
+from app.core.ports import CrmPort, MailboxPort
+from app.core.rules import Rules
+from app.core.scheduler import Notice, NoticeKind, Scheduler
+from app.core.service import Progress, ProgressCallback, StatusSnapshot, SyncState
+from app.core.store import Store, from_ts
+
+Connect = Callable[[], tuple[MailboxPort, CrmPort]]
+
+
+class SyncService:
+    def __init__(
+        self,
+        store: Store,
+        catalog: Catalog,
+        scheduler: Scheduler,
+        lock_path: Path,
+        *,
+        connect: Connect | None,
+        rules: Rules | None,
+        mailbox_account: str = "",
+        crm_account: str = "",
+        kinds: Sequence[ItemKind] | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        on_notice: Callable[[Notice], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.scheduler = scheduler
+        self.lock_path = lock_path
+        self.connect = connect
+        self.rules = rules
+        self.mailbox_account = mailbox_account
+        self.crm_account = crm_account
+        self.kinds = kinds
+        self.clock = clock
+        self.on_notice = on_notice or (lambda notice: None)
+        self._progress: Progress | None = None
+        self._running = threading.Event()
+
+    # --- reads ---
+
+    @property
+    def set_up(self) -> bool:
+        return self.connect is not None and self.rules is not None
+
+    def status(self) -> StatusSnapshot:
+        now = self.clock()
+        if not self.set_up:
+            return StatusSnapshot(SyncState.NOT_SET_UP)
+        st = self.scheduler.state()
+        last = self.store.last_session()
+        completed = next((s for s in self.store.sessions() if s.outcome in (Outcome.CLEAN, Outcome.ITEM_ISSUES)), None)
+        suspended = from_ts(st.suspended_until)
+        backoff = from_ts(st.backoff_until)
+        if self._running.is_set():
+            state = SyncState.SYNCING
+        elif st.needs_reauth:
+            state = SyncState.NEEDS_REAUTH
+        elif suspended is not None and suspended > now:
+            state = SyncState.SUSPENDED
+        elif st.paused:
+            state = SyncState.PAUSED
+        elif backoff is not None and backoff > now:
+            state = SyncState.BACKING_OFF
+        else:
+            state = SyncState.IDLE
+        return StatusSnapshot(
+            state=state,
+            mailbox_account=self.mailbox_account,
+            crm_account=self.crm_account,
+            last_sync_at=completed.ended_at if completed else None,
+            last_session_clean=bool(last and last.outcome is Outcome.CLEAN),
+            next_run_at=self.scheduler.next_run(now),
+            suspended_until=suspended if suspended is not None and suspended > now else None,
+            error_code=st.error_code,
+            error_account=st.error_account,
+            error_message=st.error_message,
+            open_issues=len(self.store.issues(IssueState.OPEN)),
+            progress=self._progress if self._running.is_set() else None,
+        )
+
+    def last_session(self) -> Session | None:
+        return self.store.last_session()
+
+    def sessions(self, days: int = 7) -> list[Session]:
+        return self.store.sessions(self.clock() - timedelta(days=days))
+
+    def issues(self, state: IssueState | None = IssueState.OPEN) -> list[Issue]:
+        return self.store.issues(state)
+
+    # --- user actions ---
+
+    def retry(self, issue_ids: Sequence[int]) -> None:
+        issues = [i for i in (self.store.issue(n) for n in issue_ids) if i is not None]
+        keys = [i.item_key for i in issues if i.scope is Scope.ITEM and i.item_key]
+        if keys:
+            self.store.make_due(keys, self.clock())
+            self.store.set_issue_state(
+                [i.id for i in issues if i.state is IssueState.IGNORED], IssueState.OPEN, self.clock()
+            )
+        self.scheduler.request()
+
+    def ignore(self, issue_ids: Sequence[int]) -> None:
+        issues = [i for i in (self.store.issue(n) for n in issue_ids) if i is not None]
+        now = self.clock()
+        self.store.ignore_items([i.item_key for i in issues if i.scope is Scope.ITEM and i.item_key], now)
+        self.store.set_issue_state([i.id for i in issues if i.scope is Scope.ACCOUNT], IssueState.IGNORED, now)
+
+    def pause(self) -> None:
+        self.scheduler.pause()
+
+    def resume(self) -> None:
+        self.scheduler.resume()
+
+    def request_sync(self) -> None:
+        self.scheduler.request()
+
+    def due(self, now: datetime) -> bool:
+        return self.set_up and not self._running.is_set() and self.scheduler.due(now)
+
+    def credentials_updated(self, account: str) -> None:
+        self.scheduler.credentials_updated()
+
+    # --- the cycle ---
+
+    def run_cycle(self, progress: ProgressCallback, cancelled: threading.Event) -> Session:
+        """One cycle under the cross-process lock; raises ``SYNC_ANOTHER_RUNNING`` if another holds it."""
+        if self.connect is None or self.rules is None:
+            raise AccountError("SYNC_SIGN_IN_FAILED", "No account is set up yet.")
+        lock = SyncLock(self.lock_path)
+        lock.acquire()
+        self._running.set()
+        try:
+            return self._cycle(self.connect, self.rules, progress, cancelled)
+        finally:
+            self._running.clear()
+            self._progress = None
+            lock.release()
+
+    def _cycle(
+        self, connect: Connect, rules: Rules, progress: ProgressCallback, cancelled: threading.Event
+    ) -> Session:
+        self.scheduler.started(self.clock())
+
+        def report(p: Progress) -> None:
+            self._progress = p
+            progress(p)
+
+        mailbox: MailboxPort | None = None
+        try:
+            mailbox, crm = connect()
+        except SyncbarError as exc:
+            return self._failed_to_connect(exc)
+        engine = Engine(self.store, mailbox, crm, rules, self.catalog, clock=self.clock, kinds=self.kinds)
+        result = engine.run(report, cancelled)
+        notices = self.scheduler.record(
+            result.error, self.clock(), source=result.error_source.value, account=result.error_account
+        )
+        self._tell(notices, mailbox)
+        return result.session
+
+    def _failed_to_connect(self, exc: SyncbarError) -> Session:
+        now = self.clock()
+        source = Source(exc.source) if exc.source else source_of(exc.code, Source.ENGINE)
+        account = self.crm_account if source is Source.SALESFORCE else self.mailbox_account
+        session = self.store.begin_session(self.mailbox_account, now)
+        session.ended_at, session.outcome, session.error_code = now, Outcome.FAILED, exc.code
+        self.store.save_session(session)
+        self.store.record_account_issue(
+            code=exc.code, source=source, account=account, message=exc.message or str(exc), now=now
+        )
+        self._tell(self.scheduler.record(exc, now, source=source.value, account=account), None)
+        return session
+
+    def _tell(self, notices: Sequence[Notice], mailbox: MailboxPort | None) -> None:
+        for notice in notices:
+            if notice.kind is NoticeKind.ESCALATE and mailbox is not None:
+                entry = self.catalog.get(notice.code)
+                body = (
+                    f"Syncbar could not sync {notice.failures} times in a row.\n\n"
+                    f"{entry.title}\n{entry.reason}\n\nWhat to do: {entry.recommendation}\n\n"
+                    f"Error code: {entry.code}\n"
+                )
+                try:
+                    mailbox.send_notification("Syncbar has stopped syncing", body)
+                except SyncbarError:
+                    pass  # the mailbox itself may be what fails; the tray notice still goes out
+            self.on_notice(notice)

@@ -1,0 +1,209 @@
+"""Scheduler, cross-process lock and the application service: when cycles run and what the user is told."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import subprocess
+import sys
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from app.core.catalog import load_default
+from app.core.errors import AccountError, SyncbarError
+from app.core.lock import SyncLock
+from app.core.model import IssueState, Outcome
+from app.core.rules import Rules, RulesConfig
+from app.core.runner import SyncService
+from app.core.scheduler import NoticeKind, Scheduler
+from app.core.service import SyncState
+from app.core.store import Store
+from tests.fakes import OWNER, T0, Clock, FakeCrm, FakeMailbox, account_error, contact, email
+
+CATALOG = load_default()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store.open(tmp_path / "syncbar.db")
+
+
+@pytest.fixture
+def sched(store: Store) -> Scheduler:
+    return Scheduler(store, CATALOG, rng=random.Random(1))
+
+
+def test_interval_and_sync_now(sched: Scheduler) -> None:
+    assert sched.due(T0)  # never ran
+    sched.started(T0)
+    sched.record(None, T0)
+    assert not sched.due(T0 + timedelta(minutes=14))
+    assert sched.due(T0 + timedelta(minutes=15))
+    sched.request()
+    assert sched.due(T0 + timedelta(minutes=1))
+    sched.started(T0 + timedelta(minutes=1))
+    assert not sched.due(T0 + timedelta(minutes=2))
+
+
+def test_pause_is_persisted_and_sync_now_still_runs_once(store: Store, sched: Scheduler) -> None:
+    sched.pause()
+    again = Scheduler(store, CATALOG)  # a restart reads the pause back
+    assert again.state().paused and not again.due(T0 + timedelta(hours=5))
+    assert again.next_run(T0) is None
+    again.request()
+    assert again.due(T0)
+    again.started(T0)
+    assert not again.due(T0 + timedelta(hours=1))
+    again.resume()
+    assert again.due(T0 + timedelta(hours=1))
+
+
+def test_transient_failures_back_off_with_jitter(sched: Scheduler) -> None:
+    waits = []
+    now = T0
+    for _ in range(6):
+        sched.started(now)
+        sched.record(account_error("SF_SERVER_ERROR"), now)
+        until = sched.next_run(now)
+        assert until is not None
+        waits.append((until - now).total_seconds())
+        assert not sched.due(now + timedelta(seconds=waits[-1] - 1))
+        now = until
+        assert sched.due(now)
+    assert 24 <= waits[0] <= 36  # 30 s ± 20 %
+    assert all(b > a for a, b in itertools.pairwise(waits))
+    assert waits[-1] <= 30 * 60 * 1.2
+
+
+def test_throttling_waits_as_long_as_the_service_asks(sched: Scheduler) -> None:
+    sched.record(SyncbarError("MBX_THROTTLED", "slow down", retry_after=120), T0)
+    assert not sched.due(T0 + timedelta(seconds=119))
+    assert sched.due(T0 + timedelta(seconds=133))
+
+
+def test_suspension_until_the_limit_resets_is_exposed(store: Store, sched: Scheduler) -> None:
+    reset = T0 + timedelta(hours=7)
+    notices = sched.record(SyncbarError("SF_API_LIMIT_ORG", "TotalRequests Limit exceeded.", resume_at=reset), T0)
+    assert [n.kind for n in notices] == [NoticeKind.FIRST_FAILURE, NoticeKind.SUSPENDED]
+    assert notices[1].until == reset
+    sched.request()  # Sync now does not spend calls the org does not have
+    assert not sched.due(T0 + timedelta(hours=6))
+    assert sched.due(reset)
+    assert sched.next_run(T0) == reset
+
+
+def test_salesforce_credentials_need_a_sign_in_at_once(sched: Scheduler) -> None:
+    notices = sched.record(account_error("SF_AUTH_FAILED", "expired access/refresh token"), T0, account="rep@org")
+    assert NoticeKind.REAUTH in [n.kind for n in notices]
+    assert not sched.due(T0 + timedelta(days=3)) and sched.next_run(T0) is None
+    sched.credentials_updated()
+    assert sched.due(T0)
+
+
+def test_six_mailbox_rejections_in_a_row_ask_for_a_sign_in(sched: Scheduler) -> None:
+    now = T0
+    kinds = []
+    for _ in range(6):
+        kinds.append([n.kind for n in sched.record(account_error("MBX_AUTH_FAILED"), now)])
+        now = sched.next_run(now) or now
+    assert kinds[0] == [NoticeKind.FIRST_FAILURE]
+    assert all(NoticeKind.REAUTH not in k for k in kinds[:5])
+    assert NoticeKind.REAUTH in kinds[5]
+    assert sched.state().needs_reauth
+
+
+def test_ten_failures_in_a_row_escalate_once_and_recovery_is_told(sched: Scheduler) -> None:
+    seen = []
+    for _ in range(12):
+        seen.append([n.kind for n in sched.record(account_error("SF_SERVER_ERROR"), T0)])
+    assert seen[0] == [NoticeKind.FIRST_FAILURE]
+    assert all(k == [] for k in seen[1:9])
+    assert seen[9] == [NoticeKind.ESCALATE]
+    assert seen[10] == seen[11] == []
+    assert [n.kind for n in sched.record(None, T0)] == [NoticeKind.RECOVERED]
+    assert sched.state().failures == 0
+
+
+def test_the_lock_admits_one_sync_across_processes(tmp_path: Path) -> None:
+    path = tmp_path / "sync.lock"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", (
+            "import sys, time; from pathlib import Path; from app.core.lock import SyncLock\n"
+            f"l = SyncLock(Path({str(path)!r})); l.acquire(); print('held', flush=True); sys.stdin.read()"
+        )],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(AccountError) as caught:
+            SyncLock(path).acquire()
+        assert caught.value.code == "SYNC_ANOTHER_RUNNING"
+        assert str(holder.pid) in caught.value.message
+    finally:
+        holder.kill()
+        holder.communicate()
+    with SyncLock(path) as lock:  # the kernel released it when the holder died
+        assert lock.held
+
+
+def make_service(tmp_path: Path, mailbox: FakeMailbox, crm: FakeCrm, clock: Clock, notices: list) -> SyncService:  # type: ignore[type-arg]
+    store = Store.open(tmp_path / "syncbar.db")
+    return SyncService(
+        store, CATALOG, Scheduler(store, CATALOG, rng=random.Random(2)), tmp_path / "sync.lock",
+        connect=lambda: (mailbox, crm),
+        rules=Rules(RulesConfig(owner_addresses=frozenset({OWNER}), activated_at=T0)),
+        mailbox_account=mailbox.account, crm_account=crm.account, clock=clock, on_notice=notices.append,
+    )
+
+
+def test_service_status_tells_the_truth(tmp_path: Path) -> None:
+    mailbox, crm, clock, notices = FakeMailbox([email(1), contact(1, last="")]), FakeCrm(), Clock(), []
+    svc = make_service(tmp_path, mailbox, crm, clock, notices)
+    session = svc.run_cycle(lambda p: None, threading.Event())
+    assert session.outcome is Outcome.ITEM_ISSUES
+    status = svc.status()
+    assert status.state is SyncState.IDLE and not status.last_session_clean and status.open_issues == 1
+    [issue] = svc.issues()
+    svc.ignore([issue.id])
+    assert svc.issues() == [] and svc.issues(IssueState.IGNORED)[0].id == issue.id
+    svc.retry([issue.id])
+    assert svc.issues()[0].id == issue.id and svc.due(clock())
+    crm.faults.errors["match"] = [account_error("SF_AUTH_FAILED", "expired access/refresh token")]
+    failed = svc.run_cycle(lambda p: None, threading.Event())
+    assert failed.outcome is Outcome.FAILED
+    status = svc.status()
+    assert status.state is SyncState.NEEDS_REAUTH and status.error_code == "SF_AUTH_FAILED"
+    assert status.error_account == crm.account
+    assert [n.kind for n in notices] == [NoticeKind.FIRST_FAILURE, NoticeKind.REAUTH]
+    svc.credentials_updated(crm.account)
+    assert svc.due(clock())
+
+
+def test_service_sends_the_escalation_email_from_the_mailbox(tmp_path: Path) -> None:
+    mailbox, crm, clock, notices = FakeMailbox([email(1)]), FakeCrm(), Clock(), []
+    svc = make_service(tmp_path, mailbox, crm, clock, notices)
+    for _ in range(10):
+        crm.faults.errors["match"] = [account_error("SF_ORG_UNAVAILABLE", "maintenance")]
+        svc.run_cycle(lambda p: None, threading.Event())
+    assert len(mailbox.sent) == 1
+    subject, body = mailbox.sent[0]
+    assert "stopped syncing" in subject and "SF_ORG_UNAVAILABLE" in body and "10 times" in body
+    assert notices[-1].kind is NoticeKind.ESCALATE
+
+
+def test_a_second_cycle_while_one_runs_is_refused(tmp_path: Path) -> None:
+    mailbox, crm, clock = FakeMailbox([email(1)]), FakeCrm(), Clock()
+    svc = make_service(tmp_path, mailbox, crm, clock, [])
+    with SyncLock(tmp_path / "sync.lock"), pytest.raises(AccountError) as caught:
+        svc.run_cycle(lambda p: None, threading.Event())
+    assert caught.value.code == "SYNC_ANOTHER_RUNNING"
+    assert crm.records == {}
+
+
+def test_not_set_up(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "syncbar.db")
+    svc = SyncService(store, CATALOG, Scheduler(store, CATALOG), tmp_path / "l", connect=None, rules=None)
+    assert svc.status().state is SyncState.NOT_SET_UP and not svc.due(T0)
