@@ -99,3 +99,36 @@ class TokenStore:
         secret.update(changes)
         self.save(account, secret)
         return secret
+
+
+class ProcessKeyring(KeyringBackend):
+    """Secrets held in this process's memory only, gone when it exits.
+
+    Used by ``syncbar demo`` (emulator tokens, not real secrets) when no OS
+    keyring is running, so the demo works on a bare machine.  Never used
+    for real accounts.
+    """
+
+    priority = 0.1
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._values: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self._values.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self._values[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self._values.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError(username)
+
+
+def os_keyring_available() -> bool:
+    try:
+        TokenStore()._kr()
+    except NoKeyring:
+        return False
+    return True

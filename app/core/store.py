@@ -115,6 +115,12 @@ _MIGRATIONS: tuple[str, ...] = (
         name   TEXT PRIMARY KEY,
         value  TEXT NOT NULL
     );
+    CREATE TABLE api_calls (
+        account  TEXT NOT NULL,
+        at       TEXT NOT NULL,
+        count    INTEGER NOT NULL
+    );
+    CREATE INDEX api_calls_at ON api_calls(account, at);
     CREATE TABLE api_usage (
         id           INTEGER PRIMARY KEY AUTOINCREMENT,
         observed_at  TEXT NOT NULL,
@@ -362,6 +368,15 @@ class Store:
             return
         with self.transaction() as conn:
             conn.execute(sql, (name, json.dumps(value)))
+
+    def delete_setting(self, name: str) -> None:
+        with self.transaction() as tx:
+            tx.execute("DELETE FROM settings WHERE name=?", (name,))
+
+    def setting_names(self, prefix: str) -> list[str]:
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        cur = self._conn().execute("SELECT name FROM settings WHERE name LIKE ? ESCAPE '\\'", (escaped + "%",))
+        return [str(r["name"]) for r in cur]
 
     # --- cursors ---
 
@@ -746,6 +761,18 @@ class Store:
         with self.transaction() as tx:
             tx.execute("INSERT INTO api_usage(observed_at, used, lim) VALUES(?,?,?)", (ts(now), used, limit))
             tx.execute("DELETE FROM api_usage WHERE observed_at<?", (ts(now - timedelta(days=2)),))
+
+    def record_calls(self, account: str, at: datetime, count: int) -> None:
+        """API calls Syncbar spent (for the rolling 24-hour allocation); kept two days."""
+        with self.transaction() as tx:
+            tx.execute("INSERT INTO api_calls(account, at, count) VALUES(?,?,?)", (account, ts(at), count))
+            tx.execute("DELETE FROM api_calls WHERE at<?", (ts(at - timedelta(days=2)),))
+
+    def calls_since(self, account: str, since: datetime) -> list[tuple[datetime, int]]:
+        cur = self._conn().execute(
+            "SELECT at, count FROM api_calls WHERE account=? AND at>=? ORDER BY at", (account, ts(since))
+        )
+        return [(_dt(r["at"]), int(r["count"])) for r in cur]
 
     def latest_usage(self) -> tuple[int, int, datetime] | None:
         r = self._conn().execute("SELECT * FROM api_usage ORDER BY id DESC LIMIT 1").fetchone()

@@ -1,0 +1,274 @@
+"""What each ``syncbar`` command does (``app.cli`` parses; this runs).
+
+Exit codes (README.md lists them too):
+
+    0 synced clean            3 needs re-authentication
+    1 synced with item issues 4 service unavailable or suspended
+    2 usage error             5 another sync in progress
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from app import report
+from app.core.catalog import Catalog
+from app.core.errors import SyncbarError
+from app.core.model import IssueState, Outcome, RetryClass, Session
+from app.core.runner import SyncService
+from app.core.scheduler import Notice, NoticeKind
+from app.core.service import Progress
+from app.core.status_text import clock_time, status_line
+from app.paths import Paths
+
+EXIT_CLEAN = 0
+EXIT_ITEM_ISSUES = 1
+EXIT_USAGE = 2
+EXIT_REAUTH = 3
+EXIT_UNAVAILABLE = 4
+EXIT_BUSY = 5
+
+NO_ACCOUNT = (
+    "No account is set up yet. Run 'syncbar demo' to try Syncbar on built-in emulators, "
+    "'syncbar connect-emulators' to point it at running ones, or 'syncbar' to open the app and sign in."
+)
+
+
+class UsageError(Exception):
+    """A command that cannot run as asked; the message says what to do instead."""
+
+
+def print_json(value: Any) -> None:
+    print(json.dumps(value, indent=2, default=str, ensure_ascii=False))
+
+
+def exit_code(session: Session, catalog: Catalog) -> int:
+    if session.outcome is Outcome.CLEAN:
+        return EXIT_CLEAN
+    if session.outcome is Outcome.ITEM_ISSUES:
+        return EXIT_ITEM_ISSUES
+    if session.error_code == "SYNC_ANOTHER_RUNNING":
+        return EXIT_BUSY
+    if catalog.get(session.error_code).retry_class is RetryClass.NEEDS_REAUTH:
+        return EXIT_REAUTH
+    return EXIT_UNAVAILABLE
+
+
+def session_json(session: Session, catalog: Catalog) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": session.id,
+        "started_at": session.started_at,
+        "ended_at": session.ended_at,
+        "outcome": session.outcome.value,
+        "error_code": session.error_code,
+        "counts": {kind.value: c.to_json() for kind, c in session.counts.items()},
+    }
+    if session.error_code:
+        entry = catalog.get(session.error_code)
+        data["error"] = {"title": entry.title, "reason": entry.reason, "recommendation": entry.recommendation}
+    return data
+
+
+def session_text(session: Session, catalog: Catalog) -> str:
+    end = session.ended_at.astimezone().strftime("%H:%M:%S") if session.ended_at else "…"
+    lines = [
+        f"Session {session.id}: {session.started_at.astimezone().strftime('%Y-%m-%d %H:%M:%S')} – {end}"
+        f"  {session.outcome.value}"
+    ]
+    for kind, c in sorted(session.counts.items()):
+        ignored = ", ".join(f"{code} {n}" for code, n in sorted(c.ignored.items()))
+        lines.append(
+            f"  {kind.value:<8} total {c.total:>5}  new {c.new:>5}  updated {c.updated:>4}  duplicate {c.duplicate:>3}"
+            f"  failed {c.failed:>4}  ignored {c.ignored_total:>4}" + (f" ({ignored})" if ignored else "")
+        )
+    if not session.counts and session.outcome is not Outcome.FAILED:
+        lines.append("  nothing new")
+    if session.error_code:
+        entry = catalog.get(session.error_code)
+        lines.append(f"  stopped by {entry.code}: {entry.title}. {entry.recommendation}")
+    return "\n".join(lines)
+
+
+def _progress_printer() -> Callable[[Progress], None]:
+    if not sys.stderr.isatty():
+        return lambda p: None
+
+    def show(p: Progress) -> None:
+        print(f"\rSyncing {p.done:,} of {p.total:,}   ", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+def notice_text(notice: Notice, catalog: Catalog) -> str:
+    entry = catalog.get(notice.code)
+    if notice.kind is NoticeKind.REAUTH:
+        return f"Sign-in needed for {notice.account}: {entry.title}. {entry.recommendation}"
+    if notice.kind is NoticeKind.SUSPENDED and notice.until:
+        return f"Waiting until {clock_time(notice.until, datetime.now(UTC))}: {entry.title}."
+    if notice.kind is NoticeKind.ESCALATE:
+        return f"{notice.failures} syncs in a row failed ({entry.title}); a notification email was sent."
+    if notice.kind is NoticeKind.RECOVERED:
+        return "Syncing works again."
+    return f"Sync failed: {entry.title}. {entry.recommendation}"
+
+
+# --- commands ----------------------------------------------------------------------
+
+
+def cmd_sync(svc: SyncService, args: argparse.Namespace) -> int:
+    if not svc.set_up:
+        print(NO_ACCOUNT, file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        session = svc.run_cycle(_progress_printer(), threading.Event())
+    except SyncbarError as exc:
+        if exc.code != "SYNC_ANOTHER_RUNNING":
+            raise
+        if args.json:
+            print_json({"outcome": "busy", "error_code": exc.code, "message": exc.message})
+        else:
+            print(f"syncbar: {exc.message}", file=sys.stderr)
+        return EXIT_BUSY
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    code = exit_code(session, svc.catalog)
+    if args.json:
+        data = session_json(session, svc.catalog)
+        data["exit_code"] = code
+        print_json(data)
+    else:
+        print(session_text(session, svc.catalog))
+    return code
+
+
+def cmd_status(svc: SyncService, args: argparse.Namespace) -> int:
+    now = datetime.now(UTC)
+    snap = svc.status()
+    if args.json:
+        data = {
+            "state": snap.state.value,
+            "line": status_line(snap, svc.catalog, now),
+            "mailbox_account": snap.mailbox_account,
+            "crm_account": snap.crm_account,
+            "last_sync_at": snap.last_sync_at,
+            "last_session_clean": snap.last_session_clean,
+            "next_run_at": snap.next_run_at,
+            "suspended_until": snap.suspended_until,
+            "error_code": snap.error_code,
+            "error_account": snap.error_account,
+            "error_message": snap.error_message,
+            "open_issues": snap.open_issues,
+        }
+        if not svc.set_up:
+            data["message"] = NO_ACCOUNT
+        print_json(data)
+        return EXIT_CLEAN
+    if not svc.set_up:
+        print(NO_ACCOUNT)
+        return EXIT_CLEAN
+    print(status_line(snap, svc.catalog, now))
+    print(f"  Mailbox:    {snap.mailbox_account}")
+    print(f"  Salesforce: {snap.crm_account}")
+    if snap.next_run_at:
+        print(f"  Next run:   {clock_time(snap.next_run_at, now)}")
+    print(f"  Open issues: {snap.open_issues}")
+    if snap.error_code:
+        entry = svc.catalog.get(snap.error_code)
+        print(f"  Error {entry.code}: {entry.title}")
+        print(f"    Why: {entry.reason}")
+        print(f"    Fix: {entry.recommendation}")
+        if snap.error_message:
+            print(f"    Service said: {snap.error_message}")
+    return EXIT_CLEAN
+
+
+def cmd_issues(svc: SyncService, args: argparse.Namespace) -> int:
+    state = None if args.all else IssueState.OPEN
+    issues = [i for i in svc.issues(state) if not args.code or i.code == args.code]
+    if args.json:
+        out = []
+        for i in issues:
+            entry = svc.catalog.get(i.code)
+            out.append({
+                "id": i.id, "code": i.code, "title": entry.title, "reason": entry.reason,
+                "recommendation": entry.recommendation, "scope": i.scope.value, "source": i.source.value,
+                "account": i.account, "state": i.state.value, "object": i.kind.value if i.kind else "",
+                "item": i.item_title, "mailbox_link": i.mailbox_link, "crm_link": i.crm_link, "message": i.message,
+                "first_seen": i.first_seen, "last_seen": i.last_seen, "attempts": i.attempts,
+                "next_attempt": i.next_attempt,
+            })
+        print_json(out)
+        return EXIT_CLEAN
+    if not svc.set_up and not issues:
+        print(NO_ACCOUNT)
+        return EXIT_CLEAN
+    if not issues:
+        print("No open issues." if not args.all else "No issues recorded.")
+        return EXIT_CLEAN
+    for i in issues:
+        entry = svc.catalog.get(i.code)
+        what = i.item_title or i.account
+        print(
+            f"#{i.id:<5} {i.last_seen.astimezone().strftime('%Y-%m-%d %H:%M')}  {i.source.value:<10} "
+            f"{(i.kind.value if i.kind else 'account'):<8} {i.code:<30} x{i.attempts:<3} {what[:50]}"
+        )
+        print(f"       {entry.title}. {entry.recommendation}")
+    return EXIT_CLEAN
+
+
+def cmd_sessions(svc: SyncService, args: argparse.Namespace) -> int:
+    if args.days < 1:
+        print("syncbar: --days must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    sessions = svc.sessions(args.days)
+    if args.json:
+        print_json([session_json(s, svc.catalog) for s in sessions])
+        return EXIT_CLEAN
+    if not svc.set_up and not sessions:
+        print(NO_ACCOUNT)
+        return EXIT_CLEAN
+    if not sessions:
+        print(f"No sync sessions in the last {args.days} days.")
+    for s in sessions:
+        print(session_text(s, svc.catalog))
+    return EXIT_CLEAN
+
+
+def cmd_pause(svc: SyncService, args: argparse.Namespace) -> int:
+    if not svc.set_up:
+        print(NO_ACCOUNT, file=sys.stderr)
+        return EXIT_USAGE
+    svc.pause()
+    print("Syncing is paused. 'syncbar resume' starts it again.")
+    return EXIT_CLEAN
+
+
+def cmd_resume(svc: SyncService, args: argparse.Namespace) -> int:
+    if not svc.set_up:
+        print(NO_ACCOUNT, file=sys.stderr)
+        return EXIT_USAGE
+    svc.resume()
+    print("Syncing is on.")
+    return EXIT_CLEAN
+
+
+def cmd_report(svc: SyncService, args: argparse.Namespace, paths: Paths, secrets: list[str]) -> int:
+    from app import profile as profile_mod
+
+    prof = profile_mod.load(paths.config)
+    files = report.build(
+        svc, profile=prof, log_file=paths.log_file, secrets=secrets, keep_personal=args.keep_personal
+    )
+    out = report.write(files, Path(args.out))
+    print(f"Wrote {out} ({', '.join(f.name for f in files)}). Tokens and passwords are removed"
+          + ("." if args.keep_personal else "; addresses and subjects too."))
+    if not svc.set_up:
+        print(NO_ACCOUNT)
+    return EXIT_CLEAN

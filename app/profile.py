@@ -1,0 +1,120 @@
+"""The profile: which mailbox and which Salesforce org this user syncs, and their choices.
+
+Kept as ``profile.json`` in the config folder (written atomically), never with
+a secret in it: tokens and passwords live in the keyring under ``secret_key``
+names.  A profile that does not parse is reported with its path, not ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+MAILBOX_KINDS = ("graph", "ews", "gmail")
+
+
+class ProfileError(Exception):
+    """The profile file exists but cannot be used; the message names the file and the fix."""
+
+
+@dataclass
+class MailboxSettings:
+    kind: str  # graph | ews | gmail
+    account: str  # the mailbox address
+    secret_key: str  # keyring entry name
+    base_url: str = ""  # Graph / Gmail API base; EWS endpoint URL
+    authority: str = ""  # Microsoft identity authority
+    client_id: str = ""
+    client_secret: str = ""  # Google "installed app" secrets are not secret by design, but stay out of logs
+    token_uri: str = ""
+    auth_uri: str = ""
+    username: str = ""  # EWS user name when it differs from the address
+    auth_type: str = "basic"  # EWS: basic | ntlm | oauth2
+    ca_file: str = ""  # a private CA to trust (the emulators', a company proxy's)
+
+
+@dataclass
+class CrmSettings:
+    account: str  # the Salesforce username
+    secret_key: str
+    login_url: str = "https://login.salesforce.com"
+    client_id: str = ""
+    ca_file: str = ""
+    api_version: str = "59.0"
+    allocation_percent: float = 10.0
+
+
+@dataclass
+class SyncChoices:
+    emails: bool = True
+    events: bool = True
+    contacts: bool = True
+    tasks: bool = True
+    history_days: int = 6
+    activated_at: str = ""  # ISO timestamp of the first sign-in
+    internal_domains: list[str] = field(default_factory=list)
+    blocklist: list[str] = field(default_factory=list)
+    interval_minutes: int = 15
+    notifications: str = "first"  # never | first | always
+    support_address: str = "support@syncbar.example"
+
+
+@dataclass
+class Profile:
+    mailbox: MailboxSettings
+    crm: CrmSettings
+    choices: SyncChoices = field(default_factory=SyncChoices)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Profile:
+        mailbox = MailboxSettings(**data["mailbox"])
+        if mailbox.kind not in MAILBOX_KINDS:
+            raise ValueError(f"mailbox kind must be one of {', '.join(MAILBOX_KINDS)}, not {mailbox.kind!r}")
+        return cls(mailbox, CrmSettings(**data["crm"]), SyncChoices(**data.get("choices", {})))
+
+
+def profile_path(config: Path) -> Path:
+    return config / "profile.json"
+
+
+def load(config: Path) -> Profile | None:
+    path = profile_path(config)
+    if not path.exists():
+        return None
+    try:
+        return Profile.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ProfileError(
+            f"The profile {path} cannot be read ({exc}). Fix or delete it, then set up the accounts again."
+        ) from exc
+
+
+def save(config: Path, profile: Profile) -> Path:
+    config.mkdir(parents=True, exist_ok=True)
+    path = profile_path(config)
+    fd, tmp = tempfile.mkstemp(dir=config, prefix=".profile.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(profile.to_json(), fh, indent=2)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def remove(config: Path) -> bool:
+    path = profile_path(config)
+    if path.exists():
+        path.unlink()
+        return True
+    return False

@@ -1,0 +1,176 @@
+"""Account set-up commands: ``connect-emulators``, ``demo`` and ``accounts``.
+
+Both emulator paths run the real sign-in flows (OAuth with PKCE through the
+emulators' consent pages, followed by a headless browser; a password for
+EWS) and store the tokens through the token store, exactly as a real
+sign-in does.  The demo keeps its tokens in process memory (they are
+emulator tokens that die with it) and its data in a throw-away home unless
+``SYNCBAR_HOME`` is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import ssl
+import sys
+import tempfile
+import threading
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from app import commands, profile, wiring
+from app.auth.tokens import NoKeyring, ProcessKeyring, TokenStore
+from app.commands import EXIT_CLEAN, EXIT_USAGE, UsageError
+from app.paths import Paths
+from app.profile import CrmSettings, MailboxSettings, Profile, SyncChoices
+
+
+def profile_from_info(info: dict[str, Any], mailbox_kind: str, history_days: int = 30) -> Profile:
+    """A profile for running emulators, from what ``syncbar emulators serve --json`` prints."""
+    services = info.get("services", {})
+    ca = str(info.get("ca_file", ""))
+    if mailbox_kind not in services or "salesforce" not in services:
+        raise UsageError(
+            f"the emulators at hand do not serve both '{mailbox_kind}' and 'salesforce' "
+            f"(they serve: {', '.join(sorted(services)) or 'nothing'})"
+        )
+    m = services[mailbox_kind]["credentials"]
+    s = services["salesforce"]["credentials"]
+    if mailbox_kind == "graph":
+        mailbox = MailboxSettings(
+            kind="graph", account=m["username"], secret_key=f"mailbox:{m['username']}", base_url=m["base_url"],
+            authority=m["authority"], client_id=m["client_id"], ca_file=ca,
+        )
+    elif mailbox_kind == "gmail":
+        mailbox = MailboxSettings(
+            kind="gmail", account=m["username"], secret_key=f"mailbox:{m['username']}", base_url=m["base_url"],
+            client_id=m["client_id"], client_secret=m.get("client_secret", ""), token_uri=m["token_uri"],
+            auth_uri=m["auth_uri"], ca_file=ca,
+        )
+    else:
+        mailbox = MailboxSettings(
+            kind="ews", account=m["address"], secret_key=f"mailbox:{m['address']}", base_url=m["endpoint"],
+            username=m["username"], auth_type="basic", ca_file=ca,
+        )
+    crm = CrmSettings(
+        account=s["username"], secret_key=f"salesforce:{s['username']}", login_url=s["login_url"],
+        client_id=s.get("client_id", ""), ca_file=ca, api_version=str(s.get("api_version", "59.0")),
+    )
+    choices = SyncChoices(history_days=history_days, activated_at=datetime.now(UTC).isoformat())
+    return Profile(mailbox, crm, choices)
+
+
+def sign_in_all(prof: Profile, tokens: TokenStore, info: dict[str, Any]) -> None:
+    browser = wiring.headless_browser(prof.crm.ca_file or None)
+    cancelled = threading.Event()
+    wiring.sign_in(prof, tokens, "crm", browser, cancelled)
+    password = ""
+    if prof.mailbox.kind == "ews":
+        password = str(info["services"]["ews"]["credentials"]["password"])
+    wiring.sign_in(prof, tokens, "mailbox", browser, cancelled, password=password)
+
+
+def read_info(control_url: str, ca_file: str) -> dict[str, Any]:
+    context = ssl.create_default_context(cafile=ca_file)
+    try:
+        with urllib.request.urlopen(control_url.rstrip("/") + "/info", context=context, timeout=10) as answer:
+            data = json.loads(answer.read().decode("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read the emulators' details at {control_url} ({exc})") from exc
+    if not isinstance(data, dict):
+        raise UsageError(f"{control_url}/info did not answer with an object")
+    return data
+
+
+def connect_emulators(args: argparse.Namespace, paths: Paths) -> int:
+    if not args.emulators_url or not args.ca_file:
+        raise UsageError(
+            "give --emulators-url and --ca-file, as printed by 'syncbar emulators serve' "
+            "(control_url and ca_file)"
+        )
+    info = read_info(args.emulators_url, args.ca_file)
+    prof = profile_from_info(info, args.mailbox, args.history_days)
+    tokens = TokenStore()
+    sign_in_all(prof, tokens, info)
+    profile.save(paths.ensure().config, prof)
+    print(f"Connected {prof.mailbox.account} ({prof.mailbox.kind}) and Salesforce {prof.crm.account}.")
+    print("Run 'syncbar sync --once' to sync now, or 'syncbar' to open the app.")
+    return EXIT_CLEAN
+
+
+def demo(args: argparse.Namespace, paths: Paths) -> int:
+    from app.emulators.serve import emulators
+
+    if args.items < 50:
+        raise UsageError("--items must be at least 50")
+    throwaway = not os.environ.get("SYNCBAR_HOME")
+    home = Path(tempfile.mkdtemp(prefix="syncbar-demo-")) if throwaway else paths.config.parent
+    demo_paths = Paths(config=home / "config", data=home / "data") if throwaway else paths
+    tokens = TokenStore(ProcessKeyring())
+    print(f"Starting the emulators with {args.items} seeded emails…", file=sys.stderr)
+    try:
+        with emulators(items=args.items, seed=args.seed) as host:
+            info = host.info()
+            prof = profile_from_info(info, args.mailbox)
+            sign_in_all(prof, tokens, info)
+            profile.save(demo_paths.ensure().config, prof)
+            if not args.headless:
+                from app.ui.app import run as run_app
+
+                return run_app(demo_paths, tokens=tokens, demo=True)
+            svc, _ = wiring.open_service(demo_paths, tokens=tokens)
+            code = EXIT_CLEAN
+            for _ in range(args.cycles):
+                ns = argparse.Namespace(json=args.json)
+                code = commands.cmd_sync(svc, ns)
+            return code
+    finally:
+        if throwaway:
+            shutil.rmtree(home, ignore_errors=True)
+
+
+def accounts(args: argparse.Namespace, paths: Paths) -> int:
+    prof = profile.load(paths.config)
+    if prof is None:
+        print(commands.NO_ACCOUNT)
+        return EXIT_CLEAN if args.accounts_command in (None, "list") else EXIT_USAGE
+    tokens = TokenStore()
+    if args.accounts_command in (None, "list"):
+        for label, account, key in (
+            (f"Mailbox ({prof.mailbox.kind})", prof.mailbox.account, prof.mailbox.secret_key),
+            ("Salesforce", prof.crm.account, prof.crm.secret_key),
+        ):
+            try:
+                signed = "signed in" if tokens.load(key) else "not signed in"
+            except NoKeyring:
+                signed = "unknown (no keyring)"
+            print(f"{label:<18} {account:<40} {signed}")
+        return EXIT_CLEAN
+    name = args.name
+    if name in ("mailbox", prof.mailbox.account):
+        wiring.sign_out(prof, tokens, "mailbox")
+        print(f"Signed out of {prof.mailbox.account}.")
+    elif name in ("salesforce", prof.crm.account):
+        wiring.sign_out(prof, tokens, "crm")
+        print(f"Signed out of Salesforce {prof.crm.account}.")
+    elif name == "all":
+        wiring.sign_out(prof, tokens, "mailbox")
+        wiring.sign_out(prof, tokens, "crm")
+        profile.remove(paths.config)
+        print("Signed out of both accounts and removed the profile. Synced records stay in Salesforce.")
+    else:
+        raise UsageError(f"no account named {name!r}; use 'mailbox', 'salesforce', 'all' or an account address")
+    return EXIT_CLEAN
+
+
+def dispatch(command: str, args: argparse.Namespace, paths: Paths) -> int:
+    if command == "connect-emulators":
+        return connect_emulators(args, paths)
+    if command == "demo":
+        return demo(args, paths)
+    return accounts(args, paths)

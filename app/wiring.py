@@ -1,0 +1,284 @@
+"""Part of the composition root: builds providers and sign-ins from the profile.
+
+``app.cli`` parses arguments; this module turns a ``Profile`` into real
+objects (auth flows, provider clients), and nothing below it builds its own
+collaborators.  A sign-in needs an ``open_url`` callable: the desktop opens
+the browser, ``headless_browser`` follows the emulators' auto-approving
+consent pages for the demo and the tests.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urljoin
+
+import requests
+
+from app import profile
+from app.auth.google import GoogleAuth
+from app.auth.microsoft import MicrosoftAuth
+from app.auth.salesforce import SalesforceAuth
+from app.auth.tokens import TokenStore
+from app.commands import UsageError
+from app.core.catalog import load_default
+from app.core.model import ItemKind
+from app.core.ports import CrmPort, MailboxPort
+from app.core.rules import Rules, RulesConfig
+from app.core.runner import SyncService
+from app.core.scheduler import Notice, Scheduler
+from app.core.store import Store
+from app.paths import Paths
+from app.profile import Profile
+from app.providers.ews import EwsConnection, EwsMailbox, EwsSettings
+from app.providers.gmail import GmailClient, GmailMailbox
+from app.providers.graph import GraphClient, GraphMailbox
+from app.providers.http import TrustedSession
+from app.providers.salesforce import SalesforceCrm
+from app.providers.salesforce.budget import CallLog
+
+OpenUrl = Callable[[str], object]
+
+
+class KeyValueCache:
+    """Provider caches (describe results, label ids) kept in the store's settings, per namespace."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def view(self, namespace: str) -> MutableMapping[str, Any]:
+        return _CacheView(self.store, f"cache.{namespace}.")
+
+
+class _CacheView(MutableMapping[str, Any]):
+    def __init__(self, store: Store, prefix: str) -> None:
+        self.store, self.prefix = store, prefix
+
+    def __getitem__(self, key: str) -> Any:
+        missing = object()
+        value = self.store.get_setting(self.prefix + key, missing)
+        if value is missing:
+            raise KeyError(key)
+        return value
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.store.set_setting(self.prefix + key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self.store.delete_setting(self.prefix + key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([name[len(self.prefix) :] for name in self.store.setting_names(self.prefix)])
+
+    def __len__(self) -> int:
+        return len(list(iter(self)))
+
+
+class StoreCallLog:
+    """The Salesforce allocation's call log, kept in the store so it survives restarts."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def record_calls(self, account: str, at: datetime, count: int) -> None:
+        self.store.record_calls(account, at, count)
+
+    def calls_since(self, account: str, since: datetime) -> Sequence[tuple[datetime, int]]:
+        return self.store.calls_since(account, since)
+
+
+def headless_browser(ca_file: str | None) -> OpenUrl:
+    """Follow a consent page's redirects to the loopback listener, as a browser would (emulators only)."""
+
+    def open_url(url: str) -> None:
+        with TrustedSession(ca_file) as session:
+            for _ in range(10):
+                answer = session.get(url, allow_redirects=False)
+                location = answer.headers.get("Location")
+                if not location:
+                    raise UsageError(
+                        f"the consent page at {url.split('?')[0]} did not redirect (HTTP {answer.status_code})"
+                    )
+                url = urljoin(url, location)
+                if url.startswith("http://127.0.0.1:"):
+                    requests.get(url, timeout=10)
+                    return
+        raise UsageError("the consent page redirected too many times")
+
+    return open_url
+
+
+def salesforce_auth(profile: Profile, tokens: TokenStore) -> SalesforceAuth:
+    crm = profile.crm
+    return SalesforceAuth(
+        tokens,
+        login_url=crm.login_url,
+        client_id=crm.client_id or "syncbar-desktop",
+        ca_file=crm.ca_file or None,
+        key=crm.secret_key,
+    )
+
+
+def microsoft_auth(profile: Profile, tokens: TokenStore) -> MicrosoftAuth:
+    m = profile.mailbox
+    return MicrosoftAuth(
+        tokens,
+        authority=m.authority,
+        client_id=m.client_id,
+        ca_file=m.ca_file or None,
+        key=m.secret_key,
+        username=m.account,
+    )
+
+
+def google_auth(profile: Profile, tokens: TokenStore) -> GoogleAuth:
+    m = profile.mailbox
+    endpoints = {k: v for k, v in (("auth_uri", m.auth_uri), ("token_uri", m.token_uri)) if v}
+    if m.token_uri:
+        endpoints["revoke_uri"] = urljoin(m.token_uri, "/revoke")
+    return GoogleAuth(
+        tokens,
+        client_id=m.client_id,
+        client_secret=m.client_secret,
+        endpoints=endpoints,
+        ca_file=m.ca_file or None,
+        key=m.secret_key,
+    )
+
+
+def build_crm(
+    profile: Profile,
+    tokens: TokenStore,
+    *,
+    call_log: CallLog | None = None,
+    cache: MutableMapping[str, Any] | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> CrmPort:
+    crm = profile.crm
+    return SalesforceCrm(
+        crm.account,
+        salesforce_auth(profile, tokens).session_source,
+        ca_file=crm.ca_file or None,
+        version=crm.api_version,
+        call_log=call_log,
+        clock=clock,
+        allocation_percent=crm.allocation_percent,
+        cache=cache,
+    )
+
+
+def build_mailbox(
+    profile: Profile, tokens: TokenStore, *, cache: MutableMapping[str, Any] | None = None, history_days: int = 30
+) -> MailboxPort:
+    m = profile.mailbox
+    ca = m.ca_file or None
+    if m.kind == "graph":
+        graph = GraphClient(
+            microsoft_auth(profile, tokens).token_source,
+            base_url=m.base_url or "https://graph.microsoft.com",
+            ca_file=ca,
+        )
+        return GraphMailbox(m.account, graph, history_days=history_days)
+    if m.kind == "gmail":
+        gmail = GmailClient(
+            google_auth(profile, tokens).token_source, base_url=m.base_url or "https://gmail.googleapis.com", ca_file=ca
+        )
+        return GmailMailbox(m.account, gmail, history_days=history_days, cache=cache)
+    if m.kind == "ews":
+        secret = tokens.load(m.secret_key) or {}
+        settings = EwsSettings(
+            address=m.account, username=m.username, endpoint=m.base_url, auth_type=m.auth_type, ca_file=m.ca_file
+        )
+        return EwsMailbox(EwsConnection(settings, str(secret.get("password") or secret.get("access_token") or "")))
+    raise UsageError(f"unknown mailbox kind {m.kind!r}")
+
+
+def sign_in(
+    profile: Profile,
+    tokens: TokenStore,
+    which: str,
+    open_url: OpenUrl,
+    cancelled: threading.Event | None = None,
+    password: str = "",
+) -> str:
+    """Run the real sign-in flow for the mailbox or Salesforce; returns the account name it signed in."""
+    if which == "crm":
+        return salesforce_auth(profile, tokens).sign_in(open_url, cancelled)
+    m = profile.mailbox
+    if m.kind == "graph":
+        return microsoft_auth(profile, tokens).sign_in(open_url, cancelled)
+    if m.kind == "gmail":
+        return google_auth(profile, tokens).sign_in(open_url, cancelled, account=m.account)
+    if not password:
+        raise UsageError("Exchange needs the mailbox password (or an OAuth token) to sign in")
+    tokens.save(m.secret_key, {"password": password})
+    return m.account
+
+
+def sign_out(profile: Profile, tokens: TokenStore, which: str) -> None:
+    if which == "crm":
+        salesforce_auth(profile, tokens).sign_out()
+    elif profile.mailbox.kind == "graph":
+        microsoft_auth(profile, tokens).sign_out()
+    elif profile.mailbox.kind == "gmail":
+        google_auth(profile, tokens).sign_out()
+    else:
+        tokens.delete(profile.mailbox.secret_key)
+
+
+# --- the application service -------------------------------------------------------
+
+
+def rules_for(profile: Profile) -> Rules:
+    choices = profile.choices
+    activated = datetime.fromisoformat(choices.activated_at) if choices.activated_at else None
+    return Rules(
+        RulesConfig(
+            owner_addresses=frozenset({profile.mailbox.account}),
+            internal_domains=frozenset(choices.internal_domains),
+            blocklist=frozenset(choices.blocklist),
+            history_days=choices.history_days,
+            activated_at=activated,
+            kinds=kinds_for(profile),
+        )
+    )
+
+
+def kinds_for(profile: Profile) -> frozenset[ItemKind]:
+    c = profile.choices
+    chosen = {ItemKind.EMAIL: c.emails, ItemKind.EVENT: c.events, ItemKind.CONTACT: c.contacts, ItemKind.TASK: c.tasks}
+    return frozenset(kind for kind, on in chosen.items() if on)
+
+
+def open_service(
+    paths: Paths,
+    *,
+    tokens: TokenStore | None = None,
+    on_notice: Callable[[Notice], None] | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> tuple[SyncService, Profile | None]:
+    """The store, scheduler and service for this home; providers are built at each cycle."""
+    paths.ensure()
+    store = Store.open(paths.database)
+    catalog = load_default()
+    prof = profile.load(paths.config)
+    interval = timedelta(minutes=prof.choices.interval_minutes) if prof else timedelta(minutes=15)
+    scheduler = Scheduler(store, catalog, interval=interval)
+    if prof is None:
+        return SyncService(store, catalog, scheduler, paths.lock, connect=None, rules=None, clock=clock), None
+    token_store = tokens or TokenStore()
+    kv = KeyValueCache(store)
+
+    def connect() -> tuple[MailboxPort, CrmPort]:
+        mailbox = build_mailbox(prof, token_store, cache=kv.view("mailbox"), history_days=30)
+        crm = build_crm(prof, token_store, call_log=StoreCallLog(store), cache=kv.view("crm"), clock=clock)
+        return mailbox, crm
+
+    service = SyncService(
+        store, catalog, scheduler, paths.lock,
+        connect=connect, rules=rules_for(prof), mailbox_account=prof.mailbox.account,
+        crm_account=prof.crm.account, kinds=sorted(kinds_for(prof)), clock=clock, on_notice=on_notice,
+    )
+    return service, prof
