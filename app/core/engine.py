@@ -2,9 +2,10 @@
 
     reconcile  items left PENDING by a crash: ask the CRM which keys exist
     pull       every stream, page by page; a page and its cursor commit together
-    process    due items in batches of up to 200: ignore rules, dedupe, one
-               match call, build, write the intent (PENDING), push, record each
-               result; one bad item never stops its batch
+    process    due items in rounds of up to 1,000 (5 sObject collections of
+               200, which Salesforce takes in one composite call): ignore rules,
+               dedupe, one match call, build, write the intent (PENDING), push,
+               record each result; one bad item never stops its round
     marks      tag failed items in the mailbox, untag recovered ones
     close      the session with its per-object counts
 
@@ -39,7 +40,9 @@ from app.core.rules import Rules
 from app.core.service import Progress
 from app.core.store import LedgerRow, Store
 
-BATCH_SIZE = 200
+COLLECTION_SIZE = 200  # records per sObject collection (Salesforce's limit)
+COLLECTIONS_PER_CALL = 5  # collections one composite request may carry
+BATCH_SIZE = COLLECTION_SIZE * COLLECTIONS_PER_CALL  # items per round: one match call, one push call
 MARK_BATCH = 100
 ITEM_BACKOFF_BASE = timedelta(seconds=25)
 ITEM_BACKOFF_FACTOR = 5

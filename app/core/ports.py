@@ -98,6 +98,9 @@ class CrmPort(Protocol):
     def push(self, records: Sequence[CrmRecord]) -> list[PushResult]:
         """Create or update records; one result per record, in order.
 
+        The engine hands up to 1,000 records at a time; the provider sends them
+        as collections of at most 200, packed into as few calls as it can.
+
         Item-level failures come back as results with ``ok=False``; an
         account-level failure raises ``AccountError``.
         """

@@ -212,8 +212,9 @@ def test_an_item_deleted_before_it_synced_is_dropped(tmp_path: Path) -> None:
     assert w.store.issues() == []
 
 
-def test_batches_hold_at_most_200_records(tmp_path: Path) -> None:
-    w = World(tmp_path, [email(i) for i in range(450)])
+def test_rounds_hold_at_most_1000_records(tmp_path: Path) -> None:
+    """Five collections of 200 fit one Salesforce composite call: the engine hands 1,000 at a time."""
+    w = World(tmp_path, [email(i) for i in range(2450)])
     sizes: list[int] = []
     original = w.crm.push
 
@@ -224,9 +225,10 @@ def test_batches_hold_at_most_200_records(tmp_path: Path) -> None:
     w.crm.push = spy  # type: ignore[method-assign]
     seen: list[Progress] = []
     w.engine().run(seen.append)
-    assert sizes == [200, 200, 50]
-    assert seen[0] == Progress(0, 450, None) and seen[-1].done == 450 and seen[-1].total == 450
-    assert len(w.crm.records) == 450
+    assert sizes == [1000, 1000, 450]
+    assert seen[0] == Progress(0, 2450, None) and seen[-1].done == 2450 and seen[-1].total == 2450
+    assert [p.done for p in seen] == [0, 1000, 2000, 2450]
+    assert len(w.crm.records) == 2450
 
 
 def test_the_same_message_in_inbox_and_sent_makes_one_record(tmp_path: Path) -> None:
