@@ -250,17 +250,24 @@ class FakeCrm:
         self._ids = itertools.count(1)
         self.api_calls = 0
 
-    def _person_id(self, address: str) -> str:
-        return f"{'003' if self.people[address] == 'Contact' else '00Q'}{abs(hash(address)) % 10**12:012d}AAA"
+    def _person_id(self, address: str, object_type: str) -> str:
+        return f"{'003' if object_type == 'Contact' else '00Q'}{abs(hash(address)) % 10**12:012d}AAA"
+
+    def add_person(self, object_type: str, address: str) -> str:
+        """A Contact or Lead; where both exist for an address, matching prefers the Contact."""
+        address = address.lower()
+        if self.people.get(address) != "Contact":
+            self.people[address] = object_type
+        return self._person_id(address, object_type)
 
     def match(self, addresses: Sequence[str]) -> Mapping[str, CrmMatch]:
         self.faults.enter("match")
         self.api_calls += 1
-        found = {
-            a.lower(): CrmMatch(a.lower(), self._person_id(a.lower()), self.people[a.lower()], account_id="001X")
-            for a in addresses
-            if a.lower() in self.people
-        }
+        found = {}
+        for a in addresses:
+            kind = self.people.get(a.lower())
+            if kind is not None:
+                found[a.lower()] = CrmMatch(a.lower(), self._person_id(a.lower(), kind), kind, account_id="001X")
         self.faults.leave("match")
         return found
 
@@ -270,6 +277,11 @@ class FakeCrm:
         results = []
         for rec in records:
             rejected = self.reject(rec) if self.reject else None
+            if rejected is None and rec.object_type in ("Contact", "Lead") and not rec.values.get("LastName"):
+                rejected = PushResult(
+                    rec.item_key, False, code="DATA_REQUIRED_FIELD_MISSING",
+                    message="Required fields are missing: [LastName]", fields=("LastName",),
+                )
             if rejected is not None:
                 results.append(rejected)
                 continue

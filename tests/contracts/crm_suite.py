@@ -1,0 +1,65 @@
+"""The CrmPort contract: the same checks for the fake and the real Salesforce provider."""
+
+from __future__ import annotations
+
+from app.core.model import CrmRecord, idempotency_key
+from tests.contracts.harness import CrmHarness
+
+
+def _task(key_suffix: str, who: str = "", subject: str = "Contract task") -> CrmRecord:
+    item_key = f"email:contract-{key_suffix}"
+    values: dict[str, object] = {"Subject": subject, "Status": "Completed", "TaskSubtype": "Email"}
+    if who:
+        values["WhoId"] = who
+    return CrmRecord(item_key, idempotency_key("contract", item_key), "Task", values)
+
+
+def check_match_prefers_contacts_and_ignores_case(h: CrmHarness) -> None:
+    contact = h.backdoor.add_person("Contact", "Ada", "Lovelace", "ada@engines.example")
+    h.backdoor.add_person("Lead", "Ada", "Lovelace", "ada@engines.example")
+    lead = h.backdoor.add_person("Lead", "Bo", "Lead", "bo@leads.example")
+    found = h.port.match(["ADA@engines.example", "bo@leads.example", "nobody@nowhere.example"])
+    assert found["ada@engines.example"].record_id == contact
+    assert found["ada@engines.example"].object_type == "Contact"
+    assert found["bo@leads.example"].record_id == lead and found["bo@leads.example"].object_type == "Lead"
+    assert "nobody@nowhere.example" not in found
+
+
+def check_push_results_in_order_and_replay_makes_no_duplicate(h: CrmHarness) -> None:
+    who = h.backdoor.add_person("Contact", "Cy", "Push", "cy@push.example")
+    records = [_task("a", who), _task("b", who), _task("c", who)]
+    first = h.port.push(records)
+    assert [r.item_key for r in first] == [r.item_key for r in records]
+    assert all(r.ok and r.record_id for r in first)
+    again = h.port.push(records)  # a replay after a crash
+    assert all(r.ok for r in again)
+    assert [r.record_id for r in again] == [r.record_id for r in first]
+    for record in records:
+        assert h.backdoor.count("Task", record.idempotency_key) == 1
+
+
+def check_bad_record_fails_alone(h: CrmHarness) -> None:
+    who = h.backdoor.add_person("Contact", "Di", "Bad", "di@bad.example")
+    good = _task("good", who)
+    bad = CrmRecord("contact:bad", idempotency_key("contract", "contact:bad"), "Contact",
+                    {"FirstName": "No", "Email": "no@last.example"})
+    results = h.port.push([good, bad])
+    assert results[0].ok
+    assert not results[1].ok and results[1].code == "DATA_REQUIRED_FIELD_MISSING"
+    assert "LastName" in results[1].fields
+
+
+def check_reconcile_finds_pushed_keys(h: CrmHarness) -> None:
+    who = h.backdoor.add_person("Contact", "Ed", "Rec", "ed@rec.example")
+    record = _task("rec", who)
+    pushed = h.port.push([record])[0]
+    found = h.port.reconcile([record.idempotency_key, idempotency_key("contract", "never-sent")])
+    assert found == {record.idempotency_key: pushed.record_id}
+
+
+def check_record_link(h: CrmHarness) -> None:
+    assert h.port.record_link("003000000000001AAA").startswith("https://")
+
+
+CHECKS = [check_match_prefers_contacts_and_ignores_case, check_push_results_in_order_and_replay_makes_no_duplicate,
+          check_bad_record_fails_alone, check_reconcile_finds_pushed_keys, check_record_link]
