@@ -39,8 +39,8 @@ def profile_from_info(info: dict[str, Any], mailbox_kind: str, history_days: int
             f"the emulators at hand do not serve both '{mailbox_kind}' and 'salesforce' "
             f"(they serve: {', '.join(sorted(services)) or 'nothing'})"
         )
-    m = services[mailbox_kind]["credentials"]
-    s = services["salesforce"]["credentials"]
+    m = services[mailbox_kind]
+    s = services["salesforce"]
     if mailbox_kind == "graph":
         mailbox = MailboxSettings(
             kind="graph", account=m["username"], secret_key=f"mailbox:{m['username']}", base_url=m["base_url"],
@@ -71,7 +71,7 @@ def sign_in_all(prof: Profile, tokens: TokenStore, info: dict[str, Any]) -> None
     wiring.sign_in(prof, tokens, "crm", browser, cancelled)
     password = ""
     if prof.mailbox.kind == "ews":
-        password = str(info["services"]["ews"]["credentials"]["password"])
+        password = str(info["services"]["ews"]["password"])
     wiring.sign_in(prof, tokens, "mailbox", browser, cancelled, password=password)
 
 

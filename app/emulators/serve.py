@@ -25,7 +25,7 @@ from app.emulators.seed import generate
 
 # name -> "module:Class"; imported on demand so one service's import cost is paid only when used.
 SERVICES = {
-    "salesforce": "app.emulators.salesforce:SalesforceService",
+    "salesforce": "app.emulators.sforce:SalesforceService",
     "graph": "app.emulators.graph:GraphService",
     "gmail": "app.emulators.gmail:GmailService",
     "ews": "app.emulators.ews:EwsService",
