@@ -104,8 +104,13 @@ def connect_emulators(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def demo(args: argparse.Namespace, paths: Paths) -> int:
-    from app.emulators.serve import emulators
+    from app.emulators.serve import SERVICES, emulators
 
+    if args.mailbox not in SERVICES:
+        raise UsageError(
+            f"the {args.mailbox} emulator is not part of this build yet; "
+            f"use --mailbox {' or '.join(n for n in SERVICES if n != 'salesforce')}"
+        )
     if args.items < 50:
         raise UsageError("--items must be at least 50")
     throwaway = not os.environ.get("SYNCBAR_HOME")
@@ -114,7 +119,7 @@ def demo(args: argparse.Namespace, paths: Paths) -> int:
     tokens = TokenStore(ProcessKeyring())
     print(f"Starting the emulators with {args.items} seeded emails…", file=sys.stderr)
     try:
-        with emulators(items=args.items, seed=args.seed) as host:
+        with emulators(items=args.items, seed=args.seed, names=[args.mailbox, "salesforce"]) as host:
             info = host.info()
             prof = profile_from_info(info, args.mailbox)
             sign_in_all(prof, tokens, info)

@@ -231,13 +231,26 @@ def sign_out(profile: Profile, tokens: TokenStore, which: str) -> None:
 # --- the application service -------------------------------------------------------
 
 
+# Webmail domains shared by strangers: mail between two addresses there is not "internal".
+PUBLIC_DOMAINS = frozenset(
+    {"gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "yahoo.com", "icloud.com",
+     "me.com", "aol.com", "proton.me", "protonmail.com", "gmx.com", "gmx.de", "web.de", "mail.com"}
+)
+
+
+def _own_domain(address: str) -> frozenset[str]:
+    """The user's own company domain counts as internal: mail among colleagues stays out of Salesforce."""
+    domain = address.rpartition("@")[2].strip().lower()
+    return frozenset({domain}) if domain and domain not in PUBLIC_DOMAINS else frozenset()
+
+
 def rules_for(profile: Profile) -> Rules:
     choices = profile.choices
     activated = datetime.fromisoformat(choices.activated_at) if choices.activated_at else None
     return Rules(
         RulesConfig(
             owner_addresses=frozenset({profile.mailbox.account}),
-            internal_domains=frozenset(choices.internal_domains),
+            internal_domains=frozenset(choices.internal_domains) | _own_domain(profile.mailbox.account),
             blocklist=frozenset(choices.blocklist),
             history_days=choices.history_days,
             activated_at=activated,

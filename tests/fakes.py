@@ -258,7 +258,9 @@ class FakeCrm:
         address = address.lower()
         if self.people.get(address) != "Contact":
             self.people[address] = object_type
-        return self._person_id(address, object_type)
+        person_id = self._person_id(address, object_type)
+        self.records.setdefault(person_id, StoredRecord(person_id, object_type, "", {"Email": address}))
+        return person_id
 
     def match(self, addresses: Sequence[str]) -> Mapping[str, CrmMatch]:
         self.faults.enter("match")

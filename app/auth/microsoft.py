@@ -9,6 +9,7 @@ code, and the UI offers the sign-in again.
 from __future__ import annotations
 
 import threading
+import warnings
 from collections.abc import Callable
 
 import msal
@@ -69,9 +70,13 @@ class MicrosoftAuth:
 
     def sign_in(self, open_url: Callable[[str], object], cancelled: threading.Event | None = None) -> str:
         listener = Listener()
-        flow = self.app.initiate_auth_code_flow(
-            SCOPES, redirect_uri=listener.redirect_uri, prompt="select_account"
-        )
+        with warnings.catch_warnings():
+            # The loopback listener reads the code from the query string; MSAL's advice to use
+            # form_post (a browser POST to a web server) does not fit a desktop app's one-shot listener.
+            warnings.filterwarnings("ignore", message=r"response_mode='form_post'", category=UserWarning)
+            flow = self.app.initiate_auth_code_flow(
+                SCOPES, redirect_uri=listener.redirect_uri, prompt="select_account"
+            )
         done: dict[str, str] = {}
         failure: list[BaseException] = []
 

@@ -41,8 +41,12 @@ def check_push_results_in_order_and_replay_makes_no_duplicate(h: CrmHarness) -> 
 def check_bad_record_fails_alone(h: CrmHarness) -> None:
     who = h.backdoor.add_person("Contact", "Di", "Bad", "di@bad.example")
     good = _task("good", who)
-    bad = CrmRecord("contact:bad", idempotency_key("contract", "contact:bad"), "Contact",
-                    {"FirstName": "No", "Email": "no@last.example"})
+    bad = CrmRecord(
+        "contact:bad",
+        idempotency_key("contract", "contact:bad"),
+        "Contact",
+        {"FirstName": "No", "Email": "no@last.example"},
+    )
     results = h.port.push([good, bad])
     assert results[0].ok
     assert not results[1].ok and results[1].code == "DATA_REQUIRED_FIELD_MISSING"
@@ -57,9 +61,31 @@ def check_reconcile_finds_pushed_keys(h: CrmHarness) -> None:
     assert found == {record.idempotency_key: pushed.record_id}
 
 
+def check_existing_record_is_updated_not_duplicated(h: CrmHarness) -> None:
+    contact = h.backdoor.add_person("Contact", "Fay", "Known", "fay@known.example")
+    item_key = "contact:contract-known"
+    record = CrmRecord(
+        item_key,
+        idempotency_key("contract", item_key),
+        "Contact",
+        {"LastName": "Known", "FirstName": "Fay", "Email": "fay@known.example", "Title": "CTO"},
+        existing_id=contact,
+    )
+    result = h.port.push([record])[0]
+    assert result.ok, result
+    assert result.record_id == contact and not result.created
+    assert h.backdoor.count("Contact", record.idempotency_key) == 0  # no second Contact under our key
+
+
 def check_record_link(h: CrmHarness) -> None:
     assert h.port.record_link("003000000000001AAA").startswith("https://")
 
 
-CHECKS = [check_match_prefers_contacts_and_ignores_case, check_push_results_in_order_and_replay_makes_no_duplicate,
-          check_bad_record_fails_alone, check_reconcile_finds_pushed_keys, check_record_link]
+CHECKS = [
+    check_match_prefers_contacts_and_ignores_case,
+    check_push_results_in_order_and_replay_makes_no_duplicate,
+    check_bad_record_fails_alone,
+    check_reconcile_finds_pushed_keys,
+    check_existing_record_is_updated_not_duplicated,
+    check_record_link,
+]

@@ -9,9 +9,10 @@ import pytest
 
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
+from app.providers.graph import GraphClient, GraphMailbox
 from app.providers.salesforce import SalesforceCrm
-from tests.contracts import crm_suite
-from tests.contracts.harness import CrmHarness
+from tests.contracts import crm_suite, mailbox_suite
+from tests.contracts.harness import CrmHarness, MailboxHarness
 
 
 @pytest.fixture(scope="module")
@@ -48,3 +49,41 @@ def salesforce_harness(host: EmulatorHost) -> CrmHarness:
 def test_salesforce_crm(check: Callable[[CrmHarness], None], sf_host: EmulatorHost) -> None:
     sf_host.clear_faults()
     check(salesforce_harness(sf_host))
+
+
+@pytest.fixture(scope="module")
+def graph_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorHost]:
+    with emulators(items=60, seed=4, names=["graph"], cert_dir=tmp_path_factory.mktemp("certs")) as h:
+        yield h
+
+
+class GraphDoor:
+    def __init__(self, service: Any) -> None:
+        self.svc = service
+
+    def add_email(self, stream: str, subject: str, sender: str, to: str) -> str:
+        return str(self.svc.add_message(stream, subject, sender, to))
+
+    def delete(self, stream: str, item_id: str) -> None:
+        self.svc.delete_item(item_id)
+
+    def marks(self, stream: str, item_id: str) -> set[str]:
+        return set(self.svc.categories_of(item_id))
+
+    def expire_cursors(self) -> None:
+        self.svc.expire_sync_state()
+
+
+def graph_harness(host: EmulatorHost) -> MailboxHarness:
+    creds = host.info()["services"]["graph"]
+    client = GraphClient(
+        lambda force: str(creds["access_token"]), base_url=host.url("graph"), ca_file=str(host.ca_path)
+    )
+    mailbox = GraphMailbox(creds["username"], client, page_size=7)
+    return MailboxHarness("graph", mailbox, GraphDoor(host.services["graph"]), "inbox")
+
+
+@pytest.mark.parametrize("check", mailbox_suite.CHECKS, ids=lambda c: c.__name__)
+def test_graph_mailbox(check: Callable[[MailboxHarness], None], graph_host: EmulatorHost) -> None:
+    graph_host.clear_faults()
+    check(graph_harness(graph_host))

@@ -216,10 +216,10 @@ class SalesforceCrm:
         # Group records into collections: (path, method, object_type) -> [(index, record)]
         groups: dict[tuple[str, str], list[tuple[int, CrmRecord]]] = {}
         for index, record in enumerate(records):
-            if record.object_type in KEYED_TYPES and self.has_key_field(record.object_type):
-                route = (f"composite/sobjects/{record.object_type}/{KEY_FIELD}", "PATCH")
-            elif record.existing_id:
+            if record.existing_id:  # an update by id is idempotent already; an upsert by key would create
                 route = ("composite/sobjects", "PATCH")
+            elif record.object_type in KEYED_TYPES and self.has_key_field(record.object_type):
+                route = (f"composite/sobjects/{record.object_type}/{KEY_FIELD}", "PATCH")
             else:
                 route = ("composite/sobjects", "POST")
             groups.setdefault(route, []).append((index, record))

@@ -1,0 +1,934 @@
+"""Microsoft Graph emulator, with the Microsoft identity platform endpoints MSAL needs.
+
+Shapes follow the public Microsoft Graph v1.0 reference ("message: delta",
+"event: delta", "contact: delta", "Update message", "List/Create
+masterCategories", "user: sendMail", "JSON batching", "Microsoft Graph error
+responses and resource types", "Microsoft Graph throttling guidance") and the
+identity platform's OpenID Connect discovery document and OAuth 2.0
+authorization code flow (with PKCE, nonce and client_info).
+
+    /<tenant>/v2.0/.well-known/openid-configuration    discovery (tenant: a GUID, common, organizations)
+    /<tenant>/oauth2/v2.0/authorize                    auto-consents: 302 to redirect_uri with code and state
+    /<tenant>/oauth2/v2.0/token                        authorization_code (PKCE checked), refresh_token
+    /v1.0/me                                           the signed-in user
+    /v1.0/me/mailFolders/{inbox|sentitems}/messages/delta
+    /v1.0/me/calendarView/delta?startDateTime&endDateTime
+    /v1.0/me/contacts/delta
+    /v1.0/me/{messages|events|contacts}/{id}           GET, PATCH (categories and other simple fields)
+    /v1.0/me/outlook/masterCategories                  GET, POST (409 when the name exists)
+    /v1.0/me/sendMail                                  202; saved to Sent Items unless saveToSentItems is false
+    /v1.0/$batch                                       up to 20 requests, answered in one response
+
+Delta: the first request may carry ``$select``; the ``$skiptoken`` of each
+``@odata.nextLink`` and the ``$deltatoken`` of the final ``@odata.deltaLink``
+are opaque and carry the selection, so later requests must not repeat it.
+Every change (new item, edit, categories, deletion) is a step in a per-
+collection log; a delta token names a step.  ``expire_sync_state()`` (or the
+``expire`` control) makes every earlier token answer 410 ``syncStateNotFound``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
+
+from app.emulators.base import Request, Response, SeedData, SeedPerson, Service
+
+TENANT_ID = "72f988bf-0000-4000-8000-2d7cd011db47"
+TENANT_ALIASES = ("common", "organizations", "consumers", TENANT_ID)
+CLIENT_ID = "syncbar-desktop"
+USER_OID = "8ae6f565-0d7f-4ead-853e-7db94c912a1f"
+MAX_PAGE = 1000  # Graph caps odata.maxpagesize for messages
+DEFAULT_PAGE = 10  # Graph's default delta page size for messages
+MAX_BATCH = 20
+RESERVED_SCOPES = {"openid", "profile", "offline_access", "email"}
+COLLECTIONS = ("inbox", "sentitems", "calendar", "contacts")
+ODATA = "https://graph.microsoft.com/v1.0/$metadata"
+MESSAGE_DEFAULT = (
+    "id",
+    "createdDateTime",
+    "lastModifiedDateTime",
+    "changeKey",
+    "categories",
+    "receivedDateTime",
+    "sentDateTime",
+    "hasAttachments",
+    "internetMessageId",
+    "subject",
+    "bodyPreview",
+    "importance",
+    "parentFolderId",
+    "conversationId",
+    "isDeliveryReceiptRequested",
+    "isReadReceiptRequested",
+    "isRead",
+    "isDraft",
+    "webLink",
+    "inferenceClassification",
+    "body",
+    "sender",
+    "from",
+    "toRecipients",
+    "ccRecipients",
+    "bccRecipients",
+    "replyTo",
+    "flag",
+)
+PRESET_COLORS = {"none"} | {f"preset{i}" for i in range(25)}
+
+
+class GraphError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+@dataclass
+class Entry:
+    """One item of a collection in its current state."""
+
+    collection: str
+    data: dict[str, Any]
+    seq: int  # the log step of its last change
+    removed: bool = False
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _address(person: SeedPerson) -> dict[str, Any]:
+    return {"emailAddress": {"name": person.name or person.address, "address": person.address}}
+
+
+def _item_id(kind: str, seed_id: str) -> str:
+    # Exchange ids are long base64 strings that start with AAMk; an immutable id is stable for the item's life.
+    digest = hashlib.sha256(f"{kind}:{seed_id}".encode()).digest()
+    return "AAMkAG" + base64.b64encode(digest + seed_id.encode("utf-8")[:24]).decode("ascii").replace("/", "-")
+
+
+class GraphService(Service):
+    name = "graph"
+
+    def __init__(self, seed: SeedData) -> None:
+        super().__init__()
+        self.owner = seed.owner
+        self.items: dict[str, Entry] = {}  # id -> entry
+        self.order: dict[str, list[str]] = {c: [] for c in COLLECTIONS}  # ids by last change, with repeats
+        self.seq = 0
+        self.epoch = 1
+        self.snapshots: dict[tuple[str, int, int], list[str]] = {}
+        self.master: list[dict[str, str]] = [
+            {"id": str(uuid.UUID(int=i + 1)), "displayName": name, "color": color}
+            for i, (name, color) in enumerate(
+                (("Red category", "preset0"), ("Orange category", "preset1"), ("Yellow category", "preset3"))
+            )
+        ]
+        self.sent: list[dict[str, Any]] = []  # what sendMail sent, for tests
+        self.access: dict[str, float] = {}  # token -> expiry (epoch seconds)
+        self.refresh: set[str] = set()
+        self.issued: list[str] = []  # every token ever issued (secret scans look for them)
+        self.codes: dict[str, dict[str, str]] = {}
+        self.throttled_until = 0.0
+        for m in seed.messages:
+            self._load_message(m.folder, m)
+        for e in seed.events:
+            data = {
+                "subject": e.subject,
+                "body": {"contentType": "text", "content": e.body},
+                "start": {"dateTime": e.start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.0000000"), "timeZone": "UTC"},
+                "end": {"dateTime": e.end.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.0000000"), "timeZone": "UTC"},
+                "location": {"displayName": e.location},
+                "organizer": _address(e.organizer),
+                "attendees": [
+                    {"type": "required", "status": {"response": "none", "time": "0001-01-01T00:00:00Z"}, **_address(a)}
+                    for a in e.attendees
+                ],
+                "isAllDay": False,
+                "isCancelled": False,
+                "type": "singleInstance",
+                "iCalUId": "040000008200E00074C5B7101A82E008" + hashlib.md5(e.id.encode()).hexdigest().upper(),
+                "categories": [],
+            }
+            self._put("calendar", _item_id("event", e.id), data)
+        for c in seed.contacts:
+            data = {
+                "displayName": f"{c.first_name} {c.last_name}".strip(),
+                "givenName": c.first_name,
+                "surname": c.last_name,
+                "emailAddresses": [{"name": c.email, "address": c.email}] if c.email else [],
+                "companyName": c.company,
+                "jobTitle": c.title,
+                "businessPhones": [c.phone] if c.phone else [],
+                "mobilePhone": None,
+                "categories": [],
+            }
+            self._put("contacts", _item_id("contact", c.id), data)
+        self.token, self.refresh_token = self._issue(["User.Read", "Mail.ReadWrite"])
+
+    # --- the store and its change log ---
+
+    def _load_message(self, folder: str, m: Any) -> str:
+        collection = "sentitems" if folder in ("sent", "sentitems") else "inbox"
+        at = _iso(m.sent_at)
+        body = m.body
+        data = {
+            "receivedDateTime": at,
+            "sentDateTime": at,
+            "hasAttachments": False,
+            "internetMessageId": m.internet_message_id or f"<{m.id}@mail.example>",
+            "subject": m.subject,
+            "bodyPreview": body[:255],
+            "importance": "normal",
+            "conversationId": "AAQkAG" + _b64(hashlib.sha1(m.subject.encode()).digest()),
+            "isDeliveryReceiptRequested": False,
+            "isReadReceiptRequested": False,
+            "isRead": collection == "sentitems",
+            "isDraft": False,
+            "inferenceClassification": "focused",
+            "body": {"contentType": "text", "content": body},
+            "sender": _address(m.sender),
+            "from": _address(m.sender),
+            "toRecipients": [_address(p) for p in m.to],
+            "ccRecipients": [_address(p) for p in m.cc],
+            "bccRecipients": [],
+            "replyTo": [],
+            "flag": {"flagStatus": "notFlagged"},
+            "categories": [],
+        }
+        return self._put(collection, _item_id("message", m.id), data)
+
+    def _put(self, collection: str, item_id: str, data: dict[str, Any]) -> str:
+        self.seq += 1
+        now = _iso(datetime.now(UTC))
+        data = dict(data)
+        data["id"] = item_id
+        data.setdefault("createdDateTime", now)
+        data["lastModifiedDateTime"] = now
+        data["changeKey"] = _b64(hashlib.sha1(f"{item_id}:{self.seq}".encode()).digest())
+        data["@odata.etag"] = f'W/"{data["changeKey"]}"'
+        if collection in ("inbox", "sentitems"):
+            data["parentFolderId"] = "AQMkAD" + _b64(collection.encode())
+        if collection != "contacts":
+            data["webLink"] = self._web_link(collection, item_id)
+        self.items[item_id] = Entry(collection, data, self.seq)
+        self.order[collection].append(item_id)
+        return item_id
+
+    def _web_link(self, collection: str, item_id: str) -> str:
+        view = "ReadMessageItem" if collection in ("inbox", "sentitems") else "ReadEvent"
+        return f"https://outlook.office365.com/owa/?ItemID={quote(item_id, safe='')}&exvsurl=1&viewmodel={view}"
+
+    def add_message(self, folder: str, subject: str, sender: str, to: str, body: str = "") -> str:
+        """Back door for tests and the demo: mail arrives in a folder."""
+        from app.emulators.base import SeedMessage
+
+        with self.lock:
+            seed_id = f"new-{self.seq + 1}-{secrets.token_hex(4)}"
+            message = SeedMessage(
+                id=seed_id,
+                folder=folder,
+                subject=subject,
+                body=body or subject,
+                sender=SeedPerson(sender, sender.split("@")[0]),
+                to=[SeedPerson(to, to.split("@")[0])],
+                sent_at=datetime.now(UTC),
+            )
+            return self._load_message(folder, message)
+
+    def delete_item(self, item_id: str) -> None:
+        with self.lock:
+            entry = self.items.get(item_id)
+            if entry is None or entry.removed:
+                raise KeyError(item_id)
+            self.seq += 1
+            entry.removed = True
+            entry.seq = self.seq
+            self.order[entry.collection].append(item_id)
+
+    def categories_of(self, item_id: str) -> list[str]:
+        with self.lock:
+            return list(self.items[item_id].data.get("categories") or [])
+
+    def expire_sync_state(self) -> None:
+        """Every delta and skip token issued so far answers 410 syncStateNotFound."""
+        with self.lock:
+            self.epoch += 1
+
+    # --- Service interface ---
+
+    def operation(self, request: Request) -> str:
+        path = request.path.rstrip("/")
+        if "/oauth2/" in path:
+            return "identity." + path.rsplit("/", 1)[-1]
+        if path.endswith("/.well-known/openid-configuration"):
+            return "identity.discovery"
+        if not path.startswith("/v1.0"):
+            return "other"
+        rest = path[len("/v1.0") :]
+        if rest == "/$batch":
+            return "batch"
+        if rest.endswith("/delta"):
+            if "/messages/" in rest + "/":
+                return "messages.delta"
+            return "events.delta" if "calendarView" in rest else "contacts.delta"
+        if rest == "/me":
+            return "me"
+        if rest.startswith("/me/outlook/masterCategories"):
+            return "masterCategories." + ("create" if request.method == "POST" else "list")
+        if rest == "/me/sendMail":
+            return "sendMail"
+        for kind in ("messages", "events", "contacts"):
+            if rest.startswith(f"/me/{kind}/"):
+                return f"{kind}.{request.method.lower()}"
+        return "other"
+
+    def handle(self, request: Request) -> Response:
+        with self.lock:
+            path = request.path.rstrip("/") or "/"
+            if path.endswith("/.well-known/openid-configuration"):
+                return self._discovery(path)
+            if "/oauth2/v2.0/" in path:
+                return self._identity(request, path)
+            if not path.startswith("/v1.0"):
+                return self.error_response(404, "BadRequest", "Invalid version.")
+            if request.bearer() not in self.access:
+                return self.error_response(401, "InvalidAuthenticationToken", "Access token is empty or invalid.")
+            if self.access[request.bearer()] < time.time():
+                return self.error_response(
+                    401, "InvalidAuthenticationToken", "Access token has expired or is not yet valid."
+                )
+            if self.throttled_until > time.time():
+                return self.throttle_response(max(1.0, self.throttled_until - time.time()))
+            try:
+                body = request.json() if request.body else None
+            except (ValueError, UnicodeDecodeError):
+                return self.error_response(400, "BadRequest", "Unable to read JSON request payload.")
+            rest = path[len("/v1.0") :]
+            if rest == "/$batch" and request.method == "POST":
+                return self._batch(body)
+            try:
+                status, obj, headers = self._route(request.method, rest, request.query, body, request.headers)
+            except GraphError as exc:
+                return self.error_response(exc.status, exc.code, exc.message)
+            if obj is None:
+                return Response.empty(status, headers)
+            return Response.json(status, obj, headers)
+
+    def error_response(self, status: int, code: str, message: str) -> Response:
+        if not code:
+            code = {
+                400: "BadRequest",
+                401: "InvalidAuthenticationToken",
+                403: "ErrorAccessDenied",
+                404: "ErrorItemNotFound",
+                409: "Conflict",
+                410: "syncStateNotFound",
+                429: "TooManyRequests",
+                503: "ServiceNotAvailable",
+                504: "GatewayTimeout",
+            }.get(status, "generalException")
+        request_id = str(uuid.uuid4())
+        body = {
+            "error": {
+                "code": code,
+                "message": message or "An internal server error occurred. The operation failed.",
+                "innerError": {
+                    "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
+                    "request-id": request_id,
+                    "client-request-id": request_id,
+                },
+            }
+        }
+        headers = {"request-id": request_id, "client-request-id": request_id}
+        if status == 401:
+            headers["WWW-Authenticate"] = (
+                f'Bearer realm="", authorization_uri="{self.base_url}/{TENANT_ID}/oauth2/v2.0/authorize", '
+                f'client_id="00000003-0000-0000-c000-000000000000"'
+            )
+        if status in (429, 503):
+            headers["Retry-After"] = "2"
+        return Response.json(status, body, headers)
+
+    def throttle_response(self, retry_after: float) -> Response:
+        response = self.error_response(429, "TooManyRequests", "Please retry again later.")
+        response.headers["Retry-After"] = _seconds(retry_after)
+        return response
+
+    def malformed_body(self) -> bytes:
+        return b'{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#Collection(message)","value":[{"id":'
+
+    def revoke_tokens(self) -> None:
+        with self.lock:
+            self.access.clear()
+            self.refresh.clear()
+
+    def exhaust_daily_limit(self) -> None:
+        # Graph has no daily budget; a mailbox over its limits is throttled for a while instead.
+        with self.lock:
+            self.throttled_until = time.time() + 60
+
+    def credentials(self) -> dict[str, Any]:
+        return {
+            "authority": f"{self.base_url}/{TENANT_ID}",
+            "tenant_id": TENANT_ID,
+            "client_id": CLIENT_ID,
+            "username": self.owner.address,
+            "access_token": self.token,
+            "refresh_token": self.refresh_token,
+            "token_url": f"{self.base_url}/{TENANT_ID}/oauth2/v2.0/token",
+        }
+
+    # --- identity platform ---
+
+    def _discovery(self, path: str) -> Response:
+        tenant = path.strip("/").split("/")[0]
+        if tenant not in TENANT_ALIASES:
+            return Response.json(
+                400,
+                {
+                    "error": "invalid_tenant",
+                    "error_description": f"AADSTS90002: Tenant '{tenant}' not found.",
+                    "error_codes": [90002],
+                    **_trace(),
+                },
+            )
+        base = f"{self.base_url}/{TENANT_ID}"
+        return Response.json(
+            200,
+            {
+                "token_endpoint": f"{base}/oauth2/v2.0/token",
+                "token_endpoint_auth_methods_supported": [
+                    "client_secret_post",
+                    "private_key_jwt",
+                    "client_secret_basic",
+                ],
+                "jwks_uri": f"{base}/discovery/v2.0/keys",
+                "response_modes_supported": ["query", "fragment", "form_post"],
+                "subject_types_supported": ["pairwise"],
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "response_types_supported": ["code", "id_token", "code id_token", "id_token token"],
+                "scopes_supported": ["openid", "profile", "email", "offline_access"],
+                "issuer": f"{base}/v2.0",
+                "request_uri_parameter_supported": False,
+                "userinfo_endpoint": f"{self.base_url}/oidc/userinfo",
+                "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
+                "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode",
+                "http_logout_supported": True,
+                "frontchannel_logout_supported": True,
+                "end_session_endpoint": f"{base}/oauth2/v2.0/logout",
+                "claims_supported": [
+                    "sub",
+                    "iss",
+                    "aud",
+                    "exp",
+                    "iat",
+                    "nonce",
+                    "name",
+                    "preferred_username",
+                    "oid",
+                    "tid",
+                ],
+                "tenant_region_scope": "EU",
+                "cloud_instance_name": "microsoftonline.com",
+            },
+        )
+
+    def _issue(self, scopes: list[str]) -> tuple[str, str]:
+        access = "EwB" + secrets.token_urlsafe(48)
+        refresh = "M.C5" + secrets.token_urlsafe(64)
+        self.access[access] = time.time() + 3600
+        self.refresh.add(refresh)
+        self.issued += [access, refresh]
+        return access, refresh
+
+    def _identity(self, request: Request, path: str) -> Response:
+        tenant = path.strip("/").split("/")[0]
+        if tenant not in TENANT_ALIASES:
+            return _grant_error("invalid_request", f"AADSTS90002: Tenant '{tenant}' not found.", 90002)
+        what = path.rsplit("/", 1)[-1]
+        if what == "authorize":
+            q = {k: v[-1] for k, v in request.query.items()}
+            redirect = q.get("redirect_uri", "")
+            if q.get("client_id") != CLIENT_ID or not redirect.startswith("http://"):
+                return Response(
+                    400, b"AADSTS50011: The redirect URI or application is not valid.", {"Content-Type": "text/plain"}
+                )
+            if q.get("response_type") != "code":
+                return _redirect(redirect, {"error": "unsupported_response_type", "state": q.get("state", "")})
+            if q.get("code_challenge_method", "S256") != "S256" or not q.get("code_challenge"):
+                return _redirect(
+                    redirect,
+                    {
+                        "error": "invalid_request",
+                        "error_description": "AADSTS9002325: PKCE is required.",
+                        "state": q.get("state", ""),
+                    },
+                )
+            code = "0.A" + secrets.token_urlsafe(40)
+            self.codes[code] = q
+            params = {"code": code, "state": q.get("state", ""), "session_state": str(uuid.uuid4())}
+            if q.get("client_info") == "1":
+                params["client_info"] = self._client_info()
+            return _redirect(redirect, params)
+        if what == "token" and request.method == "POST":
+            form = request.form()
+            grant = form.get("grant_type", "")
+            if form.get("client_id") != CLIENT_ID:
+                return _grant_error(
+                    "unauthorized_client", f"AADSTS700016: Application '{form.get('client_id')}' was not found.", 700016
+                )
+            scopes = [s for s in form.get("scope", "").split() if s]
+            if grant == "authorization_code":
+                asked = self.codes.pop(form.get("code", ""), None)
+                if asked is None:
+                    return _grant_error(
+                        "invalid_grant",
+                        "AADSTS70008: The provided authorization code or refresh token has expired due to "
+                        "inactivity. Send a new interactive authorization request for this user and resource.",
+                        70008,
+                    )
+                if asked.get("redirect_uri") != form.get("redirect_uri"):
+                    return _grant_error("invalid_grant", "AADSTS50148: The redirect_uri does not match.", 50148)
+                verifier = form.get("code_verifier", "")
+                if _b64(hashlib.sha256(verifier.encode("ascii")).digest()) != asked.get("code_challenge"):
+                    return _grant_error(
+                        "invalid_grant", "AADSTS501481: The Code_Verifier does not match the code_challenge.", 501481
+                    )
+                return self._tokens(scopes or asked.get("scope", "").split(), asked.get("nonce", ""))
+            if grant == "refresh_token":
+                old = form.get("refresh_token", "")
+                if old not in self.refresh:
+                    return _grant_error(
+                        "invalid_grant",
+                        "AADSTS70008: The provided authorization code or refresh token has expired due to "
+                        "inactivity. Send a new interactive authorization request for this user and resource.",
+                        70008,
+                    )
+                self.refresh.discard(old)
+                return self._tokens(scopes, "")
+            return _grant_error(
+                "unsupported_grant_type", f"AADSTS70003: The app requested an unsupported grant type '{grant}'.", 70003
+            )
+        return Response.json(404, {"error": "not_found"})
+
+    def _client_info(self) -> str:
+        return _b64(json.dumps({"uid": USER_OID, "utid": TENANT_ID}).encode())
+
+    def _tokens(self, scopes: list[str], nonce: str) -> Response:
+        access, refresh = self._issue(scopes)
+        now = int(time.time())
+        claims = {
+            "aud": CLIENT_ID,
+            "iss": f"{self.base_url}/{TENANT_ID}/v2.0",
+            "iat": now,
+            "nbf": now,
+            "exp": now + 3600,
+            "name": self.owner.name or self.owner.address,
+            "oid": USER_OID,
+            "preferred_username": self.owner.address,
+            "sub": _b64(hashlib.sha256(USER_OID.encode()).digest()),
+            "tid": TENANT_ID,
+            "ver": "2.0",
+        }
+        if nonce:
+            claims["nonce"] = nonce
+        id_token = ".".join(
+            (_b64(json.dumps({"typ": "JWT", "alg": "none"}).encode()), _b64(json.dumps(claims).encode()), "")
+        )
+        granted = [s for s in scopes if s not in RESERVED_SCOPES] or ["User.Read"]
+        return Response.json(
+            200,
+            {
+                "token_type": "Bearer",
+                "scope": " ".join(granted + sorted(RESERVED_SCOPES - {"offline_access"})),
+                "expires_in": 3599,
+                "ext_expires_in": 3599,
+                "access_token": access,
+                "refresh_token": refresh,
+                "id_token": id_token,
+                "client_info": self._client_info(),
+            },
+            {"Cache-Control": "no-store", "Pragma": "no-cache"},
+        )
+
+    # --- Graph resources ---
+
+    def _route(
+        self, method: str, rest: str, query: dict[str, list[str]], body: Any, headers: Any
+    ) -> tuple[int, Any, dict[str, str]]:
+        prefer = _prefer(headers.get("prefer", ""))
+        applied: list[str] = []
+        if prefer.get("idtype", "").strip('"').lower() == "immutableid":
+            applied.append('IdType="ImmutableId"')
+        out_headers = {"Preference-Applied": ", ".join(applied)} if applied else {}
+        args = {k: v[-1] for k, v in query.items()}
+        if rest == "/me" and method == "GET":
+            return 200, self._me(), {}
+        if rest.endswith("/delta") and method == "GET":
+            collection = _delta_collection(rest)
+            if collection is None:
+                raise GraphError(400, "ErrorInvalidIdMalformed", "Id is malformed.")
+            size = DEFAULT_PAGE
+            if "odata.maxpagesize" in prefer:
+                try:
+                    size = max(1, min(MAX_PAGE, int(prefer["odata.maxpagesize"])))
+                except ValueError:
+                    raise GraphError(400, "BadRequest", "Invalid value for odata.maxpagesize.") from None
+                applied.append(f"odata.maxpagesize={size}")
+                out_headers["Preference-Applied"] = ", ".join(applied)
+            return 200, self._delta(collection, rest, args, size), out_headers
+        if rest == "/me/outlook/masterCategories":
+            if method == "GET":
+                return (
+                    200,
+                    {"@odata.context": self._context("outlook/masterCategories"), "value": list(self.master)},
+                    {},
+                )
+            if method == "POST":
+                return 201, self._create_category(body), {}
+        if rest == "/me/sendMail" and method == "POST":
+            self._send_mail(body)
+            return 202, None, {}
+        for kind, collections in (
+            ("messages", ("inbox", "sentitems")),
+            ("events", ("calendar",)),
+            ("contacts", ("contacts",)),
+        ):
+            prefix = f"/me/{kind}/"
+            if rest.startswith(prefix) and "/" not in rest[len(prefix) :]:
+                item_id = rest[len(prefix) :]
+                entry = self.items.get(item_id)
+                if entry is None or entry.removed or entry.collection not in collections:
+                    raise GraphError(404, "ErrorItemNotFound", "The specified object was not found in the store.")
+                if method == "GET":
+                    return 200, self._shape(entry, args.get("$select")), out_headers
+                if method == "PATCH":
+                    return 200, self._patch(entry, body), out_headers
+                if method == "DELETE":
+                    self.delete_item(item_id)
+                    return 204, None, {}
+        raise GraphError(400, "BadRequest", f"Resource not found for the segment '{rest.rsplit('/', 1)[-1]}'.")
+
+    def _context(self, what: str) -> str:
+        return f"{ODATA}#users('{USER_OID}')/{what}"
+
+    def _me(self) -> dict[str, Any]:
+        given, _, family = (self.owner.name or "Alex Morgan").partition(" ")
+        return {
+            "@odata.context": f"{ODATA}#users/$entity",
+            "businessPhones": [],
+            "displayName": self.owner.name or self.owner.address,
+            "givenName": given,
+            "jobTitle": "Account Executive",
+            "mail": self.owner.address,
+            "mobilePhone": None,
+            "officeLocation": None,
+            "preferredLanguage": "en-US",
+            "surname": family,
+            "userPrincipalName": self.owner.address,
+            "id": USER_OID,
+        }
+
+    def _delta(self, collection: str, rest: str, args: dict[str, str], size: int) -> dict[str, Any]:
+        token = args.get("$skiptoken") or args.get("$deltatoken")
+        if token:
+            try:
+                state = json.loads(_unb64(token))
+                since, upto, offset = int(state["s"]), int(state["u"]), int(state["o"])
+                select, epoch, window = str(state.get("sel") or ""), int(state["e"]), state.get("w")
+                if state["c"] != collection:
+                    raise ValueError("another collection")
+            except (ValueError, KeyError, TypeError):
+                raise GraphError(400, "BadRequest", "The delta token is malformed.") from None
+            if epoch != self.epoch:
+                raise GraphError(
+                    410,
+                    "syncStateNotFound",
+                    "The sync state generation is not found or is invalid. Start a full synchronization.",
+                )
+            if "$deltatoken" in args:  # a new round: everything after the step the token names
+                since, upto, offset = upto, self.seq, 0
+        else:
+            select = args.get("$select", "")
+            since, upto, offset, window = 0, self.seq, 0, None
+            if collection == "calendar":
+                try:
+                    window = [_parse_time(args["startDateTime"]), _parse_time(args["endDateTime"])]
+                except KeyError:
+                    raise GraphError(
+                        400,
+                        "ErrorInvalidParameter",
+                        "This request requires a time window specified by the query string parameters "
+                        "StartDateTime and EndDateTime.",
+                    ) from None
+                except ValueError:
+                    raise GraphError(400, "ErrorInvalidParameter", "The time window is not a valid date.") from None
+        ids = self._changed(collection, since, upto)
+        if window is not None:
+            ids = [i for i in ids if self.items[i].removed or _in_window(self.items[i].data, window)]
+        page = ids[offset : offset + size]
+        values = []
+        for item_id in page:
+            entry = self.items[item_id]
+            if entry.removed:
+                values.append(
+                    {"@odata.type": _odata_type(collection), "id": item_id, "@removed": {"reason": "deleted"}}
+                )
+            else:
+                values.append(self._shape(entry, select))
+        base = f"{self.base_url}/v1.0{rest}"
+        state = {"c": collection, "s": since, "u": upto, "e": self.epoch, "sel": select, "w": window}
+        body: dict[str, Any] = {"@odata.context": f"{ODATA}#Collection({_odata_type(collection)[17:]})"}
+        if offset + size < len(ids):
+            state["o"] = offset + size
+            body["@odata.nextLink"] = base + "?" + urlencode({"$skiptoken": _b64(json.dumps(state).encode())})
+        else:
+            state["o"] = 0
+            body["@odata.deltaLink"] = base + "?" + urlencode({"$deltatoken": _b64(json.dumps(state).encode())})
+        body["value"] = values
+        return body
+
+    def _changed(self, collection: str, since: int, upto: int) -> list[str]:
+        """Ids changed in (since, upto], each once, in order of last change; removals only after a full read.
+
+        The list is frozen when a read starts, so items that change while it is
+        paged through neither shift the pages nor go missing: they come with
+        their current state now and again in the next round.
+        """
+        key = (collection, since, upto)
+        cached = self.snapshots.get(key)
+        if cached is not None:
+            return cached
+        seen: set[str] = set()
+        out: list[str] = []
+        for item_id in reversed(self.order[collection]):
+            if item_id in seen:
+                continue
+            seen.add(item_id)
+            entry = self.items[item_id]
+            if entry.seq <= since or entry.seq > upto or (entry.removed and since == 0):
+                continue
+            out.append(item_id)
+        out.reverse()
+        if len(self.snapshots) >= 64:
+            self.snapshots.pop(next(iter(self.snapshots)))
+        self.snapshots[key] = out
+        return out
+
+    def _shape(self, entry: Entry, select: str | None) -> dict[str, Any]:
+        data = entry.data
+        if entry.collection in ("inbox", "sentitems"):
+            fields = [f.strip() for f in select.split(",") if f.strip()] if select else list(MESSAGE_DEFAULT)
+            out: dict[str, Any] = {"@odata.type": "#microsoft.graph.message", "@odata.etag": data["@odata.etag"]}
+            for name in fields:
+                if name not in data and name not in MESSAGE_DEFAULT:
+                    raise GraphError(
+                        400,
+                        "RequestBroker--ParseUri",
+                        f"Could not find a property named '{name}' on type 'microsoft.graph.message'.",
+                    )
+                out[name] = data.get(name)
+            out["id"] = data["id"]
+            return out
+        out = {"@odata.type": _odata_type(entry.collection)}
+        if select:
+            out.update({f: data.get(f) for f in select.split(",") if f})
+            out["id"] = data["id"]
+            return out
+        out.update({k: v for k, v in data.items() if k != "@odata.etag"})
+        out["@odata.etag"] = data["@odata.etag"]
+        return out
+
+    def _patch(self, entry: Entry, body: Any) -> dict[str, Any]:
+        if not isinstance(body, dict):
+            raise GraphError(400, "BadRequest", "Empty Payload. JSON content expected.")
+        writable = {
+            "categories",
+            "isRead",
+            "subject",
+            "flag",
+            "importance",
+            "body",
+            "location",
+            "givenName",
+            "surname",
+            "companyName",
+            "jobTitle",
+        }
+        unknown = set(body) - writable
+        if unknown:
+            raise GraphError(
+                400, "ErrorInvalidProperty", f"The property '{sorted(unknown)[0]}' does not exist or cannot be set."
+            )
+        if "categories" in body:
+            cats = body["categories"]
+            if not isinstance(cats, list) or not all(isinstance(c, str) for c in cats):
+                raise GraphError(400, "BadRequest", "Invalid value for property 'categories'.")
+            if any(len(c) > 255 for c in cats):
+                raise GraphError(400, "ErrorInvalidArgument", "A category name exceeds 255 characters.")
+        data = dict(entry.data)
+        data.update(body)
+        self._put(entry.collection, entry.data["id"], data)
+        return self._shape(self.items[entry.data["id"]], None)
+
+    def _create_category(self, body: Any) -> dict[str, Any]:
+        if not isinstance(body, dict) or not str(body.get("displayName") or "").strip():
+            raise GraphError(400, "ErrorInvalidArgument", "The displayName property is required.")
+        name = str(body["displayName"])
+        color = str(body.get("color") or "none")
+        if color not in PRESET_COLORS:
+            raise GraphError(400, "BadRequest", f"Requested value '{color}' was not found.")
+        if any(c["displayName"].lower() == name.lower() for c in self.master):
+            raise GraphError(409, "ErrorDuplicateCategory", "A category with that name already exists.")
+        category = {"id": str(uuid.uuid4()), "displayName": name, "color": color}
+        self.master.append(category)
+        return {"@odata.context": self._context("outlook/masterCategories/$entity"), **category}
+
+    def _send_mail(self, body: Any) -> None:
+        message = body.get("message") if isinstance(body, dict) else None
+        if not isinstance(message, dict):
+            raise GraphError(400, "ErrorInvalidRecipients", "At least one recipient is not valid.")
+        to = message.get("toRecipients") or []
+        addresses = [str((r.get("emailAddress") or {}).get("address") or "") for r in to if isinstance(r, dict)]
+        if not addresses or not all("@" in a for a in addresses):
+            raise GraphError(400, "ErrorInvalidRecipients", "At least one recipient is not valid.")
+        self.sent.append(message)
+        if body.get("saveToSentItems", True) not in (False, "false"):
+            content = (message.get("body") or {}).get("content", "")
+            self.add_message("sentitems", str(message.get("subject") or ""), self.owner.address, addresses[0], content)
+
+    def _batch(self, body: Any) -> Response:
+        requests = body.get("requests") if isinstance(body, dict) else None
+        if not isinstance(requests, list) or not requests:
+            return self.error_response(400, "BadRequest", "Invalid batch payload format.")
+        if len(requests) > MAX_BATCH:
+            return self.error_response(
+                400, "BadRequest", f"Number of batch request steps exceeds the maximum of {MAX_BATCH}."
+            )
+        ids = [str(r.get("id", "")) for r in requests if isinstance(r, dict)]
+        if len(ids) != len(requests) or len(set(ids)) != len(ids) or not all(ids):
+            return self.error_response(400, "BadRequest", "Batch request ids must be present and unique.")
+        answers = []
+        for sub in requests:
+            url = str(sub.get("url", ""))
+            parts = urlsplit(url if url.startswith("/") else "/" + url)
+            headers = {str(k).lower(): str(v) for k, v in (sub.get("headers") or {}).items()}
+            sub_body = sub.get("body")
+            if sub_body is not None and "content-type" not in headers:
+                answers.append(
+                    _sub_answer(
+                        sub["id"],
+                        self.error_response(
+                            400, "BadRequest", "Content-Type header must be specified for a request with a body."
+                        ),
+                    )
+                )
+                continue
+            try:
+                status, obj, out_headers = self._route(
+                    str(sub.get("method", "GET")).upper(),
+                    parts.path.rstrip("/"),
+                    parse_qs(parts.query),
+                    sub_body,
+                    headers,
+                )
+                answer: dict[str, Any] = {"id": sub["id"], "status": status, "headers": out_headers}
+                if obj is not None:
+                    answer["headers"] = {**out_headers, "Content-Type": "application/json"}
+                    answer["body"] = obj
+                answers.append(answer)
+            except GraphError as exc:
+                answers.append(_sub_answer(sub["id"], self.error_response(exc.status, exc.code, exc.message)))
+        return Response.json(200, {"responses": answers})
+
+
+def _sub_answer(sub_id: Any, response: Response) -> dict[str, Any]:
+    return {
+        "id": sub_id,
+        "status": response.status,
+        "headers": {"Content-Type": "application/json"},
+        "body": json.loads(response.body.decode("utf-8")),
+    }
+
+
+def _seconds(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.3g}"
+
+
+def _trace() -> dict[str, str]:
+    return {
+        "timestamp": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%SZ"),
+        "trace_id": str(uuid.uuid4()),
+        "correlation_id": str(uuid.uuid4()),
+    }
+
+
+def _grant_error(error: str, description: str, code: int) -> Response:
+    trace = _trace()
+    text = (
+        f"{description}\r\nTrace ID: {trace['trace_id']}\r\nCorrelation ID: {trace['correlation_id']}\r\n"
+        f"Timestamp: {trace['timestamp']}"
+    )
+    return Response.json(400, {"error": error, "error_description": text, "error_codes": [code], **trace})
+
+
+def _redirect(uri: str, params: dict[str, str]) -> Response:
+    joiner = "&" if "?" in uri else "?"
+    return Response(302, b"", {"Location": uri + joiner + urlencode(params)})
+
+
+def _prefer(header: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for part in header.split(","):
+        name, _, value = part.strip().partition("=")
+        if name:
+            out[name.strip().lower()] = value.strip()
+    return out
+
+
+def _delta_collection(rest: str) -> str | None:
+    if rest == "/me/calendarView/delta":
+        return "calendar"
+    if rest == "/me/contacts/delta":
+        return "contacts"
+    prefix, suffix = "/me/mailFolders/", "/messages/delta"
+    if rest.startswith(prefix) and rest.endswith(suffix):
+        folder = rest[len(prefix) : -len(suffix)].lower()
+        return {"inbox": "inbox", "sentitems": "sentitems"}.get(folder)
+    return None
+
+
+def _odata_type(collection: str) -> str:
+    return {"calendar": "#microsoft.graph.event", "contacts": "#microsoft.graph.contact"}.get(
+        collection, "#microsoft.graph.message"
+    )
+
+
+def _parse_time(text: str) -> str:
+    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return _iso(value)
+
+
+def _in_window(data: dict[str, Any], window: list[str]) -> bool:
+    start = str((data.get("start") or {}).get("dateTime") or "")[:19] + "Z"
+    end = str((data.get("end") or {}).get("dateTime") or "")[:19] + "Z"
+    return end > window[0] and start < window[1]
