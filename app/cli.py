@@ -122,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return setup.dispatch(command, args, where)
         from app import wiring
 
-        svc, _ = wiring.open_service(where)
+        svc, prof = wiring.open_service(where)
         handlers = {
             "sync": commands.cmd_sync,
             "status": commands.cmd_status,
@@ -132,7 +132,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "resume": commands.cmd_resume,
         }
         if command == "report":
-            return commands.cmd_report(svc, args, where, [])
+            from app.auth.tokens import TokenStore
+
+            return commands.cmd_report(svc, args, where, wiring.known_secrets(prof, TokenStore()))
         return handlers[command](svc, args)
     except profile.ProfileError as exc:
         print(f"syncbar: {exc}", file=sys.stderr)

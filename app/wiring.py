@@ -9,8 +9,9 @@ consent pages for the demo and the tests.
 
 from __future__ import annotations
 
+import json
 import threading
-from collections.abc import Callable, Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin
@@ -233,8 +234,23 @@ def sign_out(profile: Profile, tokens: TokenStore, which: str) -> None:
 
 # Webmail domains shared by strangers: mail between two addresses there is not "internal".
 PUBLIC_DOMAINS = frozenset(
-    {"gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "yahoo.com", "icloud.com",
-     "me.com", "aol.com", "proton.me", "protonmail.com", "gmx.com", "gmx.de", "web.de", "mail.com"}
+    {
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "yahoo.com",
+        "icloud.com",
+        "me.com",
+        "aol.com",
+        "proton.me",
+        "protonmail.com",
+        "gmx.com",
+        "gmx.de",
+        "web.de",
+        "mail.com",
+    }
 )
 
 
@@ -290,8 +306,55 @@ def open_service(
         return mailbox, crm
 
     service = SyncService(
-        store, catalog, scheduler, paths.lock,
-        connect=connect, rules=rules_for(prof), mailbox_account=prof.mailbox.account,
-        crm_account=prof.crm.account, kinds=sorted(kinds_for(prof)), clock=clock, on_notice=on_notice,
+        store,
+        catalog,
+        scheduler,
+        paths.lock,
+        connect=connect,
+        rules=rules_for(prof),
+        mailbox_account=prof.mailbox.account,
+        crm_account=prof.crm.account,
+        kinds=sorted(kinds_for(prof)),
+        clock=clock,
+        on_notice=on_notice,
     )
     return service, prof
+
+
+def known_secrets(profile: Profile | None, tokens: TokenStore) -> list[str]:
+    """Every token and password held for the profile's accounts, so reports and logs can cut them out.
+
+    Only values under secret-bearing names count (``*token*``, ``secret``, ``password``): an account's
+    user name or an endpoint stays readable.  MSAL's serialised cache is searched inside.
+    """
+    if profile is None:
+        return []
+    found: set[str] = set()
+    secret_names = ("token", "secret", "password", "passwd", "verifier")
+
+    def walk(value: Any, name: str) -> None:
+        lowered = name.lower()
+        if isinstance(value, Mapping):
+            for k, v in value.items():
+                walk(v, str(k))
+        elif isinstance(value, list):
+            for v in value:
+                walk(v, name)
+        elif isinstance(value, str):
+            stripped = value.strip()
+            if stripped[:1] == "{":
+                try:
+                    walk(json.loads(stripped), name)
+                    return
+                except ValueError:
+                    pass
+            is_secret = any(word in lowered for word in secret_names) and not lowered.endswith(("_uri", "_url"))
+            if is_secret and len(value) >= 8:
+                found.add(value)
+
+    for key in (profile.crm.secret_key, profile.mailbox.secret_key):
+        try:
+            walk(tokens.load(key) or {}, "")
+        except Exception:  # a locked or missing keyring: the pattern-based redaction still applies
+            continue
+    return sorted(found, key=len, reverse=True)

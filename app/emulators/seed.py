@@ -312,12 +312,14 @@ def generate(items: int = 500, seed: int = 0, anchor: datetime | None = None) ->
     # The first four Contacts play parts in the troublesome items (a row lock, a deletion...);
     # ordinary mail, meetings and address-book entries leave them alone.
     ordinary = contacts_in_org[4:] or contacts_in_org
+    special = {p.email for p in contacts_in_org[:4]}
+    others = [p for p, *_ in people if p.address not in special] or [p for p, *_ in people]
     by_address = {p.address: p for p, *_ in people}
     company_of = {p.address: c for p, _, _, c in people}
 
     for i in range(items):
         person = (
-            by_address[rng.choice(ordinary).email] if rng.random() < 0.85 else rng.choice(people)[0]
+            by_address[rng.choice(ordinary).email] if rng.random() < 0.85 else rng.choice(others)
         )
         inbound = rng.random() < 0.6
         sent = now - timedelta(days=rng.random() * 30)

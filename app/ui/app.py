@@ -1,0 +1,332 @@
+"""The desktop app's composition root: one instance, a tray, the Sync Settings window, a worker thread.
+
+syncbar            -> run(paths): second launch? bring the first one's window up and exit
+                      else: service + controller + window + tray; the event loop until Quit
+syncbar demo       -> run(paths, tokens=<in-memory>, demo=True) while the emulators serve
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import threading
+import webbrowser
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer, qVersion
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtWidgets import QApplication
+
+from app import autostart, logs, report, wiring
+from app import profile as profile_mod
+from app.auth.tokens import TokenStore
+from app.core.model import Action, Issue, IssueState
+from app.core.scheduler import Notice, NoticeKind
+from app.core.service import StatusSnapshot, SyncState
+from app.paths import Paths
+from app.ui.controller import Controller, NoticeBridge
+from app.ui.dialogs import DetailsDialog, ReauthDialog, SupportDialog
+from app.ui.icons import app_icon
+from app.ui.tray import Tray, notice_text
+from app.ui.window import SettingsWindow
+
+NOTIFY_SETTING = "ui.notifications"
+
+
+def instance_name(paths: Paths) -> str:
+    digest = hashlib.sha1(str(paths.config.resolve()).encode()).hexdigest()[:12]
+    return f"syncbar-{digest}"
+
+
+def signal_running_instance(name: str, timeout_ms: int = 500) -> bool:
+    """Ask a running Syncbar to show its window; False when none answers."""
+    socket = QLocalSocket()
+    socket.connectToServer(name)
+    if not socket.waitForConnected(timeout_ms):
+        return False
+    socket.write(QByteArray(b"show\n"))
+    socket.flush()
+    socket.waitForBytesWritten(timeout_ms)
+    socket.disconnectFromServer()
+    return True
+
+
+class DesktopApp:
+    """Wires the service to the window and the tray; owns nothing the core owns."""
+
+    def __init__(
+        self,
+        qapp: QApplication,
+        paths: Paths,
+        *,
+        tokens: TokenStore | None = None,
+        demo: bool = False,
+        tray: bool | None = None,
+    ) -> None:
+        self.qapp = qapp
+        self.paths = paths
+        self.demo = demo
+        self.tokens = tokens or TokenStore()
+        self.bridge = NoticeBridge()
+        self.service, self.profile = wiring.open_service(paths, tokens=self.tokens, on_notice=self.bridge.send)
+        self.catalog = self.service.catalog
+        self.controller = Controller(self.service)
+        self.window = SettingsWindow(self.catalog)
+        self.window.setWindowIcon(app_icon())
+        if demo:
+            self.window.setWindowTitle("Syncbar — Sync Settings (demo)")
+        self.use_tray = Tray.available() if tray is None else tray
+        self.tray = Tray(self.catalog) if self.use_tray else None
+        self.notices: list[tuple[str, str]] = []  # every notice shown (tests and the window read it)
+        self._reauth_open = False
+        self._wire()
+
+    # -- wiring -----------------------------------------------------------------------
+
+    def _wire(self) -> None:
+        c, g, i = self.controller, self.window.general, self.window.issues
+        c.status_changed.connect(self._on_status)
+        c.issues_loaded.connect(i.set_issues)
+        c.sessions_loaded.connect(g.show_sessions)
+        c.error.connect(self.window.show_notice)
+        c.cycle_finished.connect(self._on_cycle_finished)
+        self.bridge.notice.connect(self._on_notice)
+        g.sync_now.connect(c.sync_now)
+        g.toggle_pause.connect(self.toggle_pause)
+        g.refresh.connect(self.refresh)
+        g.show_details.connect(self.show_current_error)
+        g.reauth.connect(self.open_reauth)
+        g.autostart.setChecked(autostart.is_enabled())
+        g.autostart_toggled.connect(self._set_autostart)
+        current = self.service.store.get_setting(NOTIFY_SETTING) or (
+            self.profile.choices.notifications if self.profile else "first"
+        )
+        index = g.notifications.findData(current)
+        g.notifications.setCurrentIndex(max(0, index))
+        g.notifications_changed.connect(lambda v: self.service.store.set_setting(NOTIFY_SETTING, v))
+        i.retry.connect(c.retry)
+        i.ignore.connect(c.ignore)
+        i.details.connect(self.show_issue_details)
+        i.support.connect(self.open_support)
+        i.state_filter_changed.connect(self._state_filter)
+        if self.tray is not None:
+            self.tray.sync_now.connect(c.sync_now)
+            self.tray.toggle_pause.connect(self.toggle_pause)
+            self.tray.open_settings.connect(self.window.bring_up)
+            self.tray.quit.connect(self.quit)
+        else:
+            self.window.quit_on_close = True
+
+    def start(self, show_window: bool) -> None:
+        if self.tray is not None:
+            self.tray.show()
+        if show_window or self.tray is None:
+            self.window.bring_up()
+        self.controller.emit_status()
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.controller.refresh_sessions()
+        self.controller.refresh_issues()
+
+    def _state_filter(self, value: str) -> None:
+        # "open" loads only open issues (the common case); anything else loads all and filters.
+        self.controller.issue_state = IssueState.OPEN if value == "open" else None
+        self.refresh()
+
+    # -- status and notices -----------------------------------------------------------------
+
+    def _on_status(self, snap: StatusSnapshot) -> None:
+        now = datetime.now(UTC)
+        if snap.state is SyncState.SYNCING and self.controller.progress is not None:
+            snap = _with_progress(snap, self.controller.progress)
+        self.window.general.show_status(snap, now)
+        if self.tray is not None:
+            self.tray.show_status(snap, now)
+
+    def _on_cycle_finished(self, session: object) -> None:
+        if self.notify_mode() == "always":
+            snap = self.service.status()
+            if snap.error_code:
+                entry = self.catalog.get(snap.error_code)
+                self._show_notice("Sync error", f"{entry.title}. {entry.recommendation}", critical=True)
+
+    def notify_mode(self) -> str:
+        return self.service.store.get_setting(NOTIFY_SETTING) or (
+            self.profile.choices.notifications if self.profile else "first"
+        )
+
+    def _on_notice(self, notice: Notice) -> None:
+        if notice.kind is NoticeKind.REAUTH:
+            self.controller.emit_status()  # the banner appears whatever the notification setting
+        if self.notify_mode() == "never":
+            return
+        title, text = notice_text(notice, self.catalog, datetime.now(UTC))
+        self._show_notice(title, text, critical=notice.kind in (NoticeKind.REAUTH, NoticeKind.ESCALATE))
+
+    def _show_notice(self, title: str, text: str, critical: bool = False) -> None:
+        self.notices.append((title, text))
+        if self.tray is not None:
+            self.tray.notify(title, text, critical)
+        else:
+            self.window.show_notice(f"{title}: {text}")
+
+    # -- actions -----------------------------------------------------------------------
+
+    def toggle_pause(self) -> None:
+        if self.service.status().state is SyncState.PAUSED:
+            self.controller.resume()
+        else:
+            self.controller.pause()
+
+    def show_current_error(self) -> None:
+        snap = self.service.status()
+        if not snap.error_code:
+            return
+        dialog = DetailsDialog(self.catalog, snap.error_code, snap.error_message, snap.error_account, self.window)
+        dialog.action_requested.connect(lambda action: self._act(action, []))
+        dialog.open()
+
+    def show_issue_details(self, issue: Issue) -> None:
+        dialog = DetailsDialog(self.catalog, issue.code, issue.message, issue.item_title or issue.account, self.window)
+        dialog.action_requested.connect(lambda action: self._act(action, [issue]))
+        dialog.open()
+
+    def _act(self, action: str, issues: list[Issue]) -> None:
+        if action == Action.REAUTHENTICATE.value:
+            self.open_reauth()
+        elif action == Action.CONTACT_SUPPORT.value:
+            self.open_support(issues)
+        elif issues and action in (Action.FIX_ITEM.value, Action.FIX_SETTING.value):
+            self.controller.retry([i.id for i in issues])
+        else:
+            self.controller.sync_now()
+
+    def _which(self, snap: StatusSnapshot) -> str:
+        if self.profile is None:
+            return "crm"
+        if snap.error_account == self.profile.crm.account or snap.error_code.startswith("SF_"):
+            return "crm"
+        return "mailbox"
+
+    def open_reauth(self) -> None:
+        if self.profile is None or self._reauth_open:
+            return
+        snap = self.service.status()
+        which = self._which(snap)
+        prof = self.profile
+        account = prof.crm.account if which == "crm" else prof.mailbox.account
+        ca = prof.crm.ca_file if which == "crm" else prof.mailbox.ca_file
+        browser = wiring.headless_browser(ca or None) if self.demo else webbrowser.open
+
+        def sign_in(how: str, cancelled: threading.Event, extra: str) -> str:
+            if how == "change":
+                wiring.sign_out(prof, self.tokens, which)
+            if which == "mailbox" and prof.mailbox.kind == "ews" and extra:
+                prof.mailbox.base_url = extra
+                profile_mod.save(self.paths.config, prof)
+            return wiring.sign_in(prof, self.tokens, which, browser, cancelled)
+
+        dialog = ReauthDialog(
+            self.catalog,
+            snap.error_code or "MBX_AUTH_FAILED",
+            account,
+            sign_in,
+            ews=which == "mailbox" and prof.mailbox.kind == "ews",
+            parent=self.window,
+        )
+        self._reauth_open = True
+        dialog.finished.connect(lambda _: setattr(self, "_reauth_open", False))
+        dialog.signed_in.connect(lambda name: self.controller.credentials_updated(name or account))
+        dialog.open()
+
+    def screenshot(self) -> bytes:
+        pixmap = self.window.grab()
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        pixmap.save(buffer, "PNG")
+        return bytes(buffer.data().data())
+
+    def open_support(self, issues: list[Issue]) -> None:
+        shot = self.screenshot()
+        import PySide6
+
+        secrets = wiring.known_secrets(self.profile, self.tokens) if self.profile else []
+
+        def build(keep: bool) -> list[report.ReportFile]:
+            return report.build(
+                self.service,
+                profile=self.profile,
+                log_file=self.paths.log_file,
+                secrets=secrets,
+                keep_personal=keep,
+                screenshot=shot,
+                versions={"qt": qVersion(), "pyside6": PySide6.__version__},
+            )
+
+        context = ", ".join(sorted({i.code for i in issues}))
+        address = self.profile.choices.support_address if self.profile else "support@syncbar.example"
+        SupportDialog(build, self.paths.data / "reports", address, context=context, parent=self.window).open()
+
+    def _set_autostart(self, enabled: bool) -> None:
+        try:
+            autostart.set_enabled(enabled)
+        except OSError as exc:
+            self.window.show_notice(f"Could not change “Start at login”: {exc}")
+
+    def quit(self) -> None:
+        self.window.quit_on_close = True
+        self.window.hide()
+        if self.controller.running:
+            self.window.show_notice("Finishing the current step of the sync…")
+        self.controller.shutdown()
+        self.qapp.quit()
+
+
+def _with_progress(snap: StatusSnapshot, progress: Any) -> StatusSnapshot:
+    from dataclasses import replace
+
+    return replace(snap, progress=progress)
+
+
+def run(paths: Paths, tokens: TokenStore | None = None, demo: bool = False, *, quit_after_ms: int = 0) -> int:
+    """Start the desktop app (or bring up the running one) and block until Quit."""
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and sys.platform.startswith("linux"):
+        if not os.environ.get("QT_QPA_PLATFORM"):
+            print(
+                "syncbar: no display found (DISPLAY/WAYLAND_DISPLAY unset). Start Syncbar in a desktop session, "
+                "or use the command line: syncbar status, syncbar sync --once, syncbar demo --headless.",
+                file=sys.stderr,
+            )
+            return 3
+    paths.ensure()
+    logs.setup(paths.log_file)
+    QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts, True)
+    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(qapp, QApplication)
+    qapp.setApplicationName("Syncbar")
+    qapp.setQuitOnLastWindowClosed(False)
+    name = instance_name(paths)
+    if signal_running_instance(name):
+        print("Syncbar is already running; its window is now up.", file=sys.stderr)
+        return 0
+    server = QLocalServer()
+    QLocalServer.removeServer(name)  # a stale socket left by a crash
+    if not server.listen(name):
+        print(f"syncbar: cannot listen for other launches: {server.errorString()}", file=sys.stderr)
+    desktop = DesktopApp(qapp, paths, tokens=tokens, demo=demo)
+
+    def on_connection() -> None:
+        while server.hasPendingConnections():
+            conn = server.nextPendingConnection()
+            conn.readyRead.connect(lambda c=conn: (c.readAll(), desktop.window.bring_up()))
+
+    server.newConnection.connect(on_connection)
+    desktop.start(show_window=True)
+    if quit_after_ms:
+        QTimer.singleShot(quit_after_ms, desktop.quit)
+    code = qapp.exec()
+    server.close()
+    return int(code)

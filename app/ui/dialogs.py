@@ -1,0 +1,276 @@
+"""Dialogs: Show details, re-authentication, Chat with support."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from PySide6.QtCore import QObject, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import report
+from app.core.catalog import Catalog
+from app.core.model import Action, Fixer
+
+FIXER_TEXT = {
+    Fixer.USER: "You",
+    Fixer.SALESFORCE_ADMIN: "Your Salesforce administrator",
+    Fixer.MAILBOX_ADMIN: "Your mailbox (Microsoft 365, Exchange or Google) administrator",
+    Fixer.SUPPORT: "Syncbar support",
+}
+ACTION_TEXT = {
+    Action.REAUTHENTICATE: "Sign in again…",
+    Action.RETRY_LATER: "Sync now",
+    Action.FIX_ITEM: "Retry now",
+    Action.FIX_SETTING: "Retry now",
+    Action.CONTACT_SUPPORT: "Chat with support…",
+    Action.NONE: "",
+}
+
+
+class DetailsDialog(QDialog):
+    """Show details: code, description, recommendation, who can fix it, and the one action that fixes it."""
+
+    action_requested = Signal(str)  # the Action value
+
+    def __init__(self, catalog: Catalog, code: str, message: str = "", account: str = "", parent: Any = None) -> None:
+        super().__init__(parent)
+        entry = catalog.get(code)
+        self.setWindowTitle(f"Sync error details — {entry.code}")
+        form = QFormLayout()
+        title = QLabel(f"<b>{_esc(entry.title)}</b>")
+        form.addRow("Problem:", title)
+        form.addRow("Code:", _selectable(entry.code))
+        if account:
+            form.addRow("Account:", _selectable(account))
+        form.addRow("Description:", _wrapped(entry.reason))
+        if message:
+            form.addRow("The service said:", _wrapped(message, selectable=True))
+        form.addRow("What to do:", _wrapped(entry.recommendation))
+        form.addRow("Who can fix it:", QLabel(FIXER_TEXT.get(entry.fixer, "You")))
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        label = ACTION_TEXT.get(entry.action, "")
+        if label:
+            act = buttons.addButton(label, QDialogButtonBox.ButtonRole.AcceptRole)
+            act.setObjectName("action")
+            act.clicked.connect(lambda: self.action_requested.emit(entry.action.value))
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+        self.resize(520, self.sizeHint().height())
+
+
+class _SignInRelay(QObject):
+    done = Signal(str, str)  # account, error ("" when it worked)
+
+
+class ReauthDialog(QDialog):
+    """Names the account and the reason; Refresh (same account), Change (another account), Advanced (EWS URL).
+
+    The sign-in itself runs the real browser flow on a pool thread; Cancel stops the wait.
+    """
+
+    signed_in = Signal(str)
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        code: str,
+        account: str,
+        sign_in: Callable[[str, threading.Event, str], str],
+        *,
+        ews: bool = False,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self._sign_in = sign_in
+        self._cancel = threading.Event()
+        entry = catalog.get(code)
+        self.setWindowTitle("Sign in again")
+        layout = QVBoxLayout(self)
+        layout.addWidget(_wrapped(f"<b>{_esc(account or 'Your account')}</b> needs you to sign in again."))
+        layout.addWidget(_wrapped(f"{entry.title}. {entry.reason}"))
+        layout.addWidget(_wrapped(entry.recommendation))
+        self.advanced = QWidget()
+        adv = QFormLayout(self.advanced)
+        self.ews_url = QLineEdit()
+        self.ews_url.setPlaceholderText("https://mail.example.com/EWS/Exchange.asmx")
+        adv.addRow("Exchange (EWS) URL:", self.ews_url)
+        self.advanced.setVisible(False)
+        layout.addWidget(self.advanced)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        row = QHBoxLayout()
+        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button.setToolTip(f"Sign in again as {account}")
+        self.change_button = QPushButton("Change account…")
+        self.advanced_button = QPushButton("Advanced")
+        self.advanced_button.setCheckable(True)
+        self.advanced_button.setVisible(ews)
+        self.cancel_button = QPushButton("Cancel")
+        for b in (self.refresh_button, self.change_button, self.advanced_button):
+            row.addWidget(b)
+        row.addStretch(1)
+        row.addWidget(self.cancel_button)
+        layout.addLayout(row)
+        self.refresh_button.clicked.connect(lambda: self._start("refresh"))
+        self.change_button.clicked.connect(lambda: self._start("change"))
+        self.advanced_button.toggled.connect(self.advanced.setVisible)
+        self.cancel_button.clicked.connect(self._on_cancel)
+        self._relay = _SignInRelay()
+        self._relay.done.connect(self._finished)
+
+    def _start(self, how: str) -> None:
+        self._cancel.clear()
+        self.refresh_button.setEnabled(False)
+        self.change_button.setEnabled(False)
+        self.status.setText("Waiting for you to finish signing in in your browser…")
+        extra = self.ews_url.text().strip()
+
+        def job() -> None:
+            try:
+                account = self._sign_in(how, self._cancel, extra)
+            except Exception as exc:
+                self._relay.done.emit("", str(exc) or type(exc).__name__)
+                return
+            self._relay.done.emit(account, "")
+
+        QThreadPool.globalInstance().start(job)
+
+    def _finished(self, account: str, error: str) -> None:
+        self.refresh_button.setEnabled(True)
+        self.change_button.setEnabled(True)
+        if error:
+            self.status.setText(f"Sign-in did not finish: {error}")
+            return
+        self.status.setText(f"Signed in as {account}.")
+        self.signed_in.emit(account)
+        self.accept()
+
+    def _on_cancel(self) -> None:
+        self._cancel.set()
+        self.reject()
+
+
+class SupportDialog(QDialog):
+    """Chat with support: preview exactly what will be sent, then save it and open the mail client."""
+
+    def __init__(
+        self,
+        build: Callable[[bool], list[report.ReportFile]],
+        out_dir: Path,
+        support_address: str,
+        *,
+        context: str = "",
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Chat with support")
+        self._build = build
+        self._out_dir = out_dir
+        self._address = support_address
+        self._context = context
+        self.files: list[report.ReportFile] = []
+        self.written: Path | None = None
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            _wrapped(
+                "This report goes to Syncbar support. Tokens and passwords are always removed; addresses, "
+                "subjects and message text are removed too unless you keep them below."
+            )
+        )
+        self.keep = QCheckBox("Keep addresses and subjects (helps support find the item)")
+        layout.addWidget(self.keep)
+        row = QHBoxLayout()
+        self.file_list = QListWidget()
+        self.file_list.setMaximumWidth(170)
+        self.preview = QPlainTextEdit()
+        self.preview.setReadOnly(True)
+        row.addWidget(self.file_list)
+        row.addWidget(self.preview, 1)
+        layout.addLayout(row, 1)
+        self.note = QLabel("")
+        self.note.setWordWrap(True)
+        layout.addWidget(self.note)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.send_button = buttons.addButton("Save and email…", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.rejected.connect(self.reject)
+        self.send_button.clicked.connect(self.send)
+        layout.addWidget(buttons)
+        self.keep.toggled.connect(self.rebuild)
+        self.file_list.currentRowChanged.connect(self._show)
+        self.rebuild()
+        self.resize(760, 520)
+
+    def rebuild(self) -> None:
+        self.files = self._build(self.keep.isChecked())
+        self.file_list.clear()
+        for f in self.files:
+            self.file_list.addItem(f"{f.name} ({len(f.data):,} bytes)")
+        self.file_list.setCurrentRow(0)
+
+    def _show(self, row: int) -> None:
+        if not 0 <= row < len(self.files):
+            self.preview.clear()
+            return
+        f = self.files[row]
+        if f.name.endswith(".png"):
+            self.preview.setPlainText(f"A screenshot of the Syncbar window ({len(f.data):,} bytes, PNG).")
+        else:
+            self.preview.setPlainText(f.data.decode("utf-8", errors="replace"))
+
+    def send(self) -> None:
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        try:
+            self.written = report.write(self.files, self._out_dir / f"syncbar-report-{stamp}.zip")
+        except OSError as exc:
+            self.note.setText(f"Could not save the report: {exc}. Nothing was sent.")
+            return
+        subject = quote("Syncbar support request" + (f": {self._context}" if self._context else ""))
+        body = quote(
+            "Hello Syncbar support,\n\nPlease find my support report attached "
+            f"({self.written.name}, saved in {self.written.parent}).\n\nWhat I was doing:\n\n"
+        )
+        QDesktopServices.openUrl(QUrl(f"mailto:{self._address}?subject={subject}&body={body}"))
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.written.parent)))
+        self.note.setText(f"Saved {self.written}. Attach it to the message that opened in your mail app.")
+        self.send_button.setText("Done")
+        self.send_button.clicked.disconnect()
+        self.send_button.clicked.connect(self.accept)
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _wrapped(text: str, *, selectable: bool = False) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def _selectable(text: str) -> QLabel:
+    return _wrapped(text, selectable=True)

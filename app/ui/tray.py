@@ -1,0 +1,89 @@
+"""The tray icon: state at a glance, a small menu, and notifications."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+from app.core.catalog import Catalog
+from app.core.scheduler import Notice, NoticeKind
+from app.core.service import StatusSnapshot, SyncState
+from app.core.status_text import clock_time, status_line
+from app.ui.icons import state_icon, state_key
+
+
+def notice_text(notice: Notice, catalog: Catalog, now: datetime) -> tuple[str, str]:
+    """Title and message of a notification, in plain words."""
+    entry = catalog.get(notice.code) if notice.code else None
+    who = f" ({notice.account})" if notice.account else ""
+    if notice.kind is NoticeKind.REAUTH and entry:
+        return "Sign in again", f"{entry.title}{who}. Open Syncbar to sign in; syncing waits until then."
+    if notice.kind is NoticeKind.SUSPENDED and entry:
+        until = f" until {clock_time(notice.until, now)}" if notice.until else ""
+        return "Sync on hold", f"{entry.title}{who}. Syncbar waits{until} and then goes on by itself."
+    if notice.kind is NoticeKind.ESCALATE and entry:
+        return (
+            "Sync keeps failing",
+            f"{notice.failures} syncs in a row failed: {entry.title}. {entry.recommendation}",
+        )
+    if notice.kind is NoticeKind.RECOVERED:
+        return "Sync is working again", "The last sync went through."
+    if entry:
+        return "Sync error", f"{entry.title}{who}. {entry.recommendation}"
+    return "Syncbar", notice.message or "Something needs your attention."
+
+
+class Tray(QObject):
+    sync_now = Signal()
+    toggle_pause = Signal()
+    open_settings = Signal()
+    quit = Signal()
+
+    def __init__(self, catalog: Catalog, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.catalog = catalog
+        self.icon = QSystemTrayIcon(state_icon("synced"), self)
+        menu = QMenu()
+        self.menu = menu
+        self.sync_action = QAction("Sync now", menu)
+        self.pause_action = QAction("Pause", menu)
+        self.open_action = QAction("Open Sync Settings", menu)
+        self.quit_action = QAction("Quit Syncbar", menu)
+        for a in (self.sync_action, self.pause_action, self.open_action):
+            menu.addAction(a)
+        menu.addSeparator()
+        menu.addAction(self.quit_action)
+        self.icon.setContextMenu(menu)
+        self.sync_action.triggered.connect(self.sync_now)
+        self.pause_action.triggered.connect(self.toggle_pause)
+        self.open_action.triggered.connect(self.open_settings)
+        self.quit_action.triggered.connect(self.quit)
+        self.icon.activated.connect(self._activated)
+        self.last_tooltip = ""
+
+    @staticmethod
+    def available() -> bool:
+        return QSystemTrayIcon.isSystemTrayAvailable()
+
+    def show(self) -> None:
+        self.icon.show()
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason in (QSystemTrayIcon.ActivationReason.Trigger, QSystemTrayIcon.ActivationReason.DoubleClick):
+            self.open_settings.emit()
+
+    def show_status(self, snap: StatusSnapshot, now: datetime) -> None:
+        key = state_key(snap.state, snap.open_issues, bool(snap.error_code))
+        self.icon.setIcon(state_icon(key))
+        self.last_tooltip = f"Syncbar — {status_line(snap, self.catalog, now)}"
+        self.icon.setToolTip(self.last_tooltip)
+        self.pause_action.setText("Resume" if snap.state is SyncState.PAUSED else "Pause")
+        self.sync_action.setEnabled(snap.state not in (SyncState.SYNCING, SyncState.NOT_SET_UP))
+
+    def notify(self, title: str, text: str, critical: bool = False) -> None:
+        kind = QSystemTrayIcon.MessageIcon.Critical if critical else QSystemTrayIcon.MessageIcon.Information
+        self.icon.showMessage(title, text, kind, 10_000)

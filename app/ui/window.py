@@ -1,0 +1,514 @@
+"""The Sync Settings window: a General tab and an Issues tab."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication, QPainter, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.catalog import Catalog
+from app.core.model import Issue, IssueState, ItemKind, Session, Source
+from app.core.service import StatusSnapshot, SyncState
+from app.core.status_text import clock_time, status_line
+from app.ui.icons import state_icon, state_key
+from app.ui.models import COLUMN, IssueRole, IssuesFilter, IssuesModel, LinkRole
+
+KINDS = (ItemKind.EMAIL, ItemKind.EVENT, ItemKind.CONTACT, ItemKind.TASK)
+
+
+class HistoryChart(QWidget):
+    """Bars per day for the last 7 days: synced (green) and failed (red)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.days: list[tuple[str, int, int]] = []  # (label, synced, failed)
+        self.setMinimumHeight(90)
+
+    def set_days(self, days: list[tuple[str, int, int]]) -> None:
+        self.days = days
+        self.update()
+
+    def paintEvent(self, event: Any) -> None:
+        p = QPainter(self)
+        w, h = self.width(), self.height()
+        if not self.days:
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No sync in the last 7 days")
+            return
+        peak = max(1, max(s + f for _, s, f in self.days))
+        slot = w / len(self.days)
+        chart_h = h - 18
+        for i, (label, synced, failed) in enumerate(self.days):
+            x = int(i * slot + slot * 0.2)
+            bw = max(2, int(slot * 0.6))
+            sh = int(chart_h * synced / peak)
+            fh = int(chart_h * failed / peak)
+            p.fillRect(x, chart_h - sh, bw, sh, QColor("#1a7f37"))
+            p.fillRect(x, chart_h - sh - fh, bw, fh, QColor("#cf222e"))
+            p.drawText(int(i * slot), h - 14, int(slot), 14, Qt.AlignmentFlag.AlignCenter, label)
+        p.end()
+
+
+class GeneralTab(QWidget):
+    sync_now = Signal()
+    toggle_pause = Signal()
+    show_details = Signal()
+    reauth = Signal()
+    refresh = Signal()
+    autostart_toggled = Signal(bool)
+    notifications_changed = Signal(str)
+
+    def __init__(self, catalog: Catalog, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.catalog = catalog
+        self.snapshot: StatusSnapshot | None = None
+        layout = QVBoxLayout(self)
+
+        self.banner = QFrame()
+        self.banner.setObjectName("reauthBanner")
+        self.banner.setStyleSheet("#reauthBanner { background: #fff1e5; border: 1px solid #d1580b; }")
+        b = QHBoxLayout(self.banner)
+        self.banner_text = QLabel("")
+        self.banner_text.setWordWrap(True)
+        self.banner_button = QPushButton("Sign in again…")
+        b.addWidget(self.banner_text, 1)
+        b.addWidget(self.banner_button)
+        self.banner.setVisible(False)
+        layout.addWidget(self.banner)
+
+        status_row = QHBoxLayout()
+        self.status_icon = QLabel()
+        self.status_text = QLabel("…")
+        self.status_text.setObjectName("statusLine")
+        font = self.status_text.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.status_text.setFont(font)
+        status_row.addWidget(self.status_icon)
+        status_row.addWidget(self.status_text, 1)
+        layout.addLayout(status_row)
+        self.accounts = QLabel("")
+        self.next_run = QLabel("")
+        layout.addWidget(self.accounts)
+        layout.addWidget(self.next_run)
+        buttons = QHBoxLayout()
+        self.sync_button = QPushButton("Sync now")
+        self.pause_button = QPushButton("Pause")
+        buttons.addWidget(self.sync_button)
+        buttons.addWidget(self.pause_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+
+        self.error_box = QGroupBox("Current sync error")
+        e = QHBoxLayout(self.error_box)
+        self.error_text = QLabel("")
+        self.error_text.setWordWrap(True)
+        self.details_button = QPushButton("Show details")
+        e.addWidget(self.error_text, 1)
+        e.addWidget(self.details_button)
+        self.error_box.setVisible(False)
+        layout.addWidget(self.error_box)
+
+        last = QGroupBox("Last session details")
+        lv = QVBoxLayout(last)
+        head = QHBoxLayout()
+        self.session_times = QLabel("No session yet")
+        self.refresh_button = QPushButton("Refresh")
+        head.addWidget(self.session_times, 1)
+        head.addWidget(self.refresh_button)
+        lv.addLayout(head)
+        self.session_model = QStandardItemModel(0, 6)
+        self.session_model.setHorizontalHeaderLabels(["Object", "New", "Updated", "Duplicate", "Ignored", "Failed"])
+        self.session_view = QTableView()
+        self.session_view.setModel(self.session_model)
+        self.session_view.verticalHeader().setVisible(False)
+        self.session_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.session_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.session_view.setMaximumHeight(150)
+        lv.addWidget(self.session_view)
+        layout.addWidget(last)
+
+        hist = QGroupBox("Sync history (last 7 days)")
+        hv = QVBoxLayout(hist)
+        self.chart = HistoryChart()
+        hv.addWidget(self.chart)
+        self.history_model = QStandardItemModel(0, 6)
+        self.history_model.setHorizontalHeaderLabels(["Date", "Direction", "Object", "Added", "Updated", "Failed"])
+        self.history_view = QTableView()
+        self.history_view.setModel(self.history_model)
+        self.history_view.verticalHeader().setVisible(False)
+        self.history_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        hv.addWidget(self.history_view)
+        layout.addWidget(hist, 1)
+
+        prefs = QHBoxLayout()
+        self.autostart = QCheckBox("Start at login")
+        self.notifications = QComboBox()
+        for value, label in (
+            ("first", "Notify me the first time"),
+            ("always", "Notify me every time"),
+            ("never", "Never notify me"),
+        ):
+            self.notifications.addItem(label, value)
+        prefs.addWidget(self.autostart)
+        prefs.addStretch(1)
+        prefs.addWidget(QLabel("Notifications:"))
+        prefs.addWidget(self.notifications)
+        layout.addLayout(prefs)
+
+        self.sync_button.clicked.connect(self.sync_now)
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.details_button.clicked.connect(self.show_details)
+        self.banner_button.clicked.connect(self.reauth)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.autostart.toggled.connect(self.autostart_toggled)
+        self.notifications.currentIndexChanged.connect(
+            lambda i: self.notifications_changed.emit(str(self.notifications.itemData(i)))
+        )
+
+    def show_status(self, snap: StatusSnapshot, now: datetime) -> None:
+        self.snapshot = snap
+        key = state_key(snap.state, snap.open_issues, bool(snap.error_code))
+        self.status_icon.setPixmap(state_icon(key).pixmap(24, 24))
+        self.status_text.setText(status_line(snap, self.catalog, now))
+        if snap.mailbox_account or snap.crm_account:
+            self.accounts.setText(f"Mailbox: {snap.mailbox_account}    Salesforce: {snap.crm_account}")
+        else:
+            self.accounts.setText("No account is set up yet. Run “syncbar demo” to try Syncbar without accounts.")
+        paused = snap.state is SyncState.PAUSED
+        self.pause_button.setText("Resume" if paused else "Pause")
+        self.sync_button.setEnabled(snap.state not in (SyncState.SYNCING, SyncState.NOT_SET_UP))
+        self.pause_button.setEnabled(snap.state is not SyncState.NOT_SET_UP)
+        if snap.state is SyncState.SYNCING:
+            self.next_run.setText("")
+        elif snap.next_run_at is not None and not paused:
+            self.next_run.setText(f"Next sync: {clock_time(snap.next_run_at, now)}")
+        else:
+            self.next_run.setText("")
+        if snap.error_code:
+            entry = self.catalog.get(snap.error_code)
+            who = f" ({snap.error_account})" if snap.error_account else ""
+            self.error_text.setText(f"<b>{entry.title}</b>{who}<br>{entry.recommendation}")
+        self.error_box.setVisible(bool(snap.error_code))
+        reauth = snap.state is SyncState.NEEDS_REAUTH
+        if reauth:
+            self.banner_text.setText(
+                f"<b>{snap.error_account or 'An account'}</b> needs you to sign in again. "
+                "Syncing is on hold until then."
+            )
+        self.banner.setVisible(reauth)
+
+    def show_sessions(self, last: Session | None, recent: Sequence[Session]) -> None:
+        self.session_model.removeRows(0, self.session_model.rowCount())
+        if last is None:
+            self.session_times.setText("No session yet")
+        else:
+            end = last.ended_at.astimezone().strftime("%H:%M:%S") if last.ended_at else "running"
+            start = last.started_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+            outcome = last.outcome.value.replace("_", " ")
+            self.session_times.setText(f"Started {start}, ended {end} — {outcome}")
+            for kind in KINDS:
+                c = last.counts.get(kind)
+                if c is None:
+                    continue
+                ignored = str(c.ignored_total)
+                row = (
+                    [QStandardItem(kind.value.capitalize())]
+                    + [QStandardItem(str(v)) for v in (c.new, c.updated, c.duplicate)]
+                    + [QStandardItem(ignored), QStandardItem(str(c.failed))]
+                )
+                if c.ignored:
+                    reasons = ", ".join(f"{self.catalog.get(code).title}: {n}" for code, n in sorted(c.ignored.items()))
+                    row[4].setToolTip(reasons)
+                self.session_model.appendRow(row)
+        self._show_history(recent)
+
+    def _show_history(self, recent: Sequence[Session]) -> None:
+        self.history_model.removeRows(0, self.history_model.rowCount())
+        per_day: dict[str, dict[ItemKind, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
+        for s in recent:
+            day = s.started_at.astimezone().strftime("%Y-%m-%d")
+            for kind, c in s.counts.items():
+                tally = per_day[day][kind]
+                tally[0] += c.new
+                tally[1] += c.updated
+                tally[2] += c.failed
+        chart: list[tuple[str, int, int]] = []
+        for day in sorted(per_day, reverse=True):
+            for kind, (added, updated, failed) in sorted(per_day[day].items()):
+                self.history_model.appendRow(
+                    [
+                        QStandardItem(x)
+                        for x in (
+                            day,
+                            "Mailbox → Salesforce",
+                            kind.value.capitalize(),
+                            str(added),
+                            str(updated),
+                            str(failed),
+                        )
+                    ]
+                )
+        for day in sorted(per_day)[-7:]:
+            synced = sum(t[0] + t[1] for t in per_day[day].values())
+            failed = sum(t[2] for t in per_day[day].values())
+            chart.append((day[5:], synced, failed))
+        self.chart.set_days(chart)
+
+
+class IssuesTab(QWidget):
+    retry = Signal(list)  # issue ids
+    ignore = Signal(list)
+    support = Signal(list)  # issues
+    details = Signal(object)  # Issue
+    state_filter_changed = Signal(str)
+
+    def __init__(self, catalog: Catalog, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.catalog = catalog
+        self.model = IssuesModel(catalog, self)
+        self.proxy = IssuesFilter(self)
+        self.proxy.setSourceModel(self.model)
+        layout = QVBoxLayout(self)
+        filters = QHBoxLayout()
+        self.kind = QComboBox()
+        self.kind.addItem("All objects", "")
+        for k in (*KINDS, "account"):
+            value = k.value if isinstance(k, ItemKind) else k
+            self.kind.addItem(value.capitalize(), value)
+        self.source = QComboBox()
+        self.source.addItem("All sources", "")
+        for s in Source:
+            self.source.addItem(s.value, s.value)
+        self.state = QComboBox()
+        for value, label in (("open", "Open"), ("", "All states"), ("resolved", "Resolved"), ("ignored", "Ignored")):
+            self.state.addItem(label, value)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search item, code or message")
+        self.search.setClearButtonEnabled(True)
+        self.actions_button = QToolButton()
+        self.actions_button.setText("⋮")
+        self.actions_button.setToolTip("Actions for the selected issues")
+        self.actions_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.menu = QMenu(self)
+        self.retry_action = self.menu.addAction("Retry now")
+        self.ignore_action = self.menu.addAction("Ignore item")
+        self.copy_action = self.menu.addAction("Copy details")
+        self.details_action = self.menu.addAction("Show details")
+        self.menu.addSeparator()
+        self.support_action = self.menu.addAction("Chat with support…")
+        self.actions_button.setMenu(self.menu)
+        self.export_button = QPushButton("Export CSV…")
+        for w in (self.kind, self.source, self.state):
+            filters.addWidget(w)
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.export_button)
+        filters.addWidget(self.actions_button)
+        layout.addLayout(filters)
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(COLUMN["last_seen"], Qt.SortOrder.DescendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().setVisible(False)
+        self.view.verticalHeader().setDefaultSectionSize(22)
+        self.view.setWordWrap(False)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COLUMN["message"], QHeaderView.ResizeMode.Stretch)
+        self.view.setColumnHidden(COLUMN["first_seen"], True)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        layout.addWidget(self.view, 1)
+        self.count = QLabel("")
+        layout.addWidget(self.count)
+
+        for w in (self.kind, self.source):
+            w.currentIndexChanged.connect(self._filter)
+        self.state.currentIndexChanged.connect(self._state_changed)
+        self.search.textChanged.connect(self._filter)
+        self.view.clicked.connect(self._clicked)
+        self.view.doubleClicked.connect(lambda index: self._emit_details(index))
+        self.view.customContextMenuRequested.connect(lambda pos: self.menu.exec(self.view.viewport().mapToGlobal(pos)))
+        self.retry_action.triggered.connect(lambda: self.retry.emit([i.id for i in self.selected()]))
+        self.ignore_action.triggered.connect(lambda: self.ignore.emit([i.id for i in self.selected()]))
+        self.copy_action.triggered.connect(self.copy_details)
+        self.details_action.triggered.connect(lambda: self._emit_details(self.view.currentIndex()))
+        self.support_action.triggered.connect(lambda: self.support.emit(self.selected()))
+        self.export_button.clicked.connect(self._export_dialog)
+        self.menu.aboutToShow.connect(self._update_actions)
+
+    def set_issues(self, issues: Sequence[Issue]) -> None:
+        self.model.set_issues(issues)
+        self._count()
+
+    def _state_changed(self) -> None:
+        self.state_filter_changed.emit(str(self.state.currentData()))
+        self._filter()
+
+    def _filter(self) -> None:
+        self.proxy.set_filters(
+            kind=str(self.kind.currentData()),
+            source=str(self.source.currentData()),
+            state=str(self.state.currentData()),
+            text=self.search.text(),
+        )
+        self._count()
+
+    def _count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count.setText(f"{shown:,} of {total:,} issues" if shown != total else f"{total:,} issues")
+
+    def selected(self) -> list[Issue]:
+        rows = {self.proxy.mapToSource(i).row() for i in self.view.selectionModel().selectedRows()}
+        if not rows and self.view.currentIndex().isValid():
+            rows = {self.proxy.mapToSource(self.view.currentIndex()).row()}
+        return [self.model.issue(r) for r in sorted(rows)]
+
+    def _update_actions(self) -> None:
+        chosen = self.selected()
+        item_level = [i for i in chosen if i.item_key and i.state is IssueState.OPEN]
+        self.retry_action.setEnabled(bool(item_level))
+        self.ignore_action.setEnabled(bool(item_level))
+        self.copy_action.setEnabled(bool(chosen))
+        self.details_action.setEnabled(len(chosen) == 1)
+
+    def _clicked(self, index: QModelIndex) -> None:
+        url = str(self.proxy.data(index, LinkRole) or "")
+        if url:
+            QDesktopServices.openUrl(QUrl(url))
+
+    def _emit_details(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.details.emit(self.proxy.data(index, IssueRole))
+
+    def details_text(self, issues: Sequence[Issue]) -> str:
+        parts = []
+        for i in issues:
+            entry = self.catalog.get(i.code)
+            parts.append(
+                "\n".join(
+                    [
+                        f"{i.code} — {entry.title}",
+                        f"Item: {i.item_title or i.account} "
+                        f"({i.kind.value if i.kind else 'account'}, {i.source.value})",
+                        f"Message: {i.message}" if i.message else "",
+                        f"First seen: {i.first_seen.isoformat(timespec='seconds')}; last seen: "
+                        f"{i.last_seen.isoformat(timespec='seconds')}; attempts: {i.attempts}",
+                        f"What to do: {entry.recommendation}",
+                        f"Mailbox: {i.mailbox_link}" if i.mailbox_link else "",
+                        f"Salesforce: {i.crm_link}" if i.crm_link else "",
+                    ]
+                )
+                .replace("\n\n", "\n")
+                .strip()
+            )
+        return "\n\n".join(parts)
+
+    def copy_details(self) -> None:
+        QGuiApplication.clipboard().setText(self.details_text(self.selected()))
+
+    def export_csv(self) -> str:
+        out = io.StringIO()
+        w = csv.writer(out)
+        w.writerow(
+            [
+                "first_seen",
+                "last_seen",
+                "source",
+                "object",
+                "item",
+                "code",
+                "title",
+                "message",
+                "attempts",
+                "state",
+                "mailbox_link",
+                "salesforce_link",
+            ]
+        )
+        for row in range(self.proxy.rowCount()):
+            i: Issue = self.proxy.data(self.proxy.index(row, 0), IssueRole)
+            w.writerow(
+                [
+                    i.first_seen.isoformat(),
+                    i.last_seen.isoformat(),
+                    i.source.value,
+                    i.kind.value if i.kind else "account",
+                    i.item_title,
+                    i.code,
+                    self.catalog.get(i.code).title,
+                    i.message,
+                    i.attempts,
+                    i.state.value,
+                    i.mailbox_link,
+                    i.crm_link,
+                ]
+            )
+        return out.getvalue()
+
+    def _export_dialog(self) -> None:
+        stamp = datetime.now(UTC).strftime("%Y%m%d")
+        path, _ = QFileDialog.getSaveFileName(self, "Export issues", f"syncbar-issues-{stamp}.csv", "CSV (*.csv)")
+        if path:
+            try:
+                with open(path, "w", encoding="utf-8", newline="") as fh:
+                    fh.write(self.export_csv())
+            except OSError as exc:
+                self.count.setText(f"Could not export: {exc}")
+
+
+class SettingsWindow(QMainWindow):
+    def __init__(self, catalog: Catalog, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Syncbar — Sync Settings")
+        self.tabs = QTabWidget()
+        self.general = GeneralTab(catalog)
+        self.issues = IssuesTab(catalog)
+        self.tabs.addTab(self.general, "General")
+        self.tabs.addTab(self.issues, "Issues")
+        self.setCentralWidget(self.tabs)
+        self.resize(900, 640)
+        self.quit_on_close = False
+
+    def show_notice(self, text: str) -> None:
+        """Where notices go when there is no tray: the status bar, for a minute."""
+        self.statusBar().showMessage(text, 60_000)
+
+    def bring_up(self) -> None:
+        self.show()
+        self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.raise_()
+        self.activateWindow()
+
+    def closeEvent(self, event: Any) -> None:
+        if self.quit_on_close:
+            event.accept()
+            return
+        event.ignore()  # the tray keeps the app running; the window just hides
+        self.hide()

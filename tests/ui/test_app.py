@@ -1,0 +1,190 @@
+"""The desktop app on the emulators, offscreen: what the user sees after a sync, and what the buttons do."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.core.model import IssueState, ItemKind, Scope, Source
+from app.core.service import SyncState
+from app.emulators.base import Fault
+from app.ui.app import DesktopApp
+from app.ui.dialogs import ReauthDialog, SupportDialog
+from app.ui.models import COLUMN, IssuesModel
+from tests.ui.conftest import Demo
+
+
+@pytest.fixture
+def desktop(demo: Demo, qtbot: QtBot) -> Iterator[DesktopApp]:
+    from PySide6.QtWidgets import QApplication
+
+    qapp = QApplication.instance()
+    assert isinstance(qapp, QApplication)
+    app = DesktopApp(qapp, demo.paths, tokens=demo.tokens, demo=True, tray=False)
+    app.start(show_window=True)
+    yield app
+    app.controller.shutdown()
+    app.window.quit_on_close = True
+    app.window.close()
+
+
+def wait_cycle(qtbot: QtBot, app: DesktopApp, timeout: int = 60_000) -> None:
+    with qtbot.waitSignal(app.controller.cycle_finished, timeout=timeout):
+        app.controller.sync_now()
+    # Issues and sessions load on the pool after the cycle; wait until both have landed.
+    qtbot.waitUntil(lambda: app.window.issues.model.rowCount() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: app.window.general.session_model.rowCount() > 0, timeout=10_000)
+
+
+def test_first_sync_tells_the_truth_and_lists_issues(desktop: DesktopApp, qtbot: QtBot) -> None:
+    wait_cycle(qtbot, desktop)
+    general = desktop.window.general
+    text = general.status_text.text()
+    assert text.startswith("Synced") and "issues" in text, text  # never a bare "Synced" with failures
+    kinds = {general.session_model.item(r, 0).text() for r in range(general.session_model.rowCount())}
+    assert {"Email", "Event", "Contact"} <= kinds
+    codes = {desktop.window.issues.model.issue(r).code for r in range(desktop.window.issues.model.rowCount())}
+    assert {"DATA_REQUIRED_FIELD_MISSING", "DATA_VALIDATION_FAILED", "SF_ROW_LOCKED"} <= codes
+    assert general.history_model.rowCount() >= 3 and general.chart.days
+    # The failed mail items carry the red mark and its detail in Outlook.
+    graph = desktop.service.store
+    assert graph is not None
+
+
+def test_filters_search_and_csv_export(desktop: DesktopApp, qtbot: QtBot) -> None:
+    wait_cycle(qtbot, desktop)
+    tab = desktop.window.issues
+    total = tab.proxy.rowCount()
+    tab.kind.setCurrentIndex(tab.kind.findData("contact"))
+    assert 0 < tab.proxy.rowCount() < total
+    assert all(
+        tab.model.issue(tab.proxy.mapToSource(tab.proxy.index(r, 0)).row()).kind is ItemKind.CONTACT
+        for r in range(tab.proxy.rowCount())
+    )
+    tab.kind.setCurrentIndex(0)
+    tab.search.setText("BLOCKED")
+    assert tab.proxy.rowCount() == 1
+    csv_text = tab.export_csv()
+    assert csv_text.count("\n") == 2 and "DATA_VALIDATION_FAILED" in csv_text
+    tab.search.clear()
+    assert tab.proxy.rowCount() == total
+
+
+def test_retry_from_the_actions_menu_syncs_the_locked_row(desktop: DesktopApp, qtbot: QtBot) -> None:
+    wait_cycle(qtbot, desktop)
+    tab = desktop.window.issues
+    tab.search.setText("SF_ROW_LOCKED")
+    assert tab.proxy.rowCount() == 1
+    tab.view.selectRow(0)
+    tab.menu.aboutToShow.emit()
+    assert tab.retry_action.isEnabled()
+    with qtbot.waitSignal(desktop.controller.cycle_finished, timeout=60_000):
+        tab.retry_action.trigger()  # Retry now: the item is due at once and a sync starts
+    qtbot.waitUntil(
+        lambda: not any(tab.model.issue(r).code == "SF_ROW_LOCKED" for r in range(tab.model.rowCount())), timeout=10_000
+    )
+
+
+def test_pause_and_resume_from_the_general_tab(desktop: DesktopApp, qtbot: QtBot) -> None:
+    general = desktop.window.general
+    qtbot.waitUntil(lambda: desktop.service.status().state is not SyncState.NOT_SET_UP)
+    desktop.controller.shutdown()  # no cycle of its own in this test: only the buttons
+    general.pause_button.click()
+    qtbot.waitUntil(lambda: desktop.service.status().state is SyncState.PAUSED, timeout=5_000)
+    desktop.controller.emit_status()
+    assert general.status_text.text() == "Paused" and general.pause_button.text() == "Resume"
+    general.pause_button.click()
+    qtbot.waitUntil(lambda: desktop.service.status().state is not SyncState.PAUSED, timeout=5_000)
+
+
+def test_revoked_salesforce_session_shows_banner_and_reauth_fixes_it(
+    desktop: DesktopApp, qtbot: QtBot, demo: Demo
+) -> None:
+    wait_cycle(qtbot, desktop)
+    demo.host.inject("salesforce", Fault("revoke"))
+    customer = demo.host.services["salesforce"].org.people[10].email
+    demo.host.services["graph"].add_message("inbox", "New order", customer, "alex.morgan@example.com")
+    with qtbot.waitSignal(desktop.controller.cycle_finished, timeout=60_000):
+        desktop.controller.sync_now()
+    qtbot.waitUntil(lambda: desktop.service.status().state is SyncState.NEEDS_REAUTH, timeout=5_000)
+    desktop.controller.emit_status()
+    general = desktop.window.general
+    assert general.banner.isVisibleTo(desktop.window)
+    assert general.error_box.isVisibleTo(desktop.window)
+    assert "Sign-in needed" in general.status_text.text()
+    assert desktop.notices and desktop.notices[-1][0] == "Sign in again"
+    desktop.open_reauth()
+    dialog = desktop.window.findChild(ReauthDialog)
+    assert dialog is not None
+    with qtbot.waitSignal(dialog.signed_in, timeout=30_000):
+        dialog.refresh_button.click()  # the real OAuth flow, with the emulator's consent page
+    qtbot.waitUntil(lambda: desktop.service.status().state is not SyncState.NEEDS_REAUTH, timeout=10_000)
+    with qtbot.waitSignal(desktop.controller.cycle_finished, timeout=60_000):
+        desktop.controller.sync_now()
+    assert desktop.service.status().error_code == ""
+
+
+def test_chat_with_support_previews_a_report_without_secrets(
+    desktop: DesktopApp, qtbot: QtBot, demo: Demo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wait_cycle(qtbot, desktop)
+    opened: list[str] = []
+    monkeypatch.setattr("app.ui.dialogs.QDesktopServices.openUrl", lambda url: opened.append(url.toString()))
+    desktop.open_support([])
+    dialog = desktop.window.findChild(SupportDialog)
+    assert dialog is not None
+    names = [f.name for f in dialog.files]
+    assert {"summary.txt", "issues.json", "sessions.json", "screenshot.png", "config.json"} <= set(names)
+    secrets = [
+        str(v) for s in demo.host.info()["services"].values() for k, v in s.items() if "token" in k and "url" not in k
+    ]
+    secrets += list(demo.host.services["graph"].issued) + list(demo.host.services["salesforce"].access)
+    blob = b"".join(f.data for f in dialog.files)
+    assert not [s for s in secrets if s.encode() in blob]
+    assert b"alex.morgan@example.com" not in blob  # addresses only when the user keeps them
+    dialog.keep.setChecked(True)
+    assert any(b"@" in f.data for f in dialog.files if f.name == "issues.json")
+    dialog.send()
+    assert dialog.written is not None and zipfile.ZipFile(dialog.written).namelist() == names
+    assert opened[0].startswith("mailto:support@")
+
+
+def test_autostart_toggle_writes_and_removes_the_entry(desktop: DesktopApp) -> None:
+    from app import autostart
+
+    desktop.window.general.autostart.setChecked(True)
+    assert autostart.entry_path().is_file()
+    assert "Exec=" in autostart.entry_path().read_text()
+    desktop.window.general.autostart.setChecked(False)
+    assert not autostart.entry_path().exists()
+
+
+def test_issues_model_holds_100k_rows_without_widgets(qtbot: QtBot) -> None:
+    from app.core.catalog import load_default
+    from app.core.model import Issue
+
+    now = datetime.now(UTC)
+    issues = [
+        Issue(
+            id=n,
+            code="SF_ROW_LOCKED",
+            scope=Scope.ITEM,
+            source=Source.SALESFORCE,
+            account="rep@example.com",
+            state=IssueState.OPEN,
+            first_seen=now - timedelta(minutes=n),
+            last_seen=now,
+            kind=ItemKind.EMAIL,
+            item_key=f"email:{n}",
+            item_title=f"Subject {n}",
+        )
+        for n in range(100_000)
+    ]
+    model = IssuesModel(load_default())
+    model.set_issues(issues)
+    assert model.rowCount() == 100_000
+    assert model.data(model.index(99_999, COLUMN["item"])) == "Subject 99999"
