@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -14,3 +19,38 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def secret_service_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Start dbus + gnome-keyring-daemon (unlocked) and yield the environment that reaches them."""
+    missing = [tool for tool in ("dbus-launch", "gnome-keyring-daemon") if not shutil.which(tool)]
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must provide a Secret Service; missing {missing} (./dev installs them)")
+        pytest.skip(f"no Secret Service tools here: {missing}")
+    home = tmp_path_factory.mktemp("keyring-home")
+    env = dict(os.environ, HOME=str(home), XDG_DATA_HOME=str(home / "data"),
+               XDG_RUNTIME_DIR=str(home / "run"))
+    Path(env["XDG_RUNTIME_DIR"]).mkdir(mode=0o700)
+    out = subprocess.run(["dbus-launch", "--sh-syntax"], env=env, capture_output=True, text=True, check=True)
+    bus: dict[str, str] = {}
+    for line in out.stdout.splitlines():
+        if "=" in line:
+            key, _, value = line.partition("=")
+            bus[key.strip()] = value.split(";")[0].strip().strip("'")
+    env.update(DBUS_SESSION_BUS_ADDRESS=bus["DBUS_SESSION_BUS_ADDRESS"])
+    daemon = subprocess.Popen(
+        ["gnome-keyring-daemon", "--unlock", "--foreground", "--components=secrets"],
+        env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    assert daemon.stdin is not None
+    daemon.stdin.write(b"test-password")
+    daemon.stdin.close()
+    time.sleep(0.8)
+    try:
+        yield {"DBUS_SESSION_BUS_ADDRESS": env["DBUS_SESSION_BUS_ADDRESS"]}
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=10)
+        subprocess.run(["kill", bus.get("DBUS_SESSION_BUS_PID", "0")], check=False)

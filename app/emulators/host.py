@@ -6,6 +6,7 @@ plus one control port for tests, benchmarks and ``syncbar emulators serve``:
     GET    /info            what ``serve --json`` prints
     GET    /calls           {service: {operation: count}}
     POST   /calls/reset     zero the counters
+    POST   /reset           every service back to its seeded state (answers /info, with the new tokens)
     POST   /faults          {"service": "graph", "kind": "throttle", "operation": "*", ...}
     DELETE /faults          clear every fault (?service=NAME for one service)
 
@@ -30,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from app.emulators.base import Fault, Request, Response, Service
+from app.emulators.base import Fault, Request, Response, SeedData, Service
 from app.emulators.tls import CertFiles, ensure_certificates
 
 MAX_BODY = 64 * 1024 * 1024
@@ -94,6 +95,7 @@ class EmulatorHost:
         cert_dir: Path | None = None,
         certs: CertFiles | None = None,
         rng: random.Random | None = None,
+        seed: SeedData | None = None,
     ) -> None:
         names = [s.name for s in services]
         if len(set(names)) != len(names) or any(not n for n in names):
@@ -108,6 +110,7 @@ class EmulatorHost:
         self._servers: dict[str, _Server] = {}
         self._threads: list[threading.Thread] = []
         self.control_url = ""
+        self.seed = seed  # what POST /reset rebuilds the services from
 
     # -- life cycle ---------------------------------------------------------------
 
@@ -198,6 +201,17 @@ class EmulatorHost:
         with self._lock:
             self._calls.clear()
 
+    def reset(self) -> None:
+        """Every service back to its freshly seeded state (new tokens too); faults and counters cleared."""
+        if self.seed is None:
+            raise ValueError("these emulators were started without seed data to reset to")
+        for name, old in list(self.services.items()):
+            fresh = type(old)(self.seed)  # type: ignore[call-arg]
+            fresh.base_url = old.base_url
+            self.services[name] = fresh
+        self.clear_faults()
+        self.reset_calls()
+
     def _take_fault(self, service: str, operation: str) -> Fault | None:
         with self._lock:
             for fault in self._faults.get(service, []):
@@ -283,6 +297,9 @@ class EmulatorHost:
                     raise ValueError('a fault is a JSON object with "service" and "kind"')
                 self.inject(str(data["service"]), Fault.from_json(data))
                 return Response.json(201, {"ok": True})
+            if method == "POST" and path == "/reset":
+                self.reset()
+                return Response.json(200, self.info())
             if method == "DELETE" and path == "/faults":
                 self.clear_faults(request.arg("service") or None)
                 return Response.json(200, {"ok": True})

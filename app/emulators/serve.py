@@ -53,8 +53,9 @@ def emulators(
     data: SeedData | None = None,
 ) -> Iterator[EmulatorHost]:
     """The emulators, seeded and served, for the duration of a ``with`` block."""
-    services = build_services(data or generate(items, seed), names)
-    host = EmulatorHost(services, port=port, cert_dir=cert_dir)
+    seed_data = data or generate(items, seed)
+    services = build_services(seed_data, names)
+    host = EmulatorHost(services, port=port, cert_dir=cert_dir, seed=seed_data)
     host.start()
     try:
         yield host
@@ -95,8 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     try:
-        services = build_services(generate(args.items, args.seed), names)
-        host = EmulatorHost(services, port=args.port, cert_dir=args.cert_dir)
+        seed_data = generate(args.items, args.seed)
+        services = build_services(seed_data, names)
+        host = EmulatorHost(services, port=args.port, cert_dir=args.cert_dir, seed=seed_data)
         host.start()
     except (ValueError, OSError) as exc:
         print(f"syncbar emulators: cannot start: {exc}", file=sys.stderr)

@@ -1,0 +1,178 @@
+"""Crash harness: real ``syncbar sync --once`` processes against the emulators, killed with SIGKILL at random.
+
+Each trial starts from freshly seeded emulators and a new Syncbar home, kills
+up to three sync processes at random moments, then lets one run to the end.
+Afterwards every mailbox item is exactly one of: synced with exactly one
+Salesforce record; ignored with a reason; failed with an open issue.  No
+Salesforce record is duplicated or orphaned, and the Outlook marks agree with
+the ledger.  20 trials by default; 200 with SYNCBAR_SLOW=1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from keyring.backends.SecretService import Keyring as SecretServiceKeyring
+
+from app import profile
+from app.auth.tokens import TokenStore
+from app.paths import Paths
+from app.setup import profile_from_info, sign_in_all
+
+TRIALS = 200 if os.environ.get("SYNCBAR_SLOW") == "1" else 20
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """``syncbar emulators serve`` as its own process, as a user would run it."""
+    certs = tmp_path_factory.mktemp("certs")
+    errors = (certs / "stderr.txt").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app", "emulators", "serve", "--json", "--items", "150", "--seed", "11",
+         "--services", "graph,salesforce", "--cert-dir", str(certs)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=errors, text=True,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    if not line:
+        proc.kill()
+        errors.close()
+        pytest.fail(f"emulators did not start: {(certs / 'stderr.txt').read_text()}")
+    info = json.loads(line)
+    try:
+        yield info
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=10)
+        proc.stdout.close()
+        errors.close()
+
+
+def control(info: dict[str, Any], method: str, path: str) -> Any:
+    answer = requests.request(method, info["control_url"] + path, verify=info["ca_file"], timeout=30)
+    answer.raise_for_status()
+    return answer.json()
+
+
+def sync_process(home: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "app", "sync", "--once"],
+        cwd=ROOT, env=dict(env, SYNCBAR_HOME=str(home)), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+
+
+def salesforce_records(info: dict[str, Any]) -> list[dict[str, Any]]:
+    sf = info["services"]["salesforce"]
+    auth = {"Authorization": f"Bearer {sf['access_token']}"}
+    out: list[dict[str, Any]] = []
+    for obj in ("Task", "Event", "Contact"):
+        url = f"{sf['instance_url']}/services/data/v59.0/query"
+        query = {"q": f"SELECT Id, Syncbar_Key__c FROM {obj}"}
+        body = requests.get(url, params=query, headers=auth, verify=info["ca_file"], timeout=30).json()
+        while True:
+            out += [dict(r, type=obj) for r in body["records"]]
+            if body.get("done", True):
+                break
+            more = sf["instance_url"] + body["nextRecordsUrl"]
+            body = requests.get(more, headers=auth, verify=info["ca_file"], timeout=30).json()
+    return out
+
+
+def categories(info: dict[str, Any], stream: str, mailbox_id: str) -> list[str]:
+    g = info["services"]["graph"]
+    kind = {"calendar": "events", "contacts": "contacts"}.get(stream, "messages")
+    answer = requests.get(
+        f"{g['base_url']}/v1.0/me/{kind}/{mailbox_id}",
+        headers={"Authorization": f"Bearer {g['access_token']}"}, verify=info["ca_file"], timeout=30,
+    )
+    if answer.status_code == 404:
+        return []
+    answer.raise_for_status()
+    return list(answer.json().get("categories") or [])
+
+
+def check_consistent(home: Path, info: dict[str, Any]) -> dict[str, int]:
+    db = sqlite3.connect(f"file:{home / 'data' / 'syncbar.db'}?mode=ro", uri=True)
+    items = db.execute("SELECT key, kind, stream, mailbox_id, state, idem_key, record_id, last_code, marked "
+                       "FROM items").fetchall()
+    open_issues = {row[0] for row in db.execute("SELECT item_key FROM issues WHERE state = 'open'")}
+    db.close()
+    records = salesforce_records(info)
+    by_key = Counter(r["Syncbar_Key__c"] for r in records if r.get("Syncbar_Key__c"))
+    assert not [k for k, n in by_key.items() if n > 1], "a Salesforce record was duplicated"
+    ids = {r["Id"] for r in records}
+    ours = set(by_key)
+    states = Counter()
+    for key, _kind, stream, mailbox_id, state, idem, record_id, code, marked in items:
+        states[state] += 1
+        assert state in ("synced", "ignored", "failed", "quarantined", "removed"), (key, state)
+        if state == "synced":
+            assert record_id in ids, f"{key} is synced to {record_id}, which Salesforce does not have"
+            ours.discard(idem)
+        elif state == "ignored":
+            assert code.startswith("IGN_"), (key, code)
+        elif state in ("failed", "quarantined"):
+            assert key in open_issues, f"{key} failed without an open issue"
+        if state != "removed":
+            tagged = "Sync Error" in categories(info, stream, mailbox_id)
+            assert tagged == bool(marked), f"{key}: mark in Outlook {tagged}, ledger says {bool(marked)}"
+            assert tagged == (state in ("failed", "quarantined")), f"{key}: {state} but tagged={tagged}"
+    assert not ours, f"Salesforce holds records no synced item owns: {sorted(ours)[:3]}"
+    return dict(states)
+
+
+def test_sigkill_at_random_moments_loses_nothing_and_duplicates_nothing(
+    served: dict[str, Any], secret_service_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", secret_service_env["DBUS_SESSION_BUS_ADDRESS"])
+    env = dict(os.environ, **secret_service_env)
+    env.pop("SYNCBAR_SLOW", None)
+    rng = random.Random(int(os.environ.get("SYNCBAR_CRASH_SEED", "20261124")))
+
+    def fresh_home(name: str) -> tuple[Path, dict[str, Any]]:
+        info = control(served, "POST", "/reset")
+        home = tmp_path / name
+        paths = Paths(config=home / "config", data=home / "data").ensure()
+        prof = profile_from_info(info, "graph")
+        sign_in_all(prof, TokenStore(SecretServiceKeyring()), info)
+        profile.save(paths.config, prof)
+        return home, info
+
+    # Calibrate: how long one uninterrupted first sync takes here, start-up included.
+    home, _ = fresh_home("calibration")
+    started = time.monotonic()
+    calibration = sync_process(home, env)
+    calibration.communicate(timeout=120)
+    full = time.monotonic() - started
+    kills_mid_run = 0
+    for trial in range(TRIALS):
+        home, info = fresh_home(f"trial{trial}")
+        for _ in range(rng.randint(1, 3)):
+            proc = sync_process(home, env)
+            time.sleep(rng.uniform(0.0, full))
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                kills_mid_run += 1
+            proc.communicate(timeout=30)
+        final = sync_process(home, env)
+        _, err = final.communicate(timeout=120)
+        assert final.returncode in (0, 1), f"trial {trial}: final sync exited {final.returncode}: {err.decode()}"
+        states = check_consistent(home, info)
+        assert states.get("synced", 0) > 20, states
+    # Most kills must land while a sync runs, or the harness proves little.
+    assert kills_mid_run >= TRIALS, (kills_mid_run, full)
