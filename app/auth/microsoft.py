@@ -13,12 +13,13 @@ import warnings
 from collections.abc import Callable
 
 import msal
+import requests
 
 from app.auth.loopback import Listener
 from app.auth.tokens import TokenStore
 from app.core.catalog import load_default
 from app.core.errors import AccountError
-from app.providers.http import TrustedSession
+from app.providers.http import TrustedSession, network_error
 
 DEFAULT_AUTHORITY = "https://login.microsoftonline.com/organizations"
 DEFAULT_CLIENT_ID = "syncbar-desktop"
@@ -50,13 +51,32 @@ class MicrosoftAuth:
         saved = tokens.load(key) if key else None
         if saved and saved.get("msal_cache"):
             self.cache.deserialize(str(saved["msal_cache"]))
-        self.app = msal.PublicClientApplication(
-            client_id,
-            authority=authority,
-            token_cache=self.cache,
-            http_client=TrustedSession(ca_file),
-            instance_discovery=False,
-        )
+        self._client_id = client_id
+        self._authority = authority
+        self._ca_file = ca_file
+        self._app: msal.PublicClientApplication | None = None
+
+    @property
+    def app(self) -> msal.PublicClientApplication:
+        """MSAL's application, built on first use: building it reads the authority's discovery document,
+        so a network failure or a throttled identity service is a recorded sync failure, not a crash."""
+        if self._app is None:
+            try:
+                self._app = msal.PublicClientApplication(
+                    self._client_id,
+                    authority=self._authority,
+                    token_cache=self.cache,
+                    http_client=TrustedSession(self._ca_file),
+                    instance_discovery=False,
+                )
+            except requests.RequestException as exc:
+                raise network_error(exc, "Microsoft sign-in") from exc
+            except ValueError as exc:  # MSAL's words for an unreachable or refusing discovery endpoint
+                text = str(exc)
+                code = "429" if "HTTP status: 429" in f"{text} {exc.__context__}" else "503"
+                entry = load_default().lookup("graph", code)
+                raise AccountError(entry.code, f"Microsoft sign-in service: {text[:200]}", service_code=code) from exc
+        return self._app
 
     def _save(self) -> None:
         if self.cache.has_state_changed and self.key:
@@ -106,9 +126,12 @@ class MicrosoftAuth:
         accounts = self.app.get_accounts(username=self.username or None) or self.app.get_accounts()
         if not accounts:
             raise self._error(None)
-        result = self.app.acquire_token_silent_with_error(
-            SCOPES, account=accounts[0], force_refresh=force_refresh
-        )
+        try:
+            result = self.app.acquire_token_silent_with_error(
+                SCOPES, account=accounts[0], force_refresh=force_refresh
+            )
+        except requests.RequestException as exc:
+            raise network_error(exc, "Microsoft sign-in") from exc
         self._save()
         if not result or "access_token" not in result:
             raise self._error(result)

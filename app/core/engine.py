@@ -16,6 +16,7 @@ time, so nothing is sent twice and nothing is lost.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 import time
@@ -39,6 +40,8 @@ from app.core.ports import CrmPort, MailboxPort, Mark
 from app.core.rules import Rules
 from app.core.service import Progress
 from app.core.store import LedgerRow, Store
+
+log = logging.getLogger("syncbar.engine")
 
 COLLECTION_SIZE = 200  # records per sObject collection (Salesforce's limit)
 COLLECTIONS_PER_CALL = 5  # collections one composite request may carry
@@ -348,6 +351,11 @@ class Engine:
             crm_link=self.crm.record_link(record_id) if record_id else "", request_id=request_id,
         )
         cycle.session.counts_for(row.kind).failed += 1
+        log.info(
+            "item %s failed: %s (attempt %d, %s)%s", row.key, code, attempts,
+            "quarantined" if quarantined else f"next try {next_attempt:%H:%M:%S}" if next_attempt else "",
+            f" request {request_id}" if request_id else "",
+        )
 
     # --- marks ---
 

@@ -8,6 +8,7 @@ must be told (the tray shows it; the CLI prints it).
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -25,6 +26,7 @@ from app.core.service import Progress, ProgressCallback, StatusSnapshot, SyncSta
 from app.core.store import Store, from_ts
 
 Connect = Callable[[], tuple[MailboxPort, CrmPort]]
+log = logging.getLogger("syncbar.sync")
 
 
 class SyncService:
@@ -171,8 +173,20 @@ class SyncService:
             mailbox, crm = connect()
         except SyncbarError as exc:
             return self._failed_to_connect(exc)
+        except Exception as exc:  # a provider bug: a recorded failure with its words, never a crash
+            return self._failed_to_connect(AccountError("SYNC_UNKNOWN_ERROR", f"{type(exc).__name__}: {exc}"))
+        log.info("sync started: %s -> %s", self.mailbox_account, self.crm_account)
         engine = Engine(self.store, mailbox, crm, rules, self.catalog, clock=self.clock, kinds=self.kinds)
         result = engine.run(report, cancelled)
+        counts = ", ".join(
+            f"{kind.value}: {c.new} new, {c.updated} updated, {c.failed} failed, {c.ignored_total} ignored"
+            for kind, c in sorted(result.session.counts.items())
+        )
+        log.info("sync ended %s%s", result.session.outcome.value, f" ({counts})" if counts else "")
+        if result.error is not None:
+            log.warning(
+                "sync stopped by %s from %s: %s", result.error.code, result.error_source.value, result.error.message
+            )
         notices = self.scheduler.record(
             result.error, self.clock(), source=result.error_source.value, account=result.error_account
         )
@@ -180,6 +194,7 @@ class SyncService:
         return result.session
 
     def _failed_to_connect(self, exc: SyncbarError) -> Session:
+        log.warning("could not connect: %s: %s", exc.code, exc.message or exc)
         now = self.clock()
         source = Source(exc.source) if exc.source else source_of(exc.code, Source.ENGINE)
         account = self.crm_account if source is Source.SALESFORCE else self.mailbox_account

@@ -6,6 +6,7 @@ plus one control port for tests, benchmarks and ``syncbar emulators serve``:
     GET    /info            what ``serve --json`` prints
     GET    /calls           {service: {operation: count}}
     POST   /calls/reset     zero the counters
+    GET    /secrets         every token and password issued so far (for secret scans)
     POST   /reset           every service back to its seeded state (answers /info, with the new tokens)
     POST   /faults          {"service": "graph", "kind": "throttle", "operation": "*", ...}
     DELETE /faults          clear every fault (?service=NAME for one service)
@@ -201,6 +202,16 @@ class EmulatorHost:
         with self._lock:
             self._calls.clear()
 
+    def secrets(self) -> list[str]:
+        """Every token and password the services have issued (a secret scan looks for each)."""
+        found: list[str] = []
+        for service in self.services.values():
+            found += list(getattr(service, "issued", []))
+            password = service.credentials().get("password")
+            if password:
+                found.append(str(password))
+        return found
+
     def reset(self) -> None:
         """Every service back to its freshly seeded state (new tokens too); faults and counters cleared."""
         if self.seed is None:
@@ -297,6 +308,8 @@ class EmulatorHost:
                     raise ValueError('a fault is a JSON object with "service" and "kind"')
                 self.inject(str(data["service"]), Fault.from_json(data))
                 return Response.json(201, {"ok": True})
+            if method == "GET" and path == "/secrets":
+                return Response.json(200, self.secrets())
             if method == "POST" and path == "/reset":
                 self.reset()
                 return Response.json(200, self.info())

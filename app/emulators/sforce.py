@@ -424,6 +424,7 @@ class SalesforceService(Service):
         self.access: dict[str, str] = {}  # token -> user id
         self.refresh: dict[str, str] = {}
         self.codes: dict[str, dict[str, str]] = {}
+        self.issued: list[str] = []  # every token ever issued (secret scans look for them)
         self.cursors: dict[str, tuple[list[dict[str, Any]], int]] = {}
         self._seq = itertools.count(1)
         self._undo: list[tuple[str, str, dict[str, Any] | None]] | None = None
@@ -466,6 +467,7 @@ class SalesforceService(Service):
         refresh = f"5Aep{secrets.token_urlsafe(60)}"
         self.access[access] = self.user_id
         self.refresh[refresh] = self.user_id
+        self.issued += [access, refresh]
         return access, refresh
 
     def _store(self, object_type: str, record_id: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -717,6 +719,7 @@ class SalesforceService(Service):
                     return _grant_error("expired access/refresh token")
                 access = f"{ORG_ID}!{secrets.token_urlsafe(40)}"
                 self.access[access] = user
+                self.issued.append(access)
                 return Response.json(200, self._token_body(access, None))
             return Response.json(
                 400, {"error": "unsupported_grant_type", "error_description": "grant type not supported"}
