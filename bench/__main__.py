@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import engine_cost
+from bench import api_calls, engine_cost
 
-SECTIONS = {"engine": engine_cost.run}
+SECTIONS = {"engine": engine_cost.run, "api": api_calls.run}
 
 
 def main(argv: list[str] | None = None) -> int:

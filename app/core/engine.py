@@ -20,7 +20,7 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
@@ -28,6 +28,7 @@ from typing import TypeVar
 from app.core.catalog import Catalog
 from app.core.errors import AccountError, CursorExpired, SyncbarError
 from app.core.model import (
+    CrmMatch,
     CrmRecord,
     ItemKind,
     MailItem,
@@ -222,20 +223,52 @@ class Engine:
     # --- process ---
 
     def _process(self, cycle: _Cycle, report: Callable[[Progress], None], cancelled: threading.Event) -> None:
+        """Screen every due item, look up all their addresses at once, then send in rounds.
+
+        Pass 1 settles what needs no CRM (ignored items, in-cycle duplicates) and
+        gathers every address to look up; one ``match`` for the whole cycle costs
+        ceil(queries / 5) API calls however many rounds follow.  Pass 2 builds
+        and sends rounds of ``batch_size`` records (5 collections of 200, one
+        call), so ignored items never leave a round half empty.
+        """
         keys = self.store.due_keys(self.clock(), self.kinds)
         total = len(keys)
         started = time.monotonic()
         report(Progress(0, total, None))
+        candidates: list[str] = []
+        addresses: set[str] = set()
         for start in range(0, total, self.batch_size):
             if cancelled.is_set():
                 return
-            self._batch(cycle, self.store.rows_by_keys(keys[start : start + self.batch_size]))
-            done = min(start + self.batch_size, total)
-            elapsed = time.monotonic() - started
-            eta = elapsed / done * (total - done) if done else None
-            report(Progress(done, total, eta))
+            for row, item in self._screen(cycle, self.store.rows_by_keys(keys[start : start + self.batch_size])):
+                candidates.append(row.key)
+                addresses.update(self.rules.addresses_to_match(item))
+        if not candidates:
+            report(Progress(total, total, 0.0))
+            return
+        matches = self._crm(self.crm.match, sorted(addresses)) if addresses else {}
+        done = total - len(candidates)
+        ready: list[tuple[LedgerRow, CrmRecord, tuple[str, ...]]] = []
+        for start in range(0, len(candidates), self.batch_size):
+            if cancelled.is_set():
+                return
+            rows = self.store.rows_by_keys(candidates[start : start + self.batch_size])
+            ready += self._build(cycle, [(row, row.item()) for row in rows], matches)
+            last = start + self.batch_size >= len(candidates)
+            while ready and (len(ready) >= self.batch_size or last):
+                if cancelled.is_set():
+                    return
+                batch, ready = ready[: self.batch_size], ready[self.batch_size :]
+                self._push(cycle, batch)
+                done += len(batch)
+                elapsed = time.monotonic() - started
+                eta = elapsed / done * (total - done) if done else None
+                report(Progress(min(done, total), total, eta))
+        if done < total:  # items settled without a push (no match, cannot build) were not counted above
+            report(Progress(total, total, 0.0))
 
-    def _batch(self, cycle: _Cycle, rows: Sequence[LedgerRow]) -> None:
+    def _screen(self, cycle: _Cycle, rows: Sequence[LedgerRow]) -> list[tuple[LedgerRow, MailItem]]:
+        """Rules that need no CRM: ignored items and duplicates settle here; the rest go on."""
         now = self.clock()
         session = cycle.session
         candidates: list[tuple[LedgerRow, MailItem]] = []
@@ -258,10 +291,14 @@ class Engine:
                     counts.duplicate += 1
                     continue
                 candidates.append((row, item))
-        if not candidates:
-            return
-        addresses = sorted({a for _, item in candidates for a in self.rules.addresses_to_match(item)})
-        matches = self._crm(self.crm.match, addresses) if addresses else {}
+        return candidates
+
+    def _build(
+        self, cycle: _Cycle, candidates: Sequence[tuple[LedgerRow, MailItem]], matches: Mapping[str, CrmMatch]
+    ) -> list[tuple[LedgerRow, CrmRecord, tuple[str, ...]]]:
+        """The records to send; items the match decides (no Contact or Lead) or cannot build settle here."""
+        now = self.clock()
+        session = cycle.session
         to_send: list[tuple[LedgerRow, CrmRecord, tuple[str, ...]]] = []
         with self.store.transaction() as tx:
             for row, item in candidates:
@@ -279,8 +316,10 @@ class Engine:
                     self._fail(tx, cycle, row, code, "; ".join(built.notes), built.error_fields, now)
                 else:
                     to_send.append((row, built.record, built.notes))
-        if not to_send:
-            return
+        return to_send
+
+    def _push(self, cycle: _Cycle, to_send: Sequence[tuple[LedgerRow, CrmRecord, tuple[str, ...]]]) -> None:
+        session = cycle.session
         # The intent commits before the call: a crash from here on leaves the item PENDING,
         # and the next cycle asks the CRM whether the record exists before sending again.
         self.store.mark_pending(

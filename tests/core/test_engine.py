@@ -231,6 +231,28 @@ def test_rounds_hold_at_most_1000_records(tmp_path: Path) -> None:
     assert len(w.crm.records) == 2450
 
 
+def test_items_without_a_match_leave_no_round_half_empty_and_matching_is_one_call(tmp_path: Path) -> None:
+    """1,100 emails of which 100 match nobody: 1,000 records in one push, all addresses in one match."""
+    items = [email(i) for i in range(1000)] + [email(2000 + i, to=f"stranger{i}@unknown.example") for i in range(100)]
+    w = World(tmp_path, items)
+    sizes: list[int] = []
+    matched: list[int] = []
+    push, match = w.crm.push, w.crm.match
+
+    def spy_push(records):  # type: ignore[no-untyped-def]
+        sizes.append(len(records))
+        return push(records)
+
+    def spy_match(addresses):  # type: ignore[no-untyped-def]
+        matched.append(len(addresses))
+        return match(addresses)
+
+    w.crm.push, w.crm.match = spy_push, spy_match  # type: ignore[method-assign]
+    result = w.run()
+    assert sizes == [1000] and matched == [101]
+    assert result.session.counts[ItemKind.EMAIL].ignored == {"IGN_NO_MATCH": 100}
+
+
 def test_the_same_message_in_inbox_and_sent_makes_one_record(tmp_path: Path) -> None:
     a = email(1, stream="sent")
     b = email(2, stream="inbox", headers={"Message-ID": "<m1@example.com>"})

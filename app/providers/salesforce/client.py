@@ -138,14 +138,34 @@ class SalesforceCrm:
             out.append((int(res.get("httpStatusCode", 500)), res.get("body")))
         return out
 
-    def _packed(self, subrequests: list[dict[str, Any]]) -> list[tuple[int, Any]]:
+    def _packed(
+        self, subrequests: list[dict[str, Any]], extra: Sequence[dict[str, Any]] = ()
+    ) -> list[tuple[int, Any]]:
+        """Send queries/collections 5 per composite call.  ``extra`` subrequests (describes: neither
+        query nor collection, so outside the limit of 5) ride along in the first call; their answers
+        follow the others' in the result."""
         out: list[tuple[int, Any]] = []
+        riders: list[tuple[int, Any]] = []
         for start in range(0, len(subrequests), COLLECTIONS_PER_COMPOSITE):
             group = subrequests[start : start + COLLECTIONS_PER_COMPOSITE]
             for i, sub in enumerate(group):
                 sub["referenceId"] = f"r{start + i}"
-            out.extend(self.composite(group))
-        return out
+            ride = list(extra) if start == 0 else []
+            for i, sub in enumerate(ride):
+                sub["referenceId"] = f"x{i}"
+            answers = self.composite(group + ride)
+            out.extend(answers[: len(group)])
+            riders.extend(answers[len(group) :])
+        return out + riders
+
+    def _describe_sub(self, object_type: str) -> dict[str, Any]:
+        return {"method": "GET", "url": f"{self.api_prefix}sobjects/{object_type}/describe", "referenceId": ""}
+
+    def _remember_describe(self, object_type: str, body: Any) -> None:
+        fields = (body or {}).get("fields", []) if isinstance(body, dict) else []
+        self._cache[f"salesforce.describe.{object_type}.keyfield"] = any(
+            f.get("name") == KEY_FIELD and f.get("externalId") for f in fields
+        )
 
     def _query_sub(self, soql: str) -> dict[str, Any]:
         from urllib.parse import quote_plus
@@ -183,8 +203,14 @@ class SalesforceCrm:
             subs.append(
                 self._query_sub(f"SELECT Id, Email, Company, Name FROM Lead WHERE Email IN {in_list(chunk)}")
             )
+        # The describes push() needs (is there an external-id field?) ride along with the first lookup.
+        unknown = [t for t in KEYED_TYPES if f"salesforce.describe.{t}.keyfield" not in self._cache]
+        answers = self._packed(subs, [self._describe_sub(t) for t in unknown])
+        for object_type, (status, body) in zip(unknown, answers[len(subs) :], strict=True):
+            if status < 300:
+                self._remember_describe(object_type, body)
         found: dict[str, CrmMatch] = {}
-        for status, body in self._packed(subs):
+        for status, body in answers[: len(subs)]:
             for row in self._rows(status, body):
                 address = str(row.get("Email") or "").lower()
                 object_type = str(
@@ -207,9 +233,7 @@ class SalesforceCrm:
     def has_key_field(self, object_type: str) -> bool:
         cache_key = f"salesforce.describe.{object_type}.keyfield"
         if cache_key not in self._cache:
-            described = self._call(lambda sf: sf.restful(f"sobjects/{object_type}/describe"))
-            fields = (described or {}).get("fields", [])
-            self._cache[cache_key] = any(f.get("name") == KEY_FIELD and f.get("externalId") for f in fields)
+            self._remember_describe(object_type, self._call(lambda sf: sf.restful(f"sobjects/{object_type}/describe")))
         return bool(self._cache[cache_key])
 
     def push(self, records: Sequence[CrmRecord]) -> list[PushResult]:
