@@ -66,7 +66,7 @@ def syncbar_run(host: EmulatorHost, home: Path) -> tuple[int, int, set[str], flo
 
 def _counterparts(data: dict[str, Any], owner: str, own_domain: str) -> set[str]:
     """The addresses a message makes Syncbar look up: everyone but the user and colleagues, well-formed."""
-    people = [data.get("from")] + list(data.get("toRecipients") or []) + list(data.get("ccRecipients") or [])
+    people = [data.get("from"), *list(data.get("toRecipients") or []), *list(data.get("ccRecipients") or [])]
     found = {str(((p or {}).get("emailAddress") or {}).get("address") or "").strip().lower() for p in people}
     return {a for a in found if a.count("@") == 1 and a != owner and not a.endswith("@" + own_domain)}
 
@@ -86,7 +86,7 @@ def naive_run(host: EmulatorHost, limit: int) -> tuple[int, int]:
         if entry.collection not in ("inbox", "sentitems") or emails >= limit:
             continue
         data = entry.data
-        people = [data.get("from")] + list(data.get("toRecipients") or [])
+        people = [data.get("from"), *list(data.get("toRecipients") or [])]
         addresses = [str(((p or {}).get("emailAddress") or {}).get("address") or "").lower() for p in people]
         other = next((a for a in addresses if a and a != owner and "@" in a and "'" not in a), "")
         if not other:
