@@ -27,7 +27,8 @@ from app.emulators.seed import generate
 SERVICES = {
     "salesforce": "app.emulators.sforce:SalesforceService",
     "graph": "app.emulators.graph:GraphService",
-    # Not written yet (see docs/emulators.md): "gmail" -> app.emulators.gmail, "ews" -> app.emulators.ews.
+    "gmail": "app.emulators.gmail:GmailService",
+    # Not written yet (see docs/emulators.md): "ews" -> app.emulators.ews.
 }
 
 

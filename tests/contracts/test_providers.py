@@ -9,6 +9,7 @@ import pytest
 
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
+from app.providers.gmail import GmailClient, GmailMailbox
 from app.providers.graph import GraphClient, GraphMailbox
 from app.providers.salesforce import SalesforceCrm
 from tests.contracts import crm_suite, mailbox_suite
@@ -87,3 +88,41 @@ def graph_harness(host: EmulatorHost) -> MailboxHarness:
 def test_graph_mailbox(check: Callable[[MailboxHarness], None], graph_host: EmulatorHost) -> None:
     graph_host.clear_faults()
     check(graph_harness(graph_host))
+
+
+@pytest.fixture(scope="module")
+def gmail_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorHost]:
+    with emulators(items=60, seed=6, names=["gmail"], cert_dir=tmp_path_factory.mktemp("certs")) as h:
+        yield h
+
+
+class GmailDoor:
+    def __init__(self, service: Any) -> None:
+        self.svc = service
+
+    def add_email(self, stream: str, subject: str, sender: str, to: str) -> str:
+        return str(self.svc.add_message("inbox", subject, sender, to))
+
+    def delete(self, stream: str, item_id: str) -> None:
+        self.svc.delete_message(item_id)
+
+    def marks(self, stream: str, item_id: str) -> set[str]:
+        return self.svc.label_names(item_id)  # type: ignore[no-any-return]
+
+    def expire_cursors(self) -> None:
+        self.svc.expire_history()
+
+
+def gmail_harness(host: EmulatorHost) -> MailboxHarness:
+    creds = host.info()["services"]["gmail"]
+    client = GmailClient(
+        lambda force: str(creds["access_token"]), base_url=host.url("gmail"), ca_file=str(host.ca_path)
+    )
+    mailbox = GmailMailbox(creds["username"], client, page_size=7)
+    return MailboxHarness("gmail", mailbox, GmailDoor(host.services["gmail"]), "mail")
+
+
+@pytest.mark.parametrize("check", mailbox_suite.CHECKS, ids=lambda c: c.__name__)
+def test_gmail_mailbox(check: Callable[[MailboxHarness], None], gmail_host: EmulatorHost) -> None:
+    gmail_host.clear_faults()
+    check(gmail_harness(gmail_host))

@@ -71,7 +71,7 @@ class GmailClient:
         method: str,
         path: str,
         *,
-        params: dict[str, str] | None = None,
+        params: dict[str, Any] | None = None,
         json: Any = None,
         missing_ok: bool = False,
         conflict_ok: bool = False,
@@ -117,7 +117,7 @@ class GmailClient:
                 error.retry_after = retry_after_seconds(dict(response.headers), default=60.0)
             raise error
 
-    def get(self, path: str, params: dict[str, str] | None = None, *, missing_ok: bool = False) -> Any:
+    def get(self, path: str, params: dict[str, Any] | None = None, *, missing_ok: bool = False) -> Any:
         return self.request("GET", path, params=params, missing_ok=missing_ok)
 
     def post(self, path: str, body: Any, *, conflict_ok: bool = False) -> Any:

@@ -87,7 +87,11 @@ class GmailMailbox:
             return ChangePage(
                 items, [], json.dumps({"phase": "history", "historyId": state["historyId"]}), False
             )
-        params = {"startHistoryId": state["historyId"], "historyTypes": "messageAdded", "maxResults": "500"}
+        params: dict[str, Any] = {
+            "startHistoryId": state["historyId"],
+            "historyTypes": ["messageAdded", "messageDeleted"],
+            "maxResults": "500",
+        }
         if state.get("pageToken"):
             params["pageToken"] = state["pageToken"]
         try:
@@ -99,6 +103,10 @@ class GmailMailbox:
         for record in page.get("history", []):
             for added in record.get("messagesAdded", []):
                 ids.setdefault(str(added["message"]["id"]), None)
+            for deleted in record.get("messagesDeleted", []):
+                gone = str(deleted["message"]["id"])
+                ids.pop(gone, None)  # added and deleted within the same window: nothing to read
+                removed.append(gone)
         items = [i for i in (self._message(mid) for mid in ids) if i is not None]
         new_state = {"phase": "history", "historyId": str(page.get("historyId", state["historyId"]))}
         if page.get("nextPageToken"):

@@ -1,0 +1,230 @@
+"""The Gmail emulator driven by the real google-auth-oauthlib / google-auth and by Syncbar's Gmail provider."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from app.auth.google import GoogleAuth
+from app.auth.tokens import ProcessKeyring, TokenStore
+from app.core.errors import AccountError, CursorExpired
+from app.core.ports import Mark
+from app.emulators.base import Fault
+from app.emulators.host import EmulatorHost
+from app.emulators.serve import emulators
+from app.providers.gmail import GmailClient, GmailMailbox
+from app.wiring import headless_browser
+
+
+@pytest.fixture(scope="module")
+def host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorHost]:
+    with emulators(items=120, seed=2, names=["gmail"], cert_dir=tmp_path_factory.mktemp("certs")) as h:
+        yield h
+
+
+@pytest.fixture
+def svc(host: EmulatorHost) -> Any:
+    host.clear_faults()
+    return host.services["gmail"]
+
+
+def creds(host: EmulatorHost) -> dict[str, Any]:
+    return dict(host.info()["services"]["gmail"])
+
+
+def get(host: EmulatorHost, path: str, **params: Any) -> requests.Response:
+    return requests.get(
+        host.url("gmail") + path,
+        params=params,
+        verify=str(host.ca_path),
+        timeout=30,
+        headers={"Authorization": f"Bearer {creds(host)['access_token']}"},
+    )
+
+
+def mailbox(host: EmulatorHost, sleeps: list[float] | None = None, page_size: int = 50) -> GmailMailbox:
+    c = creds(host)
+    client = GmailClient(
+        lambda force: str(c["access_token"]),
+        base_url=host.url("gmail"),
+        ca_file=str(host.ca_path),
+        sleep=sleeps.append if sleeps is not None else (lambda s: None),
+    )
+    return GmailMailbox(c["username"], client, page_size=page_size)
+
+
+def test_google_libraries_sign_in_refresh_and_see_revocation(host: EmulatorHost, svc: Any) -> None:
+    c = creds(host)
+    auth = GoogleAuth(
+        TokenStore(ProcessKeyring()),
+        client_id=c["client_id"],
+        client_secret=c["client_secret"],
+        endpoints={"auth_uri": c["auth_uri"], "token_uri": c["token_uri"], "revoke_uri": c["revoke_uri"]},
+        ca_file=str(host.ca_path),
+        key="google:test",
+    )
+    assert auth.sign_in(headless_browser(str(host.ca_path)), account=c["username"]) == c["username"]
+    first = auth.token_source(False)
+    assert first.startswith("ya29.") and first in svc.access
+    refreshed = auth.token_source(True)  # google-auth's refresh against our token endpoint
+    assert refreshed != first and refreshed in svc.access
+    token, refresh = c["access_token"], c["refresh_token"]
+    auth.sign_out()  # revokes the grant: every token of it stops working
+    with pytest.raises(AccountError) as caught:
+        auth.token_source(True)
+    assert caught.value.code == "MBX_AUTH_FAILED"
+    svc.access[token] = 4102444800.0  # the shared test token back for the other tests
+    svc.refresh.add(refresh)
+
+
+def test_list_query_history_and_expired_history(host: EmulatorHost, svc: Any) -> None:
+    profile = get(host, "/gmail/v1/users/me/profile").json()
+    assert set(profile) == {"emailAddress", "messagesTotal", "threadsTotal", "historyId"}
+    inbox = get(host, "/gmail/v1/users/me/messages", q="in:inbox", maxResults=500).json()
+    sent = get(host, "/gmail/v1/users/me/messages", q="in:sent", maxResults=500).json()
+    both = get(host, "/gmail/v1/users/me/messages", q="{in:inbox in:sent}", maxResults=500).json()
+    assert both["resultSizeEstimate"] == inbox["resultSizeEstimate"] + sent["resultSizeEstimate"]
+    page = get(host, "/gmail/v1/users/me/messages", q="{in:inbox in:sent}", maxResults=7).json()
+    assert len(page["messages"]) == 7 and page["nextPageToken"]
+    new = svc.add_message("inbox", "Fresh", "buyer@customer.example", "alex.morgan@example.com")
+    history = get(
+        host, "/gmail/v1/users/me/history", startHistoryId=profile["historyId"], historyTypes="messageAdded"
+    ).json()
+    assert [h["messagesAdded"][0]["message"]["id"] for h in history["history"]] == [new]
+    svc.expire_history()
+    gone = get(host, "/gmail/v1/users/me/history", startHistoryId=profile["historyId"])
+    assert gone.status_code == 404 and gone.json()["error"]["errors"][0]["reason"] == "notFound"
+
+
+def test_full_message_decodes_legacy_charset_subject(host: EmulatorHost, svc: Any) -> None:
+    box = mailbox(host, page_size=200)
+    items = []
+    cursor = None
+    while True:
+        page = box.changes("mail", cursor)
+        items += page.items
+        cursor = page.cursor
+        if not page.more:
+            break
+    subjects = {i.subject for i in items}
+    assert "Angebot für Müller – Größe 3" in subjects
+    empty = [i for i in items if i.sender is not None and not i.sender.address]
+    assert empty and empty[0].sender is not None and empty[0].sender.name == "Unknown sender"
+
+
+def test_labels_marks_in_one_batch_call_and_palette(host: EmulatorHost, svc: Any) -> None:
+    box = mailbox(host, page_size=100)
+    items = box.changes("mail", None).items[:40]
+    host.reset_calls()
+    results = box.mark([Mark(i.mailbox_id, "mail", "Last Name missing") for i in items])
+    assert all(r.ok for r in results)
+    assert svc.label_names(items[0].mailbox_id) >= {"Sync Error", "Sync Error/Last Name missing"}
+    calls = host.calls("gmail")
+    assert calls["messages.batchModify"] == 1
+    red = next(lab for lab in svc.labels.values() if lab["name"] == "Sync Error")
+    assert red["color"]["backgroundColor"] == "#cc3a21"
+    box.unmark([Mark(i.mailbox_id, "mail", "Last Name missing") for i in items])
+    assert not {n for n in svc.label_names(items[0].mailbox_id) if n.startswith("Sync Error")}
+    s = requests.Session()
+    s.headers["Authorization"] = f"Bearer {creds(host)['access_token']}"
+    bad = s.post(
+        host.url("gmail") + "/gmail/v1/users/me/labels",
+        verify=str(host.ca_path),
+        json={"name": "Off palette", "color": {"backgroundColor": "#123456", "textColor": "#ffffff"}},
+    )
+    assert bad.status_code == 400
+    dup = s.post(host.url("gmail") + "/gmail/v1/users/me/labels", json={"name": "Sync Error"}, verify=str(host.ca_path))
+    assert dup.status_code == 409
+    many = s.post(
+        host.url("gmail") + "/gmail/v1/users/me/messages/batchModify",
+        verify=str(host.ca_path),
+        json={"ids": [items[0].mailbox_id] * 1001, "addLabelIds": ["STARRED"]},
+    )
+    assert many.status_code == 400
+
+
+def test_calendar_sync_token_and_red_marker(host: EmulatorHost, svc: Any) -> None:
+    box = mailbox(host)
+    page = box.changes("calendar", None)
+    assert page.items and not page.more
+    event = page.items[0]
+    box.mark([Mark(event.mailbox_id, "calendar", "Subject missing")])
+    assert svc.events[event.mailbox_id].data["colorId"] == "11"
+    again = box.changes("calendar", page.cursor)  # the colour change comes back as a change
+    assert [i.mailbox_id for i in again.items] == [event.mailbox_id]
+    box.unmark([Mark(event.mailbox_id, "calendar", "")])
+    assert "colorId" not in svc.events[event.mailbox_id].data
+    svc.expire_history()
+    with pytest.raises(CursorExpired):
+        box.changes("calendar", again.cursor)
+
+
+def test_throttling_is_waited_out_and_daily_limit_is_a_suspension(host: EmulatorHost, svc: Any) -> None:
+    sleeps: list[float] = []
+    box = mailbox(host, sleeps)
+    host.inject("gmail", Fault("throttle", operation="messages.list", retry_after=2))
+    assert box.changes("mail", None).items and sleeps == [2.0]
+    host.inject("gmail", Fault("daily_limit"))
+    with pytest.raises(AccountError) as caught:
+        box.changes("mail", None)
+    assert caught.value.code == "MBX_DAILY_QUOTA"
+    svc.daily_exhausted = False
+
+
+def test_shapes_match_the_published_samples(host: EmulatorHost, svc: Any, wire_samples: Path) -> None:
+    samples = wire_samples / "gmail"
+
+    def load(name: str) -> Any:
+        return json.loads((samples / name).read_text())
+
+    assert set(get(host, "/gmail/v1/users/me/profile").json()) == set(load("users_getProfile_response.json"))
+    listing = get(host, "/gmail/v1/users/me/messages", maxResults=3).json()
+    ref = load("messages_list_response.json")
+    assert set(listing) == set(ref) and set(listing["messages"][0]) == set(ref["messages"][0])
+    meta = get(host, f"/gmail/v1/users/me/messages/{listing['messages'][0]['id']}", format="metadata").json()
+    ref_meta = load("messages_get_metadata_response.json")
+    assert set(meta) == set(ref_meta) and set(meta["payload"]) == set(ref_meta["payload"])
+    assert type(meta["internalDate"]) is type(ref_meta["internalDate"])
+    labels = get(host, "/gmail/v1/users/me/labels").json()
+    ref_labels = load("labels_list_response.json")
+    assert set(labels) == set(ref_labels)
+    assert {k for lab in labels["labels"] for k in lab} >= {k for lab in ref_labels["labels"] for k in lab}
+    start = get(host, "/gmail/v1/users/me/profile").json()["historyId"]
+    mid = svc.add_message("sent", "Shape", "alex.morgan@example.com", "buyer@customer.example")
+    s = requests.Session()
+    s.headers["Authorization"] = f"Bearer {creds(host)['access_token']}"
+    s.post(
+        host.url("gmail") + "/gmail/v1/users/me/messages/batchModify",
+        verify=str(host.ca_path),
+        json=load("messages_batchModify_request.json") | {"ids": [mid]},
+    )
+    history = get(host, "/gmail/v1/users/me/history", startHistoryId=start).json()
+    ref_history = load("history_list_response.json")
+    assert set(history) == set(ref_history)
+    kinds = {k for h in history["history"] for k in h}
+    assert {"id", "messages", "messagesAdded", "labelsAdded"} <= kinds
+    added = next(h for h in history["history"] if "labelsAdded" in h)["labelsAdded"][0]
+    assert set(added) == set(ref_history["history"][0]["labelsAdded"][0])
+    bad = requests.get(
+        host.url("gmail") + "/gmail/v1/users/me/profile",
+        verify=str(host.ca_path),
+        headers={"Authorization": "Bearer nope"},
+        timeout=30,
+    ).json()
+    ref_err = load("error_401_authError.json")
+    assert set(bad["error"]) == set(ref_err["error"]) and bad["error"]["errors"] == ref_err["error"]["errors"]
+    created = s.post(
+        host.url("gmail") + "/gmail/v1/users/me/labels",
+        verify=str(host.ca_path),
+        json=load("labels_create_request.json"),
+    )
+    assert set(created.json()) == set(load("labels_create_response.json"))
+    host.inject("gmail", Fault("daily_limit"))
+    limited = get(host, "/gmail/v1/users/me/profile").json()
+    assert limited == load("error_403_dailyLimitExceeded.json")
+    svc.daily_exhausted = False
