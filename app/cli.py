@@ -111,6 +111,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from app import commands, paths, profile
 
     where = paths.resolve()
+    if command != "demo":  # the demo logs into its own throwaway home
+        try:
+            from app import logs
+
+            logs.setup(where.ensure().log_file)  # the command line writes the same log as the app
+        except OSError as exc:
+            print(f"syncbar: cannot write the log ({exc}); going on without it", file=sys.stderr)
     try:
         if command is None:
             from app.ui.app import run as run_app

@@ -32,11 +32,18 @@ class RedactingFilter(logging.Filter):
 
 
 def setup(log_file: Path, level: int = logging.INFO) -> logging.Handler:
+    """Log to ``log_file`` (rotating, redacted); calling it again for the same file changes nothing."""
+    root = logging.getLogger()
+    for existing in root.handlers:
+        if (
+            isinstance(existing, logging.handlers.RotatingFileHandler)
+            and Path(existing.baseFilename) == log_file.resolve()
+        ):
+            return existing
     log_file.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.handlers.RotatingFileHandler(log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter())
-    root = logging.getLogger()
     root.setLevel(level)
     root.addHandler(handler)
     # Client libraries log request details at DEBUG; keep them at INFO and above.

@@ -117,6 +117,9 @@ def demo(args: argparse.Namespace, paths: Paths) -> int:
     home = Path(tempfile.mkdtemp(prefix="syncbar-demo-")) if throwaway else paths.config.parent
     demo_paths = Paths(config=home / "config", data=home / "data") if throwaway else paths
     tokens = TokenStore(ProcessKeyring())
+    from app import logs
+
+    logs.setup(demo_paths.ensure().log_file)
     print(f"Starting the emulators with {args.items} seeded emails…", file=sys.stderr)
     try:
         with emulators(items=args.items, seed=args.seed, names=[args.mailbox, "salesforce"]) as host:

@@ -28,7 +28,7 @@ SERVICES = {
     "salesforce": "app.emulators.sforce:SalesforceService",
     "graph": "app.emulators.graph:GraphService",
     "gmail": "app.emulators.gmail:GmailService",
-    # Not written yet (see docs/emulators.md): "ews" -> app.emulators.ews.
+    "ews": "app.emulators.ews:EwsService",
 }
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
+from app.providers.ews import EwsConnection, EwsMailbox, EwsSettings
 from app.providers.gmail import GmailClient, GmailMailbox
 from app.providers.graph import GraphClient, GraphMailbox
 from app.providers.salesforce import SalesforceCrm
@@ -126,3 +127,41 @@ def gmail_harness(host: EmulatorHost) -> MailboxHarness:
 def test_gmail_mailbox(check: Callable[[MailboxHarness], None], gmail_host: EmulatorHost) -> None:
     gmail_host.clear_faults()
     check(gmail_harness(gmail_host))
+
+
+@pytest.fixture(scope="module")
+def ews_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorHost]:
+    with emulators(items=60, seed=8, names=["ews"], cert_dir=tmp_path_factory.mktemp("certs")) as h:
+        yield h
+
+
+class EwsDoor:
+    def __init__(self, service: Any) -> None:
+        self.svc = service
+
+    def add_email(self, stream: str, subject: str, sender: str, to: str) -> str:
+        return str(self.svc.add_message("inbox", subject, sender, to))
+
+    def delete(self, stream: str, item_id: str) -> None:
+        self.svc.delete_item(item_id)
+
+    def marks(self, stream: str, item_id: str) -> set[str]:
+        return set(self.svc.categories_of(item_id))
+
+    def expire_cursors(self) -> None:
+        self.svc.expire_sync_state()
+
+
+def ews_harness(host: EmulatorHost) -> MailboxHarness:
+    creds = host.info()["services"]["ews"]
+    settings = EwsSettings(
+        address=creds["address"], username=creds["username"], endpoint=creds["endpoint"], ca_file=str(host.ca_path)
+    )
+    mailbox = EwsMailbox(EwsConnection(settings, creds["password"]), page_size=7)
+    return MailboxHarness("ews", mailbox, EwsDoor(host.services["ews"]), "inbox")
+
+
+@pytest.mark.parametrize("check", mailbox_suite.CHECKS, ids=lambda c: c.__name__)
+def test_ews_mailbox(check: Callable[[MailboxHarness], None], ews_host: EmulatorHost) -> None:
+    ews_host.clear_faults()
+    check(ews_harness(ews_host))

@@ -277,5 +277,6 @@ def _dt(value: Any) -> Any:
     from datetime import UTC, datetime
 
     if isinstance(value, datetime):
-        return value.astimezone(UTC)
+        # exchangelib's EWSDateTime only converts to its own time zone class; go through the timestamp.
+        return datetime.fromtimestamp(value.timestamp(), UTC)
     return datetime(value.year, value.month, value.day, tzinfo=UTC)  # EWSDate (a due date)

@@ -1,0 +1,729 @@
+"""Exchange Web Services emulator: the SOAP operations exchangelib sends for Syncbar.
+
+Shapes follow Microsoft's EWS reference ("SyncFolderItems operation",
+"GetItem operation (email message)", "UpdateItem operation", "CreateItem
+operation (email message)", "GetFolder operation", "ConvertId operation",
+"GetUserConfiguration / CreateUserConfiguration / UpdateUserConfiguration
+operation", "EWS throttling in Exchange": ErrorServerBusy with
+BackOffMilliseconds) and the Outlook category list format ([MS-OXOCFG]).
+
+    POST /EWS/Exchange.asmx     Basic credentials (or an OAuth bearer token); 401 otherwise
+
+Operations: ConvertId (exchangelib's version probe; every answer carries
+ServerVersionInfo), GetFolder (distinguished folders), SyncFolderItems
+(Create/Update/Delete changes after an opaque SyncState, at most
+MaxChangesReturned per call, IncludesLastItemInRange; a stale state answers
+ErrorInvalidSyncStateData), GetItem, UpdateItem (Set/Append/DeleteItemField
+of item:Categories and a few more), CreateItem (SendOnly / SendAndSaveCopy),
+Get/Create/UpdateUserConfiguration (IPM.Configuration.CategoryList XmlData).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import secrets
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from app.emulators.base import Request, Response, SeedData, SeedMessage, SeedPerson, Service
+
+SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
+M = "http://schemas.microsoft.com/exchange/services/2006/messages"
+T = "http://schemas.microsoft.com/exchange/services/2006/types"
+PATH = "/EWS/Exchange.asmx"
+USERNAME = "alex.morgan"
+FOLDERS = {  # distinguished id -> (element, FolderClass, display name)
+    "msgfolderroot": ("Folder", "IPF.Note", "Top of Information Store"),
+    "root": ("Folder", "", "Root"),
+    "inbox": ("Folder", "IPF.Note", "Inbox"),
+    "sentitems": ("Folder", "IPF.Note", "Sent Items"),
+    "calendar": ("CalendarFolder", "IPF.Appointment", "Calendar"),
+    "contacts": ("ContactsFolder", "IPF.Contact", "Contacts"),
+    "tasks": ("TasksFolder", "IPF.Task", "Tasks"),
+}
+ITEM_ELEMENT = {
+    "inbox": "Message",
+    "sentitems": "Message",
+    "calendar": "CalendarItem",
+    "contacts": "Contact",
+    "tasks": "Task",
+}
+MAX_CHANGES = 512
+
+
+class EwsError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+@dataclass
+class Item:
+    id: str
+    folder: str
+    fields: dict[str, Any]
+    seq: int
+    change_key: str = ""
+    deleted: bool = False
+    created: int = 0  # the step that created it: a change after a sync state is a Create or an Update
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+def _folder_id(name: str) -> str:
+    return "AAMkAD" + _b64(hashlib.sha1(f"folder:{name}".encode()).digest())[:40] + "AAA="
+
+
+def _item_id(seed: str) -> str:
+    return "AAMkAD" + _b64(hashlib.sha256(f"item:{seed}".encode()).digest()) + "AAA="
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _mailbox(p: SeedPerson) -> dict[str, str]:
+    return {"name": p.name or p.address, "address": p.address}
+
+
+class EwsService(Service):
+    name = "ews"
+
+    def __init__(self, seed: SeedData) -> None:
+        super().__init__()
+        self.owner = seed.owner
+        self.password = "Emulator-" + secrets.token_urlsafe(12)
+        self.tokens: set[str] = set()
+        self.items: dict[str, Item] = {}
+        self.order: dict[str, list[str]] = {f: [] for f in ITEM_ELEMENT}
+        self.seq = 0
+        self.epoch = 1
+        self.snapshots: dict[tuple[str, int, int], list[str]] = {}
+        self.configs: dict[tuple[str, str], bytes] = {}
+        self.sent: list[dict[str, Any]] = []
+        self.busy_until = 0.0
+        for m in seed.messages:
+            self._load_message(m)
+        for e in seed.events:
+            self._put(
+                "calendar",
+                _item_id("event:" + e.id),
+                {
+                    "Subject": e.subject,
+                    "Body": e.body,
+                    "Start": _iso(e.start),
+                    "End": _iso(e.end),
+                    "Location": e.location,
+                    "Organizer": _mailbox(e.organizer),
+                    "RequiredAttendees": [_mailbox(a) for a in e.attendees],
+                    "Categories": [],
+                },
+            )
+        for c in seed.contacts:
+            self._put(
+                "contacts",
+                _item_id("contact:" + c.id),
+                {
+                    "DisplayName": f"{c.first_name} {c.last_name}".strip(),
+                    "GivenName": c.first_name,
+                    "Surname": c.last_name,
+                    "CompanyName": c.company,
+                    "JobTitle": c.title,
+                    "EmailAddresses": [c.email] if c.email else [],
+                    "PhoneNumbers": [c.phone] if c.phone else [],
+                    "Categories": [],
+                },
+            )
+        for t in seed.tasks:
+            self._put(
+                "tasks",
+                _item_id("task:" + t.id),
+                {
+                    "Subject": t.subject,
+                    "Body": t.body,
+                    "DueDate": _iso(t.due) if t.due else "",
+                    "Status": {"notStarted": "NotStarted", "inProgress": "InProgress", "completed": "Completed"}.get(
+                        t.status, "NotStarted"
+                    ),
+                    "Categories": [],
+                },
+            )
+        self.token = "eyJ0eXAiOiJKV1Qi." + secrets.token_urlsafe(40)  # an OAuth access token, for oauth2 setups
+        self.tokens.add(self.token)
+
+    # --- store ---
+
+    def _load_message(self, m: SeedMessage) -> str:
+        folder = "sentitems" if m.folder in ("sent", "sentitems") else "inbox"
+        return self._put(
+            folder,
+            _item_id("message:" + m.id),
+            {
+                "Subject": m.subject,
+                "Body": m.body,
+                "DateTimeReceived": _iso(m.sent_at),
+                "DateTimeSent": _iso(m.sent_at),
+                "From": _mailbox(m.sender),
+                "Sender": _mailbox(m.sender),
+                "ToRecipients": [_mailbox(p) for p in m.to],
+                "CcRecipients": [_mailbox(p) for p in m.cc],
+                "InternetMessageId": m.internet_message_id or f"<{m.id}@x>",
+                "IsRead": folder == "sentitems",
+                "Categories": [],
+            },
+        )
+
+    def _put(self, folder: str, item_id: str, fields: dict[str, Any]) -> str:
+        self.seq += 1
+        change_key = "CQAAABYAAA" + _b64(hashlib.sha1(f"{item_id}:{self.seq}".encode()).digest())[:24]
+        old = self.items.get(item_id)
+        created = old.created if old is not None else self.seq
+        self.items[item_id] = Item(item_id, folder, fields, self.seq, change_key, created=created)
+        self.order[folder].append(item_id)
+        return item_id
+
+    def add_message(self, folder: str, subject: str, sender: str, to: str, body: str = "") -> str:
+        with self.lock:
+            seed_id = f"new-{self.seq}-{secrets.token_hex(4)}"
+            return self._load_message(
+                SeedMessage(
+                    id=seed_id,
+                    folder=folder,
+                    subject=subject,
+                    body=body or subject,
+                    sender=SeedPerson(sender),
+                    to=[SeedPerson(to)],
+                    sent_at=datetime.now(UTC),
+                )
+            )
+
+    def delete_item(self, item_id: str) -> None:
+        with self.lock:
+            item = self.items[item_id]
+            self.seq += 1
+            item.deleted, item.seq = True, self.seq
+            self.order[item.folder].append(item_id)
+
+    def categories_of(self, item_id: str) -> list[str]:
+        with self.lock:
+            return list(self.items[item_id].fields.get("Categories") or [])
+
+    def expire_sync_state(self) -> None:
+        with self.lock:
+            self.epoch += 1
+
+    # --- Service interface ---
+
+    def operation(self, request: Request) -> str:
+        if request.path.rstrip("/").lower() != PATH.lower() or request.method != "POST":
+            return "other"
+        try:
+            body = ET.fromstring(request.body).find(f"{{{SOAP}}}Body")
+            return _local(body[0].tag) if body is not None and len(body) else "other"
+        except ET.ParseError:
+            return "other"
+
+    def _authorised(self, request: Request) -> bool:
+        auth = request.headers.get("authorization", "")
+        if auth.lower().startswith("basic "):
+            try:
+                user, _, password = base64.b64decode(auth[6:].strip()).decode().partition(":")
+            except (ValueError, UnicodeDecodeError):
+                return False
+            return user.lower() in (USERNAME, self.owner.address.lower()) and password == self.password
+        return request.bearer() in self.tokens
+
+    def handle(self, request: Request) -> Response:
+        with self.lock:
+            if request.path.rstrip("/").lower() != PATH.lower():
+                return Response(404, b"", {"Content-Type": "text/html"})
+            if request.method != "POST":
+                return Response(405, b"", {"Allow": "POST"})
+            if not self._authorised(request):
+                return Response(401, b"", {"WWW-Authenticate": 'Basic realm="mail.example.com"'})
+            if self.busy_until > time.time():
+                return self.throttle_response(self.busy_until - time.time())
+            try:
+                envelope = ET.fromstring(request.body)
+                body = envelope.find(f"{{{SOAP}}}Body")
+                if body is None or not len(body):
+                    raise ET.ParseError("no SOAP body")
+            except ET.ParseError as exc:
+                return self._fault("ErrorSchemaValidation", f"The request failed schema validation: {exc}", 500)
+            op = body[0]
+            handler = getattr(self, "_op_" + _local(op.tag), None)
+            if handler is None:
+                return self._fault("ErrorInvalidRequest", f"The request is invalid: {_local(op.tag)}", 500)
+            return _envelope(handler(op))
+
+    def error_response(self, status: int, code: str, message: str) -> Response:
+        if status == 401:
+            return Response(401, b"", {"WWW-Authenticate": 'Basic realm="mail.example.com"'})
+        return self._fault(code or "ErrorInternalServerError", message or "An internal server error occurred.", status)
+
+    def throttle_response(self, retry_after: float) -> Response:
+        text = "The server cannot service this request right now. Try again later."
+        detail = (
+            f'<t:MessageXml xmlns:t="{T}"><t:Value Name="BackOffMilliseconds">{int(retry_after * 1000)}'
+            "</t:Value></t:MessageXml>"
+        )
+        return self._fault("ErrorServerBusy", text, 500, detail)
+
+    def _fault(self, code: str, message: str, status: int, extra: str = "") -> Response:
+        xml = (
+            f'<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="{SOAP}"><s:Body><s:Fault>'
+            f'<faultcode xmlns:a="{T}">a:{code}</faultcode><faultstring xml:lang="en-US">{escape(message)}'
+            f'</faultstring><detail><e:ResponseCode xmlns:e="http://schemas.microsoft.com/exchange/services/2006/'
+            f'errors">{code}</e:ResponseCode><e:Message xmlns:e="http://schemas.microsoft.com/exchange/services/'
+            f'2006/errors">{escape(message)}</e:Message>{extra}</detail></s:Fault></s:Body></s:Envelope>'
+        )
+        return Response.xml(status, xml)
+
+    def malformed_body(self) -> bytes:
+        return b'<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="' + SOAP.encode() + b'"><s:Body><m:Sync'
+
+    def revoke_tokens(self) -> None:
+        with self.lock:
+            self.password = "Changed-" + secrets.token_urlsafe(12)  # the user changed their password
+            self.tokens.clear()
+
+    def exhaust_daily_limit(self) -> None:
+        with self.lock:
+            self.busy_until = time.time() + 60  # Exchange has no daily budget; it throttles instead
+
+    def credentials(self) -> dict[str, Any]:
+        return {
+            "endpoint": f"{self.base_url}{PATH}",
+            "address": self.owner.address,
+            "username": USERNAME,
+            "password": self.password,
+            "access_token": self.token,
+        }
+
+    # --- operations ---
+
+    def _op_ConvertId(self, op: ET.Element) -> str:
+        messages = []
+        for alt in op.iter(f"{{{T}}}AlternateId"):
+            if alt.get("Id", "") in self.items:
+                messages.append(
+                    _message(
+                        "ConvertId",
+                        '<m:AlternateId xsi:type="t:AlternateIdType" '
+                        f'Format="EwsId" Id={quoteattr(alt.get("Id", ""))} '
+                        f"Mailbox={quoteattr(self.owner.address)}/>",
+                    )
+                )
+            else:
+                messages.append(_error("ConvertId", "ErrorInvalidIdMalformed", "Id is malformed."))
+        return _response("ConvertId", messages)
+
+    def _folder_name(self, op: ET.Element) -> list[str]:
+        """The folders a request names, in order: distinguished names, or our folder ids mapped back."""
+        names = []
+        for el in op.iter():
+            if _local(el.tag) == "DistinguishedFolderId":
+                names.append(el.get("Id", ""))
+            elif _local(el.tag) == "FolderId" and el.tag == f"{{{T}}}FolderId":
+                fid = el.get("Id", "")
+                names.append(next((n for n in FOLDERS if _folder_id(n) == fid), "?" + fid))
+        return names
+
+    def _op_GetFolder(self, op: ET.Element) -> str:
+        messages = []
+        for name in self._folder_name(op):
+            if name not in FOLDERS:
+                messages.append(_error("GetFolder", "ErrorFolderNotFound", "The specified folder could not be found."))
+                continue
+            element, folder_class, display = FOLDERS[name]
+            count = sum(1 for i in self.items.values() if i.folder == name and not i.deleted)
+            parent = _folder_id("msgfolderroot" if name not in ("root", "msgfolderroot") else "root")
+            xml = (
+                f'<m:Folders><t:{element}><t:FolderId Id="{_folder_id(name)}" ChangeKey="AQAAABYAAAA="/>'
+                f'<t:ParentFolderId Id="{parent}" ChangeKey="AQAAAA=="/>'
+                f"<t:FolderClass>{folder_class}</t:FolderClass><t:DisplayName>{display}</t:DisplayName>"
+                f"<t:TotalCount>{count}</t:TotalCount><t:ChildFolderCount>0</t:ChildFolderCount>"
+                + ("<t:UnreadCount>0</t:UnreadCount>" if element == "Folder" else "")
+                + f"</t:{element}></m:Folders>"
+            )
+            messages.append(_message("GetFolder", xml))
+        return _response("GetFolder", messages)
+
+    def _op_SyncFolderItems(self, op: ET.Element) -> str:
+        names = self._folder_name(op)
+        name = names[0] if names else ""
+        if name not in ITEM_ELEMENT:
+            return _response(
+                "SyncFolderItems",
+                [_error("SyncFolderItems", "ErrorFolderNotFound", "The specified folder could not be found.")],
+            )
+        state_text = (op.findtext(f"{{{M}}}SyncState") or "").strip()
+        try:
+            limit = int(op.findtext(f"{{{M}}}MaxChangesReturned") or MAX_CHANGES)
+        except ValueError:
+            limit = 0
+        if not 1 <= limit <= MAX_CHANGES:
+            return _response(
+                "SyncFolderItems",
+                [_error("SyncFolderItems", "ErrorInvalidArgument", "MaxChangesReturned must be between 1 and 512.")],
+            )
+        if state_text:
+            try:
+                state = json.loads(base64.b64decode(state_text))
+                since, upto, offset, epoch = int(state["s"]), int(state["u"]), int(state["o"]), int(state["e"])
+                if state["f"] != name:
+                    raise ValueError("another folder")
+            except (ValueError, KeyError, TypeError):
+                return _response(
+                    "SyncFolderItems",
+                    [
+                        _error(
+                            "SyncFolderItems",
+                            "ErrorInvalidSyncStateData",
+                            "Synchronization state data is corrupt or otherwise invalid.",
+                        )
+                    ],
+                )
+            if epoch != self.epoch:
+                return _response(
+                    "SyncFolderItems",
+                    [
+                        _error(
+                            "SyncFolderItems",
+                            "ErrorInvalidSyncStateData",
+                            "Synchronization state data is corrupt or otherwise invalid.",
+                        )
+                    ],
+                )
+            if offset == 0:  # a finished round: changes since its end
+                since, upto = upto, self.seq
+        else:
+            since, upto, offset = 0, self.seq, 0
+        ids = self._changed(name, since, upto)
+        page = ids[offset : offset + limit]
+        last = offset + limit >= len(ids)
+        new_state = {"f": name, "s": since, "u": upto, "o": 0 if last else offset + limit, "e": self.epoch}
+        changes = []
+        for item_id in page:
+            item = self.items[item_id]
+            ref = f'<t:ItemId Id="{item.id}" ChangeKey="{item.change_key}"/>'
+            if item.deleted:
+                changes.append(f"<t:Delete>{ref}</t:Delete>")
+            else:
+                kind = "Create" if item.created > since else "Update"
+                element = ITEM_ELEMENT[name]
+                subject = (
+                    f"<t:Subject>{escape(str(item.fields.get('Subject', '')))}</t:Subject>"
+                    if "Subject" in item.fields
+                    else ""
+                )
+                changes.append(f"<t:{kind}><t:{element}>{ref}{subject}</t:{element}></t:{kind}>")
+        xml = (
+            f"<m:SyncState>{_b64(json.dumps(new_state).encode())}</m:SyncState>"
+            f"<m:IncludesLastItemInRange>{'true' if last else 'false'}</m:IncludesLastItemInRange>"
+            f"<m:Changes>{''.join(changes)}</m:Changes>"
+        )
+        return _response("SyncFolderItems", [_message("SyncFolderItems", xml)])
+
+    def _changed(self, folder: str, since: int, upto: int) -> list[str]:
+        key = (folder, since, upto)
+        if key in self.snapshots:
+            return self.snapshots[key]
+        seen: set[str] = set()
+        out: list[str] = []
+        for item_id in reversed(self.order[folder]):
+            if item_id in seen:
+                continue
+            seen.add(item_id)
+            item = self.items[item_id]
+            if since < item.seq <= upto and not (since == 0 and item.deleted):
+                out.append(item_id)
+        out.reverse()
+        if len(self.snapshots) >= 64:
+            self.snapshots.pop(next(iter(self.snapshots)))
+        self.snapshots[key] = out
+        return out
+
+    def _op_GetItem(self, op: ET.Element) -> str:
+        messages = []
+        for ref in op.iter(f"{{{T}}}ItemId"):
+            item = self.items.get(ref.get("Id", ""))
+            if item is None or item.deleted:
+                messages.append(
+                    _error("GetItem", "ErrorItemNotFound", "The specified object was not found in the store.")
+                )
+                continue
+            messages.append(_message("GetItem", f"<m:Items>{self._item_xml(item)}</m:Items>"))
+        return _response("GetItem", messages)
+
+    def _item_xml(self, item: Item) -> str:
+        f = item.fields
+        element = ITEM_ELEMENT[item.folder]
+        parts = [
+            f'<t:ItemId Id="{item.id}" ChangeKey="{item.change_key}"/>',
+            f'<t:ParentFolderId Id="{_folder_id(item.folder)}" ChangeKey="AQAAAA=="/>',
+            f"<t:ItemClass>{FOLDERS[item.folder][1].replace('IPF', 'IPM')}</t:ItemClass>",
+        ]
+        if "Subject" in f:
+            parts.append(f"<t:Subject>{escape(str(f['Subject']))}</t:Subject>")
+        if "Body" in f:
+            parts.append(f'<t:Body BodyType="Text">{escape(str(f["Body"]))}</t:Body>')
+        if f.get("DateTimeReceived"):
+            parts.append(f"<t:DateTimeReceived>{f['DateTimeReceived']}</t:DateTimeReceived>")
+        categories = f.get("Categories") or []
+        if categories:
+            parts.append(
+                "<t:Categories>" + "".join(f"<t:String>{escape(c)}</t:String>" for c in categories) + "</t:Categories>"
+            )
+        if f.get("DateTimeSent"):
+            parts.append(f"<t:DateTimeSent>{f['DateTimeSent']}</t:DateTimeSent>")
+        parts.append(f"<t:DateTimeCreated>{f.get('DateTimeSent') or _iso(datetime.now(UTC))}</t:DateTimeCreated>")
+        parts.append("<t:HasAttachments>false</t:HasAttachments>")
+        if element == "Message":
+            parts.append(_box("Sender", f["Sender"]))
+            parts.append(_boxes("ToRecipients", f["ToRecipients"]))
+            if f.get("CcRecipients"):
+                parts.append(_boxes("CcRecipients", f["CcRecipients"]))
+            parts.append(f"<t:IsRead>{'true' if f.get('IsRead') else 'false'}</t:IsRead>")
+            parts.append(_box("From", f["From"]))
+            parts.append(f"<t:InternetMessageId>{escape(f['InternetMessageId'])}</t:InternetMessageId>")
+        elif element == "CalendarItem":
+            parts.append(f"<t:Start>{f['Start']}</t:Start><t:End>{f['End']}</t:End>")
+            parts.append(f"<t:Location>{escape(f.get('Location', ''))}</t:Location>")
+            parts.append(_box("Organizer", f["Organizer"]))
+            if f.get("RequiredAttendees"):
+                parts.append(
+                    "<t:RequiredAttendees>"
+                    + "".join(
+                        f"<t:Attendee>{_mailbox_xml(a)}<t:ResponseType>Unknown</t:ResponseType></t:Attendee>"
+                        for a in f["RequiredAttendees"]
+                    )
+                    + "</t:RequiredAttendees>"
+                )
+        elif element == "Contact":
+            parts.append(f"<t:DisplayName>{escape(f['DisplayName'])}</t:DisplayName>")
+            parts.append(f"<t:GivenName>{escape(f['GivenName'])}</t:GivenName>")
+            if f.get("CompanyName"):
+                parts.append(f"<t:CompanyName>{escape(f['CompanyName'])}</t:CompanyName>")
+            if f.get("EmailAddresses"):
+                parts.append(
+                    "<t:EmailAddresses>"
+                    + "".join(
+                        f'<t:Entry Key="EmailAddress{i + 1}">{escape(a)}</t:Entry>'
+                        for i, a in enumerate(f["EmailAddresses"][:3])
+                    )
+                    + "</t:EmailAddresses>"
+                )
+            if f.get("PhoneNumbers"):
+                parts.append(
+                    f'<t:PhoneNumbers><t:Entry Key="BusinessPhone">{escape(f["PhoneNumbers"][0])}'
+                    "</t:Entry></t:PhoneNumbers>"
+                )
+            if f.get("JobTitle"):
+                parts.append(f"<t:JobTitle>{escape(f['JobTitle'])}</t:JobTitle>")
+            if f.get("Surname"):
+                parts.append(f"<t:Surname>{escape(f['Surname'])}</t:Surname>")
+        elif element == "Task":
+            if f.get("DueDate"):
+                parts.append(f"<t:DueDate>{f['DueDate']}</t:DueDate>")
+            parts.append(f"<t:Status>{f.get('Status', 'NotStarted')}</t:Status>")
+        return f"<t:{element}>{''.join(parts)}</t:{element}>"
+
+    def _op_UpdateItem(self, op: ET.Element) -> str:
+        messages = []
+        for change in op.iter(f"{{{T}}}ItemChange"):
+            ref = change.find(f"{{{T}}}ItemId")
+            item = self.items.get(ref.get("Id", "")) if ref is not None else None
+            if item is None or item.deleted:
+                messages.append(
+                    _error("UpdateItem", "ErrorItemNotFound", "The specified object was not found in the store.")
+                )
+                continue
+            fields = dict(item.fields)
+            try:
+                for update in change.find(f"{{{T}}}Updates") or []:
+                    uri_el = update.find(f"{{{T}}}FieldURI")
+                    uri = uri_el.get("FieldURI", "") if uri_el is not None else ""
+                    name = uri.split(":", 1)[-1]
+                    if name not in ("Categories", "Subject", "IsRead", "Importance", "Sensitivity"):
+                        raise EwsError("ErrorInvalidPropertySet", f"The property {uri} cannot be set.")
+                    kind = _local(update.tag)
+                    if kind == "DeleteItemField":
+                        fields.pop(name, None) if name != "Categories" else fields.update(Categories=[])
+                        continue
+                    holder = next(iter(update.findall("*")[1:]), None)
+                    value_el = holder.find(f"{{{T}}}{name}") if holder is not None else None
+                    if value_el is None:
+                        raise EwsError("ErrorInvalidRequest", f"No value for {uri}.")
+                    if name == "Categories":
+                        values = [s.text or "" for s in value_el.findall(f"{{{T}}}String")]
+                        if any(len(v) > 255 for v in values):
+                            raise EwsError("ErrorInvalidPropertyRequest", "A category is longer than 255 characters.")
+                        fields["Categories"] = (
+                            list(fields.get("Categories") or []) + values if kind == "AppendToItemField" else values
+                        )
+                    else:
+                        fields[name] = value_el.text or ""
+            except EwsError as exc:
+                messages.append(_error("UpdateItem", exc.code, exc.message))
+                continue
+            self._put(item.folder, item.id, fields)
+            fresh = self.items[item.id]
+            element = ITEM_ELEMENT[item.folder]
+            messages.append(
+                _message(
+                    "UpdateItem",
+                    f'<m:Items><t:{element}><t:ItemId Id="{fresh.id}" '
+                    f'ChangeKey="{fresh.change_key}"/></t:{element}></m:Items>'
+                    "<m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>",
+                )
+            )
+        return _response("UpdateItem", messages)
+
+    def _op_CreateItem(self, op: ET.Element) -> str:
+        disposition = op.get("MessageDisposition", "SaveOnly")
+        messages = []
+        for msg in op.iter(f"{{{T}}}Message"):
+            to = [(m.findtext(f"{{{T}}}EmailAddress") or "") for m in msg.iter(f"{{{T}}}Mailbox")]
+            if disposition != "SaveOnly" and not any("@" in a for a in to):
+                messages.append(_error("CreateItem", "ErrorInvalidRecipients", "At least one recipient isn't valid."))
+                continue
+            record = {
+                "subject": msg.findtext(f"{{{T}}}Subject") or "",
+                "to": to,
+                "body": msg.findtext(f"{{{T}}}Body") or "",
+            }
+            if disposition in ("SendOnly", "SendAndSaveCopy"):
+                self.sent.append(record)
+            if disposition == "SendAndSaveCopy":
+                self.add_message("sentitems", record["subject"], self.owner.address, to[0], record["body"])
+            messages.append(_message("CreateItem", "<m:Items/>"))
+        return _response("CreateItem", messages)
+
+    def _config_key(self, op: ET.Element) -> tuple[str, str]:
+        name_el = next((e for e in op.iter() if _local(e.tag) in ("UserConfigurationName",)), None)
+        if name_el is None:
+            raise EwsError("ErrorInvalidRequest", "UserConfigurationName is required.")
+        folders = self._folder_name(name_el) or ["calendar"]
+        return folders[0], name_el.get("Name", "")
+
+    def _op_GetUserConfiguration(self, op: ET.Element) -> str:
+        try:
+            key = self._config_key(op)
+        except EwsError as exc:
+            return _response("GetUserConfiguration", [_error("GetUserConfiguration", exc.code, exc.message)])
+        data = self.configs.get(key)
+        if data is None:
+            return _response(
+                "GetUserConfiguration",
+                [
+                    _error(
+                        "GetUserConfiguration", "ErrorItemNotFound", "The specified object was not found in the store."
+                    )
+                ],
+            )
+        xml = (
+            f'<m:UserConfiguration><t:UserConfigurationName Name="{key[1]}"><t:DistinguishedFolderId Id="{key[0]}"/>'
+            f'</t:UserConfigurationName><t:ItemId Id="{_item_id("config:" + key[1])}" ChangeKey="BwAAAA=="/>'
+            f"<t:XmlData>{_b64(data)}</t:XmlData></m:UserConfiguration>"
+        )
+        return _response("GetUserConfiguration", [_message("GetUserConfiguration", xml)])
+
+    def _set_config(self, op: ET.Element, create: bool, name: str) -> str:
+        try:
+            key = self._config_key(op)
+        except EwsError as exc:
+            return _response(name, [_error(name, exc.code, exc.message)])
+        if create and key in self.configs:
+            return _response(name, [_error(name, "ErrorItemSave", "The user configuration already exists.")])
+        if not create and key not in self.configs:
+            return _response(
+                name, [_error(name, "ErrorItemNotFound", "The specified object was not found in the store.")]
+            )
+        raw = next((e.text or "" for e in op.iter() if _local(e.tag) == "XmlData"), "")
+        try:
+            data = base64.b64decode(raw)
+            ET.fromstring(data)
+        except (ValueError, ET.ParseError):
+            return _response(name, [_error(name, "ErrorInvalidRequest", "XmlData is not well-formed XML.")])
+        self.configs[key] = data
+        return _response(name, [_message(name, "")])
+
+    def _op_CreateUserConfiguration(self, op: ET.Element) -> str:
+        return self._set_config(op, True, "CreateUserConfiguration")
+
+    def _op_UpdateUserConfiguration(self, op: ET.Element) -> str:
+        return self._set_config(op, False, "UpdateUserConfiguration")
+
+    def category_colours(self) -> dict[str, str]:
+        """Name -> colour of the master category list (for tests)."""
+        data = self.configs.get(("calendar", "CategoryList"))
+        if not data:
+            return {}
+        root = ET.fromstring(data)
+        return {c.get("name", ""): c.get("color", "") for c in root.iter() if _local(c.tag) == "category"}
+
+
+def _mailbox_xml(p: dict[str, str]) -> str:
+    return (
+        f"<t:Mailbox><t:Name>{escape(p.get('name', ''))}</t:Name><t:EmailAddress>{escape(p.get('address', ''))}"
+        "</t:EmailAddress><t:RoutingType>SMTP</t:RoutingType><t:MailboxType>OneOff</t:MailboxType></t:Mailbox>"
+    )
+
+
+def _box(name: str, p: dict[str, str]) -> str:
+    return f"<t:{name}>{_mailbox_xml(p)}</t:{name}>"
+
+
+def _boxes(name: str, people: list[dict[str, str]]) -> str:
+    return f"<t:{name}>{''.join(_mailbox_xml(p) for p in people)}</t:{name}>"
+
+
+def _message(op: str, inner: str) -> str:
+    return (
+        f'<m:{op}ResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>{inner}'
+        f"</m:{op}ResponseMessage>"
+    )
+
+
+def _error(op: str, code: str, text: str) -> str:
+    # A failed SyncFolderItems still carries an empty SyncState and IncludesLastItemInRange, as Exchange sends it.
+    tail = (
+        "<m:SyncState/><m:IncludesLastItemInRange>true</m:IncludesLastItemInRange>" if op == "SyncFolderItems" else ""
+    )
+    return (
+        f'<m:{op}ResponseMessage ResponseClass="Error"><m:MessageText>{escape(text)}</m:MessageText>'
+        f"<m:ResponseCode>{code}</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey>{tail}"
+        f"</m:{op}ResponseMessage>"
+    )
+
+
+def _response(op: str, messages: list[str]) -> str:
+    return (
+        f'<m:{op}Response xmlns:m="{M}" xmlns:t="{T}"><m:ResponseMessages>{"".join(messages)}'
+        f"</m:ResponseMessages></m:{op}Response>"
+    )
+
+
+def _envelope(body: str) -> Response:
+    xml = (
+        f'<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="{SOAP}"><s:Header>'
+        f'<h:ServerVersionInfo MajorVersion="15" MinorVersion="1" MajorBuildNumber="2507" MinorBuildNumber="6" '
+        f'Version="V2017_07_11" xmlns:h="{T}" xmlns="{T}" xmlns:xsd="http://www.w3.org/2001/XMLSchema" '
+        f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/></s:Header>'
+        f'<s:Body xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        f'xmlns:xsd="http://www.w3.org/2001/XMLSchema">{body}</s:Body></s:Envelope>'
+    )
+    return Response.xml(200, xml)

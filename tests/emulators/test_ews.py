@@ -1,0 +1,170 @@
+"""The EWS emulator driven by the real exchangelib through Syncbar's EWS provider, and its SOAP shapes."""
+
+from __future__ import annotations
+
+import base64
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from app.core.errors import AccountError
+from app.core.ports import Mark
+from app.emulators.base import Fault
+from app.emulators.host import EmulatorHost
+from app.emulators.serve import emulators
+from app.providers.ews import EwsConnection, EwsMailbox, EwsSettings
+
+M = "{http://schemas.microsoft.com/exchange/services/2006/messages}"
+
+
+@pytest.fixture(scope="module")
+def host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorHost]:
+    with emulators(items=300, seed=4, names=["ews"], cert_dir=tmp_path_factory.mktemp("certs")) as h:
+        yield h
+
+
+@pytest.fixture
+def svc(host: EmulatorHost) -> Any:
+    host.clear_faults()
+    return host.services["ews"]
+
+
+def mailbox(
+    host: EmulatorHost, password: str | None = None, sleeps: list[float] | None = None, page_size: int = 100
+) -> EwsMailbox:
+    c = host.info()["services"]["ews"]
+    settings = EwsSettings(
+        address=c["address"], username=c["username"], endpoint=c["endpoint"], ca_file=str(host.ca_path)
+    )
+    return EwsMailbox(
+        EwsConnection(settings, password or c["password"]),
+        page_size=page_size,
+        sleep=sleeps.append if sleeps is not None else (lambda s: None),
+    )
+
+
+def read_all(box: EwsMailbox, stream: str) -> list[Any]:
+    items, cursor = [], None
+    while True:
+        page = box.changes(stream, cursor)
+        items += page.items
+        cursor = page.cursor
+        if not page.more:
+            return items
+
+
+def soap(host: EmulatorHost, body: str) -> requests.Response:
+    c = host.info()["services"]["ews"]
+    envelope = (
+        '<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"'
+        ' xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types"'
+        ' xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages">'
+        '<s:Header><t:RequestServerVersion Version="Exchange2016"/></s:Header>'
+        f"<s:Body>{body}</s:Body></s:Envelope>"
+    )
+    auth = base64.b64encode(f"{c['username']}:{c['password']}".encode()).decode()
+    return requests.post(
+        c["endpoint"],
+        data=envelope.encode(),
+        verify=str(host.ca_path),
+        timeout=30,
+        headers={"Authorization": f"Basic {auth}", "Content-Type": "text/xml; charset=utf-8"},
+    )
+
+
+def test_all_streams_read_through_exchangelib(host: EmulatorHost, svc: Any) -> None:
+    box = mailbox(host)
+    emails = read_all(box, "inbox") + read_all(box, "sent")
+    assert len(emails) == sum(1 for i in svc.items.values() if i.folder in ("inbox", "sentitems"))
+    assert all(e.sender is not None and e.occurred_at is not None for e in emails if e.sender and e.sender.address)
+    events = read_all(box, "calendar")
+    assert events and all(e.end_at is not None for e in events)
+    contacts = read_all(box, "contacts")
+    assert any(c.fields["email"] for c in contacts) and any(c.fields["last_name"] for c in contacts)
+    assert read_all(box, "tasks")
+
+
+def test_wrong_password_is_a_sign_in_problem(host: EmulatorHost, svc: Any) -> None:
+    with pytest.raises(AccountError) as caught:
+        mailbox(host, password="not-the-password").changes("inbox", None)
+    assert caught.value.code == "MBX_AUTH_FAILED"
+
+
+def test_server_busy_back_off_is_honoured(host: EmulatorHost, svc: Any) -> None:
+    sleeps: list[float] = []
+    box = mailbox(host, sleeps=sleeps)
+    box.changes("inbox", None)  # connected first: the fault hits a sync call
+    host.inject("ews", Fault("throttle", operation="SyncFolderItems", retry_after=1.5))
+    assert box.changes("inbox", None).items
+    assert sleeps == [1.5]
+    host.inject("ews", Fault("throttle", operation="SyncFolderItems", retry_after=300))
+    with pytest.raises(AccountError) as caught:
+        box.changes("inbox", None)
+    assert caught.value.code == "MBX_THROTTLED" and caught.value.retry_after == 300
+
+
+def test_marks_in_chunks_of_100_and_red_master_category(host: EmulatorHost, svc: Any) -> None:
+    box = mailbox(host, page_size=250)
+    items = box.changes("inbox", None).items[:250]
+    assert len(items) >= 150
+    box.mark([Mark(items[0].mailbox_id, "inbox", "warm-up")])
+    host.reset_calls()
+    marks = [Mark(i.mailbox_id, "inbox", "Last Name missing", labels=("Customer",)) for i in items]
+    assert all(r.ok for r in box.mark(marks))
+    assert host.calls("ews").get("UpdateItem") == -(-len(items) // 100)
+    assert svc.categories_of(items[5].mailbox_id) == ["Customer", "Sync Error", "Sync Error: Last Name missing"]
+    assert svc.category_colours()["Sync Error"] == "0"  # red
+    assert all(r.ok for r in box.unmark(marks))
+    assert svc.categories_of(items[5].mailbox_id) == ["Customer"]
+
+
+def test_notification_mail_is_sent(host: EmulatorHost, svc: Any) -> None:
+    box = mailbox(host)
+    box.send_notification("Syncbar needs you", "10 syncs in a row failed.")
+    assert svc.sent[-1]["subject"] == "Syncbar needs you" and svc.sent[-1]["to"] == [box.account]
+
+
+def test_shapes_match_the_published_samples(host: EmulatorHost, svc: Any, wire_samples: Path) -> None:
+    samples = wire_samples / "ews"
+
+    def children(xml: bytes | str, tag: str) -> list[str]:
+        root = ET.fromstring(xml)
+        found = next(root.iter(f"{M}{tag}"))
+        return [el.tag.rsplit("}", 1)[-1] for el in found]
+
+    ours = soap(
+        host,
+        "<m:SyncFolderItems><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape>"
+        '<m:SyncFolderId><t:DistinguishedFolderId Id="inbox"/></m:SyncFolderId>'
+        "<m:MaxChangesReturned>5</m:MaxChangesReturned></m:SyncFolderItems>",
+    )
+    assert ours.status_code == 200
+    ref = (samples / "syncfolderitems_response_initial.xml").read_text()
+    assert children(ours.content, "SyncFolderItemsResponseMessage") == children(ref, "SyncFolderItemsResponseMessage")
+    bad = soap(
+        host,
+        "<m:SyncFolderItems><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape>"
+        '<m:SyncFolderId><t:DistinguishedFolderId Id="inbox"/></m:SyncFolderId>'
+        "<m:SyncState>bm90IGEgc3RhdGU=</m:SyncState><m:MaxChangesReturned>5</m:MaxChangesReturned>"
+        "</m:SyncFolderItems>",
+    )
+    ref_bad = (samples / "syncfolderitems_response_error_invalid_syncstate.xml").read_text()
+    assert children(bad.content, "SyncFolderItemsResponseMessage") == children(
+        ref_bad, "SyncFolderItemsResponseMessage"
+    )
+    host.inject("ews", Fault("throttle", retry_after=297.749))
+    busy = soap(
+        host,
+        "<m:GetFolder><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape></m:FolderShape>"
+        '<m:FolderIds><t:DistinguishedFolderId Id="inbox"/></m:FolderIds></m:GetFolder>',
+    )
+    ref_busy = ET.fromstring((samples / "error_server_busy_fault.xml").read_bytes())
+    got = ET.fromstring(busy.content)
+    assert busy.status_code == 500
+    assert [e.tag for e in got.iter()] == [e.tag for e in ref_busy.iter()]
+    value = next(e for e in got.iter() if e.tag.endswith("}Value"))
+    assert value.get("Name") == "BackOffMilliseconds" and value.text == "297749"
