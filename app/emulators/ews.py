@@ -347,17 +347,7 @@ class EwsService(Service):
             if name not in FOLDERS:
                 messages.append(_error("GetFolder", "ErrorFolderNotFound", "The specified folder could not be found."))
                 continue
-            element, folder_class, display = FOLDERS[name]
-            count = sum(1 for i in self.items.values() if i.folder == name and not i.deleted)
-            parent = _folder_id("msgfolderroot" if name not in ("root", "msgfolderroot") else "root")
-            xml = (
-                f'<m:Folders><t:{element}><t:FolderId Id="{_folder_id(name)}" ChangeKey="AQAAABYAAAA="/>'
-                f'<t:ParentFolderId Id="{parent}" ChangeKey="AQAAAA=="/>'
-                f"<t:FolderClass>{folder_class}</t:FolderClass><t:DisplayName>{display}</t:DisplayName>"
-                f"<t:TotalCount>{count}</t:TotalCount><t:ChildFolderCount>0</t:ChildFolderCount>"
-                + ("<t:UnreadCount>0</t:UnreadCount>" if element == "Folder" else "")
-                + f"</t:{element}></m:Folders>"
-            )
+            xml = f"<m:Folders>{self._folder_xml(name)}</m:Folders>"
             messages.append(_message("GetFolder", xml))
         return _response("GetFolder", messages)
 
@@ -455,6 +445,81 @@ class EwsService(Service):
             self.snapshots.pop(next(iter(self.snapshots)))
         self.snapshots[key] = out
         return out
+
+    def _op_FindItem(self, op: ET.Element) -> str:
+        if op.find(f"{{{M}}}Restriction") is not None:
+            return _response(
+                "FindItem",
+                [_error("FindItem", "ErrorUnsupportedQueryFilter", "Restrictions are not supported by this emulator.")],
+            )
+        names = self._folder_name(op.find(f"{{{M}}}ParentFolderIds") or op)
+        name = names[0] if names else ""
+        if name not in ITEM_ELEMENT:
+            return _response(
+                "FindItem", [_error("FindItem", "ErrorFolderNotFound", "The specified folder could not be found.")]
+            )
+        view = op.find(f"{{{M}}}IndexedPageItemView")
+        limit = int(view.get("MaxEntriesReturned", "1000")) if view is not None else 1000
+        offset = int(view.get("Offset", "0")) if view is not None else 0
+        newest_first = any((o.get("Order") == "Descending") for o in op.iter(f"{{{T}}}FieldOrder"))
+        items = [i for i in self.items.values() if i.folder == name and not i.deleted]
+        items.sort(
+            key=lambda i: (str(i.fields.get("DateTimeReceived") or i.fields.get("Start") or ""), i.id),
+            reverse=newest_first,
+        )
+        page = items[offset : offset + limit]
+        last = offset + len(page) >= len(items)
+        xml = (
+            f'<m:RootFolder IndexedPagingOffset="{offset + len(page)}" TotalItemsInView="{len(items)}" '
+            f'IncludesLastItemInRange="{"true" if last else "false"}"><t:Items>'
+            + "".join(self._item_xml(i) for i in page)
+            + "</t:Items></m:RootFolder>"
+        )
+        return _response("FindItem", [_message("FindItem", xml)])
+
+    def _folder_xml(self, name: str) -> str:
+        element, folder_class, display = FOLDERS[name]
+        count = sum(1 for i in self.items.values() if i.folder == name and not i.deleted)
+        parent = _folder_id("msgfolderroot" if name not in ("root", "msgfolderroot") else "root")
+        children = sum(1 for n in FOLDERS if n not in ("root", "msgfolderroot")) if name == "msgfolderroot" else 0
+        return (
+            f'<t:{element}><t:FolderId Id="{_folder_id(name)}" ChangeKey="AQAAABYAAAA="/>'
+            f'<t:ParentFolderId Id="{parent}" ChangeKey="AQAAAA=="/>'
+            f"<t:FolderClass>{folder_class}</t:FolderClass><t:DisplayName>{display}</t:DisplayName>"
+            f"<t:TotalCount>{count}</t:TotalCount><t:ChildFolderCount>{children}</t:ChildFolderCount>"
+            + ("<t:UnreadCount>0</t:UnreadCount>" if element == "Folder" else "")
+            + f"</t:{element}>"
+        )
+
+    def _op_FindFolder(self, op: ET.Element) -> str:
+        names = self._folder_name(op.find(f"{{{M}}}ParentFolderIds") or op)
+        messages = []
+        for name in names:
+            if name not in FOLDERS:
+                messages.append(_error("FindFolder", "ErrorFolderNotFound", "The specified folder could not be found."))
+                continue
+            below = (
+                [n for n in FOLDERS if n not in ("root", "msgfolderroot")] if name in ("root", "msgfolderroot") else []
+            )
+            if name == "root":
+                below = ["msgfolderroot", *below] if op.get("Traversal") == "Deep" else ["msgfolderroot"]
+            xml = (
+                f'<m:RootFolder IndexedPagingOffset="{len(below)}" TotalItemsInView="{len(below)}" '
+                f'IncludesLastItemInRange="true"><t:Folders>{"".join(self._folder_xml(n) for n in below)}'
+                "</t:Folders></m:RootFolder>"
+            )
+            messages.append(_message("FindFolder", xml))
+        return _response("FindFolder", messages)
+
+    def _op_SyncFolderHierarchy(self, op: ET.Element) -> str:
+        state = (op.findtext(f"{{{M}}}SyncState") or "").strip()
+        names = [] if state == "hierarchy-1" else [n for n in FOLDERS if n not in ("root", "msgfolderroot")]
+        changes = "".join(f"<t:Create>{self._folder_xml(n)}</t:Create>" for n in names)
+        xml = (
+            "<m:SyncState>hierarchy-1</m:SyncState><m:IncludesLastFolderInRange>true</m:IncludesLastFolderInRange>"
+            f"<m:Changes>{changes}</m:Changes>"
+        )
+        return _response("SyncFolderHierarchy", [_message("SyncFolderHierarchy", xml)])
 
     def _op_GetItem(self, op: ET.Element) -> str:
         messages = []

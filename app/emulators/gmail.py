@@ -47,6 +47,19 @@ from app.emulators.base import Request, Response, SeedData, SeedMessage, SeedPer
 CLIENT_ID = "syncbar-desktop.apps.googleusercontent.com"
 CLIENT_SECRET = "GOCSPX-emulator-not-secret"  # installed apps' secrets are not confidential
 MAX_LIST = 500
+# Quota units per method ("Usage limits", Gmail API) and the per-user budget per rolling minute.
+UNITS = {
+    "users.getProfile": 1,
+    "messages.list": 5,
+    "messages.get": 5,
+    "messages.modify": 5,
+    "messages.batchModify": 50,
+    "messages.send": 100,
+    "history.list": 2,
+    "labels.list": 1,
+    "labels.create": 5,
+}
+USER_UNITS_PER_MINUTE = 15_000
 MAX_MODIFY = 1000
 SYSTEM_LABELS = (
     "INBOX",
@@ -289,6 +302,9 @@ class GmailService(Service):
         self.codes: dict[str, dict[str, str]] = {}
         self.daily_exhausted = False
         self.sent: list[bytes] = []
+        self.units_used = 0  # every quota unit spent (tests and benchmarks read it)
+        self.units_per_minute = USER_UNITS_PER_MINUTE
+        self._spent: list[tuple[float, int]] = []  # (when, units) in the last minute
         for m in seed.messages:
             labels = ["SENT"] if m.folder == "sent" else ["INBOX", "UNREAD", "CATEGORY_PERSONAL"]
             self._add(_hex_id(m.id), _rfc822(m), labels, int(m.sent_at.timestamp() * 1000))
@@ -397,6 +413,8 @@ class GmailService(Service):
             return "messages.list"
         if rest in ("/messages/batchModify", "/messages/send"):
             return "messages." + rest.rsplit("/", 1)[-1]
+        if rest.startswith("/messages/") and rest.endswith("/modify"):
+            return "messages.modify"
         if rest.startswith("/messages/"):
             return "messages.get"
         return "other"
@@ -411,6 +429,15 @@ class GmailService(Service):
                 return self._error(GoogleError(401, "authError", "Invalid Credentials"), auth=True)
             if self.daily_exhausted:
                 return self._error(GoogleError(403, "dailyLimitExceeded", "Daily Limit Exceeded", "usageLimits"))
+            units = UNITS.get(self.operation(request), 0)
+            now = time.monotonic()
+            self._spent = [(t, u) for t, u in self._spent if now - t < 60]
+            if units and sum(u for _, u in self._spent) + units > self.units_per_minute:
+                wait = 60 - (now - self._spent[0][0]) if self._spent else 1.0
+                return self.throttle_response(max(1.0, round(wait, 1)))
+            if units:
+                self._spent.append((now, units))
+                self.units_used += units
             try:
                 body = request.json() if request.body else None
             except (ValueError, UnicodeDecodeError):
@@ -590,6 +617,14 @@ class GmailService(Service):
             return 200, self._send(body)
         if rest == "/history" and method == "GET":
             return 200, self._history(args)
+        m = re.fullmatch(r"/messages/([0-9a-f]+)/modify", rest)
+        if m and method == "POST":
+            mail = self.mails.get(m.group(1))
+            if mail is None or mail.deleted:
+                raise GoogleError(404, "notFound", "Requested entity was not found.")
+            changes = body if isinstance(body, dict) else {}
+            self._batch_modify({"ids": [mail.id], **{k: v for k, v in changes.items() if k != "ids"}})
+            return 200, {"id": mail.id, "threadId": mail.thread_id, "labelIds": list(mail.labels)}
         m = re.fullmatch(r"/messages/([0-9a-f]+)", rest)
         if m and method == "GET":
             mail = self.mails.get(m.group(1))

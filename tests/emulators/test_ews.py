@@ -168,3 +168,23 @@ def test_shapes_match_the_published_samples(host: EmulatorHost, svc: Any, wire_s
     assert [e.tag for e in got.iter()] == [e.tag for e in ref_busy.iter()]
     value = next(e for e in got.iter() if e.tag.endswith("}Value"))
     assert value.get("Name") == "BackOffMilliseconds" and value.text == "297749"
+
+
+def test_plain_exchangelib_lists_walks_and_sets_categories(host: EmulatorHost, svc: Any) -> None:
+    """exchangelib used directly, the way its own documentation shows (autodiscover off, endpoint given)."""
+    c = host.info()["services"]["ews"]
+    conn = EwsConnection(
+        EwsSettings(address=c["address"], username=c["username"], endpoint=c["endpoint"], ca_file=str(host.ca_path)),
+        c["password"],
+    )
+    account = conn.account()
+    newest = list(account.inbox.all().order_by("-datetime_received")[:5])
+    assert len(newest) == 5
+    assert [m.datetime_received for m in newest] == sorted((m.datetime_received for m in newest), reverse=True)
+    assert account.inbox.all().count() == sum(1 for i in svc.items.values() if i.folder == "inbox" and not i.deleted)
+    assert {"Inbox", "Sent Items", "Calendar", "Contacts", "Tasks"} <= {f.name for f in account.root.walk()}
+    assert {f.name for _, f in account.inbox.sync_hierarchy()} >= {"Inbox", "Calendar"}
+    message = newest[0]
+    message.categories = ["Customer", "Sync Error"]
+    message.save(update_fields=["categories"])
+    assert svc.categories_of(message.id) == ["Customer", "Sync Error"]

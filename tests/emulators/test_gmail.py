@@ -228,3 +228,48 @@ def test_shapes_match_the_published_samples(host: EmulatorHost, svc: Any, wire_s
     limited = get(host, "/gmail/v1/users/me/profile").json()
     assert limited == load("error_403_dailyLimitExceeded.json")
     svc.daily_exhausted = False
+
+
+def test_google_api_python_client_lists_labels_and_batch_modifies(host: EmulatorHost, svc: Any) -> None:
+    """An independent client nobody here wrote: the published discovery document, pointed at the emulator."""
+    import google.oauth2.credentials
+    import googleapiclient
+    import httplib2
+    from google_auth_httplib2 import AuthorizedHttp
+    from googleapiclient.discovery import build_from_document
+
+    doc = json.loads((Path(googleapiclient.__file__).parent / "discovery_cache/documents/gmail.v1.json").read_text())
+    doc["rootUrl"] = host.url("gmail") + "/"
+    c = creds(host)
+    credentials = google.oauth2.credentials.Credentials(  # type: ignore[no-untyped-call]
+        token=c["access_token"],
+        refresh_token=c["refresh_token"],
+        token_uri=c["token_uri"],
+        client_id=c["client_id"],
+        client_secret=c["client_secret"],
+    )
+    http = AuthorizedHttp(credentials, http=httplib2.Http(ca_certs=str(host.ca_path)))
+    gmail = build_from_document(doc, http=http)
+    labels = gmail.users().labels().list(userId="me").execute()
+    assert {"INBOX", "SENT"} <= {lab["id"] for lab in labels["labels"]}
+    listed = gmail.users().messages().list(userId="me", q="in:inbox", maxResults=3).execute()
+    ids = [m["id"] for m in listed["messages"]]
+    gmail.users().messages().batchModify(userId="me", body={"ids": ids, "addLabelIds": ["STARRED"]}).execute()
+    assert all("STARRED" in svc.mails[i].labels for i in ids)
+    one = gmail.users().messages().modify(userId="me", id=ids[0], body={"removeLabelIds": ["STARRED"]}).execute()
+    assert "STARRED" not in one["labelIds"]
+    full = gmail.users().messages().get(userId="me", id=ids[0], format="full").execute()
+    assert full["payload"]["mimeType"] == "multipart/alternative"
+
+
+def test_quota_units_are_counted_and_the_per_user_budget_throttles(host: EmulatorHost, svc: Any) -> None:
+    before = svc.units_used
+    get(host, "/gmail/v1/users/me/profile")
+    get(host, "/gmail/v1/users/me/messages", maxResults=1)
+    assert svc.units_used - before == 1 + 5
+    svc.units_per_minute = svc.units_used  # the budget is spent
+    svc._spent = [(svc._spent[-1][0], svc.units_per_minute)]
+    limited = get(host, "/gmail/v1/users/me/profile")
+    assert limited.status_code == 429 and float(limited.headers["Retry-After"]) >= 1
+    assert limited.json()["error"]["errors"][0]["reason"] == "rateLimitExceeded"
+    svc.units_per_minute, svc._spent = 15_000, []
