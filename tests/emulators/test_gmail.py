@@ -260,6 +260,8 @@ def test_google_api_python_client_lists_labels_and_batch_modifies(host: Emulator
     assert "STARRED" not in one["labelIds"]
     full = gmail.users().messages().get(userId="me", id=ids[0], format="full").execute()
     assert full["payload"]["mimeType"] == "multipart/alternative"
+    for connection in http.http.connections.values():  # httplib2 keeps its sockets open; close them
+        connection.close()
 
 
 def test_quota_units_are_counted_and_the_per_user_budget_throttles(host: EmulatorHost, svc: Any) -> None:
