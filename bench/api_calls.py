@@ -128,6 +128,7 @@ def run(quick: bool) -> list[dict[str, Any]]:
         })
         rows.append({
             "figure": f"  fewer calls than the naive script ({n:,} emails)",
-            "value": ratio or 0, "unit": "×", "goal_text": "≥ 500×", "met": (ratio or 0) >= 500,
+            "value": ratio or 0, "unit": "×", "goal_text": "≥ 500× (at 1,000 emails and more)",
+            "met": None if n < 1_000 else (ratio or 0) >= 500,  # 2 calls per email cap the ratio of a small run
         })
     return rows

@@ -34,6 +34,7 @@ from app.core.model import (
     MailItem,
     Outcome,
     RetryClass,
+    Scope,
     Session,
     Source,
 )
@@ -331,9 +332,16 @@ class Engine:
                 "SYNC_UNKNOWN_ERROR", f"the CRM answered {len(results)} results for {len(to_send)} records"
             )
         now = self.clock()
+        stopped: tuple[str, str] | None = None  # an account-level code answered for a record
         with self.store.transaction() as tx:
             for (row, rec, notes), res in zip(to_send, results, strict=True):
                 counts = session.counts_for(row.kind)
+                if not res.ok and res.code and self.catalog.get(res.code).scope is Scope.ACCOUNT:
+                    # Storage full, object permission gone...: not this item's fault.  It waits, unblamed,
+                    # and the sync stops with the account's problem.
+                    self.store.set_queued(tx, row.key, now)
+                    stopped = stopped or (res.code, res.message)
+                    continue
                 if res.ok:
                     self.store.set_synced(tx, row.key, res.record_id, now, "; ".join(notes))
                     if rec.existing_id:
@@ -345,6 +353,10 @@ class Engine:
                         tx, cycle, row, res.code or "SYNC_UNKNOWN_ERROR", res.message, res.fields, now,
                         source=Source.SALESFORCE, record_id=row.record_id, request_id=res.request_id,
                     )
+        if stopped is not None:
+            error = AccountError(stopped[0], stopped[1])
+            error.source = Source.SALESFORCE.value
+            raise error
 
     def _duplicate(self, cycle: _Cycle, item: MailItem) -> bool:
         """A second copy of the same message (Inbox and Sent, or the same Message-ID) in one cycle."""

@@ -24,6 +24,7 @@ import base64
 import hashlib
 import json
 import secrets
+import threading
 import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -114,6 +115,7 @@ class EwsService(Service):
         self.configs: dict[tuple[str, str], bytes] = {}
         self.sent: list[dict[str, Any]] = []
         self.busy_until = 0.0
+        self._last = threading.local()
         for m in seed.messages:
             self._load_message(m)
         for e in seed.events:
@@ -227,6 +229,10 @@ class EwsService(Service):
     # --- Service interface ---
 
     def operation(self, request: Request) -> str:
+        self._last.op = self._operation(request)  # an injected error answers in this operation's own shape
+        return str(self._last.op)
+
+    def _operation(self, request: Request) -> str:
         if request.path.rstrip("/").lower() != PATH.lower() or request.method != "POST":
             return "other"
         try:
@@ -269,9 +275,17 @@ class EwsService(Service):
             return _envelope(handler(op))
 
     def error_response(self, status: int, code: str, message: str) -> Response:
+        """401: no body; ErrorServerBusy and bare 5xx: a SOAP fault; any other code: the operation's own
+        response message with ResponseClass="Error" in an HTTP 200, which is how Exchange reports most errors."""
         if status == 401:
             return Response(401, b"", {"WWW-Authenticate": 'Basic realm="mail.example.com"'})
-        return self._fault(code or "ErrorInternalServerError", message or "An internal server error occurred.", status)
+        if code == "ErrorServerBusy":
+            return self.throttle_response(5.0)
+        text = message or "An internal server error occurred. The operation failed."
+        op = getattr(self._last, "op", "")
+        if not code or status >= 500 or not op or op == "other":
+            return self._fault(code or "ErrorInternalServerError", text, status if status >= 400 else 500)
+        return _envelope(_response(op, [_error(op, code, text)]))
 
     def throttle_response(self, retry_after: float) -> Response:
         text = "The server cannot service this request right now. Try again later."

@@ -425,6 +425,8 @@ class SalesforceService(Service):
         self.refresh: dict[str, str] = {}
         self.codes: dict[str, dict[str, str]] = {}
         self.issued: list[str] = []  # every token ever issued (secret scans look for them)
+        # The next records written fail with these (errorCode, fields), one each: item-level fault injection.
+        self.record_faults: list[tuple[str, list[str]]] = []
         self.cursors: dict[str, tuple[list[dict[str, Any]], int]] = {}
         self._seq = itertools.count(1)
         self._undo: list[tuple[str, str, dict[str, Any] | None]] | None = None
@@ -1152,6 +1154,9 @@ class SalesforceService(Service):
         self._begin()
         for item in items:
             try:
+                if self.record_faults:  # injected per-record errors (Python API), one record each
+                    code, fields = self.record_faults.pop(0)
+                    raise SfError(400, code, f"{code.replace('_', ' ').lower()} (injected)", fields)
                 answer = fn(item)
                 record_id, created = answer if isinstance(answer, tuple) else (answer, None)
                 ok: dict[str, Any] = {"id": record_id, "success": True, "errors": []}

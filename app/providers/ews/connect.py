@@ -154,7 +154,13 @@ class EwsConnection:
 
 def ews_error(exc: BaseException) -> SyncbarError:
     """The catalogue error for an exchangelib exception (ItemError for one missing item)."""
-    from exchangelib.errors import ErrorItemNotFound, ErrorServerBusy, TransportError, UnauthorizedError
+    from exchangelib.errors import (
+        ErrorItemNotFound,
+        ErrorServerBusy,
+        ResponseMessageError,
+        TransportError,
+        UnauthorizedError,
+    )
 
     catalog = load_default()
     name = type(exc).__name__
@@ -171,6 +177,11 @@ def ews_error(exc: BaseException) -> SyncbarError:
         return ItemError(entry.code, str(exc), service_code=name)
     if isinstance(exc, requests.RequestException | ConnectionError | TimeoutError):
         return network_error(exc, "Exchange")
+    if isinstance(exc, ResponseMessageError):
+        # Exchange's own answer (ErrorAccessDenied, ErrorNonExistentMailbox...): exchangelib derives these
+        # from TransportError, but they are the server speaking, not the network failing.
+        entry = catalog.lookup(SERVICE, name)
+        return AccountError(entry.code, str(exc) or name, service_code=name)
     if isinstance(exc, TransportError):
         return network_error(exc, "Exchange")
     entry = catalog.lookup(SERVICE, name)

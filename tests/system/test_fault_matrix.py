@@ -1,0 +1,242 @@
+"""The fault matrix, generated from the catalogue: every service code a service can send is injected
+through its emulator, and the sync must name the right catalogue code, behave as its retry class says,
+and lose nothing once the fault ends.
+
+A code added to the catalogue without a case here (an injection or a stated reason why it cannot be
+injected through the emulators) fails ``test_every_service_code_has_a_case``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app import profile, wiring
+from app.auth.tokens import ProcessKeyring, TokenStore
+from app.core.catalog import load_default
+from app.core.model import IssueState, RetryClass, Scope
+from app.core.service import SyncState
+from app.emulators.base import Fault
+from app.emulators.host import EmulatorHost
+from app.emulators.serve import emulators
+from app.paths import Paths
+from app.setup import profile_from_info, sign_in_all
+
+CATALOG = load_default()
+SERVICES = ("salesforce", "graph", "gmail", "ews")
+FIRST_CALL = {
+    "graph": "messages.delta",
+    "gmail": "users.getProfile",
+    "ews": "SyncFolderItems",
+    "salesforce": "composite",
+}
+
+
+@dataclass(frozen=True)
+class Call:
+    """The service answers its first data call of the cycle with ``status`` and the code."""
+
+    status: int
+    count: int = 1  # more than 1 where the client retries by itself (a refresh on 401, a short wait on 429)
+
+
+@dataclass(frozen=True)
+class Record:
+    """Salesforce rejects one record of the first write with the code (item-level)."""
+
+    fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Untestable:
+    reason: str
+
+
+OAUTH = "comes from the token endpoint, not a data call; covered by the revocation tests (tests/emulators, tests/ui)"
+FALLBACK = "an HTTP status fallback for answers without a known code; the named codes at that status are injected"
+ITEM_ONLY = "answers one item's read or write; covered by the mailbox contract suite and the Retry tests"
+
+SF_403 = {
+    "REQUEST_LIMIT_EXCEEDED",
+    "API_DISABLED_FOR_ORG",
+    "API_CURRENTLY_DISABLED",
+    "INSUFFICIENT_ACCESS",
+    "ORG_LOCKED",
+    "TRIAL_EXPIRED",
+    "FUNCTIONALITY_NOT_ENABLED",
+}
+SF_503 = {"SERVER_UNAVAILABLE", "ORG_IN_MAINTENANCE", "FUNCTIONALITY_TEMPORARILY_UNAVAILABLE"}
+
+
+def case_for(service: str, code: str) -> Call | Record | Untestable:
+    entry = CATALOG.lookup(service, code)
+    if service == "salesforce":
+        if code in (
+            "invalid_grant",
+            "inactive_user",
+            "rate_limit_exceeded",
+            "INVALID_LOGIN",
+            "PASSWORD_LOCKOUT",
+            "INVALID_OPERATION_WITH_EXPIRED_PASSWORD",
+            "inactive_org",
+        ):
+            return Untestable(OAUTH)
+        if code.isdigit():
+            return Untestable(FALLBACK)
+        if code == "ORG_NOT_OWNED_BY_INSTANCE":
+            return Call(400)
+        if entry.scope is Scope.ITEM:
+            return Record(("Subject",) if code.startswith(("STRING", "FIELD", "INVALID_TYPE_ON")) else ())
+        if code == "INVALID_SESSION_ID":
+            return Call(401, count=2)  # the provider refreshes once and tries again
+        return Call(403 if code in SF_403 else 503 if code in SF_503 else 500 if code == "UNKNOWN_EXCEPTION" else 400)
+    if code in ("invalid_grant", "interaction_required"):
+        return Untestable(OAUTH)
+    if code.isdigit() or code in ("404-history",):
+        return Untestable(FALLBACK if code.isdigit() else "the history window is covered by check_expired_cursor")
+    if entry.scope is Scope.ITEM:
+        return Untestable(ITEM_ONLY)
+    if code in ("SyncStateNotFound", "ErrorInvalidSyncStateData"):
+        return Untestable("expired cursors are covered by check_expired_cursor in the contract suite")
+    if entry.retry_class is RetryClass.THROTTLED:
+        return Call(429 if service != "ews" else 500, count=4)  # past the client's own short waits
+    if entry.retry_class is RetryClass.NEEDS_REAUTH:
+        return Call(401 if code in ("authError", "InvalidAuthenticationToken", "401") else 403, count=2)
+    if service == "ews":
+        return Call(500 if code == "ErrorInternalServerError" else 200)  # Exchange answers most errors in a 200
+    if entry.code == "MBX_SERVER_ERROR":
+        return Call(503, count=4)  # a 503 carries Retry-After: the client waits a few times before it gives up
+    status = {
+        "MBX_ACCESS_DENIED": 403,
+        "MBX_API_NOT_ENABLED": 400 if service == "gmail" else 403,
+        "MBX_MAILBOX_NOT_FOUND": 404,
+        "MBX_DAILY_QUOTA": 403,
+        "MBX_SERVER_ERROR": 503,
+    }.get(entry.code, 400)
+    return Call(status)
+
+
+def pairs() -> list[tuple[str, str]]:
+    return sorted((s, c) for e in CATALOG.entries() for s, c in e.service_codes if s in SERVICES)
+
+
+def test_every_service_code_has_a_case() -> None:
+    missing = []
+    for service, code in pairs():
+        try:
+            case_for(service, code)
+        except Exception as exc:  # a case the table cannot build is a missing case
+            missing.append(f"{service}:{code} ({exc})")
+    assert not missing
+    injectable = [p for p in pairs() if not isinstance(case_for(*p), Untestable)]
+    assert len(injectable) >= 60, len(injectable)
+
+
+@pytest.fixture(scope="module")
+def host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorHost]:
+    with emulators(items=50, seed=13, cert_dir=tmp_path_factory.mktemp("certs")) as h:
+        yield h
+
+
+@pytest.fixture(autouse=True)
+def no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = time.sleep
+    monkeypatch.setattr(time, "sleep", lambda s: real(min(s, 0.01)))  # clients' own back-off waits, shortened
+
+
+def setup_home(host: EmulatorHost, home: Path, mailbox: str) -> Any:
+    info = host.info()
+    paths = Paths(config=home / "config", data=home / "data").ensure()
+    tokens = TokenStore(ProcessKeyring())
+    prof = profile_from_info(info, mailbox)
+    sign_in_all(prof, tokens, info)
+    profile.save(paths.config, prof)
+    svc, _ = wiring.open_service(paths, tokens=tokens)
+    return svc
+
+
+def cycle(svc: Any) -> Any:
+    svc.request_sync()
+    return svc.run_cycle(lambda p: None, threading.Event())
+
+
+CASES = [(s, c) for s, c in pairs() if not isinstance(case_for(s, c), Untestable)]
+
+
+@pytest.mark.parametrize(("service", "code"), CASES, ids=[f"{s}:{c}" for s, c in CASES])
+def test_injected_code(service: str, code: str, host: EmulatorHost, tmp_path: Path) -> None:
+    host.reset()
+    mailbox = service if service != "salesforce" else "graph"
+    svc = setup_home(host, tmp_path, mailbox)
+    entry = CATALOG.lookup(service, code)
+    case = case_for(service, code)
+    if isinstance(case, Record):
+        host.services["salesforce"].record_faults.append((code, list(case.fields)))
+    else:
+        assert isinstance(case, Call)
+        host.inject(
+            service,
+            Fault(
+                "status",
+                operation=FIRST_CALL[service],
+                status=case.status,
+                code=code,
+                message=f"injected {code}",
+                count=case.count,
+            ),
+        )
+    cycle(svc)
+    snap = svc.status()
+    if entry.scope is Scope.ITEM:
+        assert snap.error_code == "", f"an item problem stopped the sync: {snap.error_code}"
+        assert entry.code in {i.code for i in svc.issues() if i.item_key}
+    else:
+        assert snap.error_code == entry.code, f"{service}:{code} -> {snap.error_code}, expected {entry.code}"
+        expected_state = {
+            RetryClass.SUSPENDED: SyncState.SUSPENDED,
+            RetryClass.NEEDS_REAUTH: SyncState.NEEDS_REAUTH if service == "salesforce" else SyncState.BACKING_OFF,
+        }.get(entry.retry_class, SyncState.BACKING_OFF)
+        assert snap.state is expected_state, f"{service}:{code}: {snap.state}, expected {expected_state}"
+        account_issues = [i for i in svc.issues() if not i.item_key]
+        assert [i.code for i in account_issues] == [entry.code]
+    # The fault ends (and the user acts where the class asks them to): the next sync loses nothing.
+    host.clear_faults()
+    host.services["salesforce"].record_faults.clear()
+    svc.credentials_updated(snap.error_account or "")
+    svc.retry([i.id for i in svc.issues() if i.item_key])
+    cycle(svc)
+    after = svc.status()
+    assert after.error_code == "", f"still failing after the fault ended: {after.error_code}"
+    open_keys = {i.item_key for i in svc.issues(IssueState.OPEN) if i.item_key}
+    with svc.store.transaction() as tx:
+        states = tx.execute("SELECT key, state FROM items").fetchall()
+    assert states, "nothing was read from the mailbox"
+    for key, state in states:
+        assert state in ("synced", "ignored", "failed", "quarantined", "removed"), (key, state)
+        if state in ("failed", "quarantined"):
+            assert key in open_keys
+
+
+@pytest.mark.parametrize("code", ["STORAGE_LIMIT_EXCEEDED", "INVALID_TYPE", "INSUFFICIENT_ACCESS"])
+def test_account_level_code_on_one_record_stops_the_sync_without_blaming_the_item(
+    code: str, host: EmulatorHost, tmp_path: Path
+) -> None:
+    """Salesforce can answer "storage full" for a record inside a collection: the account's problem."""
+    host.reset()
+    svc = setup_home(host, tmp_path, "graph")
+    host.services["salesforce"].record_faults.append((code, []))
+    cycle(svc)
+    entry = CATALOG.lookup("salesforce", code)
+    assert svc.status().error_code == entry.code
+    assert entry.code not in {i.code for i in svc.issues() if i.item_key}
+    with svc.store.transaction() as tx:
+        waiting = tx.execute("SELECT COUNT(*) FROM items WHERE state = 'queued'").fetchone()[0]
+    assert waiting >= 1  # the record's item waits for the next sync, unblamed
+    cycle(svc)
+    assert svc.status().error_code == ""
