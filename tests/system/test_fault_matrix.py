@@ -30,6 +30,7 @@ from app.setup import profile_from_info, sign_in_all
 
 CATALOG = load_default()
 SERVICES = ("salesforce", "graph", "gmail", "ews")
+REAL_SLEEP = time.sleep
 FIRST_CALL = {
     "graph": "messages.delta",
     "gmail": "users.getProfile",
@@ -150,10 +151,10 @@ def no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(time, "sleep", lambda s: real(min(s, 0.01)))  # clients' own back-off waits, shortened
 
 
-def setup_home(host: EmulatorHost, home: Path, mailbox: str) -> Any:
+def setup_home(host: EmulatorHost, home: Path, mailbox: str, tokens: TokenStore | None = None) -> Any:
     info = host.info()
     paths = Paths(config=home / "config", data=home / "data").ensure()
-    tokens = TokenStore(ProcessKeyring())
+    tokens = tokens or TokenStore(ProcessKeyring())
     prof = profile_from_info(info, mailbox)
     sign_in_all(prof, tokens, info)
     profile.save(paths.config, prof)
@@ -240,3 +241,61 @@ def test_account_level_code_on_one_record_stops_the_sync_without_blaming_the_ite
     assert waiting >= 1  # the record's item waits for the next sync, unblamed
     cycle(svc)
     assert svc.status().error_code == ""
+
+
+NETWORK = [(s, k) for s in SERVICES for k in ("reset", "truncate", "malformed")]
+
+
+@pytest.mark.parametrize(("service", "kind"), NETWORK, ids=[f"{s}:{k}" for s, k in NETWORK])
+def test_network_faults_are_connection_failures_and_recover(
+    service: str, kind: str, host: EmulatorHost, tmp_path: Path
+) -> None:
+    host.reset()
+    svc = setup_home(host, tmp_path, service if service != "salesforce" else "graph")
+    host.inject(service, Fault(kind, operation=FIRST_CALL[service], count=5))
+    cycle(svc)
+    snap = svc.status()
+    assert snap.error_code == "NET_CONNECTION_FAILED", f"{service}:{kind} -> {snap.error_code}"
+    assert snap.state is SyncState.BACKING_OFF
+    host.clear_faults()
+    cycle(svc)
+    assert svc.status().error_code == ""
+
+
+def test_read_timeout_is_a_connection_failure(
+    host: EmulatorHost, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.providers import http
+
+    original = http.TrustedSession.request
+
+    def short(self: Any, method: Any, url: Any, *args: Any, **kwargs: Any) -> Any:
+        kwargs["timeout"] = (5.0, 0.5)
+        return original(self, method, url, *args, **kwargs)
+
+    host.reset()
+    svc = setup_home(host, tmp_path, "graph")
+    monkeypatch.setattr(time, "sleep", REAL_SLEEP)  # the emulator's delay must really wait
+    monkeypatch.setattr(http.TrustedSession, "request", short)
+    host.inject("graph", Fault("delay", operation="messages.delta", delay=1.5, count=1))
+    cycle(svc)
+    assert svc.status().error_code == "NET_CONNECTION_FAILED"
+    cycle(svc)
+    assert svc.status().error_code == ""
+
+
+def test_untrusted_certificate_is_a_tls_failure(host: EmulatorHost, tmp_path: Path) -> None:
+    host.reset()
+    tokens = TokenStore(ProcessKeyring())
+    setup_home(host, tmp_path, "graph", tokens)
+    prof = profile.load(tmp_path / "config")
+    assert prof is not None
+    other_ca = tmp_path / "other-ca.pem"
+    from app.emulators.tls import ensure_certificates
+
+    other_ca.write_bytes(ensure_certificates(tmp_path / "other-certs").ca_path.read_bytes())
+    prof.mailbox.ca_file = str(other_ca)  # the server's certificate is not signed by this CA
+    profile.save(tmp_path / "config", prof)
+    svc2, _ = wiring.open_service(Paths(config=tmp_path / "config", data=tmp_path / "data"), tokens=tokens)
+    cycle(svc2)
+    assert svc2.status().error_code == "NET_TLS_FAILED"

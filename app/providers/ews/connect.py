@@ -177,6 +177,10 @@ def ews_error(exc: BaseException) -> SyncbarError:
         return ItemError(entry.code, str(exc), service_code=name)
     if isinstance(exc, requests.RequestException | ConnectionError | TimeoutError):
         return network_error(exc, "Exchange")
+    cause = exc.__cause__ or exc.__context__
+    if isinstance(cause, requests.RequestException | ConnectionError | TimeoutError):
+        # exchangelib re-raises a dropped connection as ErrorTimeoutExpired("Reraised from ..."): the network.
+        return network_error(cause, "Exchange")
     if isinstance(exc, ResponseMessageError):
         # Exchange's own answer (ErrorAccessDenied, ErrorNonExistentMailbox...): exchangelib derives these
         # from TransportError, but they are the server speaking, not the network failing.
