@@ -31,6 +31,9 @@ from app.core.store import StoreError
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="syncbar", description="Keep your mailbox and Salesforce in step.")
     parser.add_argument("--version", action="version", version=f"syncbar {__version__}")
+    parser.add_argument(
+        "--minimized", action="store_true", help="start in the tray without opening the window (used at login)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sync = sub.add_parser("sync", help="run a sync cycle")
@@ -122,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command is None:
             from app.ui.app import run as run_app
 
-            return run_app(where)
+            return run_app(where, minimized=args.minimized)
         if command in ("connect-emulators", "demo", "accounts"):
             from app import setup
 

@@ -291,7 +291,14 @@ def _with_progress(snap: StatusSnapshot, progress: Any) -> StatusSnapshot:
     return replace(snap, progress=progress)
 
 
-def run(paths: Paths, tokens: TokenStore | None = None, demo: bool = False, *, quit_after_ms: int = 0) -> int:
+def run(
+    paths: Paths,
+    tokens: TokenStore | None = None,
+    demo: bool = False,
+    *,
+    minimized: bool = False,
+    quit_after_ms: int = 0,
+) -> int:
     """Start the desktop app (or bring up the running one) and block until Quit."""
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and sys.platform.startswith("linux"):
         if not os.environ.get("QT_QPA_PLATFORM"):
@@ -324,7 +331,7 @@ def run(paths: Paths, tokens: TokenStore | None = None, demo: bool = False, *, q
             conn.readyRead.connect(lambda c=conn: (c.readAll(), desktop.window.bring_up()))
 
     server.newConnection.connect(on_connection)
-    desktop.start(show_window=True)
+    desktop.start(show_window=not minimized)  # without a tray the window opens anyway
     if quit_after_ms:
         QTimer.singleShot(quit_after_ms, desktop.quit)
     code = qapp.exec()
