@@ -1,0 +1,8 @@
+"""Entry point of the frozen app: the same command line as the ``syncbar`` console script."""
+
+import sys
+
+from app.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
