@@ -300,10 +300,16 @@ def open_service(
     token_store = tokens or TokenStore()
     kv = KeyValueCache(store)
 
+    # The providers live from one cycle to the next (their connections, sessions and folder lookups
+    # with them) until a sign-in or an account error makes the service forget them.
+    ports: list[tuple[MailboxPort, CrmPort]] = []
+
     def connect() -> tuple[MailboxPort, CrmPort]:
-        mailbox = build_mailbox(prof, token_store, cache=kv.view("mailbox"), history_days=30)
-        crm = build_crm(prof, token_store, call_log=StoreCallLog(store), cache=kv.view("crm"), clock=clock)
-        return mailbox, crm
+        if not ports:
+            mailbox = build_mailbox(prof, token_store, cache=kv.view("mailbox"), history_days=30)
+            crm = build_crm(prof, token_store, call_log=StoreCallLog(store), cache=kv.view("crm"), clock=clock)
+            ports.append((mailbox, crm))
+        return ports[0]
 
     service = SyncService(
         store,
@@ -317,6 +323,7 @@ def open_service(
         kinds=sorted(kinds_for(prof)),
         clock=clock,
         on_notice=on_notice,
+        forget=ports.clear,
     )
     return service, prof
 

@@ -44,6 +44,7 @@ class SyncService:
         kinds: Sequence[ItemKind] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         on_notice: Callable[[Notice], None] | None = None,
+        forget: Callable[[], None] | None = None,
     ) -> None:
         self.store = store
         self.catalog = catalog
@@ -56,6 +57,8 @@ class SyncService:
         self.kinds = kinds
         self.clock = clock
         self.on_notice = on_notice or (lambda notice: None)
+        # Drops providers ``connect`` keeps between cycles (after a sign-in or an account error).
+        self.forget = forget or (lambda: None)
         self._progress: Progress | None = None
         self._running = threading.Event()
 
@@ -141,6 +144,7 @@ class SyncService:
         return self.set_up and not self._running.is_set() and self.scheduler.due(now)
 
     def credentials_updated(self, account: str) -> None:
+        self.forget()  # the next cycle signs in with the new credentials
         self.scheduler.credentials_updated()
 
     # --- the cycle ---
@@ -172,12 +176,15 @@ class SyncService:
         try:
             mailbox, crm = connect()
         except SyncbarError as exc:
+            self.forget()
             return self._failed_to_connect(exc)
         except Exception as exc:  # a provider bug: a recorded failure with its words, never a crash
             return self._failed_to_connect(AccountError("SYNC_UNKNOWN_ERROR", f"{type(exc).__name__}: {exc}"))
         log.info("sync started: %s -> %s", self.mailbox_account, self.crm_account)
         engine = Engine(self.store, mailbox, crm, rules, self.catalog, clock=self.clock, kinds=self.kinds)
         result = engine.run(report, cancelled)
+        if result.error is not None:
+            self.forget()  # an account problem: start the next cycle with fresh connections
         counts = ", ".join(
             f"{kind.value}: {c.new} new, {c.updated} updated, {c.failed} failed, {c.ignored_total} ignored"
             for kind, c in sorted(result.session.counts.items())

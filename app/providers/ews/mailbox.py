@@ -47,6 +47,9 @@ class EwsMailbox:
         self.page_size = page_size
         self._sleep = sleep
         self._master_checked = False
+        # Item id -> the ChangeKey our own UpdateItem gave it: when a sync reports exactly that change,
+        # it is our mark coming back, and the item need not be read again.
+        self._own_changes: dict[str, str] = {}
 
     def streams(self) -> Sequence[str]:
         return tuple(STREAMS)
@@ -103,6 +106,8 @@ class EwsMailbox:
         for change_type, item in changes:
             if change_type == "delete":
                 removed.append(str(item.id))
+            elif change_type == "update" and self._own_changes.pop(str(item.id), None) == item.changekey:
+                continue  # only our own categories changed
             elif change_type in ("create", "update"):
                 wanted.append(item)
         items: list[MailItem] = []
@@ -214,6 +219,8 @@ class EwsMailbox:
             if isinstance(answer, Exception):
                 results.append(MarkResult(mark.mailbox_id, False, ews_error(answer).code))
             else:
+                if isinstance(answer, tuple) and len(answer) == 2:  # (id, new ChangeKey)
+                    self._own_changes[str(answer[0])] = str(answer[1])
                 results.append(MarkResult(mark.mailbox_id, True))
         return results
 
