@@ -200,7 +200,8 @@ def cmd_issues(svc: SyncService, args: argparse.Namespace) -> int:
                 "id": i.id, "code": i.code, "title": entry.title, "reason": entry.reason,
                 "recommendation": entry.recommendation, "scope": i.scope.value, "source": i.source.value,
                 "account": i.account, "state": i.state.value, "object": i.kind.value if i.kind else "",
-                "item": i.item_title, "mailbox_link": i.mailbox_link, "crm_link": i.crm_link, "message": i.message,
+                "item": i.item_title, "item_key": i.item_key, "mailbox_link": i.mailbox_link,
+                "crm_link": i.crm_link, "message": i.message,
                 "first_seen": i.first_seen, "last_seen": i.last_seen, "attempts": i.attempts,
                 "next_attempt": i.next_attempt,
             })

@@ -355,8 +355,10 @@ def generate(items: int = 500, seed: int = 0, anchor: datetime | None = None) ->
                 location=rng.choice(("Teams", "Phone", "Their office")),
             )
         )
+    leads = {p.email for p in org.people if p.object_type == "Lead"}
+    book = [p for p in people if p[0].address not in leads] or people  # Lead look-alikes: contact-duplicate only
     for i in range(n_contacts):
-        person, first, last, company = people[(i + 4) % len(people)]
+        person, first, last, company = book[(i + 4) % len(book)]
         data.contacts.append(
             SeedContact(
                 id=f"con-{i:05d}",

@@ -1089,11 +1089,17 @@ class SalesforceService(Service):
                 [KEY_FIELD],
             )
         email = str(values.get("Email") or "").lower()
-        if self.org.duplicate_rule and object_type in ("Contact", "Lead") and self.by_email.get((object_type, email)):
+        # The org's duplicate rules: a new Lead matches Leads by email; a new Contact matches Contacts and,
+        # through a cross-object matching rule (as orgs configure to keep Leads from being re-entered as
+        # Contacts), Leads by email.
+        compared = ("Contact", "Lead") if object_type == "Contact" else (object_type,)
+        if self.org.duplicate_rule and object_type in ("Contact", "Lead") and email and any(
+            self.by_email.get((other, email)) for other in compared
+        ):
             raise SfError(
                 400,
                 "DUPLICATES_DETECTED",
-                f"Use one of these records? (duplicate rule: Standard {object_type} Duplicate Rule)",
+                f"Use one of these records? (duplicate rule: {object_type} Duplicate Rule)",
             )
         record_id = sf_id(object_type, 900_000_000 + next(self._seq))
         self._store(object_type, record_id, values)
