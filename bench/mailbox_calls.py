@@ -27,7 +27,7 @@ EMAIL_STREAM = {"graph": "inbox", "gmail": "mail", "ews": "inbox"}
 
 def measure(kind: str, n_marks: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp, emulators(
-        items=max(200, n_marks + 100), seed=3, names=[kind, "salesforce"], cert_dir=Path(tmp) / "certs"
+        items=max(200, 2 * n_marks + 200), seed=3, names=[kind, "salesforce"], cert_dir=Path(tmp) / "certs"
     ) as host:
         info = host.info()
         paths = Paths(config=Path(tmp) / "config", data=Path(tmp) / "data").ensure()
