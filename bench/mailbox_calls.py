@@ -29,6 +29,8 @@ def measure(kind: str, n_marks: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp, emulators(
         items=max(200, 2 * n_marks + 200), seed=3, names=[kind, "salesforce"], cert_dir=Path(tmp) / "certs"
     ) as host:
+        if kind == "gmail":  # calls are measured here, not Gmail's per-minute quota (its waits are tested)
+            host.services["gmail"].units_per_minute = 10**9
         info = host.info()
         paths = Paths(config=Path(tmp) / "config", data=Path(tmp) / "data").ensure()
         tokens = TokenStore(ProcessKeyring())
