@@ -11,14 +11,17 @@ emulator tokens that die with it) and its data in a throw-away home unless
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
 import ssl
+import subprocess
 import sys
 import tempfile
 import threading
 import urllib.request
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -103,6 +106,29 @@ def connect_emulators(args: argparse.Namespace, paths: Paths) -> int:
     return EXIT_CLEAN
 
 
+@contextlib.contextmanager
+def served_elsewhere(items: int, seed: int, names: list[str], cert_dir: Path) -> Iterator[dict[str, Any]]:
+    """``syncbar emulators serve`` in a child process for the duration of a ``with`` block; yields its info."""
+    command = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "app"]
+    command += ["emulators", "serve", "--json", "--items", str(items), "--seed", str(seed),
+                "--services", ",".join(names), "--cert-dir", str(cert_dir)]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None
+        line = child.stdout.readline()
+        if not line:
+            raise UsageError(f"the emulators did not start (exit {child.wait(timeout=10)})")
+        yield dict(json.loads(line))
+    finally:
+        child.terminate()
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+        if child.stdout is not None:
+            child.stdout.close()
+
+
 def demo(args: argparse.Namespace, paths: Paths) -> int:
     from app.emulators.serve import SERVICES, emulators
 
@@ -122,15 +148,21 @@ def demo(args: argparse.Namespace, paths: Paths) -> int:
     logs.setup(demo_paths.ensure().log_file)
     print(f"Starting the emulators with {args.items} seeded emails…", file=sys.stderr)
     try:
+        if not args.headless:
+            # With a window the services run in their own process, as real ones would: their work then
+            # never competes with the window for the interpreter.
+            with served_elsewhere(args.items, args.seed, [args.mailbox, "salesforce"], home / "certs") as info:
+                prof = profile_from_info(info, args.mailbox)
+                sign_in_all(prof, tokens, info)
+                profile.save(demo_paths.ensure().config, prof)
+                from app.ui.app import run as run_app
+
+                return run_app(demo_paths, tokens=tokens, demo=True)
         with emulators(items=args.items, seed=args.seed, names=[args.mailbox, "salesforce"]) as host:
             info = host.info()
             prof = profile_from_info(info, args.mailbox)
             sign_in_all(prof, tokens, info)
             profile.save(demo_paths.ensure().config, prof)
-            if not args.headless:
-                from app.ui.app import run as run_app
-
-                return run_app(demo_paths, tokens=tokens, demo=True)
             svc, _ = wiring.open_service(demo_paths, tokens=tokens)
             code = EXIT_CLEAN
             for _ in range(args.cycles):

@@ -7,6 +7,7 @@ syncbar demo       -> run(paths, tokens=<in-memory>, demo=True) while the emulat
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import sys
@@ -126,6 +127,10 @@ class DesktopApp:
             self.window.bring_up()
         self.controller.emit_status()
         self.refresh()
+        # Everything built so far (Qt wrappers, modules, the catalogue) lives as long as the app: keep it out
+        # of the collector's full passes, which stop every thread, the GUI's included (30 ms and more).
+        gc.collect()
+        gc.freeze()
 
     def refresh(self) -> None:
         self.controller.refresh_sessions()
