@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import zipfile
-from itertools import pairwise
-from pathlib import Path
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
