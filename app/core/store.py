@@ -149,7 +149,9 @@ def ts(moment: datetime | None) -> str:
 def from_ts(text: str | None) -> datetime | None:
     if not text:
         return None
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    # fromisoformat (C) reads what ts() writes about 20 times faster than strptime; this matters when the
+    # Issues tab loads 100,000 issues.
+    return datetime.fromisoformat(text[:-1] if text.endswith("Z") else text).replace(tzinfo=UTC)
 
 
 def _dt(text: str) -> datetime:

@@ -339,6 +339,8 @@ def run(
     desktop.start(show_window=not minimized)  # without a tray the window opens anyway
     if quit_after_ms:
         QTimer.singleShot(quit_after_ms, desktop.quit)
+    if os.environ.get("SYNCBAR_EXIT_WHEN_SHOWN"):  # bench/: cold start to window shown
+        QTimer.singleShot(0, lambda: (print("shown", flush=True), desktop.quit()))
     code = qapp.exec()
     server.close()
     return int(code)

@@ -1,4 +1,4 @@
-"""Table models for the Issues tab: one ``QAbstractTableModel`` and a sort/filter proxy (no widget per row)."""
+"""The Issues tab's table model: one ``QAbstractTableModel`` that filters and sorts itself (no widget per row)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from app.core.catalog import Catalog
 from app.core.model import Issue
@@ -28,7 +28,6 @@ COLUMNS = (
 )
 COLUMN = {key: i for i, (key, _) in enumerate(COLUMNS)}
 IssueRole = Qt.ItemDataRole.UserRole + 1  # the Issue itself
-SortRole = Qt.ItemDataRole.UserRole + 2  # a sortable value
 LinkRole = Qt.ItemDataRole.UserRole + 3  # the URL a Connectivity cell opens
 
 
@@ -37,22 +36,78 @@ def _when(moment: datetime) -> str:
 
 
 class IssuesModel(QAbstractTableModel):
-    """The issues as rows.  Cells are computed on demand, so 100,000 rows cost only the list itself."""
+    """The issues as rows, filtered and sorted in the model itself.
+
+    Cells are computed on demand and filtering and sorting are plain Python list operations, so
+    opening 100,000 issues costs one pass over the list (a ``QSortFilterProxyModel`` would call back
+    into Python for every row and every comparison: seconds at that size).
+    """
 
     def __init__(self, catalog: Catalog, parent: Any = None) -> None:
         super().__init__(parent)
         self.catalog = catalog
+        self._all: list[Issue] = []
         self._rows: list[Issue] = []
+        self.kind = ""  # filters; "" = all
+        self.source = ""
+        self.state = ""
+        self.text = ""
+        self._sort: tuple[int, Qt.SortOrder] = (COLUMN["last_seen"], Qt.SortOrder.DescendingOrder)
 
     # -- data in ----------------------------------------------------------------------
 
     def set_issues(self, issues: Sequence[Issue]) -> None:
         self.beginResetModel()
-        self._rows = list(issues)
+        self._all = list(issues)
+        self._rows = self._arranged()
         self.endResetModel()
+
+    def set_filters(self, *, kind: str = "", source: str = "", state: str = "", text: str = "") -> None:
+        self.beginResetModel()
+        self.kind, self.source, self.state, self.text = kind, source, state, text.strip().lower()
+        self._rows = self._arranged()
+        self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self._sort = (column, order)
+        self._rows = self._arranged()
+        self.layoutChanged.emit()
+
+    @property
+    def total(self) -> int:
+        return len(self._all)
 
     def issue(self, row: int) -> Issue:
         return self._rows[row]
+
+    def _arranged(self) -> list[Issue]:
+        rows = (
+            [i for i in self._all if self._accepts(i)]
+            if (self.kind or self.source or self.state or self.text)
+            else list(self._all)
+        )
+        column, order = self._sort
+        rows.sort(key=self._sort_key(COLUMNS[column][0]), reverse=order == Qt.SortOrder.DescendingOrder)
+        return rows
+
+    def _sort_key(self, key: str) -> Any:
+        if key in ("last_seen", "first_seen", "attempts"):
+            return lambda i: getattr(i, key)
+        return lambda i: str(self._display(i, key)).lower()
+
+    def _accepts(self, issue: Issue) -> bool:
+        if self.kind and (issue.kind.value if issue.kind else "account") != self.kind:
+            return False
+        if self.source and issue.source.value != self.source:
+            return False
+        if self.state and issue.state.value != self.state:
+            return False
+        if self.text:
+            hay = f"{issue.item_title} {issue.account} {issue.code} {issue.message}".lower()
+            if self.text not in hay and self.text not in self.catalog.get(issue.code).title.lower():
+                return False
+        return True
 
     # -- Qt model interface -------------------------------------------------------------
 
@@ -76,12 +131,6 @@ class IssuesModel(QAbstractTableModel):
             return issue
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(issue, key)
-        if role == SortRole:
-            if key in ("last_seen", "first_seen"):
-                return getattr(issue, key).timestamp()
-            if key == "attempts":
-                return issue.attempts
-            return str(self._display(issue, key)).lower()
         if role == LinkRole:
             return issue.mailbox_link if key == "mailbox" else issue.crm_link if key == "crm" else ""
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -119,37 +168,3 @@ class IssuesModel(QAbstractTableModel):
         if key == "crm":
             return "↗" if issue.crm_link else ""
         return ""
-
-
-class IssuesFilter(QSortFilterProxyModel):
-    """Filters by object, source and state, and a text search over item, code and message."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.kind = ""  # "" = all
-        self.source = ""
-        self.state = ""
-        self.text = ""
-        self.setSortRole(SortRole)
-
-    def set_filters(self, *, kind: str = "", source: str = "", state: str = "", text: str = "") -> None:
-        self.beginFilterChange()
-        self.kind, self.source, self.state, self.text = kind, source, state, text.strip().lower()
-        self.endFilterChange()
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        model = self.sourceModel()
-        if not isinstance(model, IssuesModel):
-            return True
-        issue = model.issue(source_row)
-        if self.kind and (issue.kind.value if issue.kind else "account") != self.kind:
-            return False
-        if self.source and issue.source.value != self.source:
-            return False
-        if self.state and issue.state.value != self.state:
-            return False
-        if self.text:
-            hay = f"{issue.item_title} {issue.account} {issue.code} {issue.message}".lower()
-            if self.text not in hay and self.text not in model.catalog.get(issue.code).title.lower():
-                return False
-        return True

@@ -37,7 +37,7 @@ from app.core.model import Issue, IssueState, ItemKind, Session, Source
 from app.core.service import StatusSnapshot, SyncState
 from app.core.status_text import clock_time, status_line
 from app.ui.icons import state_icon, state_key
-from app.ui.models import COLUMN, IssueRole, IssuesFilter, IssuesModel, LinkRole
+from app.ui.models import COLUMN, IssueRole, IssuesModel, LinkRole
 
 KINDS = (ItemKind.EMAIL, ItemKind.EVENT, ItemKind.CONTACT, ItemKind.TASK)
 
@@ -292,8 +292,6 @@ class IssuesTab(QWidget):
         super().__init__(parent)
         self.catalog = catalog
         self.model = IssuesModel(catalog, self)
-        self.proxy = IssuesFilter(self)
-        self.proxy.setSourceModel(self.model)
         layout = QVBoxLayout(self)
         filters = QHBoxLayout()
         self.kind = QComboBox()
@@ -331,7 +329,7 @@ class IssuesTab(QWidget):
         filters.addWidget(self.actions_button)
         layout.addLayout(filters)
         self.view = QTableView()
-        self.view.setModel(self.proxy)
+        self.view.setModel(self.model)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(COLUMN["last_seen"], Qt.SortOrder.DescendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -372,7 +370,7 @@ class IssuesTab(QWidget):
         self._filter()
 
     def _filter(self) -> None:
-        self.proxy.set_filters(
+        self.model.set_filters(
             kind=str(self.kind.currentData()),
             source=str(self.source.currentData()),
             state=str(self.state.currentData()),
@@ -381,13 +379,13 @@ class IssuesTab(QWidget):
         self._count()
 
     def _count(self) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        shown, total = self.model.rowCount(), self.model.total
         self.count.setText(f"{shown:,} of {total:,} issues" if shown != total else f"{total:,} issues")
 
     def selected(self) -> list[Issue]:
-        rows = {self.proxy.mapToSource(i).row() for i in self.view.selectionModel().selectedRows()}
+        rows = {i.row() for i in self.view.selectionModel().selectedRows()}
         if not rows and self.view.currentIndex().isValid():
-            rows = {self.proxy.mapToSource(self.view.currentIndex()).row()}
+            rows = {self.view.currentIndex().row()}
         return [self.model.issue(r) for r in sorted(rows)]
 
     def _update_actions(self) -> None:
@@ -399,13 +397,13 @@ class IssuesTab(QWidget):
         self.details_action.setEnabled(len(chosen) == 1)
 
     def _clicked(self, index: QModelIndex) -> None:
-        url = str(self.proxy.data(index, LinkRole) or "")
+        url = str(self.model.data(index, LinkRole) or "")
         if url:
             QDesktopServices.openUrl(QUrl(url))
 
     def _emit_details(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.details.emit(self.proxy.data(index, IssueRole))
+            self.details.emit(self.model.data(index, IssueRole))
 
     def details_text(self, issues: Sequence[Issue]) -> str:
         parts = []
@@ -452,8 +450,8 @@ class IssuesTab(QWidget):
                 "salesforce_link",
             ]
         )
-        for row in range(self.proxy.rowCount()):
-            i: Issue = self.proxy.data(self.proxy.index(row, 0), IssueRole)
+        for row in range(self.model.rowCount()):
+            i: Issue = self.model.issue(row)
             w.writerow(
                 [
                     i.first_seen.isoformat(),

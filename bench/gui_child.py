@@ -1,0 +1,75 @@
+"""Run in a child process by bench/gui.py: the desktop app offscreen on a served demo, measured from inside.
+
+    python -m bench.gui_child ITEMS   ->  one JSON line: timer gaps during the first sync, RSS after it
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from itertools import pairwise
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def main(items: int) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from app import profile
+    from app.auth.tokens import ProcessKeyring, TokenStore
+    from app.paths import Paths
+    from app.setup import profile_from_info, served_elsewhere, sign_in_all
+    from app.ui.app import DesktopApp
+
+    qapp = QApplication(sys.argv[:1])
+    tmp = Path(tempfile.mkdtemp(prefix="syncbar-bench-"))
+    with served_elsewhere(items, 5, ["graph", "salesforce"], tmp / "certs") as info:
+        paths = Paths(config=tmp / "config", data=tmp / "data").ensure()
+        tokens = TokenStore(ProcessKeyring())
+        prof = profile_from_info(info, "graph")
+        sign_in_all(prof, tokens, info)
+        profile.save(paths.config, prof)
+        app = DesktopApp(qapp, paths, tokens=tokens, demo=True, tray=False)
+        ticks: list[float] = []
+        timer = QTimer()
+        timer.setInterval(5)
+        timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+        done: list[object] = []
+        app.controller.cycle_finished.connect(done.append)
+        app.start(show_window=True)
+        timer.start()
+        started = time.perf_counter()
+        app.controller.sync_now()
+        while not done:
+            qapp.processEvents()
+            time.sleep(0.001)
+        seconds = time.perf_counter() - started
+        timer.stop()
+        for _ in range(200):  # let the issues and sessions land, then settle
+            qapp.processEvents()
+            time.sleep(0.005)
+        rss = rss_mb()
+        app.controller.shutdown()
+    gaps = sorted(b - a for a, b in pairwise(ticks))
+    p99 = gaps[int(len(gaps) * 0.99) - 1] if gaps else 0.0
+    print(json.dumps({"max_gap_ms": round(max(gaps) * 1000, 1), "p99_gap_ms": round(p99 * 1000, 1),
+                      "median_gap_ms": round(statistics.median(gaps) * 1000, 1), "sync_s": round(seconds, 2),
+                      "rss_mb": round(rss, 1)}))
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))
