@@ -13,14 +13,12 @@ import json
 import threading
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 import requests
 
 from app import profile
-from app.auth.google import GoogleAuth
-from app.auth.microsoft import MicrosoftAuth
 from app.auth.salesforce import SalesforceAuth
 from app.auth.tokens import TokenStore
 from app.commands import UsageError
@@ -33,11 +31,12 @@ from app.core.scheduler import Notice, Scheduler
 from app.core.store import Store
 from app.paths import Paths
 from app.profile import Profile
-from app.providers.ews import EwsConnection, EwsMailbox, EwsSettings
-from app.providers.gmail import GmailClient, GmailMailbox
-from app.providers.graph import GraphClient, GraphMailbox
 from app.providers.http import TrustedSession
 from app.providers.salesforce import SalesforceCrm
+
+if TYPE_CHECKING:  # each mailbox's library is imported only when that kind of mailbox is used
+    from app.auth.google import GoogleAuth
+    from app.auth.microsoft import MicrosoftAuth
 from app.providers.salesforce.budget import CallLog
 
 OpenUrl = Callable[[str], object]
@@ -123,6 +122,8 @@ def salesforce_auth(profile: Profile, tokens: TokenStore) -> SalesforceAuth:
 
 
 def microsoft_auth(profile: Profile, tokens: TokenStore) -> MicrosoftAuth:
+    from app.auth.microsoft import MicrosoftAuth
+
     m = profile.mailbox
     return MicrosoftAuth(
         tokens,
@@ -135,6 +136,8 @@ def microsoft_auth(profile: Profile, tokens: TokenStore) -> MicrosoftAuth:
 
 
 def google_auth(profile: Profile, tokens: TokenStore) -> GoogleAuth:
+    from app.auth.google import GoogleAuth
+
     m = profile.mailbox
     endpoints = {k: v for k, v in (("auth_uri", m.auth_uri), ("token_uri", m.token_uri)) if v}
     if m.token_uri:
@@ -176,6 +179,8 @@ def build_mailbox(
     m = profile.mailbox
     ca = m.ca_file or None
     if m.kind == "graph":
+        from app.providers.graph import GraphClient, GraphMailbox
+
         graph = GraphClient(
             microsoft_auth(profile, tokens).token_source,
             base_url=m.base_url or "https://graph.microsoft.com",
@@ -183,12 +188,16 @@ def build_mailbox(
         )
         return GraphMailbox(m.account, graph, history_days=history_days)
     if m.kind == "gmail":
+        from app.providers.gmail import GmailClient, GmailMailbox
+
         gmail = GmailClient(
             google_auth(profile, tokens).token_source, base_url=m.base_url or "https://gmail.googleapis.com", ca_file=ca
         )
         return GmailMailbox(m.account, gmail, history_days=history_days, cache=cache)
     if m.kind == "ews":
         secret = tokens.load(m.secret_key) or {}
+        from app.providers.ews import EwsConnection, EwsMailbox, EwsSettings
+
         settings = EwsSettings(
             address=m.account, username=m.username, endpoint=m.base_url, auth_type=m.auth_type, ca_file=m.ca_file
         )
