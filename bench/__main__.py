@@ -15,13 +15,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import api_calls, engine_cost, gui, mailbox_calls
+from bench import api_calls, engine_cost, gui, mailbox_calls, scale
 
 SECTIONS = {
     "engine": engine_cost.run,
     "api": api_calls.run,
     "mailbox": mailbox_calls.run,
     "gui": gui.run,
+    "scale": scale.run,
 }
 
 
