@@ -1,6 +1,6 @@
 """Run in a child process by bench/gui.py: the desktop app offscreen on a served demo, measured from inside.
 
-    python -m bench.gui_child ITEMS   ->  one JSON line: timer gaps during the first sync, RSS after it
+python -m bench.gui_child ITEMS   ->  one JSON line: timer gaps during the first sync, RSS after it
 """
 
 from __future__ import annotations
@@ -66,9 +66,17 @@ def main(items: int) -> None:
         app.controller.shutdown()
     gaps = sorted(b - a for a, b in pairwise(ticks))
     p99 = gaps[int(len(gaps) * 0.99) - 1] if gaps else 0.0
-    print(json.dumps({"max_gap_ms": round(max(gaps) * 1000, 1), "p99_gap_ms": round(p99 * 1000, 1),
-                      "median_gap_ms": round(statistics.median(gaps) * 1000, 1), "sync_s": round(seconds, 2),
-                      "rss_mb": round(rss, 1)}))
+    print(
+        json.dumps(
+            {
+                "max_gap_ms": round(max(gaps) * 1000, 1),
+                "p99_gap_ms": round(p99 * 1000, 1),
+                "median_gap_ms": round(statistics.median(gaps) * 1000, 1),
+                "sync_s": round(seconds, 2),
+                "rss_mb": round(rss, 1),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

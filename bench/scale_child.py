@@ -1,6 +1,6 @@
 """Run by bench/scale.py and the slow scale test: one first sync of a served N-item mailbox, measured.
 
-    python -m bench.scale_child N   ->  one JSON line: seconds, counts, Salesforce and mailbox calls, peak RSS
+python -m bench.scale_child N   ->  one JSON line: seconds, counts, Salesforce and mailbox calls, peak RSS
 """
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ def main(items: int) -> None:
         import ssl
 
         context = ssl.create_default_context(cafile=info["ca_file"])
-        urllib.request.urlopen(urllib.request.Request(info["control_url"] + "/calls/reset", method="POST"),
-                               context=context).read()
+        urllib.request.urlopen(
+            urllib.request.Request(info["control_url"] + "/calls/reset", method="POST"), context=context
+        ).read()
         started = time.perf_counter()
         svc.request_sync()
         session = svc.run_cycle(lambda p: None, threading.Event())
@@ -43,13 +44,22 @@ def main(items: int) -> None:
             states = dict(tx.execute("SELECT state, COUNT(*) FROM items GROUP BY state").fetchall())
         svc.store.close()
     counts = {k.value: c.to_json() for k, c in session.counts.items()}
-    print(json.dumps({
-        "items": items, "seconds": round(seconds, 1), "outcome": session.outcome.value, "counts": counts,
-        "states": states,
-        "salesforce_calls": sum(n for op, n in calls.get("salesforce", {}).items() if not op.startswith("oauth")),
-        "mailbox_calls": sum(n for op, n in calls.get("graph", {}).items() if not op.startswith("identity")),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-    }))
+    print(
+        json.dumps(
+            {
+                "items": items,
+                "seconds": round(seconds, 1),
+                "outcome": session.outcome.value,
+                "counts": counts,
+                "states": states,
+                "salesforce_calls": sum(
+                    n for op, n in calls.get("salesforce", {}).items() if not op.startswith("oauth")
+                ),
+                "mailbox_calls": sum(n for op, n in calls.get("graph", {}).items() if not op.startswith("identity")),
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

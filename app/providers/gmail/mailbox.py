@@ -17,6 +17,7 @@ calendar events get the red colour (colorId 11).
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 from collections.abc import Callable, MutableMapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -264,7 +265,10 @@ def _part_text(part: dict[str, Any]) -> tuple[str, str]:
     data = (part.get("body") or {}).get("data")
     if not data or not mime.startswith("text/"):
         return "", ""
-    raw = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+    try:
+        raw = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+    except (binascii.Error, ValueError):
+        return "", ""  # a part whose body does not decode: read the rest of the message
     charset = "utf-8"
     for header in part.get("headers", []) or []:
         if str(header.get("name", "")).lower() == "content-type" and "charset=" in str(
