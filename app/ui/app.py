@@ -195,7 +195,9 @@ class DesktopApp:
         dialog.open()
 
     def show_issue_details(self, issue: Issue) -> None:
-        dialog = DetailsDialog(self.catalog, issue.code, issue.message, issue.item_title or issue.account, self.window)
+        dialog = DetailsDialog(
+            self.catalog, issue.code, issue.message, issue.account, self.window, item=issue.item_title
+        )
         dialog.action_requested.connect(lambda action: self._act(action, [issue]))
         dialog.open()
 

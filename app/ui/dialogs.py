@@ -51,7 +51,9 @@ class DetailsDialog(QDialog):
 
     action_requested = Signal(str)  # the Action value
 
-    def __init__(self, catalog: Catalog, code: str, message: str = "", account: str = "", parent: Any = None) -> None:
+    def __init__(
+        self, catalog: Catalog, code: str, message: str = "", account: str = "", parent: Any = None, *, item: str = ""
+    ) -> None:
         super().__init__(parent)
         entry = catalog.get(code)
         self.setWindowTitle(f"Sync error details — {entry.code}")
@@ -59,6 +61,8 @@ class DetailsDialog(QDialog):
         title = QLabel(f"<b>{_esc(entry.title)}</b>")
         form.addRow("Problem:", title)
         form.addRow("Code:", _selectable(entry.code))
+        if item:
+            form.addRow("Item:", _selectable(item))
         if account:
             form.addRow("Account:", _selectable(account))
         form.addRow("Description:", _wrapped(entry.reason))

@@ -6,7 +6,7 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QUrl, Signal
@@ -274,9 +274,11 @@ class GeneralTab(QWidget):
                         )
                     ]
                 )
-        for day in sorted(per_day)[-7:]:
-            synced = sum(t[0] + t[1] for t in per_day[day].values())
-            failed = sum(t[2] for t in per_day[day].values())
+        today = datetime.now(UTC).astimezone().date()
+        for back in range(6, -1, -1):  # always seven days, today last, empty days included
+            day = (today - timedelta(days=back)).strftime("%Y-%m-%d")
+            synced = sum(t[0] + t[1] for t in per_day.get(day, {}).values())
+            failed = sum(t[2] for t in per_day.get(day, {}).values())
             chart.append((day[5:], synced, failed))
         self.chart.set_days(chart)
 
@@ -339,6 +341,20 @@ class IssuesTab(QWidget):
         self.view.setWordWrap(False)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        widths = {
+            "last_seen": 115,
+            "source": 80,
+            "kind": 60,
+            "item": 160,
+            "code": 175,
+            "attempts": 60,
+            "state": 55,
+            "mailbox": 60,
+            "crm": 75,
+        }
+        for key, width in widths.items():
+            self.view.setColumnWidth(COLUMN[key], width)
         header.setSectionResizeMode(COLUMN["message"], QHeaderView.ResizeMode.Stretch)
         self.view.setColumnHidden(COLUMN["first_seen"], True)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -491,7 +507,7 @@ class SettingsWindow(QMainWindow):
         self.tabs.addTab(self.general, "General")
         self.tabs.addTab(self.issues, "Issues")
         self.setCentralWidget(self.tabs)
-        self.resize(900, 640)
+        self.resize(1100, 720)
         self.quit_on_close = False
 
     def show_notice(self, text: str) -> None:
