@@ -128,9 +128,64 @@ _MIGRATIONS: tuple[str, ...] = (
         lim          INTEGER NOT NULL
     );
     """,
+    # v2: the Issues tab pages through the log in its sort order (100,000 issues open at once).
+    """
+    CREATE INDEX issues_by_last_seen ON issues(last_seen, id);
+    CREATE INDEX issues_by_state_last_seen ON issues(state, last_seen, id)
+    """,
 )
 
 SCHEMA_VERSION = len(_MIGRATIONS)
+
+# Issues tab columns -> the SQL that orders by them.
+ISSUE_ORDER = {
+    "last_seen": "last_seen",
+    "first_seen": "first_seen",
+    "source": "source",
+    "kind": "kind",
+    "item": "item_title COLLATE NOCASE",
+    "code": "code",
+    "message": "code",
+    "attempts": "attempts",
+    "state": "state",
+    "mailbox": "mailbox_link",
+    "crm": "crm_link",
+}
+
+
+@dataclass(frozen=True)
+class IssueQuery:
+    """Which issues, in which order: what the Issues tab asks the store for."""
+
+    state: str = ""  # "" = any state
+    kind: str = ""  # "" = any; "account" = account-level issues
+    source: str = ""
+    text: str = ""  # searched in item, account, code and message (case-insensitive)
+    codes: tuple[str, ...] = ()  # also matched: codes whose catalogue title holds the text
+    order: str = "last_seen"
+    descending: bool = True
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        args: list[Any] = []
+        if self.state:
+            clauses.append("state=?")
+            args.append(self.state)
+        if self.kind:
+            clauses.append("kind=?")
+            args.append("" if self.kind == "account" else self.kind)
+        if self.source:
+            clauses.append("source=?")
+            args.append(self.source)
+        if self.text:
+            like = "%" + self.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            fields = " OR ".join(f"{f} LIKE ? ESCAPE '\\'" for f in ("item_title", "account", "code", "message"))
+            args += [like] * 4
+            if self.codes:
+                fields += f" OR code IN ({','.join('?' * len(self.codes))})"
+                args += list(self.codes)
+            clauses.append(f"({fields})")
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
 
 class StoreError(Exception):
@@ -339,9 +394,7 @@ class Store:
         try:
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                f"{self.path} is not a Syncbar database ({exc}). Move it aside to start fresh."
-            ) from exc
+            raise StoreError(f"{self.path} is not a Syncbar database ({exc}). Move it aside to start fresh.") from exc
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path} was written by a newer Syncbar (schema {version}, this one knows {SCHEMA_VERSION}). "
@@ -425,8 +478,18 @@ class Store:
                         "INSERT INTO items(key, kind, stream, mailbox_id, title, web_link, fingerprint, state,"
                         " labels, payload, seen_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
                         (
-                            item.key, item.kind.value, item.stream, item.mailbox_id, title, item.web_link,
-                            fingerprint, ItemState.QUEUED.value, own_labels, payload, stamp, stamp,
+                            item.key,
+                            item.kind.value,
+                            item.stream,
+                            item.mailbox_id,
+                            title,
+                            item.web_link,
+                            fingerprint,
+                            ItemState.QUEUED.value,
+                            own_labels,
+                            payload,
+                            stamp,
+                            stamp,
                         ),
                     )
                     new += 1
@@ -450,8 +513,14 @@ class Store:
                     "UPDATE items SET fingerprint=?, payload=?, title=?, web_link=?, labels=?, state=?,"
                     " attempts=0, next_attempt='', first_failed='', updated_at=? WHERE key=?",
                     (
-                        fingerprint, payload, title, item.web_link, own_labels, ItemState.QUEUED.value,
-                        stamp, item.key,
+                        fingerprint,
+                        payload,
+                        title,
+                        item.web_link,
+                        own_labels,
+                        ItemState.QUEUED.value,
+                        stamp,
+                        item.key,
                     ),
                 )
             for mailbox_id in removed:
@@ -497,8 +566,13 @@ class Store:
         cur = self._conn().execute(
             f"SELECT key FROM items WHERE kind IN ({marks}) AND (state=? OR (state=? AND next_attempt<=?))"
             " ORDER BY CASE state WHEN ? THEN 0 ELSE 1 END, seen_at, key",
-            (*[k.value for k in kinds], ItemState.QUEUED.value, ItemState.FAILED.value, ts(now),
-             ItemState.FAILED.value),
+            (
+                *[k.value for k in kinds],
+                ItemState.QUEUED.value,
+                ItemState.FAILED.value,
+                ts(now),
+                ItemState.FAILED.value,
+            ),
         )
         return [str(r["key"]) for r in cur]
 
@@ -522,9 +596,7 @@ class Store:
                 [(ItemState.PENDING.value, idem, obj, ts(now), key) for key, idem, obj in intents],
             )
 
-    def set_synced(
-        self, tx: sqlite3.Connection, key: str, record_id: str, now: datetime, notes: str = ""
-    ) -> None:
+    def set_synced(self, tx: sqlite3.Connection, key: str, record_id: str, now: datetime, notes: str = "") -> None:
         stamp = ts(now)
         tx.execute(
             "UPDATE items SET state=?, record_id=?, last_code='', last_message='', attempts=0, next_attempt='',"
@@ -543,9 +615,7 @@ class Store:
         self._resolve_item_issue(tx, key, stamp)
 
     def set_queued(self, tx: sqlite3.Connection, key: str, now: datetime) -> None:
-        tx.execute(
-            "UPDATE items SET state=?, updated_at=? WHERE key=?", (ItemState.QUEUED.value, ts(now), key)
-        )
+        tx.execute("UPDATE items SET state=?, updated_at=? WHERE key=?", (ItemState.QUEUED.value, ts(now), key))
 
     def set_failed(
         self,
@@ -639,21 +709,55 @@ class Store:
             tx.execute(
                 "UPDATE issues SET code=?, source=?, last_seen=?, attempts=?, next_attempt=?, message=?,"
                 " item_title=?, mailbox_link=?, crm_link=?, request_id=? WHERE id=?",
-                (code, source.value, stamp, attempts, ts(next_attempt), message, row.title, row.web_link,
-                 crm_link, request_id, existing["id"]),
+                (
+                    code,
+                    source.value,
+                    stamp,
+                    attempts,
+                    ts(next_attempt),
+                    message,
+                    row.title,
+                    row.web_link,
+                    crm_link,
+                    request_id,
+                    existing["id"],
+                ),
             )
             return
         tx.execute(
             "INSERT INTO issues(code, scope, source, account, state, first_seen, last_seen, attempts, next_attempt,"
             " kind, item_key, item_title, mailbox_link, crm_link, message, request_id)"
             " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (code, Scope.ITEM.value, source.value, account, IssueState.OPEN.value, stamp, stamp, attempts,
-             ts(next_attempt), row.kind.value, row.key, row.title, row.web_link, crm_link, message, request_id),
+            (
+                code,
+                Scope.ITEM.value,
+                source.value,
+                account,
+                IssueState.OPEN.value,
+                stamp,
+                stamp,
+                attempts,
+                ts(next_attempt),
+                row.kind.value,
+                row.key,
+                row.title,
+                row.web_link,
+                crm_link,
+                message,
+                request_id,
+            ),
         )
 
     def record_account_issue(
-        self, *, code: str, source: Source, account: str, message: str, now: datetime,
-        next_attempt: datetime | None = None, request_id: str = "",
+        self,
+        *,
+        code: str,
+        source: Source,
+        account: str,
+        message: str,
+        now: datetime,
+        next_attempt: datetime | None = None,
+        request_id: str = "",
     ) -> None:
         stamp = ts(now)
         with self.transaction() as tx:
@@ -670,8 +774,18 @@ class Store:
             tx.execute(
                 "INSERT INTO issues(code, scope, source, account, state, first_seen, last_seen, next_attempt,"
                 " message, request_id) VALUES(?,?,?,?,?,?,?,?,?,?)",
-                (code, Scope.ACCOUNT.value, source.value, account, IssueState.OPEN.value, stamp, stamp,
-                 ts(next_attempt), message, request_id),
+                (
+                    code,
+                    Scope.ACCOUNT.value,
+                    source.value,
+                    account,
+                    IssueState.OPEN.value,
+                    stamp,
+                    stamp,
+                    ts(next_attempt),
+                    message,
+                    request_id,
+                ),
             )
 
     def resolve_account_issues(self, now: datetime) -> int:
@@ -696,6 +810,18 @@ class Store:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY last_seen DESC, id DESC"
         return [_issue(r) for r in self._conn().execute(sql, args)]
+
+    def count_issues(self, query: IssueQuery) -> int:
+        where, args = query.where()
+        return int(self._conn().execute("SELECT COUNT(*) FROM issues" + where, args).fetchone()[0])
+
+    def issue_page(self, query: IssueQuery, offset: int, limit: int) -> list[Issue]:
+        """One page of the issues ``query`` selects, in its order (ties broken by id)."""
+        where, args = query.where()
+        order = ISSUE_ORDER.get(query.order, "last_seen")
+        direction = "DESC" if query.descending else "ASC"
+        sql = f"SELECT * FROM issues{where} ORDER BY {order} {direction}, id {direction} LIMIT ? OFFSET ?"
+        return [_issue(r) for r in self._conn().execute(sql, [*args, limit, offset])]
 
     def issue(self, issue_id: int) -> Issue | None:
         r = self._conn().execute("SELECT * FROM issues WHERE id=?", (issue_id,)).fetchone()

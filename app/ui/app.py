@@ -23,13 +23,14 @@ from PySide6.QtWidgets import QApplication
 from app import autostart, logs, report, wiring
 from app import profile as profile_mod
 from app.auth.tokens import TokenStore
-from app.core.model import Action, Issue, IssueState
+from app.core.model import Action, Issue
 from app.core.scheduler import Notice, NoticeKind
 from app.core.service import StatusSnapshot, SyncState
 from app.paths import Paths
 from app.ui.controller import Controller, NoticeBridge
 from app.ui.dialogs import DetailsDialog, ReauthDialog, SupportDialog
 from app.ui.icons import app_icon
+from app.ui.models import StoreIssues
 from app.ui.tray import Tray, notice_text
 from app.ui.window import SettingsWindow
 
@@ -89,7 +90,9 @@ class DesktopApp:
     def _wire(self) -> None:
         c, g, i = self.controller, self.window.general, self.window.issues
         c.status_changed.connect(self._on_status)
-        c.issues_loaded.connect(i.set_issues)
+        i.model.set_source(StoreIssues(self.service.store))
+        i.apply_filters()  # the tab opens on open issues
+        c.issues_changed.connect(i.reload)
         c.sessions_loaded.connect(g.show_sessions)
         c.error.connect(self.window.show_notice)
         c.cycle_finished.connect(self._on_cycle_finished)
@@ -111,7 +114,6 @@ class DesktopApp:
         i.ignore.connect(c.ignore)
         i.details.connect(self.show_issue_details)
         i.support.connect(self.open_support)
-        i.state_filter_changed.connect(self._state_filter)
         if self.tray is not None:
             self.tray.sync_now.connect(c.sync_now)
             self.tray.toggle_pause.connect(self.toggle_pause)
@@ -135,11 +137,6 @@ class DesktopApp:
     def refresh(self) -> None:
         self.controller.refresh_sessions()
         self.controller.refresh_issues()
-
-    def _state_filter(self, value: str) -> None:
-        # "open" loads only open issues (the common case); anything else loads all and filters.
-        self.controller.issue_state = IssueState.OPEN if value == "open" else None
-        self.refresh()
 
     # -- status and notices -----------------------------------------------------------------
 

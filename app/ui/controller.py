@@ -22,7 +22,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QThreadPool, QTimer, Signal, Slot
 
-from app.core.model import IssueState, Session
+from app.core.model import Session
 from app.core.scheduler import Notice
 from app.core.service import AppService, Progress, StatusSnapshot
 
@@ -59,7 +59,7 @@ class CycleWorker(QObject):
 
 class Controller(QObject):
     status_changed = Signal(object)  # StatusSnapshot
-    issues_loaded = Signal(object)  # list[Issue]
+    issues_changed = Signal()  # the Issues tab reads its pages again
     sessions_loaded = Signal(object, object)  # Session | None, list[Session] (7 days)
     cycle_finished = Signal(object)  # Session | None
     busy_changed = Signal(bool)
@@ -79,7 +79,6 @@ class Controller(QObject):
         self.clock = clock
         self.running = False
         self.progress: Progress | None = None
-        self.issue_state: IssueState | None = IssueState.OPEN
         self._thread = QThread()
         self._thread.setObjectName("syncbar-sync")
         self._worker = CycleWorker(service)
@@ -172,9 +171,8 @@ class Controller(QObject):
         self._background(lambda: self.service.credentials_updated(account), lambda _: self.tick())
 
     def refresh_issues(self) -> None:
-        """Reload the issues the Issues tab shows: open ones, or all when its state filter asks for more."""
-        state = self.issue_state
-        self._background(lambda: self.service.issues(state), self.issues_loaded.emit)
+        """The issues changed (a sync, Retry, Ignore): the Issues tab counts them and reads its page again."""
+        self.issues_changed.emit()
 
     def refresh_sessions(self) -> None:
         def load() -> tuple[Session | None, list[Session]]:

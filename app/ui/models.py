@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from app.core.catalog import Catalog
 from app.core.model import Issue
+from app.core.store import IssueQuery
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -35,84 +37,144 @@ def _when(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-class IssuesModel(QAbstractTableModel):
-    """The issues as rows, filtered and sorted in the model itself.
+class ListIssues:
+    """Issues held in memory (tests, small lists): filters and sorts with plain list operations."""
 
-    Cells are computed on demand and filtering and sorting are plain Python list operations, so
-    opening 100,000 issues costs one pass over the list (a ``QSortFilterProxyModel`` would call back
-    into Python for every row and every comparison: seconds at that size).
+    def __init__(self, issues: Sequence[Issue], catalog: Catalog) -> None:
+        self.issues = list(issues)
+        self.catalog = catalog
+        self._cache: tuple[IssueQuery, list[Issue]] | None = None
+
+    def _selected(self, q: IssueQuery) -> list[Issue]:
+        if self._cache is not None and self._cache[0] == q:
+            return self._cache[1]
+        text = q.text.lower()
+
+        def accepts(i: Issue) -> bool:
+            if q.state and i.state.value != q.state:
+                return False
+            if q.kind and (i.kind.value if i.kind else "account") != q.kind:
+                return False
+            if q.source and i.source.value != q.source:
+                return False
+            if text:
+                hay = f"{i.item_title} {i.account} {i.code} {i.message}".lower()
+                return text in hay or i.code in q.codes
+            return True
+
+        rows = [i for i in self.issues if accepts(i)]
+        key = q.order
+
+        def sort_key(i: Issue) -> Any:
+            if key in ("last_seen", "first_seen", "attempts"):
+                return (getattr(i, key), i.id)
+            value = {
+                "source": i.source.value,
+                "kind": i.kind.value if i.kind else "",
+                "item": i.item_title.lower(),
+                "code": i.code,
+                "message": i.code,
+                "state": i.state.value,
+                "mailbox": i.mailbox_link,
+                "crm": i.crm_link,
+            }.get(key, "")
+            return (value, i.id)
+
+        rows.sort(key=sort_key, reverse=q.descending)
+        self._cache = (q, rows)
+        return rows
+
+    def count(self, q: IssueQuery) -> int:
+        return len(self._selected(q))
+
+    def page(self, q: IssueQuery, offset: int, limit: int) -> list[Issue]:
+        return self._selected(q)[offset : offset + limit]
+
+    def total(self) -> int:
+        return len(self.issues)
+
+
+class StoreIssues:
+    """Issues read page by page from the store, in the order and filter SQLite applies."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def count(self, q: IssueQuery) -> int:
+        return int(self.store.count_issues(q))
+
+    def page(self, q: IssueQuery, offset: int, limit: int) -> list[Issue]:
+        return list(self.store.issue_page(q, offset, limit))
+
+    def total(self) -> int:
+        return int(self.store.count_issues(IssueQuery()))
+
+
+class IssuesModel(QAbstractTableModel):
+    """The issues as rows, read a page at a time from their source, filtered and sorted by the source.
+
+    Opening a log of 100,000 issues costs a count and the first page; scrolling reads 200 rows
+    at a time (from the store: indexed SQLite reads of a few milliseconds).
     """
+
+    PAGE = 200
 
     def __init__(self, catalog: Catalog, parent: Any = None) -> None:
         super().__init__(parent)
         self.catalog = catalog
-        self._all: list[Issue] = []
-        self._rows: list[Issue] = []
-        self.kind = ""  # filters; "" = all
-        self.source = ""
-        self.state = ""
-        self.text = ""
-        self._sort: tuple[int, Qt.SortOrder] = (COLUMN["last_seen"], Qt.SortOrder.DescendingOrder)
+        self._source: ListIssues | StoreIssues = ListIssues([], catalog)
+        self.query = IssueQuery()
+        self._count = 0
+        self._total = 0
+        self._pages: dict[int, list[Issue]] = {}
 
     # -- data in ----------------------------------------------------------------------
 
+    def set_source(self, source: ListIssues | StoreIssues) -> None:
+        self._source = source
+        self.reload()
+
     def set_issues(self, issues: Sequence[Issue]) -> None:
+        self.set_source(ListIssues(issues, self.catalog))
+
+    def reload(self) -> None:
+        """Read the counts again and forget the pages read (after a sync, a Retry, an Ignore...)."""
         self.beginResetModel()
-        self._all = list(issues)
-        self._rows = self._arranged()
+        self._pages.clear()
+        self._count = self._source.count(self.query)
+        self._total = self._source.total()
         self.endResetModel()
 
     def set_filters(self, *, kind: str = "", source: str = "", state: str = "", text: str = "") -> None:
-        self.beginResetModel()
-        self.kind, self.source, self.state, self.text = kind, source, state, text.strip().lower()
-        self._rows = self._arranged()
-        self.endResetModel()
+        text = text.strip().lower()
+        codes = tuple(e.code for e in self.catalog.entries() if text and text in e.title.lower())
+        self.query = replace(self.query, kind=kind, source=source, state=state, text=text, codes=codes)
+        self.reload()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.layoutAboutToBeChanged.emit()
-        self._sort = (column, order)
-        self._rows = self._arranged()
+        self.query = replace(self.query, order=COLUMNS[column][0], descending=order == Qt.SortOrder.DescendingOrder)
+        self._pages.clear()
         self.layoutChanged.emit()
 
     @property
     def total(self) -> int:
-        return len(self._all)
+        return self._total
 
     def issue(self, row: int) -> Issue:
-        return self._rows[row]
-
-    def _arranged(self) -> list[Issue]:
-        rows = (
-            [i for i in self._all if self._accepts(i)]
-            if (self.kind or self.source or self.state or self.text)
-            else list(self._all)
-        )
-        column, order = self._sort
-        rows.sort(key=self._sort_key(COLUMNS[column][0]), reverse=order == Qt.SortOrder.DescendingOrder)
-        return rows
-
-    def _sort_key(self, key: str) -> Any:
-        if key in ("last_seen", "first_seen", "attempts"):
-            return lambda i: getattr(i, key)
-        return lambda i: str(self._display(i, key)).lower()
-
-    def _accepts(self, issue: Issue) -> bool:
-        if self.kind and (issue.kind.value if issue.kind else "account") != self.kind:
-            return False
-        if self.source and issue.source.value != self.source:
-            return False
-        if self.state and issue.state.value != self.state:
-            return False
-        if self.text:
-            hay = f"{issue.item_title} {issue.account} {issue.code} {issue.message}".lower()
-            if self.text not in hay and self.text not in self.catalog.get(issue.code).title.lower():
-                return False
-        return True
+        page, at = divmod(row, self.PAGE)
+        rows = self._pages.get(page)
+        if rows is None:
+            rows = self._source.page(self.query, page * self.PAGE, self.PAGE)
+            if len(self._pages) > 50:  # keep memory flat while scrolling through 100,000 rows
+                self._pages.clear()
+            self._pages[page] = rows
+        return rows[at]
 
     # -- Qt model interface -------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._count
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -125,7 +187,9 @@ class IssuesModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        issue = self._rows[index.row()]
+        if index.row() >= self._count:
+            return None
+        issue = self.issue(index.row())
         key = COLUMNS[index.column()][0]
         if role == IssueRole:
             return issue

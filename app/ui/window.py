@@ -288,7 +288,6 @@ class IssuesTab(QWidget):
     ignore = Signal(list)
     support = Signal(list)  # issues
     details = Signal(object)  # Issue
-    state_filter_changed = Signal(str)
 
     def __init__(self, catalog: Catalog, parent: Any = None) -> None:
         super().__init__(parent)
@@ -363,9 +362,9 @@ class IssuesTab(QWidget):
         layout.addWidget(self.count)
 
         for w in (self.kind, self.source):
-            w.currentIndexChanged.connect(self._filter)
+            w.currentIndexChanged.connect(self.apply_filters)
         self.state.currentIndexChanged.connect(self._state_changed)
-        self.search.textChanged.connect(self._filter)
+        self.search.textChanged.connect(self.apply_filters)
         self.view.clicked.connect(self._clicked)
         self.view.doubleClicked.connect(lambda index: self._emit_details(index))
         self.view.customContextMenuRequested.connect(lambda pos: self.menu.exec(self.view.viewport().mapToGlobal(pos)))
@@ -379,13 +378,16 @@ class IssuesTab(QWidget):
 
     def set_issues(self, issues: Sequence[Issue]) -> None:
         self.model.set_issues(issues)
+        self.apply_filters()
+
+    def reload(self) -> None:
+        self.model.reload()
         self._count()
 
     def _state_changed(self) -> None:
-        self.state_filter_changed.emit(str(self.state.currentData()))
-        self._filter()
+        self.apply_filters()
 
-    def _filter(self) -> None:
+    def apply_filters(self) -> None:
         self.model.set_filters(
             kind=str(self.kind.currentData()),
             source=str(self.source.currentData()),
