@@ -61,6 +61,7 @@ class SyncChoices:
     interval_minutes: int = 15
     notifications: str = "first"  # never | first | always
     support_address: str = "support@syncbar.example"
+    support_url: str = ""  # when set, Chat with support posts the report here instead of opening the mail app
 
 
 @dataclass

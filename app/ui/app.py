@@ -272,7 +272,10 @@ class DesktopApp:
 
         context = ", ".join(sorted({i.code for i in issues}))
         address = self.profile.choices.support_address if self.profile else "support@syncbar.example"
-        SupportDialog(build, self.paths.data / "reports", address, context=context, parent=self.window).open()
+        url = self.profile.choices.support_url if self.profile else ""
+        SupportDialog(
+            build, self.paths.data / "reports", address, context=context, support_url=url, parent=self.window
+        ).open()
 
     def _set_autostart(self, enabled: bool) -> None:
         try:

@@ -187,6 +187,8 @@ class SupportDialog(QDialog):
         support_address: str,
         *,
         context: str = "",
+        support_url: str = "",
+        ca_file: str | None = None,
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
@@ -194,7 +196,11 @@ class SupportDialog(QDialog):
         self._build = build
         self._out_dir = out_dir
         self._address = support_address
+        self._url = support_url
+        self._ca_file = ca_file
         self._context = context
+        self._relay = _PostRelay()
+        self._relay.done.connect(self._posted)
         self.files: list[report.ReportFile] = []
         self.written: Path | None = None
         layout = QVBoxLayout(self)
@@ -218,7 +224,8 @@ class SupportDialog(QDialog):
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.send_button = buttons.addButton("Save and email…", QDialogButtonBox.ButtonRole.AcceptRole)
+        label = "Send to support" if support_url else "Save and email…"
+        self.send_button = buttons.addButton(label, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.rejected.connect(self.reject)
         self.send_button.clicked.connect(self.send)
         layout.addWidget(buttons)
@@ -251,6 +258,9 @@ class SupportDialog(QDialog):
         except OSError as exc:
             self.note.setText(f"Could not save the report: {exc}. Nothing was sent.")
             return
+        if self._url:
+            self._post(self.written)
+            return
         subject = quote("Syncbar support request" + (f": {self._context}" if self._context else ""))
         body = quote(
             "Hello Syncbar support,\n\nPlease find my support report attached "
@@ -259,9 +269,50 @@ class SupportDialog(QDialog):
         QDesktopServices.openUrl(QUrl(f"mailto:{self._address}?subject={subject}&body={body}"))
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.written.parent)))
         self.note.setText(f"Saved {self.written}. Attach it to the message that opened in your mail app.")
+        self._finish()
+
+    def _post(self, path: Path) -> None:
+        self.send_button.setEnabled(False)
+        self.note.setText("Sending the report to support…")
+        url, context, ca = self._url, self._context, self._ca_file
+        QThreadPool.globalInstance().start(lambda: self._relay.done.emit(_post_report(url, path, context, ca)))
+
+    def _posted(self, problem: str) -> None:
+        self.send_button.setEnabled(True)
+        if problem:
+            self.note.setText(f"Not sent: {problem}. The report is saved as {self.written}; try again later.")
+            return
+        self.note.setText(f"Sent to support. A copy is saved as {self.written}.")
+        self._finish()
+
+    def _finish(self) -> None:
         self.send_button.setText("Done")
         self.send_button.clicked.disconnect()
         self.send_button.clicked.connect(self.accept)
+
+
+def _post_report(url: str, path: Path, context: str, ca_file: str | None) -> str:
+    """POST the zip as multipart form data; "" when the server took it, else the reason in plain words."""
+    import requests
+
+    from app.providers.http import TrustedSession
+
+    try:
+        with TrustedSession(ca_file) as session, path.open("rb") as fh:
+            answer = session.post(
+                url,
+                files={"report": (path.name, fh, "application/zip")},
+                data={"subject": context or "Syncbar support request"},
+            )
+    except requests.RequestException as exc:
+        return f"could not reach {url}: {type(exc).__name__}"
+    if answer.status_code >= 300:
+        return f"the support server answered HTTP {answer.status_code}"
+    return ""
+
+
+class _PostRelay(QObject):
+    done = Signal(str)  # "" when it worked, else what went wrong
 
 
 def _esc(text: str) -> str:

@@ -310,3 +310,39 @@ def test_store_backed_issues_page_filter_and_sort(tmp_path: Path, qtbot: QtBot) 
     model.sort(COLUMN["item"], Qt.SortOrder.AscendingOrder)
     assert model.issue(0).item_title == "Subject 0000" and model.total == 1_000
     store.close()
+
+
+def test_chat_with_support_posts_to_a_configured_support_url(desktop: DesktopApp, qtbot: QtBot) -> None:
+    """With a support URL in the profile, Send posts the zip there (multipart) instead of opening the mail app."""
+    import io
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    received: list[bytes] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            received.append(self.rfile.read(int(self.headers["Content-Length"])))
+            self.send_response(201)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        assert desktop.profile is not None
+        desktop.profile.choices.support_url = f"http://127.0.0.1:{server.server_address[1]}/reports"
+        desktop.open_support([])
+        dialog = desktop.window.findChild(SupportDialog)
+        assert dialog is not None and dialog.send_button.text() == "Send to support"
+        dialog.send()
+        qtbot.waitUntil(lambda: dialog.note.text().startswith("Sent to support"), timeout=10_000)
+    finally:
+        server.shutdown()
+        server.server_close()
+    body = received[0]
+    start = body.index(b"PK\x03\x04")
+    names = zipfile.ZipFile(io.BytesIO(body[start:])).namelist()
+    assert names == [f.name for f in dialog.files]
