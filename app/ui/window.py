@@ -10,7 +10,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication, QPainter, QStandardItem, QStandardItemModel
+from PySide6.QtGui import (
+    QColor,
+    QDesktopServices,
+    QGuiApplication,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QShortcut,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -52,10 +62,14 @@ class HistoryChart(QWidget):
 
     def set_days(self, days: list[tuple[str, int, int]]) -> None:
         self.days = days
+        self.setAccessibleDescription(
+            "; ".join(f"{label}: {synced} synced, {failed} failed" for label, synced, failed in days)
+        )
         self.update()
 
     def paintEvent(self, event: Any) -> None:
         p = QPainter(self)
+        p.setPen(self.palette().color(QPalette.ColorRole.WindowText))  # light and dark palettes alike
         w, h = self.width(), self.height()
         if not self.days:
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No sync in the last 7 days")
@@ -91,7 +105,10 @@ class GeneralTab(QWidget):
 
         self.banner = QFrame()
         self.banner.setObjectName("reauthBanner")
-        self.banner.setStyleSheet("#reauthBanner { background: #fff1e5; border: 1px solid #d1580b; }")
+        # Explicit text colour: the banner stays readable under a dark palette too.
+        self.banner.setStyleSheet(
+            "#reauthBanner { background: #fff1e5; border: 1px solid #d1580b; } #reauthBanner QLabel { color: #3b1d00; }"
+        )
         b = QHBoxLayout(self.banner)
         self.banner_text = QLabel("")
         self.banner_text.setWordWrap(True)
@@ -181,6 +198,14 @@ class GeneralTab(QWidget):
         prefs.addWidget(self.notifications)
         layout.addLayout(prefs)
 
+        self.status_text.setAccessibleName("Sync status")
+        self.status_icon.setAccessibleName("Sync state icon")
+        self.session_view.setAccessibleName("Last session details")
+        self.history_view.setAccessibleName("Sync history")
+        self.chart.setAccessibleName("Sync history chart")
+        self.notifications.setAccessibleName("Notifications")
+        self.sync_button.setShortcut(QKeySequence("F5"))
+        self.sync_button.setToolTip("Sync now (F5)")
         self.sync_button.clicked.connect(self.sync_now)
         self.pause_button.clicked.connect(self.toggle_pause)
         self.details_button.clicked.connect(self.show_details)
@@ -312,7 +337,8 @@ class IssuesTab(QWidget):
         self.search.setClearButtonEnabled(True)
         self.actions_button = QToolButton()
         self.actions_button.setText("⋮")
-        self.actions_button.setToolTip("Actions for the selected issues")
+        self.actions_button.setToolTip("Actions for the selected issues (or right-click a row)")
+        self.actions_button.setAccessibleName("Actions")
         self.actions_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.menu = QMenu(self)
         self.retry_action = self.menu.addAction("Retry now")
@@ -357,6 +383,14 @@ class IssuesTab(QWidget):
         header.setSectionResizeMode(COLUMN["message"], QHeaderView.ResizeMode.Stretch)
         self.view.setColumnHidden(COLUMN["first_seen"], True)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.setAccessibleName("Issues")
+        for combo, name in ((self.kind, "Object filter"), (self.source, "Source filter"), (self.state, "State filter")):
+            combo.setAccessibleName(name)
+        self.search.setAccessibleName("Search issues")
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Return), self.view, activated=lambda: self._emit_details(self.view.currentIndex())
+        )
         layout.addWidget(self.view, 1)
         self.count = QLabel("")
         layout.addWidget(self.count)

@@ -346,3 +346,30 @@ def test_chat_with_support_posts_to_a_configured_support_url(desktop: DesktopApp
     start = body.index(b"PK\x03\x04")
     names = zipfile.ZipFile(io.BytesIO(body[start:])).namelist()
     assert names == [f.name for f in dialog.files]
+
+
+def test_keyboard_and_accessible_names(desktop: DesktopApp, qtbot: QtBot) -> None:
+    """Every control has a name a screen reader can speak; Return on an issue opens its details; Ctrl+F searches."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QTableView
+
+    wait_cycle(qtbot, desktop)
+    widgets = [
+        *desktop.window.findChildren(QAbstractButton),
+        *desktop.window.findChildren(QComboBox),
+        *desktop.window.findChildren(QLineEdit),
+        *desktop.window.findChildren(QTableView),
+    ]
+    for widget in widgets:
+        if widget.isVisibleTo(desktop.window) and not widget.objectName().startswith("qt_"):
+            spoken = widget.accessibleName() or (widget.text() if isinstance(widget, QAbstractButton) else "")
+            assert spoken.strip(), f"{type(widget).__name__} has no accessible name"
+    tab = desktop.window.issues
+    desktop.window.tabs.setCurrentWidget(tab)
+    tab.view.setFocus()
+    tab.view.selectRow(0)
+    with qtbot.waitSignal(tab.details, timeout=2_000) as blocker:
+        qtbot.keyClick(tab.view, Qt.Key.Key_Return)
+    assert blocker.args[0].code
+    desktop.window.activateWindow()
+    assert desktop.window.general.sync_button.shortcut().toString() == "F5"
