@@ -214,3 +214,75 @@ def dispatch(command: str, args: argparse.Namespace, paths: Paths) -> int:
     if command == "demo":
         return demo(args, paths)
     return accounts(args, paths)
+
+
+# Public endpoints and the app registrations Syncbar signs in with (overridable for a company's own
+# registration through the environment, as their admins require).
+GRAPH_BASE = "https://graph.microsoft.com"
+GMAIL_BASE = "https://gmail.googleapis.com"
+
+
+def new_profile(
+    kind: str,
+    *,
+    salesforce_login_url: str = "https://login.salesforce.com",
+    address: str = "",
+    username: str = "",
+    ews_url: str = "",
+    choices: SyncChoices | None = None,
+) -> Profile:
+    """A profile for real accounts, before sign-in (the sign-in fills in the account names)."""
+    from app.auth.google import GOOGLE
+    from app.auth.microsoft import DEFAULT_AUTHORITY
+    from app.auth.microsoft import DEFAULT_CLIENT_ID as MS_CLIENT_ID
+    from app.auth.salesforce import DEFAULT_CLIENT_ID as SF_CLIENT_ID
+
+    if kind not in ("graph", "gmail", "ews"):
+        raise UsageError(f"unknown mailbox kind {kind!r}; choose graph, gmail or ews")
+    if kind == "graph":
+        mailbox = MailboxSettings(
+            kind="graph", account="", secret_key="mailbox:primary", base_url=GRAPH_BASE,
+            authority=os.environ.get("SYNCBAR_MS_AUTHORITY", DEFAULT_AUTHORITY),
+            client_id=os.environ.get("SYNCBAR_MS_CLIENT_ID", MS_CLIENT_ID),
+        )
+    elif kind == "gmail":
+        mailbox = MailboxSettings(
+            kind="gmail", account="", secret_key="mailbox:primary", base_url=GMAIL_BASE,
+            client_id=os.environ.get("SYNCBAR_GOOGLE_CLIENT_ID", "syncbar-desktop.apps.googleusercontent.com"),
+            client_secret=os.environ.get("SYNCBAR_GOOGLE_CLIENT_SECRET", ""),
+            token_uri=GOOGLE["token_uri"], auth_uri=GOOGLE["auth_uri"],
+        )
+    else:
+        if "@" not in address:
+            raise UsageError("Exchange needs the mailbox address (name@company.com)")
+        mailbox = MailboxSettings(
+            kind="ews", account=address.strip(), secret_key="mailbox:primary", base_url=ews_url.strip(),
+            username=username.strip() or address.strip(), auth_type="basic",
+        )
+    login = salesforce_login_url.strip().rstrip("/")
+    if not login.startswith("https://"):
+        raise UsageError("the Salesforce login address must start with https:// (e.g. https://mycompany.my.salesforce.com)")
+    crm = CrmSettings(
+        account="", secret_key="salesforce:primary", login_url=login,
+        client_id=os.environ.get("SYNCBAR_SF_CLIENT_ID", SF_CLIENT_ID),
+    )
+    chosen = choices or SyncChoices()
+    if not chosen.activated_at:
+        chosen.activated_at = datetime.now(UTC).isoformat()
+    return Profile(mailbox, crm, chosen)
+
+
+def sign_in_profile(
+    prof: Profile, tokens: TokenStore, open_url: Any, cancelled: threading.Event, password: str = ""
+) -> Profile:
+    """Run both sign-ins and fill in the account names they reveal; nothing is saved here."""
+    prof.crm.account = wiring.sign_in(prof, tokens, "crm", open_url, cancelled) or prof.crm.account
+    account = wiring.sign_in(prof, tokens, "mailbox", open_url, cancelled, password=password)
+    if prof.mailbox.kind == "gmail" and not account:
+        from app.providers.gmail import GmailClient
+
+        auth = wiring.google_auth(prof, tokens)
+        client = GmailClient(auth.token_source, base_url=prof.mailbox.base_url, ca_file=prof.mailbox.ca_file or None)
+        account = str(client.get("/gmail/v1/users/me/profile").get("emailAddress") or "")
+    prof.mailbox.account = account or prof.mailbox.account
+    return prof

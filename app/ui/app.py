@@ -88,39 +88,66 @@ class DesktopApp:
     # -- wiring -----------------------------------------------------------------------
 
     def _wire(self) -> None:
-        c, g, i = self.controller, self.window.general, self.window.issues
-        c.status_changed.connect(self._on_status)
-        i.model.set_source(StoreIssues(self.service.store))
-        i.apply_filters()  # the tab opens on open issues
-        c.issues_changed.connect(i.reload)
-        c.sessions_loaded.connect(g.show_sessions)
-        c.error.connect(self.window.show_notice)
-        c.cycle_finished.connect(self._on_cycle_finished)
+        """Window and tray to the app (once); the window's actions reach whichever controller is current."""
+        g, i = self.window.general, self.window.issues
         self.bridge.notice.connect(self._on_notice)
-        g.sync_now.connect(c.sync_now)
+        g.sync_now.connect(lambda: self.controller.sync_now())
         g.toggle_pause.connect(self.toggle_pause)
         g.refresh.connect(self.refresh)
         g.show_details.connect(self.show_current_error)
         g.reauth.connect(self.open_reauth)
+        g.setup.connect(self.open_setup)
         g.autostart.setChecked(autostart.is_enabled())
         g.autostart_toggled.connect(self._set_autostart)
-        current = self.service.store.get_setting(NOTIFY_SETTING) or (
-            self.profile.choices.notifications if self.profile else "first"
-        )
-        index = g.notifications.findData(current)
-        g.notifications.setCurrentIndex(max(0, index))
         g.notifications_changed.connect(lambda v: self.service.store.set_setting(NOTIFY_SETTING, v))
-        i.retry.connect(c.retry)
-        i.ignore.connect(c.ignore)
+        i.retry.connect(lambda ids: self.controller.retry(ids))
+        i.ignore.connect(lambda ids: self.controller.ignore(ids))
         i.details.connect(self.show_issue_details)
         i.support.connect(self.open_support)
         if self.tray is not None:
-            self.tray.sync_now.connect(c.sync_now)
+            self.tray.sync_now.connect(lambda: self.controller.sync_now())
             self.tray.toggle_pause.connect(self.toggle_pause)
             self.tray.open_settings.connect(self.window.bring_up)
             self.tray.quit.connect(self.quit)
         else:
             self.window.quit_on_close = True
+        self._wire_service()
+
+    def _wire_service(self) -> None:
+        """The current service and controller to the window (again after a first-run setup)."""
+        c, g, i = self.controller, self.window.general, self.window.issues
+        c.status_changed.connect(self._on_status)
+        c.issues_changed.connect(i.reload)
+        c.sessions_loaded.connect(g.show_sessions)
+        c.error.connect(self.window.show_notice)
+        c.cycle_finished.connect(self._on_cycle_finished)
+        i.model.set_source(StoreIssues(self.service.store))
+        i.apply_filters()  # the tab opens on open issues
+        current = self.service.store.get_setting(NOTIFY_SETTING) or (
+            self.profile.choices.notifications if self.profile else "first"
+        )
+        g.notifications.blockSignals(True)
+        g.notifications.setCurrentIndex(max(0, g.notifications.findData(current)))
+        g.notifications.blockSignals(False)
+
+    def open_setup(self) -> None:
+        from app.ui.setup_dialog import SetupDialog
+
+        dialog = SetupDialog(self.paths, self.tokens, parent=self.window)
+        dialog.configured.connect(lambda _profile: self.reconfigure())
+        dialog.open()
+
+    def reconfigure(self) -> None:
+        """A profile now exists (first-run setup): open the service on it and start syncing."""
+        self.controller.shutdown()
+        self.service.store.close()
+        self.service, self.profile = wiring.open_service(self.paths, tokens=self.tokens, on_notice=self.bridge.send)
+        self.catalog = self.service.catalog
+        self.controller = Controller(self.service)
+        self._wire_service()
+        self.controller.emit_status()
+        self.refresh()
+        self.controller.sync_now()
 
     def start(self, show_window: bool) -> None:
         if self.tray is not None:
@@ -129,6 +156,8 @@ class DesktopApp:
             self.window.bring_up()
         self.controller.emit_status()
         self.refresh()
+        if self.profile is None and not self.demo:
+            QTimer.singleShot(0, self.open_setup)  # the first run: set up the accounts
         # Everything built so far (Qt wrappers, modules, the catalogue) lives as long as the app: keep it out
         # of the collector's full passes, which stop every thread, the GUI's included (30 ms and more).
         gc.collect()

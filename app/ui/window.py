@@ -93,6 +93,7 @@ class GeneralTab(QWidget):
     toggle_pause = Signal()
     show_details = Signal()
     reauth = Signal()
+    setup = Signal()
     refresh = Signal()
     autostart_toggled = Signal(bool)
     notifications_changed = Signal(str)
@@ -135,6 +136,9 @@ class GeneralTab(QWidget):
         buttons = QHBoxLayout()
         self.sync_button = QPushButton("Sync now")
         self.pause_button = QPushButton("Pause")
+        self.setup_button = QPushButton("Set up accounts…")
+        self.setup_button.setVisible(False)
+        buttons.addWidget(self.setup_button)
         buttons.addWidget(self.sync_button)
         buttons.addWidget(self.pause_button)
         buttons.addStretch(1)
@@ -207,6 +211,7 @@ class GeneralTab(QWidget):
         self.sync_button.setShortcut(QKeySequence("F5"))
         self.sync_button.setToolTip("Sync now (F5)")
         self.sync_button.clicked.connect(self.sync_now)
+        self.setup_button.clicked.connect(self.setup)
         self.pause_button.clicked.connect(self.toggle_pause)
         self.details_button.clicked.connect(self.show_details)
         self.banner_button.clicked.connect(self.reauth)
@@ -224,7 +229,10 @@ class GeneralTab(QWidget):
         if snap.mailbox_account or snap.crm_account:
             self.accounts.setText(f"Mailbox: {snap.mailbox_account}    Salesforce: {snap.crm_account}")
         else:
-            self.accounts.setText("No account is set up yet. Run “syncbar demo” to try Syncbar without accounts.")
+            self.accounts.setText(
+                "No account is set up yet. Click “Set up accounts…”, or run “syncbar demo” to try Syncbar first."
+            )
+        self.setup_button.setVisible(snap.state is SyncState.NOT_SET_UP)
         paused = snap.state is SyncState.PAUSED
         self.pause_button.setText("Resume" if paused else "Pause")
         self.sync_button.setEnabled(snap.state not in (SyncState.SYNCING, SyncState.NOT_SET_UP))

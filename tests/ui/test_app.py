@@ -373,3 +373,61 @@ def test_keyboard_and_accessible_names(desktop: DesktopApp, qtbot: QtBot) -> Non
     assert blocker.args[0].code
     desktop.window.activateWindow()
     assert desktop.window.general.sync_button.shortcut().toString() == "F5"
+
+
+def test_first_run_setup_signs_in_and_starts_syncing(
+    tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An empty home opens the setup; the user picks Gmail, unticks Tasks, signs in (the real OAuth flows,
+    against the emulators) and the app starts syncing with those choices."""
+    from PySide6.QtWidgets import QApplication
+
+    from app import profile
+    from app.auth.tokens import ProcessKeyring, TokenStore
+    from app.emulators.serve import emulators
+    from app.paths import Paths
+    from app.setup import profile_from_info
+    from app.ui.setup_dialog import SetupDialog
+    from app.wiring import headless_browser
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    with emulators(items=60, seed=23, names=["gmail", "salesforce"], cert_dir=tmp_path / "certs") as host:
+        info = host.info()
+        paths = Paths(config=tmp_path / "config", data=tmp_path / "data").ensure()
+        qapp = QApplication.instance()
+        assert isinstance(qapp, QApplication)
+        app = DesktopApp(qapp, paths, tokens=TokenStore(ProcessKeyring()), tray=False)
+        try:
+            app.start(show_window=True)
+            assert app.service.status().state is SyncState.NOT_SET_UP
+            qtbot.waitUntil(lambda: app.window.findChild(SetupDialog) is not None, timeout=5_000)
+            assert app.window.general.setup_button.isVisible()
+            dialog = app.window.findChild(SetupDialog)
+            assert dialog is not None
+
+            def emulator_profile(kind, fields, choices):  # type: ignore[no-untyped-def]
+                prof = profile_from_info(info, kind)
+                prof.mailbox.account = prof.crm.account = ""  # the sign-ins must fill these in
+                prof.choices = choices
+                return prof
+
+            dialog._make = emulator_profile
+            dialog._open_url = headless_browser(info["ca_file"])
+            dialog.kind_buttons["gmail"].setChecked(True)
+            dialog.tasks.setChecked(False)
+            dialog.history.setValue(30)  # the seeded mail spans 30 days
+            with qtbot.waitSignal(dialog.configured, timeout=30_000):
+                dialog.start_button.click()
+            qtbot.waitUntil(lambda: app.service.last_session() is not None, timeout=60_000)
+            saved = profile.load(paths.config)
+            assert saved is not None and saved.mailbox.kind == "gmail" and not saved.choices.tasks
+            assert saved.choices.history_days == 30
+            assert saved.mailbox.account == info["services"]["gmail"]["username"]
+            assert saved.crm.account == info["services"]["salesforce"]["username"]
+            session = app.service.last_session()
+            assert session is not None and sum(c.new for c in session.counts.values()) > 40
+            assert not app.window.general.setup_button.isVisibleTo(app.window)
+        finally:
+            app.controller.shutdown()
+            app.window.quit_on_close = True
+            app.window.close()

@@ -1,0 +1,235 @@
+"""First-run setup: pick the mailbox, sign in to it and to Salesforce, choose what to sync.
+
+The sign-ins are the real browser flows (on a pool thread, with Cancel); nothing is saved until
+both have worked.  The same choices stay editable later (``syncbar`` keeps them in profile.json).
+"""
+
+from __future__ import annotations
+
+import threading
+import webbrowser
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import profile as profile_mod
+from app.auth.tokens import TokenStore
+from app.paths import Paths
+from app.profile import Profile, SyncChoices
+
+KINDS = (("graph", "Microsoft 365 (Outlook)"), ("ews", "Exchange Server"), ("gmail", "Gmail / Google Workspace"))
+ENVIRONMENTS = (
+    ("https://login.salesforce.com", "Production"),
+    ("https://test.salesforce.com", "Sandbox"),
+    ("", "Custom domain…"),
+)
+
+
+class _Relay(QObject):
+    done = Signal(object, str)  # Profile | None, error
+
+
+class SetupDialog(QDialog):
+    configured = Signal(object)  # the saved Profile
+
+    def __init__(
+        self,
+        paths: Paths,
+        tokens: TokenStore,
+        *,
+        make_profile: Callable[[str, dict[str, str], SyncChoices], Profile] | None = None,
+        open_url: Callable[[str], object] | None = None,
+        parent: Any = None,
+    ) -> None:
+        """``make_profile`` and ``open_url`` default to the real services and the system browser
+        (tests and the demo point them at the emulators)."""
+        super().__init__(parent)
+        self.setWindowTitle("Set up Syncbar")
+        self.paths = paths
+        self.tokens = tokens
+        self._make = make_profile or _real_profile
+        self._open_url = open_url or webbrowser.open
+        self._cancel = threading.Event()
+        self.profile: Profile | None = None
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                "Syncbar logs your mail, meetings and contacts to Salesforce. Pick your mailbox, "
+                "sign in to it and to Salesforce in your browser, and choose what to sync."
+            )
+        )
+        box = QGroupBox("Mailbox")
+        form = QVBoxLayout(box)
+        self.kind_group = QButtonGroup(self)
+        self.kind_buttons: dict[str, QRadioButton] = {}
+        for value, label in KINDS:
+            button = QRadioButton(label)
+            self.kind_group.addButton(button)
+            self.kind_buttons[value] = button
+            form.addWidget(button)
+        self.kind_buttons["graph"].setChecked(True)
+        self.ews = QWidget()
+        ews_form = QFormLayout(self.ews)
+        self.address = QLineEdit()
+        self.address.setPlaceholderText("you@company.com")
+        self.username = QLineEdit()
+        self.username.setPlaceholderText("DOMAIN\\user (if it differs from the address)")
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.ews_url = QLineEdit()
+        self.ews_url.setPlaceholderText("https://mail.company.com/EWS/Exchange.asmx (empty: find it automatically)")
+        for label, widget in (
+            ("Address:", self.address),
+            ("User name:", self.username),
+            ("Password:", self.password),
+            ("EWS URL:", self.ews_url),
+        ):
+            ews_form.addRow(label, widget)
+            widget.setAccessibleName(label.rstrip(":"))
+        form.addWidget(self.ews)
+        layout.addWidget(box)
+        sf_box = QGroupBox("Salesforce")
+        sf_form = QFormLayout(sf_box)
+        self.environment = QComboBox()
+        for url, label in ENVIRONMENTS:
+            self.environment.addItem(label, url)
+        self.domain = QLineEdit()
+        self.domain.setPlaceholderText("https://mycompany.my.salesforce.com")
+        sf_form.addRow("Org:", self.environment)
+        sf_form.addRow("Domain:", self.domain)
+        self.environment.setAccessibleName("Salesforce org")
+        self.domain.setAccessibleName("Salesforce custom domain")
+        layout.addWidget(sf_box)
+        what = QGroupBox("What to sync")
+        what_form = QFormLayout(what)
+        checks = QHBoxLayout()
+        self.emails, self.events, self.contacts, self.tasks = (
+            QCheckBox("Emails"),
+            QCheckBox("Events"),
+            QCheckBox("Contacts"),
+            QCheckBox("Tasks"),
+        )
+        for check in (self.emails, self.events, self.contacts, self.tasks):
+            check.setChecked(True)
+            checks.addWidget(check)
+        what_form.addRow(checks)
+        self.history = QSpinBox()
+        self.history.setRange(0, 365)
+        self.history.setValue(SyncChoices().history_days)
+        self.history.setSuffix(" days")
+        self.history.setAccessibleName("History to sync")
+        what_form.addRow("Also sync the last:", self.history)
+        self.internal = QLineEdit()
+        self.internal.setPlaceholderText("company.com, company.de (your own domain is included)")
+        self.internal.setAccessibleName("Internal domains")
+        what_form.addRow("Internal domains:", self.internal)
+        self.blocklist = QLineEdit()
+        self.blocklist.setPlaceholderText("addresses or @domains never to log, comma separated")
+        self.blocklist.setAccessibleName("Never log")
+        what_form.addRow("Never log:", self.blocklist)
+        layout.addWidget(what)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.start_button = QPushButton("Sign in and start")
+        self.cancel_button = QPushButton("Cancel")
+        row.addWidget(self.start_button)
+        row.addWidget(self.cancel_button)
+        layout.addLayout(row)
+        self._relay = _Relay()
+        self._relay.done.connect(self._finished)
+        self.kind_group.buttonToggled.connect(lambda *_: self._update())
+        self.environment.currentIndexChanged.connect(lambda *_: self._update())
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self._on_cancel)
+        self._update()
+
+    def kind(self) -> str:
+        return next(k for k, b in self.kind_buttons.items() if b.isChecked())
+
+    def _update(self) -> None:
+        self.ews.setVisible(self.kind() == "ews")
+        self.domain.setEnabled(not self.environment.currentData())
+
+    def choices(self) -> SyncChoices:
+        def split(text: str) -> list[str]:
+            return [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
+
+        return SyncChoices(
+            emails=self.emails.isChecked(),
+            events=self.events.isChecked(),
+            contacts=self.contacts.isChecked(),
+            tasks=self.tasks.isChecked(),
+            history_days=self.history.value(),
+            internal_domains=split(self.internal.text()),
+            blocklist=split(self.blocklist.text()),
+        )
+
+    def start(self) -> None:
+        fields = {
+            "salesforce_login_url": str(self.environment.currentData() or self.domain.text()),
+            "address": self.address.text(),
+            "username": self.username.text(),
+            "ews_url": self.ews_url.text(),
+        }
+        password = self.password.text()
+        kind, choices = self.kind(), self.choices()
+        if kind == "ews" and not password:
+            self.status.setText("Exchange needs your mailbox password.")
+            return
+        self._cancel.clear()
+        self.start_button.setEnabled(False)
+        self.status.setText("Sign in to Salesforce, then to your mailbox, in the browser windows that open…")
+
+        def job() -> None:
+            from app.setup import sign_in_profile
+
+            try:
+                prof = self._make(kind, fields, choices)
+                sign_in_profile(prof, self.tokens, self._open_url, self._cancel, password=password)
+                profile_mod.save(self.paths.ensure().config, prof)
+            except Exception as exc:  # every failure is shown, in words, and nothing is saved
+                self._relay.done.emit(None, str(exc) or type(exc).__name__)
+                return
+            self._relay.done.emit(prof, "")
+
+        QThreadPool.globalInstance().start(job)
+
+    def _finished(self, prof: Profile | None, error: str) -> None:
+        self.start_button.setEnabled(True)
+        if prof is None:
+            self.status.setText(f"Setup did not finish: {error}")
+            return
+        self.profile = prof
+        self.status.setText(f"Signed in as {prof.mailbox.account} and {prof.crm.account}.")
+        self.configured.emit(prof)
+        self.accept()
+
+    def _on_cancel(self) -> None:
+        self._cancel.set()
+        self.reject()
+
+
+def _real_profile(kind: str, fields: dict[str, str], choices: SyncChoices) -> Profile:
+    from app.setup import new_profile
+
+    return new_profile(kind, choices=choices, **fields)
