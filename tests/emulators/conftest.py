@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,8 @@ def cert_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def wire_samples() -> Path:
     """The published wire samples in ../shared (read, never copied into the repo)."""
-    path = Path(__file__).resolve().parents[2].parent / "shared" / "wire_samples"
+    override = os.environ.get("SYNCBAR_WIRE_SAMPLES", "")
+    path = Path(override) if override else Path(__file__).resolve().parents[2].parent / "shared" / "wire_samples"
     if not path.is_dir():
         pytest.skip(f"wire samples not found at {path}")
     return path
