@@ -4,8 +4,9 @@ Each trial starts from freshly seeded emulators and a new Syncbar home, kills
 up to three sync processes at random moments, then lets one run to the end.
 Afterwards every mailbox item is exactly one of: synced with exactly one
 Salesforce record; ignored with a reason; failed with an open issue.  No
-Salesforce record is duplicated or orphaned, and the Outlook marks agree with
-the ledger.  20 trials by default; 200 with SYNCBAR_SLOW=1.
+Salesforce record is duplicated or orphaned, and the mailbox's marks (Outlook
+categories, Gmail labels and red events, EWS categories) agree with the ledger.  Per mailbox kind:
+Graph 20 trials, Gmail and EWS 5 each by default; 200 / 50 / 50 with SYNCBAR_SLOW=1.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,7 +34,9 @@ from app.auth.tokens import TokenStore
 from app.paths import Paths
 from app.setup import profile_from_info, sign_in_all
 
-TRIALS = 200 if os.environ.get("SYNCBAR_SLOW") == "1" else 20
+SLOW = os.environ.get("SYNCBAR_SLOW") == "1"
+# Trials per mailbox kind: Graph carries the bulk; Gmail and EWS get their own marks and cursors checked too.
+TRIALS = {"graph": 200 if SLOW else 20, "gmail": 50 if SLOW else 5, "ews": 50 if SLOW else 5}
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -43,7 +47,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     errors = (certs / "stderr.txt").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "app", "emulators", "serve", "--json", "--items", "150", "--seed", "11",
-         "--services", "graph,salesforce", "--cert-dir", str(certs)],
+         "--services", "graph,gmail,ews,salesforce", "--cert-dir", str(certs)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=errors, text=True,
     )
     assert proc.stdout is not None
@@ -93,20 +97,46 @@ def salesforce_records(info: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def categories(info: dict[str, Any], stream: str, mailbox_id: str) -> list[str]:
-    g = info["services"]["graph"]
-    kind = {"calendar": "events", "contacts": "contacts"}.get(stream, "messages")
-    answer = requests.get(
-        f"{g['base_url']}/v1.0/me/{kind}/{mailbox_id}",
-        headers={"Authorization": f"Bearer {g['access_token']}"}, verify=info["ca_file"], timeout=30,
+def marks(info: dict[str, Any], kind: str, stream: str, mailbox_id: str) -> list[str]:
+    """The item's own marks as its service holds them: Outlook categories, Gmail labels (a red calendar
+    event counts as "Sync Error"), EWS categories."""
+    verify = info["ca_file"]
+    svc = info["services"][kind]
+    if kind == "graph":
+        entity = {"calendar": "events", "contacts": "contacts"}.get(stream, "messages")
+        answer = requests.get(f"{svc['base_url']}/v1.0/me/{entity}/{mailbox_id}", verify=verify, timeout=30,
+                              headers={"Authorization": f"Bearer {svc['access_token']}"})
+        if answer.status_code == 404:
+            return []
+        answer.raise_for_status()
+        return list(answer.json().get("categories") or [])
+    if kind == "gmail":
+        auth = {"Authorization": f"Bearer {svc['access_token']}"}
+        if stream == "calendar":
+            event = requests.get(f"{svc['base_url']}/calendar/v3/calendars/primary/events/{mailbox_id}",
+                                 headers=auth, verify=verify, timeout=30).json()
+            return ["Sync Error"] if event.get("colorId") == "11" else []
+        labels = {lab["id"]: lab["name"] for lab in requests.get(
+            f"{svc['base_url']}/gmail/v1/users/me/labels", headers=auth, verify=verify, timeout=30).json()["labels"]}
+        message = requests.get(f"{svc['base_url']}/gmail/v1/users/me/messages/{mailbox_id}",
+                               params={"format": "minimal"}, headers=auth, verify=verify, timeout=30)
+        if message.status_code == 404:
+            return []
+        return [labels.get(i, i) for i in message.json().get("labelIds", [])]
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" '
+        'xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types" '
+        'xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages"><s:Body><m:GetItem>'
+        "<m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape>"
+        f'<m:ItemIds><t:ItemId Id="{mailbox_id}"/></m:ItemIds></m:GetItem></s:Body></s:Envelope>'
     )
-    if answer.status_code == 404:
-        return []
-    answer.raise_for_status()
-    return list(answer.json().get("categories") or [])
+    answer = requests.post(svc["endpoint"], data=body.encode(), auth=(svc["username"], svc["password"]),
+                           verify=verify, timeout=30, headers={"Content-Type": "text/xml; charset=utf-8"})
+    root = ET.fromstring(answer.content)
+    return [el.text or "" for el in root.iter("{http://schemas.microsoft.com/exchange/services/2006/types}String")]
 
 
-def check_consistent(home: Path, info: dict[str, Any]) -> dict[str, int]:
+def check_consistent(home: Path, info: dict[str, Any], kind: str) -> dict[str, int]:
     db = sqlite3.connect(f"file:{home / 'data' / 'syncbar.db'}?mode=ro", uri=True)
     items = db.execute("SELECT key, kind, stream, mailbox_id, state, idem_key, record_id, last_code, marked "
                        "FROM items").fetchall()
@@ -129,15 +159,17 @@ def check_consistent(home: Path, info: dict[str, Any]) -> dict[str, int]:
         elif state in ("failed", "quarantined"):
             assert key in open_issues, f"{key} failed without an open issue"
         if state != "removed":
-            tagged = "Sync Error" in categories(info, stream, mailbox_id)
+            tagged = "Sync Error" in marks(info, kind, stream, mailbox_id)
             assert tagged == bool(marked), f"{key}: mark in Outlook {tagged}, ledger says {bool(marked)}"
             assert tagged == (state in ("failed", "quarantined")), f"{key}: {state} but tagged={tagged}"
     assert not ours, f"Salesforce holds records no synced item owns: {sorted(ours)[:3]}"
     return dict(states)
 
 
+@pytest.mark.parametrize("kind", ["graph", "gmail", "ews"])
 def test_sigkill_at_random_moments_loses_nothing_and_duplicates_nothing(
-    served: dict[str, Any], secret_service_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    kind: str, served: dict[str, Any], secret_service_env: dict[str, str], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", secret_service_env["DBUS_SESSION_BUS_ADDRESS"])
     env = dict(os.environ, **secret_service_env)
@@ -148,7 +180,7 @@ def test_sigkill_at_random_moments_loses_nothing_and_duplicates_nothing(
         info = control(served, "POST", "/reset")
         home = tmp_path / name
         paths = Paths(config=home / "config", data=home / "data").ensure()
-        prof = profile_from_info(info, "graph")
+        prof = profile_from_info(info, kind)
         sign_in_all(prof, TokenStore(SecretServiceKeyring()), info)
         profile.save(paths.config, prof)
         return home, info
@@ -160,7 +192,8 @@ def test_sigkill_at_random_moments_loses_nothing_and_duplicates_nothing(
     calibration.communicate(timeout=120)
     full = time.monotonic() - started
     kills_mid_run = 0
-    for trial in range(TRIALS):
+    trials = TRIALS[kind]
+    for trial in range(trials):
         home, info = fresh_home(f"trial{trial}")
         for _ in range(rng.randint(1, 3)):
             proc = sync_process(home, env)
@@ -172,7 +205,7 @@ def test_sigkill_at_random_moments_loses_nothing_and_duplicates_nothing(
         final = sync_process(home, env)
         _, err = final.communicate(timeout=120)
         assert final.returncode in (0, 1), f"trial {trial}: final sync exited {final.returncode}: {err.decode()}"
-        states = check_consistent(home, info)
+        states = check_consistent(home, info, kind)
         assert states.get("synced", 0) > 20, states
     # Most kills must land while a sync runs, or the harness proves little.
-    assert kills_mid_run >= TRIALS, (kills_mid_run, full)
+    assert kills_mid_run >= trials, (kills_mid_run, full)
