@@ -160,7 +160,7 @@ def check_consistent(home: Path, info: dict[str, Any], kind: str) -> dict[str, i
             assert key in open_issues, f"{key} failed without an open issue"
         if state != "removed":
             tagged = "Sync Error" in marks(info, kind, stream, mailbox_id)
-            assert tagged == bool(marked), f"{key}: mark in Outlook {tagged}, ledger says {bool(marked)}"
+            assert tagged == bool(marked), f"{key}: mark in the mailbox {tagged}, ledger says {bool(marked)}"
             assert tagged == (state in ("failed", "quarantined")), f"{key}: {state} but tagged={tagged}"
     assert not ours, f"Salesforce holds records no synced item owns: {sorted(ours)[:3]}"
     return dict(states)
