@@ -350,6 +350,9 @@ def run(
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(qapp, QApplication)
     qapp.setApplicationName("Syncbar")
+    from app.ui import i18n
+
+    i18n.install(qapp)
     qapp.setQuitOnLastWindowClosed(False)
     name = instance_name(paths)
     if signal_running_instance(name):

@@ -59,17 +59,17 @@ class DetailsDialog(QDialog):
         self.setWindowTitle(f"Sync error details — {entry.code}")
         form = QFormLayout()
         title = QLabel(f"<b>{_esc(entry.title)}</b>")
-        form.addRow("Problem:", title)
-        form.addRow("Code:", _selectable(entry.code))
+        form.addRow(self.tr("Problem:"), title)
+        form.addRow(self.tr("Code:"), _selectable(entry.code))
         if item:
-            form.addRow("Item:", _selectable(item))
+            form.addRow(self.tr("Item:"), _selectable(item))
         if account:
-            form.addRow("Account:", _selectable(account))
-        form.addRow("Description:", _wrapped(entry.reason))
+            form.addRow(self.tr("Account:"), _selectable(account))
+        form.addRow(self.tr("Description:"), _wrapped(entry.reason))
         if message:
-            form.addRow("The service said:", _wrapped(message, selectable=True))
-        form.addRow("What to do:", _wrapped(entry.recommendation))
-        form.addRow("Who can fix it:", QLabel(FIXER_TEXT.get(entry.fixer, "You")))
+            form.addRow(self.tr("The service said:"), _wrapped(message, selectable=True))
+        form.addRow(self.tr("What to do:"), _wrapped(entry.recommendation))
+        form.addRow(self.tr("Who can fix it:"), QLabel(FIXER_TEXT.get(entry.fixer, "You")))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -110,7 +110,7 @@ class ReauthDialog(QDialog):
         self._sign_in = sign_in
         self._cancel = threading.Event()
         entry = catalog.get(code)
-        self.setWindowTitle("Sign in again")
+        self.setWindowTitle(self.tr("Sign in again"))
         layout = QVBoxLayout(self)
         layout.addWidget(_wrapped(f"<b>{_esc(account or 'Your account')}</b> needs you to sign in again."))
         layout.addWidget(_wrapped(f"{entry.title}. {entry.reason}"))
@@ -118,21 +118,21 @@ class ReauthDialog(QDialog):
         self.advanced = QWidget()
         adv = QFormLayout(self.advanced)
         self.ews_url = QLineEdit()
-        self.ews_url.setPlaceholderText("https://mail.example.com/EWS/Exchange.asmx")
-        adv.addRow("Exchange (EWS) URL:", self.ews_url)
+        self.ews_url.setPlaceholderText(self.tr("https://mail.example.com/EWS/Exchange.asmx"))
+        adv.addRow(self.tr("Exchange (EWS) URL:"), self.ews_url)
         self.advanced.setVisible(False)
         layout.addWidget(self.advanced)
         self.status = QLabel("")
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
         row = QHBoxLayout()
-        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.setToolTip(f"Sign in again as {account}")
-        self.change_button = QPushButton("Change account…")
-        self.advanced_button = QPushButton("Advanced")
+        self.change_button = QPushButton(self.tr("Change account…"))
+        self.advanced_button = QPushButton(self.tr("Advanced"))
         self.advanced_button.setCheckable(True)
         self.advanced_button.setVisible(ews)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         for b in (self.refresh_button, self.change_button, self.advanced_button):
             row.addWidget(b)
         row.addStretch(1)
@@ -149,7 +149,7 @@ class ReauthDialog(QDialog):
         self._cancel.clear()
         self.refresh_button.setEnabled(False)
         self.change_button.setEnabled(False)
-        self.status.setText("Waiting for you to finish signing in in your browser…")
+        self.status.setText(self.tr("Waiting for you to finish signing in in your browser…"))
         extra = self.ews_url.text().strip()
 
         def job() -> None:
@@ -192,7 +192,7 @@ class SupportDialog(QDialog):
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Chat with support")
+        self.setWindowTitle(self.tr("Chat with support"))
         self._build = build
         self._out_dir = out_dir
         self._address = support_address
@@ -210,7 +210,7 @@ class SupportDialog(QDialog):
                 "subjects and message text are removed too unless you keep them below."
             )
         )
-        self.keep = QCheckBox("Keep addresses and subjects (helps support find the item)")
+        self.keep = QCheckBox(self.tr("Keep addresses and subjects (helps support find the item)"))
         layout.addWidget(self.keep)
         row = QHBoxLayout()
         self.file_list = QListWidget()
@@ -273,7 +273,7 @@ class SupportDialog(QDialog):
 
     def _post(self, path: Path) -> None:
         self.send_button.setEnabled(False)
-        self.note.setText("Sending the report to support…")
+        self.note.setText(self.tr("Sending the report to support…"))
         url, context, ca = self._url, self._context, self._ca_file
         QThreadPool.globalInstance().start(lambda: self._relay.done.emit(_post_report(url, path, context, ca)))
 
@@ -286,7 +286,7 @@ class SupportDialog(QDialog):
         self._finish()
 
     def _finish(self) -> None:
-        self.send_button.setText("Done")
+        self.send_button.setText(self.tr("Done"))
         self.send_button.clicked.disconnect()
         self.send_button.clicked.connect(self.accept)
 

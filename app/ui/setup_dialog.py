@@ -34,13 +34,6 @@ from app.auth.tokens import TokenStore
 from app.paths import Paths
 from app.profile import Profile, SyncChoices
 
-KINDS = (("graph", "Microsoft 365 (Outlook)"), ("ews", "Exchange Server"), ("gmail", "Gmail / Google Workspace"))
-ENVIRONMENTS = (
-    ("https://login.salesforce.com", "Production"),
-    ("https://test.salesforce.com", "Sandbox"),
-    ("", "Custom domain…"),
-)
-
 
 class _Relay(QObject):
     done = Signal(object, str)  # Profile | None, error
@@ -61,7 +54,7 @@ class SetupDialog(QDialog):
         """``make_profile`` and ``open_url`` default to the real services and the system browser
         (tests and the demo point them at the emulators)."""
         super().__init__(parent)
-        self.setWindowTitle("Set up Syncbar")
+        self.setWindowTitle(self.tr("Set up Syncbar"))
         self.paths = paths
         self.tokens = tokens
         self._make = make_profile or _real_profile
@@ -75,11 +68,16 @@ class SetupDialog(QDialog):
                 "sign in to it and to Salesforce in your browser, and choose what to sync."
             )
         )
-        box = QGroupBox("Mailbox")
+        box = QGroupBox(self.tr("Mailbox"))
         form = QVBoxLayout(box)
         self.kind_group = QButtonGroup(self)
         self.kind_buttons: dict[str, QRadioButton] = {}
-        for value, label in KINDS:
+        kinds = (
+            ("graph", self.tr("Microsoft 365 (Outlook)")),
+            ("ews", self.tr("Exchange Server")),
+            ("gmail", self.tr("Gmail / Google Workspace")),
+        )
+        for value, label in kinds:
             button = QRadioButton(label)
             self.kind_group.addButton(button)
             self.kind_buttons[value] = button
@@ -88,43 +86,50 @@ class SetupDialog(QDialog):
         self.ews = QWidget()
         ews_form = QFormLayout(self.ews)
         self.address = QLineEdit()
-        self.address.setPlaceholderText("you@company.com")
+        self.address.setPlaceholderText(self.tr("you@company.com"))
         self.username = QLineEdit()
         self.username.setPlaceholderText("DOMAIN\\user (if it differs from the address)")
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.ews_url = QLineEdit()
-        self.ews_url.setPlaceholderText("https://mail.company.com/EWS/Exchange.asmx (empty: find it automatically)")
+        self.ews_url.setPlaceholderText(
+            self.tr("https://mail.company.com/EWS/Exchange.asmx (empty: find it automatically)")
+        )
         for label, widget in (
-            ("Address:", self.address),
-            ("User name:", self.username),
-            ("Password:", self.password),
-            ("EWS URL:", self.ews_url),
+            (self.tr("Address:"), self.address),
+            (self.tr("User name:"), self.username),
+            (self.tr("Password:"), self.password),
+            (self.tr("EWS URL:"), self.ews_url),
         ):
             ews_form.addRow(label, widget)
             widget.setAccessibleName(label.rstrip(":"))
         form.addWidget(self.ews)
         layout.addWidget(box)
-        sf_box = QGroupBox("Salesforce")
+        sf_box = QGroupBox(self.tr("Salesforce"))
         sf_form = QFormLayout(sf_box)
         self.environment = QComboBox()
-        for url, label in ENVIRONMENTS:
+        environments = (
+            ("https://login.salesforce.com", self.tr("Production")),
+            ("https://test.salesforce.com", self.tr("Sandbox")),
+            ("", self.tr("Custom domain…")),
+        )
+        for url, label in environments:
             self.environment.addItem(label, url)
         self.domain = QLineEdit()
-        self.domain.setPlaceholderText("https://mycompany.my.salesforce.com")
-        sf_form.addRow("Org:", self.environment)
-        sf_form.addRow("Domain:", self.domain)
-        self.environment.setAccessibleName("Salesforce org")
-        self.domain.setAccessibleName("Salesforce custom domain")
+        self.domain.setPlaceholderText(self.tr("https://mycompany.my.salesforce.com"))
+        sf_form.addRow(self.tr("Org:"), self.environment)
+        sf_form.addRow(self.tr("Domain:"), self.domain)
+        self.environment.setAccessibleName(self.tr("Salesforce org"))
+        self.domain.setAccessibleName(self.tr("Salesforce custom domain"))
         layout.addWidget(sf_box)
-        what = QGroupBox("What to sync")
+        what = QGroupBox(self.tr("What to sync"))
         what_form = QFormLayout(what)
         checks = QHBoxLayout()
         self.emails, self.events, self.contacts, self.tasks = (
-            QCheckBox("Emails"),
-            QCheckBox("Events"),
-            QCheckBox("Contacts"),
-            QCheckBox("Tasks"),
+            QCheckBox(self.tr("Emails")),
+            QCheckBox(self.tr("Events")),
+            QCheckBox(self.tr("Contacts")),
+            QCheckBox(self.tr("Tasks")),
         )
         for check in (self.emails, self.events, self.contacts, self.tasks):
             check.setChecked(True)
@@ -133,25 +138,25 @@ class SetupDialog(QDialog):
         self.history = QSpinBox()
         self.history.setRange(0, 365)
         self.history.setValue(SyncChoices().history_days)
-        self.history.setSuffix(" days")
-        self.history.setAccessibleName("History to sync")
-        what_form.addRow("Also sync the last:", self.history)
+        self.history.setSuffix(self.tr(" days"))
+        self.history.setAccessibleName(self.tr("History to sync"))
+        what_form.addRow(self.tr("Also sync the last:"), self.history)
         self.internal = QLineEdit()
-        self.internal.setPlaceholderText("company.com, company.de (your own domain is included)")
-        self.internal.setAccessibleName("Internal domains")
-        what_form.addRow("Internal domains:", self.internal)
+        self.internal.setPlaceholderText(self.tr("company.com, company.de (your own domain is included)"))
+        self.internal.setAccessibleName(self.tr("Internal domains"))
+        what_form.addRow(self.tr("Internal domains:"), self.internal)
         self.blocklist = QLineEdit()
-        self.blocklist.setPlaceholderText("addresses or @domains never to log, comma separated")
-        self.blocklist.setAccessibleName("Never log")
-        what_form.addRow("Never log:", self.blocklist)
+        self.blocklist.setPlaceholderText(self.tr("addresses or @domains never to log, comma separated"))
+        self.blocklist.setAccessibleName(self.tr("Never log"))
+        what_form.addRow(self.tr("Never log:"), self.blocklist)
         layout.addWidget(what)
         self.status = QLabel("")
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
         row = QHBoxLayout()
         row.addStretch(1)
-        self.start_button = QPushButton("Sign in and start")
-        self.cancel_button = QPushButton("Cancel")
+        self.start_button = QPushButton(self.tr("Sign in and start"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         row.addWidget(self.start_button)
         row.addWidget(self.cancel_button)
         layout.addLayout(row)
@@ -194,11 +199,11 @@ class SetupDialog(QDialog):
         password = self.password.text()
         kind, choices = self.kind(), self.choices()
         if kind == "ews" and not password:
-            self.status.setText("Exchange needs your mailbox password.")
+            self.status.setText(self.tr("Exchange needs your mailbox password."))
             return
         self._cancel.clear()
         self.start_button.setEnabled(False)
-        self.status.setText("Sign in to Salesforce, then to your mailbox, in the browser windows that open…")
+        self.status.setText(self.tr("Sign in to Salesforce, then to your mailbox, in the browser windows that open…"))
 
         def job() -> None:
             from app.setup import sign_in_profile

@@ -49,10 +49,10 @@ class Tray(QObject):
         self.icon = QSystemTrayIcon(state_icon("synced"), self)
         menu = QMenu()
         self.menu = menu
-        self.sync_action = QAction("Sync now", menu)
-        self.pause_action = QAction("Pause", menu)
-        self.open_action = QAction("Open Sync Settings", menu)
-        self.quit_action = QAction("Quit Syncbar", menu)
+        self.sync_action = QAction(self.tr("Sync now"), menu)
+        self.pause_action = QAction(self.tr("Pause"), menu)
+        self.open_action = QAction(self.tr("Open Sync Settings"), menu)
+        self.quit_action = QAction(self.tr("Quit Syncbar"), menu)
         for a in (self.sync_action, self.pause_action, self.open_action):
             menu.addAction(a)
         menu.addSeparator()
@@ -81,7 +81,7 @@ class Tray(QObject):
         self.icon.setIcon(state_icon(key))
         self.last_tooltip = f"Syncbar — {status_line(snap, self.catalog, now)}"
         self.icon.setToolTip(self.last_tooltip)
-        self.pause_action.setText("Resume" if snap.state is SyncState.PAUSED else "Pause")
+        self.pause_action.setText(self.tr("Resume") if snap.state is SyncState.PAUSED else "Pause")
         self.sync_action.setEnabled(snap.state not in (SyncState.SYNCING, SyncState.NOT_SET_UP))
 
     def notify(self, title: str, text: str, critical: bool = False) -> None:

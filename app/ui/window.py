@@ -72,7 +72,7 @@ class HistoryChart(QWidget):
         p.setPen(self.palette().color(QPalette.ColorRole.WindowText))  # light and dark palettes alike
         w, h = self.width(), self.height()
         if not self.days:
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No sync in the last 7 days")
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("No sync in the last 7 days"))
             return
         peak = max(1, max(s + f for _, s, f in self.days))
         slot = w / len(self.days)
@@ -113,7 +113,7 @@ class GeneralTab(QWidget):
         b = QHBoxLayout(self.banner)
         self.banner_text = QLabel("")
         self.banner_text.setWordWrap(True)
-        self.banner_button = QPushButton("Sign in again…")
+        self.banner_button = QPushButton(self.tr("Sign in again…"))
         b.addWidget(self.banner_text, 1)
         b.addWidget(self.banner_button)
         self.banner.setVisible(False)
@@ -134,9 +134,9 @@ class GeneralTab(QWidget):
         layout.addWidget(self.accounts)
         layout.addWidget(self.next_run)
         buttons = QHBoxLayout()
-        self.sync_button = QPushButton("Sync now")
-        self.pause_button = QPushButton("Pause")
-        self.setup_button = QPushButton("Set up accounts…")
+        self.sync_button = QPushButton(self.tr("Sync now"))
+        self.pause_button = QPushButton(self.tr("Pause"))
+        self.setup_button = QPushButton(self.tr("Set up accounts…"))
         self.setup_button.setVisible(False)
         buttons.addWidget(self.setup_button)
         buttons.addWidget(self.sync_button)
@@ -144,26 +144,35 @@ class GeneralTab(QWidget):
         buttons.addStretch(1)
         layout.addLayout(buttons)
 
-        self.error_box = QGroupBox("Current sync error")
+        self.error_box = QGroupBox(self.tr("Current sync error"))
         e = QHBoxLayout(self.error_box)
         self.error_text = QLabel("")
         self.error_text.setWordWrap(True)
-        self.details_button = QPushButton("Show details")
+        self.details_button = QPushButton(self.tr("Show details"))
         e.addWidget(self.error_text, 1)
         e.addWidget(self.details_button)
         self.error_box.setVisible(False)
         layout.addWidget(self.error_box)
 
-        last = QGroupBox("Last session details")
+        last = QGroupBox(self.tr("Last session details"))
         lv = QVBoxLayout(last)
         head = QHBoxLayout()
-        self.session_times = QLabel("No session yet")
-        self.refresh_button = QPushButton("Refresh")
+        self.session_times = QLabel(self.tr("No session yet"))
+        self.refresh_button = QPushButton(self.tr("Refresh"))
         head.addWidget(self.session_times, 1)
         head.addWidget(self.refresh_button)
         lv.addLayout(head)
         self.session_model = QStandardItemModel(0, 6)
-        self.session_model.setHorizontalHeaderLabels(["Object", "New", "Updated", "Duplicate", "Ignored", "Failed"])
+        self.session_model.setHorizontalHeaderLabels(
+            [
+                self.tr("Object"),
+                self.tr("New"),
+                self.tr("Updated"),
+                self.tr("Duplicate"),
+                self.tr("Ignored"),
+                self.tr("Failed"),
+            ]
+        )
         self.session_view = QTableView()
         self.session_view.setModel(self.session_model)
         self.session_view.verticalHeader().setVisible(False)
@@ -173,12 +182,21 @@ class GeneralTab(QWidget):
         lv.addWidget(self.session_view)
         layout.addWidget(last)
 
-        hist = QGroupBox("Sync history (last 7 days)")
+        hist = QGroupBox(self.tr("Sync history (last 7 days)"))
         hv = QVBoxLayout(hist)
         self.chart = HistoryChart()
         hv.addWidget(self.chart)
         self.history_model = QStandardItemModel(0, 6)
-        self.history_model.setHorizontalHeaderLabels(["Date", "Direction", "Object", "Added", "Updated", "Failed"])
+        self.history_model.setHorizontalHeaderLabels(
+            [
+                self.tr("Date"),
+                self.tr("Direction"),
+                self.tr("Object"),
+                self.tr("Added"),
+                self.tr("Updated"),
+                self.tr("Failed"),
+            ]
+        )
         self.history_view = QTableView()
         self.history_view.setModel(self.history_model)
         self.history_view.verticalHeader().setVisible(False)
@@ -188,28 +206,28 @@ class GeneralTab(QWidget):
         layout.addWidget(hist, 1)
 
         prefs = QHBoxLayout()
-        self.autostart = QCheckBox("Start at login")
+        self.autostart = QCheckBox(self.tr("Start at login"))
         self.notifications = QComboBox()
         for value, label in (
-            ("first", "Notify me the first time"),
-            ("always", "Notify me every time"),
-            ("never", "Never notify me"),
+            ("first", self.tr("Notify me the first time")),
+            ("always", self.tr("Notify me every time")),
+            ("never", self.tr("Never notify me")),
         ):
             self.notifications.addItem(label, value)
         prefs.addWidget(self.autostart)
         prefs.addStretch(1)
-        prefs.addWidget(QLabel("Notifications:"))
+        prefs.addWidget(QLabel(self.tr("Notifications:")))
         prefs.addWidget(self.notifications)
         layout.addLayout(prefs)
 
-        self.status_text.setAccessibleName("Sync status")
-        self.status_icon.setAccessibleName("Sync state icon")
-        self.session_view.setAccessibleName("Last session details")
-        self.history_view.setAccessibleName("Sync history")
-        self.chart.setAccessibleName("Sync history chart")
-        self.notifications.setAccessibleName("Notifications")
+        self.status_text.setAccessibleName(self.tr("Sync status"))
+        self.status_icon.setAccessibleName(self.tr("Sync state icon"))
+        self.session_view.setAccessibleName(self.tr("Last session details"))
+        self.history_view.setAccessibleName(self.tr("Sync history"))
+        self.chart.setAccessibleName(self.tr("Sync history chart"))
+        self.notifications.setAccessibleName(self.tr("Notifications"))
         self.sync_button.setShortcut(QKeySequence("F5"))
-        self.sync_button.setToolTip("Sync now (F5)")
+        self.sync_button.setToolTip(self.tr("Sync now (F5)"))
         self.sync_button.clicked.connect(self.sync_now)
         self.setup_button.clicked.connect(self.setup)
         self.pause_button.clicked.connect(self.toggle_pause)
@@ -227,20 +245,26 @@ class GeneralTab(QWidget):
         self.status_icon.setPixmap(state_icon(key).pixmap(24, 24))
         self.status_text.setText(status_line(snap, self.catalog, now))
         if snap.mailbox_account or snap.crm_account:
-            self.accounts.setText(f"Mailbox: {snap.mailbox_account}    Salesforce: {snap.crm_account}")
+            self.accounts.setText(
+                self.tr("Mailbox: {mailbox}    Salesforce: {crm}").format(
+                    mailbox=snap.mailbox_account, crm=snap.crm_account
+                )
+            )
         else:
             self.accounts.setText(
-                "No account is set up yet. Click “Set up accounts…”, or run “syncbar demo” to try Syncbar first."
+                self.tr(
+                    "No account is set up yet. Click “Set up accounts…”, or run “syncbar demo” to try Syncbar first."
+                )
             )
         self.setup_button.setVisible(snap.state is SyncState.NOT_SET_UP)
         paused = snap.state is SyncState.PAUSED
-        self.pause_button.setText("Resume" if paused else "Pause")
+        self.pause_button.setText(self.tr("Resume") if paused else "Pause")
         self.sync_button.setEnabled(snap.state not in (SyncState.SYNCING, SyncState.NOT_SET_UP))
         self.pause_button.setEnabled(snap.state is not SyncState.NOT_SET_UP)
         if snap.state is SyncState.SYNCING:
             self.next_run.setText("")
         elif snap.next_run_at is not None and not paused:
-            self.next_run.setText(f"Next sync: {clock_time(snap.next_run_at, now)}")
+            self.next_run.setText(self.tr("Next sync: {time}").format(time=clock_time(snap.next_run_at, now)))
         else:
             self.next_run.setText("")
         if snap.error_code:
@@ -251,20 +275,23 @@ class GeneralTab(QWidget):
         reauth = snap.state is SyncState.NEEDS_REAUTH
         if reauth:
             self.banner_text.setText(
-                f"<b>{snap.error_account or 'An account'}</b> needs you to sign in again. "
-                "Syncing is on hold until then."
+                self.tr("<b>{account}</b> needs you to sign in again. Syncing is on hold until then.").format(
+                    account=snap.error_account or self.tr("An account")
+                )
             )
         self.banner.setVisible(reauth)
 
     def show_sessions(self, last: Session | None, recent: Sequence[Session]) -> None:
         self.session_model.removeRows(0, self.session_model.rowCount())
         if last is None:
-            self.session_times.setText("No session yet")
+            self.session_times.setText(self.tr("No session yet"))
         else:
             end = last.ended_at.astimezone().strftime("%H:%M:%S") if last.ended_at else "running"
             start = last.started_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
             outcome = last.outcome.value.replace("_", " ")
-            self.session_times.setText(f"Started {start}, ended {end} — {outcome}")
+            self.session_times.setText(
+                self.tr("Started {start}, ended {end} — {outcome}").format(start=start, end=end, outcome=outcome)
+            )
             for kind in KINDS:
                 c = last.counts.get(kind)
                 if c is None:
@@ -329,34 +356,39 @@ class IssuesTab(QWidget):
         layout = QVBoxLayout(self)
         filters = QHBoxLayout()
         self.kind = QComboBox()
-        self.kind.addItem("All objects", "")
+        self.kind.addItem(self.tr("All objects"), "")
         for k in (*KINDS, "account"):
             value = k.value if isinstance(k, ItemKind) else k
-            self.kind.addItem(value.capitalize(), value)
+            self.kind.addItem(self.tr(value.capitalize()), value)
         self.source = QComboBox()
-        self.source.addItem("All sources", "")
+        self.source.addItem(self.tr("All sources"), "")
         for s in Source:
             self.source.addItem(s.value, s.value)
         self.state = QComboBox()
-        for value, label in (("open", "Open"), ("", "All states"), ("resolved", "Resolved"), ("ignored", "Ignored")):
+        for value, label in (
+            ("open", self.tr("Open")),
+            ("", self.tr("All states")),
+            ("resolved", self.tr("Resolved")),
+            ("ignored", self.tr("Ignored")),
+        ):
             self.state.addItem(label, value)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search item, code or message")
+        self.search.setPlaceholderText(self.tr("Search item, code or message"))
         self.search.setClearButtonEnabled(True)
         self.actions_button = QToolButton()
         self.actions_button.setText("⋮")
-        self.actions_button.setToolTip("Actions for the selected issues (or right-click a row)")
-        self.actions_button.setAccessibleName("Actions")
+        self.actions_button.setToolTip(self.tr("Actions for the selected issues (or right-click a row)"))
+        self.actions_button.setAccessibleName(self.tr("Actions"))
         self.actions_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.menu = QMenu(self)
-        self.retry_action = self.menu.addAction("Retry now")
-        self.ignore_action = self.menu.addAction("Ignore item")
-        self.copy_action = self.menu.addAction("Copy details")
-        self.details_action = self.menu.addAction("Show details")
+        self.retry_action = self.menu.addAction(self.tr("Retry now"))
+        self.ignore_action = self.menu.addAction(self.tr("Ignore item"))
+        self.copy_action = self.menu.addAction(self.tr("Copy details"))
+        self.details_action = self.menu.addAction(self.tr("Show details"))
         self.menu.addSeparator()
-        self.support_action = self.menu.addAction("Chat with support…")
+        self.support_action = self.menu.addAction(self.tr("Chat with support…"))
         self.actions_button.setMenu(self.menu)
-        self.export_button = QPushButton("Export CSV…")
+        self.export_button = QPushButton(self.tr("Export CSV…"))
         for w in (self.kind, self.source, self.state):
             filters.addWidget(w)
         filters.addWidget(self.search, 1)
@@ -391,10 +423,14 @@ class IssuesTab(QWidget):
         header.setSectionResizeMode(COLUMN["message"], QHeaderView.ResizeMode.Stretch)
         self.view.setColumnHidden(COLUMN["first_seen"], True)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.view.setAccessibleName("Issues")
-        for combo, name in ((self.kind, "Object filter"), (self.source, "Source filter"), (self.state, "State filter")):
+        self.view.setAccessibleName(self.tr("Issues"))
+        for combo, name in (
+            (self.kind, self.tr("Object filter")),
+            (self.source, self.tr("Source filter")),
+            (self.state, self.tr("State filter")),
+        ):
             combo.setAccessibleName(name)
-        self.search.setAccessibleName("Search issues")
+        self.search.setAccessibleName(self.tr("Search issues"))
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
         QShortcut(
             QKeySequence(Qt.Key.Key_Return), self.view, activated=lambda: self._emit_details(self.view.currentIndex())
@@ -440,7 +476,10 @@ class IssuesTab(QWidget):
 
     def _count(self) -> None:
         shown, total = self.model.rowCount(), self.model.total
-        self.count.setText(f"{shown:,} of {total:,} issues" if shown != total else f"{total:,} issues")
+        if shown != total:
+            self.count.setText(self.tr("{shown} of {total} issues").format(shown=f"{shown:,}", total=f"{total:,}"))
+        else:
+            self.count.setText(self.tr("{total} issues").format(total=f"{total:,}"))
 
     def selected(self) -> list[Issue]:
         rows = {i.row() for i in self.view.selectionModel().selectedRows()}
@@ -544,12 +583,12 @@ class IssuesTab(QWidget):
 class SettingsWindow(QMainWindow):
     def __init__(self, catalog: Catalog, parent: Any = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Syncbar — Sync Settings")
+        self.setWindowTitle(self.tr("Syncbar — Sync Settings"))
         self.tabs = QTabWidget()
         self.general = GeneralTab(catalog)
         self.issues = IssuesTab(catalog)
-        self.tabs.addTab(self.general, "General")
-        self.tabs.addTab(self.issues, "Issues")
+        self.tabs.addTab(self.general, self.tr("General"))
+        self.tabs.addTab(self.issues, self.tr("Issues"))
         self.setCentralWidget(self.tabs)
         self.resize(1100, 720)
         self.quit_on_close = False

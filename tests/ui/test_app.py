@@ -431,3 +431,40 @@ def test_first_run_setup_signs_in_and_starts_syncing(
             app.controller.shutdown()
             app.window.quit_on_close = True
             app.window.close()
+
+
+def test_swedish_translation_is_complete_and_used(tmp_path: Path, qtbot: QtBot) -> None:
+    """Every text the UI passes through tr() has a Swedish translation, and the window speaks Swedish with it."""
+    import subprocess
+    import sys
+    import xml.etree.ElementTree as ET
+
+    from PySide6.QtWidgets import QApplication
+
+    from app.core.catalog import load_default
+    from app.ui import i18n
+    from app.ui.window import SettingsWindow
+
+    root = Path(__file__).resolve().parents[2]
+    fresh = tmp_path / "fresh.ts"
+    lupdate = Path(sys.executable).with_name("pyside6-lupdate")
+    sources = [str(root / "app" / "ui" / n) for n in ("window.py", "dialogs.py", "tray.py", "setup_dialog.py")]
+    subprocess.run([str(lupdate), *sources, "-ts", str(fresh)], check=True, capture_output=True)
+    extracted = {m.findtext("source") for m in ET.parse(fresh).getroot().iter("message")}
+    shipped = {
+        m.findtext("source"): m.find("translation")
+        for m in ET.parse(root / "resources" / "translations" / "syncbar_sv.ts").getroot().iter("message")
+    }
+    untranslated = sorted(t for t in extracted if t not in shipped or not (shipped[t].text or "").strip())
+    assert not untranslated, f"run resources/translations/fill_ts.py after adding these to sv.py: {untranslated}"
+    qapp = QApplication.instance()
+    assert isinstance(qapp, QApplication)
+    translators = i18n.install(qapp, "sv")
+    try:
+        window = SettingsWindow(load_default())
+        assert window.general.sync_button.text() == "Synka nu"
+        assert window.tabs.tabText(0) == "Allmänt" and window.windowTitle() == "Syncbar — Synkinställningar"
+        window.close()
+    finally:
+        i18n.remove(qapp, translators)
+    assert SettingsWindow(load_default()).general.sync_button.text() == "Sync now"

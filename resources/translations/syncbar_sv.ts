@@ -1,0 +1,665 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="sv_SE">
+<context>
+    <name>DetailsDialog</name>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="62" />
+        <source>Problem:</source>
+        <translation>Problem:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="63" />
+        <source>Code:</source>
+        <translation>Kod:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="65" />
+        <source>Item:</source>
+        <translation>Objekt:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="67" />
+        <source>Account:</source>
+        <translation>Konto:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="68" />
+        <source>Description:</source>
+        <translation>Beskrivning:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="70" />
+        <source>The service said:</source>
+        <translation>Tjänsten svarade:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="71" />
+        <source>What to do:</source>
+        <translation>Gör så här:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="72" />
+        <source>Who can fix it:</source>
+        <translation>Vem kan åtgärda det:</translation>
+    </message>
+</context>
+<context>
+    <name>GeneralTab</name>
+    <message>
+        <location filename="../../app/ui/window.py" line="116" />
+        <source>Sign in again…</source>
+        <translation>Logga in igen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="137" />
+        <source>Sync now</source>
+        <translation>Synka nu</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="138" />
+        <source>Pause</source>
+        <translation>Pausa</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="139" />
+        <source>Set up accounts…</source>
+        <translation>Konfigurera konton…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="147" />
+        <source>Current sync error</source>
+        <translation>Aktuellt synkfel</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="151" />
+        <source>Show details</source>
+        <translation>Visa detaljer</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="157" />
+        <location filename="../../app/ui/window.py" line="225" />
+        <source>Last session details</source>
+        <translation>Senaste synkningen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="160" />
+        <location filename="../../app/ui/window.py" line="287" />
+        <source>No session yet</source>
+        <translation>Ingen synkning än</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="161" />
+        <source>Refresh</source>
+        <translation>Uppdatera</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="168" />
+        <location filename="../../app/ui/window.py" line="194" />
+        <source>Object</source>
+        <translation>Objekt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="169" />
+        <source>New</source>
+        <translation>Nya</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="170" />
+        <location filename="../../app/ui/window.py" line="196" />
+        <source>Updated</source>
+        <translation>Uppdaterade</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="171" />
+        <source>Duplicate</source>
+        <translation>Dubbletter</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="172" />
+        <source>Ignored</source>
+        <translation>Ignorerade</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="173" />
+        <location filename="../../app/ui/window.py" line="197" />
+        <source>Failed</source>
+        <translation>Misslyckade</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="185" />
+        <source>Sync history (last 7 days)</source>
+        <translation>Synkhistorik (senaste 7 dagarna)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="192" />
+        <source>Date</source>
+        <translation>Datum</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="193" />
+        <source>Direction</source>
+        <translation>Riktning</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="195" />
+        <source>Added</source>
+        <translation>Tillagda</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="209" />
+        <source>Start at login</source>
+        <translation>Starta vid inloggning</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="212" />
+        <source>Notify me the first time</source>
+        <translation>Meddela mig första gången</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="213" />
+        <source>Notify me every time</source>
+        <translation>Meddela mig varje gång</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="214" />
+        <source>Never notify me</source>
+        <translation>Meddela mig aldrig</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="219" />
+        <source>Notifications:</source>
+        <translation>Aviseringar:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="223" />
+        <source>Sync status</source>
+        <translation>Synkstatus</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="224" />
+        <source>Sync state icon</source>
+        <translation>Ikon för synkläge</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="226" />
+        <source>Sync history</source>
+        <translation>Synkhistorik</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="227" />
+        <source>Sync history chart</source>
+        <translation>Diagram över synkhistorik</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="228" />
+        <source>Notifications</source>
+        <translation>Aviseringar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="230" />
+        <source>Sync now (F5)</source>
+        <translation>Synka nu (F5)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="249" />
+        <source>Mailbox: {mailbox}    Salesforce: {crm}</source>
+        <translation>Brevlåda: {mailbox}    Salesforce: {crm}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="256" />
+        <source>No account is set up yet. Click “Set up accounts…”, or run “syncbar demo” to try Syncbar first.</source>
+        <translation>Inget konto är konfigurerat än. Klicka på ”Konfigurera konton…”, eller kör ”syncbar demo” för att prova Syncbar först.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="261" />
+        <source>Resume</source>
+        <translation>Återuppta</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="267" />
+        <source>Next sync: {time}</source>
+        <translation>Nästa synkning: {time}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="278" />
+        <source>&lt;b&gt;{account}&lt;/b&gt; needs you to sign in again. Syncing is on hold until then.</source>
+        <translation>&lt;b&gt;{account}&lt;/b&gt; behöver att du loggar in igen. Synkningen väntar tills dess.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="279" />
+        <source>An account</source>
+        <translation>Ett konto</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="293" />
+        <source>Started {start}, ended {end} — {outcome}</source>
+        <translation>Startade {start}, slutade {end} — {outcome}</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryChart</name>
+    <message>
+        <location filename="../../app/ui/window.py" line="75" />
+        <source>No sync in the last 7 days</source>
+        <translation>Ingen synkning de senaste 7 dagarna</translation>
+    </message>
+</context>
+<context>
+    <name>IssuesTab</name>
+    <message>
+        <location filename="../../app/ui/window.py" line="359" />
+        <source>All objects</source>
+        <translation>Alla objekt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="364" />
+        <source>All sources</source>
+        <translation>Alla källor</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="369" />
+        <source>Open</source>
+        <translation>Öppna</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="370" />
+        <source>All states</source>
+        <translation>Alla lägen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="371" />
+        <source>Resolved</source>
+        <translation>Lösta</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="372" />
+        <source>Ignored</source>
+        <translation>Ignorerade</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="376" />
+        <source>Search item, code or message</source>
+        <translation>Sök objekt, kod eller meddelande</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="380" />
+        <source>Actions for the selected issues (or right-click a row)</source>
+        <translation>Åtgärder för de markerade problemen (eller högerklicka på en rad)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="381" />
+        <source>Actions</source>
+        <translation>Åtgärder</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="384" />
+        <source>Retry now</source>
+        <translation>Försök igen nu</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="385" />
+        <source>Ignore item</source>
+        <translation>Ignorera objektet</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="386" />
+        <source>Copy details</source>
+        <translation>Kopiera detaljer</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="387" />
+        <source>Show details</source>
+        <translation>Visa detaljer</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="389" />
+        <source>Chat with support…</source>
+        <translation>Chatta med supporten…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="391" />
+        <source>Export CSV…</source>
+        <translation>Exportera CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="426" />
+        <source>Issues</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="428" />
+        <source>Object filter</source>
+        <translation>Objektfilter</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="429" />
+        <source>Source filter</source>
+        <translation>Källfilter</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="430" />
+        <source>State filter</source>
+        <translation>Lägesfilter</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="433" />
+        <source>Search issues</source>
+        <translation>Sök bland problem</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="480" />
+        <source>{shown} of {total} issues</source>
+        <translation>{shown} av {total} problem</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="482" />
+        <source>{total} issues</source>
+        <translation>{total} problem</translation>
+    </message>
+</context>
+<context>
+    <name>ReauthDialog</name>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="113" />
+        <source>Sign in again</source>
+        <translation>Logga in igen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="121" />
+        <source>https://mail.example.com/EWS/Exchange.asmx</source>
+        <translation>https://mail.example.com/EWS/Exchange.asmx</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="122" />
+        <source>Exchange (EWS) URL:</source>
+        <translation>Exchange-adress (EWS):</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="129" />
+        <source>Refresh</source>
+        <translation>Uppdatera</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="131" />
+        <source>Change account…</source>
+        <translation>Byt konto…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="132" />
+        <source>Advanced</source>
+        <translation>Avancerat</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="135" />
+        <source>Cancel</source>
+        <translation>Avbryt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="152" />
+        <source>Waiting for you to finish signing in in your browser…</source>
+        <translation>Väntar på att du loggar in klart i webbläsaren…</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsWindow</name>
+    <message>
+        <location filename="../../app/ui/window.py" line="586" />
+        <source>Syncbar — Sync Settings</source>
+        <translation>Syncbar — Synkinställningar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="590" />
+        <source>General</source>
+        <translation>Allmänt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="591" />
+        <source>Issues</source>
+        <translation>Problem</translation>
+    </message>
+</context>
+<context>
+    <name>SetupDialog</name>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="64" />
+        <source>Set up Syncbar</source>
+        <translation>Konfigurera Syncbar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="78" />
+        <source>Mailbox</source>
+        <translation>Brevlåda</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="83" />
+        <source>Microsoft 365 (Outlook)</source>
+        <translation>Microsoft 365 (Outlook)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="84" />
+        <source>Exchange Server</source>
+        <translation>Exchange Server</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="85" />
+        <source>Gmail / Google Workspace</source>
+        <translation>Gmail / Google Workspace</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="96" />
+        <source>you@company.com</source>
+        <translation>du@foretag.se</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="103" />
+        <source>https://mail.company.com/EWS/Exchange.asmx (empty: find it automatically)</source>
+        <translation>https://mail.foretag.se/EWS/Exchange.asmx (tomt: hitta den automatiskt)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="106" />
+        <source>Address:</source>
+        <translation>Adress:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="107" />
+        <source>User name:</source>
+        <translation>Användarnamn:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="108" />
+        <source>Password:</source>
+        <translation>Lösenord:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="109" />
+        <source>EWS URL:</source>
+        <translation>EWS-adress:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="115" />
+        <source>Salesforce</source>
+        <translation>Salesforce</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="119" />
+        <source>Production</source>
+        <translation>Produktion</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="120" />
+        <source>Sandbox</source>
+        <translation>Sandlåda</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="121" />
+        <source>Custom domain…</source>
+        <translation>Egen domän…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="126" />
+        <source>https://mycompany.my.salesforce.com</source>
+        <translation>https://foretag.my.salesforce.com</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="127" />
+        <source>Org:</source>
+        <translation>Organisation:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="128" />
+        <source>Domain:</source>
+        <translation>Domän:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="129" />
+        <source>Salesforce org</source>
+        <translation>Salesforce-organisation</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="130" />
+        <source>Salesforce custom domain</source>
+        <translation>Egen Salesforce-domän</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="132" />
+        <source>What to sync</source>
+        <translation>Vad som ska synkas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="136" />
+        <source>Emails</source>
+        <translation>E-post</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="137" />
+        <source>Events</source>
+        <translation>Möten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="138" />
+        <source>Contacts</source>
+        <translation>Kontakter</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="139" />
+        <source>Tasks</source>
+        <translation>Uppgifter</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="148" />
+        <source> days</source>
+        <translation> dagar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="149" />
+        <source>History to sync</source>
+        <translation>Historik att synka</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="150" />
+        <source>Also sync the last:</source>
+        <translation>Synka även de senaste:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="152" />
+        <source>company.com, company.de (your own domain is included)</source>
+        <translation>foretag.se, foretag.de (din egen domän ingår)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="153" />
+        <source>Internal domains</source>
+        <translation>Interna domäner</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="154" />
+        <source>Internal domains:</source>
+        <translation>Interna domäner:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="156" />
+        <source>addresses or @domains never to log, comma separated</source>
+        <translation>adresser eller @domäner som aldrig loggas, kommaseparerade</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="157" />
+        <source>Never log</source>
+        <translation>Logga aldrig</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="158" />
+        <source>Never log:</source>
+        <translation>Logga aldrig:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="165" />
+        <source>Sign in and start</source>
+        <translation>Logga in och starta</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="166" />
+        <source>Cancel</source>
+        <translation>Avbryt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="209" />
+        <source>Exchange needs your mailbox password.</source>
+        <translation>Exchange behöver lösenordet till din brevlåda.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="213" />
+        <source>Sign in to Salesforce, then to your mailbox, in the browser windows that open…</source>
+        <translation>Logga in i Salesforce och sedan i din brevlåda i webbläsarfönstren som öppnas…</translation>
+    </message>
+</context>
+<context>
+    <name>SupportDialog</name>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="195" />
+        <source>Chat with support</source>
+        <translation>Chatta med supporten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="213" />
+        <source>Keep addresses and subjects (helps support find the item)</source>
+        <translation>Behåll adresser och ämnen (hjälper supporten att hitta objektet)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="276" />
+        <source>Sending the report to support…</source>
+        <translation>Skickar rapporten till supporten…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="289" />
+        <source>Done</source>
+        <translation>Klar</translation>
+    </message>
+</context>
+<context>
+    <name>Tray</name>
+    <message>
+        <location filename="../../app/ui/tray.py" line="52" />
+        <source>Sync now</source>
+        <translation>Synka nu</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="53" />
+        <source>Pause</source>
+        <translation>Pausa</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="54" />
+        <source>Open Sync Settings</source>
+        <translation>Öppna synkinställningar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="55" />
+        <source>Quit Syncbar</source>
+        <translation>Avsluta Syncbar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="84" />
+        <source>Resume</source>
+        <translation>Återuppta</translation>
+    </message>
+</context>
+</TS>
