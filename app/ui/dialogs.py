@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, QThreadPool, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -30,18 +30,21 @@ from app import report
 from app.core.catalog import Catalog
 from app.core.model import Action, Fixer
 
+# Marked for extraction here, translated where shown (QCoreApplication.translate with the same context).
 FIXER_TEXT = {
-    Fixer.USER: "You",
-    Fixer.SALESFORCE_ADMIN: "Your Salesforce administrator",
-    Fixer.MAILBOX_ADMIN: "Your mailbox (Microsoft 365, Exchange or Google) administrator",
-    Fixer.SUPPORT: "Syncbar support",
+    Fixer.USER: QT_TRANSLATE_NOOP("DetailsDialog", "You"),
+    Fixer.SALESFORCE_ADMIN: QT_TRANSLATE_NOOP("DetailsDialog", "Your Salesforce administrator"),
+    Fixer.MAILBOX_ADMIN: QT_TRANSLATE_NOOP(
+        "DetailsDialog", "Your mailbox (Microsoft 365, Exchange or Google) administrator"
+    ),
+    Fixer.SUPPORT: QT_TRANSLATE_NOOP("DetailsDialog", "Syncbar support"),
 }
 ACTION_TEXT = {
-    Action.REAUTHENTICATE: "Sign in again…",
-    Action.RETRY_LATER: "Sync now",
-    Action.FIX_ITEM: "Retry now",
-    Action.FIX_SETTING: "Retry now",
-    Action.CONTACT_SUPPORT: "Chat with support…",
+    Action.REAUTHENTICATE: QT_TRANSLATE_NOOP("DetailsDialog", "Sign in again…"),
+    Action.RETRY_LATER: QT_TRANSLATE_NOOP("DetailsDialog", "Sync now"),
+    Action.FIX_ITEM: QT_TRANSLATE_NOOP("DetailsDialog", "Retry now"),
+    Action.FIX_SETTING: QT_TRANSLATE_NOOP("DetailsDialog", "Retry now"),
+    Action.CONTACT_SUPPORT: QT_TRANSLATE_NOOP("DetailsDialog", "Chat with support…"),
     Action.NONE: "",
 }
 
@@ -69,11 +72,13 @@ class DetailsDialog(QDialog):
         if message:
             form.addRow(self.tr("The service said:"), _wrapped(message, selectable=True))
         form.addRow(self.tr("What to do:"), _wrapped(entry.recommendation))
-        form.addRow(self.tr("Who can fix it:"), QLabel(FIXER_TEXT.get(entry.fixer, "You")))
+        fixer = FIXER_TEXT.get(entry.fixer, FIXER_TEXT[Fixer.USER])
+        form.addRow(self.tr("Who can fix it:"), QLabel(QCoreApplication.translate("DetailsDialog", fixer)))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         label = ACTION_TEXT.get(entry.action, "")
+        label = QCoreApplication.translate("DetailsDialog", label) if label else ""
         if label:
             act = buttons.addButton(label, QDialogButtonBox.ButtonRole.AcceptRole)
             act.setObjectName("action")

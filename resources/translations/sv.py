@@ -127,4 +127,9 @@ SV = {
     "Done": "Klar",
     "Open Sync Settings": "Öppna synkinställningar",
     "Quit Syncbar": "Avsluta Syncbar",
+    "You": "Du",
+    "Your Salesforce administrator": "Din Salesforce-administratör",
+    "Your mailbox (Microsoft 365, Exchange or Google) administrator":
+        "Administratören för din brevlåda (Microsoft 365, Exchange eller Google)",
+    "Syncbar support": "Syncbars support",
 }

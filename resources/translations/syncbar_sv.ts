@@ -3,42 +3,83 @@
 <context>
     <name>DetailsDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="62" />
+        <location filename="../../app/ui/dialogs.py" line="35" />
+        <source>You</source>
+        <translation>Du</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="36" />
+        <source>Your Salesforce administrator</source>
+        <translation>Din Salesforce-administratör</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="37" />
+        <source>Your mailbox (Microsoft 365, Exchange or Google) administrator</source>
+        <translation>Administratören för din brevlåda (Microsoft 365, Exchange eller Google)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="40" />
+        <source>Syncbar support</source>
+        <translation>Syncbars support</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="43" />
+        <source>Sign in again…</source>
+        <translation>Logga in igen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="44" />
+        <source>Sync now</source>
+        <translation>Synka nu</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="45" />
+        <location filename="../../app/ui/dialogs.py" line="46" />
+        <source>Retry now</source>
+        <translation>Försök igen nu</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="47" />
+        <source>Chat with support…</source>
+        <translation>Chatta med supporten…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="65" />
         <source>Problem:</source>
         <translation>Problem:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="63" />
+        <location filename="../../app/ui/dialogs.py" line="66" />
         <source>Code:</source>
         <translation>Kod:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="65" />
+        <location filename="../../app/ui/dialogs.py" line="68" />
         <source>Item:</source>
         <translation>Objekt:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="67" />
+        <location filename="../../app/ui/dialogs.py" line="70" />
         <source>Account:</source>
         <translation>Konto:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="68" />
+        <location filename="../../app/ui/dialogs.py" line="71" />
         <source>Description:</source>
         <translation>Beskrivning:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="70" />
+        <location filename="../../app/ui/dialogs.py" line="73" />
         <source>The service said:</source>
         <translation>Tjänsten svarade:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="71" />
+        <location filename="../../app/ui/dialogs.py" line="74" />
         <source>What to do:</source>
         <translation>Gör så här:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="72" />
+        <location filename="../../app/ui/dialogs.py" line="76" />
         <source>Who can fix it:</source>
         <translation>Vem kan åtgärda det:</translation>
     </message>
@@ -360,42 +401,42 @@
 <context>
     <name>ReauthDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="113" />
+        <location filename="../../app/ui/dialogs.py" line="118" />
         <source>Sign in again</source>
         <translation>Logga in igen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="121" />
+        <location filename="../../app/ui/dialogs.py" line="126" />
         <source>https://mail.example.com/EWS/Exchange.asmx</source>
         <translation>https://mail.example.com/EWS/Exchange.asmx</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="122" />
+        <location filename="../../app/ui/dialogs.py" line="127" />
         <source>Exchange (EWS) URL:</source>
         <translation>Exchange-adress (EWS):</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="129" />
+        <location filename="../../app/ui/dialogs.py" line="134" />
         <source>Refresh</source>
         <translation>Uppdatera</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="131" />
+        <location filename="../../app/ui/dialogs.py" line="136" />
         <source>Change account…</source>
         <translation>Byt konto…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="132" />
+        <location filename="../../app/ui/dialogs.py" line="137" />
         <source>Advanced</source>
         <translation>Avancerat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="135" />
+        <location filename="../../app/ui/dialogs.py" line="140" />
         <source>Cancel</source>
         <translation>Avbryt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="152" />
+        <location filename="../../app/ui/dialogs.py" line="157" />
         <source>Waiting for you to finish signing in in your browser…</source>
         <translation>Väntar på att du loggar in klart i webbläsaren…</translation>
     </message>
@@ -421,192 +462,192 @@
 <context>
     <name>SetupDialog</name>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="64" />
+        <location filename="../../app/ui/setup_dialog.py" line="57" />
         <source>Set up Syncbar</source>
         <translation>Konfigurera Syncbar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="78" />
+        <location filename="../../app/ui/setup_dialog.py" line="71" />
         <source>Mailbox</source>
         <translation>Brevlåda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="83" />
+        <location filename="../../app/ui/setup_dialog.py" line="76" />
         <source>Microsoft 365 (Outlook)</source>
         <translation>Microsoft 365 (Outlook)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="84" />
+        <location filename="../../app/ui/setup_dialog.py" line="77" />
         <source>Exchange Server</source>
         <translation>Exchange Server</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="85" />
+        <location filename="../../app/ui/setup_dialog.py" line="78" />
         <source>Gmail / Google Workspace</source>
         <translation>Gmail / Google Workspace</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="96" />
+        <location filename="../../app/ui/setup_dialog.py" line="89" />
         <source>you@company.com</source>
         <translation>du@foretag.se</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="103" />
+        <location filename="../../app/ui/setup_dialog.py" line="96" />
         <source>https://mail.company.com/EWS/Exchange.asmx (empty: find it automatically)</source>
         <translation>https://mail.foretag.se/EWS/Exchange.asmx (tomt: hitta den automatiskt)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="106" />
+        <location filename="../../app/ui/setup_dialog.py" line="99" />
         <source>Address:</source>
         <translation>Adress:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="107" />
+        <location filename="../../app/ui/setup_dialog.py" line="100" />
         <source>User name:</source>
         <translation>Användarnamn:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="108" />
+        <location filename="../../app/ui/setup_dialog.py" line="101" />
         <source>Password:</source>
         <translation>Lösenord:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="109" />
+        <location filename="../../app/ui/setup_dialog.py" line="102" />
         <source>EWS URL:</source>
         <translation>EWS-adress:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="115" />
+        <location filename="../../app/ui/setup_dialog.py" line="108" />
         <source>Salesforce</source>
         <translation>Salesforce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="119" />
+        <location filename="../../app/ui/setup_dialog.py" line="112" />
         <source>Production</source>
         <translation>Produktion</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="120" />
+        <location filename="../../app/ui/setup_dialog.py" line="113" />
         <source>Sandbox</source>
         <translation>Sandlåda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="121" />
+        <location filename="../../app/ui/setup_dialog.py" line="114" />
         <source>Custom domain…</source>
         <translation>Egen domän…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="126" />
+        <location filename="../../app/ui/setup_dialog.py" line="119" />
         <source>https://mycompany.my.salesforce.com</source>
         <translation>https://foretag.my.salesforce.com</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="127" />
+        <location filename="../../app/ui/setup_dialog.py" line="120" />
         <source>Org:</source>
         <translation>Organisation:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="128" />
+        <location filename="../../app/ui/setup_dialog.py" line="121" />
         <source>Domain:</source>
         <translation>Domän:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="129" />
+        <location filename="../../app/ui/setup_dialog.py" line="122" />
         <source>Salesforce org</source>
         <translation>Salesforce-organisation</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="130" />
+        <location filename="../../app/ui/setup_dialog.py" line="123" />
         <source>Salesforce custom domain</source>
         <translation>Egen Salesforce-domän</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="132" />
+        <location filename="../../app/ui/setup_dialog.py" line="125" />
         <source>What to sync</source>
         <translation>Vad som ska synkas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="136" />
+        <location filename="../../app/ui/setup_dialog.py" line="129" />
         <source>Emails</source>
         <translation>E-post</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="137" />
+        <location filename="../../app/ui/setup_dialog.py" line="130" />
         <source>Events</source>
         <translation>Möten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="138" />
+        <location filename="../../app/ui/setup_dialog.py" line="131" />
         <source>Contacts</source>
         <translation>Kontakter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="139" />
+        <location filename="../../app/ui/setup_dialog.py" line="132" />
         <source>Tasks</source>
         <translation>Uppgifter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="148" />
+        <location filename="../../app/ui/setup_dialog.py" line="141" />
         <source> days</source>
         <translation> dagar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="149" />
+        <location filename="../../app/ui/setup_dialog.py" line="142" />
         <source>History to sync</source>
         <translation>Historik att synka</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="150" />
+        <location filename="../../app/ui/setup_dialog.py" line="143" />
         <source>Also sync the last:</source>
         <translation>Synka även de senaste:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="152" />
+        <location filename="../../app/ui/setup_dialog.py" line="145" />
         <source>company.com, company.de (your own domain is included)</source>
         <translation>foretag.se, foretag.de (din egen domän ingår)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="153" />
+        <location filename="../../app/ui/setup_dialog.py" line="146" />
         <source>Internal domains</source>
         <translation>Interna domäner</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="154" />
+        <location filename="../../app/ui/setup_dialog.py" line="147" />
         <source>Internal domains:</source>
         <translation>Interna domäner:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="156" />
+        <location filename="../../app/ui/setup_dialog.py" line="149" />
         <source>addresses or @domains never to log, comma separated</source>
         <translation>adresser eller @domäner som aldrig loggas, kommaseparerade</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="157" />
+        <location filename="../../app/ui/setup_dialog.py" line="150" />
         <source>Never log</source>
         <translation>Logga aldrig</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="158" />
+        <location filename="../../app/ui/setup_dialog.py" line="151" />
         <source>Never log:</source>
         <translation>Logga aldrig:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="165" />
+        <location filename="../../app/ui/setup_dialog.py" line="158" />
         <source>Sign in and start</source>
         <translation>Logga in och starta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="166" />
+        <location filename="../../app/ui/setup_dialog.py" line="159" />
         <source>Cancel</source>
         <translation>Avbryt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="209" />
+        <location filename="../../app/ui/setup_dialog.py" line="202" />
         <source>Exchange needs your mailbox password.</source>
         <translation>Exchange behöver lösenordet till din brevlåda.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="213" />
+        <location filename="../../app/ui/setup_dialog.py" line="206" />
         <source>Sign in to Salesforce, then to your mailbox, in the browser windows that open…</source>
         <translation>Logga in i Salesforce och sedan i din brevlåda i webbläsarfönstren som öppnas…</translation>
     </message>
@@ -614,22 +655,22 @@
 <context>
     <name>SupportDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="195" />
+        <location filename="../../app/ui/dialogs.py" line="200" />
         <source>Chat with support</source>
         <translation>Chatta med supporten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="213" />
+        <location filename="../../app/ui/dialogs.py" line="218" />
         <source>Keep addresses and subjects (helps support find the item)</source>
         <translation>Behåll adresser och ämnen (hjälper supporten att hitta objektet)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="276" />
+        <location filename="../../app/ui/dialogs.py" line="281" />
         <source>Sending the report to support…</source>
         <translation>Skickar rapporten till supporten…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="289" />
+        <location filename="../../app/ui/dialogs.py" line="294" />
         <source>Done</source>
         <translation>Klar</translation>
     </message>
