@@ -62,6 +62,8 @@ class SyncChoices:
     notifications: str = "first"  # never | first | always
     support_address: str = "support@syncbar.example"
     support_url: str = ""  # when set, Chat with support posts the report here instead of opening the mail app
+    # The user's field-mapping changes: {"kind", "source", "target", "type"} each (app/core/mapping.py).
+    field_overrides: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass

@@ -23,6 +23,7 @@ from app.auth.salesforce import SalesforceAuth
 from app.auth.tokens import TokenStore
 from app.commands import UsageError
 from app.core.catalog import load_default
+from app.core.mapping import DEFAULT_MAPPING, with_overrides
 from app.core.model import ItemKind
 from app.core.ports import CrmPort, MailboxPort
 from app.core.rules import Rules, RulesConfig
@@ -280,6 +281,7 @@ def rules_for(profile: Profile) -> Rules:
             history_days=choices.history_days,
             activated_at=activated,
             kinds=kinds_for(profile),
+            mapping=with_overrides(DEFAULT_MAPPING, choices.field_overrides),
         )
     )
 

@@ -89,6 +89,19 @@ class FieldMapping:
         objects[kind] = replace(current, fields=(*kept, rule))
         return replace(self, objects=objects)
 
+    def with_target(self, kind: ItemKind, source: str, target: str, sf_type: str = "") -> FieldMapping:
+        """A copy where the mailbox field ``source`` goes to ``target`` instead (its other settings kept)."""
+        current = self.objects[kind]
+        old = next((r for r in current.fields if r.source == source), None)
+        if old is None:
+            rule = FieldRule(source, target, sf_type=sf_type or "string")
+        else:
+            rule = replace(old, target=target, sf_type=sf_type or old.sf_type)
+        kept = tuple(r for r in current.fields if r.source != source and r.target != target)
+        objects = dict(self.objects)
+        objects[kind] = replace(current, fields=(*kept, rule))
+        return replace(self, objects=objects)
+
     def map_value(self, target: str, value: str) -> str | None:
         """The picklist value for a mailbox value, or None when the mapping has no entry for it."""
         table = self.value_maps.get(target)
@@ -381,3 +394,16 @@ def _joins_previous(text: str, index: int) -> bool:
             run += 1
         return run % 2 == 1
     return False
+
+
+def with_overrides(mapping: FieldMapping, overrides: list[dict[str, str]]) -> FieldMapping:
+    """The mapping after the user's changes (``{"kind", "source", "target", "type"}`` each, as saved)."""
+    for change in overrides:
+        try:
+            kind = ItemKind(change["kind"])
+        except (KeyError, ValueError):
+            continue  # a change for an object this version does not sync: ignored, not fatal
+        target = str(change.get("target") or "").strip()
+        if target and kind in mapping.objects:
+            mapping = mapping.with_target(kind, str(change.get("source") or ""), target, str(change.get("type") or ""))
+    return mapping

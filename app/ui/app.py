@@ -104,6 +104,7 @@ class DesktopApp:
         i.ignore.connect(lambda ids: self.controller.ignore(ids))
         i.details.connect(self.show_issue_details)
         i.support.connect(self.open_support)
+        self.window.settings.save_requested.connect(self.save_choices)
         if self.tray is not None:
             self.tray.sync_now.connect(lambda: self.controller.sync_now())
             self.tray.toggle_pause.connect(self.toggle_pause)
@@ -126,9 +127,27 @@ class DesktopApp:
         current = self.service.store.get_setting(NOTIFY_SETTING) or (
             self.profile.choices.notifications if self.profile else "first"
         )
+        settings = self.window.settings
+        settings.setEnabled(self.profile is not None)
+        if self.profile is not None:
+            prof = self.profile
+            settings.show_choices(prof.choices)
+            settings.describe = lambda obj: wiring.build_crm(prof, self.tokens).describe_fields(obj)  # type: ignore[attr-defined]
         g.notifications.blockSignals(True)
         g.notifications.setCurrentIndex(max(0, g.notifications.findData(current)))
         g.notifications.blockSignals(False)
+
+    def save_choices(self, choices: Any) -> None:
+        """Settings → Save: keep the choices in the profile and restart the service on them."""
+        if self.profile is None:
+            return
+        self.profile.choices = choices
+        try:
+            profile_mod.save(self.paths.config, self.profile)
+        except OSError as exc:
+            self.window.show_notice(f"Could not save the settings: {exc}")
+            return
+        self.reconfigure()
 
     def open_setup(self) -> None:
         from app.ui.setup_dialog import SetupDialog

@@ -589,6 +589,10 @@ class SettingsWindow(QMainWindow):
         self.issues = IssuesTab(catalog)
         self.tabs.addTab(self.general, self.tr("General"))
         self.tabs.addTab(self.issues, self.tr("Issues"))
+        from app.ui.settings_tab import SettingsTab
+
+        self.settings = SettingsTab()
+        self.tabs.addTab(self.settings, self.tr("Settings"))
         self.setCentralWidget(self.tabs)
         self.resize(1100, 720)
         self.quit_on_close = False

@@ -1,5 +1,6 @@
 """Write the Swedish texts of sv.py into syncbar_sv.ts (after pyside6-lupdate); report what is missing.
 
+    .venv/bin/pyside6-lupdate app/ui/*.py -ts resources/translations/syncbar_sv.ts
     python resources/translations/fill_ts.py && .venv/bin/pyside6-lrelease resources/translations/syncbar_sv.ts
 """
 

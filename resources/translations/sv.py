@@ -132,4 +132,21 @@ SV = {
     "Your mailbox (Microsoft 365, Exchange or Google) administrator":
         "Administratören för din brevlåda (Microsoft 365, Exchange eller Google)",
     "Syncbar support": "Syncbars support",
+    "Settings": "Inställningar",
+    " minutes": " minuter",
+    "Sync every": "Synka var",
+    "Sync every:": "Synka var:",
+    "Field mapping (mailbox field → Salesforce field)": "Fältmappning (brevlådefält → Salesforce-fält)",
+    "Mailbox field": "Brevlådefält",
+    "Salesforce field": "Salesforce-fält",
+    "Type": "Typ",
+    "Field mapping": "Fältmappning",
+    "Check against Salesforce": "Kontrollera mot Salesforce",
+    "Restore defaults": "Återställ standardvärden",
+    "Save": "Spara",
+    "Set up the Salesforce account first.": "Konfigurera Salesforce-kontot först.",
+    "Reading the fields of your Salesforce org…": "Läser fälten i din Salesforce-organisation…",
+    "Could not read the org's fields: {error}": "Kunde inte läsa organisationens fält: {error}",
+    "Every mapped field exists in Salesforce and takes these values.":
+        "Alla mappade fält finns i Salesforce och tar emot de här värdena.",
 }

@@ -442,6 +442,149 @@
     </message>
 </context>
 <context>
+    <name>SettingsTab</name>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="47" />
+        <source>What to sync</source>
+        <translation>Vad som ska synkas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="51" />
+        <source>Emails</source>
+        <translation>E-post</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="52" />
+        <source>Events</source>
+        <translation>Möten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="53" />
+        <source>Contacts</source>
+        <translation>Kontakter</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="54" />
+        <source>Tasks</source>
+        <translation>Uppgifter</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="61" />
+        <source> days</source>
+        <translation> dagar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="62" />
+        <source>History to sync</source>
+        <translation>Historik att synka</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="63" />
+        <source>Also sync the last:</source>
+        <translation>Synka även de senaste:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="66" />
+        <source> minutes</source>
+        <translation> minuter</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="67" />
+        <source>Sync every</source>
+        <translation>Synka var</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="68" />
+        <source>Sync every:</source>
+        <translation>Synka var:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="70" />
+        <source>Internal domains</source>
+        <translation>Interna domäner</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="71" />
+        <source>Internal domains:</source>
+        <translation>Interna domäner:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="73" />
+        <source>Never log</source>
+        <translation>Logga aldrig</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="74" />
+        <source>Never log:</source>
+        <translation>Logga aldrig:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="76" />
+        <source>Field mapping (mailbox field → Salesforce field)</source>
+        <translation>Fältmappning (brevlådefält → Salesforce-fält)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="80" />
+        <source>Object</source>
+        <translation>Objekt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="80" />
+        <source>Mailbox field</source>
+        <translation>Brevlådefält</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="80" />
+        <source>Salesforce field</source>
+        <translation>Salesforce-fält</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="80" />
+        <source>Type</source>
+        <translation>Typ</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="84" />
+        <source>Field mapping</source>
+        <translation>Fältmappning</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="96" />
+        <source>Check against Salesforce</source>
+        <translation>Kontrollera mot Salesforce</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="97" />
+        <source>Restore defaults</source>
+        <translation>Återställ standardvärden</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="98" />
+        <source>Save</source>
+        <translation>Spara</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="185" />
+        <source>Set up the Salesforce account first.</source>
+        <translation>Konfigurera Salesforce-kontot först.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="189" />
+        <source>Reading the fields of your Salesforce org…</source>
+        <translation>Läser fälten i din Salesforce-organisation…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="207" />
+        <source>Could not read the org's fields: {error}</source>
+        <translation>Kunde inte läsa organisationens fält: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="210" />
+        <source>Every mapped field exists in Salesforce and takes these values.</source>
+        <translation>Alla mappade fält finns i Salesforce och tar emot de här värdena.</translation>
+    </message>
+</context>
+<context>
     <name>SettingsWindow</name>
     <message>
         <location filename="../../app/ui/window.py" line="586" />
@@ -457,6 +600,11 @@
         <location filename="../../app/ui/window.py" line="591" />
         <source>Issues</source>
         <translation>Problem</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="595" />
+        <source>Settings</source>
+        <translation>Inställningar</translation>
     </message>
 </context>
 <context>

@@ -448,7 +448,7 @@ def test_swedish_translation_is_complete_and_used(tmp_path: Path, qtbot: QtBot) 
     root = Path(__file__).resolve().parents[2]
     fresh = tmp_path / "fresh.ts"
     lupdate = Path(sys.executable).with_name("pyside6-lupdate")
-    sources = [str(root / "app" / "ui" / n) for n in ("window.py", "dialogs.py", "tray.py", "setup_dialog.py")]
+    sources = [str(p) for p in sorted((root / "app" / "ui").glob("*.py"))]
     subprocess.run([str(lupdate), *sources, "-ts", str(fresh)], check=True, capture_output=True)
     extracted = {m.findtext("source") for m in ET.parse(fresh).getroot().iter("message")}
     shipped = {
@@ -468,3 +468,42 @@ def test_swedish_translation_is_complete_and_used(tmp_path: Path, qtbot: QtBot) 
     finally:
         i18n.remove(qapp, translators)
     assert SettingsWindow(load_default()).general.sync_button.text() == "Sync now"
+
+
+def test_settings_edit_choices_and_mapping_checked_against_the_org(desktop: DesktopApp, qtbot: QtBot) -> None:
+    """Settings: a mapping to a field the org lacks is caught by describe; a valid change and the choices
+    are saved to the profile and used by the next sync."""
+    from app import profile
+    from app.core.model import ItemKind
+
+    wait_cycle(qtbot, desktop)
+    tab = desktop.window.settings
+    assert tab.isEnabled() and tab.emails.isChecked() and tab.history.value() == desktop.profile.choices.history_days
+
+    def row_of(kind: str, source: str) -> int:
+        return next(
+            r
+            for r in range(tab.mapping_model.rowCount())
+            if tab.mapping_model.item(r, 1).text() == source and tab.mapping_model.item(r, 0).text().startswith(kind)
+        )
+
+    title = row_of("contact", "title")
+    tab.mapping_model.item(title, 2).setText("Title_Typo__c")
+    tab.check()
+    qtbot.waitUntil(lambda: "SET_DEPENDENT_FIELD_DELETED" in tab.problems.text(), timeout=10_000)
+    assert "Contact.Title_Typo__c" in tab.problems.text()
+    tab.mapping_model.item(title, 2).setText("Description")  # the job title goes into Description instead
+    tab.check()
+    qtbot.waitUntil(lambda: tab.problems.text().startswith("Every mapped field"), timeout=10_000)
+    tab.events.setChecked(False)
+    tab.history.setValue(20)
+    tab.save_button.click()
+    saved = profile.load(desktop.paths.config)
+    assert saved is not None and not saved.choices.events and saved.choices.history_days == 20
+    assert saved.choices.field_overrides == [
+        {"kind": "contact", "source": "title", "target": "Description", "type": "string"}
+    ]
+    rules = desktop.service.rules
+    assert rules is not None and ItemKind.EVENT not in rules.config.kinds
+    contact_targets = {r.source: r.target for r in rules.config.mapping.for_kind(ItemKind.CONTACT).fields}
+    assert contact_targets["title"] == "Description"

@@ -230,6 +230,11 @@ class SalesforceCrm:
                     found[address] = match
         return found
 
+    def describe_fields(self, object_type: str) -> dict[str, Any]:
+        """The object's fields as describe reports them (name -> describe entry); one API call."""
+        described = self._call(lambda sf: sf.restful(f"sobjects/{object_type}/describe"))
+        return {str(f.get("name")): f for f in (described or {}).get("fields", []) if isinstance(f, dict)}
+
     def has_key_field(self, object_type: str) -> bool:
         cache_key = f"salesforce.describe.{object_type}.keyfield"
         if cache_key not in self._cache:

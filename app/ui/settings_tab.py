@@ -1,0 +1,212 @@
+"""The Settings tab: what to sync, and the field mapping checked against the org's describe."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.mapping import DEFAULT_MAPPING, FieldInfo, FieldMapping, check_mapping, with_overrides
+from app.core.model import ItemKind
+from app.profile import SyncChoices
+
+# describe(object_type) -> {field name: describe entry}; runs on a pool thread (an API call).
+Describe = Callable[[str], dict[str, Any]]
+
+
+class _Relay(QObject):
+    checked = Signal(object, str)  # list of problems (or None), error
+
+
+class SettingsTab(QWidget):
+    save_requested = Signal(object)  # SyncChoices
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.choices = SyncChoices()
+        self.describe: Describe | None = None
+        layout = QVBoxLayout(self)
+        what = QGroupBox(self.tr("What to sync"))
+        form = QFormLayout(what)
+        row = QHBoxLayout()
+        self.emails, self.events, self.contacts, self.tasks = (
+            QCheckBox(self.tr("Emails")),
+            QCheckBox(self.tr("Events")),
+            QCheckBox(self.tr("Contacts")),
+            QCheckBox(self.tr("Tasks")),
+        )
+        for check in (self.emails, self.events, self.contacts, self.tasks):
+            row.addWidget(check)
+        form.addRow(row)
+        self.history = QSpinBox()
+        self.history.setRange(0, 365)
+        self.history.setSuffix(self.tr(" days"))
+        self.history.setAccessibleName(self.tr("History to sync"))
+        form.addRow(self.tr("Also sync the last:"), self.history)
+        self.interval = QSpinBox()
+        self.interval.setRange(5, 24 * 60)
+        self.interval.setSuffix(self.tr(" minutes"))
+        self.interval.setAccessibleName(self.tr("Sync every"))
+        form.addRow(self.tr("Sync every:"), self.interval)
+        self.internal = QLineEdit()
+        self.internal.setAccessibleName(self.tr("Internal domains"))
+        form.addRow(self.tr("Internal domains:"), self.internal)
+        self.blocklist = QLineEdit()
+        self.blocklist.setAccessibleName(self.tr("Never log"))
+        form.addRow(self.tr("Never log:"), self.blocklist)
+        layout.addWidget(what)
+        mapping_box = QGroupBox(self.tr("Field mapping (mailbox field → Salesforce field)"))
+        mapping_layout = QVBoxLayout(mapping_box)
+        self.mapping_model = QStandardItemModel(0, 4)
+        self.mapping_model.setHorizontalHeaderLabels(
+            [self.tr("Object"), self.tr("Mailbox field"), self.tr("Salesforce field"), self.tr("Type")]
+        )
+        self.mapping_view = QTableView()
+        self.mapping_view.setModel(self.mapping_model)
+        self.mapping_view.setAccessibleName(self.tr("Field mapping"))
+        self.mapping_view.verticalHeader().setVisible(False)
+        self.mapping_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.mapping_view.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        mapping_layout.addWidget(self.mapping_view)
+        self.problems = QLabel("")
+        self.problems.setWordWrap(True)
+        mapping_layout.addWidget(self.problems)
+        layout.addWidget(mapping_box, 1)
+        buttons = QHBoxLayout()
+        self.check_button = QPushButton(self.tr("Check against Salesforce"))
+        self.reset_button = QPushButton(self.tr("Restore defaults"))
+        self.save_button = QPushButton(self.tr("Save"))
+        buttons.addWidget(self.check_button)
+        buttons.addWidget(self.reset_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        layout.addLayout(buttons)
+        self._relay = _Relay()
+        self._relay.checked.connect(self._checked)
+        self.check_button.clicked.connect(self.check)
+        self.reset_button.clicked.connect(lambda: self._fill_mapping(DEFAULT_MAPPING))
+        self.save_button.clicked.connect(lambda: self.save_requested.emit(self.edited_choices()))
+
+    # -- in and out ---------------------------------------------------------------------
+
+    def show_choices(self, choices: SyncChoices) -> None:
+        self.choices = choices
+        for check, on in (
+            (self.emails, choices.emails),
+            (self.events, choices.events),
+            (self.contacts, choices.contacts),
+            (self.tasks, choices.tasks),
+        ):
+            check.setChecked(on)
+        self.history.setValue(choices.history_days)
+        self.interval.setValue(choices.interval_minutes)
+        self.internal.setText(", ".join(choices.internal_domains))
+        self.blocklist.setText(", ".join(choices.blocklist))
+        self._fill_mapping(with_overrides(DEFAULT_MAPPING, choices.field_overrides))
+
+    def _fill_mapping(self, mapping: FieldMapping) -> None:
+        self.mapping_model.removeRows(0, self.mapping_model.rowCount())
+        for kind, object_mapping in mapping.objects.items():
+            for rule in object_mapping.fields:
+                if not rule.source or rule.source.startswith("@"):
+                    continue  # constants and the matched Contact/Lead are not the user's to move
+                cells = [
+                    QStandardItem(f"{kind.value} → {object_mapping.object_type}"),
+                    QStandardItem(rule.source),
+                    QStandardItem(rule.target),
+                    QStandardItem(rule.sf_type),
+                ]
+                for i, cell in enumerate(cells):
+                    editable = i == 2
+                    cell.setEditable(editable)
+                    cell.setData(kind.value, Qt.ItemDataRole.UserRole)
+                self.mapping_model.appendRow(cells)
+        self.problems.setText("")
+
+    def overrides(self) -> list[dict[str, str]]:
+        """The rows that differ from the defaults, as the profile keeps them."""
+        changes = []
+        for row in range(self.mapping_model.rowCount()):
+            kind = str(self.mapping_model.item(row, 0).data(Qt.ItemDataRole.UserRole))
+            source = self.mapping_model.item(row, 1).text()
+            target = self.mapping_model.item(row, 2).text().strip()
+            default = next((r for r in DEFAULT_MAPPING.for_kind(ItemKind(kind)).fields if r.source == source), None)
+            if target and (default is None or default.target != target):
+                changes.append(
+                    {"kind": kind, "source": source, "target": target, "type": self.mapping_model.item(row, 3).text()}
+                )
+        return changes
+
+    def mapping(self) -> FieldMapping:
+        return with_overrides(DEFAULT_MAPPING, self.overrides())
+
+    def edited_choices(self) -> SyncChoices:
+        def split(text: str) -> list[str]:
+            return [p.strip() for p in text.replace("\n", ",").split(",") if p.strip()]
+
+        return replace(
+            self.choices,
+            emails=self.emails.isChecked(),
+            events=self.events.isChecked(),
+            contacts=self.contacts.isChecked(),
+            tasks=self.tasks.isChecked(),
+            history_days=self.history.value(),
+            interval_minutes=self.interval.value(),
+            internal_domains=split(self.internal.text()),
+            blocklist=split(self.blocklist.text()),
+            field_overrides=self.overrides(),
+        )
+
+    # -- checking against the org ---------------------------------------------------------
+
+    def check(self) -> None:
+        describe = self.describe
+        if describe is None:
+            self.problems.setText(self.tr("Set up the Salesforce account first."))
+            return
+        mapping = self.mapping()
+        self.check_button.setEnabled(False)
+        self.problems.setText(self.tr("Reading the fields of your Salesforce org…"))
+
+        def job() -> None:
+            try:
+                objects = {m.object_type for m in mapping.objects.values()}
+                described = {
+                    obj: {name: FieldInfo.from_describe(data) for name, data in describe(obj).items()}
+                    for obj in sorted(objects)
+                }
+                self._relay.checked.emit(check_mapping(mapping, described), "")
+            except Exception as exc:
+                self._relay.checked.emit(None, str(exc) or type(exc).__name__)
+
+        QThreadPool.globalInstance().start(job)
+
+    def _checked(self, problems: list[Any] | None, error: str) -> None:
+        self.check_button.setEnabled(True)
+        if problems is None:
+            self.problems.setText(self.tr("Could not read the org's fields: {error}").format(error=error))
+            return
+        if not problems:
+            self.problems.setText(self.tr("Every mapped field exists in Salesforce and takes these values."))
+            return
+        self.problems.setText("\n".join(f"{p.code}: {p.message}" for p in problems))
