@@ -235,7 +235,14 @@ class DesktopApp:
         snap = self.service.status()
         if not snap.error_code:
             return
-        dialog = DetailsDialog(self.catalog, snap.error_code, snap.error_message, snap.error_account, self.window)
+        dialog = DetailsDialog(
+            self.catalog,
+            snap.error_code,
+            snap.error_message,
+            snap.error_account,
+            self.window,
+            salesforce_setup_url=self._salesforce_setup_url(),
+        )
         dialog.action_requested.connect(lambda action: self._act(action, []))
         dialog.open()
 
@@ -245,6 +252,11 @@ class DesktopApp:
         )
         dialog.action_requested.connect(lambda action: self._act(action, [issue]))
         dialog.open()
+
+    def _salesforce_setup_url(self) -> str:
+        if self.profile is None:
+            return ""
+        return self.profile.crm.login_url.rstrip("/") + "/lightning/setup/SetupOneHome/home"
 
     def _act(self, action: str, issues: list[Issue]) -> None:
         if action == Action.REAUTHENTICATE.value:

@@ -55,7 +55,15 @@ class DetailsDialog(QDialog):
     action_requested = Signal(str)  # the Action value
 
     def __init__(
-        self, catalog: Catalog, code: str, message: str = "", account: str = "", parent: Any = None, *, item: str = ""
+        self,
+        catalog: Catalog,
+        code: str,
+        message: str = "",
+        account: str = "",
+        parent: Any = None,
+        *,
+        item: str = "",
+        salesforce_setup_url: str = "",
     ) -> None:
         super().__init__(parent)
         entry = catalog.get(code)
@@ -83,6 +91,11 @@ class DetailsDialog(QDialog):
             act = buttons.addButton(label, QDialogButtonBox.ButtonRole.AcceptRole)
             act.setObjectName("action")
             act.clicked.connect(lambda: self.action_requested.emit(entry.action.value))
+        if salesforce_setup_url and entry.fixer is Fixer.SALESFORCE_ADMIN:
+            # A Salesforce setting (permission, storage, field, validation rule): its Setup page is one click away.
+            setup = buttons.addButton(self.tr("Open Salesforce Setup"), QDialogButtonBox.ButtonRole.ActionRole)
+            setup.setObjectName("salesforce_setup")
+            setup.clicked.connect(lambda: QDesktopServices.openUrl(QUrl(salesforce_setup_url)))
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)

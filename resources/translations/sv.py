@@ -133,6 +133,7 @@ SV = {
         "Administratören för din brevlåda (Microsoft 365, Exchange eller Google)",
     "Syncbar support": "Syncbars support",
     "Settings": "Inställningar",
+    "Open Salesforce Setup": "Öppna Salesforce-inställningar",
     " minutes": " minuter",
     "Sync every": "Synka var",
     "Sync every:": "Synka var:",

@@ -44,44 +44,49 @@
         <translation>Chatta med supporten…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="65" />
+        <location filename="../../app/ui/dialogs.py" line="73" />
         <source>Problem:</source>
         <translation>Problem:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="66" />
+        <location filename="../../app/ui/dialogs.py" line="74" />
         <source>Code:</source>
         <translation>Kod:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="68" />
+        <location filename="../../app/ui/dialogs.py" line="76" />
         <source>Item:</source>
         <translation>Objekt:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="70" />
+        <location filename="../../app/ui/dialogs.py" line="78" />
         <source>Account:</source>
         <translation>Konto:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="71" />
+        <location filename="../../app/ui/dialogs.py" line="79" />
         <source>Description:</source>
         <translation>Beskrivning:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="73" />
+        <location filename="../../app/ui/dialogs.py" line="81" />
         <source>The service said:</source>
         <translation>Tjänsten svarade:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="74" />
+        <location filename="../../app/ui/dialogs.py" line="82" />
         <source>What to do:</source>
         <translation>Gör så här:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="76" />
+        <location filename="../../app/ui/dialogs.py" line="84" />
         <source>Who can fix it:</source>
         <translation>Vem kan åtgärda det:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="96" />
+        <source>Open Salesforce Setup</source>
+        <translation>Öppna Salesforce-inställningar</translation>
     </message>
 </context>
 <context>
@@ -401,42 +406,42 @@
 <context>
     <name>ReauthDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="118" />
+        <location filename="../../app/ui/dialogs.py" line="131" />
         <source>Sign in again</source>
         <translation>Logga in igen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="126" />
+        <location filename="../../app/ui/dialogs.py" line="139" />
         <source>https://mail.example.com/EWS/Exchange.asmx</source>
         <translation>https://mail.example.com/EWS/Exchange.asmx</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="127" />
+        <location filename="../../app/ui/dialogs.py" line="140" />
         <source>Exchange (EWS) URL:</source>
         <translation>Exchange-adress (EWS):</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="134" />
+        <location filename="../../app/ui/dialogs.py" line="147" />
         <source>Refresh</source>
         <translation>Uppdatera</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="136" />
+        <location filename="../../app/ui/dialogs.py" line="149" />
         <source>Change account…</source>
         <translation>Byt konto…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="137" />
+        <location filename="../../app/ui/dialogs.py" line="150" />
         <source>Advanced</source>
         <translation>Avancerat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="140" />
+        <location filename="../../app/ui/dialogs.py" line="153" />
         <source>Cancel</source>
         <translation>Avbryt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="157" />
+        <location filename="../../app/ui/dialogs.py" line="170" />
         <source>Waiting for you to finish signing in in your browser…</source>
         <translation>Väntar på att du loggar in klart i webbläsaren…</translation>
     </message>
@@ -803,22 +808,22 @@
 <context>
     <name>SupportDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="200" />
+        <location filename="../../app/ui/dialogs.py" line="213" />
         <source>Chat with support</source>
         <translation>Chatta med supporten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="218" />
+        <location filename="../../app/ui/dialogs.py" line="231" />
         <source>Keep addresses and subjects (helps support find the item)</source>
         <translation>Behåll adresser och ämnen (hjälper supporten att hitta objektet)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="281" />
+        <location filename="../../app/ui/dialogs.py" line="294" />
         <source>Sending the report to support…</source>
         <translation>Skickar rapporten till supporten…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="294" />
+        <location filename="../../app/ui/dialogs.py" line="307" />
         <source>Done</source>
         <translation>Klar</translation>
     </message>

@@ -507,3 +507,31 @@ def test_settings_edit_choices_and_mapping_checked_against_the_org(desktop: Desk
     assert rules is not None and ItemKind.EVENT not in rules.config.kinds
     contact_targets = {r.source: r.target for r in rules.config.mapping.for_kind(ItemKind.CONTACT).fields}
     assert contact_targets["title"] == "Description"
+
+
+def test_show_details_offers_the_fix_salesforce_setup_for_admin_problems(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Who can fix it and the action that fixes it: a storage problem offers Salesforce's Setup page;
+    a sign-in problem offers to sign in again."""
+    from PySide6.QtWidgets import QPushButton
+
+    from app.core.catalog import load_default
+    from app.ui.dialogs import DetailsDialog
+
+    opened: list[str] = []
+    monkeypatch.setattr("app.ui.dialogs.QDesktopServices.openUrl", lambda url: opened.append(url.toString()))
+    storage = DetailsDialog(
+        load_default(),
+        "SF_STORAGE_FULL",
+        "storage limit exceeded",
+        salesforce_setup_url="https://login.salesforce.com/lightning/setup/SetupOneHome/home",
+    )
+    button = storage.findChild(QPushButton, "salesforce_setup")
+    assert button is not None
+    button.click()
+    assert opened == ["https://login.salesforce.com/lightning/setup/SetupOneHome/home"]
+    signin = DetailsDialog(load_default(), "SF_AUTH_FAILED", salesforce_setup_url="https://x.example/setup")
+    action = signin.findChild(QPushButton, "action")
+    assert action is not None and action.text() == "Sign in again…"
+    assert signin.findChild(QPushButton, "salesforce_setup") is None
