@@ -7,6 +7,7 @@ from functools import cache
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 
+from app.core.resources import resource_path
 from app.core.service import SyncState
 
 STATE_COLOURS = {
@@ -33,6 +34,13 @@ def state_key(state: SyncState, open_issues: int = 0, has_error: bool = False) -
 
 @cache
 def state_icon(key: str) -> QIcon:
+    """Our SVG for the state (resources/icons/state-<key>.svg); drawn in code if the SVG engine is missing."""
+    try:
+        icon = QIcon(str(resource_path(f"icons/state-{key}.svg")))
+    except FileNotFoundError:
+        icon = QIcon()
+    if not icon.isNull() and not icon.pixmap(16, 16).isNull():
+        return icon
     icon = QIcon()
     for size in (16, 22, 24, 32, 48, 64):
         icon.addPixmap(_draw(size, STATE_COLOURS.get(key, STATE_COLOURS["synced"])))

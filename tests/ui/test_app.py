@@ -535,3 +535,18 @@ def test_show_details_offers_the_fix_salesforce_setup_for_admin_problems(
     action = signin.findChild(QPushButton, "action")
     assert action is not None and action.text() == "Sign in again…"
     assert signin.findChild(QPushButton, "salesforce_setup") is None
+
+
+def test_state_icons_are_our_svgs_one_colour_per_state(qtbot: QtBot) -> None:
+    from PySide6.QtGui import QColor
+
+    from app.ui.icons import STATE_COLOURS, state_icon
+
+    seen = set()
+    for key, colour in STATE_COLOURS.items():
+        pixel = state_icon(key).pixmap(32, 32).toImage().pixelColor(16, 6)
+        expected = QColor(colour)
+        distance = sum(abs(a - b) for a, b in zip(pixel.getRgb()[:3], expected.getRgb()[:3], strict=True))
+        assert distance < 60, (key, pixel.name(), colour)
+        seen.add(pixel.name())
+    assert len(seen) == len(STATE_COLOURS)
