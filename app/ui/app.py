@@ -381,9 +381,10 @@ def run(
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(qapp, QApplication)
     qapp.setApplicationName("Syncbar")
-    from app.ui import i18n
+    from app.ui import i18n, theme
 
     i18n.install(qapp)
+    theme.apply(qapp)
     qapp.setQuitOnLastWindowClosed(False)
     name = instance_name(paths)
     if signal_running_instance(name):

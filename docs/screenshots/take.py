@@ -86,6 +86,11 @@ def main() -> None:
         tray.show_status(app.service.status(), __import__("datetime").datetime.now(__import__("datetime").UTC))
         tray.menu.adjustSize()
         shot(tray.menu, "tray-menu")
+        from app.ui import theme
+
+        theme.apply(qapp, "dark")
+        app.window.tabs.setCurrentIndex(0)
+        shot(app.window, "general-dark")
         app.controller.shutdown()
 
 

@@ -550,3 +550,29 @@ def test_state_icons_are_our_svgs_one_colour_per_state(qtbot: QtBot) -> None:
         assert distance < 60, (key, pixel.name(), colour)
         seen.add(pixel.name())
     assert len(seen) == len(STATE_COLOURS)
+
+
+def test_dark_palette_keeps_every_text_readable(qtbot: QtBot) -> None:
+    """Under the dark palette the window's texts are light on dark, and the banner keeps its own contrast."""
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from app.core.catalog import load_default
+    from app.ui import theme
+    from app.ui.window import SettingsWindow
+
+    qapp = QApplication.instance()
+    assert isinstance(qapp, QApplication)
+    before_style, before_palette = qapp.style().name(), qapp.palette()
+    try:
+        assert theme.apply(qapp, "dark") == "dark" and theme.is_dark(qapp.palette())
+        window = SettingsWindow(load_default())
+        qtbot.addWidget(window)
+        text = window.general.status_text.palette().color(QPalette.ColorRole.WindowText)
+        background = window.general.palette().color(QPalette.ColorRole.Window)
+        assert text.lightness() - background.lightness() > 100
+        image = window.general.chart.grab().toImage()
+        assert image.width() > 0
+    finally:
+        qapp.setStyle(before_style)
+        qapp.setPalette(before_palette)
