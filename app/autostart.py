@@ -1,4 +1,4 @@
-""""Start at login": the XDG autostart entry on Linux (a desktop file in ~/.config/autostart).
+""" "Start at login": the XDG autostart entry on Linux (a desktop file in ~/.config/autostart).
 
 Windows and macOS builds register their own login items (see docs/packaging.md);
 on those systems this module reports that the setting is handled by the installer.
@@ -34,19 +34,21 @@ def launch_command() -> str:
 
 
 def entry_text(command: str | None = None) -> str:
-    return "\n".join([
-        "[Desktop Entry]",
-        "Type=Application",
-        "Name=Syncbar",
-        "GenericName=Mailbox and Salesforce sync",
-        "Comment=Keeps your mailbox and Salesforce in step",
-        f"Exec={command or launch_command()}",
-        "Icon=syncbar",
-        "Terminal=false",
-        "Categories=Office;ContactManagement;",
-        "X-GNOME-Autostart-enabled=true",
-        "",
-    ])
+    return "\n".join(
+        [
+            "[Desktop Entry]",
+            "Type=Application",
+            "Name=Syncbar",
+            "GenericName=Mailbox and Salesforce sync",
+            "Comment=Keeps your mailbox and Salesforce in step",
+            f"Exec={command or launch_command()}",
+            "Icon=syncbar",
+            "Terminal=false",
+            "Categories=Office;ContactManagement;",
+            "X-GNOME-Autostart-enabled=true",
+            "",
+        ]
+    )
 
 
 def is_enabled() -> bool:

@@ -196,15 +196,29 @@ def cmd_issues(svc: SyncService, args: argparse.Namespace) -> int:
         out = []
         for i in issues:
             entry = svc.catalog.get(i.code)
-            out.append({
-                "id": i.id, "code": i.code, "title": entry.title, "reason": entry.reason,
-                "recommendation": entry.recommendation, "scope": i.scope.value, "source": i.source.value,
-                "account": i.account, "state": i.state.value, "object": i.kind.value if i.kind else "",
-                "item": i.item_title, "item_key": i.item_key, "mailbox_link": i.mailbox_link,
-                "crm_link": i.crm_link, "message": i.message,
-                "first_seen": i.first_seen, "last_seen": i.last_seen, "attempts": i.attempts,
-                "next_attempt": i.next_attempt,
-            })
+            out.append(
+                {
+                    "id": i.id,
+                    "code": i.code,
+                    "title": entry.title,
+                    "reason": entry.reason,
+                    "recommendation": entry.recommendation,
+                    "scope": i.scope.value,
+                    "source": i.source.value,
+                    "account": i.account,
+                    "state": i.state.value,
+                    "object": i.kind.value if i.kind else "",
+                    "item": i.item_title,
+                    "item_key": i.item_key,
+                    "mailbox_link": i.mailbox_link,
+                    "crm_link": i.crm_link,
+                    "message": i.message,
+                    "first_seen": i.first_seen,
+                    "last_seen": i.last_seen,
+                    "attempts": i.attempts,
+                    "next_attempt": i.next_attempt,
+                }
+            )
         print_json(out)
         return EXIT_CLEAN
     if not svc.set_up and not issues:
@@ -264,12 +278,12 @@ def cmd_report(svc: SyncService, args: argparse.Namespace, paths: Paths, secrets
     from app import profile as profile_mod
 
     prof = profile_mod.load(paths.config)
-    files = report.build(
-        svc, profile=prof, log_file=paths.log_file, secrets=secrets, keep_personal=args.keep_personal
-    )
+    files = report.build(svc, profile=prof, log_file=paths.log_file, secrets=secrets, keep_personal=args.keep_personal)
     out = report.write(files, Path(args.out))
-    print(f"Wrote {out} ({', '.join(f.name for f in files)}). Tokens and passwords are removed"
-          + ("." if args.keep_personal else "; addresses and subjects too."))
+    print(
+        f"Wrote {out} ({', '.join(f.name for f in files)}). Tokens and passwords are removed"
+        + ("." if args.keep_personal else "; addresses and subjects too.")
+    )
     if not svc.set_up:
         print(NO_ACCOUNT)
     return EXIT_CLEAN

@@ -57,7 +57,10 @@ class SyncChoices:
     history_days: int = 6
     activated_at: str = ""  # ISO timestamp of the first sign-in
     internal_domains: list[str] = field(default_factory=list)
+    colleagues_internal: bool = True  # the user's own company domain counts as internal too
     blocklist: list[str] = field(default_factory=list)
+    do_not_mail: list[str] = field(default_factory=list)  # people who asked not to be tracked
+    shared_addresses: list[str] | None = None  # first parts of shared inboxes (info, sales…); None: defaults
     interval_minutes: int = 15
     notifications: str = "first"  # never | first | always
     support_address: str = "support@syncbar.example"

@@ -137,10 +137,15 @@ def build(
     }
     files = [
         ReportFile("summary.txt", summary.encode("utf-8")),
-        ReportFile("issues.json", dump({
-            "open": [_issue_json(i, catalog, keep_personal) for i in open_issues],
-            "recent": [_issue_json(i, catalog, keep_personal) for i in recent],
-        })),
+        ReportFile(
+            "issues.json",
+            dump(
+                {
+                    "open": [_issue_json(i, catalog, keep_personal) for i in open_issues],
+                    "recent": [_issue_json(i, catalog, keep_personal) for i in recent],
+                }
+            ),
+        ),
         ReportFile("sessions.json", dump([_session_json(s) for s in service.sessions(7)])),
         ReportFile("versions.json", dump(all_versions)),
         ReportFile("config.json", dump(_config_json(profile))),

@@ -46,23 +46,43 @@ def profile_from_info(info: dict[str, Any], mailbox_kind: str, history_days: int
     s = services["salesforce"]
     if mailbox_kind == "graph":
         mailbox = MailboxSettings(
-            kind="graph", account=m["username"], secret_key=f"mailbox:{m['username']}", base_url=m["base_url"],
-            authority=m["authority"], client_id=m["client_id"], ca_file=ca,
+            kind="graph",
+            account=m["username"],
+            secret_key=f"mailbox:{m['username']}",
+            base_url=m["base_url"],
+            authority=m["authority"],
+            client_id=m["client_id"],
+            ca_file=ca,
         )
     elif mailbox_kind == "gmail":
         mailbox = MailboxSettings(
-            kind="gmail", account=m["username"], secret_key=f"mailbox:{m['username']}", base_url=m["base_url"],
-            client_id=m["client_id"], client_secret=m.get("client_secret", ""), token_uri=m["token_uri"],
-            auth_uri=m["auth_uri"], ca_file=ca,
+            kind="gmail",
+            account=m["username"],
+            secret_key=f"mailbox:{m['username']}",
+            base_url=m["base_url"],
+            client_id=m["client_id"],
+            client_secret=m.get("client_secret", ""),
+            token_uri=m["token_uri"],
+            auth_uri=m["auth_uri"],
+            ca_file=ca,
         )
     else:
         mailbox = MailboxSettings(
-            kind="ews", account=m["address"], secret_key=f"mailbox:{m['address']}", base_url=m["endpoint"],
-            username=m["username"], auth_type="basic", ca_file=ca,
+            kind="ews",
+            account=m["address"],
+            secret_key=f"mailbox:{m['address']}",
+            base_url=m["endpoint"],
+            username=m["username"],
+            auth_type="basic",
+            ca_file=ca,
         )
     crm = CrmSettings(
-        account=s["username"], secret_key=f"salesforce:{s['username']}", login_url=s["login_url"],
-        client_id=s.get("client_id", ""), ca_file=ca, api_version=str(s.get("api_version", "59.0")),
+        account=s["username"],
+        secret_key=f"salesforce:{s['username']}",
+        login_url=s["login_url"],
+        client_id=s.get("client_id", ""),
+        ca_file=ca,
+        api_version=str(s.get("api_version", "59.0")),
     )
     choices = SyncChoices(history_days=history_days, activated_at=datetime.now(UTC).isoformat())
     return Profile(mailbox, crm, choices)
@@ -93,8 +113,7 @@ def read_info(control_url: str, ca_file: str) -> dict[str, Any]:
 def connect_emulators(args: argparse.Namespace, paths: Paths) -> int:
     if not args.emulators_url or not args.ca_file:
         raise UsageError(
-            "give --emulators-url and --ca-file, as printed by 'syncbar emulators serve' "
-            "(control_url and ca_file)"
+            "give --emulators-url and --ca-file, as printed by 'syncbar emulators serve' (control_url and ca_file)"
         )
     info = read_info(args.emulators_url, args.ca_file)
     prof = profile_from_info(info, args.mailbox, args.history_days)
@@ -110,8 +129,19 @@ def connect_emulators(args: argparse.Namespace, paths: Paths) -> int:
 def served_elsewhere(items: int, seed: int, names: list[str], cert_dir: Path) -> Iterator[dict[str, Any]]:
     """``syncbar emulators serve`` in a child process for the duration of a ``with`` block; yields its info."""
     command = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "app"]
-    command += ["emulators", "serve", "--json", "--items", str(items), "--seed", str(seed),
-                "--services", ",".join(names), "--cert-dir", str(cert_dir)]
+    command += [
+        "emulators",
+        "serve",
+        "--json",
+        "--items",
+        str(items),
+        "--seed",
+        str(seed),
+        "--services",
+        ",".join(names),
+        "--cert-dir",
+        str(cert_dir),
+    ]
     child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout is not None
@@ -241,29 +271,44 @@ def new_profile(
         raise UsageError(f"unknown mailbox kind {kind!r}; choose graph, gmail or ews")
     if kind == "graph":
         mailbox = MailboxSettings(
-            kind="graph", account="", secret_key="mailbox:primary", base_url=GRAPH_BASE,
+            kind="graph",
+            account="",
+            secret_key="mailbox:primary",
+            base_url=GRAPH_BASE,
             authority=os.environ.get("SYNCBAR_MS_AUTHORITY", DEFAULT_AUTHORITY),
             client_id=os.environ.get("SYNCBAR_MS_CLIENT_ID", MS_CLIENT_ID),
         )
     elif kind == "gmail":
         mailbox = MailboxSettings(
-            kind="gmail", account="", secret_key="mailbox:primary", base_url=GMAIL_BASE,
+            kind="gmail",
+            account="",
+            secret_key="mailbox:primary",
+            base_url=GMAIL_BASE,
             client_id=os.environ.get("SYNCBAR_GOOGLE_CLIENT_ID", "syncbar-desktop.apps.googleusercontent.com"),
             client_secret=os.environ.get("SYNCBAR_GOOGLE_CLIENT_SECRET", ""),
-            token_uri=GOOGLE["token_uri"], auth_uri=GOOGLE["auth_uri"],
+            token_uri=GOOGLE["token_uri"],
+            auth_uri=GOOGLE["auth_uri"],
         )
     else:
         if "@" not in address:
             raise UsageError("Exchange needs the mailbox address (name@company.com)")
         mailbox = MailboxSettings(
-            kind="ews", account=address.strip(), secret_key="mailbox:primary", base_url=ews_url.strip(),
-            username=username.strip() or address.strip(), auth_type="basic",
+            kind="ews",
+            account=address.strip(),
+            secret_key="mailbox:primary",
+            base_url=ews_url.strip(),
+            username=username.strip() or address.strip(),
+            auth_type="basic",
         )
     login = salesforce_login_url.strip().rstrip("/")
     if not login.startswith("https://"):
-        raise UsageError("the Salesforce login address must start with https:// (e.g. https://mycompany.my.salesforce.com)")
+        raise UsageError(
+            "the Salesforce login address must start with https:// (e.g. https://mycompany.my.salesforce.com)"
+        )
     crm = CrmSettings(
-        account="", secret_key="salesforce:primary", login_url=login,
+        account="",
+        secret_key="salesforce:primary",
+        login_url=login,
         client_id=os.environ.get("SYNCBAR_SF_CLIENT_ID", SF_CLIENT_ID),
     )
     chosen = choices or SyncChoices()

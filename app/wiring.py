@@ -26,7 +26,7 @@ from app.core.catalog import load_default
 from app.core.mapping import DEFAULT_MAPPING, with_overrides
 from app.core.model import ItemKind
 from app.core.ports import CrmPort, MailboxPort
-from app.core.rules import Rules, RulesConfig
+from app.core.rules import DEFAULT_GROUP_LOCAL_PARTS, Rules, RulesConfig
 from app.core.runner import SyncService
 from app.core.scheduler import Notice, Scheduler
 from app.core.store import Store
@@ -276,8 +276,13 @@ def rules_for(profile: Profile) -> Rules:
     return Rules(
         RulesConfig(
             owner_addresses=frozenset({profile.mailbox.account}),
-            internal_domains=frozenset(choices.internal_domains) | _own_domain(profile.mailbox.account),
+            internal_domains=frozenset(choices.internal_domains)
+            | (_own_domain(profile.mailbox.account) if choices.colleagues_internal else frozenset()),
             blocklist=frozenset(choices.blocklist),
+            do_not_mail=frozenset(choices.do_not_mail),
+            group_local_parts=DEFAULT_GROUP_LOCAL_PARTS
+            if choices.shared_addresses is None
+            else frozenset(choices.shared_addresses),
             history_days=choices.history_days,
             activated_at=activated,
             kinds=kinds_for(profile),

@@ -30,8 +30,7 @@ def secret_service_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dic
             pytest.fail(f"CI must provide a Secret Service; missing {missing} (./dev installs them)")
         pytest.skip(f"no Secret Service tools here: {missing}")
     home = tmp_path_factory.mktemp("keyring-home")
-    env = dict(os.environ, HOME=str(home), XDG_DATA_HOME=str(home / "data"),
-               XDG_RUNTIME_DIR=str(home / "run"))
+    env = dict(os.environ, HOME=str(home), XDG_DATA_HOME=str(home / "data"), XDG_RUNTIME_DIR=str(home / "run"))
     Path(env["XDG_RUNTIME_DIR"]).mkdir(mode=0o700)
     out = subprocess.run(["dbus-launch", "--sh-syntax"], env=env, capture_output=True, text=True, check=True)
     bus: dict[str, str] = {}
@@ -42,7 +41,10 @@ def secret_service_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dic
     env.update(DBUS_SESSION_BUS_ADDRESS=bus["DBUS_SESSION_BUS_ADDRESS"])
     daemon = subprocess.Popen(
         ["gnome-keyring-daemon", "--unlock", "--foreground", "--components=secrets"],
-        env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     assert daemon.stdin is not None
     daemon.stdin.write(b"test-password")

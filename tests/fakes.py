@@ -172,9 +172,7 @@ class FakeMailbox:
         removed = [entry for kind, entry in chunk if kind == "removed" and isinstance(entry, str)]
         end = position + len(chunk)
         self.faults.leave("changes")
-        return ChangePage(
-            items=self._labelled(items), removed=removed, cursor=f"{epoch}:{end}", more=end < len(log)
-        )
+        return ChangePage(items=self._labelled(items), removed=removed, cursor=f"{epoch}:{end}", more=end < len(log))
 
     def _labelled(self, items: Sequence[MailItem]) -> list[MailItem]:
         out = []
@@ -281,8 +279,11 @@ class FakeCrm:
             rejected = self.reject(rec) if self.reject else None
             if rejected is None and rec.object_type in ("Contact", "Lead") and not rec.values.get("LastName"):
                 rejected = PushResult(
-                    rec.item_key, False, code="DATA_REQUIRED_FIELD_MISSING",
-                    message="Required fields are missing: [LastName]", fields=("LastName",),
+                    rec.item_key,
+                    False,
+                    code="DATA_REQUIRED_FIELD_MISSING",
+                    message="Required fields are missing: [LastName]",
+                    fields=("LastName",),
                 )
             if rejected is not None:
                 results.append(rejected)

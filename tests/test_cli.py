@@ -34,8 +34,13 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.mark.parametrize(
     ("argv", "code"),
     [
-        (["status"], 0), (["issues"], 0), (["sessions"], 0), (["sync", "--once"], 2),
-        (["pause"], 2), (["resume"], 2), (["accounts", "list"], 0),
+        (["status"], 0),
+        (["issues"], 0),
+        (["sessions"], 0),
+        (["sync", "--once"], 2),
+        (["pause"], 2),
+        (["resume"], 2),
+        (["accounts", "list"], 0),
     ],
 )
 def test_an_empty_home_says_no_account_is_set_up(
@@ -83,9 +88,13 @@ def session(outcome: Outcome, code: str = "") -> Session:
 @pytest.mark.parametrize(
     ("outcome", "code", "expected"),
     [
-        (Outcome.CLEAN, "", 0), (Outcome.ITEM_ISSUES, "", 1), (Outcome.FAILED, "SF_AUTH_FAILED", 3),
-        (Outcome.FAILED, "MBX_AUTH_FAILED", 3), (Outcome.FAILED, "SF_API_LIMIT_ORG", 4),
-        (Outcome.FAILED, "NET_CONNECTION_FAILED", 4), (Outcome.FAILED, "SYNC_ANOTHER_RUNNING", 5),
+        (Outcome.CLEAN, "", 0),
+        (Outcome.ITEM_ISSUES, "", 1),
+        (Outcome.FAILED, "SF_AUTH_FAILED", 3),
+        (Outcome.FAILED, "MBX_AUTH_FAILED", 3),
+        (Outcome.FAILED, "SF_API_LIMIT_ORG", 4),
+        (Outcome.FAILED, "NET_CONNECTION_FAILED", 4),
+        (Outcome.FAILED, "SYNC_ANOTHER_RUNNING", 5),
     ],
 )
 def test_exit_codes(outcome: Outcome, code: str, expected: int) -> None:
@@ -96,9 +105,15 @@ def test_the_support_report_removes_tokens_and_by_default_addresses(tmp_path: Pa
     store = Store.open(tmp_path / "s.db")
     mailbox, crm = FakeMailbox([email(1), contact(1, last="")]), FakeCrm()
     svc = SyncService(
-        store, CATALOG, Scheduler(store, CATALOG, rng=random.Random(1)), tmp_path / "lock",
-        connect=lambda: (mailbox, crm), rules=Rules(RulesConfig(owner_addresses=frozenset({OWNER}), activated_at=T0)),
-        mailbox_account=OWNER, crm_account=crm.account, clock=Clock(),
+        store,
+        CATALOG,
+        Scheduler(store, CATALOG, rng=random.Random(1)),
+        tmp_path / "lock",
+        connect=lambda: (mailbox, crm),
+        rules=Rules(RulesConfig(owner_addresses=frozenset({OWNER}), activated_at=T0)),
+        mailbox_account=OWNER,
+        crm_account=crm.account,
+        clock=Clock(),
     )
     svc.run_cycle(lambda p: None, threading.Event())
     token = "00D5g000004Xyz1!AQ4AQFakeSessionTokenValue123"

@@ -11,9 +11,19 @@ import app
 
 ROOT = Path(__file__).resolve().parent.parent
 FORBIDDEN_IN_CORE = (
-    "PySide6", "shiboken6", "simple_salesforce", "exchangelib", "msal",
-    "google", "googleapiclient", "keyring", "requests", "app.ui", "app.providers",
-    "app.emulators", "app.auth",
+    "PySide6",
+    "shiboken6",
+    "simple_salesforce",
+    "exchangelib",
+    "msal",
+    "google",
+    "googleapiclient",
+    "keyring",
+    "requests",
+    "app.ui",
+    "app.providers",
+    "app.emulators",
+    "app.auth",
 )
 
 
@@ -23,12 +33,7 @@ def _modules(package: str) -> list[str]:
 
 
 def _imported_after(modules: list[str]) -> set[str]:
-    code = (
-        "import sys, json\n"
-        f"for m in {modules!r}:\n"
-        "    __import__(m)\n"
-        "print(json.dumps(sorted(sys.modules)))\n"
-    )
+    code = f"import sys, json\nfor m in {modules!r}:\n    __import__(m)\nprint(json.dumps(sorted(sys.modules)))\n"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     import json
 

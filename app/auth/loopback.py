@@ -102,9 +102,7 @@ class Listener:
         self._server = _OneShot()
         self.redirect_uri = f"http://127.0.0.1:{self._server.server_address[1]}{redirect_path}"
 
-    def wait(
-        self, state: str, *, timeout: float = 300.0, cancelled: threading.Event | None = None
-    ) -> dict[str, str]:
+    def wait(self, state: str, *, timeout: float = 300.0, cancelled: threading.Event | None = None) -> dict[str, str]:
         """Serve until the sign-in answer arrives; return its parameters (state already checked)."""
         self._server.expected_state = state
         try:
@@ -113,11 +111,7 @@ class Listener:
             self.close()
         result = self._server.result
         if result is None:
-            why = (
-                "Sign-in was cancelled."
-                if cancelled is not None and cancelled.is_set()
-                else "Sign-in timed out."
-            )
+            why = "Sign-in was cancelled." if cancelled is not None and cancelled.is_set() else "Sign-in timed out."
             raise SignInCancelled(why)
         if "error" in result:
             detail = result.get("error_description") or result["error"]

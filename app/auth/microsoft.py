@@ -94,9 +94,7 @@ class MicrosoftAuth:
             # The loopback listener reads the code from the query string; MSAL's advice to use
             # form_post (a browser POST to a web server) does not fit a desktop app's one-shot listener.
             warnings.filterwarnings("ignore", message=r"response_mode='form_post'", category=UserWarning)
-            flow = self.app.initiate_auth_code_flow(
-                SCOPES, redirect_uri=listener.redirect_uri, prompt="select_account"
-            )
+            flow = self.app.initiate_auth_code_flow(SCOPES, redirect_uri=listener.redirect_uri, prompt="select_account")
         done: dict[str, str] = {}
         failure: list[BaseException] = []
 
@@ -127,9 +125,7 @@ class MicrosoftAuth:
         if not accounts:
             raise self._error(None)
         try:
-            result = self.app.acquire_token_silent_with_error(
-                SCOPES, account=accounts[0], force_refresh=force_refresh
-            )
+            result = self.app.acquire_token_silent_with_error(SCOPES, account=accounts[0], force_refresh=force_refresh)
         except requests.RequestException as exc:
             raise network_error(exc, "Microsoft sign-in") from exc
         self._save()

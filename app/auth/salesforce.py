@@ -54,9 +54,7 @@ class SalesforceAuth:
             body = {"error": f"HTTP {response.status_code}"}
         service_code = str(body.get("error", "")) or "invalid_grant"
         entry = load_default().lookup("salesforce", service_code)
-        return AccountError(
-            entry.code, str(body.get("error_description") or service_code), service_code=service_code
-        )
+        return AccountError(entry.code, str(body.get("error_description") or service_code), service_code=service_code)
 
     def sign_in(self, open_url: Callable[[str], object], cancelled: threading.Event | None = None) -> str:
         """Run the browser flow; store the tokens; return the Salesforce username."""
@@ -96,9 +94,7 @@ class SalesforceAuth:
         identity_url = token.get("id")
         if identity_url:
             try:
-                answer = self.http.get(
-                    identity_url, headers={"Authorization": f"Bearer {token['access_token']}"}
-                )
+                answer = self.http.get(identity_url, headers={"Authorization": f"Bearer {token['access_token']}"})
                 if answer.status_code == 200:
                     return str(answer.json().get("username") or answer.json().get("email") or "")
             except requests.RequestException:

@@ -182,9 +182,7 @@ class Catalog:
                 if e.service_codes:
                     rows.append(("Codes", ", ".join(f"{s}:{c}" for s, c in e.service_codes)))
                 for label, text in rows:
-                    lines += textwrap.wrap(
-                        text, width, initial_indent=f"  {label + ':':<7}", subsequent_indent=" " * 9
-                    )
+                    lines += textwrap.wrap(text, width, initial_indent=f"  {label + ':':<7}", subsequent_indent=" " * 9)
                 lines.append("")
         return "\n".join(lines).rstrip() + "\n"
 

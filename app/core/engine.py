@@ -350,8 +350,16 @@ class Engine:
                         counts.new += 1
                 else:
                     self._fail(
-                        tx, cycle, row, res.code or "SYNC_UNKNOWN_ERROR", res.message, res.fields, now,
-                        source=Source.SALESFORCE, record_id=row.record_id, request_id=res.request_id,
+                        tx,
+                        cycle,
+                        row,
+                        res.code or "SYNC_UNKNOWN_ERROR",
+                        res.message,
+                        res.fields,
+                        now,
+                        source=Source.SALESFORCE,
+                        record_id=row.record_id,
+                        request_id=res.request_id,
                     )
         if stopped is not None:
             error = AccountError(stopped[0], stopped[1])
@@ -392,18 +400,36 @@ class Engine:
         detail = self.catalog.mark_detail(code, fields)
         message = message or detail
         self.store.set_failed(
-            tx, row.key, code=code, message=message, attempts=attempts, next_attempt=next_attempt,
-            first_failed=first_failed, quarantined=quarantined, mark=detail, now=now,
+            tx,
+            row.key,
+            code=code,
+            message=message,
+            attempts=attempts,
+            next_attempt=next_attempt,
+            first_failed=first_failed,
+            quarantined=quarantined,
+            mark=detail,
+            now=now,
         )
         self.store.record_item_issue(
-            tx, row=row, code=code, source=source_of(code, source), account=self.crm.account
-            if source is Source.SALESFORCE else self.mailbox.account, message=message, attempts=attempts,
-            next_attempt=next_attempt, now=now,
-            crm_link=self.crm.record_link(record_id) if record_id else "", request_id=request_id,
+            tx,
+            row=row,
+            code=code,
+            source=source_of(code, source),
+            account=self.crm.account if source is Source.SALESFORCE else self.mailbox.account,
+            message=message,
+            attempts=attempts,
+            next_attempt=next_attempt,
+            now=now,
+            crm_link=self.crm.record_link(record_id) if record_id else "",
+            request_id=request_id,
         )
         cycle.session.counts_for(row.kind).failed += 1
         log.info(
-            "item %s failed: %s (attempt %d, %s)%s", row.key, code, attempts,
+            "item %s failed: %s (attempt %d, %s)%s",
+            row.key,
+            code,
+            attempts,
             "quarantined" if quarantined else f"next try {next_attempt:%H:%M:%S}" if next_attempt else "",
             f" request {request_id}" if request_id else "",
         )

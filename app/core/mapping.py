@@ -149,54 +149,68 @@ def normalise_token(value: str) -> str:
 _S = "string"
 DEFAULT_MAPPING = FieldMapping(
     objects={
-        ItemKind.EMAIL: ObjectMapping("Task", (
-            FieldRule("subject", "Subject", "(no subject)", _S, 255),
-            FieldRule("body", "Description", "", "textarea", 32000),
-            FieldRule("occurred_at", "ActivityDate", "", "date"),
-            FieldRule("", "Status", "Completed", "picklist"),
-            FieldRule("", "TaskSubtype", "Email", "picklist"),
-            FieldRule("@who", "WhoId", "", "reference"),
-            FieldRule("@what", "WhatId", "", "reference"),
-        )),
-        ItemKind.EVENT: ObjectMapping("Event", (
-            FieldRule("subject", "Subject", "(no subject)", _S, 255),
-            FieldRule("body", "Description", "", "textarea", 32000),
-            FieldRule("occurred_at", "StartDateTime", "", "datetime", required=True),
-            FieldRule("end_at", "EndDateTime", "", "datetime"),
-            FieldRule("location", "Location", "", _S, 255),
-            FieldRule("@who", "WhoId", "", "reference"),
-        )),
-        ItemKind.CONTACT: ObjectMapping("Contact", (
-            FieldRule("first_name", "FirstName", "", _S, 40),
-            FieldRule("last_name", "LastName", "", _S, 80, required=True),
-            FieldRule("email", "Email", "", "email", 80),
-            FieldRule("phone", "Phone", "", "phone", 40),
-            FieldRule("title", "Title", "", _S, 128),
-        )),
-        ItemKind.TASK: ObjectMapping("Task", (
-            FieldRule("subject", "Subject", "(no subject)", _S, 255),
-            FieldRule("body", "Description", "", "textarea", 32000),
-            FieldRule("due", "ActivityDate", "", "date"),
-            FieldRule("status", "Status", "Not Started", "picklist"),
-            FieldRule("priority", "Priority", "Normal", "picklist"),
-            FieldRule("@who", "WhoId", "", "reference"),
-        )),
+        ItemKind.EMAIL: ObjectMapping(
+            "Task",
+            (
+                FieldRule("subject", "Subject", "(no subject)", _S, 255),
+                FieldRule("body", "Description", "", "textarea", 32000),
+                FieldRule("occurred_at", "ActivityDate", "", "date"),
+                FieldRule("", "Status", "Completed", "picklist"),
+                FieldRule("", "TaskSubtype", "Email", "picklist"),
+                FieldRule("@who", "WhoId", "", "reference"),
+                FieldRule("@what", "WhatId", "", "reference"),
+            ),
+        ),
+        ItemKind.EVENT: ObjectMapping(
+            "Event",
+            (
+                FieldRule("subject", "Subject", "(no subject)", _S, 255),
+                FieldRule("body", "Description", "", "textarea", 32000),
+                FieldRule("occurred_at", "StartDateTime", "", "datetime", required=True),
+                FieldRule("end_at", "EndDateTime", "", "datetime"),
+                FieldRule("location", "Location", "", _S, 255),
+                FieldRule("@who", "WhoId", "", "reference"),
+            ),
+        ),
+        ItemKind.CONTACT: ObjectMapping(
+            "Contact",
+            (
+                FieldRule("first_name", "FirstName", "", _S, 40),
+                FieldRule("last_name", "LastName", "", _S, 80, required=True),
+                FieldRule("email", "Email", "", "email", 80),
+                FieldRule("phone", "Phone", "", "phone", 40),
+                FieldRule("title", "Title", "", _S, 128),
+            ),
+        ),
+        ItemKind.TASK: ObjectMapping(
+            "Task",
+            (
+                FieldRule("subject", "Subject", "(no subject)", _S, 255),
+                FieldRule("body", "Description", "", "textarea", 32000),
+                FieldRule("due", "ActivityDate", "", "date"),
+                FieldRule("status", "Status", "Not Started", "picklist"),
+                FieldRule("priority", "Priority", "Normal", "picklist"),
+                FieldRule("@who", "WhoId", "", "reference"),
+            ),
+        ),
     },
     # Graph (notStarted, waitingOnOthers...), EWS (NotStarted...) and Google Tasks
     # (needsAction, completed) statuses onto Salesforce's default Task picklists.
     value_maps={
         "Status": {
-            "notstarted": "Not Started", "needsaction": "Not Started", "inprogress": "In Progress",
-            "completed": "Completed", "waitingonothers": "Waiting on someone else", "deferred": "Deferred",
+            "notstarted": "Not Started",
+            "needsaction": "Not Started",
+            "inprogress": "In Progress",
+            "completed": "Completed",
+            "waitingonothers": "Waiting on someone else",
+            "deferred": "Deferred",
         },
         "Priority": {"high": "High", "normal": "Normal", "low": "Low", "": "Normal"},
     },
 )
 
 
-def check_mapping(
-    mapping: FieldMapping, describe: Mapping[str, Mapping[str, FieldInfo]]
-) -> list[MappingProblem]:
+def check_mapping(mapping: FieldMapping, describe: Mapping[str, Mapping[str, FieldInfo]]) -> list[MappingProblem]:
     """What is wrong with ``mapping`` in this org (``describe``: object -> field -> FieldInfo)."""
     problems: list[MappingProblem] = []
     seen: set[tuple[str, str, str]] = set()
@@ -221,7 +235,9 @@ def check_mapping(
                 add(CODE_FIELD_PERMISSION, obj, rule.target, f"{obj}.{rule.target} is not writable")
             elif not _compatible(rule.sf_type, info.type):
                 add(
-                    CODE_TEXT_FOR_NUMBER, obj, rule.target,
+                    CODE_TEXT_FOR_NUMBER,
+                    obj,
+                    rule.target,
                     f"{obj}.{rule.target} is a {info.type} field but the mapping sends {rule.sf_type}",
                 )
         for name, info in fields.items():
@@ -235,8 +251,10 @@ def _compatible(sent: str, expected: str) -> bool:
     if expected in NUMBER_TYPES:
         return sent in NUMBER_TYPES
     if expected in ("date", "datetime", "boolean"):
-        return sent == expected or (expected == "datetime" and sent == "date") or (
-            expected == "date" and sent == "datetime"
+        return (
+            sent == expected
+            or (expected == "datetime" and sent == "date")
+            or (expected == "date" and sent == "datetime")
         )
     return True  # text, email, id and picklist fields take the text we send
 

@@ -32,13 +32,54 @@ from app.core.mapping import (
 )
 from app.core.model import CrmMatch, CrmRecord, ItemKind, MailItem, idempotency_key
 
-DEFAULT_GROUP_LOCAL_PARTS = frozenset({
-    "info", "support", "sales", "noreply", "no-reply", "donotreply", "do-not-reply", "admin", "billing",
-    "team", "hello", "contact", "office", "marketing", "newsletter", "notifications", "notification",
-    "postmaster", "mailer-daemon", "help", "helpdesk", "service", "enquiries", "inquiries", "accounts",
-    "invoices", "careers", "jobs", "hr", "press", "webmaster", "abuse", "security", "feedback", "news",
-    "bounce", "bounces", "alerts", "updates", "reply", "mail", "list", "listserv", "majordomo",
-})
+DEFAULT_GROUP_LOCAL_PARTS = frozenset(
+    {
+        "info",
+        "support",
+        "sales",
+        "noreply",
+        "no-reply",
+        "donotreply",
+        "do-not-reply",
+        "admin",
+        "billing",
+        "team",
+        "hello",
+        "contact",
+        "office",
+        "marketing",
+        "newsletter",
+        "notifications",
+        "notification",
+        "postmaster",
+        "mailer-daemon",
+        "help",
+        "helpdesk",
+        "service",
+        "enquiries",
+        "inquiries",
+        "accounts",
+        "invoices",
+        "careers",
+        "jobs",
+        "hr",
+        "press",
+        "webmaster",
+        "abuse",
+        "security",
+        "feedback",
+        "news",
+        "bounce",
+        "bounces",
+        "alerts",
+        "updates",
+        "reply",
+        "mail",
+        "list",
+        "listserv",
+        "majordomo",
+    }
+)
 _BOUNCE_SENDERS = frozenset({"mailerdaemon", "postmaster"})
 _WINDOWED = frozenset({ItemKind.EMAIL, ItemKind.EVENT})  # contacts and tasks have no "when" to window
 
@@ -202,9 +243,7 @@ class Rules:
 
     # --- building the record ---
 
-    def build(
-        self, item: MailItem, matches: Mapping[str, CrmMatch], account: str, existing_id: str = ""
-    ) -> Built:
+    def build(self, item: MailItem, matches: Mapping[str, CrmMatch], account: str, existing_id: str = "") -> Built:
         """The Salesforce record for ``item``, or the reason it is ignored or cannot be sent."""
         who = self._who(item, matches)
         if who is None and item.kind in (ItemKind.EMAIL, ItemKind.EVENT):
@@ -288,4 +327,3 @@ class Rules:
 
 def _match(matches: Mapping[str, CrmMatch], address: str) -> CrmMatch | None:
     return matches.get(address) or matches.get(address.lower())
-

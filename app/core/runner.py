@@ -163,9 +163,7 @@ class SyncService:
             self._progress = None
             lock.release()
 
-    def _cycle(
-        self, connect: Connect, rules: Rules, progress: ProgressCallback, cancelled: threading.Event
-    ) -> Session:
+    def _cycle(self, connect: Connect, rules: Rules, progress: ProgressCallback, cancelled: threading.Event) -> Session:
         self.scheduler.started(self.clock())
 
         def report(p: Progress) -> None:

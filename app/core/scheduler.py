@@ -187,9 +187,7 @@ class Scheduler:
         state.last_started = ts(now)
         self._save(state)
 
-    def record(
-        self, error: SyncbarError | None, now: datetime, *, source: str = "", account: str = ""
-    ) -> list[Notice]:
+    def record(self, error: SyncbarError | None, now: datetime, *, source: str = "", account: str = "") -> list[Notice]:
         """Account for a finished cycle; return what the user must be told."""
         state = self.state()
         state.last_ended = ts(now)

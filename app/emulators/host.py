@@ -137,9 +137,7 @@ class EmulatorHost:
             self.stop()
             raise
         for name, server in self._servers.items():
-            thread = threading.Thread(
-                target=server.serve_forever, args=(0.05,), name=f"emulator-{name}", daemon=True
-            )
+            thread = threading.Thread(target=server.serve_forever, args=(0.05,), name=f"emulator-{name}", daemon=True)
             thread.start()
             self._threads.append(thread)
         return self
@@ -167,9 +165,7 @@ class EmulatorHost:
         return {
             "ca_file": str(self.ca_path),
             "control_url": self.control_url,
-            "services": {
-                name: {"base_url": s.base_url, **s.credentials()} for name, s in self.services.items()
-            },
+            "services": {name: {"base_url": s.base_url, **s.credentials()} for name, s in self.services.items()},
         }
 
     # -- faults and counters ------------------------------------------------------------

@@ -303,9 +303,7 @@ def generate(items: int = 500, seed: int = 0, anchor: datetime | None = None) ->
                 )
             )
         elif roll < 18:
-            org.people.append(
-                SeedCrmPerson(sf_id("00Q", i + 1), "Lead", first, last, person.address, company=company)
-            )
+            org.people.append(SeedCrmPerson(sf_id("00Q", i + 1), "Lead", first, last, person.address, company=company))
 
     data = SeedData(owner=OWNER, org=org)
     contacts_in_org = [p for p in org.people if p.object_type == "Contact"]
@@ -318,9 +316,7 @@ def generate(items: int = 500, seed: int = 0, anchor: datetime | None = None) ->
     company_of = {p.address: c for p, _, _, c in people}
 
     for i in range(items):
-        person = (
-            by_address[rng.choice(ordinary).email] if rng.random() < 0.85 else rng.choice(others)
-        )
+        person = by_address[rng.choice(ordinary).email] if rng.random() < 0.85 else rng.choice(others)
         inbound = rng.random() < 0.6
         sent = now - timedelta(days=rng.random() * 30)
         company = company_of[person.address]

@@ -79,9 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed for the generated data (default 0)")
     parser.add_argument("--port", type=int, default=0, help="first port to use (default: any free ports)")
     parser.add_argument("--json", action="store_true", help="print one JSON object with URLs and credentials")
-    parser.add_argument(
-        "--services", default=",".join(SERVICES), help="comma-separated subset (default: all)"
-    )
+    parser.add_argument("--services", default=",".join(SERVICES), help="comma-separated subset (default: all)")
     parser.add_argument("--cert-dir", type=Path, default=None, help="where the CA and certificate live")
     args = parser.parse_args(argv)
     if args.items < 50:

@@ -1093,8 +1093,11 @@ class SalesforceService(Service):
         # through a cross-object matching rule (as orgs configure to keep Leads from being re-entered as
         # Contacts), Leads by email.
         compared = ("Contact", "Lead") if object_type == "Contact" else (object_type,)
-        if self.org.duplicate_rule and object_type in ("Contact", "Lead") and email and any(
-            self.by_email.get((other, email)) for other in compared
+        if (
+            self.org.duplicate_rule
+            and object_type in ("Contact", "Lead")
+            and email
+            and any(self.by_email.get((other, email)) for other in compared)
         ):
             raise SfError(
                 400,

@@ -105,9 +105,7 @@ def ensure_certificates(folder: Path | None = None) -> CertFiles:
     folder = folder or default_cert_dir()
     folder.mkdir(parents=True, exist_ok=True)
     files = CertFiles(folder / "ca.pem", folder / "server.pem", folder / "server-key.pem")
-    if all(p.exists() for p in (files.ca_path, files.cert_path, files.key_path)) and _still_valid(
-        files.cert_path
-    ):
+    if all(p.exists() for p in (files.ca_path, files.cert_path, files.key_path)) and _still_valid(files.cert_path):
         return files
     ca_key = ec.generate_private_key(ec.SECP256R1())
     now = dt.datetime.now(dt.UTC)
@@ -123,9 +121,15 @@ def ensure_certificates(folder: Path | None = None) -> CertFiles:
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(
             x509.KeyUsage(
-                digital_signature=True, content_commitment=False, key_encipherment=False,
-                data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
-                encipher_only=False, decipher_only=False,
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
             ),
             critical=True,
         )

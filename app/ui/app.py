@@ -105,6 +105,7 @@ class DesktopApp:
         i.details.connect(self.show_issue_details)
         i.support.connect(self.open_support)
         self.window.settings.save_requested.connect(self.save_choices)
+        self.window.settings.change_accounts.connect(self.open_setup)
         if self.tray is not None:
             self.tray.sync_now.connect(lambda: self.controller.sync_now())
             self.tray.toggle_pause.connect(self.toggle_pause)
@@ -131,17 +132,18 @@ class DesktopApp:
         settings.setEnabled(self.profile is not None)
         if self.profile is not None:
             prof = self.profile
-            settings.show_choices(prof.choices)
+            settings.show_choices(prof.choices, prof.crm.allocation_percent)
             settings.describe = lambda obj: wiring.build_crm(prof, self.tokens).describe_fields(obj)  # type: ignore[attr-defined]
         g.notifications.blockSignals(True)
         g.notifications.setCurrentIndex(max(0, g.notifications.findData(current)))
         g.notifications.blockSignals(False)
 
-    def save_choices(self, choices: Any) -> None:
+    def save_choices(self, choices: Any, allocation_percent: float = 10.0) -> None:
         """Settings → Save: keep the choices in the profile and restart the service on them."""
         if self.profile is None:
             return
         self.profile.choices = choices
+        self.profile.crm.allocation_percent = allocation_percent
         try:
             profile_mod.save(self.paths.config, self.profile)
         except OSError as exc:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.core.mapping import DEFAULT_MAPPING, FieldInfo, FieldMapping, check_mapping, with_overrides
 from app.core.model import ItemKind
+from app.core.rules import DEFAULT_GROUP_LOCAL_PARTS
 from app.profile import SyncChoices
 
 # describe(object_type) -> {field name: describe entry}; runs on a pool thread (an API call).
@@ -37,7 +38,8 @@ class _Relay(QObject):
 
 
 class SettingsTab(QWidget):
-    save_requested = Signal(object)  # SyncChoices
+    save_requested = Signal(object, float)  # SyncChoices, Syncbar's share of the org's API calls (%)
+    change_accounts = Signal()
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -69,10 +71,28 @@ class SettingsTab(QWidget):
         self.internal = QLineEdit()
         self.internal.setAccessibleName(self.tr("Internal domains"))
         form.addRow(self.tr("Internal domains:"), self.internal)
+        self.colleagues = QCheckBox(self.tr("Mail among colleagues stays out of Salesforce"))
+        form.addRow(self.colleagues)
         self.blocklist = QLineEdit()
         self.blocklist.setAccessibleName(self.tr("Never log"))
         form.addRow(self.tr("Never log:"), self.blocklist)
+        self.do_not_mail = QLineEdit()
+        self.do_not_mail.setAccessibleName(self.tr("Do not mail"))
+        form.addRow(self.tr("Do not mail:"), self.do_not_mail)
+        self.shared = QLineEdit()
+        self.shared.setAccessibleName(self.tr("Shared addresses"))
+        form.addRow(self.tr("Shared addresses:"), self.shared)
         layout.addWidget(what)
+        accounts = QGroupBox(self.tr("Accounts"))
+        accounts_form = QFormLayout(accounts)
+        self.allocation = QSpinBox()
+        self.allocation.setRange(1, 100)
+        self.allocation.setSuffix(" %")
+        self.allocation.setAccessibleName(self.tr("API allocation"))
+        accounts_form.addRow(self.tr("Salesforce API allocation (share of the org's daily calls):"), self.allocation)
+        self.change_button = QPushButton(self.tr("Change accounts…"))
+        accounts_form.addRow(self.change_button)
+        layout.addWidget(accounts)
         mapping_box = QGroupBox(self.tr("Field mapping (mailbox field → Salesforce field)"))
         mapping_layout = QVBoxLayout(mapping_box)
         self.mapping_model = QStandardItemModel(0, 4)
@@ -105,12 +125,16 @@ class SettingsTab(QWidget):
         self._relay.checked.connect(self._checked)
         self.check_button.clicked.connect(self.check)
         self.reset_button.clicked.connect(lambda: self._fill_mapping(DEFAULT_MAPPING))
-        self.save_button.clicked.connect(lambda: self.save_requested.emit(self.edited_choices()))
+        self.save_button.clicked.connect(
+            lambda: self.save_requested.emit(self.edited_choices(), float(self.allocation.value()))
+        )
+        self.change_button.clicked.connect(self.change_accounts)
 
     # -- in and out ---------------------------------------------------------------------
 
-    def show_choices(self, choices: SyncChoices) -> None:
+    def show_choices(self, choices: SyncChoices, allocation_percent: float = 10.0) -> None:
         self.choices = choices
+        self.allocation.setValue(round(allocation_percent))
         for check, on in (
             (self.emails, choices.emails),
             (self.events, choices.events),
@@ -121,7 +145,11 @@ class SettingsTab(QWidget):
         self.history.setValue(choices.history_days)
         self.interval.setValue(choices.interval_minutes)
         self.internal.setText(", ".join(choices.internal_domains))
+        self.colleagues.setChecked(choices.colleagues_internal)
         self.blocklist.setText(", ".join(choices.blocklist))
+        self.do_not_mail.setText(", ".join(choices.do_not_mail))
+        shared = choices.shared_addresses if choices.shared_addresses is not None else DEFAULT_GROUP_LOCAL_PARTS
+        self.shared.setText(", ".join(sorted(shared)))
         self._fill_mapping(with_overrides(DEFAULT_MAPPING, choices.field_overrides))
 
     def _fill_mapping(self, mapping: FieldMapping) -> None:
@@ -173,7 +201,10 @@ class SettingsTab(QWidget):
             history_days=self.history.value(),
             interval_minutes=self.interval.value(),
             internal_domains=split(self.internal.text()),
+            colleagues_internal=self.colleagues.isChecked(),
             blocklist=split(self.blocklist.text()),
+            do_not_mail=split(self.do_not_mail.text()),
+            shared_addresses=split(self.shared.text()),
             field_overrides=self.overrides(),
         )
 

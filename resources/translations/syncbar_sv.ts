@@ -449,142 +449,187 @@
 <context>
     <name>SettingsTab</name>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="47" />
+        <location filename="../../app/ui/settings_tab.py" line="49" />
         <source>What to sync</source>
         <translation>Vad som ska synkas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="51" />
+        <location filename="../../app/ui/settings_tab.py" line="53" />
         <source>Emails</source>
         <translation>E-post</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="52" />
+        <location filename="../../app/ui/settings_tab.py" line="54" />
         <source>Events</source>
         <translation>Möten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="53" />
+        <location filename="../../app/ui/settings_tab.py" line="55" />
         <source>Contacts</source>
         <translation>Kontakter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="54" />
+        <location filename="../../app/ui/settings_tab.py" line="56" />
         <source>Tasks</source>
         <translation>Uppgifter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="61" />
+        <location filename="../../app/ui/settings_tab.py" line="63" />
         <source> days</source>
         <translation> dagar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="62" />
+        <location filename="../../app/ui/settings_tab.py" line="64" />
         <source>History to sync</source>
         <translation>Historik att synka</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="63" />
+        <location filename="../../app/ui/settings_tab.py" line="65" />
         <source>Also sync the last:</source>
         <translation>Synka även de senaste:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="66" />
+        <location filename="../../app/ui/settings_tab.py" line="68" />
         <source> minutes</source>
         <translation> minuter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="67" />
+        <location filename="../../app/ui/settings_tab.py" line="69" />
         <source>Sync every</source>
         <translation>Synka var</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="68" />
+        <location filename="../../app/ui/settings_tab.py" line="70" />
         <source>Sync every:</source>
         <translation>Synka var:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="70" />
+        <location filename="../../app/ui/settings_tab.py" line="72" />
         <source>Internal domains</source>
         <translation>Interna domäner</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="71" />
+        <location filename="../../app/ui/settings_tab.py" line="73" />
         <source>Internal domains:</source>
         <translation>Interna domäner:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="73" />
+        <location filename="../../app/ui/settings_tab.py" line="74" />
+        <source>Mail among colleagues stays out of Salesforce</source>
+        <translation>Post mellan kolleger hålls utanför Salesforce</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="77" />
         <source>Never log</source>
         <translation>Logga aldrig</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="74" />
+        <location filename="../../app/ui/settings_tab.py" line="78" />
         <source>Never log:</source>
         <translation>Logga aldrig:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="76" />
+        <location filename="../../app/ui/settings_tab.py" line="80" />
+        <source>Do not mail</source>
+        <translation>Kontakta inte</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="81" />
+        <source>Do not mail:</source>
+        <translation>Kontakta inte:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="83" />
+        <source>Shared addresses</source>
+        <translation>Delade adresser</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="84" />
+        <source>Shared addresses:</source>
+        <translation>Delade adresser:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="86" />
+        <source>Accounts</source>
+        <translation>Konton</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="91" />
+        <source>API allocation</source>
+        <translation>API-andel</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="92" />
+        <source>Salesforce API allocation (share of the org's daily calls):</source>
+        <translation>Salesforce API-andel (del av organisationens dagliga anrop):</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="93" />
+        <source>Change accounts…</source>
+        <translation>Byt konton…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="96" />
         <source>Field mapping (mailbox field → Salesforce field)</source>
         <translation>Fältmappning (brevlådefält → Salesforce-fält)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="80" />
+        <location filename="../../app/ui/settings_tab.py" line="100" />
         <source>Object</source>
         <translation>Objekt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="80" />
+        <location filename="../../app/ui/settings_tab.py" line="100" />
         <source>Mailbox field</source>
         <translation>Brevlådefält</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="80" />
+        <location filename="../../app/ui/settings_tab.py" line="100" />
         <source>Salesforce field</source>
         <translation>Salesforce-fält</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="80" />
+        <location filename="../../app/ui/settings_tab.py" line="100" />
         <source>Type</source>
         <translation>Typ</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="84" />
+        <location filename="../../app/ui/settings_tab.py" line="104" />
         <source>Field mapping</source>
         <translation>Fältmappning</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="96" />
+        <location filename="../../app/ui/settings_tab.py" line="116" />
         <source>Check against Salesforce</source>
         <translation>Kontrollera mot Salesforce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="97" />
+        <location filename="../../app/ui/settings_tab.py" line="117" />
         <source>Restore defaults</source>
         <translation>Återställ standardvärden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="98" />
+        <location filename="../../app/ui/settings_tab.py" line="118" />
         <source>Save</source>
         <translation>Spara</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="185" />
+        <location filename="../../app/ui/settings_tab.py" line="213" />
         <source>Set up the Salesforce account first.</source>
         <translation>Konfigurera Salesforce-kontot först.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="189" />
+        <location filename="../../app/ui/settings_tab.py" line="217" />
         <source>Reading the fields of your Salesforce org…</source>
         <translation>Läser fälten i din Salesforce-organisation…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="207" />
+        <location filename="../../app/ui/settings_tab.py" line="235" />
         <source>Could not read the org's fields: {error}</source>
         <translation>Kunde inte läsa organisationens fält: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="210" />
+        <location filename="../../app/ui/settings_tab.py" line="238" />
         <source>Every mapped field exists in Salesforce and takes these values.</source>
         <translation>Alla mappade fält finns i Salesforce och tar emot de här värdena.</translation>
     </message>

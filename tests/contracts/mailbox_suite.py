@@ -68,5 +68,10 @@ def check_links(h: MailboxHarness) -> None:
     assert h.port.link(item).startswith("https://")
 
 
-CHECKS = [check_full_read_then_idle, check_new_and_deleted_items_arrive, check_mark_and_unmark,
-          check_expired_cursor, check_links]
+CHECKS = [
+    check_full_read_then_idle,
+    check_new_and_deleted_items_arrive,
+    check_mark_and_unmark,
+    check_expired_cursor,
+    check_links,
+]

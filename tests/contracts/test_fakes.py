@@ -20,8 +20,13 @@ class FakeMailboxDoor:
     def add_email(self, stream: str, subject: str, sender: str, to: str) -> str:
         self.n += 1
         item = MailItem(
-            kind=ItemKind.EMAIL, mailbox_id=f"new{self.n}", stream=stream, subject=subject,
-            sender=Person(sender), recipients=(Person(to),), direction=Direction.INBOUND,
+            kind=ItemKind.EMAIL,
+            mailbox_id=f"new{self.n}",
+            stream=stream,
+            subject=subject,
+            sender=Person(sender),
+            recipients=(Person(to),),
+            direction=Direction.INBOUND,
             web_link=f"https://mail.example/new{self.n}",
         )
         self.mailbox.add(item)

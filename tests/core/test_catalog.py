@@ -15,14 +15,32 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Codes the engine and the other helpers already use: renaming one breaks them.
 FIXED_CODES = {
-    "MBX_CURSOR_EXPIRED", "SYNC_ANOTHER_RUNNING", "SYNC_UNKNOWN_ERROR", "DATA_REQUIRED_FIELD_MISSING",
-    "SET_MISSING_FIELD_MAPPING", "SF_API_LIMIT_ORG", "SF_API_LIMIT_ALLOCATION", "MBX_AUTH_FAILED",
-    "SF_AUTH_FAILED", "MBX_THROTTLED", "SF_ROW_LOCKED", "SF_RECORD_DELETED", "SYNC_NO_KEYRING",
+    "MBX_CURSOR_EXPIRED",
+    "SYNC_ANOTHER_RUNNING",
+    "SYNC_UNKNOWN_ERROR",
+    "DATA_REQUIRED_FIELD_MISSING",
+    "SET_MISSING_FIELD_MAPPING",
+    "SF_API_LIMIT_ORG",
+    "SF_API_LIMIT_ALLOCATION",
+    "MBX_AUTH_FAILED",
+    "SF_AUTH_FAILED",
+    "MBX_THROTTLED",
+    "SF_ROW_LOCKED",
+    "SF_RECORD_DELETED",
+    "SYNC_NO_KEYRING",
     "SYNC_SIGN_IN_FAILED",
 }
 IGNORE_CODES = {
-    "IGN_BOUNCED", "IGN_DO_NOT_MAIL", "IGN_GROUP_ADDRESS", "IGN_DUPLICATE_IN_BATCH", "IGN_INVALID_ADDRESS",
-    "IGN_EMPTY_ADDRESS", "IGN_NO_MATCH", "IGN_BLOCKLISTED", "IGN_INTERNAL_ONLY", "IGN_BEFORE_WINDOW",
+    "IGN_BOUNCED",
+    "IGN_DO_NOT_MAIL",
+    "IGN_GROUP_ADDRESS",
+    "IGN_DUPLICATE_IN_BATCH",
+    "IGN_INVALID_ADDRESS",
+    "IGN_EMPTY_ADDRESS",
+    "IGN_NO_MATCH",
+    "IGN_BLOCKLISTED",
+    "IGN_INTERNAL_ONLY",
+    "IGN_BEFORE_WINDOW",
 }
 # Every failure a user of such a connector meets -> the entry that explains it.
 FAILURES = {
@@ -152,7 +170,9 @@ def test_fixed_codes_keep_their_promised_behaviour(catalog: Catalog) -> None:
     assert (unknown.fixer, unknown.action) == (Fixer.SUPPORT, Action.CONTACT_SUPPORT)
     allocation = catalog.get("SF_API_LIMIT_ALLOCATION")
     assert (allocation.retry_class, allocation.fixer, allocation.action) == (
-        RetryClass.SUSPENDED, Fixer.USER, Action.FIX_SETTING,
+        RetryClass.SUSPENDED,
+        Fixer.USER,
+        Action.FIX_SETTING,
     )
     assert catalog.get("SF_API_LIMIT_ORG").retry_class is RetryClass.SUSPENDED
     for code in ("MBX_AUTH_FAILED", "SF_AUTH_FAILED"):
@@ -221,10 +241,16 @@ def test_mark_detail_of_other_codes(catalog: Catalog) -> None:
 
 @pytest.mark.parametrize(
     ("api_name", "label"),
-    [("LastName", "Last Name"), ("Email", "Email"), ("custom__c", "Custom"),
-     ("ns__Deal_Size__c", "Deal Size"), ("AccountId", "Account"),
-     ("SLAExpirationDate__c", "SLA Expiration Date"), ("WhoId", "Name"),
-     ("MailingPostalCode", "Mailing Postal Code")],
+    [
+        ("LastName", "Last Name"),
+        ("Email", "Email"),
+        ("custom__c", "Custom"),
+        ("ns__Deal_Size__c", "Deal Size"),
+        ("AccountId", "Account"),
+        ("SLAExpirationDate__c", "SLA Expiration Date"),
+        ("WhoId", "Name"),
+        ("MailingPostalCode", "Mailing Postal Code"),
+    ],
 )
 def test_field_labels(api_name: str, label: str) -> None:
     assert field_label(api_name) == label

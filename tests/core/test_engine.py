@@ -145,7 +145,8 @@ def test_an_item_failing_for_30_days_is_quarantined(tmp_path: Path) -> None:
 
 def test_a_permanent_failure_is_quarantined_at_once(tmp_path: Path) -> None:
     w = World(
-        tmp_path, [email(1)],
+        tmp_path,
+        [email(1)],
         reject=lambda rec: PushResult(rec.item_key, False, code="SF_INVALID_PARAMETER", message="bad"),
     )
     w.run()

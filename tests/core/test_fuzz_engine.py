@@ -25,17 +25,37 @@ from tests.fakes import OWNER, T0, Clock, FakeCrm, FakeMailbox
 CATALOG = load_default()
 EXAMPLES = 400 if os.environ.get("SYNCBAR_SLOW") == "1" else 40
 
-odd_text = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=400
-) | st.sampled_from([
-    "\u202eevil\u202c", "שלום עולם", "مرحبا", "👩‍👩‍👧‍👦" * 80, "a\x00b\x07c", "=?iso-8859-1?q?caf=E9?=", "x" * 300,
-    "\r\n\t", "",
-])
-address = st.sampled_from([
-    "alice@customer.com", "ALICE@Customer.COM ", "<bob@prospect.com>", "info@customer.com", "not-an-address",
-    "", "a@b", "émile@exämple.fr", "x@xn--exmple-cua.fr", '"odd person"@customer.com', "alice@customer.com.",
-    "user@[127.0.0.1]", "a" * 300 + "@customer.com", OWNER,
-]) | st.emails().map(str)
+odd_text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=400) | st.sampled_from(
+    [
+        "\u202eevil\u202c",
+        "שלום עולם",
+        "مرحبا",
+        "👩‍👩‍👧‍👦" * 80,
+        "a\x00b\x07c",
+        "=?iso-8859-1?q?caf=E9?=",
+        "x" * 300,
+        "\r\n\t",
+        "",
+    ]
+)
+address = st.sampled_from(
+    [
+        "alice@customer.com",
+        "ALICE@Customer.COM ",
+        "<bob@prospect.com>",
+        "info@customer.com",
+        "not-an-address",
+        "",
+        "a@b",
+        "émile@exämple.fr",
+        "x@xn--exmple-cua.fr",
+        '"odd person"@customer.com',
+        "alice@customer.com.",
+        "user@[127.0.0.1]",
+        "a" * 300 + "@customer.com",
+        OWNER,
+    ]
+) | st.emails().map(str)
 
 
 @st.composite
@@ -61,13 +81,36 @@ def items(draw: st.DrawFn) -> list[MailItem]:
                 direction=draw(st.sampled_from(list(Direction))),
                 fields={
                     k: draw(odd_text)
-                    for k in draw(st.lists(st.sampled_from(
-                        ["first_name", "last_name", "email", "company", "phone", "title", "due", "status", "priority"]
-                    ), unique=True))
+                    for k in draw(
+                        st.lists(
+                            st.sampled_from(
+                                [
+                                    "first_name",
+                                    "last_name",
+                                    "email",
+                                    "company",
+                                    "phone",
+                                    "title",
+                                    "due",
+                                    "status",
+                                    "priority",
+                                ]
+                            ),
+                            unique=True,
+                        )
+                    )
                 },
-                headers={k: draw(odd_text) for k in draw(st.lists(st.sampled_from(
-                    ["Message-ID", "Auto-Submitted", "List-Id", "Content-Type", "X-Failed-Recipients"]
-                ), unique=True))},
+                headers={
+                    k: draw(odd_text)
+                    for k in draw(
+                        st.lists(
+                            st.sampled_from(
+                                ["Message-ID", "Auto-Submitted", "List-Id", "Content-Type", "X-Failed-Recipients"]
+                            ),
+                            unique=True,
+                        )
+                    )
+                },
             )
         )
     return out

@@ -222,9 +222,18 @@ def test_tasks_need_no_address() -> None:
 
 def test_ignore_codes_are_in_the_catalogue() -> None:
     catalog = load_default()
-    for code in ("IGN_BEFORE_WINDOW", "IGN_EMPTY_ADDRESS", "IGN_INVALID_ADDRESS", "IGN_BOUNCED",
-                 "IGN_GROUP_ADDRESS", "IGN_DO_NOT_MAIL", "IGN_BLOCKLISTED", "IGN_INTERNAL_ONLY", "IGN_NO_MATCH",
-                 "IGN_DUPLICATE_IN_BATCH"):
+    for code in (
+        "IGN_BEFORE_WINDOW",
+        "IGN_EMPTY_ADDRESS",
+        "IGN_INVALID_ADDRESS",
+        "IGN_BOUNCED",
+        "IGN_GROUP_ADDRESS",
+        "IGN_DO_NOT_MAIL",
+        "IGN_BLOCKLISTED",
+        "IGN_INTERNAL_ONLY",
+        "IGN_NO_MATCH",
+        "IGN_DUPLICATE_IN_BATCH",
+    ):
         assert code in catalog
 
 
@@ -254,16 +263,25 @@ def test_dedupe_keeps_items_with_blank_message_ids_apart() -> None:
 
 
 def test_email_becomes_a_completed_task_linked_to_the_contact() -> None:
-    built = RULES.build(mail(OWNER, "lee@prospect.example", CUSTOMER), {CUSTOMER: CONTACT, LEAD.address: LEAD},
-                        account="sf-user", existing_id="00T000000000001AAA")
+    built = RULES.build(
+        mail(OWNER, "lee@prospect.example", CUSTOMER),
+        {CUSTOMER: CONTACT, LEAD.address: LEAD},
+        account="sf-user",
+        existing_id="00T000000000001AAA",
+    )
     assert built.record is not None and not built.ignore_code and not built.error_code
     record = built.record
     assert record.object_type == "Task"
     assert record.idempotency_key == idempotency_key("sf-user", "email:m1")
     assert record.existing_id == "00T000000000001AAA"
     assert dict(record.values) == {
-        "Subject": "Quote", "Description": "Hello", "ActivityDate": "2024-05-10", "Status": "Completed",
-        "TaskSubtype": "Email", "WhoId": CONTACT.record_id, "WhatId": CONTACT.account_id,
+        "Subject": "Quote",
+        "Description": "Hello",
+        "ActivityDate": "2024-05-10",
+        "Status": "Completed",
+        "TaskSubtype": "Email",
+        "WhoId": CONTACT.record_id,
+        "WhatId": CONTACT.account_id,
     }
 
 
@@ -275,20 +293,40 @@ def test_lead_is_used_when_no_contact_matches_and_has_no_what() -> None:
 
 def test_email_and_event_without_a_match_are_ignored() -> None:
     assert RULES.build(mail(), {}, account="a").ignore_code == "IGN_NO_MATCH"
-    event = MailItem(ItemKind.EVENT, "e1", "calendar", subject="Demo", sender=Person(OWNER),
-                     recipients=(Person("nobody@else.example"),), occurred_at=NOW)
+    event = MailItem(
+        ItemKind.EVENT,
+        "e1",
+        "calendar",
+        subject="Demo",
+        sender=Person(OWNER),
+        recipients=(Person("nobody@else.example"),),
+        occurred_at=NOW,
+    )
     assert RULES.build(event, {CUSTOMER: CONTACT}, account="a").ignore_code == "IGN_NO_MATCH"
 
 
 def test_event_becomes_an_event() -> None:
-    event = MailItem(ItemKind.EVENT, "e1", "calendar", subject="Demo", body="Agenda", sender=Person(OWNER),
-                     recipients=(Person(CUSTOMER),), occurred_at=NOW, end_at=NOW + timedelta(hours=1),
-                     fields={"location": "Room 4"})
+    event = MailItem(
+        ItemKind.EVENT,
+        "e1",
+        "calendar",
+        subject="Demo",
+        body="Agenda",
+        sender=Person(OWNER),
+        recipients=(Person(CUSTOMER),),
+        occurred_at=NOW,
+        end_at=NOW + timedelta(hours=1),
+        fields={"location": "Room 4"},
+    )
     built = RULES.build(event, {CUSTOMER: CONTACT}, account="a")
     assert built.record is not None and built.record.object_type == "Event"
     assert dict(built.record.values) == {
-        "Subject": "Demo", "Description": "Agenda", "StartDateTime": "2024-05-10T12:00:00.000Z",
-        "EndDateTime": "2024-05-10T13:00:00.000Z", "Location": "Room 4", "WhoId": CONTACT.record_id,
+        "Subject": "Demo",
+        "Description": "Agenda",
+        "StartDateTime": "2024-05-10T12:00:00.000Z",
+        "EndDateTime": "2024-05-10T13:00:00.000Z",
+        "Location": "Room 4",
+        "WhoId": CONTACT.record_id,
     }
 
 
@@ -305,7 +343,11 @@ def test_contact_becomes_a_contact() -> None:
     built = RULES.build(contact(phone="+49 221 555", title="Buyer"), {}, account="a")
     assert built.record is not None and built.record.object_type == "Contact"
     assert dict(built.record.values) == {
-        "FirstName": "Dana", "LastName": "Fox", "Email": CUSTOMER, "Phone": "+49 221 555", "Title": "Buyer",
+        "FirstName": "Dana",
+        "LastName": "Fox",
+        "Email": CUSTOMER,
+        "Phone": "+49 221 555",
+        "Title": "Buyer",
     }
 
 
@@ -329,9 +371,15 @@ def test_contact_with_a_broken_email_fails_with_the_email_code() -> None:
 
 @pytest.mark.parametrize(
     ("status", "expected"),
-    [("notStarted", "Not Started"), ("NotStarted", "Not Started"), ("needsAction", "Not Started"),
-     ("completed", "Completed"), ("waitingOnOthers", "Waiting on someone else"), ("", "Not Started"),
-     ("weird", "Not Started")],
+    [
+        ("notStarted", "Not Started"),
+        ("NotStarted", "Not Started"),
+        ("needsAction", "Not Started"),
+        ("completed", "Completed"),
+        ("waitingOnOthers", "Waiting on someone else"),
+        ("", "Not Started"),
+        ("weird", "Not Started"),
+    ],
 )
 def test_task_status_is_mapped(status: str, expected: str) -> None:
     task = MailItem(ItemKind.TASK, "t1", "tasks", subject="Call back", fields={"status": status, "due": "2024-06-01"})
@@ -367,9 +415,9 @@ def test_control_characters_are_removed_and_empty_subject_gets_a_default() -> No
 
 # --- property: build never raises and stays within Salesforce's lengths ---
 
-_TEXT = st.text(
-    alphabet=st.characters(codec=None, blacklist_categories=()), max_size=400
-) | st.sampled_from(["", "\u202eevil\u202c", "👩‍👩‍👧" * 200, "e\u0301" * 300, "🇩🇪" * 200, "\x00\x01\x7f"])
+_TEXT = st.text(alphabet=st.characters(codec=None, blacklist_categories=()), max_size=400) | st.sampled_from(
+    ["", "\u202eevil\u202c", "👩‍👩‍👧" * 200, "e\u0301" * 300, "🇩🇪" * 200, "\x00\x01\x7f"]
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -381,13 +429,20 @@ def test_build_never_raises_on_arbitrary_text(
         body = (body or "ß") * (1_000_000 // max(1, len(body or "ß")))
     items = [
         mail(subject=subject, body=body),
-        MailItem(ItemKind.EVENT, "e", "calendar", subject=subject, body=body, sender=Person(CUSTOMER),
-                 occurred_at=NOW, fields={"location": last}),
+        MailItem(
+            ItemKind.EVENT,
+            "e",
+            "calendar",
+            subject=subject,
+            body=body,
+            sender=Person(CUSTOMER),
+            occurred_at=NOW,
+            fields={"location": last},
+        ),
         contact(first_name=subject, last_name=last, title=body[:500]),
         MailItem(ItemKind.TASK, "t", "tasks", subject=subject, body=body, fields={"due": due, "status": status}),
     ]
-    limits = {"Subject": 255, "Description": 32000, "FirstName": 40, "LastName": 80, "Title": 128,
-              "Location": 255}
+    limits = {"Subject": 255, "Description": 32000, "FirstName": 40, "LastName": 80, "Title": 128, "Location": 255}
     for item in items:
         built = RULES.build(item, {CUSTOMER: CONTACT}, account="a")
         assert (built.record is None) == bool(built.error_code or built.ignore_code)

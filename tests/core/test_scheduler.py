@@ -130,11 +130,17 @@ def test_ten_failures_in_a_row_escalate_once_and_recovery_is_told(sched: Schedul
 def test_the_lock_admits_one_sync_across_processes(tmp_path: Path) -> None:
     path = tmp_path / "sync.lock"
     holder = subprocess.Popen(
-        [sys.executable, "-c", (
-            "import sys, time; from pathlib import Path; from app.core.lock import SyncLock\n"
-            f"l = SyncLock(Path({str(path)!r})); l.acquire(); print('held', flush=True); sys.stdin.read()"
-        )],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, time; from pathlib import Path; from app.core.lock import SyncLock\n"
+                f"l = SyncLock(Path({str(path)!r})); l.acquire(); print('held', flush=True); sys.stdin.read()"
+            ),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
@@ -152,10 +158,16 @@ def test_the_lock_admits_one_sync_across_processes(tmp_path: Path) -> None:
 def make_service(tmp_path: Path, mailbox: FakeMailbox, crm: FakeCrm, clock: Clock, notices: list) -> SyncService:  # type: ignore[type-arg]
     store = Store.open(tmp_path / "syncbar.db")
     return SyncService(
-        store, CATALOG, Scheduler(store, CATALOG, rng=random.Random(2)), tmp_path / "sync.lock",
+        store,
+        CATALOG,
+        Scheduler(store, CATALOG, rng=random.Random(2)),
+        tmp_path / "sync.lock",
         connect=lambda: (mailbox, crm),
         rules=Rules(RulesConfig(owner_addresses=frozenset({OWNER}), activated_at=T0)),
-        mailbox_account=mailbox.account, crm_account=crm.account, clock=clock, on_notice=notices.append,
+        mailbox_account=mailbox.account,
+        crm_account=crm.account,
+        clock=clock,
+        on_notice=notices.append,
     )
 
 

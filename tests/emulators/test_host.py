@@ -141,13 +141,13 @@ def test_probability_fault_is_seeded(cert_dir: Path) -> None:
 def test_control_api(host: EmulatorHost, session: requests.Session) -> None:
     info = control_request(host.control_url, host.ca_path, "GET", "/info")
     assert info["services"]["echo"]["access_token"] == "t0k"
-    control_request(host.control_url, host.ca_path, "POST", "/faults",
-                    {"service": "echo", "kind": "status", "status": 418})
+    control_request(
+        host.control_url, host.ca_path, "POST", "/faults", {"service": "echo", "kind": "status", "status": 418}
+    )
     assert session.get(host.url("echo") + "/things").status_code == 418
     assert control_request(host.control_url, host.ca_path, "GET", "/calls") == {"echo": {"things": 1}}
     with pytest.raises(Exception, match="400"):
-        control_request(host.control_url, host.ca_path, "POST", "/faults",
-                        {"service": "echo", "kind": "nope"})
+        control_request(host.control_url, host.ca_path, "POST", "/faults", {"service": "echo", "kind": "nope"})
 
 
 def test_unknown_fault_kind_and_service_are_refused(host: EmulatorHost) -> None:

@@ -47,7 +47,9 @@ def session(host: EmulatorHost) -> requests.Session:
 def client(host: EmulatorHost, token: str | None = None) -> Salesforce:
     creds = host.info()["services"]["salesforce"]
     return Salesforce(
-        instance_url=creds["instance_url"], session_id=token or creds["access_token"], session=session(host),
+        instance_url=creds["instance_url"],
+        session_id=token or creds["access_token"],
+        session=session(host),
         version="59.0",
     )
 
@@ -58,17 +60,31 @@ def fresh_tokens(host: EmulatorHost) -> dict[str, Any]:
     verifier = secrets.token_urlsafe(48)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
     http = session(host)
-    answer = http.get(base + "/services/oauth2/authorize", params={
-        "response_type": "code", "client_id": "syncbar-desktop", "redirect_uri": "http://127.0.0.1:9/callback",
-        "state": "s1", "code_challenge": challenge, "code_challenge_method": "S256",
-    }, allow_redirects=False)
+    answer = http.get(
+        base + "/services/oauth2/authorize",
+        params={
+            "response_type": "code",
+            "client_id": "syncbar-desktop",
+            "redirect_uri": "http://127.0.0.1:9/callback",
+            "state": "s1",
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+        },
+        allow_redirects=False,
+    )
     assert answer.status_code == 302
     query = parse_qs(urlsplit(answer.headers["Location"]).query)
     assert query["state"] == ["s1"]
-    token = http.post(base + "/services/oauth2/token", data={
-        "grant_type": "authorization_code", "code": query["code"][0], "client_id": "syncbar-desktop",
-        "redirect_uri": "http://127.0.0.1:9/callback", "code_verifier": verifier,
-    })
+    token = http.post(
+        base + "/services/oauth2/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": query["code"][0],
+            "client_id": "syncbar-desktop",
+            "redirect_uri": "http://127.0.0.1:9/callback",
+            "code_verifier": verifier,
+        },
+    )
     assert token.status_code == 200, token.text
     return dict(token.json())
 
@@ -193,16 +209,23 @@ def test_composite_with_five_collections_is_one_api_call(host: EmulatorHost, svc
     sf = client(host)
     host.reset_calls()
     used_before = svc.used
-    subs = [{
-        "method": "POST", "url": "/services/data/v59.0/composite/sobjects", "referenceId": f"c{n}",
-        "body": collection([{"attributes": {"type": "Task"}, "Subject": f"packed {n}.{i}"} for i in range(200)]),
-    } for n in range(5)]
+    subs = [
+        {
+            "method": "POST",
+            "url": "/services/data/v59.0/composite/sobjects",
+            "referenceId": f"c{n}",
+            "body": collection([{"attributes": {"type": "Task"}, "Subject": f"packed {n}.{i}"} for i in range(200)]),
+        }
+        for n in range(5)
+    ]
     answer = sf.restful("composite", method="POST", json={"allOrNone": False, "compositeRequest": subs})
     assert [r["httpStatusCode"] for r in answer["compositeResponse"]] == [200] * 5
     assert all(all(x["success"] for x in r["body"]) for r in answer["compositeResponse"])
     assert host.calls("salesforce") == {"composite": 1} and svc.used == used_before + 1
-    six = [*subs, {"method": "GET", "url": "/services/data/v59.0/query?q=SELECT+Id+FROM+Task+LIMIT+1",
-                   "referenceId": "q"}]
+    six = [
+        *subs,
+        {"method": "GET", "url": "/services/data/v59.0/query?q=SELECT+Id+FROM+Task+LIMIT+1", "referenceId": "q"},
+    ]
     with pytest.raises(SalesforceMalformedRequest):
         sf.restful("composite", method="POST", json={"compositeRequest": six})
 
@@ -231,18 +254,24 @@ def test_oauth_pkce_refresh_and_revoke(host: EmulatorHost, svc: Any) -> None:
     who = http.get(token["id"], headers={"Authorization": f"Bearer {token['access_token']}"}).json()
     assert who["username"] == svc.org.username
     assert client(host, token["access_token"]).query("SELECT Id FROM User")["totalSize"] == 1
-    refreshed = http.post(svc.base_url + "/services/oauth2/token", data={
-        "grant_type": "refresh_token", "refresh_token": token["refresh_token"], "client_id": "syncbar-desktop"})
+    refreshed = http.post(
+        svc.base_url + "/services/oauth2/token",
+        data={"grant_type": "refresh_token", "refresh_token": token["refresh_token"], "client_id": "syncbar-desktop"},
+    )
     assert refreshed.status_code == 200 and refreshed.json()["access_token"] != token["access_token"]
     wrong = fresh_tokens_with_wrong_verifier(host)
     assert wrong.status_code == 400 and wrong.json()["error"] == "invalid_grant"
     saved = (dict(svc.access), dict(svc.refresh))
     try:
         assert http.post(svc.base_url + "/services/oauth2/revoke", data={"token": token["refresh_token"]}).ok
-        again = http.post(svc.base_url + "/services/oauth2/token", data={
-            "grant_type": "refresh_token", "refresh_token": token["refresh_token"]})
+        again = http.post(
+            svc.base_url + "/services/oauth2/token",
+            data={"grant_type": "refresh_token", "refresh_token": token["refresh_token"]},
+        )
         assert again.status_code == 400 and again.json() == {
-            "error": "invalid_grant", "error_description": "expired access/refresh token"}
+            "error": "invalid_grant",
+            "error_description": "expired access/refresh token",
+        }
         with pytest.raises(SalesforceExpiredSession):
             client(host, token["access_token"]).query("SELECT Id FROM User")
     finally:
@@ -254,21 +283,46 @@ def fresh_tokens_with_wrong_verifier(host: EmulatorHost) -> requests.Response:
     base = host.url("salesforce")
     http = session(host)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(b"right").digest()).rstrip(b"=").decode()
-    answer = http.get(base + "/services/oauth2/authorize", params={
-        "response_type": "code", "client_id": "x", "redirect_uri": "http://127.0.0.1:9/cb", "state": "s",
-        "code_challenge": challenge, "code_challenge_method": "S256"}, allow_redirects=False)
+    answer = http.get(
+        base + "/services/oauth2/authorize",
+        params={
+            "response_type": "code",
+            "client_id": "x",
+            "redirect_uri": "http://127.0.0.1:9/cb",
+            "state": "s",
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+        },
+        allow_redirects=False,
+    )
     code = parse_qs(urlsplit(answer.headers["Location"]).query)["code"][0]
-    return http.post(base + "/services/oauth2/token", data={
-        "grant_type": "authorization_code", "code": code, "redirect_uri": "http://127.0.0.1:9/cb",
-        "code_verifier": "wrong"})
+    return http.post(
+        base + "/services/oauth2/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": "http://127.0.0.1:9/cb",
+            "code_verifier": "wrong",
+        },
+    )
 
 
 @pytest.mark.parametrize("kind", ["status", "throttle", "delay", "reset", "truncate", "malformed", "revoke"])
 def test_each_fault_kind_is_observed(host: EmulatorHost, svc: Any, kind: str) -> None:
     sf = client(host)
     saved = (dict(svc.access), dict(svc.refresh))
-    host.inject("salesforce", Fault(kind, operation="query", status=503, code="SERVER_UNAVAILABLE",
-                                    message="down for maintenance", delay=0.3, retry_after=2))
+    host.inject(
+        "salesforce",
+        Fault(
+            kind,
+            operation="query",
+            status=503,
+            code="SERVER_UNAVAILABLE",
+            message="down for maintenance",
+            delay=0.3,
+            retry_after=2,
+        ),
+    )
     try:
         if kind == "status":
             with pytest.raises(Exception) as caught:
@@ -341,11 +395,25 @@ def test_shapes_match_the_published_samples(host: EmulatorHost, svc: Any, wire_s
     with pytest.raises(SalesforceMalformedRequest) as missing:
         sf.Contact.create({"FirstName": "x"})
     assert [set(e) for e in missing.value.content] == [set(e) for e in load("error_required_field_missing.json")]
-    composite = sf.restful("composite", method="POST", json={"compositeRequest": [
-        {"method": "POST", "url": "/services/data/v59.0/sobjects/Account", "referenceId": "NewAccount",
-         "body": {"Name": "Composite Co"}},
-        {"method": "GET", "url": "/services/data/v59.0/sobjects/Account/@{NewAccount.id}", "referenceId": "Info"},
-    ]})
+    composite = sf.restful(
+        "composite",
+        method="POST",
+        json={
+            "compositeRequest": [
+                {
+                    "method": "POST",
+                    "url": "/services/data/v59.0/sobjects/Account",
+                    "referenceId": "NewAccount",
+                    "body": {"Name": "Composite Co"},
+                },
+                {
+                    "method": "GET",
+                    "url": "/services/data/v59.0/sobjects/Account/@{NewAccount.id}",
+                    "referenceId": "Info",
+                },
+            ]
+        },
+    )
     ref = load("composite_response.json")
     assert set(composite) == set(ref)
     assert [set(r) for r in composite["compositeResponse"]] == [set(r) for r in ref["compositeResponse"][:2]]
@@ -355,6 +423,7 @@ def test_shapes_match_the_published_samples(host: EmulatorHost, svc: Any, wire_s
     assert set(limits["DailyApiRequests"]) == set(ref["DailyApiRequests"])
     token = fresh_tokens(host)
     assert set(load("oauth_token_response_web_server.json")) <= set(token)
-    refused = session(host).post(svc.base_url + "/services/oauth2/token",
-                                 data={"grant_type": "refresh_token", "refresh_token": "nope"})
+    refused = session(host).post(
+        svc.base_url + "/services/oauth2/token", data={"grant_type": "refresh_token", "refresh_token": "nope"}
+    )
     assert set(refused.json()) == set(load("oauth_error_invalid_grant_refresh.json"))

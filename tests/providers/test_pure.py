@@ -21,10 +21,22 @@ from app.providers.textutil import html_to_text, parse_time
     [
         (401, [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}], "SF_AUTH_FAILED"),
         (400, {"error": "invalid_grant", "error_description": "expired access/refresh token"}, "SF_AUTH_FAILED"),
-        (403, [{"message": "TotalRequests Limit exceeded.", "errorCode": "REQUEST_LIMIT_EXCEEDED"}],
-         "SF_API_LIMIT_ORG"),
-        (400, [{"message": "Required fields are missing: [LastName]", "errorCode": "REQUIRED_FIELD_MISSING",
-                "fields": ["LastName"]}], "DATA_REQUIRED_FIELD_MISSING"),
+        (
+            403,
+            [{"message": "TotalRequests Limit exceeded.", "errorCode": "REQUEST_LIMIT_EXCEEDED"}],
+            "SF_API_LIMIT_ORG",
+        ),
+        (
+            400,
+            [
+                {
+                    "message": "Required fields are missing: [LastName]",
+                    "errorCode": "REQUIRED_FIELD_MISSING",
+                    "fields": ["LastName"],
+                }
+            ],
+            "DATA_REQUIRED_FIELD_MISSING",
+        ),
         (503, "<html>down</html>", "SF_ORG_UNAVAILABLE"),
         (400, [{"message": "?", "errorCode": "SOMETHING_NEW"}], "SYNC_UNKNOWN_ERROR"),
     ],
@@ -34,8 +46,15 @@ def test_salesforce_errors_map_to_catalogue(status: int, body: object, code: str
 
 
 def test_record_error_keeps_fields_and_words() -> None:
-    problem = record_error([{"statusCode": "REQUIRED_FIELD_MISSING", "message": "Required fields are missing: "
-                             "[LastName]", "fields": ["LastName"]}])
+    problem = record_error(
+        [
+            {
+                "statusCode": "REQUIRED_FIELD_MISSING",
+                "message": "Required fields are missing: [LastName]",
+                "fields": ["LastName"],
+            }
+        ]
+    )
     assert problem.code == "DATA_REQUIRED_FIELD_MISSING" and problem.fields == ("LastName",)
     assert record_error([]).code == "SYNC_UNKNOWN_ERROR"
 
@@ -66,8 +85,7 @@ def test_allocation_suspends_until_calls_leave_the_window() -> None:
 
 
 def test_graph_errors() -> None:
-    throttled = graph_error(429, {"error": {"code": "TooManyRequests", "message": "slow down"}},
-                            {"Retry-After": "2.5"})
+    throttled = graph_error(429, {"error": {"code": "TooManyRequests", "message": "slow down"}}, {"Retry-After": "2.5"})
     assert throttled.code == "MBX_THROTTLED" and throttled.retry_after == 2.5
     assert graph_error(401, {"error": {"code": "InvalidAuthenticationToken"}}).code == "MBX_AUTH_FAILED"
     assert graph_error(410, {"error": {"code": "syncStateNotFound"}}).code == "MBX_CURSOR_EXPIRED"
@@ -77,7 +95,9 @@ def test_graph_errors() -> None:
 def test_gmail_message_with_legacy_charset() -> None:
     body = "Grüße aus Köln".encode("iso-8859-1")
     data = {
-        "id": "abc", "labelIds": ["INBOX"], "internalDate": "1777484709000",
+        "id": "abc",
+        "labelIds": ["INBOX"],
+        "internalDate": "1777484709000",
         "payload": {
             "mimeType": "text/plain",
             "headers": [

@@ -46,9 +46,26 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     certs = tmp_path_factory.mktemp("certs")
     errors = (certs / "stderr.txt").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "emulators", "serve", "--json", "--items", "150", "--seed", "11",
-         "--services", "graph,gmail,ews,salesforce", "--cert-dir", str(certs)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=errors, text=True,
+        [
+            sys.executable,
+            "-m",
+            "app",
+            "emulators",
+            "serve",
+            "--json",
+            "--items",
+            "150",
+            "--seed",
+            "11",
+            "--services",
+            "graph,gmail,ews,salesforce",
+            "--cert-dir",
+            str(certs),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=errors,
+        text=True,
     )
     assert proc.stdout is not None
     line = proc.stdout.readline()
@@ -75,7 +92,10 @@ def control(info: dict[str, Any], method: str, path: str) -> Any:
 def sync_process(home: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "app", "sync", "--once"],
-        cwd=ROOT, env=dict(env, SYNCBAR_HOME=str(home)), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=dict(env, SYNCBAR_HOME=str(home)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         start_new_session=True,
     )
 
@@ -104,8 +124,12 @@ def marks(info: dict[str, Any], kind: str, stream: str, mailbox_id: str) -> list
     svc = info["services"][kind]
     if kind == "graph":
         entity = {"calendar": "events", "contacts": "contacts"}.get(stream, "messages")
-        answer = requests.get(f"{svc['base_url']}/v1.0/me/{entity}/{mailbox_id}", verify=verify, timeout=30,
-                              headers={"Authorization": f"Bearer {svc['access_token']}"})
+        answer = requests.get(
+            f"{svc['base_url']}/v1.0/me/{entity}/{mailbox_id}",
+            verify=verify,
+            timeout=30,
+            headers={"Authorization": f"Bearer {svc['access_token']}"},
+        )
         if answer.status_code == 404:
             return []
         answer.raise_for_status()
@@ -113,13 +137,26 @@ def marks(info: dict[str, Any], kind: str, stream: str, mailbox_id: str) -> list
     if kind == "gmail":
         auth = {"Authorization": f"Bearer {svc['access_token']}"}
         if stream == "calendar":
-            event = requests.get(f"{svc['base_url']}/calendar/v3/calendars/primary/events/{mailbox_id}",
-                                 headers=auth, verify=verify, timeout=30).json()
+            event = requests.get(
+                f"{svc['base_url']}/calendar/v3/calendars/primary/events/{mailbox_id}",
+                headers=auth,
+                verify=verify,
+                timeout=30,
+            ).json()
             return ["Sync Error"] if event.get("colorId") == "11" else []
-        labels = {lab["id"]: lab["name"] for lab in requests.get(
-            f"{svc['base_url']}/gmail/v1/users/me/labels", headers=auth, verify=verify, timeout=30).json()["labels"]}
-        message = requests.get(f"{svc['base_url']}/gmail/v1/users/me/messages/{mailbox_id}",
-                               params={"format": "minimal"}, headers=auth, verify=verify, timeout=30)
+        labels = {
+            lab["id"]: lab["name"]
+            for lab in requests.get(
+                f"{svc['base_url']}/gmail/v1/users/me/labels", headers=auth, verify=verify, timeout=30
+            ).json()["labels"]
+        }
+        message = requests.get(
+            f"{svc['base_url']}/gmail/v1/users/me/messages/{mailbox_id}",
+            params={"format": "minimal"},
+            headers=auth,
+            verify=verify,
+            timeout=30,
+        )
         if message.status_code == 404:
             return []
         return [labels.get(i, i) for i in message.json().get("labelIds", [])]
@@ -130,16 +167,23 @@ def marks(info: dict[str, Any], kind: str, stream: str, mailbox_id: str) -> list
         "<m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape>"
         f'<m:ItemIds><t:ItemId Id="{mailbox_id}"/></m:ItemIds></m:GetItem></s:Body></s:Envelope>'
     )
-    answer = requests.post(svc["endpoint"], data=body.encode(), auth=(svc["username"], svc["password"]),
-                           verify=verify, timeout=30, headers={"Content-Type": "text/xml; charset=utf-8"})
+    answer = requests.post(
+        svc["endpoint"],
+        data=body.encode(),
+        auth=(svc["username"], svc["password"]),
+        verify=verify,
+        timeout=30,
+        headers={"Content-Type": "text/xml; charset=utf-8"},
+    )
     root = ET.fromstring(answer.content)
     return [el.text or "" for el in root.iter("{http://schemas.microsoft.com/exchange/services/2006/types}String")]
 
 
 def check_consistent(home: Path, info: dict[str, Any], kind: str) -> dict[str, int]:
     db = sqlite3.connect(f"file:{home / 'data' / 'syncbar.db'}?mode=ro", uri=True)
-    items = db.execute("SELECT key, kind, stream, mailbox_id, state, idem_key, record_id, last_code, marked "
-                       "FROM items").fetchall()
+    items = db.execute(
+        "SELECT key, kind, stream, mailbox_id, state, idem_key, record_id, last_code, marked FROM items"
+    ).fetchall()
     open_issues = {row[0] for row in db.execute("SELECT item_key FROM issues WHERE state = 'open'")}
     db.close()
     records = salesforce_records(info)
@@ -168,7 +212,10 @@ def check_consistent(home: Path, info: dict[str, Any], kind: str) -> dict[str, i
 
 @pytest.mark.parametrize("kind", ["graph", "gmail", "ews"])
 def test_sigkill_at_random_moments_loses_nothing_and_duplicates_nothing(
-    kind: str, served: dict[str, Any], secret_service_env: dict[str, str], tmp_path: Path,
+    kind: str,
+    served: dict[str, Any],
+    secret_service_env: dict[str, str],
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", secret_service_env["DBUS_SESSION_BUS_ADDRESS"])

@@ -497,14 +497,22 @@ def test_settings_edit_choices_and_mapping_checked_against_the_org(desktop: Desk
     qtbot.waitUntil(lambda: tab.problems.text().startswith("Every mapped field"), timeout=10_000)
     tab.events.setChecked(False)
     tab.history.setValue(20)
+    assert tab.allocation.value() == 10  # the default share of the org's daily API calls
+    tab.allocation.setValue(25)
+    assert "info" in tab.shared.text() and tab.colleagues.isChecked()
+    tab.do_not_mail.setText("optout@customer.example")
+    tab.colleagues.setChecked(False)
     tab.save_button.click()
     saved = profile.load(desktop.paths.config)
     assert saved is not None and not saved.choices.events and saved.choices.history_days == 20
+    assert saved.crm.allocation_percent == 25
+    assert saved.choices.do_not_mail == ["optout@customer.example"] and not saved.choices.colleagues_internal
     assert saved.choices.field_overrides == [
         {"kind": "contact", "source": "title", "target": "Description", "type": "string"}
     ]
     rules = desktop.service.rules
     assert rules is not None and ItemKind.EVENT not in rules.config.kinds
+    assert "optout@customer.example" in rules.config.do_not_mail and not rules.config.internal_domains
     contact_targets = {r.source: r.target for r in rules.config.mapping.for_kind(ItemKind.CONTACT).fields}
     assert contact_targets["title"] == "Description"
 

@@ -208,9 +208,7 @@ class EwsMailbox:
         items = []
         for mark in marks:
             cls = model.get(mark.stream, Message)
-            items.append(
-                (cls(account=account, id=mark.mailbox_id, categories=compute(mark) or None), ["categories"])
-            )
+            items.append((cls(account=account, id=mark.mailbox_id, categories=compute(mark) or None), ["categories"]))
         answers = self._run(
             lambda: account.bulk_update(items, conflict_resolution=ALWAYS_OVERWRITE, chunk_size=UPDATE_CHUNK)
         )

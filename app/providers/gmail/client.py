@@ -84,9 +84,7 @@ class GmailClient:
             headers = {"Authorization": f"Bearer {self._token}"}
             try:
                 self.calls += 1
-                response = self.http.request(
-                    method, self._url(path), params=params, json=json, headers=headers
-                )
+                response = self.http.request(method, self._url(path), params=params, json=json, headers=headers)
             except requests.RequestException as exc:
                 raise network_error(exc, "Gmail") from exc
             status = response.status_code

@@ -85,9 +85,7 @@ class GmailMailbox:
             if page.get("nextPageToken"):
                 state["pageToken"] = page["nextPageToken"]
                 return ChangePage(items, [], json.dumps(state), True)
-            return ChangePage(
-                items, [], json.dumps({"phase": "history", "historyId": state["historyId"]}), False
-            )
+            return ChangePage(items, [], json.dumps({"phase": "history", "historyId": state["historyId"]}), False)
         params: dict[str, Any] = {
             "startHistoryId": state["historyId"],
             "historyTypes": ["messageAdded", "messageDeleted"],
@@ -120,9 +118,7 @@ class GmailMailbox:
         return ChangePage(items, removed, json.dumps(new_state), False)
 
     def _message(self, message_id: str) -> MailItem | None:
-        data = self.client.get(
-            f"/gmail/v1/users/me/messages/{message_id}", params={"format": "full"}, missing_ok=True
-        )
+        data = self.client.get(f"/gmail/v1/users/me/messages/{message_id}", params={"format": "full"}, missing_ok=True)
         if data is None:
             return None  # deleted between listing and reading
         return message_item(data, self.account)
@@ -134,9 +130,7 @@ class GmailMailbox:
         if state.get("syncToken"):
             params["syncToken"] = state["syncToken"]
         else:
-            params["timeMin"] = (self.clock() - timedelta(days=self.history_days)).strftime(
-                "%Y-%m-%dT%H:%M:%SZ"
-            )
+            params["timeMin"] = (self.clock() - timedelta(days=self.history_days)).strftime("%Y-%m-%dT%H:%M:%SZ")
         page = self.client.get("/calendar/v3/calendars/primary/events", params=params)
         items, removed = [], []
         for event in page.get("items", []):
@@ -205,9 +199,7 @@ class GmailMailbox:
                 results.update({i: MarkResult(i, True) for i in ids})
         for m in marks:
             if m.stream == "calendar":
-                self.client.patch(
-                    f"/calendar/v3/calendars/primary/events/{m.mailbox_id}", {"colorId": EVENT_RED}
-                )
+                self.client.patch(f"/calendar/v3/calendars/primary/events/{m.mailbox_id}", {"colorId": EVENT_RED})
                 results[m.mailbox_id] = MarkResult(m.mailbox_id, True)
         return [results[m.mailbox_id] for m in marks]
 
@@ -271,9 +263,7 @@ def _part_text(part: dict[str, Any]) -> tuple[str, str]:
         return "", ""  # a part whose body does not decode: read the rest of the message
     charset = "utf-8"
     for header in part.get("headers", []) or []:
-        if str(header.get("name", "")).lower() == "content-type" and "charset=" in str(
-            header.get("value", "")
-        ):
+        if str(header.get("name", "")).lower() == "content-type" and "charset=" in str(header.get("value", "")):
             charset = str(header["value"]).split("charset=")[1].split(";")[0].strip().strip('"') or "utf-8"
     try:
         text = raw.decode(charset, errors="replace")
@@ -348,9 +338,7 @@ def event_item(event: dict[str, Any]) -> MailItem:
         stream="calendar",
         subject=str(event.get("summary") or ""),
         body=str(event.get("description") or ""),
-        sender=Person(str(organizer.get("email", "")), str(organizer.get("displayName", "")))
-        if organizer
-        else None,
+        sender=Person(str(organizer.get("email", "")), str(organizer.get("displayName", ""))) if organizer else None,
         recipients=attendees,
         occurred_at=when(event.get("start")),
         end_at=when(event.get("end")),

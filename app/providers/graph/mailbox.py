@@ -34,8 +34,7 @@ MARK_COLOR = "preset0"  # red
 DETAIL_COLOR = "none"  # white: no colour
 BATCH_LIMIT = 20
 MESSAGE_FIELDS = (
-    "subject,body,from,toRecipients,ccRecipients,receivedDateTime,sentDateTime,"
-    "internetMessageId,webLink,categories"
+    "subject,body,from,toRecipients,ccRecipients,receivedDateTime,sentDateTime,internetMessageId,webLink,categories"
 )
 STREAM_KIND = {
     "inbox": ItemKind.EMAIL,
@@ -133,10 +132,7 @@ class GraphMailbox:
                 sender=_person(data.get("from")),
                 recipients=tuple(
                     p
-                    for p in (
-                        _person(r)
-                        for r in (data.get("toRecipients") or []) + (data.get("ccRecipients") or [])
-                    )
+                    for p in (_person(r) for r in (data.get("toRecipients") or []) + (data.get("ccRecipients") or []))
                     if p is not None
                 ),
                 occurred_at=parse_time(
@@ -225,9 +221,7 @@ class GraphMailbox:
                 answers.extend((r["id"], 429, None) for r in pending)
         return answers
 
-    def _patch_categories(
-        self, marks: Sequence[Mark], compute: Callable[[Mark], list[str]]
-    ) -> list[MarkResult]:
+    def _patch_categories(self, marks: Sequence[Mark], compute: Callable[[Mark], list[str]]) -> list[MarkResult]:
         requests = []
         for i, mark in enumerate(marks):
             path = ENTITY_PATH.get(mark.stream, "/me/messages/")
@@ -248,9 +242,7 @@ class GraphMailbox:
             else:
                 code = graph_error(status, body).code
                 results[index] = MarkResult(marks[index].mailbox_id, False, code)
-        return [
-            results.get(i, MarkResult(m.mailbox_id, False, "SYNC_UNKNOWN_ERROR")) for i, m in enumerate(marks)
-        ]
+        return [results.get(i, MarkResult(m.mailbox_id, False, "SYNC_UNKNOWN_ERROR")) for i, m in enumerate(marks)]
 
     def mark(self, marks: Sequence[Mark]) -> list[MarkResult]:
         if not marks:

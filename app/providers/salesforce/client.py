@@ -72,9 +72,7 @@ class SalesforceCrm:
         instance_url, token = self._source(force_refresh)
         self.instance_url = instance_url.rstrip("/")
         session = TrustedSession(self._ca_file)
-        self._sf = Salesforce(
-            instance_url=self.instance_url, session_id=token, session=session, version=self._version
-        )
+        self._sf = Salesforce(instance_url=self.instance_url, session_id=token, session=session, version=self._version)
         return self._sf
 
     @property
@@ -122,9 +120,7 @@ class SalesforceCrm:
             from datetime import timedelta
 
             resume_at = self._clock() + timedelta(hours=1)
-        return AccountError(
-            problem.code, problem.message, resume_at=resume_at, service_code=problem.service_code
-        )
+        return AccountError(problem.code, problem.message, resume_at=resume_at, service_code=problem.service_code)
 
     def composite(self, subrequests: Sequence[Mapping[str, Any]]) -> list[tuple[int, Any]]:
         """One composite call; answers (status, body) per subrequest, in order."""
@@ -138,9 +134,7 @@ class SalesforceCrm:
             out.append((int(res.get("httpStatusCode", 500)), res.get("body")))
         return out
 
-    def _packed(
-        self, subrequests: list[dict[str, Any]], extra: Sequence[dict[str, Any]] = ()
-    ) -> list[tuple[int, Any]]:
+    def _packed(self, subrequests: list[dict[str, Any]], extra: Sequence[dict[str, Any]] = ()) -> list[tuple[int, Any]]:
         """Send queries/collections 5 per composite call.  ``extra`` subrequests (describes: neither
         query nor collection, so outside the limit of 5) ride along in the first call; their answers
         follow the others' in the result."""
@@ -196,13 +190,9 @@ class SalesforceCrm:
         subs: list[dict[str, Any]] = []
         for chunk in in_chunks(wanted):
             subs.append(
-                self._query_sub(
-                    f"SELECT Id, Email, AccountId, Name FROM Contact WHERE Email IN {in_list(chunk)}"
-                )
+                self._query_sub(f"SELECT Id, Email, AccountId, Name FROM Contact WHERE Email IN {in_list(chunk)}")
             )
-            subs.append(
-                self._query_sub(f"SELECT Id, Email, Company, Name FROM Lead WHERE Email IN {in_list(chunk)}")
-            )
+            subs.append(self._query_sub(f"SELECT Id, Email, Company, Name FROM Lead WHERE Email IN {in_list(chunk)}"))
         # The describes push() needs (is there an external-id field?) ride along with the first lookup.
         unknown = [t for t in KEYED_TYPES if f"salesforce.describe.{t}.keyfield" not in self._cache]
         answers = self._packed(subs, [self._describe_sub(t) for t in unknown])
@@ -224,8 +214,7 @@ class SalesforceCrm:
                     str(row.get("Name") or ""),
                 )
                 if address and (
-                    address not in found
-                    or (object_type == "Contact" and found[address].object_type != "Contact")
+                    address not in found or (object_type == "Contact" and found[address].object_type != "Contact")
                 ):
                     found[address] = match
         return found
@@ -318,18 +307,14 @@ class SalesforceCrm:
                 record.item_key, True, record_id=str(answer.get("id") or record.existing_id), created=created
             )
         problem = record_error(answer.get("errors") if isinstance(answer, dict) else None)
-        return PushResult(
-            record.item_key, False, code=problem.code, message=problem.message, fields=problem.fields
-        )
+        return PushResult(record.item_key, False, code=problem.code, message=problem.message, fields=problem.fields)
 
     def reconcile(self, idempotency_keys: Sequence[str]) -> Mapping[str, str]:
         keys = sorted(set(idempotency_keys))
         if not keys:
             return {}
         subs = [
-            self._query_sub(
-                f"SELECT Id, {KEY_FIELD} FROM {object_type} WHERE {KEY_FIELD} IN {in_list(chunk)}"
-            )
+            self._query_sub(f"SELECT Id, {KEY_FIELD} FROM {object_type} WHERE {KEY_FIELD} IN {in_list(chunk)}")
             for object_type in KEYED_TYPES
             if self.has_key_field(object_type)
             for chunk in in_chunks(keys)

@@ -68,7 +68,5 @@ def record_error(errors: Any) -> SalesforceProblem:
     """The problem of one record in an sObject Collections result (its first error)."""
     if not isinstance(errors, list) or not errors:
         unknown = load_default().get("SYNC_UNKNOWN_ERROR").code
-        return SalesforceProblem(
-            unknown, "UNKNOWN_EXCEPTION", "Salesforce rejected the record without saying why"
-        )
+        return SalesforceProblem(unknown, "UNKNOWN_EXCEPTION", "Salesforce rejected the record without saying why")
     return classify_salesforce_error(400, errors)
