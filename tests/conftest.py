@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+# The suite reads English whatever the machine's locale; tests of other languages ask for them.
+os.environ["SYNCBAR_LANG"] = "en"
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if os.environ.get("SYNCBAR_SLOW") == "1":

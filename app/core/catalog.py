@@ -20,11 +20,12 @@ import json
 import re
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from app.core.language import language
 from app.core.model import Action, Fixer, RetryClass, Scope
 from app.core.resources import resource_path
 
@@ -119,6 +120,30 @@ class Catalog:
             listed = "\n  - ".join(problems)
             raise ValueError(f"{source}: the error catalogue has {len(problems)} problem(s):\n  - {listed}")
         return cls(entries)
+
+    def translated(self, path: Path) -> Catalog:
+        """The same catalogue with titles, reasons and recommendations from a translation file
+        (``{"entries": {code: {"title", "reason", "recommendation"}}}``); codes it lacks stay as they are."""
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ValueError(f"{path}: cannot read the catalogue translation ({exc})") from exc
+        texts = raw.get("entries") if isinstance(raw, dict) else None
+        if not isinstance(texts, dict):
+            raise ValueError(f"{path}: expected an object with an 'entries' object")
+        unknown = sorted(set(texts) - set(self._entries))
+        if unknown:
+            raise ValueError(f"{path}: translates codes the catalogue does not have: {', '.join(unknown)}")
+        entries = []
+        for entry in self._entries.values():
+            words = texts.get(entry.code) or {}
+            entries.append(replace(
+                entry,
+                title=str(words.get("title") or entry.title),
+                reason=str(words.get("reason") or entry.reason),
+                recommendation=str(words.get("recommendation") or entry.recommendation),
+            ))
+        return Catalog(entries)
 
     def get(self, code: str) -> CatalogEntry:
         return self._entries.get(code) or self._entries[UNKNOWN]
@@ -324,12 +349,19 @@ def render_markdown(catalog: Catalog) -> str:
 
 @cache
 def load_default() -> Catalog:
-    """The shipped catalogue, read and checked once per process."""
-    return Catalog.load()
+    """The shipped catalogue in the user's language (``app.core.language``), read and checked once per process."""
+    catalog = Catalog.load()
+    lang = language()
+    if lang != "en":
+        try:
+            catalog = catalog.translated(resource_path(f"catalog_{lang}.json"))
+        except FileNotFoundError:
+            pass  # no translation shipped: English
+    return catalog
 
 
 if __name__ == "__main__":
     import sys
 
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/catalog.md")
-    target.write_text(render_markdown(load_default()), encoding="utf-8")
+    target.write_text(render_markdown(Catalog.load()), encoding="utf-8")  # the reference is in English

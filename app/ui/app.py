@@ -16,7 +16,7 @@ import webbrowser
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer, qVersion
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, Qt, QTimer, qVersion
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication
 
@@ -147,7 +147,9 @@ class DesktopApp:
         try:
             profile_mod.save(self.paths.config, self.profile)
         except OSError as exc:
-            self.window.show_notice(f"Could not save the settings: {exc}")
+            self.window.show_notice(
+                QCoreApplication.translate("DesktopApp", "Could not save the settings: {error}").format(error=exc)
+            )
             return
         self.reconfigure()
 
@@ -203,7 +205,11 @@ class DesktopApp:
             snap = self.service.status()
             if snap.error_code:
                 entry = self.catalog.get(snap.error_code)
-                self._show_notice("Sync error", f"{entry.title}. {entry.recommendation}", critical=True)
+                self._show_notice(
+                    QCoreApplication.translate("DesktopApp", "Sync error"),
+                    f"{entry.title}. {entry.recommendation}",
+                    critical=True,
+                )
 
     def notify_mode(self) -> str:
         return self.service.store.get_setting(NOTIFY_SETTING) or (
@@ -343,13 +349,15 @@ class DesktopApp:
         try:
             autostart.set_enabled(enabled)
         except OSError as exc:
-            self.window.show_notice(f"Could not change “Start at login”: {exc}")
+            self.window.show_notice(
+                QCoreApplication.translate("DesktopApp", "Could not change “Start at login”: {error}").format(error=exc)
+            )
 
     def quit(self) -> None:
         self.window.quit_on_close = True
         self.window.hide()
         if self.controller.running:
-            self.window.show_notice("Finishing the current step of the sync…")
+            self.window.show_notice(QCoreApplication.translate("DesktopApp", "Finishing the current step of the sync…"))
         self.controller.shutdown()
         self.qapp.quit()
 

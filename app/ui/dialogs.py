@@ -67,7 +67,7 @@ class DetailsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         entry = catalog.get(code)
-        self.setWindowTitle(f"Sync error details — {entry.code}")
+        self.setWindowTitle(self.tr("Sync error details — {code}").format(code=entry.code))
         form = QFormLayout()
         title = QLabel(f"<b>{_esc(entry.title)}</b>")
         form.addRow(self.tr("Problem:"), title)
@@ -130,7 +130,13 @@ class ReauthDialog(QDialog):
         entry = catalog.get(code)
         self.setWindowTitle(self.tr("Sign in again"))
         layout = QVBoxLayout(self)
-        layout.addWidget(_wrapped(f"<b>{_esc(account or 'Your account')}</b> needs you to sign in again."))
+        layout.addWidget(
+            _wrapped(
+                self.tr("<b>{account}</b> needs you to sign in again.").format(
+                    account=_esc(account or self.tr("Your account"))
+                )
+            )
+        )
         layout.addWidget(_wrapped(f"{entry.title}. {entry.reason}"))
         layout.addWidget(_wrapped(entry.recommendation))
         self.advanced = QWidget()
@@ -145,7 +151,7 @@ class ReauthDialog(QDialog):
         layout.addWidget(self.status)
         row = QHBoxLayout()
         self.refresh_button = QPushButton(self.tr("Refresh"))
-        self.refresh_button.setToolTip(f"Sign in again as {account}")
+        self.refresh_button.setToolTip(self.tr("Sign in again as {account}").format(account=account))
         self.change_button = QPushButton(self.tr("Change account…"))
         self.advanced_button = QPushButton(self.tr("Advanced"))
         self.advanced_button.setCheckable(True)
@@ -184,9 +190,9 @@ class ReauthDialog(QDialog):
         self.refresh_button.setEnabled(True)
         self.change_button.setEnabled(True)
         if error:
-            self.status.setText(f"Sign-in did not finish: {error}")
+            self.status.setText(self.tr("Sign-in did not finish: {error}").format(error=error))
             return
-        self.status.setText(f"Signed in as {account}.")
+        self.status.setText(self.tr("Signed in as {account}.").format(account=account))
         self.signed_in.emit(account)
         self.accept()
 
@@ -224,8 +230,10 @@ class SupportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(
             _wrapped(
-                "This report goes to Syncbar support. Tokens and passwords are always removed; addresses, "
-                "subjects and message text are removed too unless you keep them below."
+                self.tr(
+                    "This report goes to Syncbar support. Tokens and passwords are always removed; addresses, "
+                    "subjects and message text are removed too unless you keep them below."
+                )
             )
         )
         self.keep = QCheckBox(self.tr("Keep addresses and subjects (helps support find the item)"))
@@ -242,7 +250,7 @@ class SupportDialog(QDialog):
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        label = "Send to support" if support_url else "Save and email…"
+        label = self.tr("Send to support") if support_url else self.tr("Save and email…")
         self.send_button = buttons.addButton(label, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.rejected.connect(self.reject)
         self.send_button.clicked.connect(self.send)
@@ -256,7 +264,7 @@ class SupportDialog(QDialog):
         self.files = self._build(self.keep.isChecked())
         self.file_list.clear()
         for f in self.files:
-            self.file_list.addItem(f"{f.name} ({len(f.data):,} bytes)")
+            self.file_list.addItem(self.tr("{name} ({size} bytes)").format(name=f.name, size=f"{len(f.data):,}"))
         self.file_list.setCurrentRow(0)
 
     def _show(self, row: int) -> None:
@@ -274,7 +282,7 @@ class SupportDialog(QDialog):
         try:
             self.written = report.write(self.files, self._out_dir / f"syncbar-report-{stamp}.zip")
         except OSError as exc:
-            self.note.setText(f"Could not save the report: {exc}. Nothing was sent.")
+            self.note.setText(self.tr("Could not save the report: {error}. Nothing was sent.").format(error=exc))
             return
         if self._url:
             self._post(self.written)
@@ -286,7 +294,9 @@ class SupportDialog(QDialog):
         )
         QDesktopServices.openUrl(QUrl(f"mailto:{self._address}?subject={subject}&body={body}"))
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.written.parent)))
-        self.note.setText(f"Saved {self.written}. Attach it to the message that opened in your mail app.")
+        self.note.setText(
+            self.tr("Saved {path}. Attach it to the message that opened in your mail app.").format(path=self.written)
+        )
         self._finish()
 
     def _post(self, path: Path) -> None:
@@ -298,9 +308,13 @@ class SupportDialog(QDialog):
     def _posted(self, problem: str) -> None:
         self.send_button.setEnabled(True)
         if problem:
-            self.note.setText(f"Not sent: {problem}. The report is saved as {self.written}; try again later.")
+            self.note.setText(
+                self.tr("Not sent: {problem}. The report is saved as {path}; try again later.").format(
+                    problem=problem, path=self.written
+                )
+            )
             return
-        self.note.setText(f"Sent to support. A copy is saved as {self.written}.")
+        self.note.setText(self.tr("Sent to support. A copy is saved as {path}.").format(path=self.written))
         self._finish()
 
     def _finish(self) -> None:

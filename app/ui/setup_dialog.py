@@ -64,8 +64,10 @@ class SetupDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(
             QLabel(
-                "Syncbar logs your mail, meetings and contacts to Salesforce. Pick your mailbox, "
-                "sign in to it and to Salesforce in your browser, and choose what to sync."
+                self.tr(
+                    "Syncbar logs your mail, meetings and contacts to Salesforce. Pick your mailbox, "
+                    "sign in to it and to Salesforce in your browser, and choose what to sync."
+                )
             )
         )
         box = QGroupBox(self.tr("Mailbox"))
@@ -222,10 +224,12 @@ class SetupDialog(QDialog):
     def _finished(self, prof: Profile | None, error: str) -> None:
         self.start_button.setEnabled(True)
         if prof is None:
-            self.status.setText(f"Setup did not finish: {error}")
+            self.status.setText(self.tr("Setup did not finish: {error}").format(error=error))
             return
         self.profile = prof
-        self.status.setText(f"Signed in as {prof.mailbox.account} and {prof.crm.account}.")
+        self.status.setText(
+            self.tr("Signed in as {mailbox} and {crm}.").format(mailbox=prof.mailbox.account, crm=prof.crm.account)
+        )
         self.configured.emit(prof)
         self.accept()
 

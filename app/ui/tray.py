@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
@@ -17,24 +17,38 @@ from app.ui.icons import state_icon, state_key
 
 
 def notice_text(notice: Notice, catalog: Catalog, now: datetime) -> tuple[str, str]:
-    """Title and message of a notification, in plain words."""
+    """Title and message of a notification, in plain words (and the user's language)."""
+
     entry = catalog.get(notice.code) if notice.code else None
     who = f" ({notice.account})" if notice.account else ""
     if notice.kind is NoticeKind.REAUTH and entry:
-        return "Sign in again", f"{entry.title}{who}. Open Syncbar to sign in; syncing waits until then."
+        return QCoreApplication.translate("Tray", "Sign in again"), QCoreApplication.translate(
+            "Tray", "{title}{who}. Open Syncbar to sign in; syncing waits until then."
+        ).format(title=entry.title, who=who)
     if notice.kind is NoticeKind.SUSPENDED and entry:
-        until = f" until {clock_time(notice.until, now)}" if notice.until else ""
-        return "Sync on hold", f"{entry.title}{who}. Syncbar waits{until} and then goes on by itself."
+        if notice.until:
+            text = QCoreApplication.translate(
+                "Tray", "{title}{who}. Syncbar waits until {time} and then goes on by itself."
+            )
+            return QCoreApplication.translate("Tray", "Sync on hold"), text.format(
+                title=entry.title, who=who, time=clock_time(notice.until, now)
+            )
+        return QCoreApplication.translate("Tray", "Sync on hold"), QCoreApplication.translate(
+            "Tray", "{title}{who}. Syncbar waits and then goes on by itself."
+        ).format(title=entry.title, who=who)
     if notice.kind is NoticeKind.ESCALATE and entry:
-        return (
-            "Sync keeps failing",
-            f"{notice.failures} syncs in a row failed: {entry.title}. {entry.recommendation}",
-        )
+        return QCoreApplication.translate("Tray", "Sync keeps failing"), QCoreApplication.translate(
+            "Tray", "{n} syncs in a row failed: {title}. {fix}"
+        ).format(n=notice.failures, title=entry.title, fix=entry.recommendation)
     if notice.kind is NoticeKind.RECOVERED:
-        return "Sync is working again", "The last sync went through."
+        return QCoreApplication.translate("Tray", "Sync is working again"), QCoreApplication.translate(
+            "Tray", "The last sync went through."
+        )
     if entry:
-        return "Sync error", f"{entry.title}{who}. {entry.recommendation}"
-    return "Syncbar", notice.message or "Something needs your attention."
+        return QCoreApplication.translate("Tray", "Sync error"), QCoreApplication.translate(
+            "Tray", "{title}{who}. {fix}"
+        ).format(title=entry.title, who=who, fix=entry.recommendation)
+    return "Syncbar", notice.message or QCoreApplication.translate("Tray", "Something needs your attention.")
 
 
 class Tray(QObject):

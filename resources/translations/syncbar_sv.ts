@@ -1,6 +1,29 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="sv_SE">
 <context>
+    <name>DesktopApp</name>
+    <message>
+        <location filename="../../app/ui/app.py" line="151" />
+        <source>Could not save the settings: {error}</source>
+        <translation>Kunde inte spara inställningarna: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/app.py" line="209" />
+        <source>Sync error</source>
+        <translation>Synkfel</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/app.py" line="353" />
+        <source>Could not change “Start at login”: {error}</source>
+        <translation>Kunde inte ändra ”Starta vid inloggning”: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/app.py" line="360" />
+        <source>Finishing the current step of the sync…</source>
+        <translation>Avslutar det pågående steget i synkningen…</translation>
+    </message>
+</context>
+<context>
     <name>DetailsDialog</name>
     <message>
         <location filename="../../app/ui/dialogs.py" line="35" />
@@ -42,6 +65,11 @@
         <location filename="../../app/ui/dialogs.py" line="47" />
         <source>Chat with support…</source>
         <translation>Chatta med supporten…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="70" />
+        <source>Sync error details — {code}</source>
+        <translation>Detaljer om synkfelet — {code}</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs.py" line="73" />
@@ -411,39 +439,64 @@
         <translation>Logga in igen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="139" />
+        <location filename="../../app/ui/dialogs.py" line="135" />
+        <source>&lt;b&gt;{account}&lt;/b&gt; needs you to sign in again.</source>
+        <translation>&lt;b&gt;{account}&lt;/b&gt; behöver att du loggar in igen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="136" />
+        <source>Your account</source>
+        <translation>Ditt konto</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="145" />
         <source>https://mail.example.com/EWS/Exchange.asmx</source>
         <translation>https://mail.example.com/EWS/Exchange.asmx</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="140" />
+        <location filename="../../app/ui/dialogs.py" line="146" />
         <source>Exchange (EWS) URL:</source>
         <translation>Exchange-adress (EWS):</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="147" />
+        <location filename="../../app/ui/dialogs.py" line="153" />
         <source>Refresh</source>
         <translation>Uppdatera</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="149" />
+        <location filename="../../app/ui/dialogs.py" line="154" />
+        <source>Sign in again as {account}</source>
+        <translation>Logga in igen som {account}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="155" />
         <source>Change account…</source>
         <translation>Byt konto…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="150" />
+        <location filename="../../app/ui/dialogs.py" line="156" />
         <source>Advanced</source>
         <translation>Avancerat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="153" />
+        <location filename="../../app/ui/dialogs.py" line="159" />
         <source>Cancel</source>
         <translation>Avbryt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="170" />
+        <location filename="../../app/ui/dialogs.py" line="176" />
         <source>Waiting for you to finish signing in in your browser…</source>
         <translation>Väntar på att du loggar in klart i webbläsaren…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="193" />
+        <source>Sign-in did not finish: {error}</source>
+        <translation>Inloggningen blev inte klar: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="195" />
+        <source>Signed in as {account}.</source>
+        <translation>Inloggad som {account}.</translation>
     </message>
 </context>
 <context>
@@ -614,22 +667,22 @@
         <translation>Spara</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="213" />
+        <location filename="../../app/ui/settings_tab.py" line="216" />
         <source>Set up the Salesforce account first.</source>
         <translation>Konfigurera Salesforce-kontot först.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="217" />
+        <location filename="../../app/ui/settings_tab.py" line="220" />
         <source>Reading the fields of your Salesforce org…</source>
         <translation>Läser fälten i din Salesforce-organisation…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="235" />
+        <location filename="../../app/ui/settings_tab.py" line="238" />
         <source>Could not read the org's fields: {error}</source>
         <translation>Kunde inte läsa organisationens fält: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="238" />
+        <location filename="../../app/ui/settings_tab.py" line="241" />
         <source>Every mapped field exists in Salesforce and takes these values.</source>
         <translation>Alla mappade fält finns i Salesforce och tar emot de här värdena.</translation>
     </message>
@@ -665,210 +718,265 @@
         <translation>Konfigurera Syncbar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="71" />
+        <location filename="../../app/ui/setup_dialog.py" line="68" />
+        <source>Syncbar logs your mail, meetings and contacts to Salesforce. Pick your mailbox, sign in to it and to Salesforce in your browser, and choose what to sync.</source>
+        <translation>Syncbar loggar din e-post, dina möten och kontakter i Salesforce. Välj brevlåda, logga in i den och i Salesforce i webbläsaren, och välj vad som ska synkas.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="73" />
         <source>Mailbox</source>
         <translation>Brevlåda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="76" />
+        <location filename="../../app/ui/setup_dialog.py" line="78" />
         <source>Microsoft 365 (Outlook)</source>
         <translation>Microsoft 365 (Outlook)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="77" />
+        <location filename="../../app/ui/setup_dialog.py" line="79" />
         <source>Exchange Server</source>
         <translation>Exchange Server</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="78" />
+        <location filename="../../app/ui/setup_dialog.py" line="80" />
         <source>Gmail / Google Workspace</source>
         <translation>Gmail / Google Workspace</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="89" />
+        <location filename="../../app/ui/setup_dialog.py" line="91" />
         <source>you@company.com</source>
         <translation>du@foretag.se</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="96" />
+        <location filename="../../app/ui/setup_dialog.py" line="98" />
         <source>https://mail.company.com/EWS/Exchange.asmx (empty: find it automatically)</source>
         <translation>https://mail.foretag.se/EWS/Exchange.asmx (tomt: hitta den automatiskt)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="99" />
+        <location filename="../../app/ui/setup_dialog.py" line="101" />
         <source>Address:</source>
         <translation>Adress:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="100" />
+        <location filename="../../app/ui/setup_dialog.py" line="102" />
         <source>User name:</source>
         <translation>Användarnamn:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="101" />
+        <location filename="../../app/ui/setup_dialog.py" line="103" />
         <source>Password:</source>
         <translation>Lösenord:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="102" />
+        <location filename="../../app/ui/setup_dialog.py" line="104" />
         <source>EWS URL:</source>
         <translation>EWS-adress:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="108" />
+        <location filename="../../app/ui/setup_dialog.py" line="110" />
         <source>Salesforce</source>
         <translation>Salesforce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="112" />
+        <location filename="../../app/ui/setup_dialog.py" line="114" />
         <source>Production</source>
         <translation>Produktion</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="113" />
+        <location filename="../../app/ui/setup_dialog.py" line="115" />
         <source>Sandbox</source>
         <translation>Sandlåda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="114" />
+        <location filename="../../app/ui/setup_dialog.py" line="116" />
         <source>Custom domain…</source>
         <translation>Egen domän…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="119" />
+        <location filename="../../app/ui/setup_dialog.py" line="121" />
         <source>https://mycompany.my.salesforce.com</source>
         <translation>https://foretag.my.salesforce.com</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="120" />
+        <location filename="../../app/ui/setup_dialog.py" line="122" />
         <source>Org:</source>
         <translation>Organisation:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="121" />
+        <location filename="../../app/ui/setup_dialog.py" line="123" />
         <source>Domain:</source>
         <translation>Domän:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="122" />
+        <location filename="../../app/ui/setup_dialog.py" line="124" />
         <source>Salesforce org</source>
         <translation>Salesforce-organisation</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="123" />
+        <location filename="../../app/ui/setup_dialog.py" line="125" />
         <source>Salesforce custom domain</source>
         <translation>Egen Salesforce-domän</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="125" />
+        <location filename="../../app/ui/setup_dialog.py" line="127" />
         <source>What to sync</source>
         <translation>Vad som ska synkas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="129" />
+        <location filename="../../app/ui/setup_dialog.py" line="131" />
         <source>Emails</source>
         <translation>E-post</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="130" />
+        <location filename="../../app/ui/setup_dialog.py" line="132" />
         <source>Events</source>
         <translation>Möten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="131" />
+        <location filename="../../app/ui/setup_dialog.py" line="133" />
         <source>Contacts</source>
         <translation>Kontakter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="132" />
+        <location filename="../../app/ui/setup_dialog.py" line="134" />
         <source>Tasks</source>
         <translation>Uppgifter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="141" />
+        <location filename="../../app/ui/setup_dialog.py" line="143" />
         <source> days</source>
         <translation> dagar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="142" />
+        <location filename="../../app/ui/setup_dialog.py" line="144" />
         <source>History to sync</source>
         <translation>Historik att synka</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="143" />
+        <location filename="../../app/ui/setup_dialog.py" line="145" />
         <source>Also sync the last:</source>
         <translation>Synka även de senaste:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="145" />
+        <location filename="../../app/ui/setup_dialog.py" line="147" />
         <source>company.com, company.de (your own domain is included)</source>
         <translation>foretag.se, foretag.de (din egen domän ingår)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="146" />
+        <location filename="../../app/ui/setup_dialog.py" line="148" />
         <source>Internal domains</source>
         <translation>Interna domäner</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="147" />
+        <location filename="../../app/ui/setup_dialog.py" line="149" />
         <source>Internal domains:</source>
         <translation>Interna domäner:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="149" />
+        <location filename="../../app/ui/setup_dialog.py" line="151" />
         <source>addresses or @domains never to log, comma separated</source>
         <translation>adresser eller @domäner som aldrig loggas, kommaseparerade</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="150" />
+        <location filename="../../app/ui/setup_dialog.py" line="152" />
         <source>Never log</source>
         <translation>Logga aldrig</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="151" />
+        <location filename="../../app/ui/setup_dialog.py" line="153" />
         <source>Never log:</source>
         <translation>Logga aldrig:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="158" />
+        <location filename="../../app/ui/setup_dialog.py" line="160" />
         <source>Sign in and start</source>
         <translation>Logga in och starta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="159" />
+        <location filename="../../app/ui/setup_dialog.py" line="161" />
         <source>Cancel</source>
         <translation>Avbryt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="202" />
+        <location filename="../../app/ui/setup_dialog.py" line="204" />
         <source>Exchange needs your mailbox password.</source>
         <translation>Exchange behöver lösenordet till din brevlåda.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="206" />
+        <location filename="../../app/ui/setup_dialog.py" line="208" />
         <source>Sign in to Salesforce, then to your mailbox, in the browser windows that open…</source>
         <translation>Logga in i Salesforce och sedan i din brevlåda i webbläsarfönstren som öppnas…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="227" />
+        <source>Setup did not finish: {error}</source>
+        <translation>Konfigurationen blev inte klar: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="231" />
+        <source>Signed in as {mailbox} and {crm}.</source>
+        <translation>Inloggad som {mailbox} och {crm}.</translation>
     </message>
 </context>
 <context>
     <name>SupportDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="213" />
+        <location filename="../../app/ui/dialogs.py" line="219" />
         <source>Chat with support</source>
         <translation>Chatta med supporten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="231" />
+        <location filename="../../app/ui/dialogs.py" line="234" />
+        <source>This report goes to Syncbar support. Tokens and passwords are always removed; addresses, subjects and message text are removed too unless you keep them below.</source>
+        <translation>Rapporten går till Syncbars support. Token och lösenord tas alltid bort; adresser, ämnen och meddelandetext tas också bort om du inte behåller dem nedan.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="239" />
         <source>Keep addresses and subjects (helps support find the item)</source>
         <translation>Behåll adresser och ämnen (hjälper supporten att hitta objektet)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="294" />
+        <location filename="../../app/ui/dialogs.py" line="253" />
+        <source>Send to support</source>
+        <translation>Skicka till supporten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="253" />
+        <source>Save and email…</source>
+        <translation>Spara och mejla…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="267" />
+        <source>{name} ({size} bytes)</source>
+        <translation>{name} ({size} byte)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="285" />
+        <source>Could not save the report: {error}. Nothing was sent.</source>
+        <translation>Kunde inte spara rapporten: {error}. Inget skickades.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="298" />
+        <source>Saved {path}. Attach it to the message that opened in your mail app.</source>
+        <translation>Sparade {path}. Bifoga den i meddelandet som öppnades i ditt e-postprogram.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="304" />
         <source>Sending the report to support…</source>
         <translation>Skickar rapporten till supporten…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="307" />
+        <location filename="../../app/ui/dialogs.py" line="312" />
+        <source>Not sent: {problem}. The report is saved as {path}; try again later.</source>
+        <translation>Inte skickad: {problem}. Rapporten är sparad som {path}; försök igen senare.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="317" />
+        <source>Sent to support. A copy is saved as {path}.</source>
+        <translation>Skickad till supporten. En kopia är sparad som {path}.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="321" />
         <source>Done</source>
         <translation>Klar</translation>
     </message>
@@ -876,27 +984,88 @@
 <context>
     <name>Tray</name>
     <message>
-        <location filename="../../app/ui/tray.py" line="52" />
+        <location filename="../../app/ui/tray.py" line="25" />
+        <source>Sign in again</source>
+        <translation>Logga in igen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="25" />
+        <source>{title}{who}. Open Syncbar to sign in; syncing waits until then.</source>
+        <translation>{title}{who}. Öppna Syncbar och logga in; synkningen väntar tills dess.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="30" />
+        <source>{title}{who}. Syncbar waits until {time} and then goes on by itself.</source>
+        <translation>{title}{who}. Syncbar väntar till {time} och fortsätter sedan av sig självt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="33" />
+        <location filename="../../app/ui/tray.py" line="36" />
+        <source>Sync on hold</source>
+        <translation>Synkningen väntar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="36" />
+        <source>{title}{who}. Syncbar waits and then goes on by itself.</source>
+        <translation>{title}{who}. Syncbar väntar och fortsätter sedan av sig självt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="40" />
+        <source>Sync keeps failing</source>
+        <translation>Synkningen misslyckas gång på gång</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="40" />
+        <source>{n} syncs in a row failed: {title}. {fix}</source>
+        <translation>{n} synkningar i rad misslyckades: {title}. {fix}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="44" />
+        <source>Sync is working again</source>
+        <translation>Synkningen fungerar igen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="44" />
+        <source>The last sync went through.</source>
+        <translation>Den senaste synkningen gick igenom.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="48" />
+        <source>Sync error</source>
+        <translation>Synkfel</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="48" />
+        <source>{title}{who}. {fix}</source>
+        <translation>{title}{who}. {fix}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="51" />
+        <source>Something needs your attention.</source>
+        <translation>Något behöver din uppmärksamhet.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="66" />
         <source>Sync now</source>
         <translation>Synka nu</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="53" />
+        <location filename="../../app/ui/tray.py" line="67" />
         <source>Pause</source>
         <translation>Pausa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="54" />
+        <location filename="../../app/ui/tray.py" line="68" />
         <source>Open Sync Settings</source>
         <translation>Öppna synkinställningar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="55" />
+        <location filename="../../app/ui/tray.py" line="69" />
         <source>Quit Syncbar</source>
         <translation>Avsluta Syncbar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="84" />
+        <location filename="../../app/ui/tray.py" line="98" />
         <source>Resume</source>
         <translation>Återuppta</translation>
     </message>
