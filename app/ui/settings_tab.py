@@ -28,6 +28,7 @@ from app.core.mapping import DEFAULT_MAPPING, FieldInfo, FieldMapping, check_map
 from app.core.model import ItemKind
 from app.core.rules import DEFAULT_GROUP_LOCAL_PARTS
 from app.profile import SyncChoices
+from app.ui.choices_box import ChoicesBox, split_list
 
 # describe(object_type) -> {field name: describe entry}; runs on a pool thread (an API call).
 Describe = Callable[[str], dict[str, Any]]
@@ -46,36 +47,18 @@ class SettingsTab(QWidget):
         self.choices = SyncChoices()
         self.describe: Describe | None = None
         layout = QVBoxLayout(self)
-        what = QGroupBox(self.tr("What to sync"))
-        form = QFormLayout(what)
-        row = QHBoxLayout()
-        self.emails, self.events, self.contacts, self.tasks = (
-            QCheckBox(self.tr("Emails")),
-            QCheckBox(self.tr("Events")),
-            QCheckBox(self.tr("Contacts")),
-            QCheckBox(self.tr("Tasks")),
-        )
-        for check in (self.emails, self.events, self.contacts, self.tasks):
-            row.addWidget(check)
-        form.addRow(row)
-        self.history = QSpinBox()
-        self.history.setRange(0, 365)
-        self.history.setSuffix(self.tr(" days"))
-        self.history.setAccessibleName(self.tr("History to sync"))
-        form.addRow(self.tr("Also sync the last:"), self.history)
+        what = ChoicesBox()
+        form = what.form
+        self.what = what
+        self.emails, self.events, self.contacts, self.tasks = what.emails, what.events, what.contacts, what.tasks
+        self.history, self.internal, self.blocklist = what.history, what.internal, what.blocklist
         self.interval = QSpinBox()
         self.interval.setRange(5, 24 * 60)
         self.interval.setSuffix(self.tr(" minutes"))
         self.interval.setAccessibleName(self.tr("Sync every"))
         form.addRow(self.tr("Sync every:"), self.interval)
-        self.internal = QLineEdit()
-        self.internal.setAccessibleName(self.tr("Internal domains"))
-        form.addRow(self.tr("Internal domains:"), self.internal)
         self.colleagues = QCheckBox(self.tr("Mail among colleagues stays out of Salesforce"))
         form.addRow(self.colleagues)
-        self.blocklist = QLineEdit()
-        self.blocklist.setAccessibleName(self.tr("Never log"))
-        form.addRow(self.tr("Never log:"), self.blocklist)
         self.do_not_mail = QLineEdit()
         self.do_not_mail.setAccessibleName(self.tr("Do not mail"))
         form.addRow(self.tr("Do not mail:"), self.do_not_mail)
@@ -135,18 +118,9 @@ class SettingsTab(QWidget):
     def show_choices(self, choices: SyncChoices, allocation_percent: float = 10.0) -> None:
         self.choices = choices
         self.allocation.setValue(round(allocation_percent))
-        for check, on in (
-            (self.emails, choices.emails),
-            (self.events, choices.events),
-            (self.contacts, choices.contacts),
-            (self.tasks, choices.tasks),
-        ):
-            check.setChecked(on)
-        self.history.setValue(choices.history_days)
+        self.what.set_choices(choices)
         self.interval.setValue(choices.interval_minutes)
-        self.internal.setText(", ".join(choices.internal_domains))
         self.colleagues.setChecked(choices.colleagues_internal)
-        self.blocklist.setText(", ".join(choices.blocklist))
         self.do_not_mail.setText(", ".join(choices.do_not_mail))
         shared = choices.shared_addresses if choices.shared_addresses is not None else DEFAULT_GROUP_LOCAL_PARTS
         self.shared.setText(", ".join(sorted(shared)))
@@ -189,22 +163,12 @@ class SettingsTab(QWidget):
         return with_overrides(DEFAULT_MAPPING, self.overrides())
 
     def edited_choices(self) -> SyncChoices:
-        def split(text: str) -> list[str]:
-            return [p.strip() for p in text.replace("\n", ",").split(",") if p.strip()]
-
         return replace(
-            self.choices,
-            emails=self.emails.isChecked(),
-            events=self.events.isChecked(),
-            contacts=self.contacts.isChecked(),
-            tasks=self.tasks.isChecked(),
-            history_days=self.history.value(),
+            self.what.applied_to(self.choices),
             interval_minutes=self.interval.value(),
-            internal_domains=split(self.internal.text()),
             colleagues_internal=self.colleagues.isChecked(),
-            blocklist=split(self.blocklist.text()),
-            do_not_mail=split(self.do_not_mail.text()),
-            shared_addresses=split(self.shared.text()),
+            do_not_mail=split_list(self.do_not_mail.text()),
+            shared_addresses=split_list(self.shared.text()),
             field_overrides=self.overrides(),
         )
 

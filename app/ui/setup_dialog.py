@@ -14,7 +14,6 @@ from typing import Any
 from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +31,7 @@ from app import profile as profile_mod
 from app.auth.tokens import TokenStore
 from app.paths import Paths
 from app.profile import Profile, SyncChoices
+from app.ui.choices_box import ChoicesBox
 
 
 class _Relay(QObject):
@@ -124,34 +123,16 @@ class SetupDialog(QDialog):
         self.environment.setAccessibleName(self.tr("Salesforce org"))
         self.domain.setAccessibleName(self.tr("Salesforce custom domain"))
         layout.addWidget(sf_box)
-        what = QGroupBox(self.tr("What to sync"))
-        what_form = QFormLayout(what)
-        checks = QHBoxLayout()
+        self.what = ChoicesBox()
+        # The fields tests and the dialog's own code reach directly.
         self.emails, self.events, self.contacts, self.tasks = (
-            QCheckBox(self.tr("Emails")),
-            QCheckBox(self.tr("Events")),
-            QCheckBox(self.tr("Contacts")),
-            QCheckBox(self.tr("Tasks")),
+            self.what.emails,
+            self.what.events,
+            self.what.contacts,
+            self.what.tasks,
         )
-        for check in (self.emails, self.events, self.contacts, self.tasks):
-            check.setChecked(True)
-            checks.addWidget(check)
-        what_form.addRow(checks)
-        self.history = QSpinBox()
-        self.history.setRange(0, 365)
-        self.history.setValue(SyncChoices().history_days)
-        self.history.setSuffix(self.tr(" days"))
-        self.history.setAccessibleName(self.tr("History to sync"))
-        what_form.addRow(self.tr("Also sync the last:"), self.history)
-        self.internal = QLineEdit()
-        self.internal.setPlaceholderText(self.tr("company.com, company.de (your own domain is included)"))
-        self.internal.setAccessibleName(self.tr("Internal domains"))
-        what_form.addRow(self.tr("Internal domains:"), self.internal)
-        self.blocklist = QLineEdit()
-        self.blocklist.setPlaceholderText(self.tr("addresses or @domains never to log, comma separated"))
-        self.blocklist.setAccessibleName(self.tr("Never log"))
-        what_form.addRow(self.tr("Never log:"), self.blocklist)
-        layout.addWidget(what)
+        self.history, self.internal, self.blocklist = self.what.history, self.what.internal, self.what.blocklist
+        layout.addWidget(self.what)
         self.status = QLabel("")
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
@@ -178,18 +159,7 @@ class SetupDialog(QDialog):
         self.domain.setEnabled(not self.environment.currentData())
 
     def choices(self) -> SyncChoices:
-        def split(text: str) -> list[str]:
-            return [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
-
-        return SyncChoices(
-            emails=self.emails.isChecked(),
-            events=self.events.isChecked(),
-            contacts=self.contacts.isChecked(),
-            tasks=self.tasks.isChecked(),
-            history_days=self.history.value(),
-            internal_domains=split(self.internal.text()),
-            blocklist=split(self.blocklist.text()),
-        )
+        return self.what.applied_to(SyncChoices())
 
     def start(self) -> None:
         fields = {

@@ -133,6 +133,7 @@ SV = {
         "Administratören för din brevlåda (Microsoft 365, Exchange eller Google)",
     "Syncbar support": "Syncbars support",
     "Settings": "Inställningar",
+    "company.com, company.de": "foretag.se, foretag.de",
     "Could not save the settings: {error}": "Kunde inte spara inställningarna: {error}",
     "Could not change “Start at login”: {error}": "Kunde inte ändra ”Starta vid inloggning”: {error}",
     "Finishing the current step of the sync…": "Avslutar det pågående steget i synkningen…",

@@ -1,6 +1,79 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="sv_SE">
 <context>
+    <name>ChoicesBox</name>
+    <message>
+        <location filename="../../app/ui/choices_box.py" line="22" />
+        <source>What to sync</source>
+        <translation>Vad som ska synkas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/choices_box.py" line="26" />
+        <source>Emails</source>
+        <translation>E-post</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/choices_box.py" line="27" />
+        <source>Events</source>
+        <translation>Möten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/choices_box.py" line="28" />
+        <source>Contacts</source>
+        <translation>Kontakter</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/choices_box.py" line="29" />
+        <source>Tasks</source>
+        <translation>Uppgifter</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/choices_box.py" line="37" />
+        <source> days</source>
+        <translation> dagar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/choices_box.py" line="38" />
+        <source>History to sync</source>
+        <translation>Historik att synka</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/choices_box.py" line="39" />
+        <source>Also sync the last:</source>
+        <translation>Synka även de senaste:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/choices_box.py" line="41" />
+        <source>company.com, company.de</source>
+        <translation>foretag.se, foretag.de</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/choices_box.py" line="42" />
+        <source>Internal domains</source>
+        <translation>Interna domäner</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/choices_box.py" line="43" />
+        <source>Internal domains:</source>
+        <translation>Interna domäner:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/choices_box.py" line="45" />
+        <source>addresses or @domains never to log, comma separated</source>
+        <translation>adresser eller @domäner som aldrig loggas, kommaseparerade</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/choices_box.py" line="46" />
+        <source>Never log</source>
+        <translation>Logga aldrig</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/choices_box.py" line="47" />
+        <source>Never log:</source>
+        <translation>Logga aldrig:</translation>
+    </message>
+</context>
+<context>
     <name>DesktopApp</name>
     <message>
         <location filename="../../app/ui/app.py" line="151" />
@@ -502,187 +575,127 @@
 <context>
     <name>SettingsTab</name>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="49" />
-        <source>What to sync</source>
-        <translation>Vad som ska synkas</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/settings_tab.py" line="53" />
-        <source>Emails</source>
-        <translation>E-post</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/settings_tab.py" line="54" />
-        <source>Events</source>
-        <translation>Möten</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/settings_tab.py" line="55" />
-        <source>Contacts</source>
-        <translation>Kontakter</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/settings_tab.py" line="56" />
-        <source>Tasks</source>
-        <translation>Uppgifter</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/settings_tab.py" line="63" />
-        <source> days</source>
-        <translation> dagar</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/settings_tab.py" line="64" />
-        <source>History to sync</source>
-        <translation>Historik att synka</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/settings_tab.py" line="65" />
-        <source>Also sync the last:</source>
-        <translation>Synka även de senaste:</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/settings_tab.py" line="68" />
+        <location filename="../../app/ui/settings_tab.py" line="57" />
         <source> minutes</source>
         <translation> minuter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="69" />
+        <location filename="../../app/ui/settings_tab.py" line="58" />
         <source>Sync every</source>
         <translation>Synka var</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="70" />
+        <location filename="../../app/ui/settings_tab.py" line="59" />
         <source>Sync every:</source>
         <translation>Synka var:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="72" />
-        <source>Internal domains</source>
-        <translation>Interna domäner</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/settings_tab.py" line="73" />
-        <source>Internal domains:</source>
-        <translation>Interna domäner:</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/settings_tab.py" line="74" />
+        <location filename="../../app/ui/settings_tab.py" line="60" />
         <source>Mail among colleagues stays out of Salesforce</source>
         <translation>Post mellan kolleger hålls utanför Salesforce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="77" />
-        <source>Never log</source>
-        <translation>Logga aldrig</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/settings_tab.py" line="78" />
-        <source>Never log:</source>
-        <translation>Logga aldrig:</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/settings_tab.py" line="80" />
+        <location filename="../../app/ui/settings_tab.py" line="63" />
         <source>Do not mail</source>
         <translation>Kontakta inte</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="81" />
+        <location filename="../../app/ui/settings_tab.py" line="64" />
         <source>Do not mail:</source>
         <translation>Kontakta inte:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="83" />
+        <location filename="../../app/ui/settings_tab.py" line="66" />
         <source>Shared addresses</source>
         <translation>Delade adresser</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="84" />
+        <location filename="../../app/ui/settings_tab.py" line="67" />
         <source>Shared addresses:</source>
         <translation>Delade adresser:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="86" />
+        <location filename="../../app/ui/settings_tab.py" line="69" />
         <source>Accounts</source>
         <translation>Konton</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="91" />
+        <location filename="../../app/ui/settings_tab.py" line="74" />
         <source>API allocation</source>
         <translation>API-andel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="92" />
+        <location filename="../../app/ui/settings_tab.py" line="75" />
         <source>Salesforce API allocation (share of the org's daily calls):</source>
         <translation>Salesforce API-andel (del av organisationens dagliga anrop):</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="93" />
+        <location filename="../../app/ui/settings_tab.py" line="76" />
         <source>Change accounts…</source>
         <translation>Byt konton…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="96" />
+        <location filename="../../app/ui/settings_tab.py" line="79" />
         <source>Field mapping (mailbox field → Salesforce field)</source>
         <translation>Fältmappning (brevlådefält → Salesforce-fält)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="100" />
+        <location filename="../../app/ui/settings_tab.py" line="83" />
         <source>Object</source>
         <translation>Objekt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="100" />
+        <location filename="../../app/ui/settings_tab.py" line="83" />
         <source>Mailbox field</source>
         <translation>Brevlådefält</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="100" />
+        <location filename="../../app/ui/settings_tab.py" line="83" />
         <source>Salesforce field</source>
         <translation>Salesforce-fält</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="100" />
+        <location filename="../../app/ui/settings_tab.py" line="83" />
         <source>Type</source>
         <translation>Typ</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="104" />
+        <location filename="../../app/ui/settings_tab.py" line="87" />
         <source>Field mapping</source>
         <translation>Fältmappning</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="116" />
+        <location filename="../../app/ui/settings_tab.py" line="99" />
         <source>Check against Salesforce</source>
         <translation>Kontrollera mot Salesforce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="117" />
+        <location filename="../../app/ui/settings_tab.py" line="100" />
         <source>Restore defaults</source>
         <translation>Återställ standardvärden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="118" />
+        <location filename="../../app/ui/settings_tab.py" line="101" />
         <source>Save</source>
         <translation>Spara</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="216" />
+        <location filename="../../app/ui/settings_tab.py" line="180" />
         <source>Set up the Salesforce account first.</source>
         <translation>Konfigurera Salesforce-kontot först.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="220" />
+        <location filename="../../app/ui/settings_tab.py" line="184" />
         <source>Reading the fields of your Salesforce org…</source>
         <translation>Läser fälten i din Salesforce-organisation…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="238" />
+        <location filename="../../app/ui/settings_tab.py" line="202" />
         <source>Could not read the org's fields: {error}</source>
         <translation>Kunde inte läsa organisationens fält: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="241" />
+        <location filename="../../app/ui/settings_tab.py" line="205" />
         <source>Every mapped field exists in Salesforce and takes these values.</source>
         <translation>Alla mappade fält finns i Salesforce och tar emot de här värdena.</translation>
     </message>
@@ -713,207 +726,137 @@
 <context>
     <name>SetupDialog</name>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="57" />
+        <location filename="../../app/ui/setup_dialog.py" line="56" />
         <source>Set up Syncbar</source>
         <translation>Konfigurera Syncbar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="68" />
+        <location filename="../../app/ui/setup_dialog.py" line="67" />
         <source>Syncbar logs your mail, meetings and contacts to Salesforce. Pick your mailbox, sign in to it and to Salesforce in your browser, and choose what to sync.</source>
         <translation>Syncbar loggar din e-post, dina möten och kontakter i Salesforce. Välj brevlåda, logga in i den och i Salesforce i webbläsaren, och välj vad som ska synkas.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="73" />
+        <location filename="../../app/ui/setup_dialog.py" line="72" />
         <source>Mailbox</source>
         <translation>Brevlåda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="78" />
+        <location filename="../../app/ui/setup_dialog.py" line="77" />
         <source>Microsoft 365 (Outlook)</source>
         <translation>Microsoft 365 (Outlook)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="79" />
+        <location filename="../../app/ui/setup_dialog.py" line="78" />
         <source>Exchange Server</source>
         <translation>Exchange Server</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="80" />
+        <location filename="../../app/ui/setup_dialog.py" line="79" />
         <source>Gmail / Google Workspace</source>
         <translation>Gmail / Google Workspace</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="91" />
+        <location filename="../../app/ui/setup_dialog.py" line="90" />
         <source>you@company.com</source>
         <translation>du@foretag.se</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="98" />
+        <location filename="../../app/ui/setup_dialog.py" line="97" />
         <source>https://mail.company.com/EWS/Exchange.asmx (empty: find it automatically)</source>
         <translation>https://mail.foretag.se/EWS/Exchange.asmx (tomt: hitta den automatiskt)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="101" />
+        <location filename="../../app/ui/setup_dialog.py" line="100" />
         <source>Address:</source>
         <translation>Adress:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="102" />
+        <location filename="../../app/ui/setup_dialog.py" line="101" />
         <source>User name:</source>
         <translation>Användarnamn:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="103" />
+        <location filename="../../app/ui/setup_dialog.py" line="102" />
         <source>Password:</source>
         <translation>Lösenord:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="104" />
+        <location filename="../../app/ui/setup_dialog.py" line="103" />
         <source>EWS URL:</source>
         <translation>EWS-adress:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="110" />
+        <location filename="../../app/ui/setup_dialog.py" line="109" />
         <source>Salesforce</source>
         <translation>Salesforce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="114" />
+        <location filename="../../app/ui/setup_dialog.py" line="113" />
         <source>Production</source>
         <translation>Produktion</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="115" />
+        <location filename="../../app/ui/setup_dialog.py" line="114" />
         <source>Sandbox</source>
         <translation>Sandlåda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="116" />
+        <location filename="../../app/ui/setup_dialog.py" line="115" />
         <source>Custom domain…</source>
         <translation>Egen domän…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="121" />
+        <location filename="../../app/ui/setup_dialog.py" line="120" />
         <source>https://mycompany.my.salesforce.com</source>
         <translation>https://foretag.my.salesforce.com</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="122" />
+        <location filename="../../app/ui/setup_dialog.py" line="121" />
         <source>Org:</source>
         <translation>Organisation:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="123" />
+        <location filename="../../app/ui/setup_dialog.py" line="122" />
         <source>Domain:</source>
         <translation>Domän:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="124" />
+        <location filename="../../app/ui/setup_dialog.py" line="123" />
         <source>Salesforce org</source>
         <translation>Salesforce-organisation</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="125" />
+        <location filename="../../app/ui/setup_dialog.py" line="124" />
         <source>Salesforce custom domain</source>
         <translation>Egen Salesforce-domän</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="127" />
-        <source>What to sync</source>
-        <translation>Vad som ska synkas</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/setup_dialog.py" line="131" />
-        <source>Emails</source>
-        <translation>E-post</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/setup_dialog.py" line="132" />
-        <source>Events</source>
-        <translation>Möten</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/setup_dialog.py" line="133" />
-        <source>Contacts</source>
-        <translation>Kontakter</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/setup_dialog.py" line="134" />
-        <source>Tasks</source>
-        <translation>Uppgifter</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/setup_dialog.py" line="143" />
-        <source> days</source>
-        <translation> dagar</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/setup_dialog.py" line="144" />
-        <source>History to sync</source>
-        <translation>Historik att synka</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/setup_dialog.py" line="145" />
-        <source>Also sync the last:</source>
-        <translation>Synka även de senaste:</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/setup_dialog.py" line="147" />
-        <source>company.com, company.de (your own domain is included)</source>
-        <translation>foretag.se, foretag.de (din egen domän ingår)</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/setup_dialog.py" line="148" />
-        <source>Internal domains</source>
-        <translation>Interna domäner</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/setup_dialog.py" line="149" />
-        <source>Internal domains:</source>
-        <translation>Interna domäner:</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/setup_dialog.py" line="151" />
-        <source>addresses or @domains never to log, comma separated</source>
-        <translation>adresser eller @domäner som aldrig loggas, kommaseparerade</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/setup_dialog.py" line="152" />
-        <source>Never log</source>
-        <translation>Logga aldrig</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/setup_dialog.py" line="153" />
-        <source>Never log:</source>
-        <translation>Logga aldrig:</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/setup_dialog.py" line="160" />
+        <location filename="../../app/ui/setup_dialog.py" line="141" />
         <source>Sign in and start</source>
         <translation>Logga in och starta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="161" />
+        <location filename="../../app/ui/setup_dialog.py" line="142" />
         <source>Cancel</source>
         <translation>Avbryt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="204" />
+        <location filename="../../app/ui/setup_dialog.py" line="174" />
         <source>Exchange needs your mailbox password.</source>
         <translation>Exchange behöver lösenordet till din brevlåda.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="208" />
+        <location filename="../../app/ui/setup_dialog.py" line="178" />
         <source>Sign in to Salesforce, then to your mailbox, in the browser windows that open…</source>
         <translation>Logga in i Salesforce och sedan i din brevlåda i webbläsarfönstren som öppnas…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="227" />
+        <location filename="../../app/ui/setup_dialog.py" line="197" />
         <source>Setup did not finish: {error}</source>
         <translation>Konfigurationen blev inte klar: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="231" />
+        <location filename="../../app/ui/setup_dialog.py" line="201" />
         <source>Signed in as {mailbox} and {crm}.</source>
         <translation>Inloggad som {mailbox} och {crm}.</translation>
     </message>
