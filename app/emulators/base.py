@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -270,3 +270,45 @@ class SeedData:
     contacts: list[SeedContact] = field(default_factory=list)
     tasks: list[SeedTask] = field(default_factory=list)
     org: SeedOrg = field(default_factory=SeedOrg)
+
+
+# --- change logs for delta reads ------------------------------------------------------
+
+
+class ChangeLog:
+    """Item ids in the order of their changes (with repeats), and the frozen lists paged reads use.
+
+    Graph's delta, Calendar's sync tokens and EWS's SyncFolderItems all answer "what changed in
+    (since, upto]"; a read freezes that list when it starts, so items that change while it is paged
+    through neither shift the pages nor go missing (they come again in the next round).
+    """
+
+    KEPT = 64  # frozen lists kept for reads in progress
+
+    def __init__(self) -> None:
+        self.order: list[str] = []
+        self._frozen: dict[tuple[int, int], list[str]] = {}
+
+    def touch(self, item_id: str) -> None:
+        self.order.append(item_id)
+
+    def between(self, since: int, upto: int, seq: Callable[[str], int], gone: Callable[[str], bool]) -> list[str]:
+        """Ids whose last change is in (since, upto], each once, oldest first; items ``gone`` are
+        reported only to a reader that has seen them (since > 0)."""
+        cached = self._frozen.get((since, upto))
+        if cached is not None:
+            return cached
+        seen: set[str] = set()
+        out: list[str] = []
+        for item_id in reversed(self.order):
+            if item_id in seen:
+                continue
+            seen.add(item_id)
+            step = seq(item_id)
+            if since < step <= upto and not (since == 0 and gone(item_id)):
+                out.append(item_id)
+        out.reverse()
+        if len(self._frozen) >= self.KEPT:
+            self._frozen.pop(next(iter(self._frozen)))
+        self._frozen[(since, upto)] = out
+        return out

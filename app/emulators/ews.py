@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from app.emulators.base import Request, Response, SeedData, SeedMessage, SeedPerson, Service
+from app.emulators.base import ChangeLog, Request, Response, SeedData, SeedMessage, SeedPerson, Service
 
 SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
 M = "http://schemas.microsoft.com/exchange/services/2006/messages"
@@ -108,10 +108,9 @@ class EwsService(Service):
         self.password = "Emulator-" + secrets.token_urlsafe(12)
         self.tokens: set[str] = set()
         self.items: dict[str, Item] = {}
-        self.order: dict[str, list[str]] = {f: [] for f in ITEM_ELEMENT}
+        self.logs: dict[str, ChangeLog] = {f: ChangeLog() for f in ITEM_ELEMENT}
         self.seq = 0
         self.epoch = 1
-        self.snapshots: dict[tuple[str, int, int], list[str]] = {}
         self.configs: dict[tuple[str, str], bytes] = {}
         self.sent: list[dict[str, Any]] = []
         self.busy_until = 0.0
@@ -193,7 +192,7 @@ class EwsService(Service):
         old = self.items.get(item_id)
         created = old.created if old is not None else self.seq
         self.items[item_id] = Item(item_id, folder, fields, self.seq, change_key, created=created)
-        self.order[folder].append(item_id)
+        self.logs[folder].touch(item_id)
         return item_id
 
     def add_message(self, folder: str, subject: str, sender: str, to: str, body: str = "") -> str:
@@ -216,7 +215,7 @@ class EwsService(Service):
             item = self.items[item_id]
             self.seq += 1
             item.deleted, item.seq = True, self.seq
-            self.order[item.folder].append(item_id)
+            self.logs[item.folder].touch(item_id)
 
     def categories_of(self, item_id: str) -> list[str]:
         with self.lock:
@@ -442,23 +441,7 @@ class EwsService(Service):
         return _response("SyncFolderItems", [_message("SyncFolderItems", xml)])
 
     def _changed(self, folder: str, since: int, upto: int) -> list[str]:
-        key = (folder, since, upto)
-        if key in self.snapshots:
-            return self.snapshots[key]
-        seen: set[str] = set()
-        out: list[str] = []
-        for item_id in reversed(self.order[folder]):
-            if item_id in seen:
-                continue
-            seen.add(item_id)
-            item = self.items[item_id]
-            if since < item.seq <= upto and not (since == 0 and item.deleted):
-                out.append(item_id)
-        out.reverse()
-        if len(self.snapshots) >= 64:
-            self.snapshots.pop(next(iter(self.snapshots)))
-        self.snapshots[key] = out
-        return out
+        return self.logs[folder].between(since, upto, lambda i: self.items[i].seq, lambda i: self.items[i].deleted)
 
     def _op_FindItem(self, op: ET.Element) -> str:
         if op.find(f"{{{M}}}Restriction") is not None:

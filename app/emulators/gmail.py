@@ -42,7 +42,7 @@ from email.utils import format_datetime, formataddr, getaddresses
 from typing import Any
 from urllib.parse import unquote, urlencode
 
-from app.emulators.base import Request, Response, SeedData, SeedMessage, SeedPerson, Service
+from app.emulators.base import ChangeLog, Request, Response, SeedData, SeedMessage, SeedPerson, Service
 
 CLIENT_ID = "syncbar-desktop.apps.googleusercontent.com"
 CLIENT_SECRET = "GOCSPX-emulator-not-secret"  # installed apps' secrets are not confidential
@@ -292,10 +292,9 @@ class GmailService(Service):
         }
         self.label_seq = 0
         self.events: dict[str, CalEvent] = {}
-        self.event_order: list[str] = []
+        self.event_log = ChangeLog()
         self.cal_seq = 0
         self.cal_epoch = 1  # sync tokens of an older epoch answer 410
-        self.snapshots: dict[tuple[str, int, int], list[str]] = {}
         self.access: dict[str, float] = {}
         self.refresh: set[str] = set()
         self.issued: list[str] = []
@@ -390,7 +389,7 @@ class GmailService(Service):
         data["updated"] = _iso(datetime.now(UTC))
         data["etag"] = f'"{self.cal_seq:016d}"'
         self.events[event_id] = CalEvent(data, self.cal_seq)
-        self.event_order.append(event_id)
+        self.event_log.touch(event_id)
 
     # --- Service interface ---
 
@@ -884,23 +883,9 @@ class GmailService(Service):
         return out
 
     def _changed_events(self, since: int, upto: int) -> list[str]:
-        key = ("calendar", since, upto)
-        if key in self.snapshots:
-            return self.snapshots[key]
-        seen: set[str] = set()
-        out: list[str] = []
-        for event_id in reversed(self.event_order):
-            if event_id in seen:
-                continue
-            seen.add(event_id)
-            event = self.events[event_id]
-            if since < event.seq <= upto and not (since == 0 and event.data.get("status") == "cancelled"):
-                out.append(event_id)
-        out.reverse()
-        if len(self.snapshots) >= 64:
-            self.snapshots.pop(next(iter(self.snapshots)))
-        self.snapshots[key] = out
-        return out
+        return self.event_log.between(
+            since, upto, lambda i: self.events[i].seq, lambda i: self.events[i].data.get("status") == "cancelled"
+        )
 
     def cancel_event(self, event_id: str) -> None:
         """Back door: the event is deleted (it comes back from a sync as status "cancelled")."""

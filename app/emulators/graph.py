@@ -40,7 +40,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
-from app.emulators.base import Request, Response, SeedData, SeedPerson, Service
+from app.emulators.base import ChangeLog, Request, Response, SeedData, SeedPerson, Service
 
 TENANT_ID = "72f988bf-0000-4000-8000-2d7cd011db47"
 TENANT_ALIASES = ("common", "organizations", "consumers", TENANT_ID)
@@ -130,10 +130,9 @@ class GraphService(Service):
         super().__init__()
         self.owner = seed.owner
         self.items: dict[str, Entry] = {}  # id -> entry
-        self.order: dict[str, list[str]] = {c: [] for c in COLLECTIONS}  # ids by last change, with repeats
+        self.logs: dict[str, ChangeLog] = {c: ChangeLog() for c in COLLECTIONS}
         self.seq = 0
         self.epoch = 1
-        self.snapshots: dict[tuple[str, int, int], list[str]] = {}
         self.master: list[dict[str, str]] = [
             {"id": str(uuid.UUID(int=i + 1)), "displayName": name, "color": color}
             for i, (name, color) in enumerate(
@@ -228,7 +227,7 @@ class GraphService(Service):
         if collection != "contacts":
             data["webLink"] = self._web_link(collection, item_id)
         self.items[item_id] = Entry(collection, data, self.seq)
-        self.order[collection].append(item_id)
+        self.logs[collection].touch(item_id)
         return item_id
 
     def _web_link(self, collection: str, item_id: str) -> str:
@@ -260,7 +259,7 @@ class GraphService(Service):
             self.seq += 1
             entry.removed = True
             entry.seq = self.seq
-            self.order[entry.collection].append(item_id)
+            self.logs[entry.collection].touch(item_id)
 
     def categories_of(self, item_id: str) -> list[str]:
         with self.lock:
@@ -706,31 +705,7 @@ class GraphService(Service):
         return body
 
     def _changed(self, collection: str, since: int, upto: int) -> list[str]:
-        """Ids changed in (since, upto], each once, in order of last change; removals only after a full read.
-
-        The list is frozen when a read starts, so items that change while it is
-        paged through neither shift the pages nor go missing: they come with
-        their current state now and again in the next round.
-        """
-        key = (collection, since, upto)
-        cached = self.snapshots.get(key)
-        if cached is not None:
-            return cached
-        seen: set[str] = set()
-        out: list[str] = []
-        for item_id in reversed(self.order[collection]):
-            if item_id in seen:
-                continue
-            seen.add(item_id)
-            entry = self.items[item_id]
-            if entry.seq <= since or entry.seq > upto or (entry.removed and since == 0):
-                continue
-            out.append(item_id)
-        out.reverse()
-        if len(self.snapshots) >= 64:
-            self.snapshots.pop(next(iter(self.snapshots)))
-        self.snapshots[key] = out
-        return out
+        return self.logs[collection].between(since, upto, lambda i: self.items[i].seq, lambda i: self.items[i].removed)
 
     def _shape(self, entry: Entry, select: str | None) -> dict[str, Any]:
         data = entry.data
