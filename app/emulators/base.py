@@ -81,6 +81,11 @@ FAULT_KINDS = (
 )
 
 
+def retry_after_text(seconds: float) -> str:
+    """A Retry-After value as services write it: whole seconds bare ("2"), fractions as given ("2.5")."""
+    return str(int(seconds)) if float(seconds).is_integer() else str(seconds)
+
+
 @dataclass
 class Fault:
     """One injected fault.  Matches ``operation`` (``*`` for any) of its service.

@@ -42,7 +42,16 @@ from email.utils import format_datetime, formataddr, getaddresses
 from typing import Any
 from urllib.parse import unquote, urlencode
 
-from app.emulators.base import ChangeLog, Request, Response, SeedData, SeedMessage, SeedPerson, Service
+from app.emulators.base import (
+    ChangeLog,
+    Request,
+    Response,
+    SeedData,
+    SeedMessage,
+    SeedPerson,
+    Service,
+    retry_after_text,
+)
 
 CLIENT_ID = "syncbar-desktop.apps.googleusercontent.com"
 CLIENT_SECRET = "GOCSPX-emulator-not-secret"  # installed apps' secrets are not confidential
@@ -484,7 +493,7 @@ class GmailService(Service):
         response = self._error(
             GoogleError(429, "rateLimitExceeded", "Resource has been exhausted (e.g. check quota).", "usageLimits")
         )
-        response.headers["Retry-After"] = str(int(retry_after)) if float(retry_after).is_integer() else str(retry_after)
+        response.headers["Retry-After"] = retry_after_text(retry_after)
         return response
 
     def malformed_body(self) -> bytes:

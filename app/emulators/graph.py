@@ -40,7 +40,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
-from app.emulators.base import ChangeLog, Request, Response, SeedData, SeedPerson, Service
+from app.emulators.base import ChangeLog, Request, Response, SeedData, SeedPerson, Service, retry_after_text
 
 TENANT_ID = "72f988bf-0000-4000-8000-2d7cd011db47"
 TENANT_ALIASES = ("common", "organizations", "consumers", TENANT_ID)
@@ -367,7 +367,7 @@ class GraphService(Service):
 
     def throttle_response(self, retry_after: float) -> Response:
         response = self.error_response(429, "TooManyRequests", "Please retry again later.")
-        response.headers["Retry-After"] = _seconds(retry_after)
+        response.headers["Retry-After"] = retry_after_text(retry_after)
         return response
 
     def malformed_body(self) -> bytes:
@@ -841,10 +841,6 @@ def _sub_answer(sub_id: Any, response: Response) -> dict[str, Any]:
         "headers": {"Content-Type": "application/json"},
         "body": json.loads(response.body.decode("utf-8")),
     }
-
-
-def _seconds(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.3g}"
 
 
 def _trace() -> dict[str, str]:
