@@ -38,7 +38,7 @@ from app.core.model import (
     Session,
     Source,
 )
-from app.core.ports import CrmPort, MailboxPort, Mark
+from app.core.ports import CrmPort, MailboxPort, Mark, MarkResult
 from app.core.rules import Rules
 from app.core.service import Progress
 from app.core.store import LedgerRow, Store
@@ -437,26 +437,25 @@ class Engine:
     # --- marks ---
 
     def _sync_marks(self) -> None:
-        apply = self.store.marks_to_apply()
-        for start in range(0, len(apply), MARK_BATCH):
-            chunk = apply[start : start + MARK_BATCH]
-            marks = [Mark(r.mailbox_id, r.stream, r.mark_want, r.labels) for r in chunk]
-            results = self._mbx(self.mailbox.mark, marks)
+        self._mark_rows(self.store.marks_to_apply(), self.mailbox.mark, lambda r: r.mark_want, lambda r: r.mark_want)
+        self._mark_rows(self.store.marks_to_remove(), self.mailbox.unmark, lambda r: r.marked, lambda r: "")
+
+    def _mark_rows(
+        self,
+        rows: Sequence[LedgerRow],
+        call: Callable[[Sequence[Mark]], list[MarkResult]],
+        text: Callable[[LedgerRow], str],
+        recorded: Callable[[LedgerRow], str],
+    ) -> None:
+        """Send ``rows`` to the mailbox in batches; record ``recorded(row)`` for each the mailbox confirmed."""
+        for start in range(0, len(rows), MARK_BATCH):
+            chunk = rows[start : start + MARK_BATCH]
+            results = self._mbx(call, [Mark(r.mailbox_id, r.stream, text(r), r.labels) for r in chunk])
             ok = {res.mailbox_id for res in results if res.ok}
             with self.store.transaction() as tx:
                 for r in chunk:
                     if r.mailbox_id in ok:
-                        self.store.set_marked(tx, r.key, r.mark_want)
-        remove = self.store.marks_to_remove()
-        for start in range(0, len(remove), MARK_BATCH):
-            chunk = remove[start : start + MARK_BATCH]
-            marks = [Mark(r.mailbox_id, r.stream, r.marked, r.labels) for r in chunk]
-            results = self._mbx(self.mailbox.unmark, marks)
-            ok = {res.mailbox_id for res in results if res.ok}
-            with self.store.transaction() as tx:
-                for r in chunk:
-                    if r.mailbox_id in ok:
-                        self.store.set_marked(tx, r.key, "")
+                        self.store.set_marked(tx, r.key, recorded(r))
 
     # --- calls that say which side failed ---
 
