@@ -26,7 +26,7 @@ def rss_mb() -> float:
 
 
 def main(items: int) -> None:
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from app import profile
@@ -48,20 +48,17 @@ def main(items: int) -> None:
         timer = QTimer()
         timer.setInterval(5)
         timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
-        done: list[object] = []
-        app.controller.cycle_finished.connect(done.append)
+        loop = QEventLoop()  # Qt's own loop, as in the app: Python runs only in the slots
+        app.controller.cycle_finished.connect(lambda _session: loop.quit())
         app.start(show_window=True)
         timer.start()
         started = time.perf_counter()
         app.controller.sync_now()
-        while not done:
-            qapp.processEvents()
-            time.sleep(0.001)
+        loop.exec()
         seconds = time.perf_counter() - started
         timer.stop()
-        for _ in range(200):  # let the issues and sessions land, then settle
-            qapp.processEvents()
-            time.sleep(0.005)
+        QTimer.singleShot(1000, loop.quit)  # let the issues and sessions land, then settle
+        loop.exec()
         rss = rss_mb()
         app.controller.shutdown()
     gaps = sorted(b - a for a, b in pairwise(ticks))

@@ -137,12 +137,14 @@ class Catalog:
         entries = []
         for entry in self._entries.values():
             words = texts.get(entry.code) or {}
-            entries.append(replace(
-                entry,
-                title=str(words.get("title") or entry.title),
-                reason=str(words.get("reason") or entry.reason),
-                recommendation=str(words.get("recommendation") or entry.recommendation),
-            ))
+            entries.append(
+                replace(
+                    entry,
+                    title=str(words.get("title") or entry.title),
+                    reason=str(words.get("reason") or entry.reason),
+                    recommendation=str(words.get("recommendation") or entry.recommendation),
+                )
+            )
         return Catalog(entries)
 
     def get(self, code: str) -> CatalogEntry:

@@ -23,7 +23,7 @@ from app.core.ports import CrmPort, MailboxPort
 from app.core.rules import Rules
 from app.core.scheduler import Notice, NoticeKind, Scheduler
 from app.core.service import Progress, ProgressCallback, StatusSnapshot, SyncState
-from app.core.store import Store, from_ts
+from app.core.store import IssueQuery, Store, from_ts
 
 Connect = Callable[[], tuple[MailboxPort, CrmPort]]
 log = logging.getLogger("syncbar.sync")
@@ -74,7 +74,7 @@ class SyncService:
             return StatusSnapshot(SyncState.NOT_SET_UP)
         st = self.scheduler.state()
         last = self.store.last_session()
-        completed = next((s for s in self.store.sessions() if s.outcome in (Outcome.CLEAN, Outcome.ITEM_ISSUES)), None)
+        completed = self.store.last_session(outcomes=(Outcome.CLEAN, Outcome.ITEM_ISSUES))
         suspended = from_ts(st.suspended_until)
         backoff = from_ts(st.backoff_until)
         if self._running.is_set():
@@ -100,7 +100,7 @@ class SyncService:
             error_code=st.error_code,
             error_account=st.error_account,
             error_message=st.error_message,
-            open_issues=len(self.store.issues(IssueState.OPEN)),
+            open_issues=self.store.count_issues(IssueQuery(state=IssueState.OPEN.value)),
             progress=self._progress if self._running.is_set() else None,
         )
 

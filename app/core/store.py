@@ -876,11 +876,15 @@ class Store:
         )
         return [_session(r) for r in cur]
 
-    def last_session(self, finished: bool = True) -> Session | None:
-        sql = "SELECT * FROM sessions"
+    def last_session(self, finished: bool = True, outcomes: Sequence[Outcome] = ()) -> Session | None:
+        """The newest session: a finished one unless ``finished`` is False; one of ``outcomes`` if given."""
+        sql, args = "SELECT * FROM sessions WHERE 1", list[str]()
         if finished:
-            sql += f" WHERE outcome!='{Outcome.RUNNING.value}'"
-        r = self._conn().execute(sql + " ORDER BY id DESC LIMIT 1").fetchone()
+            sql, args = sql + " AND outcome!=?", [Outcome.RUNNING.value]
+        if outcomes:
+            sql += f" AND outcome IN ({','.join('?' * len(outcomes))})"
+            args += [o.value for o in outcomes]
+        r = self._conn().execute(sql + " ORDER BY id DESC LIMIT 1", args).fetchone()
         return _session(r) if r else None
 
     # --- API usage ---
