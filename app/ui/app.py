@@ -181,10 +181,7 @@ class DesktopApp:
         self.refresh()
         if self.profile is None and not self.demo:
             QTimer.singleShot(0, self.open_setup)  # the first run: set up the accounts
-        # Everything built so far (Qt wrappers, modules, the catalogue) lives as long as the app: keep it out
-        # of the collector's full passes, which stop every thread, the GUI's included (30 ms and more).
-        gc.collect()
-        gc.freeze()
+        keep_gui_responsive()
 
     def refresh(self) -> None:
         self.controller.refresh_sessions()
@@ -360,6 +357,28 @@ class DesktopApp:
             self.window.show_notice(QCoreApplication.translate("DesktopApp", "Finishing the current step of the sync…"))
         self.controller.shutdown()
         self.qapp.quit()
+
+
+def keep_gui_responsive() -> None:
+    """Tune the interpreter for a GUI thread that shares it with a syncing worker thread.
+
+    Measured by ``python -m bench --only gui`` (see docs/performance.md):
+
+    - The worker runs Python for seconds at a time; a thread waiting for the interpreter lock gets it
+      after the switch interval.  At the default 5 ms every timer tick and repaint of the GUI waited up
+      to that long (p99 gap 12 ms); at 1 ms they wait at most 1 ms (p99 8 ms).
+    - Everything built at start-up (Qt wrappers, modules, the catalogue) lives as long as the app:
+      frozen, the collector's full passes, which stop every thread, skip it (30 ms and more otherwise).
+    - A sync's working set grows by thousands of objects per round; with the default third threshold a
+      full pass (10-20 ms, nothing to free: reference counting frees the sync's garbage) ran at every
+      25 % of growth (six in a 10,000-item sync).  Considering a full pass after 100 rather than 10
+      middle-generation passes makes them ten times rarer (none in that sync).
+    """
+    sys.setswitchinterval(0.001)
+    young, middle, _old = gc.get_threshold()
+    gc.set_threshold(young, middle, 100)
+    gc.collect()
+    gc.freeze()
 
 
 def _with_progress(snap: StatusSnapshot, progress: Any) -> StatusSnapshot:
