@@ -178,16 +178,19 @@ def test_service_status_tells_the_truth(tmp_path: Path) -> None:
     assert session.outcome is Outcome.ITEM_ISSUES
     status = svc.status()
     assert status.state is SyncState.IDLE and not status.last_session_clean and status.open_issues == 1
+    assert status.last_sync_at == session.ended_at
     [issue] = svc.issues()
     svc.ignore([issue.id])
     assert svc.issues() == [] and svc.issues(IssueState.IGNORED)[0].id == issue.id
     svc.retry([issue.id])
     assert svc.issues()[0].id == issue.id and svc.due(clock())
     crm.faults.errors["match"] = [account_error("SF_AUTH_FAILED", "expired access/refresh token")]
+    clock.advance(timedelta(minutes=15))
     failed = svc.run_cycle(lambda p: None, threading.Event())
     assert failed.outcome is Outcome.FAILED
     status = svc.status()
     assert status.state is SyncState.NEEDS_REAUTH and status.error_code == "SF_AUTH_FAILED"
+    assert status.last_sync_at == session.ended_at  # "last synced" names the last cycle that synced, not the failed one
     assert status.error_account == crm.account
     assert [n.kind for n in notices] == [NoticeKind.FIRST_FAILURE, NoticeKind.REAUTH]
     svc.credentials_updated(crm.account)
