@@ -84,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--items", type=int, default=500, help="seeded emails (default 500)")
     demo.add_argument("--seed", type=int, default=0, help="seed of the generated data (default 0)")
 
+    sub.add_parser("_cycle")  # one cycle for the desktop app, driven over a pipe (app/sync_child.py); not listed
     emulators = sub.add_parser("emulators", help="local emulators of the remote services")
     emulators.add_argument("action", choices=("serve",))
     emulators.add_argument("args", nargs=argparse.REMAINDER, help="see 'syncbar emulators serve --help'")
@@ -107,6 +108,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             print(catalog.format_table())
         return EXIT_CLEAN
+    if command == "_cycle":
+        from app.sync_child import main as cycle
+
+        return cycle()
     if command == "emulators":
         from app.emulators.serve import main as serve
 

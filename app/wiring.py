@@ -16,10 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-import requests
-
 from app import profile
-from app.auth.salesforce import SalesforceAuth
 from app.auth.tokens import TokenStore
 from app.commands import UsageError
 from app.core.catalog import load_default
@@ -32,13 +29,12 @@ from app.core.scheduler import Notice, Scheduler
 from app.core.store import Store
 from app.paths import Paths
 from app.profile import Profile
-from app.providers.http import TrustedSession
-from app.providers.salesforce import SalesforceCrm
 
-if TYPE_CHECKING:  # each mailbox's library is imported only when that kind of mailbox is used
+if TYPE_CHECKING:  # each service's library is imported only when it is used (the window's process never)
     from app.auth.google import GoogleAuth
     from app.auth.microsoft import MicrosoftAuth
-from app.providers.salesforce.budget import CallLog
+    from app.auth.salesforce import SalesforceAuth
+    from app.providers.salesforce.budget import CallLog
 
 OpenUrl = Callable[[str], object]
 
@@ -94,6 +90,10 @@ def headless_browser(ca_file: str | None) -> OpenUrl:
     """Follow a consent page's redirects to the loopback listener, as a browser would (emulators only)."""
 
     def open_url(url: str) -> None:
+        import requests
+
+        from app.providers.http import TrustedSession
+
         with TrustedSession(ca_file) as session:
             for _ in range(10):
                 answer = session.get(url, allow_redirects=False)
@@ -112,6 +112,8 @@ def headless_browser(ca_file: str | None) -> OpenUrl:
 
 
 def salesforce_auth(profile: Profile, tokens: TokenStore) -> SalesforceAuth:
+    from app.auth.salesforce import SalesforceAuth
+
     crm = profile.crm
     return SalesforceAuth(
         tokens,
@@ -161,6 +163,8 @@ def build_crm(
     cache: MutableMapping[str, Any] | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> CrmPort:
+    from app.providers.salesforce import SalesforceCrm
+
     crm = profile.crm
     return SalesforceCrm(
         crm.account,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import keyring
@@ -50,6 +50,11 @@ class TokenStore:
     def __init__(self, backend: KeyringBackend | None = None, service: str = SERVICE) -> None:
         self._backend = backend
         self._service = service
+
+    @property
+    def in_process(self) -> ProcessKeyring | None:
+        """The in-memory keyring behind this store, if that is what it uses (the demo, tests)."""
+        return self._backend if isinstance(self._backend, ProcessKeyring) else None
 
     def _kr(self) -> KeyringBackend:
         backend = self._backend or keyring.get_keyring()
@@ -111,19 +116,39 @@ class ProcessKeyring(KeyringBackend):
 
     priority = 0.1
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        entries: Iterable[tuple[str, str, str]] = (),
+        on_change: Callable[[str, str, str | None], None] | None = None,
+    ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
-        self._values: dict[tuple[str, str], str] = {}
+        self._values: dict[tuple[str, str], str] = {(s, u): p for s, u, p in entries}
+        self.on_change = on_change
+
+    def entries(self) -> list[tuple[str, str, str]]:
+        """Every secret held, to hand to a sync process of this app (over a pipe, never a file)."""
+        return [(s, u, p) for (s, u), p in self._values.items()]
+
+    def put(self, service: str, username: str, password: str | None) -> None:
+        """Take a secret a sync process changed (``None``: deleted), without telling ``on_change``."""
+        if password is None:
+            self._values.pop((service, username), None)
+        else:
+            self._values[(service, username)] = password
 
     def get_password(self, service: str, username: str) -> str | None:
         return self._values.get((service, username))
 
     def set_password(self, service: str, username: str, password: str) -> None:
         self._values[(service, username)] = password
+        if self.on_change is not None:
+            self.on_change(service, username, password)
 
     def delete_password(self, service: str, username: str) -> None:
         if self._values.pop((service, username), None) is None:
             raise keyring.errors.PasswordDeleteError(username)
+        if self.on_change is not None:
+            self.on_change(service, username, None)
 
 
 def os_keyring_available() -> bool:

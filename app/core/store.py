@@ -876,6 +876,10 @@ class Store:
         )
         return [_session(r) for r in cur]
 
+    def session(self, session_id: int) -> Session | None:
+        r = self._conn().execute("SELECT * FROM sessions WHERE id=?", (session_id,)).fetchone()
+        return _session(r) if r else None
+
     def last_session(self, finished: bool = True, outcomes: Sequence[Outcome] = ()) -> Session | None:
         """The newest session: a finished one unless ``finished`` is False; one of ``outcomes`` if given."""
         sql, args = "SELECT * FROM sessions WHERE 1", list[str]()

@@ -27,10 +27,11 @@ from app.core.model import Action, Issue
 from app.core.scheduler import Notice, NoticeKind
 from app.core.service import StatusSnapshot, SyncState
 from app.paths import Paths
-from app.ui.controller import Controller, NoticeBridge
+from app.ui.controller import Controller
 from app.ui.dialogs import DetailsDialog, ReauthDialog, SupportDialog
 from app.ui.icons import app_icon
 from app.ui.models import StoreIssues
+from app.ui.sync_process import CycleProcess
 from app.ui.tray import Tray, notice_text
 from app.ui.window import SettingsWindow
 
@@ -71,10 +72,9 @@ class DesktopApp:
         self.paths = paths
         self.demo = demo
         self.tokens = tokens or TokenStore()
-        self.bridge = NoticeBridge()
-        self.service, self.profile = wiring.open_service(paths, tokens=self.tokens, on_notice=self.bridge.send)
+        self.service, self.profile = wiring.open_service(paths, tokens=self.tokens)
         self.catalog = self.service.catalog
-        self.controller = Controller(self.service)
+        self.controller = self._new_controller()
         self.window = SettingsWindow(self.catalog)
         self.window.setWindowIcon(app_icon())
         if demo:
@@ -87,10 +87,13 @@ class DesktopApp:
 
     # -- wiring -----------------------------------------------------------------------
 
+    def _new_controller(self) -> Controller:
+        """Cycles run in a child process of their own (app/sync_child.py); this process shows them."""
+        return Controller(self.service, CycleProcess(self.paths, self.tokens, self.service.store))
+
     def _wire(self) -> None:
         """Window and tray to the app (once); the window's actions reach whichever controller is current."""
         g, i = self.window.general, self.window.issues
-        self.bridge.notice.connect(self._on_notice)
         g.sync_now.connect(lambda: self.controller.sync_now())
         g.toggle_pause.connect(self.toggle_pause)
         g.refresh.connect(self.refresh)
@@ -123,6 +126,7 @@ class DesktopApp:
         c.sessions_loaded.connect(g.show_sessions)
         c.error.connect(self.window.show_notice)
         c.cycle_finished.connect(self._on_cycle_finished)
+        c.notice.connect(self._on_notice)
         i.model.set_source(StoreIssues(self.service.store))
         i.apply_filters()  # the tab opens on open issues
         current = self.service.store.get_setting(NOTIFY_SETTING) or (
@@ -164,9 +168,9 @@ class DesktopApp:
         """A profile now exists (first-run setup): open the service on it and start syncing."""
         self.controller.shutdown()
         self.service.store.close()
-        self.service, self.profile = wiring.open_service(self.paths, tokens=self.tokens, on_notice=self.bridge.send)
+        self.service, self.profile = wiring.open_service(self.paths, tokens=self.tokens)
         self.catalog = self.service.catalog
-        self.controller = Controller(self.service)
+        self.controller = self._new_controller()
         self._wire_service()
         self.controller.emit_status()
         self.refresh()
@@ -181,7 +185,10 @@ class DesktopApp:
         self.refresh()
         if self.profile is None and not self.demo:
             QTimer.singleShot(0, self.open_setup)  # the first run: set up the accounts
-        keep_gui_responsive()
+        # Everything built so far (Qt wrappers, modules, the catalogue) lives as long as the app: keep it out
+        # of the collector's full passes, which stop the GUI thread (30 ms and more).
+        gc.collect()
+        gc.freeze()
 
     def refresh(self) -> None:
         self.controller.refresh_sessions()
@@ -191,8 +198,6 @@ class DesktopApp:
 
     def _on_status(self, snap: StatusSnapshot) -> None:
         now = datetime.now(UTC)
-        if snap.state is SyncState.SYNCING and self.controller.progress is not None:
-            snap = _with_progress(snap, self.controller.progress)
         self.window.general.show_status(snap, now)
         if self.tray is not None:
             self.tray.show_status(snap, now)
@@ -357,34 +362,6 @@ class DesktopApp:
             self.window.show_notice(QCoreApplication.translate("DesktopApp", "Finishing the current step of the sync…"))
         self.controller.shutdown()
         self.qapp.quit()
-
-
-def keep_gui_responsive() -> None:
-    """Tune the interpreter for a GUI thread that shares it with a syncing worker thread.
-
-    Measured by ``python -m bench --only gui`` (see docs/performance.md):
-
-    - The worker runs Python for seconds at a time; a thread waiting for the interpreter lock gets it
-      after the switch interval.  At the default 5 ms every timer tick and repaint of the GUI waited up
-      to that long (p99 gap 12 ms); at 1 ms they wait at most 1 ms (p99 8 ms).
-    - Everything built at start-up (Qt wrappers, modules, the catalogue) lives as long as the app:
-      frozen, the collector's full passes, which stop every thread, skip it (30 ms and more otherwise).
-    - A sync's working set grows by thousands of objects per round; with the default third threshold a
-      full pass (10-20 ms, nothing to free: reference counting frees the sync's garbage) ran at every
-      25 % of growth (six in a 10,000-item sync).  Considering a full pass after 100 rather than 10
-      middle-generation passes makes them ten times rarer (none in that sync).
-    """
-    sys.setswitchinterval(0.001)
-    young, middle, _old = gc.get_threshold()
-    gc.set_threshold(young, middle, 100)
-    gc.collect()
-    gc.freeze()
-
-
-def _with_progress(snap: StatusSnapshot, progress: Any) -> StatusSnapshot:
-    from dataclasses import replace
-
-    return replace(snap, progress=progress)
 
 
 def run(

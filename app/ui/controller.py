@@ -1,11 +1,11 @@
 """The bridge between the Qt face and the Qt-free ``AppService``.
 
-    GUI thread                              worker thread (one, long-lived)
-    ----------                              ------------------------------
-    timer tick (1 s): due? ──start──────▶   CycleWorker.run: service.run_cycle(...)
-    status_changed ◀──────progress──────    progress callback (done/total/eta)
-    cycle_finished ◀──────finished──────    the Session
-    notice         ◀──────notice────────    scheduler notices (first failure, re-auth...)
+    GUI thread                               child process, one per cycle (app/sync_child.py)
+    ----------                               ----------------------------------------------
+    timer tick (1 s): due? ──start────────▶  syncbar _cycle: service.run_cycle(...)
+    status_changed ◀───────progress line──   progress callback (done/total/eta)
+    notice         ◀───────notice line────   scheduler notices (first failure, re-auth...)
+    cycle_finished ◀───────session line───   the Session (read back from the store)
 
 Reads and user actions that touch the store (issues list, sessions, Retry,
 Ignore) run on Qt's thread pool and answer with signals, so the GUI thread
@@ -15,46 +15,16 @@ never waits on the disk or the network.  Only ``service.status()`` and
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 
 from app.core.model import Session
-from app.core.scheduler import Notice
-from app.core.service import AppService, Progress, StatusSnapshot
-
-
-class NoticeBridge(QObject):
-    """Carries scheduler notices from whatever thread raised them to the GUI thread."""
-
-    notice = Signal(object)
-
-    def send(self, notice: Notice) -> None:
-        self.notice.emit(notice)
-
-
-class CycleWorker(QObject):
-    progress = Signal(object)  # Progress
-    finished = Signal(object)  # Session | None
-    failed = Signal(str)
-
-    def __init__(self, service: AppService) -> None:
-        super().__init__()
-        self.service = service
-        self.cancelled = threading.Event()
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            session = self.service.run_cycle(self.progress.emit, self.cancelled)
-        except Exception as exc:  # a bug: say so, never take the app down
-            self.failed.emit(f"{type(exc).__name__}: {exc}")
-            self.finished.emit(None)
-            return
-        self.finished.emit(session)
+from app.core.service import AppService, Progress, StatusSnapshot, SyncState
+from app.ui.sync_process import CycleProcess
 
 
 class Controller(QObject):
@@ -62,6 +32,7 @@ class Controller(QObject):
     issues_changed = Signal()  # the Issues tab reads its pages again
     sessions_loaded = Signal(object, object)  # Session | None, list[Session] (7 days)
     cycle_finished = Signal(object)  # Session | None
+    notice = Signal(object)  # Notice from the cycle (first failure, sign-in needed, ...)
     busy_changed = Signal(bool)
     error = Signal(str)  # something the user should read (a failed action, a bug)
     _start = Signal()
@@ -70,6 +41,7 @@ class Controller(QObject):
     def __init__(
         self,
         service: AppService,
+        cycle: CycleProcess,
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         tick_ms: int = 1000,
@@ -79,16 +51,14 @@ class Controller(QObject):
         self.clock = clock
         self.running = False
         self.progress: Progress | None = None
-        self._thread = QThread()
-        self._thread.setObjectName("syncbar-sync")
-        self._worker = CycleWorker(service)
-        self._worker.moveToThread(self._thread)
-        self._start.connect(self._worker.run)
-        self._worker.progress.connect(self._on_progress)
-        self._worker.finished.connect(self._on_finished)
-        self._worker.failed.connect(self.error)
+        self._closed = False  # shut down: a late answer from the pool starts nothing
+        self._cycle = cycle
+        self._start.connect(cycle.start)
+        cycle.progress.connect(self._on_progress)
+        cycle.finished.connect(self._on_finished)
+        cycle.failed.connect(self.error)
+        cycle.notice.connect(self.notice)
         self._loaded.connect(self._deliver)
-        self._thread.start()
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)  # store reads and writes in order, never two at once
         self._timer = QTimer(self)
@@ -100,7 +70,7 @@ class Controller(QObject):
 
     @Slot()
     def tick(self) -> None:
-        if not self.running:
+        if not self.running and not self._closed:
             try:
                 due = self.service.due(self.clock())
             except Exception as exc:
@@ -113,7 +83,6 @@ class Controller(QObject):
     def _begin(self) -> None:
         self.running = True
         self.progress = None
-        self._worker.cancelled.clear()
         self.busy_changed.emit(True)
         self._start.emit()
 
@@ -123,6 +92,8 @@ class Controller(QObject):
         except Exception as exc:
             self.error.emit(f"Could not read the sync status: {exc}")
             return
+        if self.running:  # the cycle runs in its own process: this one knows it runs
+            snap = replace(snap, state=SyncState.SYNCING, progress=self.progress)
         self.status_changed.emit(snap)
 
     def snapshot(self) -> StatusSnapshot:
@@ -199,8 +170,8 @@ class Controller(QObject):
 
     def shutdown(self, wait_ms: int = 15000) -> None:
         """Stop the timer, ask a running cycle to stop at its next safe point, and wait for it."""
+        self._closed = True
         self._timer.stop()
-        self._worker.cancelled.set()
+        self._cycle.cancel()
+        self._cycle.wait(wait_ms)
         self._pool.waitForDone(wait_ms)
-        self._thread.quit()
-        self._thread.wait(wait_ms)

@@ -1,0 +1,167 @@
+"""Runs each sync cycle in a child process (``syncbar _cycle``, app/sync_child.py) and reports by signals.
+
+The window's process then never loads the service libraries nor keeps the memory a large
+sync needs (docs/performance.md), and a crash in a library cannot take the window down.
+QProcess delivers the child's lines on the GUI thread's event loop: nothing here waits.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal, Slot
+
+from app.auth.tokens import TokenStore
+from app.core.scheduler import Notice, NoticeKind
+from app.core.service import Progress
+from app.core.store import Store
+from app.paths import Paths
+
+STDERR_KEPT = 4000  # characters of the child's stderr kept to explain a crash
+
+
+def cycle_command() -> tuple[str, list[str]]:
+    """The program and arguments that run one cycle: the bundle's own binary, or this interpreter."""
+    if getattr(sys, "frozen", False):
+        return sys.executable, ["_cycle"]
+    return sys.executable, ["-m", "app", "_cycle"]
+
+
+class CycleProcess(QObject):
+    """One cycle at a time in a child process; ``finished`` always follows ``start``."""
+
+    progress = Signal(object)  # Progress
+    notice = Signal(object)  # Notice
+    finished = Signal(object)  # Session | None
+    failed = Signal(str)
+
+    def __init__(self, paths: Paths, tokens: TokenStore, store: Store, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.paths = paths
+        self.tokens = tokens
+        self.store = store
+        self._proc: QProcess | None = None
+        self._session_id: int | None = None
+        self._error = ""
+        self._stderr = ""
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None
+
+    @Slot()
+    def start(self) -> None:
+        if self._proc is not None:
+            return
+        self._session_id, self._error, self._stderr = None, "", ""
+        proc = QProcess(self)
+        program, args = cycle_command()
+        proc.setProgram(program)
+        proc.setArguments(args)
+        env = QProcessEnvironment.systemEnvironment()
+        if not getattr(sys, "frozen", False):  # the child imports the same ``app`` package as this process
+            root = str(Path(__file__).resolve().parents[2])
+            env.insert("PYTHONPATH", os.pathsep.join(p for p in (root, env.value("PYTHONPATH")) if p))
+        proc.setProcessEnvironment(env)
+        proc.readyReadStandardOutput.connect(self._read)
+        proc.readyReadStandardError.connect(self._read_stderr)
+        proc.finished.connect(self._done)
+        proc.errorOccurred.connect(self._on_error)
+        self._proc = proc
+        proc.start()
+        in_memory = self.tokens.in_process
+        header = {
+            "config": str(self.paths.config),
+            "data": str(self.paths.data),
+            "secrets": in_memory.entries() if in_memory is not None else None,
+        }
+        proc.write((json.dumps(header) + "\n").encode())
+        proc.closeWriteChannel()
+
+    def cancel(self) -> None:
+        """Ask the cycle to stop at its next safe point (SIGTERM; the child finishes the step it is in)."""
+        if self._proc is not None:
+            self._proc.terminate()
+
+    def wait(self, ms: int) -> None:
+        """Wait for the child to end (quitting); past ``ms`` it is killed — the store survives that too."""
+        proc = self._proc
+        if proc is not None and not proc.waitForFinished(ms):
+            proc.kill()
+            proc.waitForFinished(2000)
+
+    # -- the child's lines ---------------------------------------------------------
+
+    @Slot()
+    def _read(self) -> None:
+        proc = self._proc
+        while proc is not None and proc.canReadLine():
+            line = bytes(proc.readLine().data()).decode("utf-8", "replace").strip()
+            if line:
+                self._handle(line)
+
+    def _handle(self, line: str) -> None:
+        try:
+            message: dict[str, Any] = json.loads(line)
+        except ValueError:
+            return  # not ours (a library printing); the log has the details
+        if "progress" in message:
+            done, total, eta = message["progress"]
+            self.progress.emit(Progress(int(done), int(total), eta))
+        elif "notice" in message:
+            self.notice.emit(_notice(message["notice"]))
+        elif "secret" in message:
+            service, account, secret = message["secret"]
+            keyring = self.tokens.in_process
+            if keyring is not None:  # a refreshed token, kept for the next cycle
+                keyring.put(str(service), str(account), None if secret is None else str(secret))
+        elif "session" in message:
+            self._session_id = int(message["session"])
+        elif "error" in message:
+            self._error = str(message["error"])
+
+    @Slot()
+    def _read_stderr(self) -> None:
+        if self._proc is not None:
+            text = bytes(self._proc.readAllStandardError().data()).decode("utf-8", "replace")
+            self._stderr = (self._stderr + text)[-STDERR_KEPT:]
+
+    @Slot(QProcess.ProcessError)
+    def _on_error(self, error: QProcess.ProcessError) -> None:
+        if error is QProcess.ProcessError.FailedToStart and self._proc is not None:
+            self._error = f"the sync process could not start: {self._proc.errorString()}"
+            self._end()
+
+    @Slot(int, QProcess.ExitStatus)
+    def _done(self, _code: int, _status: QProcess.ExitStatus) -> None:
+        self._read()
+        self._read_stderr()
+        self._end()
+
+    def _end(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        proc.deleteLater()
+        session = self.store.session(self._session_id) if self._session_id is not None else None
+        if session is None:
+            detail = self._error or self._stderr.strip().splitlines()[-1:] or ["it stopped without a word"]
+            self.failed.emit(detail if isinstance(detail, str) else f"The sync process failed: {detail[0]}")
+        self.finished.emit(session)
+
+
+def _notice(data: dict[str, Any]) -> Notice:
+    until = data.get("until")
+    return Notice(
+        kind=NoticeKind(data["kind"]),
+        code=str(data.get("code", "")),
+        account=str(data.get("account", "")),
+        message=str(data.get("message", "")),
+        until=datetime.fromisoformat(until) if until else None,
+        failures=int(data.get("failures", 0)),
+    )
