@@ -86,6 +86,10 @@ class Controller(QObject):
         self.busy_changed.emit(True)
         self._start.emit()
 
+    def cycle_pid(self) -> int | None:
+        """The process running the current cycle, if one runs."""
+        return self._cycle.pid
+
     def emit_status(self) -> None:
         try:
             snap = self.service.status()

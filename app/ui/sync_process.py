@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QProcess, QProcessEnvironment, Signal, Slot
 
 from app.auth.tokens import TokenStore
 from app.core.scheduler import Notice, NoticeKind
@@ -53,6 +53,11 @@ class CycleProcess(QObject):
     @property
     def running(self) -> bool:
         return self._proc is not None
+
+    @property
+    def pid(self) -> int | None:
+        """The running cycle's process id (for the log and for tests that stop it the hard way)."""
+        return int(self._proc.processId()) or None if self._proc is not None else None
 
     @Slot()
     def start(self) -> None:
@@ -134,13 +139,24 @@ class CycleProcess(QObject):
     @Slot(QProcess.ProcessError)
     def _on_error(self, error: QProcess.ProcessError) -> None:
         if error is QProcess.ProcessError.FailedToStart and self._proc is not None:
-            self._error = f"the sync process could not start: {self._proc.errorString()}"
+            self._error = QCoreApplication.translate(
+                "CycleProcess", "The sync process could not start: {error}"
+            ).format(error=self._proc.errorString())
             self._end()
 
     @Slot(int, QProcess.ExitStatus)
-    def _done(self, _code: int, _status: QProcess.ExitStatus) -> None:
+    def _done(self, code: int, status: QProcess.ExitStatus) -> None:
         self._read()
         self._read_stderr()
+        if not self._error and self._session_id is None:
+            last = self._stderr.strip().splitlines()[-1:] or [
+                "it was stopped" if status is QProcess.ExitStatus.CrashExit else f"exit code {code}"
+            ]
+            self._error = QCoreApplication.translate(
+                "CycleProcess",
+                "The sync process stopped unexpectedly ({detail}). "
+                "Nothing is lost: the next sync goes on from where it stopped.",
+            ).format(detail=last[0])
         self._end()
 
     def _end(self) -> None:
@@ -150,8 +166,7 @@ class CycleProcess(QObject):
         proc.deleteLater()
         session = self.store.session(self._session_id) if self._session_id is not None else None
         if session is None:
-            detail = self._error or self._stderr.strip().splitlines()[-1:] or ["it stopped without a word"]
-            self.failed.emit(detail if isinstance(detail, str) else f"The sync process failed: {detail[0]}")
+            self.failed.emit(self._error)
         self.finished.emit(session)
 
 

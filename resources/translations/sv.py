@@ -5,6 +5,10 @@ into the .ts that pyside6-lupdate produces, and pyside6-lrelease compiles the .q
 """
 
 SV = {
+    "The sync process stopped unexpectedly ({detail}). Nothing is lost: the next sync goes on from where it stopped.": (
+        "Synkprocessen avbröts oväntat ({detail}). Inget har gått förlorat: nästa synkning fortsätter där den slutade."
+    ),
+    "The sync process could not start: {error}": "Synkprocessen kunde inte starta: {error}",
     "Problem:": "Problem:",
     "Code:": "Kod:",
     "Item:": "Objekt:",

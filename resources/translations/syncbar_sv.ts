@@ -74,24 +74,37 @@
     </message>
 </context>
 <context>
+    <name>CycleProcess</name>
+    <message>
+        <location filename="../../app/ui/sync_process.py" line="142" />
+        <source>The sync process could not start: {error}</source>
+        <translation>Synkprocessen kunde inte starta: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_process.py" line="155" />
+        <source>The sync process stopped unexpectedly ({detail}). Nothing is lost: the next sync goes on from where it stopped.</source>
+        <translation>Synkprocessen avbröts oväntat ({detail}). Inget har gått förlorat: nästa synkning fortsätter där den slutade.</translation>
+    </message>
+</context>
+<context>
     <name>DesktopApp</name>
     <message>
-        <location filename="../../app/ui/app.py" line="151" />
+        <location filename="../../app/ui/app.py" line="155" />
         <source>Could not save the settings: {error}</source>
         <translation>Kunde inte spara inställningarna: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="209" />
+        <location filename="../../app/ui/app.py" line="211" />
         <source>Sync error</source>
         <translation>Synkfel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="353" />
+        <location filename="../../app/ui/app.py" line="355" />
         <source>Could not change “Start at login”: {error}</source>
         <translation>Kunde inte ändra ”Starta vid inloggning”: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="360" />
+        <location filename="../../app/ui/app.py" line="362" />
         <source>Finishing the current step of the sync…</source>
         <translation>Avslutar det pågående steget i synkningen…</translation>
     </message>

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -55,6 +56,56 @@ def test_first_sync_tells_the_truth_and_lists_issues(desktop: DesktopApp, qtbot:
     # The failed mail items carry the red mark and its detail in Outlook.
     graph = desktop.service.store
     assert graph is not None
+
+
+def test_a_crashed_sync_process_is_reported_and_the_next_cycle_recovers(
+    desktop: DesktopApp, qtbot: QtBot, demo: Demo
+) -> None:
+    """The cycle runs in its own process: when it dies mid-sync the window says so, keeps running,
+    and the next cycle finishes the work without a duplicate in Salesforce."""
+    import os
+    import signal
+
+    errors: list[str] = []
+    desktop.controller.error.connect(errors.append)
+    finished: list[object] = []
+    desktop.controller.cycle_finished.connect(finished.append)
+    demo.host.inject("salesforce", Fault("delay", operation="*", delay=3.0, count=1))
+    desktop.controller.sync_now()
+    qtbot.waitUntil(lambda: desktop.controller.cycle_pid() is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: desktop.controller.progress is not None, timeout=30_000)
+    pid = desktop.controller.cycle_pid()
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    qtbot.waitUntil(lambda: bool(finished), timeout=30_000)
+    assert finished == [None] and errors and "sync process" in errors[-1], errors
+    assert desktop.window.isVisible() and not desktop.controller.running
+    assert not desktop.window.general.status_text.text().startswith("Syncing")
+    wait_cycle(qtbot, desktop)
+    session = desktop.service.last_session()
+    assert session is not None and sum(c.new + c.updated for c in session.counts.values()) > 0
+    sf: Any = demo.host.services["salesforce"]
+    keys = [(t, r.get("Syncbar_Key__c")) for t in ("Task", "Event", "Contact") for r in sf.records[t].values()]
+    keys = [(t, k) for t, k in keys if k]  # seeded Contacts carry no key
+    assert keys and len(keys) == len(set(keys)), "a record was created twice"
+
+
+def test_a_token_refreshed_by_the_sync_process_comes_back_to_the_app(
+    desktop: DesktopApp, qtbot: QtBot, demo: Demo
+) -> None:
+    """The demo keeps its tokens in memory: the cycle's process gets them over a pipe and hands back
+    the access token it had to fetch, so the next cycle does not fetch it again."""
+    prof = desktop.profile
+    assert prof is not None
+    demo.tokens.update(prof.crm.secret_key, access_token="")  # as after an expired session
+    demo.host.reset_calls()
+    wait_cycle(qtbot, desktop)
+    assert demo.tokens.load(prof.crm.secret_key)["access_token"]  # type: ignore[index]
+    refreshes = demo.host.calls("salesforce").get("oauth.token", 0)
+    assert refreshes == 1, demo.host.calls("salesforce")
+    with qtbot.waitSignal(desktop.controller.cycle_finished, timeout=60_000):
+        desktop.controller.sync_now()
+    assert demo.host.calls("salesforce").get("oauth.token", 0) == refreshes
 
 
 def test_filters_search_and_csv_export(desktop: DesktopApp, qtbot: QtBot) -> None:
