@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -64,3 +65,9 @@ def test_bundle_builds_reports_its_version_and_runs_a_demo_cycle(tmp_path: Path)
     )
     assert demo.returncode in (0, 1), demo.stdout + demo.stderr  # 1: synced, with the seeded item issues
     assert "Session 1" in demo.stdout and "email" in demo.stdout
+    # The desktop app runs each cycle as `syncbar _cycle`: the bundle's own binary must answer it.
+    home = tmp_path / "empty"
+    start = json.dumps({"config": str(home / "config"), "data": str(home / "data"), "secrets": []}) + "\n"
+    cycle = subprocess.run([str(binary), "_cycle"], input=start, capture_output=True, text=True, timeout=120, env=env)
+    assert cycle.returncode == 2, cycle.stdout + cycle.stderr  # no account set up in that home
+    assert "error" in json.loads(cycle.stdout.splitlines()[-1])
