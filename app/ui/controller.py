@@ -23,7 +23,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 
 from app.core.model import Session
-from app.core.service import AppService, Progress, StatusSnapshot, SyncState
+from app.core.service import AppService, Progress, SyncState
 from app.ui.sync_process import CycleProcess
 
 
@@ -99,9 +99,6 @@ class Controller(QObject):
         if self.running:  # the cycle runs in its own process: this one knows it runs
             snap = replace(snap, state=SyncState.SYNCING, progress=self.progress)
         self.status_changed.emit(snap)
-
-    def snapshot(self) -> StatusSnapshot:
-        return self.service.status()
 
     @Slot(object)
     def _on_progress(self, progress: Progress) -> None:
