@@ -364,6 +364,26 @@ class DesktopApp:
         self.qapp.quit()
 
 
+EXIT_NOT_STARTED = 6  # the start-up dialog said why (a storage or profile problem), and the user chose Quit
+
+
+def _start(qapp: QApplication, paths: Paths, tokens: TokenStore | None, demo: bool) -> DesktopApp | None:
+    """The app, or ``None`` once the user has read why it cannot start and chosen Quit; never a silent exit."""
+    from app.core.catalog import load_default
+    from app.ui import startup
+
+    while True:
+        try:
+            paths.ensure()
+            logs.setup(paths.log_file)
+            return DesktopApp(qapp, paths, tokens=tokens, demo=demo)
+        except Exception as exc:  # whatever stops the start is shown, with its fix where there is one
+            failure = startup.explain(exc, paths, load_default())
+            print(f"syncbar: {failure.title}. {failure.detail}", file=sys.stderr)
+            if startup.ask(failure) != startup.RETRY:
+                return None
+
+
 def run(
     paths: Paths,
     tokens: TokenStore | None = None,
@@ -381,8 +401,6 @@ def run(
                 file=sys.stderr,
             )
             return 3
-    paths.ensure()
-    logs.setup(paths.log_file)
     QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts, True)
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(qapp, QApplication)
@@ -400,7 +418,10 @@ def run(
     QLocalServer.removeServer(name)  # a stale socket left by a crash
     if not server.listen(name):
         print(f"syncbar: cannot listen for other launches: {server.errorString()}", file=sys.stderr)
-    desktop = DesktopApp(qapp, paths, tokens=tokens, demo=demo)
+    desktop = _start(qapp, paths, tokens, demo)
+    if desktop is None:
+        server.close()
+        return EXIT_NOT_STARTED
 
     def on_connection() -> None:
         while server.hasPendingConnections():
