@@ -15,7 +15,9 @@ import io
 import json
 import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -156,6 +158,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.raiseExceptions = False  # a log file on a full disk must not print tracebacks to the user
     outer = sys.stdout
     sys.stdout = _PipeGuard(outer)  # type: ignore[assignment]  # a TextIO in all that print uses
+    # SIGTERM (a logout, `kill`) ends a command like Ctrl-C does: its clean-up runs, its children stop.
+    # `sync --once` and the window install their own handlers, which stop at a safe point first.
+    previous = _on_terminate(_interrupt)
     try:
         return _main(argv)
     except KeyboardInterrupt:
@@ -166,11 +171,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BaseException as exc:
         return _unexpected(exc)
     finally:
+        _on_terminate(previous)
         try:
             sys.stdout.flush()
         except (OSError, ValueError):
             pass
         sys.stdout = outer
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _on_terminate(handler: Any) -> Any:
+    """Install ``handler`` for SIGTERM (main thread only); return the one it replaces."""
+    if handler is None or threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, handler)
 
 
 def _unexpected(exc: BaseException) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -116,6 +117,15 @@ def _progress_printer() -> Callable[[Progress], None]:
     return show
 
 
+def _handle_stop_signals(handler: Any) -> dict[int, Any]:
+    """Install ``handler`` (or the previous handlers, a dict) for SIGINT and SIGTERM; return what it replaced."""
+    if threading.current_thread() is not threading.main_thread() or not handler:
+        return {}
+    if isinstance(handler, dict):
+        return {sig: signal.signal(sig, h) for sig, h in handler.items()}
+    return {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+
 def notice_text(notice: Notice, catalog: Catalog) -> str:
     entry = catalog.get(notice.code)
     if notice.kind is NoticeKind.REAUTH:
@@ -136,8 +146,18 @@ def cmd_sync(svc: SyncService, args: argparse.Namespace) -> int:
     if not svc.set_up:
         print(NO_ACCOUNT, file=sys.stderr)
         return EXIT_USAGE
+    stop = threading.Event()
+    signalled: list[int] = []
+
+    def on_signal(signum: int, frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt  # asked twice: stop now (the ledger makes that safe too)
+        signalled.append(signum)
+        stop.set()  # the cycle stops at its next safe point
+
+    previous = _handle_stop_signals(on_signal)
     try:
-        session = svc.run_cycle(_progress_printer(), threading.Event())
+        session = svc.run_cycle(_progress_printer(), stop)
     except SyncbarError as exc:
         if exc.code != "SYNC_ANOTHER_RUNNING":
             raise
@@ -146,6 +166,11 @@ def cmd_sync(svc: SyncService, args: argparse.Namespace) -> int:
         else:
             print(f"syncbar: {exc.message}", file=sys.stderr)
         return EXIT_BUSY
+    finally:
+        _handle_stop_signals(previous)
+    if signalled and session.outcome is Outcome.CANCELLED and session.id:
+        session.outcome = Outcome.INTERRUPTED  # not the user's Pause: a signal cut the run short
+        svc.store.save_session(session)
     if sys.stderr.isatty():
         print(file=sys.stderr)
     code = exit_code(session, svc.catalog, svc.open_item_issues())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import signal
 import sys
 import threading
 import webbrowser
@@ -364,6 +365,7 @@ class DesktopApp:
         self.qapp.quit()
 
 
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 EXIT_NOT_STARTED = 6  # the start-up dialog said why (a storage or profile problem), and the user chose Quit
 
 
@@ -429,11 +431,23 @@ def run(
             conn.readyRead.connect(lambda c=conn: (c.readAll(), desktop.window.bring_up()))
 
     server.newConnection.connect(on_connection)
+    # SIGTERM (a logout, `kill`) and Ctrl-C quit like the tray's Quit: the running cycle is asked to stop
+    # at a safe point, and what this process started (the demo's emulators) stops with it.  Qt's loop
+    # does not run Python's signal handlers by itself, so a light timer hands it the interpreter.
+    previous = {sig: signal.signal(sig, lambda *_: QTimer.singleShot(0, desktop.quit)) for sig in _STOP_SIGNALS}
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
     desktop.start(show_window=not minimized)  # without a tray the window opens anyway
     if quit_after_ms:
         QTimer.singleShot(quit_after_ms, desktop.quit)
     if os.environ.get("SYNCBAR_EXIT_WHEN_SHOWN"):  # bench/: cold start to window shown
         QTimer.singleShot(0, lambda: (print("shown", flush=True), desktop.quit()))
-    code = qapp.exec()
+    try:
+        code = qapp.exec()
+    finally:
+        wake.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     server.close()
     return int(code)
