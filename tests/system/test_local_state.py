@@ -134,6 +134,8 @@ def test_a_full_disk_waits_with_its_code_and_the_next_cycle_loses_nothing_and_du
     assert "fault in Syncbar" not in words
     status = user.run("status")  # reading still works on a full disk
     assert status.returncode == 0, status.stderr
+    report = user.run("report", "--out", str(tmpfs / "report.zip"))  # a support report onto the full disk
+    assert report.returncode == EXIT_LOCAL and "disk is full" in report.stderr, report.stderr
 
     filler.unlink()
     # Half full: the cycle starts, then runs out of room partway (pending items are left for reconcile).
