@@ -1,31 +1,43 @@
 """The composition root and command-line interface (``syncbar``).
 
 Builds the store, providers, engine and UI (through ``app.wiring``) and passes
-them in; nothing else in ``app`` constructs them.  Exit codes:
-
-    0 synced clean            3 needs re-authentication
-    1 synced with item issues 4 service unavailable or suspended
-    2 usage error             5 another sync in progress
+them in; nothing else in ``app`` constructs them.  Exit codes (``app.commands``
+and the README's table): 0 clean, 1 items have open issues, 2 usage or setup,
+3 needs sign-in, 4 service unavailable, 5 another sync running, 6 this
+computer's storage, 70 a fault in Syncbar.  No traceback reaches the user: the
+top-level handler logs it and prints the catalogue's words.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import logging
+import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
 
 from app import __version__
 from app.commands import (
+    EXIT_BUG,
     EXIT_CLEAN,
+    EXIT_LOCAL,
     EXIT_REAUTH,
     EXIT_UNAVAILABLE,
     EXIT_USAGE,
     UsageError,
 )
 from app.core.errors import SyncbarError
+from app.core.local import storage_code
 from app.core.store import StoreError
+
+log = logging.getLogger("syncbar.cli")
+READ_ONLY_COMMANDS = frozenset({"status", "issues", "sessions", "report"})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,7 +107,129 @@ def _print_json(value: Any) -> None:
     print(json.dumps(value, indent=2, default=str, ensure_ascii=False))
 
 
+class _PipeGuard(io.TextIOBase):
+    """stdout that goes quiet when its reader leaves (``syncbar status | head -1``).
+
+    After the first broken pipe everything written is dropped, so the command
+    still ends with its own exit code and Python prints no traceback at exit.
+    """
+
+    def __init__(self, inner: TextIO) -> None:
+        self._inner = inner
+        self._gone = False
+
+    def _leave(self) -> None:
+        self._gone = True
+        try:  # what the buffer still holds goes nowhere, not to a closed pipe at exit
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._inner.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, io.UnsupportedOperation):
+            pass
+
+    def write(self, text: str) -> int:
+        if not self._gone:
+            try:
+                self._inner.write(text)
+            except BrokenPipeError:
+                self._leave()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._gone:
+            try:
+                self._inner.flush()
+            except BrokenPipeError:
+                self._leave()
+
+    def isatty(self) -> bool:
+        return self._inner.isatty()
+
+    def fileno(self) -> int:
+        return self._inner.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self._inner, "encoding", "utf-8")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every failure ends as the catalogue's words and an exit code, never a traceback."""
+    logging.raiseExceptions = False  # a log file on a full disk must not print tracebacks to the user
+    outer = sys.stdout
+    sys.stdout = _PipeGuard(outer)  # type: ignore[assignment]  # a TextIO in all that print uses
+    # SIGTERM (a logout, `kill`) ends a command like Ctrl-C does: its clean-up runs, its children stop.
+    # `sync --once` and the window install their own handlers, which stop at a safe point first.
+    previous = _on_terminate(_interrupt)
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("syncbar: stopped", file=sys.stderr)
+        return 130
+    except SystemExit:
+        raise
+    except BaseException as exc:
+        return _unexpected(exc)
+    finally:
+        _on_terminate(previous)
+        try:
+            sys.stdout.flush()
+        except (OSError, ValueError):
+            pass
+        sys.stdout = outer
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _on_terminate(handler: Any) -> Any:
+    """Install ``handler`` for SIGTERM (main thread only); return the one it replaces."""
+    if handler is None or threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, handler)
+
+
+def _unexpected(exc: BaseException) -> int:
+    from app.core.catalog import UNKNOWN, load_default
+
+    code = storage_code(exc, _data_folder())
+    entry = load_default().get(code or UNKNOWN)
+    if code is None:
+        log.error("syncbar crashed", exc_info=exc)
+        detail = f"{type(exc).__name__}: {exc}"
+    else:
+        log.warning("stopped by this computer's storage (%s): %s", code, exc)
+        detail = str(exc)
+    _say(f"{entry.title}. {entry.reason} {entry.recommendation}", entry.code, detail)
+    return EXIT_LOCAL if code is not None else EXIT_BUG
+
+
+def _data_folder() -> Path | None:
+    from app import paths
+
+    try:
+        folder = paths.resolve().data
+    except Exception:  # the environment names no usable folder: no free-space check then
+        return None
+    return folder if folder.exists() else None
+
+
+def _say(text: str, code: str = "", detail: str = "") -> None:
+    from app.core.mapping import clean_text
+
+    line = f"syncbar: {text}"
+    if detail:
+        line += f"\n  Details: {detail}"
+    if code:
+        line += f"\n  Code: {code}"
+    try:
+        print(clean_text(line), file=sys.stderr)
+    except OSError:
+        pass
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     command = args.command
@@ -137,7 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return setup.dispatch(command, args, where)
         from app import wiring
 
-        svc, prof = wiring.open_service(where)
+        svc, prof = wiring.open_service(where, read_only=command in READ_ONLY_COMMANDS)
         handlers = {
             "sync": commands.cmd_sync,
             "status": commands.cmd_status,
@@ -152,19 +286,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             return commands.cmd_report(svc, args, where, wiring.known_secrets(prof, TokenStore()))
         return handlers[command](svc, args)
     except profile.ProfileError as exc:
-        print(f"syncbar: {exc}", file=sys.stderr)
+        _say(str(exc))
         return EXIT_USAGE
     except UsageError as exc:
-        print(f"syncbar: {exc}", file=sys.stderr)
+        _say(str(exc))
         return EXIT_USAGE
     except StoreError as exc:
-        print(f"syncbar: {exc}", file=sys.stderr)
-        return EXIT_UNAVAILABLE
+        from app.core.catalog import load_default
+        from app.core.local import DATABASE_DAMAGED
+
+        entry = load_default().get(storage_code(exc, where.data) or DATABASE_DAMAGED)
+        _say(f"{entry.title}. {entry.recommendation}", entry.code, str(exc))
+        return EXIT_LOCAL
     except SyncbarError as exc:
         from app.core.catalog import load_default
 
         entry = load_default().get(exc.code)
-        print(f"syncbar: {entry.title}. {exc.message or entry.reason} {entry.recommendation}", file=sys.stderr)
+        _say(f"{entry.title}. {exc.message or entry.reason} {entry.recommendation}", entry.code)
         return EXIT_REAUTH if entry.retry_class.value == "needs-reauth" else EXIT_UNAVAILABLE
 
 

@@ -1,16 +1,18 @@
 """What each ``syncbar`` command does (``app.cli`` parses; this runs).
 
-Exit codes (README.md lists them too):
+Exit codes (README.md lists them too; tests/test_exit_codes.py holds each one):
 
-    0 synced clean            3 needs re-authentication
-    1 synced with item issues 4 service unavailable or suspended
-    2 usage error             5 another sync in progress
+    0 synced clean                           4 service unavailable or suspended
+    1 synced, but items have open issues     5 another sync in progress
+    2 usage error, no account, bad profile   6 this computer's storage (disk full, database damaged...)
+    3 needs sign-in (or no keyring)          70 a fault in Syncbar (the log has the details)
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -21,6 +23,7 @@ from typing import Any
 from app import report
 from app.core.catalog import Catalog
 from app.core.errors import SyncbarError
+from app.core.local import CODES as LOCAL_CODES
 from app.core.model import IssueState, Outcome, RetryClass, Session
 from app.core.runner import SyncService
 from app.core.scheduler import Notice, NoticeKind
@@ -34,6 +37,9 @@ EXIT_USAGE = 2
 EXIT_REAUTH = 3
 EXIT_UNAVAILABLE = 4
 EXIT_BUSY = 5
+EXIT_LOCAL = 6
+EXIT_INTERRUPTED = 130  # stopped by Ctrl-C or SIGTERM at a safe point (128 + SIGINT, as shells report it)
+EXIT_BUG = 70  # EX_SOFTWARE
 
 NO_ACCOUNT = (
     "No account is set up yet. Run 'syncbar demo' to try Syncbar on built-in emulators, "
@@ -49,13 +55,18 @@ def print_json(value: Any) -> None:
     print(json.dumps(value, indent=2, default=str, ensure_ascii=False))
 
 
-def exit_code(session: Session, catalog: Catalog) -> int:
+def exit_code(session: Session, catalog: Catalog, open_item_issues: int = 0) -> int:
+    """The exit code of a sync; ``open_item_issues`` counts failures still open from earlier cycles too."""
     if session.outcome is Outcome.CLEAN:
-        return EXIT_CLEAN
+        return EXIT_ITEM_ISSUES if open_item_issues else EXIT_CLEAN
     if session.outcome is Outcome.ITEM_ISSUES:
         return EXIT_ITEM_ISSUES
+    if session.outcome in (Outcome.CANCELLED, Outcome.INTERRUPTED):
+        return EXIT_INTERRUPTED
     if session.error_code == "SYNC_ANOTHER_RUNNING":
         return EXIT_BUSY
+    if session.error_code in LOCAL_CODES:
+        return EXIT_LOCAL
     if catalog.get(session.error_code).retry_class is RetryClass.NEEDS_REAUTH:
         return EXIT_REAUTH
     return EXIT_UNAVAILABLE
@@ -106,6 +117,15 @@ def _progress_printer() -> Callable[[Progress], None]:
     return show
 
 
+def _handle_stop_signals(handler: Any) -> dict[int, Any]:
+    """Install ``handler`` (or the previous handlers, a dict) for SIGINT and SIGTERM; return what it replaced."""
+    if threading.current_thread() is not threading.main_thread() or not handler:
+        return {}
+    if isinstance(handler, dict):
+        return {sig: signal.signal(sig, h) for sig, h in handler.items()}
+    return {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+
 def notice_text(notice: Notice, catalog: Catalog) -> str:
     entry = catalog.get(notice.code)
     if notice.kind is NoticeKind.REAUTH:
@@ -126,8 +146,18 @@ def cmd_sync(svc: SyncService, args: argparse.Namespace) -> int:
     if not svc.set_up:
         print(NO_ACCOUNT, file=sys.stderr)
         return EXIT_USAGE
+    stop = threading.Event()
+    signalled: list[int] = []
+
+    def on_signal(signum: int, frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt  # asked twice: stop now (the ledger makes that safe too)
+        signalled.append(signum)
+        stop.set()  # the cycle stops at its next safe point
+
+    previous = _handle_stop_signals(on_signal)
     try:
-        session = svc.run_cycle(_progress_printer(), threading.Event())
+        session = svc.run_cycle(_progress_printer(), stop)
     except SyncbarError as exc:
         if exc.code != "SYNC_ANOTHER_RUNNING":
             raise
@@ -136,9 +166,14 @@ def cmd_sync(svc: SyncService, args: argparse.Namespace) -> int:
         else:
             print(f"syncbar: {exc.message}", file=sys.stderr)
         return EXIT_BUSY
+    finally:
+        _handle_stop_signals(previous)
+    if signalled and session.outcome is Outcome.CANCELLED and session.id:
+        session.outcome = Outcome.INTERRUPTED  # not the user's Pause: a signal cut the run short
+        svc.store.save_session(session)
     if sys.stderr.isatty():
         print(file=sys.stderr)
-    code = exit_code(session, svc.catalog)
+    code = exit_code(session, svc.catalog, svc.open_item_issues())
     if args.json:
         data = session_json(session, svc.catalog)
         data["exit_code"] = code

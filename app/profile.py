@@ -14,7 +14,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app import profile_schema
+
 MAILBOX_KINDS = ("graph", "ews", "gmail")
+
+
+FIX = "Fix that in the file, or start the setup again ('syncbar' opens it) to write a new profile."
 
 
 class ProfileError(Exception):
@@ -80,6 +85,9 @@ class Profile:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Profile:
+        wrong = profile_schema.problems(cls, data)
+        if wrong:
+            raise ValueError("; ".join(wrong))
         mailbox = MailboxSettings(**data["mailbox"])
         if mailbox.kind not in MAILBOX_KINDS:
             raise ValueError(f"mailbox kind must be one of {', '.join(MAILBOX_KINDS)}, not {mailbox.kind!r}")
@@ -95,11 +103,17 @@ def load(config: Path) -> Profile | None:
     if not path.exists():
         return None
     try:
-        return Profile.from_json(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ProfileError(
-            f"The profile {path} cannot be read ({exc}). Fix or delete it, then set up the accounts again."
-        ) from exc
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"The profile {path} cannot be read ({exc}). {FIX}") from exc
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ProfileError(f"The profile {path} cannot be read: it is not JSON ({exc}). {FIX}") from exc
+    try:
+        return Profile.from_json(data)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ProfileError(f"The profile {path} cannot be used: {exc}. {FIX}") from exc
 
 
 def save(config: Path, profile: Profile) -> Path:

@@ -15,6 +15,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import ssl
 import subprocess
 import sys
@@ -125,6 +126,16 @@ def connect_emulators(args: argparse.Namespace, paths: Paths) -> int:
     return EXIT_CLEAN
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: on Linux, end when the process that started it ends, even by SIGKILL."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 @contextlib.contextmanager
 def served_elsewhere(items: int, seed: int, names: list[str], cert_dir: Path) -> Iterator[dict[str, Any]]:
     """``syncbar emulators serve`` in a child process for the duration of a ``with`` block; yields its info."""
@@ -142,7 +153,7 @@ def served_elsewhere(items: int, seed: int, names: list[str], cert_dir: Path) ->
         "--cert-dir",
         str(cert_dir),
     ]
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, preexec_fn=_die_with_parent)
     try:
         assert child.stdout is not None
         line = child.stdout.readline()

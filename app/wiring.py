@@ -10,9 +10,11 @@ consent pages for the demo and the tests.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
@@ -20,13 +22,14 @@ from app import profile
 from app.auth.tokens import TokenStore
 from app.commands import UsageError
 from app.core.catalog import load_default
+from app.core.local import DATABASE_READ_ONLY, DISK_FULL, HOME_NOT_WRITABLE, storage_code
 from app.core.mapping import DEFAULT_MAPPING, with_overrides
 from app.core.model import ItemKind
 from app.core.ports import CrmPort, MailboxPort
 from app.core.rules import DEFAULT_GROUP_LOCAL_PARTS, Rules, RulesConfig
 from app.core.runner import SyncService
 from app.core.scheduler import Notice, Scheduler
-from app.core.store import Store
+from app.core.store import Store, StoreError
 from app.paths import Paths
 from app.profile import Profile
 
@@ -301,16 +304,35 @@ def kinds_for(profile: Profile) -> frozenset[ItemKind]:
     return frozenset(kind for kind, on in chosen.items() if on)
 
 
+def _writable(database: Path) -> bool:
+    return os.access(database, os.W_OK) and os.access(database.parent, os.W_OK)
+
+
 def open_service(
     paths: Paths,
     *,
     tokens: TokenStore | None = None,
     on_notice: Callable[[Notice], None] | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    read_only: bool = False,
 ) -> tuple[SyncService, Profile | None]:
-    """The store, scheduler and service for this home; providers are built at each cycle."""
-    paths.ensure()
-    store = Store.open(paths.database)
+    """The store, scheduler and service for this home; providers are built at each cycle.
+
+    ``read_only`` (status, issues, sessions, report): on a home that cannot be
+    written the database is read as it is, so the issue history stays readable.
+    """
+    if read_only and paths.database.exists() and not _writable(paths.database):
+        store = Store.open_read_only(paths.database)
+    elif read_only and paths.database.exists():
+        try:
+            store = Store.open(paths.database)
+        except StoreError as exc:  # a full disk cannot even hold the WAL's index: read the file as it is
+            if storage_code(exc, paths.data) not in (DISK_FULL, DATABASE_READ_ONLY, HOME_NOT_WRITABLE):
+                raise
+            store = Store.open_read_only(paths.database, immutable=True)
+    else:
+        paths.ensure()
+        store = Store.open(paths.database)
     catalog = load_default()
     prof = profile.load(paths.config)
     interval = timedelta(minutes=prof.choices.interval_minutes) if prof else timedelta(minutes=15)

@@ -27,6 +27,7 @@ from typing import TypeVar
 
 from app.core.catalog import Catalog
 from app.core.errors import AccountError, CursorExpired, SyncbarError
+from app.core.local import storage_code
 from app.core.model import (
     CrmMatch,
     CrmRecord,
@@ -138,6 +139,9 @@ class Engine:
             result.error = exc
             result.error_source, result.error_account = self._blame(exc)
         except Exception as exc:  # a bug in a provider or here: keep the cycle a record, not a crash
+            if storage_code(exc) is not None:
+                raise  # this computer's disk or database: the runner records what it still can
+            log.exception("the sync cycle stopped on an unexpected error")
             result.error = AccountError("SYNC_UNKNOWN_ERROR", f"{type(exc).__name__}: {exc}")
             result.error_source, result.error_account = Source.ENGINE, self.mailbox.account
         now = self.clock()
@@ -195,6 +199,7 @@ class Engine:
                     counts = cycle.session.counts_for(row.kind)
                     counts.total += 1
                     counts.new += 1
+            self.store.save_progress(tx, cycle.session, now)
 
     # --- pull ---
 
@@ -292,6 +297,7 @@ class Engine:
                     counts.duplicate += 1
                     continue
                 candidates.append((row, item))
+            self.store.save_progress(tx, session, now)
         return candidates
 
     def _build(
@@ -317,6 +323,7 @@ class Engine:
                     self._fail(tx, cycle, row, code, "; ".join(built.notes), built.error_fields, now)
                 else:
                     to_send.append((row, built.record, built.notes))
+            self.store.save_progress(tx, session, now)
         return to_send
 
     def _push(self, cycle: _Cycle, to_send: Sequence[tuple[LedgerRow, CrmRecord, tuple[str, ...]]]) -> None:
@@ -361,6 +368,7 @@ class Engine:
                         record_id=row.record_id,
                         request_id=res.request_id,
                     )
+            self.store.save_progress(tx, session, now)
         if stopped is not None:
             error = AccountError(stopped[0], stopped[1])
             error.source = Source.SALESFORCE.value

@@ -102,7 +102,8 @@ class Outcome(StrEnum):
     CLEAN = "clean"  # everything synced or ignored
     ITEM_ISSUES = "item_issues"  # finished, some items failed
     FAILED = "failed"  # stopped by an account-level error
-    CANCELLED = "cancelled"
+    CANCELLED = "cancelled"  # the user stopped it (Pause, quitting the app) at a safe point
+    INTERRUPTED = "interrupted"  # killed or crashed; found at the next start with what it had done
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 from app.core.catalog import Catalog
 from app.core.engine import Engine, source_of
 from app.core.errors import AccountError, SyncbarError
+from app.core.local import storage_code
 from app.core.lock import SyncLock
 from app.core.model import Issue, IssueState, ItemKind, Outcome, Scope, Session, Source
 from app.core.ports import CrmPort, MailboxPort
@@ -27,6 +28,7 @@ from app.core.store import IssueQuery, Store, from_ts
 
 Connect = Callable[[], tuple[MailboxPort, CrmPort]]
 log = logging.getLogger("syncbar.sync")
+LOCAL_RETRY = timedelta(minutes=2)  # a full or read-only disk is checked again this often
 
 
 class SyncService:
@@ -61,6 +63,7 @@ class SyncService:
         self.forget = forget or (lambda: None)
         self._progress: Progress | None = None
         self._running = threading.Event()
+        self._local_wait_until: datetime | None = None  # a full or read-only disk: re-check then
 
     # --- reads ---
 
@@ -104,6 +107,10 @@ class SyncService:
             progress=self._progress if self._running.is_set() else None,
         )
 
+    def open_item_issues(self) -> int:
+        """Items whose failure is still open, from this cycle or an earlier one."""
+        return self.store.count_issues(IssueQuery(state=IssueState.OPEN.value, scope=Scope.ITEM.value))
+
     def last_session(self) -> Session | None:
         return self.store.last_session()
 
@@ -141,6 +148,8 @@ class SyncService:
         self.scheduler.request()
 
     def due(self, now: datetime) -> bool:
+        if self._local_wait_until is not None and now < self._local_wait_until:
+            return False
         return self.set_up and not self._running.is_set() and self.scheduler.due(now)
 
     def credentials_updated(self, account: str) -> None:
@@ -154,10 +163,21 @@ class SyncService:
         if self.connect is None or self.rules is None:
             raise AccountError("SYNC_SIGN_IN_FAILED", "No account is set up yet.")
         lock = SyncLock(self.lock_path)
-        lock.acquire()
+        try:
+            lock.acquire()
+        except OSError as exc:  # the lock file cannot be written: a full or read-only disk
+            code = storage_code(exc, self.store.path.parent)
+            if code is None:
+                raise
+            return self._local_failure(code, exc)
         self._running.set()
         try:
             return self._cycle(self.connect, self.rules, progress, cancelled)
+        except Exception as exc:
+            code = storage_code(exc, self.store.path.parent)
+            if code is None:
+                raise
+            return self._local_failure(code, exc)
         finally:
             self._running.clear()
             self._progress = None
@@ -210,6 +230,38 @@ class SyncService:
             code=exc.code, source=source, account=account, message=exc.message or str(exc), now=now
         )
         self._tell(self.scheduler.record(exc, now, source=source.value, account=account), None)
+        return session
+
+    def _local_failure(self, code: str, exc: BaseException) -> Session:
+        """This computer's storage failed: record what can still be written, wait minutes, never a crash.
+
+        With a full disk or a read-only database nothing may be writable, so the
+        session and the issue are written if they can be, and the wait is also
+        kept in memory; the next cycle finds items the failed one left pending
+        and asks Salesforce before sending them again (no duplicate).
+        """
+        log.warning("sync stopped by this computer's storage (%s): %s", code, exc)
+        now = self.clock()
+        self._local_wait_until = now + LOCAL_RETRY
+        message = f"{self.store.path}: {exc}"
+        session = Session(id=0, account=self.mailbox_account, started_at=now, ended_at=now)
+        session.outcome, session.error_code = Outcome.FAILED, code
+        notices: list[Notice] = [Notice(NoticeKind.FIRST_FAILURE, code, self.mailbox_account, message)]
+        try:
+            session = self.store.begin_session(self.mailbox_account, now)
+            session.ended_at, session.outcome, session.error_code = now, Outcome.FAILED, code
+            self.store.save_session(session)
+            self.store.record_account_issue(
+                code=code, source=Source.ENGINE, account=self.mailbox_account, message=message, now=now
+            )
+            notices = self.scheduler.record(
+                AccountError(code, message), now, source=Source.ENGINE.value, account=self.mailbox_account
+            )
+        except Exception as again:
+            if storage_code(again, self.store.path.parent) is None:
+                raise
+            log.warning("could not record it either (%s); it is kept in memory until the disk recovers", again)
+        self._tell(notices, None)
         return session
 
     def _tell(self, notices: Sequence[Notice], mailbox: MailboxPort | None) -> None:

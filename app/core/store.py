@@ -19,8 +19,10 @@ thread gets its own connection, so the UI's reads never wait on the engine.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
+import urllib.parse
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -160,6 +162,7 @@ class IssueQuery:
     state: str = ""  # "" = any state
     kind: str = ""  # "" = any; "account" = account-level issues
     source: str = ""
+    scope: str = ""  # "" = any; "item" or "account"
     text: str = ""  # searched in item, account, code and message (case-insensitive)
     codes: tuple[str, ...] = ()  # also matched: codes whose catalogue title holds the text
     order: str = "last_seen"
@@ -177,6 +180,9 @@ class IssueQuery:
         if self.source:
             clauses.append("source=?")
             args.append(self.source)
+        if self.scope:
+            clauses.append("scope=?")
+            args.append(self.scope)
         if self.text:
             like = "%" + self.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             fields = " OR ".join(f"{f} LIKE ? ESCAPE '\\'" for f in ("item_title", "account", "code", "message"))
@@ -333,8 +339,10 @@ class IngestStats:
 class Store:
     """The SQLite database.  Open with ``Store.open(path)``; ``":memory:"`` is not supported (WAL needs a file)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
+        self._immutable = False
         self._local = threading.local()
         self._write_lock = threading.RLock()
         self._connections: list[sqlite3.Connection] = []
@@ -347,27 +355,54 @@ class Store:
         store.migrate()
         return store
 
+    @classmethod
+    def open_read_only(cls, path: Path, *, immutable: bool = False) -> Store:
+        """For reading on a read-only home or a full disk (``status``, ``issues``...): nothing is written.
+
+        ``immutable`` reads the main file as it is, without the WAL's shared-memory
+        file, which a read-only folder or a full disk cannot hold.
+        """
+        if not path.exists():
+            raise StoreError(f"The database {path} does not exist and its folder cannot be written.")
+        store = cls(path, read_only=True)
+        store._immutable = immutable
+        version = store.schema_version()
+        if version != SCHEMA_VERSION:
+            raise StoreError(
+                f"{path} has schema {version} and this Syncbar needs {SCHEMA_VERSION}; "
+                "it can only be brought up to date where it can be written."
+            )
+        return store
+
     # --- connections and transactions ---
 
     def _conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             try:
-                conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+                if self.read_only:
+                    conn = self._connect_read_only()
+                else:
+                    conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+                    conn.execute("PRAGMA journal_mode=WAL")
                 conn.row_factory = sqlite3.Row
-                conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=FULL")
                 conn.execute("PRAGMA foreign_keys=ON")
                 conn.execute("PRAGMA busy_timeout=30000")
             except sqlite3.DatabaseError as exc:
-                raise StoreError(
-                    f"The database {self.path} cannot be opened ({exc}). "
-                    "Move it aside to start fresh; Syncbar will sync again without duplicating records."
-                ) from exc
+                raise StoreError(f"The database {self.path} cannot be opened ({exc}).") from exc
             self._local.conn = conn
             with self._conn_lock:
                 self._connections.append(conn)
         return conn
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        # A WAL database needs its -shm file to be read; where the folder cannot be written,
+        # ``immutable`` reads the main file as it is (the last checkpoint; nobody can write it anyway).
+        uri = "file:" + urllib.parse.quote(str(self.path)) + "?mode=ro"
+        if self._immutable or not os.access(self.path.parent, os.W_OK):
+            uri += "&immutable=1"
+        return sqlite3.connect(uri, uri=True, timeout=30.0, isolation_level=None, check_same_thread=False)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -854,13 +889,23 @@ class Store:
                 (account, ts(now), Outcome.RUNNING.value),
             )
             session_id = int(cur.lastrowid or 0)
-            # A session left RUNNING by a crash did end; say so.
+            # A session left RUNNING was killed or crashed: it ended, with the counts its last
+            # committed batch saved (see ``save_progress``).
             tx.execute(
-                "UPDATE sessions SET outcome=?, ended_at=COALESCE(ended_at, started_at) WHERE outcome=? AND id<?",
-                (Outcome.CANCELLED.value, Outcome.RUNNING.value, session_id),
+                "UPDATE sessions SET outcome=?, ended_at=COALESCE(NULLIF(ended_at, ''), started_at) "
+                "WHERE outcome=? AND id<?",
+                (Outcome.INTERRUPTED.value, Outcome.RUNNING.value, session_id),
             )
             tx.execute("DELETE FROM sessions WHERE started_at<?", (ts(now - SESSION_RETENTION),))
         return Session(id=session_id, account=account, started_at=now)
+
+    def save_progress(self, tx: sqlite3.Connection, session: Session, now: datetime) -> None:
+        """A running session's counts so far, in the transaction that settled them (a kill loses none)."""
+        counts = {kind.value: c.to_json() for kind, c in session.counts.items()}
+        tx.execute(
+            "UPDATE sessions SET counts=?, ended_at=? WHERE id=? AND outcome=?",
+            (json.dumps(counts), ts(now), session.id, Outcome.RUNNING.value),
+        )
 
     def save_session(self, session: Session) -> None:
         counts = {kind.value: c.to_json() for kind, c in session.counts.items()}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import signal
 import sys
 import threading
 import webbrowser
@@ -364,6 +365,27 @@ class DesktopApp:
         self.qapp.quit()
 
 
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+EXIT_NOT_STARTED = 6  # the start-up dialog said why (a storage or profile problem), and the user chose Quit
+
+
+def _start(qapp: QApplication, paths: Paths, tokens: TokenStore | None, demo: bool) -> DesktopApp | None:
+    """The app, or ``None`` once the user has read why it cannot start and chosen Quit; never a silent exit."""
+    from app.core.catalog import load_default
+    from app.ui import startup
+
+    while True:
+        try:
+            paths.ensure()
+            logs.setup(paths.log_file)
+            return DesktopApp(qapp, paths, tokens=tokens, demo=demo)
+        except Exception as exc:  # whatever stops the start is shown, with its fix where there is one
+            failure = startup.explain(exc, paths, load_default())
+            print(f"syncbar: {failure.title}. {failure.detail}", file=sys.stderr)
+            if startup.ask(failure) != startup.RETRY:
+                return None
+
+
 def run(
     paths: Paths,
     tokens: TokenStore | None = None,
@@ -381,8 +403,6 @@ def run(
                 file=sys.stderr,
             )
             return 3
-    paths.ensure()
-    logs.setup(paths.log_file)
     QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts, True)
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(qapp, QApplication)
@@ -400,7 +420,10 @@ def run(
     QLocalServer.removeServer(name)  # a stale socket left by a crash
     if not server.listen(name):
         print(f"syncbar: cannot listen for other launches: {server.errorString()}", file=sys.stderr)
-    desktop = DesktopApp(qapp, paths, tokens=tokens, demo=demo)
+    desktop = _start(qapp, paths, tokens, demo)
+    if desktop is None:
+        server.close()
+        return EXIT_NOT_STARTED
 
     def on_connection() -> None:
         while server.hasPendingConnections():
@@ -408,11 +431,23 @@ def run(
             conn.readyRead.connect(lambda c=conn: (c.readAll(), desktop.window.bring_up()))
 
     server.newConnection.connect(on_connection)
+    # SIGTERM (a logout, `kill`) and Ctrl-C quit like the tray's Quit: the running cycle is asked to stop
+    # at a safe point, and what this process started (the demo's emulators) stops with it.  Qt's loop
+    # does not run Python's signal handlers by itself, so a light timer hands it the interpreter.
+    previous = {sig: signal.signal(sig, lambda *_: QTimer.singleShot(0, desktop.quit)) for sig in _STOP_SIGNALS}
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
     desktop.start(show_window=not minimized)  # without a tray the window opens anyway
     if quit_after_ms:
         QTimer.singleShot(quit_after_ms, desktop.quit)
     if os.environ.get("SYNCBAR_EXIT_WHEN_SHOWN"):  # bench/: cold start to window shown
         QTimer.singleShot(0, lambda: (print("shown", flush=True), desktop.quit()))
-    code = qapp.exec()
+    try:
+        code = qapp.exec()
+    finally:
+        wake.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     server.close()
     return int(code)

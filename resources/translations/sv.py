@@ -201,4 +201,13 @@ SV = {
     "Could not read the org's fields: {error}": "Kunde inte läsa organisationens fält: {error}",
     "Every mapped field exists in Salesforce and takes these values.":
         "Alla mappade fält finns i Salesforce och tar emot de här värdena.",
+    "Syncbar's settings cannot be used": "Syncbars inställningar kan inte användas",
+    "The settings file (profile.json) has a value Syncbar cannot use. Fix it in the file, or start the setup again: the old file is kept beside the new one, and your sync history stays.":
+        "Inställningsfilen (profile.json) har ett värde som Syncbar inte kan använda. Rätta det i filen, eller gör "
+        "inställningen igen: den gamla filen sparas bredvid den nya, och din synkhistorik finns kvar.",
+    "Start setup again": "Gör inställningen igen",
+    "Open the folder": "Öppna mappen",
+    "Start fresh": "Börja om",
+    "Open the log folder": "Öppna loggmappen",
+    "Quit": "Avsluta",
 }

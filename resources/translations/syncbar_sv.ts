@@ -875,6 +875,46 @@
     </message>
 </context>
 <context>
+    <name>Startup</name>
+    <message>
+        <location filename="../../app/ui/startup.py" line="71" />
+        <source>Syncbar's settings cannot be used</source>
+        <translation>Syncbars inställningar kan inte användas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/startup.py" line="72" />
+        <source>The settings file (profile.json) has a value Syncbar cannot use. Fix it in the file, or start the setup again: the old file is kept beside the new one, and your sync history stays.</source>
+        <translation>Inställningsfilen (profile.json) har ett värde som Syncbar inte kan använda. Rätta det i filen, eller gör inställningen igen: den gamla filen sparas bredvid den nya, och din synkhistorik finns kvar.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/startup.py" line="77" />
+        <source>Start setup again</source>
+        <translation>Gör inställningen igen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/startup.py" line="77" />
+        <location filename="../../app/ui/startup.py" line="95" />
+        <location filename="../../app/ui/startup.py" line="98" />
+        <source>Open the folder</source>
+        <translation>Öppna mappen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/startup.py" line="95" />
+        <source>Start fresh</source>
+        <translation>Börja om</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/startup.py" line="104" />
+        <source>Open the log folder</source>
+        <translation>Öppna loggmappen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/startup.py" line="117" />
+        <source>Quit</source>
+        <translation>Avsluta</translation>
+    </message>
+</context>
+<context>
     <name>SupportDialog</name>
     <message>
         <location filename="../../app/ui/dialogs.py" line="219" />

@@ -287,8 +287,30 @@ def test_a_rule_that_chokes_fails_only_its_item(tmp_path: Path, monkeypatch: pyt
     assert w.store.issues()[0].code == "SYNC_UNKNOWN_ERROR"
 
 
-def test_a_crash_left_session_is_closed_as_cancelled(world: World) -> None:
-    world.store.begin_session(OWNER, T0)
-    world.run()
-    outcomes = [s.outcome for s in world.store.sessions()]
-    assert outcomes == [Outcome.CLEAN, Outcome.CANCELLED]
+class Killed(BaseException):
+    """What a kill looks like from inside: nothing after it runs."""
+
+
+def test_a_killed_session_is_recorded_as_interrupted_with_what_it_did(tmp_path: Path) -> None:
+    w = World(tmp_path, [email(i) for i in range(5)])
+    pushes = 0
+    real_push = w.crm.push
+
+    def push_then_die(records):  # type: ignore[no-untyped-def]
+        nonlocal pushes
+        pushes += 1
+        if pushes == 2:
+            raise Killed()
+        return real_push(records)
+
+    w.crm.push = push_then_die  # type: ignore[method-assign]
+    with pytest.raises(Killed):
+        w.engine(batch_size=2).run()
+    w.crm.push = real_push  # type: ignore[method-assign]
+    second = w.run()
+    assert second.session.outcome is Outcome.CLEAN
+    older, _newer = sorted(w.store.sessions(), key=lambda s: s.id)
+    assert older.outcome is Outcome.INTERRUPTED  # not "cancelled, nothing new"
+    assert older.counts[ItemKind.EMAIL].new == 2  # the first batch of two was committed before the kill
+    assert older.ended_at is not None and older.ended_at >= older.started_at
+    assert len(w.crm.records) == 5  # nothing lost, nothing twice
