@@ -4,6 +4,12 @@ One keyring entry per account under the service name ``syncbar``; the value is
 a JSON object (access token, refresh token, expiry, provider-specific extras
 such as an MSAL token cache).  There is no plaintext fallback: without a
 keyring backend the user is told exactly what to install.
+
+The demo and the tests may hand a ``TokenStore`` an in-memory ``ProcessKeyring``
+explicitly.  It is a plain object, not a ``keyring.backend.KeyringBackend``:
+keyring registers every subclass of that class in its backend discovery, so a
+subclass here would outrank keyring's "fail" backend on a machine without a
+Secret Service and every real sign-in would silently live in process memory.
 """
 
 from __future__ import annotations
@@ -11,11 +17,10 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 import keyring
 import keyring.errors
-from keyring.backend import KeyringBackend
 
 from app.core.errors import AccountError
 
@@ -44,10 +49,23 @@ class NoKeyring(AccountError):
         super().__init__(NO_KEYRING_CODE, message)
 
 
-class TokenStore:
-    """Reads and writes one JSON secret per account name."""
+class SecretBackend(Protocol):
+    """What the store needs of a keyring: keyring's own backends and ``ProcessKeyring`` both fit."""
 
-    def __init__(self, backend: KeyringBackend | None = None, service: str = SERVICE) -> None:
+    def get_password(self, service: str, username: str) -> str | None: ...
+
+    def set_password(self, service: str, username: str, password: str) -> None: ...
+
+    def delete_password(self, service: str, username: str) -> None: ...
+
+
+class TokenStore:
+    """Reads and writes one JSON secret per account name.
+
+    Without a ``backend`` it uses the OS keyring keyring finds (or refuses with ``NoKeyring``).
+    """
+
+    def __init__(self, backend: SecretBackend | None = None, service: str = SERVICE) -> None:
         self._backend = backend
         self._service = service
 
@@ -56,8 +74,15 @@ class TokenStore:
         """The in-memory keyring behind this store, if that is what it uses (the demo, tests)."""
         return self._backend if isinstance(self._backend, ProcessKeyring) else None
 
-    def _kr(self) -> KeyringBackend:
-        backend = self._backend or keyring.get_keyring()
+    def require(self) -> None:
+        """Raise ``NoKeyring`` unless secrets can be kept: called before a sign-in starts, so a
+        sign-in never runs (nor saves anything) when its result could not be stored."""
+        self._kr()
+
+    def _kr(self) -> SecretBackend:
+        if self._backend is not None:
+            return self._backend
+        backend = keyring.get_keyring()
         # keyring's "fail" backend (priority 0) means nothing usable was found; the
         # chainer with no members behaves the same.  Refuse instead of losing secrets.
         name = type(backend).__module__ + "." + type(backend).__name__
@@ -106,22 +131,20 @@ class TokenStore:
         return secret
 
 
-class ProcessKeyring(KeyringBackend):
+class ProcessKeyring:
     """Secrets held in this process's memory only, gone when it exits.
 
-    Used by ``syncbar demo`` (emulator tokens, not real secrets) when no OS
-    keyring is running, so the demo works on a bare machine.  Never used
-    for real accounts.
+    Handed explicitly to a ``TokenStore`` by ``syncbar demo`` (emulator tokens, not real
+    secrets, so the demo works on a bare machine), by the sync child of such an app and by
+    tests.  Deliberately not a keyring backend: keyring never sees it, so it can never stand
+    in for the OS keyring of a real account.
     """
-
-    priority = 0.1
 
     def __init__(
         self,
         entries: Iterable[tuple[str, str, str]] = (),
         on_change: Callable[[str, str, str | None], None] | None = None,
     ) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
         self._values: dict[tuple[str, str], str] = {(s, u): p for s, u, p in entries}
         self.on_change = on_change
 
@@ -153,7 +176,7 @@ class ProcessKeyring(KeyringBackend):
 
 def os_keyring_available() -> bool:
     try:
-        TokenStore()._kr()
+        TokenStore().require()
     except NoKeyring:
         return False
     return True

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import SecretService, fail
 
 from app.auth.tokens import NoKeyring, TokenStore
@@ -34,8 +33,9 @@ def test_no_keyring_says_what_to_install() -> None:
         store.load("rep@example.com")
 
 
-class _Damaged(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+class _Damaged:
+    """A keyring holding an entry Syncbar did not write (a plain object: a KeyringBackend subclass
+    would join keyring's discovery for the rest of the test session)."""
 
     def get_password(self, service: str, username: str) -> str | None:
         return "not json {"
