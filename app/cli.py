@@ -3,7 +3,7 @@
 Builds the store, providers, engine and UI (through ``app.wiring``) and passes
 them in; nothing else in ``app`` constructs them.  Exit codes:
 
-    0 synced clean            3 needs re-authentication
+    0 synced clean            3 needs re-authentication, or no keyring (SYNC_NO_KEYRING)
     1 synced with item issues 4 service unavailable or suspended
     2 usage error             5 another sync in progress
 """

@@ -28,7 +28,7 @@ from typing import Any
 
 from app import commands, profile, wiring
 from app.auth.tokens import NoKeyring, ProcessKeyring, TokenStore
-from app.commands import EXIT_CLEAN, EXIT_USAGE, UsageError
+from app.commands import EXIT_CLEAN, EXIT_REAUTH, EXIT_USAGE, UsageError
 from app.paths import Paths
 from app.profile import CrmSettings, MailboxSettings, Profile, SyncChoices
 
@@ -115,9 +115,10 @@ def connect_emulators(args: argparse.Namespace, paths: Paths) -> int:
         raise UsageError(
             "give --emulators-url and --ca-file, as printed by 'syncbar emulators serve' (control_url and ca_file)"
         )
+    tokens = TokenStore()
+    tokens.require()  # before any sign-in: without a keyring nothing could be kept, so nothing is done
     info = read_info(args.emulators_url, args.ca_file)
     prof = profile_from_info(info, args.mailbox, args.history_days)
-    tokens = TokenStore()
     sign_in_all(prof, tokens, info)
     profile.save(paths.ensure().config, prof)
     print(f"Connected {prof.mailbox.account} ({prof.mailbox.kind}) and Salesforce {prof.crm.account}.")
@@ -211,15 +212,19 @@ def accounts(args: argparse.Namespace, paths: Paths) -> int:
         return EXIT_CLEAN if args.accounts_command in (None, "list") else EXIT_USAGE
     tokens = TokenStore()
     if args.accounts_command in (None, "list"):
+        missing: NoKeyring | None = None
         for label, account, key in (
             (f"Mailbox ({prof.mailbox.kind})", prof.mailbox.account, prof.mailbox.secret_key),
             ("Salesforce", prof.crm.account, prof.crm.secret_key),
         ):
             try:
                 signed = "signed in" if tokens.load(key) else "not signed in"
-            except NoKeyring:
-                signed = "unknown (no keyring)"
+            except NoKeyring as exc:
+                signed, missing = "unknown (no keyring)", exc
             print(f"{label:<18} {account:<40} {signed}")
+        if missing is not None:  # the sign-ins cannot be read, nor kept: the same exit as a sync says
+            print(f"syncbar: no keyring. {missing.message}", file=sys.stderr)
+            return EXIT_REAUTH
         return EXIT_CLEAN
     name = args.name
     if name in ("mailbox", prof.mailbox.account):

@@ -218,7 +218,11 @@ def sign_in(
     cancelled: threading.Event | None = None,
     password: str = "",
 ) -> str:
-    """Run the real sign-in flow for the mailbox or Salesforce; returns the account name it signed in."""
+    """Run the real sign-in flow for the mailbox or Salesforce; returns the account name it signed in.
+
+    Without a keyring to keep its result, no sign-in starts (``NoKeyring``): the user would only
+    be asked again at the next sync."""
+    tokens.require()
     if which == "crm":
         return salesforce_auth(profile, tokens).sign_in(open_url, cancelled)
     m = profile.mailbox

@@ -12,6 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from app.emulators.host import EmulatorHost
+from app.emulators.serve import emulators
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -107,3 +112,142 @@ def test_demo_runs_with_a_secret_service_and_leaves_nothing_in_it(
     )
     assert listed.returncode == 0, listed.stderr
     assert listed.stdout.strip() == "0"
+
+
+# --- no usable keyring: nothing starts, nothing is saved, and the user is told what to install ---------
+
+INSTALL_HINT = "gnome-keyring"  # the Linux words of SYNC_NO_KEYRING's message (app/auth/tokens.py)
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[EmulatorHost]:
+    with emulators(items=60, seed=31, names=["graph", "gmail", "salesforce"], cert_dir=tmp_path / "certs") as host:
+        yield host
+
+
+def connect(env: dict[str, str], host: EmulatorHost, kind: str) -> subprocess.CompletedProcess[str]:
+    info = host.info()
+    return syncbar(
+        env,
+        "connect-emulators",
+        "--emulators-url",
+        info["control_url"],
+        "--ca-file",
+        info["ca_file"],
+        "--mailbox",
+        kind,
+    )
+
+
+def sign_in_calls(host: EmulatorHost) -> int:
+    return sum(
+        n for name in host.services for op, n in host.calls(name).items() if op.startswith(("oauth", "identity"))
+    )
+
+
+def test_connect_without_a_keyring_stops_before_signing_in(tmp_path: Path, served: EmulatorHost) -> None:
+    home = tmp_path / "home"
+    env = user_env(tmp_path / "user", SYNCBAR_HOME=str(home))
+    served.reset_calls()
+    done = connect(env, served, "graph")
+    assert done.returncode == 3, done.stderr  # README: 3, needs re-authentication (no keyring to keep it in)
+    assert INSTALL_HINT in done.stderr and "No safe place to keep sign-ins" in done.stderr, done.stderr
+    assert not (home / "config" / "profile.json").exists()
+    assert sign_in_calls(served) == 0, "a sign-in started although its tokens could not be kept"
+    listed = syncbar(env, "accounts", "list")
+    assert "No account is set up" in listed.stdout + listed.stderr
+
+
+def test_a_profile_whose_keyring_is_gone_says_no_keyring(
+    tmp_path: Path, served: EmulatorHost, secret_service_env: dict[str, str]
+) -> None:
+    home = tmp_path / "home"
+    with_keyring = user_env(tmp_path / "user", SYNCBAR_HOME=str(home), **secret_service_env)
+    assert connect(with_keyring, served, "graph").returncode == 0
+    without = user_env(tmp_path / "user", SYNCBAR_HOME=str(home))
+    listed = syncbar(without, "accounts", "list")
+    assert listed.returncode == 3, listed
+    assert listed.stdout.count("no keyring") == 2, listed.stdout
+    assert "no keyring" in listed.stderr and INSTALL_HINT in listed.stderr
+    synced = syncbar(without, "sync", "--once")
+    assert synced.returncode == 3, synced
+    assert "SYNC_NO_KEYRING" in synced.stdout and "GNOME Keyring" in synced.stdout, synced.stdout
+
+
+SETUP_DRIVER = """
+import json, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from app import paths as paths_mod
+from app.ui.app import DesktopApp
+from app.ui.dialogs import ReauthDialog
+from app.ui.setup_dialog import SetupDialog
+
+which = sys.argv[1]
+qapp = QApplication([])
+app = DesktopApp(qapp, paths_mod.resolve(), tray=False)  # the keyring the user has, as `syncbar` builds it
+app.start(show_window=True)
+state = {"clicked": False}
+
+def dialog():
+    return app.window.findChild(SetupDialog if which == "setup" else ReauthDialog)
+
+def step():
+    d = dialog()
+    if d is None:
+        if which == "reauth":
+            app.open_reauth()
+        return
+    button = d.start_button if which == "setup" else d.refresh_button
+    if not state["clicked"]:
+        state["clicked"] = True
+        button.click()
+    elif button.isEnabled():
+        print(json.dumps({"status": d.status.text(), "visible": d.isVisible()}))
+        app.controller.shutdown()
+        qapp.quit()
+
+timer = QTimer()
+timer.timeout.connect(step)
+timer.start(100)
+QTimer.singleShot(60_000, qapp.quit)
+qapp.exec()
+"""
+
+
+def run_window(env: dict[str, str], which: str, tmp_path: Path) -> dict[str, Any]:
+    opened = tmp_path / "opened-urls"
+    env = dict(env, QT_QPA_PLATFORM="offscreen", BROWSER=f"sh -c 'echo %s >> {opened}'")
+    done = subprocess.run(
+        [sys.executable, "-c", SETUP_DRIVER, which], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert not opened.exists(), f"a browser was opened: {opened.read_text()}"
+    lines = done.stdout.strip().splitlines()
+    assert lines, f"the {which} dialog never finished: {done.stderr[-2000:]}"
+    result: dict[str, Any] = json.loads(lines[-1])
+    return result
+
+
+def test_first_run_setup_without_a_keyring_says_what_to_install(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    result = run_window(user_env(tmp_path / "user", SYNCBAR_HOME=str(home)), "setup", tmp_path)
+    assert "Setup did not finish" in result["status"] and INSTALL_HINT in result["status"], result
+    assert result["visible"], "the setup closed as if it had worked"
+    assert not (home / "config" / "profile.json").exists()
+
+
+def test_reauth_without_a_keyring_says_what_to_install(
+    tmp_path: Path, served: EmulatorHost, secret_service_env: dict[str, str]
+) -> None:
+    home = tmp_path / "home"
+    assert (
+        connect(user_env(tmp_path / "user", SYNCBAR_HOME=str(home), **secret_service_env), served, "gmail").returncode
+        == 0
+    )
+    saved = (home / "config" / "profile.json").read_text()
+    served.reset_calls()
+    result = run_window(user_env(tmp_path / "user", SYNCBAR_HOME=str(home)), "reauth", tmp_path)
+    assert "Sign-in did not finish" in result["status"] and INSTALL_HINT in result["status"], result
+    assert (home / "config" / "profile.json").read_text() == saved
+    assert sign_in_calls(served) == 0
