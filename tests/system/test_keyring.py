@@ -140,9 +140,9 @@ def connect(env: dict[str, str], host: EmulatorHost, kind: str) -> subprocess.Co
 
 
 def sign_in_calls(host: EmulatorHost) -> int:
-    return sum(
-        n for name in host.services for op, n in host.calls(name).items() if op.startswith(("oauth", "identity"))
-    )
+    """How many browser sign-ins reached a consent page (Entra, Salesforce, Google)."""
+    consent = ("identity.authorize", "oauth.authorize", "oauth.auth")
+    return sum(n for name in host.services for op, n in host.calls(name).items() if op in consent)
 
 
 def test_connect_without_a_keyring_stops_before_signing_in(tmp_path: Path, served: EmulatorHost) -> None:
@@ -251,3 +251,88 @@ def test_reauth_without_a_keyring_says_what_to_install(
     assert "Sign-in did not finish" in result["status"] and INSTALL_HINT in result["status"], result
     assert (home / "config" / "profile.json").read_text() == saved
     assert sign_in_calls(served) == 0
+
+
+# --- two profiles on one keyring --------------------------------------------------------------------
+
+
+def test_two_profiles_on_one_keyring_sync_apart_and_sign_out_apart(
+    tmp_path: Path, secret_service_env: dict[str, str]
+) -> None:
+    """Two SYNCBAR_HOMEs (Microsoft 365 and Gmail, each with its own Salesforce org) on one desktop's keyring."""
+    homes = {kind: tmp_path / kind for kind in ("graph", "gmail")}
+    envs = {
+        kind: user_env(tmp_path / "user", SYNCBAR_HOME=str(home), **secret_service_env) for kind, home in homes.items()
+    }
+    with (
+        emulators(items=60, seed=41, names=["graph", "salesforce"], cert_dir=tmp_path / "certs-a") as a,
+        emulators(items=60, seed=42, names=["gmail", "salesforce"], cert_dir=tmp_path / "certs-b") as b,
+    ):
+        hosts = {"graph": a, "gmail": b}
+        for kind, host in hosts.items():
+            done = connect(envs[kind], host, kind)
+            assert done.returncode == 0, done.stderr
+        for kind in hosts:
+            synced = syncbar(envs[kind], "sync", "--once", "--json")
+            assert synced.returncode == 1, synced.stderr  # synced, with the seeded item issues
+            assert json.loads(synced.stdout)["outcome"] == "item_issues"
+        ids = {json.loads((home / "config" / "profile.json").read_text())["profile_id"] for home in homes.values()}
+        assert len(ids) == 2
+
+        removed = syncbar(envs["graph"], "accounts", "remove", "all")
+        assert removed.returncode == 0, removed.stderr
+        assert not (homes["graph"] / "config" / "profile.json").exists()
+        listed = syncbar(envs["gmail"], "accounts", "list")
+        assert listed.returncode == 0 and listed.stdout.count("signed in") == 2, listed.stdout
+        assert "not signed in" not in listed.stdout
+        gmail: Any = b.services["gmail"]
+        gmail.add_message("inbox", "New order", b.services["salesforce"].org.people[12].email, gmail.owner.address)
+        synced = syncbar(envs["gmail"], "sync", "--once", "--json")
+        assert synced.returncode in (0, 1), synced.stdout + synced.stderr
+        assert json.loads(synced.stdout)["counts"]["email"]["new"] == 1
+
+
+MOVE_TO_LEGACY = """
+import json, sys
+from keyring.backends.SecretService import Keyring
+config = sys.argv[1]
+path = config + "/profile.json"
+data = json.load(open(path))
+kr = Keyring()
+for part, legacy in (("mailbox", "mailbox:primary"), ("crm", "salesforce:primary")):
+    name = data[part]["secret_key"]
+    kr.set_password("syncbar", legacy, kr.get_password("syncbar", name))
+    kr.delete_password("syncbar", name)
+    data[part]["secret_key"] = legacy
+del data["profile_id"]
+json.dump(data, open(path, "w"))
+"""
+
+
+def test_a_profile_from_before_profile_ids_keeps_its_sign_ins(
+    tmp_path: Path, served: EmulatorHost, secret_service_env: dict[str, str]
+) -> None:
+    home = tmp_path / "home"
+    env = user_env(tmp_path / "user", SYNCBAR_HOME=str(home), **secret_service_env)
+    assert connect(env, served, "graph").returncode == 0
+    subprocess.run([sys.executable, "-c", MOVE_TO_LEGACY, str(home / "config")], env=env, check=True, timeout=60)
+    served.reset_calls()
+    synced = syncbar(env, "sync", "--once", "--json")
+    assert synced.returncode == 1, synced.stdout + synced.stderr
+    assert sign_in_calls(served) == 0  # no new sign-in: the old entries were found and moved
+    data = json.loads((home / "config" / "profile.json").read_text())
+    assert data["profile_id"] and data["mailbox"]["secret_key"] == f"{data['profile_id']}/mailbox/graph"
+    left = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from keyring.backends.SecretService import Keyring\n"
+            "print(Keyring().get_password('syncbar', 'mailbox:primary'), "
+            "Keyring().get_password('syncbar', 'salesforce:primary'))",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert left.stdout.split() == ["None", "None"], left
