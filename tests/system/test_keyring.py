@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from app.emulators.base import Fault
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
 
@@ -336,3 +337,79 @@ def test_a_profile_from_before_profile_ids_keeps_its_sign_ins(
         timeout=60,
     )
     assert left.stdout.split() == ["None", "None"], left
+
+
+# --- every secret fits every OS store ---------------------------------------------------------------
+
+WINDOWS_SIZED = "tests.keyrings.windows_sized.Keyring"
+# A 401 on a call of each cycle makes the client refresh its tokens (and keep the new ones) before it retries.
+EXPIRED = {
+    "graph": ("messages.delta", "InvalidAuthenticationToken"),
+    "gmail": ("history.list", "authError"),
+    "salesforce": ("composite", "INVALID_SESSION_ID"),
+}
+TOKEN_CALLS = {"graph": "identity.token", "gmail": "oauth.token", "salesforce": "oauth.token"}
+
+ENTRIES = """
+import json
+from keyring.backends.SecretService import Keyring
+items = Keyring().get_preferred_collection().search_items({"service": "syncbar"})
+print(json.dumps({i.get_attributes()["username"]: len(i.get_secret().decode().encode("utf-16-le")) for i in items}))
+"""
+
+
+def test_the_windows_sized_keyring_refuses_what_windows_refuses(
+    tmp_path: Path, secret_service_env: dict[str, str]
+) -> None:
+    env = user_env(tmp_path / "user", PYTHON_KEYRING_BACKEND=WINDOWS_SIZED, **secret_service_env)
+    probe = (
+        "import keyring\n"
+        "keyring.set_password('syncbar-test', 'fits', 'x' * 1280)\n"
+        "try:\n"
+        "    keyring.set_password('syncbar-test', 'too-big', 'x' * 1281)\n"
+        "except keyring.errors.PasswordSetError:\n"
+        "    print('refused')\n"
+        "print(type(keyring.get_keyring()).__module__)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["refused", "tests.keyrings.windows_sized"], done
+
+
+@pytest.mark.parametrize("kind", ["graph", "gmail", "ews"])
+def test_sign_in_refresh_and_sync_with_windows_sized_entries(
+    kind: str, tmp_path: Path, secret_service_env: dict[str, str]
+) -> None:
+    """Windows Credential Manager's 2,560 bytes per entry: the mailbox and Salesforce sign in, refresh and sync."""
+    env = user_env(
+        tmp_path / "user",
+        SYNCBAR_HOME=str(tmp_path / "home"),
+        PYTHON_KEYRING_BACKEND=WINDOWS_SIZED,
+        **secret_service_env,
+    )
+    with emulators(items=60, seed=51, names=[kind, "salesforce"], cert_dir=tmp_path / "certs") as host:
+        done = connect(env, host, kind)
+        assert done.returncode == 0, done.stderr
+        synced = syncbar(env, "sync", "--once", "--json")
+        assert synced.returncode == 1, synced.stdout + synced.stderr
+        mailbox: Any = host.services[kind]
+        owner = host.info()["services"][kind]
+        for round_ in range(2):
+            host.reset_calls()
+            for service in (kind, "salesforce"):
+                if service in EXPIRED:  # a Fault is used up once it fired: a new one each round
+                    operation, code = EXPIRED[service]
+                    host.inject(service, Fault("status", operation=operation, status=401, code=code))
+            customer = host.services["salesforce"].org.people[12 + round_].email
+            mailbox.add_message("inbox", f"Order {round_}", customer, owner.get("username") or owner["address"])
+            synced = syncbar(env, "sync", "--once", "--json")
+            assert synced.returncode in (0, 1), synced.stdout + synced.stderr
+            session = json.loads(synced.stdout)
+            assert session["counts"]["email"]["new"] == 1, session
+            for service in (kind, "salesforce"):
+                if service in TOKEN_CALLS:  # refreshed, and the refreshed tokens kept for the next round
+                    assert host.calls(service).get(TOKEN_CALLS[service], 0) >= 1, host.calls(service)
+    listed = subprocess.run([sys.executable, "-c", ENTRIES], env=env, capture_output=True, text=True, timeout=60)
+    sizes: dict[str, int] = json.loads(listed.stdout)
+    assert sizes and max(sizes.values()) <= 2560, sizes
+    if kind == "graph":  # MSAL's token cache does not fit one Windows credential: it is kept in parts
+        assert any("/mailbox/graph#" in name for name in sizes), sorted(sizes)
