@@ -3,7 +3,7 @@
 Builds the store, providers, engine and UI (through ``app.wiring``) and passes
 them in; nothing else in ``app`` constructs them.  Exit codes (``app.commands``
 and the README's table): 0 clean, 1 items have open issues, 2 usage or setup,
-3 needs sign-in, 4 service unavailable, 5 another sync running, 6 this
+3 needs sign-in (or no keyring), 4 service unavailable, 5 another sync running, 6 this
 computer's storage, 70 a fault in Syncbar.  No traceback reaches the user: the
 top-level handler logs it and prints the catalogue's words.
 """

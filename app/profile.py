@@ -2,7 +2,9 @@
 
 Kept as ``profile.json`` in the config folder (written atomically), never with
 a secret in it: tokens and passwords live in the keyring under ``secret_key``
-names.  A profile that does not parse is reported with its path, not ignored.
+names, which ``Profile.secret_name`` scopes by the profile's own id and by the
+kind of service (app/auth/profile_secrets.py moves older entries there).  A
+profile that does not parse is reported with its path, not ignored.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,11 +77,18 @@ class SyncChoices:
     field_overrides: list[dict[str, str]] = field(default_factory=list)
 
 
+def new_profile_id() -> str:
+    return uuid.uuid4().hex[:16]
+
+
 @dataclass
 class Profile:
     mailbox: MailboxSettings
     crm: CrmSettings
     choices: SyncChoices = field(default_factory=SyncChoices)
+    # Generated once with the profile and never changed: it keeps this profile's keyring entries apart
+    # from any other profile's on the same desktop ("" in a profile written before it existed).
+    profile_id: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -91,7 +101,21 @@ class Profile:
         mailbox = MailboxSettings(**data["mailbox"])
         if mailbox.kind not in MAILBOX_KINDS:
             raise ValueError(f"mailbox kind must be one of {', '.join(MAILBOX_KINDS)}, not {mailbox.kind!r}")
-        return cls(mailbox, CrmSettings(**data["crm"]), SyncChoices(**data.get("choices", {})))
+        choices = SyncChoices(**data.get("choices", {}))
+        return cls(mailbox, CrmSettings(**data["crm"]), choices, profile_id=str(data.get("profile_id") or ""))
+
+    def secret_name(self, which: str) -> str:
+        """The keyring entry of the mailbox's or Salesforce's secret: this profile's alone, and only ever
+        read for the kind of service that issued it (a Google token is never an Exchange password)."""
+        kind = "salesforce" if which == "crm" else self.mailbox.kind
+        return f"{self.profile_id}/{which}/{kind}"
+
+    def scoped(self) -> Profile:
+        """This profile with an id (a new one if it has none) and its secrets under their scoped names."""
+        self.profile_id = self.profile_id or new_profile_id()
+        self.mailbox.secret_key = self.secret_name("mailbox")
+        self.crm.secret_key = self.secret_name("crm")
+        return self
 
 
 def profile_path(config: Path) -> Path:

@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from app import commands, profile, wiring
+from app.auth import profile_secrets
 from app.auth.tokens import NoKeyring, ProcessKeyring, TokenStore
-from app.commands import EXIT_CLEAN, EXIT_USAGE, UsageError
+from app.commands import EXIT_CLEAN, EXIT_REAUTH, EXIT_USAGE, UsageError
 from app.paths import Paths
 from app.profile import CrmSettings, MailboxSettings, Profile, SyncChoices
 
@@ -49,7 +50,7 @@ def profile_from_info(info: dict[str, Any], mailbox_kind: str, history_days: int
         mailbox = MailboxSettings(
             kind="graph",
             account=m["username"],
-            secret_key=f"mailbox:{m['username']}",
+            secret_key="",
             base_url=m["base_url"],
             authority=m["authority"],
             client_id=m["client_id"],
@@ -59,7 +60,7 @@ def profile_from_info(info: dict[str, Any], mailbox_kind: str, history_days: int
         mailbox = MailboxSettings(
             kind="gmail",
             account=m["username"],
-            secret_key=f"mailbox:{m['username']}",
+            secret_key="",
             base_url=m["base_url"],
             client_id=m["client_id"],
             client_secret=m.get("client_secret", ""),
@@ -71,7 +72,7 @@ def profile_from_info(info: dict[str, Any], mailbox_kind: str, history_days: int
         mailbox = MailboxSettings(
             kind="ews",
             account=m["address"],
-            secret_key=f"mailbox:{m['address']}",
+            secret_key="",
             base_url=m["endpoint"],
             username=m["username"],
             auth_type="basic",
@@ -79,14 +80,14 @@ def profile_from_info(info: dict[str, Any], mailbox_kind: str, history_days: int
         )
     crm = CrmSettings(
         account=s["username"],
-        secret_key=f"salesforce:{s['username']}",
+        secret_key="",
         login_url=s["login_url"],
         client_id=s.get("client_id", ""),
         ca_file=ca,
         api_version=str(s.get("api_version", "59.0")),
     )
     choices = SyncChoices(history_days=history_days, activated_at=datetime.now(UTC).isoformat())
-    return Profile(mailbox, crm, choices)
+    return Profile(mailbox, crm, choices).scoped()
 
 
 def sign_in_all(prof: Profile, tokens: TokenStore, info: dict[str, Any]) -> None:
@@ -116,9 +117,10 @@ def connect_emulators(args: argparse.Namespace, paths: Paths) -> int:
         raise UsageError(
             "give --emulators-url and --ca-file, as printed by 'syncbar emulators serve' (control_url and ca_file)"
         )
+    tokens = TokenStore()
+    tokens.require()  # before any sign-in: without a keyring nothing could be kept, so nothing is done
     info = read_info(args.emulators_url, args.ca_file)
     prof = profile_from_info(info, args.mailbox, args.history_days)
-    tokens = TokenStore()
     sign_in_all(prof, tokens, info)
     profile.save(paths.ensure().config, prof)
     print(f"Connected {prof.mailbox.account} ({prof.mailbox.kind}) and Salesforce {prof.crm.account}.")
@@ -216,21 +218,25 @@ def demo(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def accounts(args: argparse.Namespace, paths: Paths) -> int:
-    prof = profile.load(paths.config)
+    tokens = TokenStore()
+    prof = profile_secrets.load(paths.config, tokens)
     if prof is None:
         print(commands.NO_ACCOUNT)
         return EXIT_CLEAN if args.accounts_command in (None, "list") else EXIT_USAGE
-    tokens = TokenStore()
     if args.accounts_command in (None, "list"):
+        missing: NoKeyring | None = None
         for label, account, key in (
             (f"Mailbox ({prof.mailbox.kind})", prof.mailbox.account, prof.mailbox.secret_key),
             ("Salesforce", prof.crm.account, prof.crm.secret_key),
         ):
             try:
                 signed = "signed in" if tokens.load(key) else "not signed in"
-            except NoKeyring:
-                signed = "unknown (no keyring)"
+            except NoKeyring as exc:
+                signed, missing = "unknown (no keyring)", exc
             print(f"{label:<18} {account:<40} {signed}")
+        if missing is not None:  # the sign-ins cannot be read, nor kept: the same exit as a sync says
+            print(f"syncbar: no keyring. {missing.message}", file=sys.stderr)
+            return EXIT_REAUTH
         return EXIT_CLEAN
     name = args.name
     if name in ("mailbox", prof.mailbox.account):
@@ -284,7 +290,7 @@ def new_profile(
         mailbox = MailboxSettings(
             kind="graph",
             account="",
-            secret_key="mailbox:primary",
+            secret_key="",
             base_url=GRAPH_BASE,
             authority=os.environ.get("SYNCBAR_MS_AUTHORITY", DEFAULT_AUTHORITY),
             client_id=os.environ.get("SYNCBAR_MS_CLIENT_ID", MS_CLIENT_ID),
@@ -293,7 +299,7 @@ def new_profile(
         mailbox = MailboxSettings(
             kind="gmail",
             account="",
-            secret_key="mailbox:primary",
+            secret_key="",
             base_url=GMAIL_BASE,
             client_id=os.environ.get("SYNCBAR_GOOGLE_CLIENT_ID", "syncbar-desktop.apps.googleusercontent.com"),
             client_secret=os.environ.get("SYNCBAR_GOOGLE_CLIENT_SECRET", ""),
@@ -306,7 +312,7 @@ def new_profile(
         mailbox = MailboxSettings(
             kind="ews",
             account=address.strip(),
-            secret_key="mailbox:primary",
+            secret_key="",
             base_url=ews_url.strip(),
             username=username.strip() or address.strip(),
             auth_type="basic",
@@ -318,14 +324,14 @@ def new_profile(
         )
     crm = CrmSettings(
         account="",
-        secret_key="salesforce:primary",
+        secret_key="",
         login_url=login,
         client_id=os.environ.get("SYNCBAR_SF_CLIENT_ID", SF_CLIENT_ID),
     )
     chosen = choices or SyncChoices()
     if not chosen.activated_at:
         chosen.activated_at = datetime.now(UTC).isoformat()
-    return Profile(mailbox, crm, chosen)
+    return Profile(mailbox, crm, chosen).scoped()
 
 
 def sign_in_profile(

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-from app import profile
+from app.auth import profile_secrets
 from app.auth.tokens import TokenStore
 from app.commands import UsageError
 from app.core.catalog import load_default
@@ -221,7 +221,11 @@ def sign_in(
     cancelled: threading.Event | None = None,
     password: str = "",
 ) -> str:
-    """Run the real sign-in flow for the mailbox or Salesforce; returns the account name it signed in."""
+    """Run the real sign-in flow for the mailbox or Salesforce; returns the account name it signed in.
+
+    Without a keyring to keep its result, no sign-in starts (``NoKeyring``): the user would only
+    be asked again at the next sync."""
+    tokens.require()
     if which == "crm":
         return salesforce_auth(profile, tokens).sign_in(open_url, cancelled)
     m = profile.mailbox
@@ -334,12 +338,12 @@ def open_service(
         paths.ensure()
         store = Store.open(paths.database)
     catalog = load_default()
-    prof = profile.load(paths.config)
+    token_store = tokens or TokenStore()
+    prof = profile_secrets.load(paths.config, token_store)
     interval = timedelta(minutes=prof.choices.interval_minutes) if prof else timedelta(minutes=15)
     scheduler = Scheduler(store, catalog, interval=interval)
     if prof is None:
         return SyncService(store, catalog, scheduler, paths.lock, connect=None, rules=None, clock=clock), None
-    token_store = tokens or TokenStore()
     kv = KeyValueCache(store)
 
     # The providers live from one cycle to the next (their connections, sessions and folder lookups

@@ -297,6 +297,7 @@ class DesktopApp:
         browser = wiring.headless_browser(ca or None) if self.demo else webbrowser.open
 
         def sign_in(how: str, cancelled: threading.Event, extra: str) -> str:
+            self.tokens.require()  # no keyring: say so before signing anyone out or in
             if how == "change":
                 wiring.sign_out(prof, self.tokens, which)
             if which == "mailbox" and prof.mailbox.kind == "ews" and extra:

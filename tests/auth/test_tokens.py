@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import SecretService, fail
 
-from app.auth.tokens import NoKeyring, TokenStore
+from app.auth.tokens import MAX_ENTRY_BYTES, SERVICE, NoKeyring, ProcessKeyring, TokenStore
 
 
 def test_round_trip_in_a_real_secret_service(
@@ -34,8 +35,9 @@ def test_no_keyring_says_what_to_install() -> None:
         store.load("rep@example.com")
 
 
-class _Damaged(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+class _Damaged:
+    """A keyring holding an entry Syncbar did not write (a plain object: a KeyringBackend subclass
+    would join keyring's discovery for the rest of the test session)."""
 
     def get_password(self, service: str, username: str) -> str | None:
         return "not json {"
@@ -54,3 +56,35 @@ def test_damaged_entry_reads_as_signed_out() -> None:
 def test_account_name_required() -> None:
     with pytest.raises(ValueError, match="account name"):
         TokenStore(fail.Keyring()).save("", {})
+
+
+def _sizes(keyring: ProcessKeyring) -> dict[str, int]:
+    return {name: len(value.encode("utf-16-le")) for _, name, value in keyring.entries()}
+
+
+def test_a_secret_too_big_for_windows_is_kept_in_parts_that_fit() -> None:
+    keyring = ProcessKeyring()
+    store = TokenStore(keyring)
+    big = {"msal_cache": "é" + "x" * 6000, "username": "rep@acme.com"}  # ASCII-escaped: still within the limit
+    store.save("p1/mailbox/graph", big)
+    sizes = _sizes(keyring)
+    assert len(sizes) > 4 and max(sizes.values()) <= MAX_ENTRY_BYTES, sizes
+    assert store.load("p1/mailbox/graph") == big
+    bigger = dict(big, msal_cache="y" * 9000)
+    store.save("p1/mailbox/graph", bigger)  # a new generation of parts; the old one is gone
+    assert store.load("p1/mailbox/graph") == bigger
+    assert len(_sizes(keyring)) == 1 + -(-len(json.dumps(bigger)) // (MAX_ENTRY_BYTES // 2))
+    store.save("p1/mailbox/graph", {"refresh_token": "small"})
+    assert [name for _, name, _ in keyring.entries()] == ["p1/mailbox/graph"]
+    store.save("p1/mailbox/graph", big)
+    assert store.delete("p1/mailbox/graph") is True
+    assert keyring.entries() == []
+
+
+def test_a_secret_missing_a_part_reads_as_signed_out() -> None:
+    keyring = ProcessKeyring()
+    store = TokenStore(keyring)
+    store.save("p1/crm/salesforce", {"access_token": "x" * 3000})
+    part = next(name for _, name, _ in keyring.entries() if "#" in name)
+    keyring.delete_password(SERVICE, part)
+    assert store.load("p1/crm/salesforce") is None
