@@ -80,6 +80,22 @@ def test_no_module_of_the_app_is_seen_by_keyrings_discovery(tmp_path: Path) -> N
     assert from_app == "[]"
 
 
+ENTRIES = """
+import json
+from keyring.backends.SecretService import Keyring
+items = Keyring().get_preferred_collection().search_items({"service": "syncbar"})
+print(json.dumps({i.get_attributes()["username"]: len(i.get_secret().decode().encode("utf-16-le")) for i in items}))
+"""
+
+
+def keyring_entries(env: dict[str, str]) -> dict[str, int]:
+    """Every entry under Syncbar's name in the Secret Service ``env`` reaches: its name and its size in UTF-16."""
+    listed = subprocess.run([sys.executable, "-c", ENTRIES], env=env, capture_output=True, text=True, timeout=60)
+    assert listed.returncode == 0, listed.stderr
+    sizes: dict[str, int] = json.loads(listed.stdout)
+    return sizes
+
+
 def demo_sessions(env: dict[str, str]) -> list[dict[str, Any]]:
     done = syncbar(env, "demo", "--headless", "--cycles", "2", "--items", "60", "--json")
     assert done.returncode in (0, 1), done.stderr
@@ -95,24 +111,11 @@ def test_demo_runs_with_a_secret_service_and_leaves_nothing_in_it(
     tmp_path: Path, secret_service_env: dict[str, str]
 ) -> None:
     env = user_env(tmp_path / "user", **secret_service_env)
+    before = keyring_entries(env)
     sessions = demo_sessions(env)
     assert [s["outcome"] for s in sessions] == ["item_issues", "clean"], sessions
-    # The demo's emulator tokens stay in its memory: nothing is left under Syncbar's name in the keyring.
-    listed = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from keyring.backends.SecretService import Keyring\n"
-            "items = Keyring().get_preferred_collection().search_items({'service': 'syncbar'})\n"
-            "print(len(list(items)))",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert listed.returncode == 0, listed.stderr
-    assert listed.stdout.strip() == "0"
+    # The demo's emulator tokens stay in its memory: nothing is added under Syncbar's name to the keyring.
+    assert keyring_entries(env) == before
 
 
 # --- no usable keyring: nothing starts, nothing is saved, and the user is told what to install ---------
@@ -299,11 +302,13 @@ from keyring.backends.SecretService import Keyring
 config = sys.argv[1]
 path = config + "/profile.json"
 data = json.load(open(path))
+from app.auth.tokens import TokenStore
 kr = Keyring()
+store = TokenStore(kr)
 for part, legacy in (("mailbox", "mailbox:primary"), ("crm", "salesforce:primary")):
     name = data[part]["secret_key"]
-    kr.set_password("syncbar", legacy, kr.get_password("syncbar", name))
-    kr.delete_password("syncbar", name)
+    kr.set_password("syncbar", legacy, json.dumps(store.load(name)))  # whole, as Syncbar wrote it then
+    store.delete(name)
     data[part]["secret_key"] = legacy
 del data["profile_id"]
 json.dump(data, open(path, "w"))
@@ -349,13 +354,6 @@ EXPIRED = {
     "salesforce": ("composite", "INVALID_SESSION_ID"),
 }
 TOKEN_CALLS = {"graph": "identity.token", "gmail": "oauth.token", "salesforce": "oauth.token"}
-
-ENTRIES = """
-import json
-from keyring.backends.SecretService import Keyring
-items = Keyring().get_preferred_collection().search_items({"service": "syncbar"})
-print(json.dumps({i.get_attributes()["username"]: len(i.get_secret().decode().encode("utf-16-le")) for i in items}))
-"""
 
 
 def test_the_windows_sized_keyring_refuses_what_windows_refuses(
@@ -408,8 +406,8 @@ def test_sign_in_refresh_and_sync_with_windows_sized_entries(
             for service in (kind, "salesforce"):
                 if service in TOKEN_CALLS:  # refreshed, and the refreshed tokens kept for the next round
                     assert host.calls(service).get(TOKEN_CALLS[service], 0) >= 1, host.calls(service)
-    listed = subprocess.run([sys.executable, "-c", ENTRIES], env=env, capture_output=True, text=True, timeout=60)
-    sizes: dict[str, int] = json.loads(listed.stdout)
+    profile_id = json.loads((tmp_path / "home" / "config" / "profile.json").read_text())["profile_id"]
+    sizes = {name: size for name, size in keyring_entries(env).items() if name.startswith(profile_id + "/")}
     assert sizes and max(sizes.values()) <= 2560, sizes
     if kind == "graph":  # MSAL's token cache does not fit one Windows credential: it is kept in parts
         assert any("/mailbox/graph#" in name for name in sizes), sorted(sizes)
