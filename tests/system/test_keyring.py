@@ -162,6 +162,16 @@ def test_connect_without_a_keyring_stops_before_signing_in(tmp_path: Path, serve
     assert "No account is set up" in listed.stdout + listed.stderr
 
 
+def test_a_keyring_that_keeps_nothing_counts_as_none(tmp_path: Path, served: EmulatorHost) -> None:
+    """keyring's null backend (chosen by PYTHON_KEYRING_BACKEND) would drop every secret: refused like no keyring."""
+    home = tmp_path / "home"
+    env = user_env(tmp_path / "user", SYNCBAR_HOME=str(home), PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
+    served.reset_calls()
+    done = connect(env, served, "gmail")
+    assert done.returncode == 3 and INSTALL_HINT in done.stderr, done.stderr
+    assert not (home / "config" / "profile.json").exists() and sign_in_calls(served) == 0
+
+
 def test_a_profile_whose_keyring_is_gone_says_no_keyring(
     tmp_path: Path, served: EmulatorHost, secret_service_env: dict[str, str]
 ) -> None:
