@@ -97,12 +97,14 @@ class TokenStore:
         if self._backend is not None:
             return self._backend
         backend = keyring.get_keyring()
-        # keyring's "fail" backend (priority 0) means nothing usable was found; the
-        # chainer with no members behaves the same.  Refuse instead of losing secrets.
-        name = type(backend).__module__ + "." + type(backend).__name__
-        if name.startswith("keyring.backends.fail") or (
-            name.startswith("keyring.backends.chainer") and not getattr(backend, "backends", [])
-        ):
+        # keyring's own test of a store worth using ("recommended": priority 1 or more) is what the OS
+        # stores pass; its "fail" backend (nothing found), the null backend, an empty chainer and
+        # keyrings.alt's files do not.  Refuse instead of losing secrets or writing them to a file.
+        try:
+            usable = float(backend.priority) >= 1
+        except Exception:  # a backend that cannot tell is one that cannot be used here
+            usable = False
+        if not usable:
             raise NoKeyring()
         return backend
 

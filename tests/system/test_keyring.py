@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from app.emulators.base import Fault
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
 
@@ -79,6 +80,22 @@ def test_no_module_of_the_app_is_seen_by_keyrings_discovery(tmp_path: Path) -> N
     assert from_app == "[]"
 
 
+ENTRIES = """
+import json
+from keyring.backends.SecretService import Keyring
+items = Keyring().get_preferred_collection().search_items({"service": "syncbar"})
+print(json.dumps({i.get_attributes()["username"]: len(i.get_secret().decode().encode("utf-16-le")) for i in items}))
+"""
+
+
+def keyring_entries(env: dict[str, str]) -> dict[str, int]:
+    """Every entry under Syncbar's name in the Secret Service ``env`` reaches: its name and its size in UTF-16."""
+    listed = subprocess.run([sys.executable, "-c", ENTRIES], env=env, capture_output=True, text=True, timeout=60)
+    assert listed.returncode == 0, listed.stderr
+    sizes: dict[str, int] = json.loads(listed.stdout)
+    return sizes
+
+
 def demo_sessions(env: dict[str, str]) -> list[dict[str, Any]]:
     done = syncbar(env, "demo", "--headless", "--cycles", "2", "--items", "60", "--json")
     assert done.returncode in (0, 1), done.stderr
@@ -94,24 +111,11 @@ def test_demo_runs_with_a_secret_service_and_leaves_nothing_in_it(
     tmp_path: Path, secret_service_env: dict[str, str]
 ) -> None:
     env = user_env(tmp_path / "user", **secret_service_env)
+    before = keyring_entries(env)
     sessions = demo_sessions(env)
     assert [s["outcome"] for s in sessions] == ["item_issues", "clean"], sessions
-    # The demo's emulator tokens stay in its memory: nothing is left under Syncbar's name in the keyring.
-    listed = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from keyring.backends.SecretService import Keyring\n"
-            "items = Keyring().get_preferred_collection().search_items({'service': 'syncbar'})\n"
-            "print(len(list(items)))",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert listed.returncode == 0, listed.stderr
-    assert listed.stdout.strip() == "0"
+    # The demo's emulator tokens stay in its memory: nothing is added under Syncbar's name to the keyring.
+    assert keyring_entries(env) == before
 
 
 # --- no usable keyring: nothing starts, nothing is saved, and the user is told what to install ---------
@@ -156,6 +160,16 @@ def test_connect_without_a_keyring_stops_before_signing_in(tmp_path: Path, serve
     assert sign_in_calls(served) == 0, "a sign-in started although its tokens could not be kept"
     listed = syncbar(env, "accounts", "list")
     assert "No account is set up" in listed.stdout + listed.stderr
+
+
+def test_a_keyring_that_keeps_nothing_counts_as_none(tmp_path: Path, served: EmulatorHost) -> None:
+    """keyring's null backend (chosen by PYTHON_KEYRING_BACKEND) would drop every secret: refused like no keyring."""
+    home = tmp_path / "home"
+    env = user_env(tmp_path / "user", SYNCBAR_HOME=str(home), PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
+    served.reset_calls()
+    done = connect(env, served, "gmail")
+    assert done.returncode == 3 and INSTALL_HINT in done.stderr, done.stderr
+    assert not (home / "config" / "profile.json").exists() and sign_in_calls(served) == 0
 
 
 def test_a_profile_whose_keyring_is_gone_says_no_keyring(
@@ -298,11 +312,13 @@ from keyring.backends.SecretService import Keyring
 config = sys.argv[1]
 path = config + "/profile.json"
 data = json.load(open(path))
+from app.auth.tokens import TokenStore
 kr = Keyring()
+store = TokenStore(kr)
 for part, legacy in (("mailbox", "mailbox:primary"), ("crm", "salesforce:primary")):
     name = data[part]["secret_key"]
-    kr.set_password("syncbar", legacy, kr.get_password("syncbar", name))
-    kr.delete_password("syncbar", name)
+    kr.set_password("syncbar", legacy, json.dumps(store.load(name)))  # whole, as Syncbar wrote it then
+    store.delete(name)
     data[part]["secret_key"] = legacy
 del data["profile_id"]
 json.dump(data, open(path, "w"))
@@ -336,3 +352,72 @@ def test_a_profile_from_before_profile_ids_keeps_its_sign_ins(
         timeout=60,
     )
     assert left.stdout.split() == ["None", "None"], left
+
+
+# --- every secret fits every OS store ---------------------------------------------------------------
+
+WINDOWS_SIZED = "tests.keyrings.windows_sized.Keyring"
+# A 401 on a call of each cycle makes the client refresh its tokens (and keep the new ones) before it retries.
+EXPIRED = {
+    "graph": ("messages.delta", "InvalidAuthenticationToken"),
+    "gmail": ("history.list", "authError"),
+    "salesforce": ("composite", "INVALID_SESSION_ID"),
+}
+TOKEN_CALLS = {"graph": "identity.token", "gmail": "oauth.token", "salesforce": "oauth.token"}
+
+
+def test_the_windows_sized_keyring_refuses_what_windows_refuses(
+    tmp_path: Path, secret_service_env: dict[str, str]
+) -> None:
+    env = user_env(tmp_path / "user", PYTHON_KEYRING_BACKEND=WINDOWS_SIZED, **secret_service_env)
+    probe = (
+        "import keyring\n"
+        "keyring.set_password('syncbar-test', 'fits', 'x' * 1280)\n"
+        "try:\n"
+        "    keyring.set_password('syncbar-test', 'too-big', 'x' * 1281)\n"
+        "except keyring.errors.PasswordSetError:\n"
+        "    print('refused')\n"
+        "print(type(keyring.get_keyring()).__module__)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["refused", "tests.keyrings.windows_sized"], done
+
+
+@pytest.mark.parametrize("kind", ["graph", "gmail", "ews"])
+def test_sign_in_refresh_and_sync_with_windows_sized_entries(
+    kind: str, tmp_path: Path, secret_service_env: dict[str, str]
+) -> None:
+    """Windows Credential Manager's 2,560 bytes per entry: the mailbox and Salesforce sign in, refresh and sync."""
+    env = user_env(
+        tmp_path / "user",
+        SYNCBAR_HOME=str(tmp_path / "home"),
+        PYTHON_KEYRING_BACKEND=WINDOWS_SIZED,
+        **secret_service_env,
+    )
+    with emulators(items=60, seed=51, names=[kind, "salesforce"], cert_dir=tmp_path / "certs") as host:
+        done = connect(env, host, kind)
+        assert done.returncode == 0, done.stderr
+        synced = syncbar(env, "sync", "--once", "--json")
+        assert synced.returncode == 1, synced.stdout + synced.stderr
+        mailbox: Any = host.services[kind]
+        owner = host.info()["services"][kind]
+        for round_ in range(2):
+            host.reset_calls()
+            for service in (kind, "salesforce"):
+                if service in EXPIRED:  # a Fault is used up once it fired: a new one each round
+                    operation, code = EXPIRED[service]
+                    host.inject(service, Fault("status", operation=operation, status=401, code=code))
+            customer = host.services["salesforce"].org.people[12 + round_].email
+            mailbox.add_message("inbox", f"Order {round_}", customer, owner.get("username") or owner["address"])
+            synced = syncbar(env, "sync", "--once", "--json")
+            assert synced.returncode in (0, 1), synced.stdout + synced.stderr
+            session = json.loads(synced.stdout)
+            assert session["counts"]["email"]["new"] == 1, session
+            for service in (kind, "salesforce"):
+                if service in TOKEN_CALLS:  # refreshed, and the refreshed tokens kept for the next round
+                    assert host.calls(service).get(TOKEN_CALLS[service], 0) >= 1, host.calls(service)
+    profile_id = json.loads((tmp_path / "home" / "config" / "profile.json").read_text())["profile_id"]
+    sizes = {name: size for name, size in keyring_entries(env).items() if name.startswith(profile_id + "/")}
+    assert sizes and max(sizes.values()) <= 2560, sizes
+    if kind == "graph":  # MSAL's token cache does not fit one Windows credential: it is kept in parts
+        assert any("/mailbox/graph#" in name for name in sizes), sorted(sizes)
