@@ -156,6 +156,8 @@ class _PipeGuard(io.TextIOBase):
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; every failure ends as the catalogue's words and an exit code, never a traceback."""
     logging.raiseExceptions = False  # a log file on a full disk must not print tracebacks to the user
+    if os.name == "posix":
+        os.umask(0o077)  # every file Syncbar writes (database, WAL, logs, reports) is the user's alone
     outer = sys.stdout
     sys.stdout = _PipeGuard(outer)  # type: ignore[assignment]  # a TextIO in all that print uses
     # SIGTERM (a logout, `kill`) ends a command like Ctrl-C does: its clean-up runs, its children stop.

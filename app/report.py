@@ -38,7 +38,10 @@ LOG_LINES = 400
 _SECRET_PATTERNS = [
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9\-._~+/!]+=*"),
     re.compile(r"(?i)((?:access|refresh|id)_token[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,}]+"),
-    re.compile(r"(?i)((?:password|passwd|pwd|client_secret|code_verifier|code)[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,}]+"),
+    re.compile(r"(?i)((?:password|passwd|pwd|client_secret|code_verifier)[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,}]+"),
+    # An OAuth authorization code travels in a query string or a form body (``?code=…&state=…``);
+    # a JSON "code" key is a catalogue code, which support needs.
+    re.compile(r"(?i)((?:^|[?&\s])code=)[^\s\"'&,}]+"),
     re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?)[^\"'\n]+"),
     re.compile(r"()eyJ[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*"),  # JWTs
     re.compile(r"()\b00D[A-Za-z0-9]{12,15}![A-Za-z0-9._]+"),  # Salesforce session ids

@@ -442,6 +442,14 @@ class Store:
                         tx.execute(statement)
                 tx.execute(f"PRAGMA user_version={number + 1}")
 
+    def damaged(self) -> str:
+        """SQLite's own check of every page and index (``PRAGMA quick_check``): "" when sound, else what it found."""
+        try:
+            rows = [str(r[0]) for r in self._conn().execute("PRAGMA quick_check(5)")]
+        except sqlite3.DatabaseError as exc:
+            return str(exc)
+        return "" if rows == ["ok"] else "; ".join(rows)
+
     def schema_version(self) -> int:
         return int(self._conn().execute("PRAGMA user_version").fetchone()[0])
 

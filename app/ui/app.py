@@ -370,6 +370,20 @@ _STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 EXIT_NOT_STARTED = 6  # the start-up dialog said why (a storage or profile problem), and the user chose Quit
 
 
+def _refuse_a_damaged_store(desktop: DesktopApp) -> None:
+    """A sync that stopped on a damaged database: check it at start, so the dialog can offer Start fresh."""
+    from app.core.local import DATABASE_DAMAGED
+    from app.core.store import StoreError
+
+    store = desktop.service.store
+    if desktop.service.scheduler.state().error_code != DATABASE_DAMAGED:
+        return
+    found = store.damaged()
+    if found:
+        store.close()
+        raise StoreError(f"The database {store.path} is damaged ({found}).")
+
+
 def _start(qapp: QApplication, paths: Paths, tokens: TokenStore | None, demo: bool) -> DesktopApp | None:
     """The app, or ``None`` once the user has read why it cannot start and chosen Quit; never a silent exit."""
     from app.core.catalog import load_default
@@ -379,7 +393,9 @@ def _start(qapp: QApplication, paths: Paths, tokens: TokenStore | None, demo: bo
         try:
             paths.ensure()
             logs.setup(paths.log_file)
-            return DesktopApp(qapp, paths, tokens=tokens, demo=demo)
+            desktop = DesktopApp(qapp, paths, tokens=tokens, demo=demo)
+            _refuse_a_damaged_store(desktop)
+            return desktop
         except Exception as exc:  # whatever stops the start is shown, with its fix where there is one
             failure = startup.explain(exc, paths, load_default())
             print(f"syncbar: {failure.title}. {failure.detail}", file=sys.stderr)

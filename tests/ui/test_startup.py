@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -108,3 +109,31 @@ def test_a_fault_at_start_is_shown_not_swallowed(tmp_path: Path, monkeypatch: py
     assert shown[0]["title"] == "Unexpected error"
     assert "RuntimeError: a bug at start" in shown[0]["detail"]
     assert shown[0]["buttons"] == ["Open the log folder", "Quit"]
+
+
+def test_a_database_the_last_sync_found_damaged_is_checked_at_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.core.catalog import load_default
+    from app.core.errors import AccountError
+    from app.core.scheduler import Scheduler
+    from app.core.store import Store
+
+    paths = Paths(config=tmp_path / "config", data=tmp_path / "data").ensure()
+    store = Store.open(paths.database)
+    with store.transaction() as tx:  # pages the app's own start does not read
+        tx.execute("CREATE TABLE extra(x TEXT)")
+        tx.executemany("INSERT INTO extra VALUES(?)", [("x" * 1500,) for _ in range(300)])
+    Scheduler(store, load_default()).record(AccountError("SYNC_DATABASE_DAMAGED", "malformed"), datetime.now(UTC))
+    store.close()
+    with sqlite3.connect(paths.database) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw = bytearray(paths.database.read_bytes())
+    for at in range(len(raw) - 4096 * 20, len(raw) - 4096 * 2):
+        raw[at] = 0x33
+    paths.database.write_bytes(bytes(raw))
+
+    shown = answer_with(monkeypatch, "Start fresh")
+    assert launch(paths, monkeypatch, tmp_path) == 0
+    assert shown and shown[0]["title"] == "Syncbar's records are damaged", shown
+    assert list(paths.data.glob("syncbar.db.damaged-*"))
