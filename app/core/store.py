@@ -237,6 +237,7 @@ def item_to_json(item: MailItem) -> str:
             "web_link": item.web_link,
             "fields": dict(item.fields),
             "headers": dict(item.headers),
+            "labels": list(item.labels),
         },
         ensure_ascii=False,
     )
@@ -259,6 +260,7 @@ def item_from_json(text: str) -> MailItem:
         web_link=data.get("web_link", ""),
         fields=dict(data.get("fields", {})),
         headers=dict(data.get("headers", {})),
+        labels=tuple(str(label) for label in data.get("labels", [])),
     )
 
 

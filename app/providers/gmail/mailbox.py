@@ -313,8 +313,8 @@ def message_item(data: dict[str, Any], account: str) -> MailItem:
         occurred_at=when,
         direction=Direction.OUTBOUND if outbound else Direction.INBOUND,
         web_link=f"https://mail.google.com/mail/u/0/#all/{data.get('id', '')}",
-        fields={"labels": ",".join(labels)},
         headers=extra,
+        labels=tuple(labels),
     )
 
 

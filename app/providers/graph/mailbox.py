@@ -122,6 +122,7 @@ class GraphMailbox:
         common: dict[str, Any] = {
             "mailbox_id": str(data.get("id", "")),
             "stream": stream,
+            "labels": categories,
             "web_link": str(data.get("webLink") or ""),
         }
         if kind is ItemKind.EMAIL:
@@ -139,7 +140,6 @@ class GraphMailbox:
                     data.get("sentDateTime") if stream == "sentitems" else data.get("receivedDateTime")
                 ),
                 direction=Direction.OUTBOUND if stream == "sentitems" else Direction.INBOUND,
-                fields={"categories": ",".join(categories)},
                 headers={"message-id": str(data.get("internetMessageId") or "")},
                 **common,
             )
@@ -155,7 +155,6 @@ class GraphMailbox:
                 end_at=_zoned(data.get("end")),
                 fields={
                     "location": str((data.get("location") or {}).get("displayName") or ""),
-                    "categories": ",".join(categories),
                 },
                 **common,
             )
@@ -171,7 +170,6 @@ class GraphMailbox:
                 "company": str(data.get("companyName") or ""),
                 "phone": str(phones[0] or ""),
                 "title": str(data.get("jobTitle") or ""),
-                "categories": ",".join(categories),
             },
             **common,
         )
