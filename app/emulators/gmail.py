@@ -17,6 +17,8 @@ refresh, revoke).
     /gmail/v1/users/me/messages/send                raw RFC 822 (base64url) -> a SENT message
     /gmail/v1/users/me/history                      startHistoryId (404 once too old), historyTypes, labelId, pages
     /gmail/v1/users/me/labels                       list, create (409 on an existing name; Gmail's palette)
+    /gmail/v1/users/me/drafts[...], messages/{id}/trash   drafts (a new message id per save), spam, trash:
+                                                    app/emulators/gmail_mail.py
     /calendar/v3/calendars/primary/events[/{id}]    list (syncToken / timeMin, pages), get, patch (colorId, ...)
 
 Every change to the mailbox is a history record with a growing id; every
@@ -42,6 +44,7 @@ from email.utils import format_datetime, formataddr, getaddresses
 from typing import Any
 from urllib.parse import unquote, urlencode
 
+from app.emulators import gmail_mail
 from app.emulators.base import (
     ChangeLog,
     Request,
@@ -52,6 +55,7 @@ from app.emulators.base import (
     Service,
     retry_after_text,
 )
+from app.emulators.gmail_mail import UNITS as DRAFT_UNITS
 
 CLIENT_ID = "syncbar-desktop.apps.googleusercontent.com"
 CLIENT_SECRET = "GOCSPX-emulator-not-secret"  # installed apps' secrets are not confidential
@@ -67,6 +71,7 @@ UNITS = {
     "history.list": 2,
     "labels.list": 1,
     "labels.create": 5,
+    **DRAFT_UNITS,
 }
 USER_UNITS_PER_MINUTE = 15_000
 MAX_MODIFY = 1000
@@ -300,6 +305,7 @@ class GmailService(Service):
             for name in SYSTEM_LABELS
         }
         self.label_seq = 0
+        self.drafts = gmail_mail.Drafts(self)
         self.events: dict[str, CalEvent] = {}
         self.event_log = ChangeLog()
         self.cal_seq = 0
@@ -361,7 +367,7 @@ class GmailService(Service):
         return message_id
 
     def add_message(self, folder: str, subject: str, sender: str, to: str, body: str = "") -> str:
-        """Back door for tests: mail arrives (folder "inbox" or "sent")."""
+        """Back door for tests: mail arrives (folder "inbox", "sent" or "spam")."""
         with self.lock:
             seed_id = f"new-{self.next_history}-{secrets.token_hex(4)}"
             message = SeedMessage(
@@ -373,7 +379,9 @@ class GmailService(Service):
                 to=[SeedPerson(to)],
                 sent_at=datetime.now(UTC),
             )
-            labels = ["SENT"] if folder in ("sent", "sentitems") else ["INBOX", "UNREAD"]
+            labels = {"sent": ["SENT"], "sentitems": ["SENT"], "spam": ["SPAM", "UNREAD"]}.get(
+                folder, ["INBOX", "UNREAD"]
+            )
             return self._add(_hex_id(seed_id), _rfc822(message), labels, int(time.time() * 1000))
 
     def delete_message(self, message_id: str) -> None:
@@ -411,6 +419,9 @@ class GmailService(Service):
                 return "events.list"
             return "events." + {"GET": "get", "PATCH": "patch"}.get(request.method, "other")
         rest = path.removeprefix("/gmail/v1/users/me")
+        drafts = gmail_mail.operation(request.method, rest)
+        if drafts:
+            return drafts
         if rest == "/profile":
             return "users.getProfile"
         if rest == "/history":
@@ -604,6 +615,8 @@ class GmailService(Service):
     # --- Gmail ---
 
     def _gmail(self, method: str, rest: str, args: dict[str, str], body: Any) -> tuple[int, Any]:
+        if gmail_mail.operation(method, rest):
+            return self.drafts.handle(method, rest, args, body)
         if rest == "/profile" and method == "GET":
             live = [m for m in self.mails.values() if not m.deleted]
             return 200, {
@@ -698,7 +711,12 @@ class GmailService(Service):
         label_ids = [v for v in args.get("labelIds", "").split(",") if v]
         query = args.get("q", "")
         hits = sorted(
-            (m for m in self.mails.values() if self._matches(m, query, label_ids)), key=lambda m: (-m.internal_ms, m.id)
+            (
+                m
+                for m in self.mails.values()
+                if self._matches(m, query, label_ids) and gmail_mail.listed(m.labels, query, args)
+            ),
+            key=lambda m: (-m.internal_ms, m.id),
         )
         page = hits[offset : offset + size]
         out: dict[str, Any] = {"messages": [{"id": m.id, "threadId": m.thread_id} for m in page]} if page else {}

@@ -275,3 +275,99 @@ def test_quota_units_are_counted_and_the_per_user_budget_throttles(host: Emulato
     assert limited.status_code == 429 and float(limited.headers["Retry-After"]) >= 1
     assert limited.json()["error"]["errors"][0]["reason"] == "rateLimitExceeded"
     svc.units_per_minute, svc._spent = 15_000, []
+
+
+def _call(host: EmulatorHost, method: str, path: str, body: Any = None) -> requests.Response:
+    return requests.request(
+        method,
+        host.url("gmail") + path,
+        json=body,
+        verify=str(host.ca_path),
+        timeout=30,
+        headers={"Authorization": f"Bearer {creds(host)['access_token']}"},
+    )
+
+
+def test_each_draft_save_is_a_new_message_and_send_makes_it_sent(host: EmulatorHost, svc: Any) -> None:
+    import base64
+
+    def raw(text: str) -> dict[str, Any]:
+        mime = f"From: {svc.owner.address}\r\nTo: buyer@customer.example\r\nSubject: Offer\r\n\r\n{text}"
+        return {"message": {"raw": base64.urlsafe_b64encode(mime.encode()).decode().rstrip("=")}}
+
+    start = get(host, "/gmail/v1/users/me/profile").json()["historyId"]
+    created = _call(host, "POST", "/gmail/v1/users/me/drafts", raw("v1")).json()
+    assert created["id"].startswith("r-") and created["message"]["labelIds"] == ["DRAFT"]
+    assert created["message"]["threadId"] == created["message"]["id"]
+    updated = _call(host, "PUT", f"/gmail/v1/users/me/drafts/{created['id']}", raw("v2")).json()
+    assert updated["id"] == created["id"] and updated["message"]["id"] != created["message"]["id"]
+    assert updated["message"]["threadId"] == created["message"]["threadId"]
+    assert get(host, f"/gmail/v1/users/me/messages/{created['message']['id']}").status_code == 404
+    full = get(host, f"/gmail/v1/users/me/drafts/{created['id']}").json()
+    assert full["message"]["labelIds"] == ["DRAFT"] and full["message"]["payload"]["headers"]
+    sent = _call(host, "POST", "/gmail/v1/users/me/drafts/send", {"id": created["id"]}).json()
+    assert sent["labelIds"] == ["SENT"] and sent["id"] != updated["message"]["id"]
+    assert _call(host, "GET", f"/gmail/v1/users/me/drafts/{created['id']}").status_code == 404
+    history = get(
+        host, "/gmail/v1/users/me/history", startHistoryId=start, historyTypes=["messageAdded", "messageDeleted"]
+    ).json()["history"]
+    seen = [
+        (kind, e[kind][0]["message"]["id"])
+        for e in history
+        for kind in ("messagesAdded", "messagesDeleted")
+        if kind in e
+    ]
+    first, second = created["message"]["id"], updated["message"]["id"]
+    assert seen == [
+        ("messagesAdded", first),
+        ("messagesAdded", second),
+        ("messagesDeleted", first),
+        ("messagesAdded", sent["id"]),
+        ("messagesDeleted", second),
+    ]
+    added = {
+        e["messagesAdded"][0]["message"]["id"]: e["messagesAdded"][0]["message"]["labelIds"]
+        for e in history
+        if "messagesAdded" in e
+    }
+    assert added[first] == ["DRAFT"] and added[sent["id"]] == ["SENT"]
+    no_recipient = _call(host, "POST", "/gmail/v1/users/me/drafts", {"message": {"raw": "U3ViamVjdDogeA0KDQp4"}}).json()
+    refused = _call(host, "POST", "/gmail/v1/users/me/drafts/send", {"id": no_recipient["id"]})
+    assert refused.status_code == 400
+
+
+def test_spam_and_trash_are_left_out_of_lists_unless_asked(host: EmulatorHost, svc: Any) -> None:
+    spam = svc.add_message("spam", "Cheap watches", "spammer@bulk.example", svc.owner.address)
+    kept = svc.add_message("inbox", "Binned later", "buyer@customer.example", svc.owner.address)
+    assert _call(host, "POST", f"/gmail/v1/users/me/messages/{kept}/trash").json()["labelIds"][-1] == "TRASH"
+
+    def ids(**params: Any) -> set[str]:
+        page = get(host, "/gmail/v1/users/me/messages", maxResults=500, **params).json()
+        return {m["id"] for m in page.get("messages", [])}
+
+    assert not {spam, kept} & ids()
+    assert {spam, kept} <= ids(includeSpamTrash="true")
+    assert ids(q="in:spam") == {spam}
+    _call(host, "POST", f"/gmail/v1/users/me/messages/{kept}/untrash")
+    assert kept in ids()
+
+
+def test_provider_reads_no_drafts_spam_trash_or_chats(host: EmulatorHost, svc: Any) -> None:
+    box = mailbox(host)
+    cursor = None
+    while True:
+        page = box.changes("mail", cursor)
+        cursor = page.cursor
+        if not page.more:
+            break
+    draft = svc.drafts.write("Proposal", svc.owner.address, "buyer@customer.example", "first words")
+    for words in ("more words", "final words"):
+        svc.drafts.write("Proposal", svc.owner.address, "buyer@customer.example", words, draft)
+    svc.add_message("spam", "Win a prize", "spammer@bulk.example", svc.owner.address)
+    binned = svc.add_message("inbox", "Old news", "buyer@customer.example", svc.owner.address)
+    svc.drafts.move_to_trash(binned)
+    page = box.changes("mail", cursor)
+    assert [i.subject for i in page.items] == []
+    sent = svc.drafts.send_now(draft)
+    page = box.changes("mail", page.cursor)
+    assert [(i.mailbox_id, i.subject, i.direction.value) for i in page.items] == [(sent, "Proposal", "outbound")]

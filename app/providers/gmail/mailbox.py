@@ -6,6 +6,8 @@ Streams:
               page per call, each message read in full; the cursor remembers the page token
               and the mailbox historyId taken before the read.  Later: history.list from that
               historyId (messageAdded); a 404 (history too old) raises CursorExpired.
+              Drafts, spam, trash and chats are skipped (``NOT_MAIL``): only mail that was
+              received or sent becomes an item.
     calendar  events.list with syncToken; a 410 raises CursorExpired.
 
 Cursors are small JSON objects.  Marks are labels: "Sync Error" (red from
@@ -35,6 +37,11 @@ from app.providers.textutil import html_to_text, parse_time
 MARK = "Sync Error"
 MARK_COLOR = {"backgroundColor": "#cc3a21", "textColor": "#ffffff"}  # red, from Gmail's label palette
 EVENT_RED = "11"  # Calendar colour id 11: Tomato
+# Messages that are not mail exchanged with anyone: an unsent draft (every autosave is a new
+# message id, reported by history.list as messagesAdded), spam, trash and Hangouts chat
+# transcripts.  None of them becomes an activity; a draft that is sent arrives as a new
+# SENT message and is logged then, once.
+NOT_MAIL = frozenset({"DRAFT", "SPAM", "TRASH", "CHAT"})
 BATCH_MODIFY_LIMIT = 1000
 
 
@@ -101,6 +108,8 @@ class GmailMailbox:
         removed: list[str] = []
         for record in page.get("history", []):
             for added in record.get("messagesAdded", []):
+                if NOT_MAIL.intersection(added["message"].get("labelIds") or ()):
+                    continue  # not worth a messages.get: a draft version, spam, trash or chat
                 ids.setdefault(str(added["message"]["id"]), None)
             for deleted in record.get("messagesDeleted", []):
                 gone = str(deleted["message"]["id"])
@@ -121,6 +130,8 @@ class GmailMailbox:
         data = self.client.get(f"/gmail/v1/users/me/messages/{message_id}", params={"format": "full"}, missing_ok=True)
         if data is None:
             return None  # deleted between listing and reading
+        if NOT_MAIL.intersection(data.get("labelIds") or ()):
+            return None  # its labels changed since it was listed (trashed, marked as spam)
         return message_item(data, self.account)
 
     def _calendar_changes(self, state: dict[str, Any]) -> ChangePage:
