@@ -790,11 +790,14 @@ class Store:
                 ),
             )
 
-    def resolve_account_issues(self, now: datetime) -> int:
+    def resolve_account_issues(self, now: datetime, keep: Sequence[str] = ()) -> int:
+        """Resolve the open account issues, except those whose code is in ``keep`` (still true)."""
+        marks = ",".join("?" * len(keep))
         with self.transaction() as tx:
             cur = tx.execute(
-                "UPDATE issues SET state=?, last_seen=? WHERE scope=? AND state=?",
-                (IssueState.RESOLVED.value, ts(now), Scope.ACCOUNT.value, IssueState.OPEN.value),
+                "UPDATE issues SET state=?, last_seen=? WHERE scope=? AND state=?"
+                + (f" AND code NOT IN ({marks})" if keep else ""),
+                (IssueState.RESOLVED.value, ts(now), Scope.ACCOUNT.value, IssueState.OPEN.value, *keep),
             )
             return cur.rowcount
 

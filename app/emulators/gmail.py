@@ -44,7 +44,7 @@ from email.utils import format_datetime, formataddr, getaddresses
 from typing import Any
 from urllib.parse import unquote, urlencode
 
-from app.emulators import gmail_mail
+from app.emulators import gmail_mail, google_scopes
 from app.emulators.base import (
     ChangeLog,
     Request,
@@ -306,6 +306,7 @@ class GmailService(Service):
         }
         self.label_seq = 0
         self.drafts = gmail_mail.Drafts(self)
+        self.granted: frozenset[str] | None = None  # scopes the user ticked on the consent screen; None: all
         self.events: dict[str, CalEvent] = {}
         self.event_log = ChangeLog()
         self.cal_seq = 0
@@ -393,6 +394,11 @@ class GmailService(Service):
         with self.lock:
             return {self.labels[i]["name"] for i in self.mails[message_id].labels if i in self.labels}
 
+    def grant_only(self, scopes: list[str] | None) -> None:
+        """Back door: the user ticks only these scopes on the consent screen (None: every scope asked)."""
+        with self.lock:
+            self.granted = frozenset(scopes) if scopes is not None else None
+
     def expire_history(self) -> None:
         """History ids and sync tokens issued so far stop working (404 / 410)."""
         with self.lock:
@@ -446,6 +452,10 @@ class GmailService(Service):
             token = request.bearer()
             if token not in self.access or self.access[token] < time.time():
                 return self._error(GoogleError(401, "authError", "Invalid Credentials"), auth=True)
+            need = google_scopes.needed(request.method, path)
+            if need and self.granted is not None and not self.granted.intersection(need):
+                denied, headers = google_scopes.insufficient(request.method, path)
+                return Response.json(403, denied, headers)
             if self.daily_exhausted:
                 return self._error(GoogleError(403, "dailyLimitExceeded", "Daily Limit Exceeded", "usageLimits"))
             units = UNITS.get(self.operation(request), 0)
@@ -555,7 +565,8 @@ class GmailService(Service):
                 return _redirect(redirect, {"error": "invalid_request", "state": q.get("state", "")})
             code = "4/0A" + secrets.token_urlsafe(40)
             self.codes[code] = q
-            return _redirect(redirect, {"state": q.get("state", ""), "code": code, "scope": q.get("scope", SCOPES)})
+            scope = google_scopes.granted_text(q.get("scope", SCOPES), self.granted)
+            return _redirect(redirect, {"state": q.get("state", ""), "code": code, "scope": scope})
         form = request.form()
         if path == "/revoke":
             token = form.get("token") or request.arg("token")
@@ -593,7 +604,7 @@ class GmailService(Service):
                     "access_token": access,
                     "expires_in": 3599,
                     "refresh_token": refresh,
-                    "scope": asked.get("scope", SCOPES),
+                    "scope": google_scopes.granted_text(asked.get("scope", SCOPES), self.granted),
                     "token_type": "Bearer",
                 },
             )
@@ -606,7 +617,13 @@ class GmailService(Service):
             self.access[access] = time.time() + 3599
             self.issued.append(access)
             return Response.json(
-                200, {"access_token": access, "expires_in": 3599, "scope": SCOPES, "token_type": "Bearer"}
+                200,
+                {
+                    "access_token": access,
+                    "expires_in": 3599,
+                    "scope": google_scopes.granted_text(SCOPES, self.granted),
+                    "token_type": "Bearer",
+                },
             )
         return Response.json(
             400, {"error": "unsupported_grant_type", "error_description": f"Invalid grant_type: {grant}"}

@@ -292,3 +292,33 @@ def test_a_crash_left_session_is_closed_as_cancelled(world: World) -> None:
     world.run()
     outcomes = [s.outcome for s in world.store.sessions()]
     assert outcomes == [Outcome.CLEAN, Outcome.CANCELLED]
+
+
+def test_a_stream_not_granted_is_an_account_issue_while_the_rest_syncs(tmp_path: Path) -> None:
+    from app.core.errors import StreamDenied
+    from app.core.model import Scope
+
+    w = World(tmp_path, [email(1), contact(2)])
+    changes = w.mailbox.changes
+    denied = {"contacts"}
+
+    def reading(stream: str, cursor: str | None):  # type: ignore[no-untyped-def]
+        if stream in denied:
+            raise StreamDenied("MBX_SCOPE_NOT_GRANTED", 'The permission "Contacts" (contacts.read) was not granted')
+        return changes(stream, cursor)
+
+    w.mailbox.changes = reading  # type: ignore[method-assign]
+    for _ in range(2):  # the issue stays one open issue while the permission is missing
+        result = w.run()
+        assert result.ok and result.session.outcome is Outcome.ITEM_ISSUES
+        assert {r.object_type for r in w.crm.records.values()} == {"Task"}, "the mail synced"
+        [issue] = w.store.issues()
+        assert issue.scope is Scope.ACCOUNT and issue.code == "MBX_SCOPE_NOT_GRANTED"
+        assert "contacts.read" in issue.message and issue.account == w.mailbox.account
+    assert issue.attempts == 2
+    assert CATALOG.user_message(issue.code).action.value == "reauthenticate"
+    denied.clear()  # the user signs in again and allows it
+    result = w.run()
+    assert result.session.outcome is Outcome.CLEAN and w.store.issues() == []
+    assert w.store.issues(IssueState.RESOLVED)[0].code == "MBX_SCOPE_NOT_GRANTED"
+    assert any(r.object_type == "Contact" for r in w.crm.records.values())

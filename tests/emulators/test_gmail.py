@@ -371,3 +371,54 @@ def test_provider_reads_no_drafts_spam_trash_or_chats(host: EmulatorHost, svc: A
     sent = svc.drafts.send_now(draft)
     page = box.changes("mail", page.cursor)
     assert [(i.mailbox_id, i.subject, i.direction.value) for i in page.items] == [(sent, "Proposal", "outbound")]
+
+
+MAIL_ONLY = [
+    "https://www.googleapis.com/auth/gmail.modify",
+    "https://www.googleapis.com/auth/gmail.labels",
+    "https://www.googleapis.com/auth/gmail.send",
+]
+
+
+def test_partial_consent_grants_some_scopes_and_the_rest_answers_403(host: EmulatorHost, svc: Any) -> None:
+    from app.core.errors import StreamDenied
+
+    svc.grant_only(MAIL_ONLY)
+    try:
+        c = creds(host)
+        auth = GoogleAuth(
+            TokenStore(ProcessKeyring()),
+            client_id=c["client_id"],
+            client_secret=c["client_secret"],
+            endpoints={"auth_uri": c["auth_uri"], "token_uri": c["token_uri"], "revoke_uri": c["revoke_uri"]},
+            ca_file=str(host.ca_path),
+            key="google:partial",
+        )
+        # The sign-in stands with fewer scopes than asked (oauthlib reports the change as a Warning).
+        assert auth.sign_in(headless_browser(str(host.ca_path)), account=c["username"]) == c["username"]
+        refreshed = requests.post(
+            c["token_uri"],
+            data={
+                "grant_type": "refresh_token",
+                "refresh_token": c["refresh_token"],
+                "client_id": c["client_id"],
+                "client_secret": c["client_secret"],
+            },
+            verify=str(host.ca_path),
+            timeout=30,
+        ).json()
+        assert set(refreshed["scope"].split()) == set(MAIL_ONLY)
+        denied = get(host, "/calendar/v3/calendars/primary/events")
+        assert denied.status_code == 403
+        error = denied.json()["error"]
+        assert error["errors"][0]["reason"] == "insufficientPermissions" and error["status"] == "PERMISSION_DENIED"
+        assert error["details"][0]["reason"] == "ACCESS_TOKEN_SCOPE_INSUFFICIENT"
+        assert 'error="insufficient_scope"' in denied.headers["WWW-Authenticate"]
+        assert get(host, "/gmail/v1/users/me/profile").status_code == 200
+        box = mailbox(host)
+        assert box.changes("mail", None).items
+        with pytest.raises(StreamDenied) as caught:
+            box.changes("calendar", None)
+        assert caught.value.code == "MBX_SCOPE_NOT_GRANTED" and "calendar.events" in caught.value.message
+    finally:
+        svc.grant_only(None)

@@ -28,7 +28,7 @@ from email.message import EmailMessage
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any
 
-from app.core.errors import CursorExpired
+from app.core.errors import AccountError, CursorExpired, StreamDenied
 from app.core.model import Direction, ItemKind, MailItem, Person
 from app.core.ports import ChangePage, Mark, MarkResult
 from app.providers.gmail.client import GmailClient
@@ -43,6 +43,13 @@ EVENT_RED = "11"  # Calendar colour id 11: Tomato
 # SENT message and is logged then, once.
 NOT_MAIL = frozenset({"DRAFT", "SPAM", "TRASH", "CHAT"})
 BATCH_MODIFY_LIMIT = 1000
+SCOPE_NOT_GRANTED = "MBX_SCOPE_NOT_GRANTED"
+# What each stream needs, in the words of Google's consent screen, and the scope behind them.
+PERMISSION = {
+    "mail": ("Read, compose, and send emails from your Gmail account", "gmail.modify"),
+    "calendar": ("View and edit events on all your calendars", "calendar.events"),
+}
+STREAM_WORDS = {"mail": "your Gmail mail", "calendar": "your Google Calendar"}
 
 
 class GmailMailbox:
@@ -72,11 +79,22 @@ class GmailMailbox:
 
     def changes(self, stream: str, cursor: str | None) -> ChangePage:
         state = json.loads(cursor) if cursor else {}
-        if stream == "mail":
-            return self._mail_changes(state)
-        if stream == "calendar":
-            return self._calendar_changes(state)
-        raise ValueError(f"unknown Gmail stream {stream!r}")
+        if stream not in PERMISSION:
+            raise ValueError(f"unknown Gmail stream {stream!r}")
+        try:
+            return self._mail_changes(state) if stream == "mail" else self._calendar_changes(state)
+        except AccountError as exc:
+            if exc.code != SCOPE_NOT_GRANTED:
+                raise
+            # Granular consent: the user left this permission unticked.  The other stream may
+            # still be readable, so only this one is skipped (an account issue names it).
+            words, scope = PERMISSION[stream]
+            raise StreamDenied(
+                exc.code,
+                f'The permission "{words}" ({scope}) was not granted when you signed in, '
+                f"so {STREAM_WORDS[stream]} is not synced; the rest of the account is.",
+                service_code=exc.service_code,
+            ) from exc
 
     def _mail_changes(self, state: dict[str, Any]) -> ChangePage:
         if state.get("phase") != "history":
