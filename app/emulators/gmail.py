@@ -368,7 +368,7 @@ class GmailService(Service):
         return message_id
 
     def add_message(self, folder: str, subject: str, sender: str, to: str, body: str = "") -> str:
-        """Back door for tests: mail arrives (folder "inbox", "sent" or "spam")."""
+        """Back door for tests: mail arrives (folder "inbox", "sent", "spam" or "chat")."""
         with self.lock:
             seed_id = f"new-{self.next_history}-{secrets.token_hex(4)}"
             message = SeedMessage(
@@ -380,7 +380,7 @@ class GmailService(Service):
                 to=[SeedPerson(to)],
                 sent_at=datetime.now(UTC),
             )
-            labels = {"sent": ["SENT"], "sentitems": ["SENT"], "spam": ["SPAM", "UNREAD"]}.get(
+            labels = {"sent": ["SENT"], "sentitems": ["SENT"], "spam": ["SPAM", "UNREAD"], "chat": ["CHAT"]}.get(
                 folder, ["INBOX", "UNREAD"]
             )
             return self._add(_hex_id(seed_id), _rfc822(message), labels, int(time.time() * 1000))

@@ -364,6 +364,7 @@ def test_provider_reads_no_drafts_spam_trash_or_chats(host: EmulatorHost, svc: A
     for words in ("more words", "final words"):
         svc.drafts.write("Proposal", svc.owner.address, "buyer@customer.example", words, draft)
     svc.add_message("spam", "Win a prize", "spammer@bulk.example", svc.owner.address)
+    svc.add_message("chat", "Hangouts chat", "buyer@customer.example", svc.owner.address)
     binned = svc.add_message("inbox", "Old news", "buyer@customer.example", svc.owner.address)
     svc.drafts.move_to_trash(binned)
     page = box.changes("mail", cursor)
