@@ -322,3 +322,29 @@ def test_a_stream_not_granted_is_an_account_issue_while_the_rest_syncs(tmp_path:
     assert result.session.outcome is Outcome.CLEAN and w.store.issues() == []
     assert w.store.issues(IssueState.RESOLVED)[0].code == "MBX_SCOPE_NOT_GRANTED"
     assert any(r.object_type == "Contact" for r in w.crm.records.values())
+
+
+def test_a_detail_mark_with_commas_is_removed_whole_and_the_users_own_category_kept(tmp_path: Path) -> None:
+    failing = {"on": True}
+
+    def reject(rec):  # type: ignore[no-untyped-def]
+        if failing["on"]:
+            fields = ("LastName", "Email", "Company")
+            return PushResult(rec.item_key, False, code="DATA_REQUIRED_FIELD_MISSING", message="x", fields=fields)
+        return None
+
+    w = World(tmp_path, [email(1)], reject=reject)
+    w.mailbox.labels["m1"] = ("Customer, VIP",)  # the user's own category holds a comma too
+    w.run()
+    assert set(w.mailbox.labels["m1"]) == {
+        "Customer, VIP",
+        "Sync Error",
+        "Sync Error: Last Name, Email, Company missing",
+    }
+    w.clock.advance(timedelta(seconds=10))
+    w.run()  # the marked item comes back in the delta; its labels go through the ledger as a list
+    failing["on"] = False
+    w.clock.advance(timedelta(seconds=30))
+    w.run()
+    assert w.state("email:m1") is ItemState.SYNCED
+    assert w.mailbox.labels["m1"] == ("Customer, VIP",)
