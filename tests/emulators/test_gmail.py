@@ -421,5 +421,10 @@ def test_partial_consent_grants_some_scopes_and_the_rest_answers_403(host: Emula
         with pytest.raises(StreamDenied) as caught:
             box.changes("calendar", None)
         assert caught.value.code == "MBX_SCOPE_NOT_GRANTED" and "calendar.events" in caught.value.message
+        event = next(iter(svc.events))
+        mail = box.changes("mail", None).items[0]
+        results = box.mark([Mark(event, "calendar", "x"), Mark(mail.mailbox_id, "mail", "x")])
+        assert [(r.ok, r.code) for r in results] == [(False, "MBX_SCOPE_NOT_GRANTED"), (True, "")]
+        box.unmark([Mark(mail.mailbox_id, "mail", "x")])
     finally:
         svc.grant_only(None)

@@ -228,9 +228,18 @@ class GmailMailbox:
                 results.update({i: MarkResult(i, True) for i in ids})
         for m in marks:
             if m.stream == "calendar":
-                self.client.patch(f"/calendar/v3/calendars/primary/events/{m.mailbox_id}", {"colorId": EVENT_RED})
-                results[m.mailbox_id] = MarkResult(m.mailbox_id, True)
+                results[m.mailbox_id] = self._colour(m.mailbox_id, EVENT_RED)
         return [results[m.mailbox_id] for m in marks]
+
+    def _colour(self, event_id: str, colour: str | None) -> MarkResult:
+        """Set (or, with None, remove) an event's colour; a calendar not granted fails that mark only."""
+        try:
+            self.client.patch(f"/calendar/v3/calendars/primary/events/{event_id}", {"colorId": colour})
+        except AccountError as exc:
+            if exc.code != SCOPE_NOT_GRANTED:
+                raise
+            return MarkResult(event_id, False, exc.code)
+        return MarkResult(event_id, True)
 
     def unmark(self, marks: Sequence[Mark]) -> list[MarkResult]:
         mail = [m for m in marks if m.stream != "calendar"]
@@ -238,11 +247,11 @@ class GmailMailbox:
             labels = self._labels({MARK})
             ours = [lid for name, lid in labels.items() if name == MARK or name.startswith(MARK + "/")]
             self._modify([m.mailbox_id for m in mail], [], ours)
-        for m in marks:
-            if m.stream == "calendar":
-                # Back to the calendar's own colour.
-                self.client.patch(f"/calendar/v3/calendars/primary/events/{m.mailbox_id}", {"colorId": None})
-        return [MarkResult(m.mailbox_id, True) for m in marks]
+        # Calendar events go back to the calendar's own colour.
+        return [
+            self._colour(m.mailbox_id, None) if m.stream == "calendar" else MarkResult(m.mailbox_id, True)
+            for m in marks
+        ]
 
     def link(self, item: MailItem) -> str:
         return item.web_link
