@@ -428,3 +428,25 @@ def test_partial_consent_grants_some_scopes_and_the_rest_answers_403(host: Emula
         box.unmark([Mark(mail.mailbox_id, "mail", "x")])
     finally:
         svc.grant_only(None)
+
+
+def test_draft_shapes_match_the_published_samples(host: EmulatorHost, svc: Any, wire_samples: Path) -> None:
+    samples = wire_samples / "gmail"
+
+    def load(name: str) -> Any:
+        return json.loads((samples / name).read_text())
+
+    created = _call(host, "POST", "/gmail/v1/users/me/drafts", load("drafts_create_request.json")).json()
+    ref = load("drafts_create_response.json")
+    assert set(created) == set(ref) and set(created["message"]) == set(ref["message"])
+    assert created["message"]["labelIds"] == ref["message"]["labelIds"] and created["id"].startswith("r-")
+    fetched = get(host, f"/gmail/v1/users/me/drafts/{created['id']}").json()
+    ref_get = load("drafts_get_response.json")
+    assert set(fetched) == set(ref_get) and set(fetched["message"]) == set(ref_get["message"])
+    assert set(fetched["message"]["payload"]) >= set(ref_get["message"]["payload"])
+    assert type(fetched["message"]["internalDate"]) is type(ref_get["message"]["internalDate"])
+    request = load("drafts_send_request.json") | {"id": created["id"]}
+    assert set(request) == {"id"}
+    sent = _call(host, "POST", "/gmail/v1/users/me/drafts/send", request).json()
+    ref_sent = load("drafts_send_response.json")
+    assert set(sent) == set(ref_sent) and sent["labelIds"] == ref_sent["labelIds"]
