@@ -50,7 +50,8 @@ class MailboxBudget:
         self.throttled += 1
         # The request waits for the oldest one in the window to leave it; steps refused after it in
         # the same batch get the same answer (a client retries them all after the longest wait).
-        return max(0.001, self._times[0] + self.window - now)
+        oldest = self._times[0] if self._times else now
+        return max(0.001, oldest + self.window - now)
 
 
 def retry_after_header(seconds: float) -> str:

@@ -389,3 +389,20 @@ def test_contacts_delta_uses_the_documented_folder_path(host: EmulatorHost, svc:
     while page.more:
         page = box.changes("contacts", page.cursor)
     assert host.calls("graph")["contactFolders.get"] == 1, "the delta link carries the folder"
+
+
+def test_a_throttled_batch_step_has_the_published_shapes(host: EmulatorHost, svc: Any, wire_samples: Path) -> None:
+    from app.emulators.graph_batch import MailboxBudget
+
+    ref_step = json.loads((wire_samples / "graph" / "batch_response.json").read_text())["responses"][0]
+    ref_429 = json.loads((wire_samples / "graph" / "error_429_throttled.json").read_text())
+    svc.budget = MailboxBudget(limit=0)
+    try:
+        answer = http(host).post(
+            host.url("graph") + "/v1.0/$batch", json={"requests": [{"id": "1", "method": "GET", "url": "/me"}]}
+        )
+    finally:
+        svc.budget = MailboxBudget()
+    [step] = answer.json()["responses"]
+    assert set(step) == set(ref_step) and step["status"] == 429
+    assert set(step["body"]["error"]) <= set(ref_429["error"]) and step["body"]["error"]["code"] == "TooManyRequests"
