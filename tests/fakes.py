@@ -179,7 +179,7 @@ class FakeMailbox:
         for item in items:
             labels = self.labels.get(item.mailbox_id, ())
             if labels:
-                item = replace(item, fields={**item.fields, "categories": ",".join(labels)})
+                item = replace(item, labels=labels)
             out.append(item)
         return out
 
@@ -187,13 +187,14 @@ class FakeMailbox:
         self.faults.enter("fetch")
         if mailbox_id not in self.items:
             raise ItemError("MBX_ITEM_NOT_FOUND", f"{mailbox_id} is gone")
-        return self.items[mailbox_id]
+        return self._labelled([self.items[mailbox_id]])[0]
 
     def mark(self, marks: Sequence[Mark]) -> list[MarkResult]:
         self.faults.enter("mark")
         for m in marks:
             self.marks[m.mailbox_id] = m.detail
-            self.labels[m.mailbox_id] = (*m.labels, "Sync Error", f"Sync Error: {m.detail}")
+            own = tuple(x for x in m.labels if not x.startswith("Sync Error"))
+            self.labels[m.mailbox_id] = (*own, "Sync Error", f"Sync Error: {m.detail}")
             self._touched(m)
         self.faults.leave("mark")
         return [MarkResult(m.mailbox_id, True) for m in marks]

@@ -92,6 +92,14 @@ class GoogleAuth:
             raise failure[0]
         try:
             token = flow.fetch_token(code=done["code"], verify=self.ca_file or True)
+        except Warning as changed:
+            # Granular consent: the user may untick some permissions, and the token answer then
+            # names only the scopes granted.  oauthlib raises that as a Warning carrying the
+            # token; the sign-in stands, and a sync reports what the missing permission covers.
+            granted = getattr(changed, "token", None)
+            if not isinstance(granted, dict) or not granted.get("access_token"):
+                raise self._reauth(f"Google did not complete the sign-in: {changed}") from changed
+            token = granted
         except Exception as exc:  # oauthlib raises its own error types for error answers
             raise self._reauth(f"Google did not complete the sign-in: {exc}") from exc
         self.key = self.key or f"google:{account or 'me'}"

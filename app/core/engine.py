@@ -11,7 +11,9 @@
 
 An account-level error (auth, limits, outage) stops the cycle: the session
 ends FAILED with the code, and items already PENDING are reconciled next
-time, so nothing is sent twice and nothing is lost.
+time, so nothing is sent twice and nothing is lost.  A stream the account
+may not read (``StreamDenied``: a permission not granted) is skipped; the
+rest syncs and the denial stays an open account issue.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from app.core.catalog import Catalog
-from app.core.errors import AccountError, CursorExpired, SyncbarError
+from app.core.errors import AccountError, CursorExpired, StreamDenied, SyncbarError
 from app.core.local import storage_code
 from app.core.model import (
     CrmMatch,
@@ -92,6 +94,7 @@ class CycleResult:
 class _Cycle:
     session: Session
     seen: set[tuple[ItemKind, str, str]] = field(default_factory=set)
+    denied: list[StreamDenied] = field(default_factory=list)  # streams the account may not read
 
 
 class Engine:
@@ -132,7 +135,7 @@ class Engine:
         result = CycleResult(session)
         try:
             self._reconcile(cycle)
-            result.pulled = self._pull(cancelled)
+            result.pulled = self._pull(cancelled, cycle)
             self._process(cycle, report, cancelled)
             self._sync_marks()
         except SyncbarError as exc:
@@ -162,8 +165,17 @@ class Engine:
             if cancelled.is_set():
                 session.outcome = Outcome.CANCELLED
             else:
-                session.outcome = Outcome.ITEM_ISSUES if result.failed_items else Outcome.CLEAN
-            self.store.resolve_account_issues(now)
+                session.outcome = Outcome.ITEM_ISSUES if result.failed_items or cycle.denied else Outcome.CLEAN
+            self.store.resolve_account_issues(now, keep=[d.code for d in cycle.denied])
+            for denied in cycle.denied:  # the rest synced; what may not be read stays an open account issue
+                self.store.record_account_issue(
+                    code=denied.code,
+                    source=Source.MAILBOX,
+                    account=self.mailbox.account,
+                    message=denied.message or str(denied),
+                    now=now,
+                    request_id=denied.request_id,
+                )
         self.store.save_session(session)
         usage = self.crm.usage()
         if usage is not None:
@@ -203,7 +215,7 @@ class Engine:
 
     # --- pull ---
 
-    def _pull(self, cancelled: threading.Event) -> int:
+    def _pull(self, cancelled: threading.Event, cycle: _Cycle) -> int:
         pulled = 0
         for stream in self._mbx(self.mailbox.streams):
             cursor = self.store.cursor(stream)
@@ -211,6 +223,10 @@ class Engine:
             while not cancelled.is_set():
                 try:
                     page = self._mbx(self.mailbox.changes, stream, cursor)
+                except StreamDenied as exc:
+                    # A permission the user did not grant covers this stream only: read the others.
+                    cycle.denied.append(exc)
+                    break
                 except CursorExpired:
                     if restarted:
                         raise

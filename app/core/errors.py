@@ -41,6 +41,14 @@ class AccountError(SyncbarError):
     """The whole account is affected (auth, limits, outage): stop the cycle."""
 
 
+class StreamDenied(SyncbarError):
+    """One stream may not be read (a permission the user did not grant); the other streams go on.
+
+    The engine records it as an account-level issue for as long as it lasts and
+    syncs what it may read (Google's granular consent: mail without calendar).
+    """
+
+
 class ItemError(SyncbarError):
     """Only one item is affected; the batch goes on."""
 

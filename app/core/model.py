@@ -112,9 +112,10 @@ class Person:
     name: str = ""
 
 
-# Fields that change when Syncbar marks an item (its categories / labels and
-# the change key that moves with them).  They must not make the item look
-# edited, or marking a failed item would queue it again, forever.
+# Fields that change when Syncbar marks an item (the change key that moves with
+# its categories; the categories themselves travel in ``MailItem.labels``, outside
+# the fingerprint).  They must not make the item look edited, or marking a failed
+# item would queue it again, forever.
 VOLATILE_FIELDS = frozenset({"categories", "labels", "changekey"})
 
 
@@ -143,6 +144,9 @@ class MailItem:
     fields: Mapping[str, str] = field(default_factory=dict)
     # Header-derived facts the ignore rules read (auto-submitted, bounce, list-id...).
     headers: Mapping[str, str] = field(default_factory=dict)
+    # The item's own categories (Outlook) or label ids (Gmail), one entry each, as the
+    # service listed them.  Never joined into one string: a category may hold a comma.
+    labels: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -167,8 +171,7 @@ class MailItem:
 
     def own_labels(self) -> tuple[str, ...]:
         """The item's categories (Outlook) or labels (Gmail) as the provider read them."""
-        raw = self.fields.get("categories") or self.fields.get("labels") or ""
-        return tuple(part for part in raw.split(",") if part)
+        return self.labels
 
     def addresses(self) -> tuple[str, ...]:
         """Every address the item involves, sender first, in order, without repeats."""

@@ -243,6 +243,7 @@ def item_to_json(item: MailItem) -> str:
             "web_link": item.web_link,
             "fields": dict(item.fields),
             "headers": dict(item.headers),
+            "labels": list(item.labels),
         },
         ensure_ascii=False,
     )
@@ -265,6 +266,7 @@ def item_from_json(text: str) -> MailItem:
         web_link=data.get("web_link", ""),
         fields=dict(data.get("fields", {})),
         headers=dict(data.get("headers", {})),
+        labels=tuple(str(label) for label in data.get("labels", [])),
     )
 
 
@@ -831,11 +833,14 @@ class Store:
                 ),
             )
 
-    def resolve_account_issues(self, now: datetime) -> int:
+    def resolve_account_issues(self, now: datetime, keep: Sequence[str] = ()) -> int:
+        """Resolve the open account issues, except those whose code is in ``keep`` (still true)."""
+        marks = ",".join("?" * len(keep))
         with self.transaction() as tx:
             cur = tx.execute(
-                "UPDATE issues SET state=?, last_seen=? WHERE scope=? AND state=?",
-                (IssueState.RESOLVED.value, ts(now), Scope.ACCOUNT.value, IssueState.OPEN.value),
+                "UPDATE issues SET state=?, last_seen=? WHERE scope=? AND state=?"
+                + (f" AND code NOT IN ({marks})" if keep else ""),
+                (IssueState.RESOLVED.value, ts(now), Scope.ACCOUNT.value, IssueState.OPEN.value, *keep),
             )
             return cur.rowcount
 

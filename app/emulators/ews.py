@@ -56,6 +56,31 @@ ITEM_ELEMENT = {
     "tasks": "Task",
 }
 MAX_CHANGES = 512
+# A new mailbox's master category list as Outlook writes it ([MS-OXOCFG] 2.2.5.2.2: root
+# <categories> in the default namespace "CategoryList.xsd"; colours are the Outlook indices of
+# 2.2.5.2: 0 red, 1 orange, 3 yellow, 4 green, 7 blue, 8 purple; renameOnFirstUse="1" on the six
+# default categories).  Exchange stores the XmlData as it was given; only clients parse it.
+_NEVER = "1601-01-01T00:00:00.000"
+_DEFAULT_CATEGORIES = (
+    ("Red category", "0", "{8f2a5c1e-0b1d-4c51-9f0e-3a1b2c3d4e01}"),
+    ("Orange category", "1", "{8f2a5c1e-0b1d-4c51-9f0e-3a1b2c3d4e02}"),
+    ("Yellow category", "3", "{8f2a5c1e-0b1d-4c51-9f0e-3a1b2c3d4e03}"),
+    ("Green category", "4", "{8f2a5c1e-0b1d-4c51-9f0e-3a1b2c3d4e04}"),
+    ("Blue category", "7", "{8f2a5c1e-0b1d-4c51-9f0e-3a1b2c3d4e05}"),
+    ("Purple category", "8", "{8f2a5c1e-0b1d-4c51-9f0e-3a1b2c3d4e06}"),
+)
+DEFAULT_CATEGORY_LIST = (
+    '<?xml version="1.0"?>\n<categories default="Red category" lastSavedSession="1" '
+    'lastSavedTime="2026-01-05T08:00:00.000" xmlns="CategoryList.xsd">'
+    + "".join(
+        f'<category name="{name}" color="{colour}" keyboardShortcut="0" usageCount="0" '
+        f'lastTimeUsedNotes="{_NEVER}" lastTimeUsedJournal="{_NEVER}" lastTimeUsedContacts="{_NEVER}" '
+        f'lastTimeUsedTasks="{_NEVER}" lastTimeUsedCalendar="{_NEVER}" lastTimeUsedMail="{_NEVER}" '
+        f'lastTimeUsed="{_NEVER}" lastSessionUsed="0" guid="{guid}" renameOnFirstUse="1"/>'
+        for name, colour, guid in _DEFAULT_CATEGORIES
+    )
+    + "</categories>"
+).encode("utf-8")
 
 
 class EwsError(Exception):
@@ -111,7 +136,7 @@ class EwsService(Service):
         self.logs: dict[str, ChangeLog] = {f: ChangeLog() for f in ITEM_ELEMENT}
         self.seq = 0
         self.epoch = 1
-        self.configs: dict[tuple[str, str], bytes] = {}
+        self.configs: dict[tuple[str, str], bytes] = {("calendar", "CategoryList"): DEFAULT_CATEGORY_LIST}
         self.sent: list[dict[str, Any]] = []
         self.busy_until = 0.0
         self._last = threading.local()
@@ -736,6 +761,10 @@ class EwsService(Service):
             return {}
         root = ET.fromstring(data)
         return {c.get("name", ""): c.get("color", "") for c in root.iter() if _local(c.tag) == "category"}
+
+    def category_list_xml(self) -> bytes:
+        """The master category list's XmlData exactly as stored (for tests)."""
+        return self.configs.get(("calendar", "CategoryList"), b"")
 
 
 def _mailbox_xml(p: dict[str, str]) -> str:

@@ -17,6 +17,8 @@ refresh, revoke).
     /gmail/v1/users/me/messages/send                raw RFC 822 (base64url) -> a SENT message
     /gmail/v1/users/me/history                      startHistoryId (404 once too old), historyTypes, labelId, pages
     /gmail/v1/users/me/labels                       list, create (409 on an existing name; Gmail's palette)
+    /gmail/v1/users/me/drafts[...], messages/{id}/trash   drafts (a new message id per save), spam, trash:
+                                                    app/emulators/gmail_mail.py
     /calendar/v3/calendars/primary/events[/{id}]    list (syncToken / timeMin, pages), get, patch (colorId, ...)
 
 Every change to the mailbox is a history record with a growing id; every
@@ -42,6 +44,7 @@ from email.utils import format_datetime, formataddr, getaddresses
 from typing import Any
 from urllib.parse import unquote, urlencode
 
+from app.emulators import gmail_mail, google_scopes
 from app.emulators.base import (
     ChangeLog,
     Request,
@@ -52,6 +55,7 @@ from app.emulators.base import (
     Service,
     retry_after_text,
 )
+from app.emulators.gmail_mail import UNITS as DRAFT_UNITS
 
 CLIENT_ID = "syncbar-desktop.apps.googleusercontent.com"
 CLIENT_SECRET = "GOCSPX-emulator-not-secret"  # installed apps' secrets are not confidential
@@ -67,6 +71,7 @@ UNITS = {
     "history.list": 2,
     "labels.list": 1,
     "labels.create": 5,
+    **DRAFT_UNITS,
 }
 USER_UNITS_PER_MINUTE = 15_000
 MAX_MODIFY = 1000
@@ -300,6 +305,8 @@ class GmailService(Service):
             for name in SYSTEM_LABELS
         }
         self.label_seq = 0
+        self.drafts = gmail_mail.Drafts(self)
+        self.granted: frozenset[str] | None = None  # scopes the user ticked on the consent screen; None: all
         self.events: dict[str, CalEvent] = {}
         self.event_log = ChangeLog()
         self.cal_seq = 0
@@ -361,7 +368,7 @@ class GmailService(Service):
         return message_id
 
     def add_message(self, folder: str, subject: str, sender: str, to: str, body: str = "") -> str:
-        """Back door for tests: mail arrives (folder "inbox" or "sent")."""
+        """Back door for tests: mail arrives (folder "inbox", "sent", "spam" or "chat")."""
         with self.lock:
             seed_id = f"new-{self.next_history}-{secrets.token_hex(4)}"
             message = SeedMessage(
@@ -373,7 +380,9 @@ class GmailService(Service):
                 to=[SeedPerson(to)],
                 sent_at=datetime.now(UTC),
             )
-            labels = ["SENT"] if folder in ("sent", "sentitems") else ["INBOX", "UNREAD"]
+            labels = {"sent": ["SENT"], "sentitems": ["SENT"], "spam": ["SPAM", "UNREAD"], "chat": ["CHAT"]}.get(
+                folder, ["INBOX", "UNREAD"]
+            )
             return self._add(_hex_id(seed_id), _rfc822(message), labels, int(time.time() * 1000))
 
     def delete_message(self, message_id: str) -> None:
@@ -384,6 +393,11 @@ class GmailService(Service):
     def label_names(self, message_id: str) -> set[str]:
         with self.lock:
             return {self.labels[i]["name"] for i in self.mails[message_id].labels if i in self.labels}
+
+    def grant_only(self, scopes: list[str] | None) -> None:
+        """Back door: the user ticks only these scopes on the consent screen (None: every scope asked)."""
+        with self.lock:
+            self.granted = frozenset(scopes) if scopes is not None else None
 
     def expire_history(self) -> None:
         """History ids and sync tokens issued so far stop working (404 / 410)."""
@@ -411,6 +425,9 @@ class GmailService(Service):
                 return "events.list"
             return "events." + {"GET": "get", "PATCH": "patch"}.get(request.method, "other")
         rest = path.removeprefix("/gmail/v1/users/me")
+        drafts = gmail_mail.operation(request.method, rest)
+        if drafts:
+            return drafts
         if rest == "/profile":
             return "users.getProfile"
         if rest == "/history":
@@ -435,6 +452,10 @@ class GmailService(Service):
             token = request.bearer()
             if token not in self.access or self.access[token] < time.time():
                 return self._error(GoogleError(401, "authError", "Invalid Credentials"), auth=True)
+            need = google_scopes.needed(request.method, path)
+            if need and self.granted is not None and not self.granted.intersection(need):
+                denied, headers = google_scopes.insufficient(request.method, path)
+                return Response.json(403, denied, headers)
             if self.daily_exhausted:
                 return self._error(GoogleError(403, "dailyLimitExceeded", "Daily Limit Exceeded", "usageLimits"))
             units = UNITS.get(self.operation(request), 0)
@@ -544,7 +565,8 @@ class GmailService(Service):
                 return _redirect(redirect, {"error": "invalid_request", "state": q.get("state", "")})
             code = "4/0A" + secrets.token_urlsafe(40)
             self.codes[code] = q
-            return _redirect(redirect, {"state": q.get("state", ""), "code": code, "scope": q.get("scope", SCOPES)})
+            scope = google_scopes.granted_text(q.get("scope", SCOPES), self.granted)
+            return _redirect(redirect, {"state": q.get("state", ""), "code": code, "scope": scope})
         form = request.form()
         if path == "/revoke":
             token = form.get("token") or request.arg("token")
@@ -582,7 +604,7 @@ class GmailService(Service):
                     "access_token": access,
                     "expires_in": 3599,
                     "refresh_token": refresh,
-                    "scope": asked.get("scope", SCOPES),
+                    "scope": google_scopes.granted_text(asked.get("scope", SCOPES), self.granted),
                     "token_type": "Bearer",
                 },
             )
@@ -595,7 +617,13 @@ class GmailService(Service):
             self.access[access] = time.time() + 3599
             self.issued.append(access)
             return Response.json(
-                200, {"access_token": access, "expires_in": 3599, "scope": SCOPES, "token_type": "Bearer"}
+                200,
+                {
+                    "access_token": access,
+                    "expires_in": 3599,
+                    "scope": google_scopes.granted_text(SCOPES, self.granted),
+                    "token_type": "Bearer",
+                },
             )
         return Response.json(
             400, {"error": "unsupported_grant_type", "error_description": f"Invalid grant_type: {grant}"}
@@ -604,6 +632,8 @@ class GmailService(Service):
     # --- Gmail ---
 
     def _gmail(self, method: str, rest: str, args: dict[str, str], body: Any) -> tuple[int, Any]:
+        if gmail_mail.operation(method, rest):
+            return self.drafts.handle(method, rest, args, body)
         if rest == "/profile" and method == "GET":
             live = [m for m in self.mails.values() if not m.deleted]
             return 200, {
@@ -698,7 +728,12 @@ class GmailService(Service):
         label_ids = [v for v in args.get("labelIds", "").split(",") if v]
         query = args.get("q", "")
         hits = sorted(
-            (m for m in self.mails.values() if self._matches(m, query, label_ids)), key=lambda m: (-m.internal_ms, m.id)
+            (
+                m
+                for m in self.mails.values()
+                if self._matches(m, query, label_ids) and gmail_mail.listed(m.labels, query, args)
+            ),
+            key=lambda m: (-m.internal_ms, m.id),
         )
         page = hits[offset : offset + size]
         out: dict[str, Any] = {"messages": [{"id": m.id, "threadId": m.thread_id} for m in page]} if page else {}

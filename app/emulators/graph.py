@@ -13,11 +13,12 @@ authorization code flow (with PKCE, nonce and client_info).
     /v1.0/me                                           the signed-in user
     /v1.0/me/mailFolders/{inbox|sentitems}/messages/delta
     /v1.0/me/calendarView/delta?startDateTime&endDateTime
-    /v1.0/me/contacts/delta
+    /v1.0/me/contactFolders/{id}/contacts/delta       (/me/contacts/delta is refused); GET /me/contactFolders/contacts
     /v1.0/me/{messages|events|contacts}/{id}           GET, PATCH (categories and other simple fields)
     /v1.0/me/outlook/masterCategories                  GET, POST (409 when the name exists)
     /v1.0/me/sendMail                                  202; saved to Sent Items unless saveToSentItems is false
-    /v1.0/$batch                                       up to 20 requests, answered in one response
+    /v1.0/$batch                                       up to 20 requests, answered in one response; each
+                                                       step throttled on its own (graph_batch.py)
 
 Delta: the first request may carry ``$select``; the ``$skiptoken`` of each
 ``@odata.nextLink`` and the ``$deltatoken`` of the final ``@odata.deltaLink``
@@ -38,9 +39,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qs, quote, urlencode, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 from app.emulators.base import ChangeLog, Request, Response, SeedData, SeedPerson, Service, retry_after_text
+from app.emulators.graph_batch import MailboxBudget, retry_after_header
 
 TENANT_ID = "72f988bf-0000-4000-8000-2d7cd011db47"
 TENANT_ALIASES = ("common", "organizations", "consumers", TENANT_ID)
@@ -51,6 +53,10 @@ DEFAULT_PAGE = 10  # Graph's default delta page size for messages
 MAX_BATCH = 20
 RESERVED_SCOPES = {"openid", "profile", "offline_access", "email"}
 COLLECTIONS = ("inbox", "sentitems", "calendar", "contacts")
+# The default Contacts folder.  Contacts delta is a function of a contact folder ("contact: delta":
+# GET /me/contactFolders/{id}/contacts/delta); GET /me/contactFolders/contacts (the well-known
+# name) gives the folder's id.  /me/contacts/delta is not a documented path and is refused.
+CONTACTS_FOLDER_ID = "AQMkADAwATM0MDAAMS1jb250YWN0cwAuAAADsVyfxjDU406Ic4X7ill8xAEA9L6zTq2E006AAAIBDgAAAA=="
 ODATA = "https://graph.microsoft.com/v1.0/$metadata"
 MESSAGE_DEFAULT = (
     "id",
@@ -145,6 +151,8 @@ class GraphService(Service):
         self.issued: list[str] = []  # every token ever issued (secret scans look for them)
         self.codes: dict[str, dict[str, str]] = {}
         self.throttled_until = 0.0
+        self.budget = MailboxBudget()  # requests to this mailbox in the last 10 minutes (graph_batch.py)
+        self.batch_steps: list[list[str]] = []  # the step ids of every $batch received (tests read them)
         for m in seed.messages:
             self._load_message(m.folder, m)
         for e in seed.events:
@@ -224,6 +232,8 @@ class GraphService(Service):
         data["@odata.etag"] = f'W/"{data["changeKey"]}"'
         if collection in ("inbox", "sentitems"):
             data["parentFolderId"] = "AQMkAD" + _b64(collection.encode())
+        if collection == "contacts":
+            data["parentFolderId"] = CONTACTS_FOLDER_ID
         if collection != "contacts":
             data["webLink"] = self._web_link(collection, item_id)
         self.items[item_id] = Entry(collection, data, self.seq)
@@ -291,6 +301,8 @@ class GraphService(Service):
             return "me"
         if rest.startswith("/me/outlook/masterCategories"):
             return "masterCategories." + ("create" if request.method == "POST" else "list")
+        if rest.lower().startswith("/me/contactfolders/"):
+            return "contactFolders.get"
         if rest == "/me/sendMail":
             return "sendMail"
         for kind in ("messages", "events", "contacts"):
@@ -322,6 +334,9 @@ class GraphService(Service):
             rest = path[len("/v1.0") :]
             if rest == "/$batch" and request.method == "POST":
                 return self._batch(body)
+            wait = self.budget.take()
+            if wait is not None:
+                return self.throttle_response(round(wait, 3))
             try:
                 status, obj, headers = self._route(request.method, rest, request.query, body, request.headers)
             except GraphError as exc:
@@ -593,6 +608,18 @@ class GraphService(Service):
                 applied.append(f"odata.maxpagesize={size}")
                 out_headers["Preference-Applied"] = ", ".join(applied)
             return 200, self._delta(collection, rest, args, size), out_headers
+        folder = _contact_folder(rest)
+        if folder and method == "GET":
+            return (
+                200,
+                {
+                    "@odata.context": self._context("contactFolders/$entity"),
+                    "id": CONTACTS_FOLDER_ID,
+                    "displayName": "Contacts",
+                    "parentFolderId": "AQMkADAwATM0MDAAMS1yb290AC4AAAOxXJ-GMNTjTohzhfuKWXzEAQD0vrNOrYTTToAAAgEBAAAA",
+                },
+                {},
+            )
         if rest == "/me/outlook/masterCategories":
             if method == "GET":
                 return (
@@ -800,8 +827,15 @@ class GraphService(Service):
         ids = [str(r.get("id", "")) for r in requests if isinstance(r, dict)]
         if len(ids) != len(requests) or len(set(ids)) != len(ids) or not all(ids):
             return self.error_response(400, "BadRequest", "Batch request ids must be present and unique.")
+        self.batch_steps.append(ids)
         answers = []
         for sub in requests:
+            wait = self.budget.take()  # each step is weighed on its own; a throttled one gets its own 429
+            if wait is not None:
+                throttled = _sub_answer(sub["id"], self.throttle_response(wait))
+                throttled["headers"]["Retry-After"] = retry_after_header(wait)
+                answers.append(throttled)
+                continue
             url = str(sub.get("url", ""))
             parts = urlsplit(url if url.startswith("/") else "/" + url)
             headers = {str(k).lower(): str(v) for k, v in (sub.get("headers") or {}).items()}
@@ -874,10 +908,20 @@ def _prefer(header: str) -> dict[str, str]:
     return out
 
 
+def _contact_folder(rest: str) -> bool:
+    """``/me/contactFolders/{id}``: the default Contacts folder, by its id or its well-known name."""
+    prefix = "/me/contactfolders/"
+    if not rest.lower().startswith(prefix):
+        return False
+    name = unquote(rest[len(prefix) :])
+    return name == CONTACTS_FOLDER_ID or name.lower() in ("contacts", "('contacts')")
+
+
 def _delta_collection(rest: str) -> str | None:
     if rest == "/me/calendarView/delta":
         return "calendar"
-    if rest == "/me/contacts/delta":
+    suffix = "/contacts/delta"
+    if rest.endswith(suffix) and _contact_folder(rest[: -len(suffix)]):
         return "contacts"
     prefix, suffix = "/me/mailFolders/", "/messages/delta"
     if rest.startswith(prefix) and rest.endswith(suffix):

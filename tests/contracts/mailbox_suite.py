@@ -6,6 +6,7 @@ import pytest
 
 from app.core.errors import CursorExpired
 from app.core.ports import ChangePage, Mark
+from app.core.store import item_from_json, item_to_json
 from tests.contracts.harness import MailboxHarness
 
 
@@ -55,6 +56,27 @@ def check_mark_and_unmark(h: MailboxHarness) -> None:
     assert not {m for m in h.backdoor.marks(first.stream, first.mailbox_id) if m.startswith("Sync Error")}
 
 
+def check_detail_with_commas_leaves_no_debris(h: MailboxHarness) -> None:
+    """A detail holding commas is one mark: applied whole, and removed whole once the item is read back.
+
+    The engine unmarks with the labels it last read from the mailbox (kept in the ledger), so the
+    item is read again after marking and its labels go through the store's codec, as they do there.
+    """
+    pages, _ = read_all(h, h.email_stream, None)
+    first = pages[0].items[0]
+    before = h.backdoor.marks(first.stream, first.mailbox_id)
+    detail = "Salesforce is busy, will retry, then Last Name, First Name"
+    assert [r.ok for r in h.port.mark([Mark(first.mailbox_id, first.stream, detail, first.own_labels())])] == [True]
+    marked = h.backdoor.marks(first.stream, first.mailbox_id)
+    assert "Sync Error" in marked
+    assert [m for m in marked if m.endswith(detail)], "the detail mark was cut at a comma"
+    assert not [m for m in marked - before if m not in ("Sync Error",) and not m.endswith(detail)]
+    reread = item_from_json(item_to_json(h.port.fetch(first.stream, first.mailbox_id)))
+    unmark = Mark(first.mailbox_id, first.stream, detail, reread.own_labels())
+    assert [r.ok for r in h.port.unmark([unmark])] == [True]
+    assert h.backdoor.marks(first.stream, first.mailbox_id) == before
+
+
 def check_expired_cursor(h: MailboxHarness) -> None:
     _, cursor = read_all(h, h.email_stream, None)
     h.backdoor.expire_cursors()
@@ -72,6 +94,7 @@ CHECKS = [
     check_full_read_then_idle,
     check_new_and_deleted_items_arrive,
     check_mark_and_unmark,
+    check_detail_with_commas_leaves_no_debris,
     check_expired_cursor,
     check_links,
 ]

@@ -314,3 +314,59 @@ def test_a_killed_session_is_recorded_as_interrupted_with_what_it_did(tmp_path: 
     assert older.counts[ItemKind.EMAIL].new == 2  # the first batch of two was committed before the kill
     assert older.ended_at is not None and older.ended_at >= older.started_at
     assert len(w.crm.records) == 5  # nothing lost, nothing twice
+
+
+def test_a_stream_not_granted_is_an_account_issue_while_the_rest_syncs(tmp_path: Path) -> None:
+    from app.core.errors import StreamDenied
+    from app.core.model import Scope
+
+    w = World(tmp_path, [email(1), contact(2)])
+    changes = w.mailbox.changes
+    denied = {"contacts"}
+
+    def reading(stream: str, cursor: str | None):  # type: ignore[no-untyped-def]
+        if stream in denied:
+            raise StreamDenied("MBX_SCOPE_NOT_GRANTED", 'The permission "Contacts" (contacts.read) was not granted')
+        return changes(stream, cursor)
+
+    w.mailbox.changes = reading  # type: ignore[method-assign]
+    for _ in range(2):  # the issue stays one open issue while the permission is missing
+        result = w.run()
+        assert result.ok and result.session.outcome is Outcome.ITEM_ISSUES
+        assert {r.object_type for r in w.crm.records.values()} == {"Task"}, "the mail synced"
+        [issue] = w.store.issues()
+        assert issue.scope is Scope.ACCOUNT and issue.code == "MBX_SCOPE_NOT_GRANTED"
+        assert "contacts.read" in issue.message and issue.account == w.mailbox.account
+    assert issue.attempts == 2
+    assert CATALOG.user_message(issue.code).action.value == "reauthenticate"
+    denied.clear()  # the user signs in again and allows it
+    result = w.run()
+    assert result.session.outcome is Outcome.CLEAN and w.store.issues() == []
+    assert w.store.issues(IssueState.RESOLVED)[0].code == "MBX_SCOPE_NOT_GRANTED"
+    assert any(r.object_type == "Contact" for r in w.crm.records.values())
+
+
+def test_a_detail_mark_with_commas_is_removed_whole_and_the_users_own_category_kept(tmp_path: Path) -> None:
+    failing = {"on": True}
+
+    def reject(rec):  # type: ignore[no-untyped-def]
+        if failing["on"]:
+            fields = ("LastName", "Email", "Company")
+            return PushResult(rec.item_key, False, code="DATA_REQUIRED_FIELD_MISSING", message="x", fields=fields)
+        return None
+
+    w = World(tmp_path, [email(1)], reject=reject)
+    w.mailbox.labels["m1"] = ("Customer, VIP",)  # the user's own category holds a comma too
+    w.run()
+    assert set(w.mailbox.labels["m1"]) == {
+        "Customer, VIP",
+        "Sync Error",
+        "Sync Error: Last Name, Email, Company missing",
+    }
+    w.clock.advance(timedelta(seconds=10))
+    w.run()  # the marked item comes back in the delta; its labels go through the ledger as a list
+    failing["on"] = False
+    w.clock.advance(timedelta(seconds=30))
+    w.run()
+    assert w.state("email:m1") is ItemState.SYNCED
+    assert w.mailbox.labels["m1"] == ("Customer, VIP",)

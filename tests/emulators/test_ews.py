@@ -118,8 +118,31 @@ def test_marks_in_chunks_of_100_and_red_master_category(host: EmulatorHost, svc:
     assert host.calls("ews").get("UpdateItem") == -(-len(items) // 100)
     assert svc.categories_of(items[5].mailbox_id) == ["Customer", "Sync Error", "Sync Error: Last Name missing"]
     assert svc.category_colours()["Sync Error"] == "0"  # red
+    assert svc.category_colours()["Sync Error: Last Name missing"] == "-1"  # white: no colour
     assert all(r.ok for r in box.unmark(marks))
     assert svc.categories_of(items[5].mailbox_id) == ["Customer"]
+
+
+def test_master_category_list_keeps_outlooks_xml(host: EmulatorHost, svc: Any) -> None:
+    """Our categories are added to Outlook's list; its namespace, categories and attributes stay as they were."""
+    import xml.etree.ElementTree as ET
+
+    before = svc.category_list_xml()
+    box = mailbox(host)
+    item = box.changes("inbox", None).items[0]
+    assert all(r.ok for r in box.mark([Mark(item.mailbox_id, "inbox", "Company, Last Name missing")]))
+    after = svc.category_list_xml()
+    assert b"ns0:" not in after and b'xmlns="CategoryList.xsd"' in after
+    closing = before.rindex(b"</categories>")
+    assert after.startswith(before[:closing]), "Outlook's own categories were rewritten"
+    root = ET.fromstring(after)
+    assert root.tag == "{CategoryList.xsd}categories" and root.get("default") == "Red category"
+    listed = {c.get("name"): c.attrib for c in root}
+    seeded = {c.get("name"): c.attrib for c in ET.fromstring(before)}
+    assert all(listed[name] == attrs for name, attrs in seeded.items())
+    assert listed["Sync Error"]["color"] == "0"
+    assert listed["Sync Error: Company, Last Name missing"]["color"] == "-1"
+    assert listed["Sync Error"]["lastTimeUsed"] and listed["Sync Error"]["guid"].startswith("{")
 
 
 def test_notification_mail_is_sent(host: EmulatorHost, svc: Any) -> None:

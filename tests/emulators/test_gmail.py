@@ -275,3 +275,178 @@ def test_quota_units_are_counted_and_the_per_user_budget_throttles(host: Emulato
     assert limited.status_code == 429 and float(limited.headers["Retry-After"]) >= 1
     assert limited.json()["error"]["errors"][0]["reason"] == "rateLimitExceeded"
     svc.units_per_minute, svc._spent = 15_000, []
+
+
+def _call(host: EmulatorHost, method: str, path: str, body: Any = None) -> requests.Response:
+    return requests.request(
+        method,
+        host.url("gmail") + path,
+        json=body,
+        verify=str(host.ca_path),
+        timeout=30,
+        headers={"Authorization": f"Bearer {creds(host)['access_token']}"},
+    )
+
+
+def test_each_draft_save_is_a_new_message_and_send_makes_it_sent(host: EmulatorHost, svc: Any) -> None:
+    import base64
+
+    def raw(text: str) -> dict[str, Any]:
+        mime = f"From: {svc.owner.address}\r\nTo: buyer@customer.example\r\nSubject: Offer\r\n\r\n{text}"
+        return {"message": {"raw": base64.urlsafe_b64encode(mime.encode()).decode().rstrip("=")}}
+
+    start = get(host, "/gmail/v1/users/me/profile").json()["historyId"]
+    created = _call(host, "POST", "/gmail/v1/users/me/drafts", raw("v1")).json()
+    assert created["id"].startswith("r-") and created["message"]["labelIds"] == ["DRAFT"]
+    assert created["message"]["threadId"] == created["message"]["id"]
+    updated = _call(host, "PUT", f"/gmail/v1/users/me/drafts/{created['id']}", raw("v2")).json()
+    assert updated["id"] == created["id"] and updated["message"]["id"] != created["message"]["id"]
+    assert updated["message"]["threadId"] == created["message"]["threadId"]
+    assert get(host, f"/gmail/v1/users/me/messages/{created['message']['id']}").status_code == 404
+    full = get(host, f"/gmail/v1/users/me/drafts/{created['id']}").json()
+    assert full["message"]["labelIds"] == ["DRAFT"] and full["message"]["payload"]["headers"]
+    sent = _call(host, "POST", "/gmail/v1/users/me/drafts/send", {"id": created["id"]}).json()
+    assert sent["labelIds"] == ["SENT"] and sent["id"] != updated["message"]["id"]
+    assert _call(host, "GET", f"/gmail/v1/users/me/drafts/{created['id']}").status_code == 404
+    history = get(
+        host, "/gmail/v1/users/me/history", startHistoryId=start, historyTypes=["messageAdded", "messageDeleted"]
+    ).json()["history"]
+    seen = [
+        (kind, e[kind][0]["message"]["id"])
+        for e in history
+        for kind in ("messagesAdded", "messagesDeleted")
+        if kind in e
+    ]
+    first, second = created["message"]["id"], updated["message"]["id"]
+    assert seen == [
+        ("messagesAdded", first),
+        ("messagesAdded", second),
+        ("messagesDeleted", first),
+        ("messagesAdded", sent["id"]),
+        ("messagesDeleted", second),
+    ]
+    added = {
+        e["messagesAdded"][0]["message"]["id"]: e["messagesAdded"][0]["message"]["labelIds"]
+        for e in history
+        if "messagesAdded" in e
+    }
+    assert added[first] == ["DRAFT"] and added[sent["id"]] == ["SENT"]
+    no_recipient = _call(host, "POST", "/gmail/v1/users/me/drafts", {"message": {"raw": "U3ViamVjdDogeA0KDQp4"}}).json()
+    refused = _call(host, "POST", "/gmail/v1/users/me/drafts/send", {"id": no_recipient["id"]})
+    assert refused.status_code == 400
+
+
+def test_spam_and_trash_are_left_out_of_lists_unless_asked(host: EmulatorHost, svc: Any) -> None:
+    spam = svc.add_message("spam", "Cheap watches", "spammer@bulk.example", svc.owner.address)
+    kept = svc.add_message("inbox", "Binned later", "buyer@customer.example", svc.owner.address)
+    assert _call(host, "POST", f"/gmail/v1/users/me/messages/{kept}/trash").json()["labelIds"][-1] == "TRASH"
+
+    def ids(**params: Any) -> set[str]:
+        page = get(host, "/gmail/v1/users/me/messages", maxResults=500, **params).json()
+        return {m["id"] for m in page.get("messages", [])}
+
+    assert not {spam, kept} & ids()
+    assert {spam, kept} <= ids(includeSpamTrash="true")
+    assert ids(q="in:spam") == {spam}
+    _call(host, "POST", f"/gmail/v1/users/me/messages/{kept}/untrash")
+    assert kept in ids()
+
+
+def test_provider_reads_no_drafts_spam_trash_or_chats(host: EmulatorHost, svc: Any) -> None:
+    box = mailbox(host)
+    cursor = None
+    while True:
+        page = box.changes("mail", cursor)
+        cursor = page.cursor
+        if not page.more:
+            break
+    draft = svc.drafts.write("Proposal", svc.owner.address, "buyer@customer.example", "first words")
+    for words in ("more words", "final words"):
+        svc.drafts.write("Proposal", svc.owner.address, "buyer@customer.example", words, draft)
+    svc.add_message("spam", "Win a prize", "spammer@bulk.example", svc.owner.address)
+    svc.add_message("chat", "Hangouts chat", "buyer@customer.example", svc.owner.address)
+    binned = svc.add_message("inbox", "Old news", "buyer@customer.example", svc.owner.address)
+    svc.drafts.move_to_trash(binned)
+    page = box.changes("mail", cursor)
+    assert [i.subject for i in page.items] == []
+    sent = svc.drafts.send_now(draft)
+    page = box.changes("mail", page.cursor)
+    assert [(i.mailbox_id, i.subject, i.direction.value) for i in page.items] == [(sent, "Proposal", "outbound")]
+
+
+MAIL_ONLY = [
+    "https://www.googleapis.com/auth/gmail.modify",
+    "https://www.googleapis.com/auth/gmail.labels",
+    "https://www.googleapis.com/auth/gmail.send",
+]
+
+
+def test_partial_consent_grants_some_scopes_and_the_rest_answers_403(host: EmulatorHost, svc: Any) -> None:
+    from app.core.errors import StreamDenied
+
+    svc.grant_only(MAIL_ONLY)
+    try:
+        c = creds(host)
+        auth = GoogleAuth(
+            TokenStore(ProcessKeyring()),
+            client_id=c["client_id"],
+            client_secret=c["client_secret"],
+            endpoints={"auth_uri": c["auth_uri"], "token_uri": c["token_uri"], "revoke_uri": c["revoke_uri"]},
+            ca_file=str(host.ca_path),
+            key="google:partial",
+        )
+        # The sign-in stands with fewer scopes than asked (oauthlib reports the change as a Warning).
+        assert auth.sign_in(headless_browser(str(host.ca_path)), account=c["username"]) == c["username"]
+        refreshed = requests.post(
+            c["token_uri"],
+            data={
+                "grant_type": "refresh_token",
+                "refresh_token": c["refresh_token"],
+                "client_id": c["client_id"],
+                "client_secret": c["client_secret"],
+            },
+            verify=str(host.ca_path),
+            timeout=30,
+        ).json()
+        assert set(refreshed["scope"].split()) == set(MAIL_ONLY)
+        denied = get(host, "/calendar/v3/calendars/primary/events")
+        assert denied.status_code == 403
+        error = denied.json()["error"]
+        assert error["errors"][0]["reason"] == "insufficientPermissions" and error["status"] == "PERMISSION_DENIED"
+        assert error["details"][0]["reason"] == "ACCESS_TOKEN_SCOPE_INSUFFICIENT"
+        assert 'error="insufficient_scope"' in denied.headers["WWW-Authenticate"]
+        assert get(host, "/gmail/v1/users/me/profile").status_code == 200
+        box = mailbox(host)
+        assert box.changes("mail", None).items
+        with pytest.raises(StreamDenied) as caught:
+            box.changes("calendar", None)
+        assert caught.value.code == "MBX_SCOPE_NOT_GRANTED" and "calendar.events" in caught.value.message
+        event = next(iter(svc.events))
+        mail = box.changes("mail", None).items[0]
+        results = box.mark([Mark(event, "calendar", "x"), Mark(mail.mailbox_id, "mail", "x")])
+        assert [(r.ok, r.code) for r in results] == [(False, "MBX_SCOPE_NOT_GRANTED"), (True, "")]
+        box.unmark([Mark(mail.mailbox_id, "mail", "x")])
+    finally:
+        svc.grant_only(None)
+
+
+def test_draft_shapes_match_the_published_samples(host: EmulatorHost, svc: Any, wire_samples: Path) -> None:
+    samples = wire_samples / "gmail"
+
+    def load(name: str) -> Any:
+        return json.loads((samples / name).read_text())
+
+    created = _call(host, "POST", "/gmail/v1/users/me/drafts", load("drafts_create_request.json")).json()
+    ref = load("drafts_create_response.json")
+    assert set(created) == set(ref) and set(created["message"]) == set(ref["message"])
+    assert created["message"]["labelIds"] == ref["message"]["labelIds"] and created["id"].startswith("r-")
+    fetched = get(host, f"/gmail/v1/users/me/drafts/{created['id']}").json()
+    ref_get = load("drafts_get_response.json")
+    assert set(fetched) == set(ref_get) and set(fetched["message"]) == set(ref_get["message"])
+    assert set(fetched["message"]["payload"]) >= set(ref_get["message"]["payload"])
+    assert type(fetched["message"]["internalDate"]) is type(ref_get["message"]["internalDate"])
+    request = load("drafts_send_request.json") | {"id": created["id"]}
+    assert set(request) == {"id"}
+    sent = _call(host, "POST", "/gmail/v1/users/me/drafts/send", request).json()
+    ref_sent = load("drafts_send_response.json")
+    assert set(sent) == set(ref_sent) and sent["labelIds"] == ref_sent["labelIds"]

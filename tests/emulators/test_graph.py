@@ -300,3 +300,109 @@ def test_shapes_match_the_published_samples(host: EmulatorHost, svc: Any, wire_s
         data={"client_id": "syncbar-desktop", "grant_type": "refresh_token", "refresh_token": "revoked"},
     )
     assert got.status_code == 400 and set(got.json()) == set(grant_ref)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_each_batch_step_is_throttled_on_its_own(host: EmulatorHost, svc: Any) -> None:
+    from app.emulators.graph_batch import MailboxBudget
+
+    clock = FakeClock()
+    svc.budget = MailboxBudget(limit=5, window=60.0, clock=clock)
+    try:
+        steps = [{"id": str(i), "method": "GET", "url": "/me"} for i in range(8)]
+        answer = http(host).post(host.url("graph") + "/v1.0/$batch", json={"requests": steps})
+        assert answer.status_code == 200  # the batch itself succeeds; its steps carry their own status
+        by_id = {r["id"]: r for r in answer.json()["responses"]}
+        assert [by_id[str(i)]["status"] for i in range(8)] == [200] * 5 + [429] * 3
+        throttled = by_id["7"]
+        assert throttled["body"]["error"]["code"] == "TooManyRequests"
+        assert float(throttled["headers"]["Retry-After"]) == pytest.approx(60.0)
+        clock.now += 61
+        again = http(host).post(host.url("graph") + "/v1.0/$batch", json={"requests": steps[5:]}).json()
+        assert [r["status"] for r in again["responses"]] == [200] * 3
+    finally:
+        svc.budget = MailboxBudget()
+
+
+def test_provider_resends_only_throttled_steps_after_their_retry_after(host: EmulatorHost, svc: Any) -> None:
+    from app.emulators.graph_batch import MailboxBudget
+
+    box = mailbox(host, page_size=100)
+    items = box.changes("inbox", None).items[:12]
+    box.mark([Mark(items[0].mailbox_id, "inbox", "Salesforce busy")])  # the master categories exist
+    clock = FakeClock()
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        clock.now += seconds
+
+    box.client._sleep = sleep
+    svc.budget = MailboxBudget(limit=8, window=30.0, clock=clock)
+    svc.batch_steps.clear()
+    try:
+        results = box.mark([Mark(i.mailbox_id, "inbox", "Salesforce busy") for i in items])
+    finally:
+        svc.budget = MailboxBudget()
+    assert all(r.ok for r in results)
+    assert [len(steps) for steps in svc.batch_steps] == [12, 4]
+    assert svc.batch_steps[1] == [str(i) for i in range(8, 12)], "only the throttled steps are sent again"
+    assert sleeps == [pytest.approx(30.0)], "the retry waits the steps' Retry-After, not at once"
+    assert all("Sync Error: Salesforce busy" in svc.categories_of(i.mailbox_id) for i in items)
+
+
+def test_throttled_steps_past_the_inline_wait_are_left_for_a_later_cycle(host: EmulatorHost, svc: Any) -> None:
+    from app.emulators.graph_batch import MailboxBudget
+
+    box = mailbox(host, page_size=100)
+    items = box.changes("inbox", None).items[:3]
+    box.mark([Mark(items[0].mailbox_id, "inbox", "Salesforce busy")])
+    sleeps: list[float] = []
+    box.client._sleep = sleeps.append
+    svc.budget = MailboxBudget(limit=1, window=600.0)
+    try:
+        results = box.mark([Mark(i.mailbox_id, "inbox", "Salesforce busy") for i in items])
+    finally:
+        svc.budget = MailboxBudget()
+    assert [r.ok for r in results] == [True, False, False] and sleeps == []
+    assert results[1].code == results[2].code and results[1].code.startswith("MBX_")
+
+
+def test_contacts_delta_uses_the_documented_folder_path(host: EmulatorHost, svc: Any) -> None:
+    s = http(host)
+    refused = s.get(host.url("graph") + "/v1.0/me/contacts/delta")
+    assert refused.status_code == 400
+    folder = s.get(host.url("graph") + "/v1.0/me/contactFolders/contacts").json()
+    assert folder["displayName"] == "Contacts" and folder["id"]
+    host.reset_calls()
+    box = mailbox(host, page_size=5)
+    page = box.changes("contacts", None)
+    assert f"/me/contactFolders/{folder['id']}/contacts/delta" in page.cursor
+    assert host.calls("graph") == {"contactFolders.get": 1, "contacts.delta": 1}
+    while page.more:
+        page = box.changes("contacts", page.cursor)
+    assert host.calls("graph")["contactFolders.get"] == 1, "the delta link carries the folder"
+
+
+def test_a_throttled_batch_step_has_the_published_shapes(host: EmulatorHost, svc: Any, wire_samples: Path) -> None:
+    from app.emulators.graph_batch import MailboxBudget
+
+    ref_step = json.loads((wire_samples / "graph" / "batch_response.json").read_text())["responses"][0]
+    ref_429 = json.loads((wire_samples / "graph" / "error_429_throttled.json").read_text())
+    svc.budget = MailboxBudget(limit=0)
+    try:
+        answer = http(host).post(
+            host.url("graph") + "/v1.0/$batch", json={"requests": [{"id": "1", "method": "GET", "url": "/me"}]}
+        )
+    finally:
+        svc.budget = MailboxBudget()
+    [step] = answer.json()["responses"]
+    assert set(step) == set(ref_step) and step["status"] == 429
+    assert set(step["body"]["error"]) <= set(ref_429["error"]) and step["body"]["error"]["code"] == "TooManyRequests"

@@ -120,3 +120,21 @@ def test_text_helpers() -> None:
     assert html_to_text("<p>Hi&amp;bye</p><style>x{}</style><div>two</div>") == "Hi&bye\ntwo"
     assert parse_time("2026-01-09T07:40:00.1234567") == datetime(2026, 1, 9, 7, 40, 0, 123456, tzinfo=UTC)
     assert parse_time("not a date") is None
+
+
+def test_category_list_additions_keep_prefixes_and_unknown_parts() -> None:
+    from app.providers.ews.connect import add_categories, category_names
+
+    now = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    prefixed = (
+        b'<?xml version="1.0"?><c:categories xmlns:c="CategoryList.xsd" default="Work" extra="kept">'
+        b'<c:category name="Work" color="4" custom="x"/><c:unknown/></c:categories>\n'
+    )
+    grown = add_categories(prefixed, [("Sync Error", "0"), ("Sync Error: A, B & <C>", "-1")], now)
+    assert grown.startswith(prefixed[: prefixed.rindex(b"</c:categories>")])
+    assert category_names(grown) == {"Work", "Sync Error", "Sync Error: A, B & <C>"}
+    assert b'<c:category name="Sync Error" color="0"' in grown and b"ns0" not in grown
+    empty = add_categories(b'<categories xmlns="CategoryList.xsd" default=""/>', [("Sync Error", "0")], now)
+    assert category_names(empty) == {"Sync Error"} and empty.startswith(b'<categories xmlns="CategoryList.xsd"')
+    fresh = add_categories(b"", [("Sync Error", "0")], now)
+    assert b'xmlns="CategoryList.xsd"' in fresh and category_names(fresh) == {"Sync Error"}

@@ -8,12 +8,16 @@ own endpoint only, through exchangelib's documented adapter hook
 
 from __future__ import annotations
 
+import re
 import threading
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import quote, urlsplit
+from xml.sax.saxutils import quoteattr
 
 import requests
 import requests.adapters
@@ -24,7 +28,9 @@ from app.providers.http import network_error
 
 SERVICE = "ews"
 CATEGORY_LIST = "CategoryList"
+CATEGORY_NS = "CategoryList.xsd"  # the list's default namespace ([MS-OXOCFG] 2.2.5.2.2)
 RED = "0"  # Outlook category colour 0 is red ([MS-OXOCFG] 2.2.5.2)
+NO_COLOUR = "-1"  # -1: a category without colour, shown white
 
 
 class _TrustAdapter(requests.adapters.HTTPAdapter):
@@ -118,8 +124,14 @@ class EwsConnection:
             base = f"{parts.scheme}://{parts.netloc}"
         return f"{base.rstrip('/')}/owa/?ItemID={quote(item_id, safe='')}&exvsurl=1&viewmodel=ReadMessageItem"
 
-    def ensure_master_category(self, name: str) -> None:
-        """Make sure the master category list holds ``name`` in red."""
+    def ensure_master_categories(self, wanted: Mapping[str, str]) -> set[str]:
+        """Make sure the master category list defines each name with its colour; the names it holds now.
+
+        The list is Outlook's own XML ([MS-OXOCFG] 2.2.5.2.2): the missing categories are inserted
+        as text before its closing tag, so every namespace, attribute and unknown element Outlook
+        or another client wrote comes back as it was ([MS-OXOCFG] 3.1.4.2.3: rewrite unknown tags
+        and attributes as-is).
+        """
         from exchangelib.errors import ErrorItemNotFound
 
         folder = self.account().calendar
@@ -128,28 +140,69 @@ class EwsConnection:
             raw = config.xml_data or b""
         except ErrorItemNotFound:
             config, raw = None, b""
-        root = ET.fromstring(raw) if raw else ET.Element("categories")
-        namespace = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
-        names = {c.get("name") for c in root.iter(f"{namespace}category")}
-        if name in names:
-            return
-        ET.SubElement(
-            root,
-            f"{namespace}category",
-            {
-                "name": name,
-                "color": RED,
-                "keyboardShortcut": "0",
-                "usageCount": "0",
-                "guid": "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, "syncbar:" + name)) + "}",
-                "renameOnFirstUse": "0",
-            },
-        )
-        data = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+        names = category_names(raw)
+        missing = [name for name in wanted if name not in names]
+        if not missing:
+            return names
+        data = add_categories(raw, [(name, wanted[name]) for name in missing], datetime.now(UTC))
         if config is None:
             folder.create_user_configuration(name=CATEGORY_LIST, xml_data=data)
         else:
             folder.update_user_configuration(name=CATEGORY_LIST, xml_data=data)
+        return names | set(missing)
+
+
+def category_names(raw: bytes) -> set[str]:
+    """The category names a CategoryList XML document defines (any namespace prefix)."""
+    if not raw.strip():
+        return set()
+    root = ET.fromstring(raw)
+    return {str(c.get("name")) for c in root.iter() if c.tag.rsplit("}", 1)[-1] == "category"}
+
+
+def add_categories(raw: bytes, categories: Sequence[tuple[str, str]], now: datetime) -> bytes:
+    """The CategoryList document with ``(name, colour)`` categories appended, the rest byte for byte."""
+    stamp = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000")
+    text = raw.decode("utf-8-sig") if raw.strip() else ""
+    if not text:
+        text = (
+            f'<?xml version="1.0"?><categories default="" lastSavedSession="0" lastSavedTime="{stamp}"'
+            f' xmlns="{CATEGORY_NS}"/>'
+        )
+    closing = re.search(r"</([\w.-]+:)?categories\s*>\s*$", text)
+    empty = re.search(r"<([\w.-]+:)?categories\b[^>]*?(/>)\s*$", text)
+    match = closing or empty
+    if match is None:
+        raise ValueError("the master category list is not a <categories> document")
+    prefix = match.group(1) or ""
+    added = "".join(_category_xml(prefix, name, colour, stamp) for name, colour in categories)
+    if closing is not None:
+        text = text[: closing.start()] + added + text[closing.start() :]
+    else:
+        assert empty is not None
+        text = text[: empty.start(2)] + ">" + added + f"</{prefix}categories>" + text[empty.end(2) :]
+    return text.encode("utf-8")
+
+
+def _category_xml(prefix: str, name: str, colour: str, stamp: str) -> str:
+    never = "1601-01-01T00:00:00.000"
+    attributes = {
+        "name": name,
+        "color": colour,
+        "keyboardShortcut": "0",
+        "usageCount": "0",
+        "lastTimeUsedNotes": never,
+        "lastTimeUsedJournal": never,
+        "lastTimeUsedContacts": never,
+        "lastTimeUsedTasks": never,
+        "lastTimeUsedCalendar": never,
+        "lastTimeUsedMail": never,
+        "lastTimeUsed": stamp,  # [MS-OXOCFG] 3.1.4.2.3: MUST be set on every category
+        "lastSessionUsed": "0",
+        "guid": "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, "syncbar:" + name)) + "}",
+        "renameOnFirstUse": "0",
+    }
+    return f"<{prefix}category " + " ".join(f"{k}={quoteattr(v)}" for k, v in attributes.items()) + "/>"
 
 
 def ews_error(exc: BaseException) -> SyncbarError:

@@ -7,7 +7,8 @@
 
 Marks are Outlook categories set with bulk UpdateItem (100 items a call); the
 master category list (IPM.Configuration.CategoryList) gets a red "Sync Error"
-(colour 0).  ErrorServerBusy is waited out when its BackOffMilliseconds is short.
+(colour 0) and each white detail category (colour -1), added to Outlook's XML
+without rewriting it.  ErrorServerBusy is waited out when its BackOffMilliseconds is short.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 from app.core.errors import CursorExpired
 from app.core.model import Direction, ItemKind, MailItem, Person
 from app.core.ports import ChangePage, Mark, MarkResult
-from app.providers.ews.connect import EwsConnection, ews_error
+from app.providers.ews.connect import NO_COLOUR, RED, EwsConnection, ews_error
 
 MARK = "Sync Error"
 UPDATE_CHUNK = 100
@@ -46,7 +47,7 @@ class EwsMailbox:
         self.account = connection.address
         self.page_size = page_size
         self._sleep = sleep
-        self._master_checked = False
+        self._master: set[str] = set()  # category names known to be in the master list
         # Item id -> the ChangeKey our own UpdateItem gave it: when a sync reports exactly that change,
         # it is our mark coming back, and the item need not be read again.
         self._own_changes: dict[str, str] = {}
@@ -136,6 +137,7 @@ class EwsMailbox:
         common: dict[str, Any] = {
             "mailbox_id": str(obj.id),
             "stream": stream,
+            "labels": categories,
             "web_link": self.connection.web_link(str(obj.id)),
         }
         if kind is ItemKind.EMAIL:
@@ -149,7 +151,7 @@ class EwsMailbox:
                 recipients=tuple(p for p in (_person(r) for r in recipients) if p is not None),
                 occurred_at=_dt(when),
                 direction=Direction.OUTBOUND if stream == "sent" else Direction.INBOUND,
-                fields={"categories": ",".join(categories), "changekey": str(obj.changekey or "")},
+                fields={"changekey": str(obj.changekey or "")},
                 headers={"message-id": str(getattr(obj, "message_id", "") or "")},
                 **common,
             )
@@ -163,7 +165,7 @@ class EwsMailbox:
                 recipients=tuple(p for p in (_person(a) for a in attendees) if p is not None),
                 occurred_at=_dt(obj.start),
                 end_at=_dt(obj.end),
-                fields={"location": str(obj.location or ""), "categories": ",".join(categories)},
+                fields={"location": str(obj.location or "")},
                 **common,
             )
         if kind is ItemKind.CONTACT:
@@ -179,7 +181,6 @@ class EwsMailbox:
                     "company": str(obj.company_name or ""),
                     "phone": str(phones[0].phone_number) if phones else "",
                     "title": str(obj.job_title or ""),
-                    "categories": ",".join(categories),
                 },
                 **common,
             )
@@ -188,17 +189,19 @@ class EwsMailbox:
             subject=str(obj.subject or ""),
             body=_text(obj),
             occurred_at=_dt(obj.due_date),
-            fields={"status": str(obj.status or ""), "categories": ",".join(categories)},
+            fields={"status": str(obj.status or "")},
             **common,
         )
 
     # -- marks ------------------------------------------------------------------------------
 
-    def _ensure_master(self) -> None:
-        if self._master_checked:
+    def _ensure_master(self, names: set[str]) -> None:
+        """The red mark and each white detail category exist in the master list (once per name)."""
+        missing = names - self._master
+        if not missing:
             return
-        self._run(lambda: self.connection.ensure_master_category(MARK))
-        self._master_checked = True
+        wanted = {name: RED if name == MARK else NO_COLOUR for name in sorted(missing)}
+        self._master |= self._run(lambda: self.connection.ensure_master_categories(wanted))
 
     def _update(self, marks: Sequence[Mark], compute: Callable[[Mark], list[str]]) -> list[MarkResult]:
         from exchangelib.items import ALWAYS_OVERWRITE, CalendarItem, Contact, Message, Task
@@ -225,7 +228,7 @@ class EwsMailbox:
     def mark(self, marks: Sequence[Mark]) -> list[MarkResult]:
         if not marks:
             return []
-        self._ensure_master()
+        self._ensure_master({MARK} | {f"{MARK}: {m.detail}" for m in marks if m.detail})
 
         def categories(mark: Mark) -> list[str]:
             own = [c for c in mark.labels if not _ours(c)]

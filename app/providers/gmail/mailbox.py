@@ -6,6 +6,8 @@ Streams:
               page per call, each message read in full; the cursor remembers the page token
               and the mailbox historyId taken before the read.  Later: history.list from that
               historyId (messageAdded); a 404 (history too old) raises CursorExpired.
+              Drafts, spam, trash and chats are skipped (``NOT_MAIL``): only mail that was
+              received or sent becomes an item.
     calendar  events.list with syncToken; a 410 raises CursorExpired.
 
 Cursors are small JSON objects.  Marks are labels: "Sync Error" (red from
@@ -26,7 +28,7 @@ from email.message import EmailMessage
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any
 
-from app.core.errors import CursorExpired
+from app.core.errors import AccountError, CursorExpired, StreamDenied
 from app.core.model import Direction, ItemKind, MailItem, Person
 from app.core.ports import ChangePage, Mark, MarkResult
 from app.providers.gmail.client import GmailClient
@@ -35,7 +37,19 @@ from app.providers.textutil import html_to_text, parse_time
 MARK = "Sync Error"
 MARK_COLOR = {"backgroundColor": "#cc3a21", "textColor": "#ffffff"}  # red, from Gmail's label palette
 EVENT_RED = "11"  # Calendar colour id 11: Tomato
+# Messages that are not mail exchanged with anyone: an unsent draft (every autosave is a new
+# message id, reported by history.list as messagesAdded), spam, trash and Hangouts chat
+# transcripts.  None of them becomes an activity; a draft that is sent arrives as a new
+# SENT message and is logged then, once.
+NOT_MAIL = frozenset({"DRAFT", "SPAM", "TRASH", "CHAT"})
 BATCH_MODIFY_LIMIT = 1000
+SCOPE_NOT_GRANTED = "MBX_SCOPE_NOT_GRANTED"
+# What each stream needs, in the words of Google's consent screen, and the scope behind them.
+PERMISSION = {
+    "mail": ("Read, compose, and send emails from your Gmail account", "gmail.modify"),
+    "calendar": ("View and edit events on all your calendars", "calendar.events"),
+}
+STREAM_WORDS = {"mail": "your Gmail mail", "calendar": "your Google Calendar"}
 
 
 class GmailMailbox:
@@ -65,11 +79,22 @@ class GmailMailbox:
 
     def changes(self, stream: str, cursor: str | None) -> ChangePage:
         state = json.loads(cursor) if cursor else {}
-        if stream == "mail":
-            return self._mail_changes(state)
-        if stream == "calendar":
-            return self._calendar_changes(state)
-        raise ValueError(f"unknown Gmail stream {stream!r}")
+        if stream not in PERMISSION:
+            raise ValueError(f"unknown Gmail stream {stream!r}")
+        try:
+            return self._mail_changes(state) if stream == "mail" else self._calendar_changes(state)
+        except AccountError as exc:
+            if exc.code != SCOPE_NOT_GRANTED:
+                raise
+            # Granular consent: the user left this permission unticked.  The other stream may
+            # still be readable, so only this one is skipped (an account issue names it).
+            words, scope = PERMISSION[stream]
+            raise StreamDenied(
+                exc.code,
+                f'The permission "{words}" ({scope}) was not granted when you signed in, '
+                f"so {STREAM_WORDS[stream]} is not synced; the rest of the account is.",
+                service_code=exc.service_code,
+            ) from exc
 
     def _mail_changes(self, state: dict[str, Any]) -> ChangePage:
         if state.get("phase") != "history":
@@ -101,6 +126,8 @@ class GmailMailbox:
         removed: list[str] = []
         for record in page.get("history", []):
             for added in record.get("messagesAdded", []):
+                if NOT_MAIL.intersection(added["message"].get("labelIds") or ()):
+                    continue  # not worth a messages.get: a draft version, spam, trash or chat
                 ids.setdefault(str(added["message"]["id"]), None)
             for deleted in record.get("messagesDeleted", []):
                 gone = str(deleted["message"]["id"])
@@ -121,6 +148,8 @@ class GmailMailbox:
         data = self.client.get(f"/gmail/v1/users/me/messages/{message_id}", params={"format": "full"}, missing_ok=True)
         if data is None:
             return None  # deleted between listing and reading
+        if NOT_MAIL.intersection(data.get("labelIds") or ()):
+            return None  # its labels changed since it was listed (trashed, marked as spam)
         return message_item(data, self.account)
 
     def _calendar_changes(self, state: dict[str, Any]) -> ChangePage:
@@ -199,9 +228,18 @@ class GmailMailbox:
                 results.update({i: MarkResult(i, True) for i in ids})
         for m in marks:
             if m.stream == "calendar":
-                self.client.patch(f"/calendar/v3/calendars/primary/events/{m.mailbox_id}", {"colorId": EVENT_RED})
-                results[m.mailbox_id] = MarkResult(m.mailbox_id, True)
+                results[m.mailbox_id] = self._colour(m.mailbox_id, EVENT_RED)
         return [results[m.mailbox_id] for m in marks]
+
+    def _colour(self, event_id: str, colour: str | None) -> MarkResult:
+        """Set (or, with None, remove) an event's colour; a calendar not granted fails that mark only."""
+        try:
+            self.client.patch(f"/calendar/v3/calendars/primary/events/{event_id}", {"colorId": colour})
+        except AccountError as exc:
+            if exc.code != SCOPE_NOT_GRANTED:
+                raise
+            return MarkResult(event_id, False, exc.code)
+        return MarkResult(event_id, True)
 
     def unmark(self, marks: Sequence[Mark]) -> list[MarkResult]:
         mail = [m for m in marks if m.stream != "calendar"]
@@ -209,11 +247,11 @@ class GmailMailbox:
             labels = self._labels({MARK})
             ours = [lid for name, lid in labels.items() if name == MARK or name.startswith(MARK + "/")]
             self._modify([m.mailbox_id for m in mail], [], ours)
-        for m in marks:
-            if m.stream == "calendar":
-                # Back to the calendar's own colour.
-                self.client.patch(f"/calendar/v3/calendars/primary/events/{m.mailbox_id}", {"colorId": None})
-        return [MarkResult(m.mailbox_id, True) for m in marks]
+        # Calendar events go back to the calendar's own colour.
+        return [
+            self._colour(m.mailbox_id, None) if m.stream == "calendar" else MarkResult(m.mailbox_id, True)
+            for m in marks
+        ]
 
     def link(self, item: MailItem) -> str:
         return item.web_link
@@ -313,8 +351,8 @@ def message_item(data: dict[str, Any], account: str) -> MailItem:
         occurred_at=when,
         direction=Direction.OUTBOUND if outbound else Direction.INBOUND,
         web_link=f"https://mail.google.com/mail/u/0/#all/{data.get('id', '')}",
-        fields={"labels": ",".join(labels)},
         headers=extra,
+        labels=tuple(labels),
     )
 
 

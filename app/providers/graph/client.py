@@ -69,6 +69,10 @@ class GraphClient:
         self._sleep = sleep or time.sleep
         self.calls = 0
 
+    def wait(self, seconds: float) -> None:
+        """Sleep as this client does between throttled tries (injected in tests)."""
+        self._sleep(seconds)
+
     def url(self, path: str) -> str:
         return path if path.startswith("https://") else self.base + path
 

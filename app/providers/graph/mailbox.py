@@ -4,7 +4,7 @@ Streams and their delta endpoints:
 
     inbox, sentitems  /me/mailFolders/{folder}/messages/delta   ($select on the first call only)
     calendar          /me/calendarView/delta?startDateTime&endDateTime
-    contacts          /me/contacts/delta
+    contacts          /me/contactFolders/{id}/contacts/delta (id of the well-known "contacts" folder)
 
 Every delta call asks for ``Prefer: odata.maxpagesize`` and immutable ids.
 A page with ``@odata.nextLink`` continues the read; ``@odata.deltaLink`` ends
@@ -21,18 +21,21 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from app.core.errors import ItemError
 from app.core.model import Direction, ItemKind, MailItem, Person
 from app.core.ports import ChangePage, Mark, MarkResult
-from app.providers.graph.client import GraphClient, graph_error
+from app.providers.graph.client import MAX_INLINE_WAIT, GraphClient, graph_error
+from app.providers.http import retry_after_seconds
 from app.providers.textutil import html_to_text, parse_time
 
 MARK = "Sync Error"
 MARK_COLOR = "preset0"  # red
 DETAIL_COLOR = "none"  # white: no colour
 BATCH_LIMIT = 20
+BATCH_TRIES = 4  # a throttled batch step is sent at most this many times in one call
+DEFAULT_STEP_WAIT = 1.0  # seconds, when a throttled step carries no Retry-After
 MESSAGE_FIELDS = (
     "subject,body,from,toRecipients,ccRecipients,receivedDateTime,sentDateTime,internetMessageId,webLink,categories"
 )
@@ -89,7 +92,11 @@ class GraphMailbox:
             }
             return "/me/calendarView/delta?" + urlencode(window)
         if stream == "contacts":
-            return "/me/contacts/delta"
+            # Delta is a function of a contact folder ("contact: delta"); the default folder's id comes
+            # from its well-known name.  The delta link carries it from then on.
+            _, folder, _ = self.client.request("GET", "/me/contactFolders/contacts", params={"$select": "id"})
+            folder_id = str((folder or {}).get("id") or "")
+            return f"/me/contactFolders/{quote(folder_id, safe='=')}/contacts/delta"
         raise ValueError(f"unknown Graph stream {stream!r}")
 
     def changes(self, stream: str, cursor: str | None) -> ChangePage:
@@ -122,6 +129,7 @@ class GraphMailbox:
         common: dict[str, Any] = {
             "mailbox_id": str(data.get("id", "")),
             "stream": stream,
+            "labels": categories,
             "web_link": str(data.get("webLink") or ""),
         }
         if kind is ItemKind.EMAIL:
@@ -139,7 +147,6 @@ class GraphMailbox:
                     data.get("sentDateTime") if stream == "sentitems" else data.get("receivedDateTime")
                 ),
                 direction=Direction.OUTBOUND if stream == "sentitems" else Direction.INBOUND,
-                fields={"categories": ",".join(categories)},
                 headers={"message-id": str(data.get("internetMessageId") or "")},
                 **common,
             )
@@ -155,7 +162,6 @@ class GraphMailbox:
                 end_at=_zoned(data.get("end")),
                 fields={
                     "location": str((data.get("location") or {}).get("displayName") or ""),
-                    "categories": ",".join(categories),
                 },
                 **common,
             )
@@ -171,7 +177,6 @@ class GraphMailbox:
                 "company": str(data.get("companyName") or ""),
                 "phone": str(phones[0] or ""),
                 "title": str(data.get("jobTitle") or ""),
-                "categories": ",".join(categories),
             },
             **common,
         )
@@ -199,26 +204,36 @@ class GraphMailbox:
                 self._master.add(name)
 
     def _batch(self, requests: list[dict[str, Any]]) -> list[tuple[str, int, Any]]:
-        """Send requests through $batch, 20 per call; answers (id, status, body) for each."""
+        """Send requests through $batch, 20 per call; answers (id, status, body) for each.
+
+        Graph weighs each step of a batch against its limits on its own: a throttled step comes back
+        as a 429 sub-response with its own Retry-After while the others succeed.  Only those steps
+        are sent again, in a new batch, after the longest of their Retry-After values ("Throttling
+        and batching"); a wait beyond MAX_INLINE_WAIT, or a step throttled BATCH_TRIES times, is
+        answered 429 and the engine retries it in a later cycle.
+        """
         answers: list[tuple[str, int, Any]] = []
         for start in range(0, len(requests), BATCH_LIMIT):
-            chunk = requests[start : start + BATCH_LIMIT]
-            pending = chunk
-            for _attempt in range(3):
+            pending = requests[start : start + BATCH_LIMIT]
+            for attempt in range(BATCH_TRIES):
                 _, body, _ = self.client.request("POST", "/$batch", json={"requests": pending})
-                retry: list[dict[str, Any]] = []
                 by_id = {r["id"]: r for r in pending}
+                throttled: list[tuple[dict[str, Any], float]] = []
                 for response in (body or {}).get("responses", []):
                     status = int(response.get("status", 500))
                     if status == 429 and response.get("id") in by_id:
-                        retry.append(by_id[response["id"]])
+                        wait = retry_after_seconds(_headers(response), default=DEFAULT_STEP_WAIT)
+                        throttled.append((by_id[response["id"]], wait))
                         continue
                     answers.append((str(response.get("id")), status, response.get("body")))
-                if not retry:
+                if not throttled:
                     break
-                pending = retry
-            else:
-                answers.extend((r["id"], 429, None) for r in pending)
+                longest = max(wait for _, wait in throttled)
+                pending = [request for request, _ in throttled]
+                if attempt == BATCH_TRIES - 1 or longest > MAX_INLINE_WAIT:
+                    answers.extend((r["id"], 429, None) for r in pending)
+                    break
+                self.client.wait(longest)
         return answers
 
     def _patch_categories(self, marks: Sequence[Mark], compute: Callable[[Mark], list[str]]) -> list[MarkResult]:
@@ -276,6 +291,11 @@ class GraphMailbox:
             self.client.request("POST", "/me/sendMail", json=message)
         except ItemError:
             raise
+
+
+def _headers(response: dict[str, Any]) -> dict[str, str]:
+    headers = response.get("headers")
+    return {str(k): str(v) for k, v in headers.items()} if isinstance(headers, dict) else {}
 
 
 def _ours(category: str) -> bool:
