@@ -95,21 +95,7 @@ class MicrosoftAuth:
             # form_post (a browser POST to a web server) does not fit a desktop app's one-shot listener.
             warnings.filterwarnings("ignore", message=r"response_mode='form_post'", category=UserWarning)
             flow = self.app.initiate_auth_code_flow(SCOPES, redirect_uri=listener.redirect_uri, prompt="select_account")
-        done: dict[str, str] = {}
-        failure: list[BaseException] = []
-
-        def serve() -> None:
-            try:
-                done.update(listener.wait(str(flow["state"]), cancelled=cancelled))
-            except BaseException as exc:
-                failure.append(exc)
-
-        thread = threading.Thread(target=serve, daemon=True)
-        thread.start()
-        open_url(str(flow["auth_uri"]))
-        thread.join()
-        if failure:
-            raise failure[0]
+        done = listener.answer(str(flow["auth_uri"]), str(flow["state"]), open_url, cancelled=cancelled)
         result = self.app.acquire_token_by_auth_code_flow(flow, done)
         if "access_token" not in result:
             raise self._error(result)

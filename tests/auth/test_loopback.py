@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import socket
 import threading
+import time
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
 
+from app.auth import loopback
 from app.auth.loopback import Pkce, SignInCancelled, authorize
 
 
@@ -47,10 +50,82 @@ def test_code_flow_with_pkce_and_state() -> None:
         requests.get(grant.redirect_uri + "?code=again", timeout=2)
 
 
-def test_wrong_state_is_refused() -> None:
-    open_url, _ = _browser(wrong_state=True)
-    with pytest.raises(SignInCancelled, match="state"):
-        authorize("https://login.example/authorize", {"client_id": "cid"}, open_url, timeout=10)
+def test_wrong_or_missing_state_gets_an_error_page_and_the_right_answer_still_signs_in() -> None:
+    pages: list[tuple[int, str]] = []
+
+    def open_url(url: str) -> None:
+        query = {k: v[-1] for k, v in parse_qs(urlsplit(url).query).items()}
+
+        def go() -> None:
+            redirect = query["redirect_uri"]
+            for params in ({"code": "stray", "state": "forged"}, {"code": "stray"}, {"error": "access_denied"}):
+                answer = requests.get(redirect + "?" + urlencode(params), timeout=5)
+                pages.append((answer.status_code, answer.text))
+            good = requests.get(redirect + "?" + urlencode({"code": "the-code", "state": query["state"]}), timeout=5)
+            pages.append((good.status_code, good.text))
+
+        threading.Thread(target=go, daemon=True).start()
+
+    grant = authorize("https://login.example/authorize", {"client_id": "cid"}, open_url, timeout=10)
+    assert grant.code == "the-code"
+    assert [status for status, _ in pages] == [400, 400, 400, 200]
+    assert all("refused" in text for _, text in pages[:3]) and "Signed in" in pages[3][1]
+
+
+def test_an_idle_connection_cannot_hold_the_listener() -> None:
+    idle: list[socket.socket] = []
+
+    def open_url(url: str) -> None:
+        query = {k: v[-1] for k, v in parse_qs(urlsplit(url).query).items()}
+        port = urlsplit(query["redirect_uri"]).port
+        assert port is not None
+        # A connection that never sends a byte, then the browser's real answer.
+        idle.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+
+        def go() -> None:
+            requests.get(query["redirect_uri"] + "?" + urlencode({"code": "c", "state": query["state"]}), timeout=5)
+
+        threading.Thread(target=go, daemon=True).start()
+
+    started = time.monotonic()
+    grant = authorize("https://login.example/authorize", {}, open_url, timeout=10)
+    assert grant.code == "c" and time.monotonic() - started < 3
+    idle[0].close()
+
+
+def test_a_connection_is_dropped_after_its_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loopback._Handler, "timeout", 0.5)
+    listener = loopback.Listener()
+    listener.start("s")
+    port = urlsplit(listener.redirect_uri).port
+    assert port is not None
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
+            conn.sendall(b"GET /callback?code=c")  # a request line that never ends
+            started = time.monotonic()
+            assert conn.recv(1024) == b""  # the listener hung up on it
+            assert time.monotonic() - started < 3
+    finally:
+        listener.close()
+
+
+def test_cancel_ends_the_wait_within_a_second() -> None:
+    cancelled = threading.Event()
+    threading.Timer(0.3, cancelled.set).start()
+    started = time.monotonic()
+    with pytest.raises(SignInCancelled, match="cancelled"):
+        authorize("https://login.example/authorize", {}, lambda url: None, timeout=60, cancelled=cancelled)
+    assert time.monotonic() - started < 0.3 + 1.0
+
+
+def test_a_browser_that_fails_to_open_ends_the_sign_in_at_once() -> None:
+    def broken(url: str) -> None:
+        raise OSError("no browser")
+
+    started = time.monotonic()
+    with pytest.raises(OSError, match="no browser"):
+        authorize("https://login.example/authorize", {}, broken, timeout=60)
+    assert time.monotonic() - started < 1.0
 
 
 def test_error_answer_and_cancel_and_timeout() -> None:
