@@ -81,6 +81,7 @@ def profile_from_info(info: dict[str, Any], mailbox_kind: str, history_days: int
         secret_key=f"salesforce:{s['username']}",
         login_url=s["login_url"],
         client_id=s.get("client_id", ""),
+        callback_url=s.get("callback_url", ""),
         ca_file=ca,
         api_version=str(s.get("api_version", "59.0")),
     )
@@ -265,7 +266,6 @@ def new_profile(
     from app.auth.google import GOOGLE
     from app.auth.microsoft import DEFAULT_AUTHORITY
     from app.auth.microsoft import DEFAULT_CLIENT_ID as MS_CLIENT_ID
-    from app.auth.salesforce import DEFAULT_CLIENT_ID as SF_CLIENT_ID
 
     if kind not in ("graph", "gmail", "ews"):
         raise UsageError(f"unknown mailbox kind {kind!r}; choose graph, gmail or ews")
@@ -309,7 +309,8 @@ def new_profile(
         account="",
         secret_key="salesforce:primary",
         login_url=login,
-        client_id=os.environ.get("SYNCBAR_SF_CLIENT_ID", SF_CLIENT_ID),
+        client_id=os.environ.get("SYNCBAR_SF_CLIENT_ID", ""),
+        callback_url=os.environ.get("SYNCBAR_SF_CALLBACK_URL", ""),
     )
     chosen = choices or SyncChoices()
     if not chosen.activated_at:
