@@ -23,6 +23,8 @@ import errno
 import hashlib
 import html
 import secrets
+import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -60,9 +62,19 @@ class SignInCancelled(AccountError):
 
 
 class _Server(ThreadingHTTPServer):
-    allow_reuse_address = False
+    # A fixed port must be free again right after the last sign-in: its closed connections linger in
+    # TIME_WAIT, which SO_REUSEADDR lets a new listener bind over on POSIX (a live listener still
+    # refuses it). On Windows that option would let another program take a port in use, so there the
+    # port is held exclusively instead.
+    allow_reuse_address = sys.platform != "win32"
     daemon_threads = True  # a connection still open when the sign-in ends must not keep the app alive
     block_on_close = False
+
+    def server_bind(self) -> None:
+        exclusive = getattr(socket, "SO_EXCLUSIVEADDRUSE", None)
+        if exclusive is not None:
+            self.socket.setsockopt(socket.SOL_SOCKET, exclusive, 1)
+        super().server_bind()
 
     def __init__(self, port: int) -> None:
         super().__init__(("127.0.0.1", port), _Handler)

@@ -14,6 +14,7 @@ import requests
 
 from app.auth import loopback
 from app.auth.loopback import Pkce, SignInCancelled, authorize
+from app.core.errors import AccountError
 
 
 def _browser(answer: dict[str, str] | None = None, *, wrong_state: bool = False):  # type: ignore[no-untyped-def]
@@ -52,6 +53,7 @@ def test_code_flow_with_pkce_and_state() -> None:
 
 def test_wrong_or_missing_state_gets_an_error_page_and_the_right_answer_still_signs_in() -> None:
     pages: list[tuple[int, str]] = []
+    browser: list[threading.Thread] = []
 
     def open_url(url: str) -> None:
         query = {k: v[-1] for k, v in parse_qs(urlsplit(url).query).items()}
@@ -64,10 +66,12 @@ def test_wrong_or_missing_state_gets_an_error_page_and_the_right_answer_still_si
             good = requests.get(redirect + "?" + urlencode({"code": "the-code", "state": query["state"]}), timeout=5)
             pages.append((good.status_code, good.text))
 
-        threading.Thread(target=go, daemon=True).start()
+        browser.append(threading.Thread(target=go, daemon=True))
+        browser[0].start()
 
     grant = authorize("https://login.example/authorize", {"client_id": "cid"}, open_url, timeout=10)
     assert grant.code == "the-code"
+    browser[0].join(5)  # the listener has its answer before the browser has read the page
     assert [status for status, _ in pages] == [400, 400, 400, 200]
     assert all("refused" in text for _, text in pages[:3]) and "Signed in" in pages[3][1]
 
@@ -144,3 +148,34 @@ def test_pkce_verifier_is_long_and_random() -> None:
     a, b = Pkce.new(), Pkce.new()
     assert a.verifier != b.verifier
     assert 43 <= len(a.verifier) <= 128
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_a_fixed_callback_port_serves_one_sign_in_after_another() -> None:
+    port = _free_port()
+    for _ in range(3):  # the previous sign-in's closed connections must not keep the port
+        open_url, _ = _browser()
+        grant = authorize(
+            "https://login.example/authorize",
+            {},
+            open_url,
+            timeout=10,
+            host="localhost",
+            port=port,
+            redirect_path="/cb",
+        )
+        assert grant.redirect_uri == f"http://localhost:{port}/cb"
+
+
+def test_a_fixed_port_in_use_is_said_in_words() -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        with pytest.raises(AccountError, match=f"Port {port} on this computer is in use by another program"):
+            authorize("https://login.example/authorize", {}, lambda url: None, port=port, service="Salesforce")
