@@ -42,7 +42,7 @@ class GoogleAuth:
         tokens: TokenStore,
         *,
         client_id: str,
-        client_secret: str = "",
+        client_secret: str,  # a Desktop app client's secret: Google requires it in the code exchange
         endpoints: dict[str, str] | None = None,
         ca_file: str | None = None,
         key: str = "",

@@ -20,9 +20,8 @@ from app.auth.tokens import TokenStore
 from app.core.catalog import load_default
 from app.core.errors import AccountError
 from app.providers.http import TrustedSession, network_error
+from app.registrations import DEFAULT_AUTHORITY
 
-DEFAULT_AUTHORITY = "https://login.microsoftonline.com/organizations"
-DEFAULT_CLIENT_ID = "syncbar-desktop"
 SCOPES = [
     "Mail.ReadWrite",
     "Mail.Send",
@@ -39,7 +38,7 @@ class MicrosoftAuth:
         tokens: TokenStore,
         *,
         authority: str = DEFAULT_AUTHORITY,
-        client_id: str = DEFAULT_CLIENT_ID,
+        client_id: str,
         ca_file: str | None = None,
         key: str = "",
         username: str = "",
@@ -89,7 +88,9 @@ class MicrosoftAuth:
         return AccountError(entry.code, detail.splitlines()[0], service_code=service_code)
 
     def sign_in(self, open_url: Callable[[str], object], cancelled: threading.Event | None = None) -> str:
-        listener = Listener()
+        # http://localhost without a path is what the admin registers (docs/admin.md): Entra ignores the
+        # port of a localhost redirect URI, so the OS may pick any free one.
+        listener = Listener("", host="localhost")
         with warnings.catch_warnings():
             # The loopback listener reads the code from the query string; MSAL's advice to use
             # form_post (a browser POST to a web server) does not fit a desktop app's one-shot listener.
