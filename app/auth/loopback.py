@@ -83,6 +83,9 @@ class _Server(ThreadingHTTPServer):
         self.done = threading.Event()
         self.refused = 0  # answers that did not carry the state (shown in the time-out message)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client that hung up or sent garbage: its connection is closed, the wait goes on (nothing to log)
+
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
@@ -97,7 +100,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.server.done.is_set():
             self._page(410, "This sign-in has ended", "Return to Syncbar.")
             return
-        if not secrets.compare_digest(params.get("state", ""), self.server.expected_state):
+        if not secrets.compare_digest(params.get("state", "").encode(), self.server.expected_state.encode()):
             # Not the answer to the sign-in Syncbar started (a stray or forged request): refuse it and wait on.
             self.server.refused += 1
             self._page(

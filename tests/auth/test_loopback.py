@@ -179,3 +179,20 @@ def test_a_fixed_port_in_use_is_said_in_words() -> None:
         port = holder.getsockname()[1]
         with pytest.raises(AccountError, match=f"Port {port} on this computer is in use by another program"):
             authorize("https://login.example/authorize", {}, lambda url: None, port=port, service="Salesforce")
+
+
+def test_a_state_with_any_characters_is_refused_like_any_wrong_one(capfd: pytest.CaptureFixture[str]) -> None:
+    listener = loopback.Listener()
+    listener.start("right")
+    try:
+        answer = requests.get(listener.redirect_uri + "?" + urlencode({"code": "c", "state": "fälschung"}), timeout=5)
+        assert answer.status_code == 400 and "refused" in answer.text
+        with socket.create_connection(("127.0.0.1", urlsplit(listener.redirect_uri).port or 0), timeout=5) as conn:
+            conn.sendall(b"\xff\xfe garbage\r\n\r\n")
+            conn.recv(1024)
+        good = requests.get(listener.redirect_uri + "?" + urlencode({"code": "c", "state": "right"}), timeout=5)
+        assert good.status_code == 200
+        assert listener.result(timeout=5)["code"] == "c"
+    finally:
+        listener.close()
+    assert "Traceback" not in capfd.readouterr().err
