@@ -3,6 +3,7 @@ accept only their own app registrations (client ids, secrets, the Salesforce cal
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -69,3 +70,15 @@ def test_salesforce_callback_port_taken_is_said_in_words_then_sign_in_works(
     assert done.returncode == 0, done.stderr
     assert "Connected" in done.stdout
     assert (home / "config" / "profile.json").exists()
+
+
+def test_gmail_signs_in_with_the_desktop_clients_secret(
+    host: EmulatorHost, tmp_path: Path, secret_service_env: dict[str, str]
+) -> None:
+    home = tmp_path / "home"
+    done = connect(host, home, secret_service_env, "gmail")
+    assert done.returncode == 0, done.stderr
+    saved = json.loads((home / "config" / "profile.json").read_text())
+    gmail = host.info()["services"]["gmail"]
+    assert saved["mailbox"]["client_id"] == gmail["client_id"]
+    assert saved["crm"]["callback_url"] == host.info()["services"]["salesforce"]["callback_url"]
