@@ -82,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     remove = accounts_sub.add_parser("remove", help="sign out of an account ('all' also forgets the profile)")
     remove.add_argument("name", help="mailbox, salesforce, all, or the account's address")
 
+    apps = sub.add_parser(
+        "registrations", help="check the company's app registrations Syncbar signs in with (docs/admin.md)"
+    )
+    apps.add_argument("--mailbox", choices=("graph", "ews", "gmail"), help="check only what this mailbox kind needs")
+
     connect = sub.add_parser("connect-emulators", help="set up a profile against running emulators")
     connect.add_argument("--mailbox", choices=("graph", "ews", "gmail"), default="graph")
     connect.add_argument("--emulators-url", help="control URL printed by 'syncbar emulators serve'")
@@ -267,7 +272,7 @@ def _main(argv: Sequence[str] | None) -> int:
             from app.ui.app import run as run_app
 
             return run_app(where, minimized=args.minimized)
-        if command in ("connect-emulators", "demo", "accounts"):
+        if command in ("connect-emulators", "demo", "accounts", "registrations"):
             from app import setup
 
             return setup.dispatch(command, args, where)

@@ -43,7 +43,8 @@ EXIT_BUG = 70  # EX_SOFTWARE
 
 NO_ACCOUNT = (
     "No account is set up yet. Run 'syncbar demo' to try Syncbar on built-in emulators, "
-    "'syncbar connect-emulators' to point it at running ones, or 'syncbar' to open the app and sign in."
+    "'syncbar connect-emulators' to point it at running ones, or 'syncbar' to open the app and sign in "
+    "(with your company's app registrations: 'syncbar registrations' checks them, docs/admin.md explains them)."
 )
 
 

@@ -51,6 +51,7 @@ class CrmSettings:
     secret_key: str
     login_url: str = "https://login.salesforce.com"
     client_id: str = ""
+    callback_url: str = ""  # the loopback callback registered on the Salesforce app; "" is the default one
     ca_file: str = ""
     api_version: str = "59.0"
     allocation_percent: float = 10.0

@@ -83,6 +83,7 @@ def profile_from_info(info: dict[str, Any], mailbox_kind: str, history_days: int
         secret_key="",
         login_url=s["login_url"],
         client_id=s.get("client_id", ""),
+        callback_url=s.get("callback_url", ""),
         ca_file=ca,
         api_version=str(s.get("api_version", "59.0")),
     )
@@ -255,7 +256,38 @@ def accounts(args: argparse.Namespace, paths: Paths) -> int:
     return EXIT_CLEAN
 
 
+def check_registrations(args: argparse.Namespace, paths: Paths) -> int:
+    """``syncbar registrations``: what an IT department deployed, checked; the Google secret is never shown."""
+    from app import registrations
+
+    apps = registrations.load(paths.config)
+    rows = (
+        ("microsoft", apps.microsoft and f"client {apps.microsoft.client_id}, authority {apps.microsoft.authority}"),
+        ("google", apps.google and f"client {apps.google.client_id}, client secret set"),
+        (
+            "salesforce",
+            apps.salesforce
+            and f"consumer key {apps.salesforce.client_id[:12]}…, callback {apps.salesforce.callback_url}",
+        ),
+    )
+    for name, ready in rows:
+        print(f"{registrations.SERVICES[name]:<16} {ready or 'not set up'}")
+    print(f"Read from {', then '.join(apps.places)}, then the environment.")
+    if args.mailbox:
+        apps.for_mailbox(args.mailbox)  # RegistrationError: exit 2 with what is missing
+        return EXIT_CLEAN
+    if "salesforce" in apps.problems:
+        apps.require(*apps.problems)  # every profile needs Salesforce: say all that is missing
+    # A value set but wrong is an error even for a service nobody here uses; a service not set up is not.
+    apps.require(*[n for n, lines in apps.problems.items() if any("is missing" not in line for line in lines)])
+    usable = [kind for kind, needs in registrations.NEEDS.items() if not any(n in apps.problems for n in needs)]
+    print(f"Ready for: {', '.join(usable)}.")
+    return EXIT_CLEAN
+
+
 def dispatch(command: str, args: argparse.Namespace, paths: Paths) -> int:
+    if command == "registrations":
+        return check_registrations(args, paths)
     if command == "connect-emulators":
         return connect_emulators(args, paths)
     if command == "demo":
@@ -263,8 +295,7 @@ def dispatch(command: str, args: argparse.Namespace, paths: Paths) -> int:
     return accounts(args, paths)
 
 
-# Public endpoints and the app registrations Syncbar signs in with (overridable for a company's own
-# registration through the environment, as their admins require).
+# Public endpoints; the app registrations come from the company's configuration (app/registrations.py).
 GRAPH_BASE = "https://graph.microsoft.com"
 GMAIL_BASE = "https://gmail.googleapis.com"
 
@@ -277,38 +308,50 @@ def new_profile(
     username: str = "",
     ews_url: str = "",
     choices: SyncChoices | None = None,
+    config: Path | None = None,
 ) -> Profile:
-    """A profile for real accounts, before sign-in (the sign-in fills in the account names)."""
+    """A profile for real accounts, before sign-in (the sign-in fills in the account names).
+
+    The app registrations are read from ``config`` (the config folder), the system-wide file and the
+    environment; a missing one stops here with what is missing and where it goes.
+    """
+    from app import registrations
     from app.auth.google import GOOGLE
-    from app.auth.microsoft import DEFAULT_AUTHORITY
-    from app.auth.microsoft import DEFAULT_CLIENT_ID as MS_CLIENT_ID
-    from app.auth.salesforce import DEFAULT_CLIENT_ID as SF_CLIENT_ID
+    from app.paths import resolve
 
     if kind not in ("graph", "gmail", "ews"):
         raise UsageError(f"unknown mailbox kind {kind!r}; choose graph, gmail or ews")
+    login = salesforce_login_url.strip().rstrip("/")
+    if not login.startswith("https://"):
+        raise UsageError(
+            "the Salesforce login address must start with https:// (e.g. https://mycompany.my.salesforce.com)"
+        )
+    if kind == "ews" and "@" not in address:
+        raise UsageError("Exchange needs the mailbox address (name@company.com)")
+    apps = registrations.load(config or resolve().config).for_mailbox(kind)
     if kind == "graph":
+        assert apps.microsoft is not None  # for_mailbox checked it
         mailbox = MailboxSettings(
             kind="graph",
             account="",
             secret_key="",
             base_url=GRAPH_BASE,
-            authority=os.environ.get("SYNCBAR_MS_AUTHORITY", DEFAULT_AUTHORITY),
-            client_id=os.environ.get("SYNCBAR_MS_CLIENT_ID", MS_CLIENT_ID),
+            authority=apps.microsoft.authority,
+            client_id=apps.microsoft.client_id,
         )
     elif kind == "gmail":
+        assert apps.google is not None
         mailbox = MailboxSettings(
             kind="gmail",
             account="",
             secret_key="",
             base_url=GMAIL_BASE,
-            client_id=os.environ.get("SYNCBAR_GOOGLE_CLIENT_ID", "syncbar-desktop.apps.googleusercontent.com"),
-            client_secret=os.environ.get("SYNCBAR_GOOGLE_CLIENT_SECRET", ""),
+            client_id=apps.google.client_id,
+            client_secret=apps.google.client_secret,
             token_uri=GOOGLE["token_uri"],
             auth_uri=GOOGLE["auth_uri"],
         )
     else:
-        if "@" not in address:
-            raise UsageError("Exchange needs the mailbox address (name@company.com)")
         mailbox = MailboxSettings(
             kind="ews",
             account=address.strip(),
@@ -317,16 +360,13 @@ def new_profile(
             username=username.strip() or address.strip(),
             auth_type="basic",
         )
-    login = salesforce_login_url.strip().rstrip("/")
-    if not login.startswith("https://"):
-        raise UsageError(
-            "the Salesforce login address must start with https:// (e.g. https://mycompany.my.salesforce.com)"
-        )
+    assert apps.salesforce is not None
     crm = CrmSettings(
         account="",
         secret_key="",
         login_url=login,
-        client_id=os.environ.get("SYNCBAR_SF_CLIENT_ID", SF_CLIENT_ID),
+        client_id=apps.salesforce.client_id,
+        callback_url=apps.salesforce.callback_url,
     )
     chosen = choices or SyncChoices()
     if not chosen.activated_at:

@@ -106,7 +106,7 @@ def headless_browser(ca_file: str | None) -> OpenUrl:
                         f"the consent page at {url.split('?')[0]} did not redirect (HTTP {answer.status_code})"
                     )
                 url = urljoin(url, location)
-                if url.startswith("http://127.0.0.1:"):
+                if url.startswith(("http://127.0.0.1:", "http://localhost:")):
                     requests.get(url, timeout=10)
                     return
         raise UsageError("the consent page redirected too many times")
@@ -121,7 +121,8 @@ def salesforce_auth(profile: Profile, tokens: TokenStore) -> SalesforceAuth:
     return SalesforceAuth(
         tokens,
         login_url=crm.login_url,
-        client_id=crm.client_id or "syncbar-desktop",
+        client_id=crm.client_id,
+        callback_url=crm.callback_url,
         ca_file=crm.ca_file or None,
         key=crm.secret_key,
     )

@@ -13,6 +13,18 @@ import pytest
 
 # The suite reads English whatever the machine's locale; tests of other languages ask for them.
 os.environ["SYNCBAR_LANG"] = "en"
+# Nor does it read this machine's app registrations (a system-wide file or the variables): each test that
+# signs in brings the emulators' own, as a company brings its own.
+os.environ["SYNCBAR_REGISTRATIONS"] = os.devnull
+for _name in (
+    "SYNCBAR_MS_CLIENT_ID",
+    "SYNCBAR_MS_AUTHORITY",
+    "SYNCBAR_GOOGLE_CLIENT_ID",
+    "SYNCBAR_GOOGLE_CLIENT_SECRET",
+    "SYNCBAR_SF_CLIENT_ID",
+    "SYNCBAR_SF_CALLBACK_URL",
+):
+    os.environ.pop(_name, None)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

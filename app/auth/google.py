@@ -42,7 +42,7 @@ class GoogleAuth:
         tokens: TokenStore,
         *,
         client_id: str,
-        client_secret: str = "",
+        client_secret: str,  # a Desktop app client's secret: Google requires it in the code exchange
         endpoints: dict[str, str] | None = None,
         ca_file: str | None = None,
         key: str = "",
@@ -75,21 +75,7 @@ class GoogleAuth:
         listener = Listener()
         flow.redirect_uri = listener.redirect_uri
         url, state = flow.authorization_url(access_type="offline", prompt="consent")
-        done: dict[str, str] = {}
-        failure: list[BaseException] = []
-
-        def serve() -> None:
-            try:
-                done.update(listener.wait(state, cancelled=cancelled))
-            except BaseException as exc:
-                failure.append(exc)
-
-        thread = threading.Thread(target=serve, daemon=True)
-        thread.start()
-        open_url(url)
-        thread.join()
-        if failure:
-            raise failure[0]
+        done = listener.answer(url, state, open_url, cancelled=cancelled)
         try:
             token = flow.fetch_token(code=done["code"], verify=self.ca_file or True)
         except Warning as changed:

@@ -20,9 +20,8 @@ from app.auth.tokens import TokenStore
 from app.core.catalog import load_default
 from app.core.errors import AccountError
 from app.providers.http import TrustedSession, network_error
+from app.registrations import DEFAULT_AUTHORITY
 
-DEFAULT_AUTHORITY = "https://login.microsoftonline.com/organizations"
-DEFAULT_CLIENT_ID = "syncbar-desktop"
 SCOPES = [
     "Mail.ReadWrite",
     "Mail.Send",
@@ -39,7 +38,7 @@ class MicrosoftAuth:
         tokens: TokenStore,
         *,
         authority: str = DEFAULT_AUTHORITY,
-        client_id: str = DEFAULT_CLIENT_ID,
+        client_id: str,
         ca_file: str | None = None,
         key: str = "",
         username: str = "",
@@ -89,27 +88,15 @@ class MicrosoftAuth:
         return AccountError(entry.code, detail.splitlines()[0], service_code=service_code)
 
     def sign_in(self, open_url: Callable[[str], object], cancelled: threading.Event | None = None) -> str:
-        listener = Listener()
+        # http://localhost without a path is what the admin registers (docs/admin.md): Entra ignores the
+        # port of a localhost redirect URI, so the OS may pick any free one.
+        listener = Listener("", host="localhost")
         with warnings.catch_warnings():
             # The loopback listener reads the code from the query string; MSAL's advice to use
             # form_post (a browser POST to a web server) does not fit a desktop app's one-shot listener.
             warnings.filterwarnings("ignore", message=r"response_mode='form_post'", category=UserWarning)
             flow = self.app.initiate_auth_code_flow(SCOPES, redirect_uri=listener.redirect_uri, prompt="select_account")
-        done: dict[str, str] = {}
-        failure: list[BaseException] = []
-
-        def serve() -> None:
-            try:
-                done.update(listener.wait(str(flow["state"]), cancelled=cancelled))
-            except BaseException as exc:
-                failure.append(exc)
-
-        thread = threading.Thread(target=serve, daemon=True)
-        thread.start()
-        open_url(str(flow["auth_uri"]))
-        thread.join()
-        if failure:
-            raise failure[0]
+        done = listener.answer(str(flow["auth_uri"]), str(flow["state"]), open_url, cancelled=cancelled)
         result = self.app.acquire_token_by_auth_code_flow(flow, done)
         if "access_token" not in result:
             raise self._error(result)

@@ -1,7 +1,11 @@
 """Salesforce sign-in: the OAuth web-server flow with PKCE and state on a loopback redirect.
 
 Production (login.salesforce.com), sandbox (test.salesforce.com) or a custom
-My Domain; the tokens go to the keyring only.  ``session_source`` gives the
+My Domain; the tokens go to the keyring only.  Salesforce compares
+``redirect_uri`` exactly with the callback URLs registered on the External
+Client App / Connected App, so the listener takes the fixed port and path of
+the registered callback (``DEFAULT_SF_CALLBACK`` in app/registrations.py, in the Salesforce CLI's style,
+unless the company registered another); a random port could never match.  ``session_source`` gives the
 provider an access token and refreshes it on demand; sign-out revokes the
 refresh token at Salesforce and forgets it here.
 """
@@ -19,10 +23,9 @@ from app.auth.tokens import TokenStore
 from app.core.catalog import load_default
 from app.core.errors import AccountError
 from app.providers.http import TrustedSession, network_error
+from app.registrations import DEFAULT_SF_CALLBACK, callback_parts
 
 LOGIN_URLS = {"production": "https://login.salesforce.com", "sandbox": "https://test.salesforce.com"}
-# Syncbar's connected app (public client: PKCE, no secret).
-DEFAULT_CLIENT_ID = "syncbar-desktop"
 
 
 class SalesforceAuth:
@@ -31,13 +34,15 @@ class SalesforceAuth:
         tokens: TokenStore,
         *,
         login_url: str = LOGIN_URLS["production"],
-        client_id: str = DEFAULT_CLIENT_ID,
+        client_id: str,
+        callback_url: str = DEFAULT_SF_CALLBACK,
         ca_file: str | None = None,
         key: str = "",
     ) -> None:
         self.tokens = tokens
         self.login_url = login_url.rstrip("/")
         self.client_id = client_id
+        self.callback_url = callback_url or DEFAULT_SF_CALLBACK
         self.http = TrustedSession(ca_file)
         self.key = key  # keyring entry name, e.g. "salesforce:rep@example.com"
 
@@ -58,11 +63,19 @@ class SalesforceAuth:
 
     def sign_in(self, open_url: Callable[[str], object], cancelled: threading.Event | None = None) -> str:
         """Run the browser flow; store the tokens; return the Salesforce username."""
+        try:
+            host, port, path = callback_parts(self.callback_url)
+        except ValueError as exc:
+            raise AccountError("SYNC_SIGN_IN_FAILED", f"Syncbar cannot sign in to Salesforce: {exc}.") from exc
         grant = authorize(
             self.login_url + "/services/oauth2/authorize",
             {"client_id": self.client_id, "scope": "api refresh_token offline_access", "prompt": "login"},
             open_url,
             cancelled=cancelled,
+            redirect_path=path,
+            host=host,
+            port=port,
+            service="Salesforce",
         )
         response = self._post(
             "/services/oauth2/token",

@@ -10,6 +10,7 @@ service sees the request.
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
@@ -125,6 +126,14 @@ class Service(ABC):
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.base_url = ""  # set by the host once the port is known
+        # The app registrations the identity endpoints know (client ids, secrets, callbacks), made up
+        # per instance as the real consoles issue them; kept across a reset, since clients hold them.
+        self.registration: dict[str, Any] = {}
+
+    def carry_over(self, old: Service) -> None:
+        """Take over what outlives a reset: the address and the app registrations."""
+        self.base_url = old.base_url
+        self.registration = old.registration
 
     @abstractmethod
     def operation(self, request: Request) -> str:
@@ -160,6 +169,13 @@ class Service(ABC):
     @abstractmethod
     def credentials(self) -> dict[str, Any]:
         """Ready-to-use credentials and endpoints, as ``serve --json`` prints them."""
+
+
+def free_loopback_port() -> int:
+    """A port of 127.0.0.1 free right now (for a registered callback a client will listen on)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 # --- seed data ----------------------------------------------------------------------

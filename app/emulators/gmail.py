@@ -31,6 +31,7 @@ from __future__ import annotations
 import base64
 import email.policy
 import hashlib
+import html
 import json
 import re
 import secrets
@@ -42,7 +43,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import format_datetime, formataddr, getaddresses
 from typing import Any
-from urllib.parse import unquote, urlencode
+from urllib.parse import unquote, urlencode, urlsplit
 
 from app.emulators import gmail_mail, google_scopes
 from app.emulators.base import (
@@ -57,8 +58,6 @@ from app.emulators.base import (
 )
 from app.emulators.gmail_mail import UNITS as DRAFT_UNITS
 
-CLIENT_ID = "syncbar-desktop.apps.googleusercontent.com"
-CLIENT_SECRET = "GOCSPX-emulator-not-secret"  # installed apps' secrets are not confidential
 MAX_LIST = 500
 # Quota units per method ("Usage limits", Gmail API) and the per-user budget per rolling minute.
 UNITS = {
@@ -287,6 +286,15 @@ class GmailService(Service):
 
     def __init__(self, seed: SeedData) -> None:
         super().__init__()
+        # A "Desktop app" OAuth client as the Cloud console issues it: a project number, a 32-character
+        # id, and a GOCSPX- secret that the token endpoint requires (desktop secrets are not confidential).
+        lower = "abcdefghijklmnopqrstuvwxyz0123456789"
+        self.registration = {
+            "client_id": f"{secrets.randbelow(9 * 10**11) + 10**11}-"
+            + "".join(secrets.choice(lower) for _ in range(32))
+            + ".apps.googleusercontent.com",
+            "client_secret": "GOCSPX-" + secrets.token_urlsafe(21)[:28],
+        }
         self.owner = seed.owner
         self.mails: dict[str, Mail] = {}
         self.history: list[HistoryRecord] = []
@@ -532,8 +540,8 @@ class GmailService(Service):
     def credentials(self) -> dict[str, Any]:
         return {
             "username": self.owner.address,
-            "client_id": CLIENT_ID,
-            "client_secret": CLIENT_SECRET,
+            "client_id": self.registration["client_id"],
+            "client_secret": self.registration["client_secret"],
             "auth_uri": f"{self.base_url}/o/oauth2/auth",
             "token_uri": f"{self.base_url}/token",
             "revoke_uri": f"{self.base_url}/revoke",
@@ -555,12 +563,16 @@ class GmailService(Service):
         if path == "/o/oauth2/auth":
             q = {k: v[-1] for k, v in request.query.items()}
             redirect = q.get("redirect_uri", "")
-            if q.get("client_id") != CLIENT_ID:
-                return Response(
-                    400, b"Error 401: invalid_client. The OAuth client was not found.", {"Content-Type": "text/plain"}
+            # Google's own error pages; neither an unknown client nor a foreign redirect gets a redirect.
+            if q.get("client_id") != self.registration["client_id"]:
+                return _error_page(401, "invalid_client", "The OAuth client was not found.")
+            if not _loopback(redirect):
+                return _error_page(
+                    400,
+                    "redirect_uri_mismatch",
+                    f"The redirect URI in the request, {redirect}, does not match the ones authorized for the "
+                    "OAuth client.",
                 )
-            if not redirect.startswith(("http://127.0.0.1", "http://localhost")):
-                return Response(400, b"Error 400: redirect_uri_mismatch", {"Content-Type": "text/plain"})
             if q.get("code_challenge_method") != "S256" or not q.get("code_challenge"):
                 return _redirect(redirect, {"error": "invalid_request", "state": q.get("state", "")})
             code = "4/0A" + secrets.token_urlsafe(40)
@@ -583,10 +595,14 @@ class GmailService(Service):
                 user, password = "", ""
             form.setdefault("client_id", unquote(user))
             form.setdefault("client_secret", unquote(password))
-        if form.get("client_id") != CLIENT_ID or form.get("client_secret", CLIENT_SECRET) != CLIENT_SECRET:
+        if form.get("client_id") != self.registration["client_id"]:
             return Response.json(
                 401, {"error": "invalid_client", "error_description": "The OAuth client was not found."}
             )
+        if not form.get("client_secret"):  # a Desktop app client must send its secret
+            return Response.json(400, {"error": "invalid_request", "error_description": "client_secret is missing."})
+        if form["client_secret"] != self.registration["client_secret"]:
+            return Response.json(401, {"error": "invalid_client", "error_description": "Unauthorized"})
         grant = form.get("grant_type", "")
         if grant == "authorization_code":
             asked = self.codes.pop(form.get("code", ""), None)
@@ -973,6 +989,21 @@ def _when(value: str) -> float:
 
 def _iso(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _error_page(status: int, error: str, text: str) -> Response:
+    body = (
+        "<!DOCTYPE html><html lang=en><title>Error</title><body>"
+        f"<p><b>{status}.</b> That's an error.</p><p>Error {status}: {html.escape(error)}</p>"
+        f"<p>{html.escape(text)}</p></body></html>"
+    )
+    return Response(status, body.encode("utf-8"), {"Content-Type": "text/html; charset=utf-8"})
+
+
+def _loopback(uri: str) -> bool:
+    """A desktop client's redirect: http on the loopback IP (or localhost), any port, any path."""
+    parts = urlsplit(uri)
+    return parts.scheme == "http" and parts.hostname in ("127.0.0.1", "::1", "localhost")
 
 
 def _redirect(uri: str, params: dict[str, str]) -> Response:

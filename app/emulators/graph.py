@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import json
 import secrets
 import time
@@ -46,7 +47,6 @@ from app.emulators.graph_batch import MailboxBudget, retry_after_header
 
 TENANT_ID = "72f988bf-0000-4000-8000-2d7cd011db47"
 TENANT_ALIASES = ("common", "organizations", "consumers", TENANT_ID)
-CLIENT_ID = "syncbar-desktop"
 USER_OID = "8ae6f565-0d7f-4ead-853e-7db94c912a1f"
 MAX_PAGE = 1000  # Graph caps odata.maxpagesize for messages
 DEFAULT_PAGE = 10  # Graph's default delta page size for messages
@@ -135,6 +135,9 @@ class GraphService(Service):
     def __init__(self, seed: SeedData) -> None:
         super().__init__()
         self.owner = seed.owner
+        # A public-client app registration ("Mobile and desktop applications" platform) with the one
+        # redirect URI an admin registers for a desktop app: http://localhost (any port, see _redirect_ok).
+        self.registration = {"client_id": str(uuid.uuid4()), "redirect_uris": ["http://localhost"]}
         self.items: dict[str, Entry] = {}  # id -> entry
         self.logs: dict[str, ChangeLog] = {c: ChangeLog() for c in COLLECTIONS}
         self.seq = 0
@@ -402,7 +405,8 @@ class GraphService(Service):
         return {
             "authority": f"{self.base_url}/{TENANT_ID}",
             "tenant_id": TENANT_ID,
-            "client_id": CLIENT_ID,
+            "client_id": self.registration["client_id"],
+            "redirect_uri": self.registration["redirect_uris"][0],
             "username": self.owner.address,
             "access_token": self.token,
             "refresh_token": self.refresh_token,
@@ -480,9 +484,17 @@ class GraphService(Service):
         if what == "authorize":
             q = {k: v[-1] for k, v in request.query.items()}
             redirect = q.get("redirect_uri", "")
-            if q.get("client_id") != CLIENT_ID or not redirect.startswith("http://"):
-                return Response(
-                    400, b"AADSTS50011: The redirect URI or application is not valid.", {"Content-Type": "text/plain"}
+            # Neither an unknown app nor an unregistered redirect URI gets a redirect: Entra shows its own
+            # sign-in error page with the AADSTS text.
+            client_id = q.get("client_id", "")
+            if client_id != self.registration["client_id"]:
+                return _error_page(self._app_not_found(client_id))
+            if not _redirect_ok(redirect, self.registration["redirect_uris"]):
+                return _error_page(
+                    f"AADSTS50011: The redirect URI '{redirect}' specified in the request does not match the "
+                    f"redirect URIs configured for the application '{client_id}'. Make sure the redirect URI "
+                    "sent in the request matches one added to your application in the Azure portal. Navigate "
+                    "to https://aka.ms/redirectUriMismatchError to learn more about how to fix this."
                 )
             if q.get("response_type") != "code":
                 return _redirect(redirect, {"error": "unsupported_response_type", "state": q.get("state", "")})
@@ -504,10 +516,8 @@ class GraphService(Service):
         if what == "token" and request.method == "POST":
             form = request.form()
             grant = form.get("grant_type", "")
-            if form.get("client_id") != CLIENT_ID:
-                return _grant_error(
-                    "unauthorized_client", f"AADSTS700016: Application '{form.get('client_id')}' was not found.", 700016
-                )
+            if form.get("client_id") != self.registration["client_id"]:
+                return _grant_error("unauthorized_client", self._app_not_found(form.get("client_id", "")), 700016)
             scopes = [s for s in form.get("scope", "").split() if s]
             if grant == "authorization_code":
                 asked = self.codes.pop(form.get("code", ""), None)
@@ -542,6 +552,15 @@ class GraphService(Service):
             )
         return Response.json(404, {"error": "not_found"})
 
+    def _app_not_found(self, client_id: str) -> str:
+        directory = self.owner.address.partition("@")[2] or TENANT_ID
+        return (
+            f"AADSTS700016: Application with identifier '{client_id}' was not found in the directory "
+            f"'{directory}'. This can happen if the application has not been installed by the administrator "
+            "of the tenant or consented to by any user in the tenant. You may have sent your authentication "
+            "request to the wrong tenant."
+        )
+
     def _client_info(self) -> str:
         return _b64(json.dumps({"uid": USER_OID, "utid": TENANT_ID}).encode())
 
@@ -549,7 +568,7 @@ class GraphService(Service):
         access, refresh = self._issue(scopes)
         now = int(time.time())
         claims = {
-            "aud": CLIENT_ID,
+            "aud": self.registration["client_id"],
             "iss": f"{self.base_url}/{TENANT_ID}/v2.0",
             "iat": now,
             "nbf": now,
@@ -891,7 +910,45 @@ def _grant_error(error: str, description: str, code: int) -> Response:
         f"{description}\r\nTrace ID: {trace['trace_id']}\r\nCorrelation ID: {trace['correlation_id']}\r\n"
         f"Timestamp: {trace['timestamp']}"
     )
-    return Response.json(400, {"error": error, "error_description": text, "error_codes": [code], **trace})
+    return Response.json(
+        400,
+        {
+            "error": error,
+            "error_description": text,
+            "error_codes": [code],
+            **trace,
+            "error_uri": f"https://login.microsoftonline.com/error?code={code}",
+        },
+    )
+
+
+def _error_page(text: str) -> Response:
+    trace = _trace()
+    body = (
+        "<!DOCTYPE html><html><head><title>Sign in to your account</title></head><body>"
+        "<div id='login_workload_logo_text'>Sorry, but we're having trouble signing you in.</div>"
+        f"<div id='exceptionMessageContainer'>{html.escape(text)}</div>"
+        f"<div>Request Id: {trace['trace_id']}<br>Correlation Id: {trace['correlation_id']}<br>"
+        f"Timestamp: {trace['timestamp']}</div></body></html>"
+    )
+    return Response(400, body.encode("utf-8"), {"Content-Type": "text/html; charset=utf-8"})
+
+
+def _redirect_ok(uri: str, registered: list[str]) -> bool:
+    """Entra's matching: exact, except that the port of a localhost (or 127.0.0.1) URI is ignored and
+    a registered URI without a path stands for "/"."""
+    asked = urlsplit(uri)
+    for known in map(urlsplit, registered):
+        if (asked.scheme, asked.hostname, asked.path or "/", asked.query) != (
+            known.scheme,
+            known.hostname,
+            known.path or "/",
+            known.query,
+        ):
+            continue
+        if known.hostname in ("localhost", "127.0.0.1") or asked.port == known.port:
+            return True
+    return False
 
 
 def _redirect(uri: str, params: dict[str, str]) -> Response:

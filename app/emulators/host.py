@@ -214,7 +214,7 @@ class EmulatorHost:
             raise ValueError("these emulators were started without seed data to reset to")
         for name, old in list(self.services.items()):
             fresh = type(old)(self.seed)  # type: ignore[call-arg]
-            fresh.base_url = old.base_url
+            fresh.carry_over(old)
             self.services[name] = fresh
         self.clear_faults()
         self.reset_calls()

@@ -36,7 +36,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
-from app.emulators.base import Request, Response, SeedData, Service
+from app.emulators.base import Request, Response, SeedData, Service, free_loopback_port
 
 API_VERSION = "59.0"
 VERSIONS = ("57.0", "58.0", "59.0", "60.0", "61.0")
@@ -430,7 +430,13 @@ class SalesforceService(Service):
         self.cursors: dict[str, tuple[list[dict[str, Any]], int]] = {}
         self._seq = itertools.count(1)
         self._undo: list[tuple[str, str, dict[str, Any] | None]] | None = None
-        self.client_id = "syncbar-desktop"
+        # An External Client App's consumer key, and its one callback URL: a loopback one on a port
+        # free now (the CLI-style fixed port 1717 would clash between emulators running side by side).
+        alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._"
+        self.registration = {
+            "client_id": "3MVG9" + "".join(secrets.choice(alphabet) for _ in range(80)),
+            "callback_urls": [f"http://localhost:{free_loopback_port()}/OauthRedirect"],
+        }
         now = _now()
         self.user_id = seed.org.user_id
         self.records["User"][self.user_id] = {
@@ -659,7 +665,8 @@ class SalesforceService(Service):
             "login_url": self.base_url,
             "access_token": self.token,
             "refresh_token": self.refresh_token,
-            "client_id": self.client_id,
+            "client_id": self.registration["client_id"],
+            "callback_url": self.registration["callback_urls"][0],
             "username": self.org.username,
             "api_version": API_VERSION,
             "token_url": self.base_url + "/services/oauth2/token",
@@ -685,8 +692,14 @@ class SalesforceService(Service):
     def _oauth(self, request: Request, what: str) -> Response:
         if what == "authorize":
             redirect = request.arg("redirect_uri")
-            if not redirect or request.arg("response_type") != "code":
-                return Response.json(400, {"error": "invalid_request", "error_description": "missing redirect_uri"})
+            # An unknown app or a callback not registered on it: Salesforce shows its error page and does
+            # not redirect (the callback cannot be trusted); the page carries the error as a query string.
+            if request.arg("client_id") != self.registration["client_id"]:
+                return _error_page("invalid_client_id", "client identifier invalid")
+            if redirect not in self.registration["callback_urls"]:
+                return _error_page("redirect_uri_mismatch", "redirect_uri must match configuration")
+            if request.arg("response_type") != "code":
+                return _redirect(redirect, {"error": "unsupported_response_type", "state": request.arg("state")})
             code = "aPrx" + secrets.token_urlsafe(32)
             self.codes[code] = {
                 "challenge": request.arg("code_challenge"),
@@ -702,12 +715,22 @@ class SalesforceService(Service):
         if what == "token" and request.method == "POST":
             form = request.form()
             grant = form.get("grant_type", "")
+            if form.get("client_id") != self.registration["client_id"]:
+                return Response.json(
+                    400, {"error": "invalid_client_id", "error_description": "client identifier invalid"}
+                )
             if grant == "authorization_code":
                 info = self.codes.pop(form.get("code", ""), None)
                 if info is None:
                     return _grant_error("invalid authorization code")
                 if info["redirect_uri"] != form.get("redirect_uri"):
-                    return _grant_error("redirect_uri must match configuration")
+                    return Response.json(
+                        400,
+                        {
+                            "error": "redirect_uri_mismatch",
+                            "error_description": "redirect_uri must match configuration",
+                        },
+                    )
                 if info["challenge"]:
                     verifier = form.get("code_verifier", "")
                     digest = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=")
@@ -1384,6 +1407,17 @@ def _batch_size(options: str) -> int:
     if not m:
         return QUERY_BATCH
     return max(200, min(QUERY_BATCH, int(m.group(1))))
+
+
+def _error_page(error: str, description: str) -> Response:
+    text = urlencode({"error": error, "error_description": description}, quote_via=quote)
+    body = f"<html><head><title>Error</title></head><body><p>{text}</p></body></html>".encode()
+    return Response(400, body, {"Content-Type": "text/html;charset=UTF-8"})
+
+
+def _redirect(redirect: str, params: dict[str, str]) -> Response:
+    sep = "&" if "?" in redirect else "?"
+    return Response(302, b"", {"Location": redirect + sep + urlencode({k: v for k, v in params.items() if v})})
 
 
 def _grant_error(description: str) -> Response:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import webbrowser
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
@@ -56,7 +57,9 @@ class SetupDialog(QDialog):
         self.setWindowTitle(self.tr("Set up Syncbar"))
         self.paths = paths
         self.tokens = tokens
-        self._make = make_profile or _real_profile
+        self._check_apps = make_profile is None  # injected profiles (the emulators) bring their own apps
+        self._apps_problem = ""
+        self._make = make_profile or (lambda kind, fields, choices: _real_profile(kind, fields, choices, paths.config))
         self._open_url = open_url or webbrowser.open
         self._cancel = threading.Event()
         self.profile: Profile | None = None
@@ -157,6 +160,24 @@ class SetupDialog(QDialog):
     def _update(self) -> None:
         self.ews.setVisible(self.kind() == "ews")
         self.domain.setEnabled(not self.environment.currentData())
+        self._show_registrations()
+
+    def _show_registrations(self) -> None:
+        """Without the company's app registrations no sign-in can work: say what is missing before the
+        user fills in the rest (the words name the file, the variables and docs/admin.md)."""
+        if not self._check_apps:
+            return
+        from app import registrations
+
+        try:
+            registrations.load(self.paths.config).for_mailbox(self.kind())
+            problem = ""
+        except registrations.RegistrationError as exc:
+            problem = str(exc)
+        if problem or self._apps_problem:
+            self.status.setText(problem)
+        self._apps_problem = problem
+        self.start_button.setEnabled(not problem)
 
     def choices(self) -> SyncChoices:
         return self.what.applied_to(SyncChoices())
@@ -192,7 +213,7 @@ class SetupDialog(QDialog):
         QThreadPool.globalInstance().start(job)
 
     def _finished(self, prof: Profile | None, error: str) -> None:
-        self.start_button.setEnabled(True)
+        self.start_button.setEnabled(not self._apps_problem)
         if prof is None:
             self.status.setText(self.tr("Setup did not finish: {error}").format(error=error))
             return
@@ -208,7 +229,9 @@ class SetupDialog(QDialog):
         self.reject()
 
 
-def _real_profile(kind: str, fields: dict[str, str], choices: SyncChoices) -> Profile:
+def _real_profile(kind: str, fields: dict[str, str], choices: SyncChoices, config: Path) -> Profile:
+    """A profile for the real services; without the company's app registrations the error names what is
+    missing, where it goes and docs/admin.md, and the dialog shows it before any browser opens."""
     from app.setup import new_profile
 
-    return new_profile(kind, choices=choices, **fields)
+    return new_profile(kind, choices=choices, config=config, **fields)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -56,6 +60,83 @@ def mailbox(host: EmulatorHost, sleeps: list[float] | None = None, page_size: in
         sleep=sleeps.append if sleeps is not None else (lambda s: None),
     )
     return GmailMailbox(c["username"], client, page_size=page_size)
+
+
+def test_the_registration_is_a_desktop_client_with_its_secret(host: EmulatorHost) -> None:
+    c = creds(host)
+    assert re.fullmatch(r"[0-9]{12}-[0-9a-z]{32}\.apps\.googleusercontent\.com", c["client_id"])
+    assert c["client_secret"].startswith("GOCSPX-") and len(c["client_secret"]) == 35
+
+
+def _consent(host: EmulatorHost, client_id: str, redirect_uri: str) -> requests.Response:
+    return requests.get(
+        creds(host)["auth_uri"],
+        params={
+            "client_id": client_id,
+            "redirect_uri": redirect_uri,
+            "response_type": "code",
+            "scope": "https://www.googleapis.com/auth/gmail.modify",
+            "state": "s",
+            "code_challenge": "A" * 43,
+            "code_challenge_method": "S256",
+        },
+        allow_redirects=False,
+        verify=str(host.ca_path),
+    )
+
+
+def _exchange(host: EmulatorHost, **form: str) -> requests.Response:
+    return requests.post(creds(host)["token_uri"], data=form, verify=str(host.ca_path))
+
+
+def test_an_unknown_client_is_refused(host: EmulatorHost) -> None:
+    page = _consent(host, "syncbar-desktop.apps.googleusercontent.com", "http://127.0.0.1:9/")
+    assert page.status_code == 401 and "Location" not in page.headers
+    assert "Error 401: invalid_client" in page.text and "The OAuth client was not found." in page.text
+    token = _exchange(
+        host, client_id="syncbar-desktop.apps.googleusercontent.com", grant_type="refresh_token", refresh_token="1//x"
+    )
+    assert token.status_code == 401
+    assert token.json() == {"error": "invalid_client", "error_description": "The OAuth client was not found."}
+
+
+def test_a_desktop_client_redirects_to_the_loopback_only(host: EmulatorHost) -> None:
+    c = creds(host)
+    assert _consent(host, c["client_id"], "http://127.0.0.1:51234/").status_code == 302
+    page = _consent(host, c["client_id"], "https://evil.example/cb")
+    assert page.status_code == 400 and "Error 400: redirect_uri_mismatch" in page.text
+
+
+def test_the_code_exchange_needs_the_client_secret(host: EmulatorHost) -> None:
+    c = creds(host)
+    verifier = "v" * 50
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    redirect = "http://127.0.0.1:9/"
+
+    def code() -> str:
+        answer = requests.get(
+            c["auth_uri"],
+            params={
+                "client_id": c["client_id"],
+                "redirect_uri": redirect,
+                "response_type": "code",
+                "state": "s",
+                "code_challenge": challenge,
+                "code_challenge_method": "S256",
+            },
+            allow_redirects=False,
+            verify=str(host.ca_path),
+        )
+        return parse_qs(urlsplit(answer.headers["Location"]).query)["code"][0]
+
+    form = {"client_id": c["client_id"], "grant_type": "authorization_code", "redirect_uri": redirect}
+    missing = _exchange(host, code=code(), code_verifier=verifier, **form)
+    assert missing.status_code == 400
+    assert missing.json() == {"error": "invalid_request", "error_description": "client_secret is missing."}
+    wrong = _exchange(host, code=code(), code_verifier=verifier, client_secret="GOCSPX-wrong", **form)
+    assert wrong.status_code == 401 and wrong.json()["error"] == "invalid_client"
+    right = _exchange(host, code=code(), code_verifier=verifier, client_secret=c["client_secret"], **form)
+    assert right.status_code == 200 and right.json()["access_token"].startswith("ya29.")
 
 
 def test_google_libraries_sign_in_refresh_and_see_revocation(host: EmulatorHost, svc: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -90,12 +91,13 @@ def test_pkce_and_redirect_are_checked(host: EmulatorHost, svc: Any) -> None:
     base = f"{creds(host)['authority']}/oauth2/v2.0"
     s = requests.Session()
     s.verify = str(host.ca_path)
+    client_id = creds(host)["client_id"]
     answer = s.get(
         base + "/authorize",
         params={
-            "client_id": "syncbar-desktop",
+            "client_id": client_id,
             "response_type": "code",
-            "redirect_uri": "http://127.0.0.1:9/cb",
+            "redirect_uri": "http://localhost:9",
             "scope": "Mail.ReadWrite offline_access",
             "state": "xyz",
             "code_challenge": "A" * 43,
@@ -108,15 +110,67 @@ def test_pkce_and_redirect_are_checked(host: EmulatorHost, svc: Any) -> None:
     bad = s.post(
         base + "/token",
         data={
-            "client_id": "syncbar-desktop",
+            "client_id": client_id,
             "grant_type": "authorization_code",
             "code": code,
-            "redirect_uri": "http://127.0.0.1:9/cb",
+            "redirect_uri": "http://localhost:9",
             "code_verifier": "wrong-verifier",
         },
     )
     assert bad.status_code == 400 and bad.json()["error"] == "invalid_grant"
     assert bad.json()["error_codes"] == [501481]
+
+
+def _authorize(host: EmulatorHost, client_id: str, redirect_uri: str) -> requests.Response:
+    return requests.get(
+        f"{creds(host)['authority']}/oauth2/v2.0/authorize",
+        params={
+            "client_id": client_id,
+            "response_type": "code",
+            "redirect_uri": redirect_uri,
+            "scope": "Mail.ReadWrite offline_access",
+            "state": "s",
+            "code_challenge": "A" * 43,
+            "code_challenge_method": "S256",
+        },
+        allow_redirects=False,
+        verify=str(host.ca_path),
+    )
+
+
+def test_the_registration_is_a_public_client_with_a_localhost_redirect(host: EmulatorHost) -> None:
+    c = creds(host)
+    assert uuid.UUID(c["client_id"]) and c["redirect_uri"] == "http://localhost"
+    # Entra ignores the port of a localhost redirect URI (native apps take any free port).
+    for uri in ("http://localhost:9", "http://localhost:51234", "http://localhost:51234/"):
+        assert _authorize(host, c["client_id"], uri).status_code == 302, uri
+
+
+@pytest.mark.parametrize(
+    "uri", ["http://127.0.0.1:9", "http://localhost:9/callback", "https://evil.example/", "http://localhost.evil:9"]
+)
+def test_an_unregistered_redirect_uri_gets_entras_error_page(host: EmulatorHost, uri: str) -> None:
+    answer = _authorize(host, creds(host)["client_id"], uri)
+    assert answer.status_code == 400 and "Location" not in answer.headers
+    assert f"AADSTS50011: The redirect URI &#x27;{uri}&#x27; specified in the request does not match" in answer.text
+
+
+def test_an_unknown_app_is_refused_with_aadsts700016(host: EmulatorHost) -> None:
+    unknown = "11111111-2222-3333-4444-555555555555"
+    page = _authorize(host, unknown, "http://localhost:9")
+    assert page.status_code == 400 and "Location" not in page.headers
+    assert f"AADSTS700016: Application with identifier &#x27;{unknown}&#x27; was not found" in page.text
+    token = requests.post(
+        creds(host)["token_url"],
+        data={"client_id": "syncbar-desktop", "grant_type": "refresh_token", "refresh_token": "x"},
+        verify=str(host.ca_path),
+    )
+    body = token.json()
+    assert token.status_code == 400 and body["error"] == "unauthorized_client" and body["error_codes"] == [700016]
+    assert body["error_description"].startswith(
+        "AADSTS700016: Application with identifier 'syncbar-desktop' was not found in the directory"
+    )
+    assert body["error_uri"] == "https://login.microsoftonline.com/error?code=700016"
 
 
 def test_delta_pages_select_and_preferences(host: EmulatorHost, svc: Any) -> None:
@@ -297,9 +351,10 @@ def test_shapes_match_the_published_samples(host: EmulatorHost, svc: Any, wire_s
     grant_ref = load("identity_token_error_invalid_grant_v1.json")
     got = s.post(
         creds(host)["token_url"],
-        data={"client_id": "syncbar-desktop", "grant_type": "refresh_token", "refresh_token": "revoked"},
+        data={"client_id": creds(host)["client_id"], "grant_type": "refresh_token", "refresh_token": "revoked"},
     )
-    assert got.status_code == 400 and set(got.json()) == set(grant_ref)
+    # Recorded v2 answers also carry "error_uri" (wire_samples' note); the documented keys are all there.
+    assert got.status_code == 400 and set(grant_ref) <= set(got.json()) <= set(grant_ref) | {"error_uri"}
 
 
 class FakeClock:

@@ -54,9 +54,16 @@ def client(host: EmulatorHost, token: str | None = None) -> Salesforce:
     )
 
 
+def registration(host: EmulatorHost) -> tuple[str, str]:
+    """The emulator's External Client App, as ``serve --json`` prints it: (consumer key, callback)."""
+    creds = host.info()["services"]["salesforce"]
+    return str(creds["client_id"]), str(creds["callback_url"])
+
+
 def fresh_tokens(host: EmulatorHost) -> dict[str, Any]:
     """The web-server flow with PKCE, as a desktop app runs it."""
     base = host.url("salesforce")
+    client_id, callback = registration(host)
     verifier = secrets.token_urlsafe(48)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
     http = session(host)
@@ -64,8 +71,8 @@ def fresh_tokens(host: EmulatorHost) -> dict[str, Any]:
         base + "/services/oauth2/authorize",
         params={
             "response_type": "code",
-            "client_id": "syncbar-desktop",
-            "redirect_uri": "http://127.0.0.1:9/callback",
+            "client_id": client_id,
+            "redirect_uri": callback,
             "state": "s1",
             "code_challenge": challenge,
             "code_challenge_method": "S256",
@@ -80,8 +87,8 @@ def fresh_tokens(host: EmulatorHost) -> dict[str, Any]:
         data={
             "grant_type": "authorization_code",
             "code": query["code"][0],
-            "client_id": "syncbar-desktop",
-            "redirect_uri": "http://127.0.0.1:9/callback",
+            "client_id": client_id,
+            "redirect_uri": callback,
             "code_verifier": verifier,
         },
     )
@@ -256,7 +263,11 @@ def test_oauth_pkce_refresh_and_revoke(host: EmulatorHost, svc: Any) -> None:
     assert client(host, token["access_token"]).query("SELECT Id FROM User")["totalSize"] == 1
     refreshed = http.post(
         svc.base_url + "/services/oauth2/token",
-        data={"grant_type": "refresh_token", "refresh_token": token["refresh_token"], "client_id": "syncbar-desktop"},
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": token["refresh_token"],
+            "client_id": registration(host)[0],
+        },
     )
     assert refreshed.status_code == 200 and refreshed.json()["access_token"] != token["access_token"]
     wrong = fresh_tokens_with_wrong_verifier(host)
@@ -266,7 +277,11 @@ def test_oauth_pkce_refresh_and_revoke(host: EmulatorHost, svc: Any) -> None:
         assert http.post(svc.base_url + "/services/oauth2/revoke", data={"token": token["refresh_token"]}).ok
         again = http.post(
             svc.base_url + "/services/oauth2/token",
-            data={"grant_type": "refresh_token", "refresh_token": token["refresh_token"]},
+            data={
+                "grant_type": "refresh_token",
+                "refresh_token": token["refresh_token"],
+                "client_id": registration(host)[0],
+            },
         )
         assert again.status_code == 400 and again.json() == {
             "error": "invalid_grant",
@@ -281,14 +296,15 @@ def test_oauth_pkce_refresh_and_revoke(host: EmulatorHost, svc: Any) -> None:
 
 def fresh_tokens_with_wrong_verifier(host: EmulatorHost) -> requests.Response:
     base = host.url("salesforce")
+    client_id, callback = registration(host)
     http = session(host)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(b"right").digest()).rstrip(b"=").decode()
     answer = http.get(
         base + "/services/oauth2/authorize",
         params={
             "response_type": "code",
-            "client_id": "x",
-            "redirect_uri": "http://127.0.0.1:9/cb",
+            "client_id": client_id,
+            "redirect_uri": callback,
             "state": "s",
             "code_challenge": challenge,
             "code_challenge_method": "S256",
@@ -301,10 +317,66 @@ def fresh_tokens_with_wrong_verifier(host: EmulatorHost) -> requests.Response:
         data={
             "grant_type": "authorization_code",
             "code": code,
-            "redirect_uri": "http://127.0.0.1:9/cb",
+            "client_id": client_id,
+            "redirect_uri": callback,
             "code_verifier": "wrong",
         },
     )
+
+
+def test_the_registration_looks_like_an_external_client_apps(host: EmulatorHost) -> None:
+    client_id, callback = registration(host)
+    assert client_id.startswith("3MVG9") and len(client_id) == 85
+    parts = urlsplit(callback)
+    assert (parts.scheme, parts.hostname, parts.path) == ("http", "localhost", "/OauthRedirect") and parts.port
+
+
+def _authorize(host: EmulatorHost, client_id: str, redirect_uri: str) -> requests.Response:
+    return session(host).get(
+        host.url("salesforce") + "/services/oauth2/authorize",
+        params={"response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri, "state": "s"},
+        allow_redirects=False,
+    )
+
+
+def test_an_unknown_app_is_refused_on_salesforces_error_page(host: EmulatorHost) -> None:
+    _, callback = registration(host)
+    answer = _authorize(host, "syncbar-desktop", callback)
+    assert answer.status_code == 400 and "Location" not in answer.headers
+    assert "error=invalid_client_id&error_description=client%20identifier%20invalid" in answer.text
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda u: u.replace("localhost", "127.0.0.1"),
+        lambda u: u + "/",
+        lambda u: u.replace("/OauthRedirect", "/oauthredirect"),
+        lambda u: u.replace(str(urlsplit(u).port), str((urlsplit(u).port or 0) + 1)),
+    ],
+    ids=["other-host", "trailing-slash", "other-case", "other-port"],
+)
+def test_only_the_registered_callback_is_accepted_exactly(host: EmulatorHost, change: Any) -> None:
+    client_id, callback = registration(host)
+    answer = _authorize(host, client_id, change(callback))
+    assert answer.status_code == 400 and "Location" not in answer.headers
+    assert "error=redirect_uri_mismatch&error_description=redirect_uri%20must%20match%20configuration" in answer.text
+    assert _authorize(host, client_id, callback).status_code == 302
+
+
+def test_the_token_endpoint_refuses_an_unknown_app(host: EmulatorHost) -> None:
+    answer = session(host).post(
+        host.url("salesforce") + "/services/oauth2/token",
+        data={"grant_type": "refresh_token", "refresh_token": "5Aep-anything", "client_id": "syncbar-desktop"},
+    )
+    assert answer.status_code == 400
+    assert answer.json() == {"error": "invalid_client_id", "error_description": "client identifier invalid"}
+
+
+def test_the_registration_outlives_a_reset(host: EmulatorHost) -> None:
+    before = registration(host)
+    host.reset()
+    assert registration(host) == before
 
 
 @pytest.mark.parametrize("kind", ["status", "throttle", "delay", "reset", "truncate", "malformed", "revoke"])

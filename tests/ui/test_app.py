@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -445,6 +446,16 @@ def test_first_run_setup_signs_in_and_starts_syncing(
     with emulators(items=60, seed=23, names=["gmail", "salesforce"], cert_dir=tmp_path / "certs") as host:
         info = host.info()
         paths = Paths(config=tmp_path / "config", data=tmp_path / "data").ensure()
+        # The IT department's registrations file, with the emulators' apps (the setup checks it first).
+        gmail, sf = info["services"]["gmail"], info["services"]["salesforce"]
+        (paths.config / "registrations.json").write_text(
+            json.dumps(
+                {
+                    "google": {"client_id": gmail["client_id"], "client_secret": gmail["client_secret"]},
+                    "salesforce": {"client_id": sf["client_id"], "callback_url": sf["callback_url"]},
+                }
+            )
+        )
         qapp = QApplication.instance()
         assert isinstance(qapp, QApplication)
         app = DesktopApp(qapp, paths, tokens=TokenStore(ProcessKeyring()), tray=False)
