@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from keyring.backends import fail
 
 from app import profile
@@ -15,6 +16,16 @@ from app.setup import new_profile
 MSAL = {"msal_cache": '{"RefreshToken": {}}', "username": "rep@acme.com"}
 GOOGLE = {"access_token": "ya29.a", "refresh_token": "1//r", "expires_at": 0.0, "account": ""}
 SALESFORCE = {"access_token": "00D!a", "refresh_token": "5Aep", "instance_url": "https://acme.my.salesforce.com"}
+
+
+
+@pytest.fixture(autouse=True)
+def company_registrations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A company's app registrations, as an IT department deploys them (new profiles need them)."""
+    monkeypatch.setenv("SYNCBAR_MS_CLIENT_ID", "11111111-2222-3333-4444-555555555555")
+    monkeypatch.setenv("SYNCBAR_GOOGLE_CLIENT_ID", "123456789012-abcdefgh.apps.googleusercontent.com")
+    monkeypatch.setenv("SYNCBAR_GOOGLE_CLIENT_SECRET", "GOCSPX-company-desktop-secret")
+    monkeypatch.setenv("SYNCBAR_SF_CLIENT_ID", "3MVG9-company")
 
 
 def legacy_home(config: Path, kind: str) -> None:

@@ -245,7 +245,11 @@ def run_window(env: dict[str, str], which: str, tmp_path: Path) -> dict[str, Any
 
 def test_first_run_setup_without_a_keyring_says_what_to_install(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    result = run_window(user_env(tmp_path / "user", SYNCBAR_HOME=str(home)), "setup", tmp_path)
+    company = {  # the company's registrations are in place: only the keyring is missing
+        "SYNCBAR_MS_CLIENT_ID": "11111111-2222-3333-4444-555555555555",
+        "SYNCBAR_SF_CLIENT_ID": "3MVG9-company",
+    }
+    result = run_window(user_env(tmp_path / "user", SYNCBAR_HOME=str(home), **company), "setup", tmp_path)
     assert "Setup did not finish" in result["status"] and INSTALL_HINT in result["status"], result
     assert result["visible"], "the setup closed as if it had worked"
     assert not (home / "config" / "profile.json").exists()
