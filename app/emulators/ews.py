@@ -444,22 +444,27 @@ class EwsService(Service):
         return self.logs[folder].between(since, upto, lambda i: self.items[i].seq, lambda i: self.items[i].deleted)
 
     def _op_FindItem(self, op: ET.Element) -> str:
-        if op.find(f"{{{M}}}Restriction") is not None:
-            return _response(
-                "FindItem",
-                [_error("FindItem", "ErrorUnsupportedQueryFilter", "Restrictions are not supported by this emulator.")],
-            )
         names = self._folder_name(op.find(f"{{{M}}}ParentFolderIds") or op)
         name = names[0] if names else ""
         if name not in ITEM_ELEMENT:
             return _response(
                 "FindItem", [_error("FindItem", "ErrorFolderNotFound", "The specified folder could not be found.")]
             )
+        calendar_view = op.find(f"{{{M}}}CalendarView")
+        restriction = op.find(f"{{{M}}}Restriction")
+        try:
+            test = _restriction(restriction) if restriction is not None else None
+            if calendar_view is not None:
+                if restriction is not None:
+                    raise EwsError("ErrorInvalidRestriction", "Restrictions are not supported with a CalendarView.")
+                return self._calendar_view(name, calendar_view)
+        except EwsError as exc:
+            return _response("FindItem", [_error("FindItem", exc.code, exc.message)])
         view = op.find(f"{{{M}}}IndexedPageItemView")
         limit = int(view.get("MaxEntriesReturned", "1000")) if view is not None else 1000
         offset = int(view.get("Offset", "0")) if view is not None else 0
         newest_first = any((o.get("Order") == "Descending") for o in op.iter(f"{{{T}}}FieldOrder"))
-        items = [i for i in self.items.values() if i.folder == name and not i.deleted]
+        items = [i for i in self.items.values() if i.folder == name and not i.deleted and (test is None or test(i))]
         items.sort(
             key=lambda i: (str(i.fields.get("DateTimeReceived") or i.fields.get("Start") or ""), i.id),
             reverse=newest_first,
@@ -471,6 +476,29 @@ class EwsService(Service):
             f'IncludesLastItemInRange="{"true" if last else "false"}"><t:Items>'
             + "".join(self._item_xml(i) for i in page)
             + "</t:Items></m:RootFolder>"
+        )
+        return _response("FindItem", [_message("FindItem", xml)])
+
+    def _calendar_view(self, name: str, view: ET.Element) -> str:
+        """An expanded view: every instance whose time overlaps [StartDate, EndDate)."""
+        if name != "calendar":
+            raise EwsError("ErrorCalendarFolderIsInvalidForCalendarView", "The folder is not a calendar folder.")
+        try:
+            start, end = _ews_time(view.get("StartDate", "")), _ews_time(view.get("EndDate", ""))
+        except ValueError:
+            raise EwsError("ErrorSchemaValidation", "The request failed schema validation.") from None
+        if end < start:
+            raise EwsError("ErrorCalendarEndDateIsEarlierThanStartDate", "EndDate is earlier than StartDate.")
+        shown = sorted(
+            (i for i in self.items.values() if i.folder == name and not i.deleted and _overlaps(i, start, end)),
+            key=lambda i: (str(i.fields.get("Start")), i.id),
+        )
+        limit = view.get("MaxEntriesReturned")
+        last = limit is None or len(shown) <= int(limit)
+        page = shown if limit is None else shown[: int(limit)]
+        xml = (
+            f'<m:RootFolder TotalItemsInView="{len(shown)}" IncludesLastItemInRange="{"true" if last else "false"}">'
+            "<t:Items>" + "".join(self._item_xml(i) for i in page) + "</t:Items></m:RootFolder>"
         )
         return _response("FindItem", [_message("FindItem", xml)])
 
@@ -736,6 +764,69 @@ class EwsService(Service):
             return {}
         root = ET.fromstring(data)
         return {c.get("name", ""): c.get("color", "") for c in root.iter() if _local(c.tag) == "category"}
+
+
+# Restriction fields the emulator can compare, and the item field each reads.
+RESTRICTABLE = {
+    "item:DateTimeReceived": "DateTimeReceived",
+    "item:DateTimeSent": "DateTimeSent",
+    "calendar:Start": "Start",
+    "calendar:End": "End",
+}
+COMPARISONS = {
+    "IsGreaterThan": lambda a, b: a > b,
+    "IsGreaterThanOrEqualTo": lambda a, b: a >= b,
+    "IsLessThan": lambda a, b: a < b,
+    "IsLessThanOrEqualTo": lambda a, b: a <= b,
+    "IsEqualTo": lambda a, b: a == b,
+}
+
+
+def _ews_time(text: str) -> datetime:
+    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _restriction(element: ET.Element) -> Any:
+    """A test for items from a FindItem ``Restriction`` (comparisons of times, And, Or, Not)."""
+    children = list(element)
+    if len(children) != 1:
+        raise EwsError("ErrorSchemaValidation", "The request failed schema validation.")
+    return _search(children[0])
+
+
+def _search(node: ET.Element) -> Any:
+    tag = _local(node.tag)
+    if tag in ("And", "Or"):
+        parts = [_search(c) for c in node]
+        combine = all if tag == "And" else any
+        return lambda item: combine(p(item) for p in parts)
+    if tag == "Not":
+        inner = _restriction(node)
+        return lambda item: not inner(item)
+    compare = COMPARISONS.get(tag)
+    uri = node.find(f"{{{T}}}FieldURI")
+    constant = node.find(f"{{{T}}}FieldURIOrConstant/{{{T}}}Constant")
+    if compare is None or uri is None or constant is None:
+        raise EwsError("ErrorUnsupportedQueryFilter", f"The restriction element '{tag}' is not supported.")
+    field_name = RESTRICTABLE.get(uri.get("FieldURI", ""))
+    if field_name is None:
+        raise EwsError("ErrorUnsupportedQueryFilter", f"Restrictions on '{uri.get('FieldURI')}' are not supported.")
+    try:  # the Constant must be coercible to the property's type (EWS reference, "Constant")
+        bound = _ews_time(constant.get("Value", ""))
+    except ValueError:
+        raise EwsError("ErrorInvalidValueForProperty", "The value of the Constant is not a valid date/time.") from None
+
+    def test(item: Item) -> bool:
+        value = item.fields.get(field_name)
+        return bool(value) and compare(_ews_time(str(value)), bound)
+
+    return test
+
+
+def _overlaps(item: Item, start: datetime, end: datetime) -> bool:
+    f = item.fields
+    return bool(f.get("Start")) and _ews_time(str(f["End"])) > start and _ews_time(str(f["Start"])) < end
 
 
 def _mailbox_xml(p: dict[str, str]) -> str:

@@ -854,10 +854,16 @@ class GmailService(Service):
         token = args.get("pageToken") or args.get("syncToken")
         if args.get("syncToken") and (args.get("timeMin") or args.get("timeMax")):
             raise GoogleError(400, "invalid", "The parameters syncToken and timeMin are not compatible.")
+        for bound in ("timeMin", "timeMax"):
+            if args.get(bound) and not _rfc3339(args[bound]):
+                # Google wants an RFC 3339 time with an offset ("2026-01-01T00:00:00Z"), nothing else.
+                raise GoogleError(400, "badRequest", "Bad Request")
+        time_max = args.get("timeMax")
         if token:
             try:
                 state = json.loads(_unb64(token))
                 since, upto, offset, time_min = int(state["s"]), int(state["u"]), int(state["o"]), state.get("t")
+                time_max = state.get("x")
                 epoch = int(state["e"])
             except (ValueError, KeyError, TypeError):
                 raise GoogleError(400, "invalid", "Invalid sync token value.") from None
@@ -870,9 +876,12 @@ class GmailService(Service):
         else:
             since, upto, offset, time_min = 0, self.cal_seq, 0, args.get("timeMin")
         ids = self._changed_events(since, upto)
-        if time_min and since == 0:
+        if time_min and since == 0:  # timeMin bounds an event's end, timeMax its start (both exclusive)
             bound = _when(time_min)
-            ids = [i for i in ids if _when(self.events[i].data["end"]["dateTime"]) >= bound]
+            ids = [i for i in ids if _when(self.events[i].data["end"]["dateTime"]) > bound]
+        if time_max and since == 0:
+            bound = _when(time_max)
+            ids = [i for i in ids if _when(self.events[i].data["start"]["dateTime"]) < bound]
         page = ids[offset : offset + size]
         out: dict[str, Any] = {
             "kind": "calendar#events",
@@ -883,7 +892,7 @@ class GmailService(Service):
             "accessRole": "owner",
             "defaultReminders": [{"method": "popup", "minutes": 10}],
         }
-        state = {"s": since, "u": upto, "t": time_min, "e": self.cal_epoch}
+        state = {"s": since, "u": upto, "t": time_min, "x": time_max, "e": self.cal_epoch}
         if offset + size < len(ids):
             out["nextPageToken"] = _b64(json.dumps(dict(state, o=offset + size)).encode())
         else:
@@ -934,6 +943,10 @@ def _when(value: str) -> float:
         return datetime.strptime(value, "%Y/%m/%d").replace(tzinfo=UTC).timestamp()
     moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+
+
+def _rfc3339(value: str) -> bool:
+    return bool(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", value))
 
 
 def _iso(value: datetime) -> str:

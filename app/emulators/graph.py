@@ -667,7 +667,11 @@ class GraphService(Service):
         else:
             select = args.get("$select", "")
             since, upto, offset, window = 0, self.seq, 0, None
-            if collection == "calendar":
+            if "$filter" in args:
+                if collection not in ("inbox", "sentitems"):
+                    raise GraphError(400, "BadRequest", "The query parameter '$filter' is not supported with delta.")
+                window = [_received_filter(args["$filter"]), "9999-12-31T23:59:59Z"]
+            elif collection == "calendar":
                 try:
                     window = [_parse_time(args["startDateTime"]), _parse_time(args["endDateTime"])]
                 except KeyError:
@@ -680,8 +684,10 @@ class GraphService(Service):
                 except ValueError:
                     raise GraphError(400, "ErrorInvalidParameter", "The time window is not a valid date.") from None
         ids = self._changed(collection, since, upto)
-        if window is not None:
+        if window is not None and collection == "calendar":
             ids = [i for i in ids if self.items[i].removed or _in_window(self.items[i].data, window)]
+        elif window is not None:  # a message filter: receivedDateTime ge (or gt) the bound
+            ids = [i for i in ids if self.items[i].removed or _received_after(self.items[i].data, window[0])]
         page = ids[offset : offset + size]
         values = []
         for item_id in page:
@@ -903,3 +909,29 @@ def _in_window(data: dict[str, Any], window: list[str]) -> bool:
     start = str((data.get("start") or {}).get("dateTime") or "")[:19] + "Z"
     end = str((data.get("end") or {}).get("dateTime") or "")[:19] + "Z"
     return end > window[0] and start < window[1]
+
+
+FILTER_REFUSED = (
+    "The '$filter' parameter value is not supported for 'Messages' resource; "
+    "only a value of 'receivedDateTime ge value' is supported."
+)
+
+
+def _received_filter(text: str) -> str:
+    """The bound of a message delta ``$filter``: only ``receivedDateTime ge|gt <time>`` is accepted.
+
+    The bound is kept as ``"=<time>"`` for ge and ``"><time>"`` for gt.
+    """
+    parts = text.split()
+    if len(parts) != 3 or parts[0] != "receivedDateTime" or parts[1] not in ("ge", "gt"):
+        raise GraphError(400, "ErrorInvalidUrlQuery", FILTER_REFUSED)
+    try:
+        bound = _parse_time(parts[2])
+    except ValueError:
+        raise GraphError(400, "BadRequest", f"The DateTimeOffset text '{parts[2]}' is not valid.") from None
+    return ("=" if parts[1] == "ge" else ">") + bound
+
+
+def _received_after(data: dict[str, Any], bound: str) -> bool:
+    received = str(data.get("receivedDateTime") or "")
+    return received >= bound[1:] if bound[0] == "=" else received > bound[1:]

@@ -43,6 +43,7 @@ def mailbox(
     return EwsMailbox(
         EwsConnection(settings, password or c["password"]),
         page_size=page_size,
+        history_days=365,  # the whole seeded mailbox (30 days back from the seed's day)
         sleep=sleeps.append if sleeps is not None else (lambda s: None),
     )
 
@@ -97,19 +98,19 @@ def test_wrong_password_is_a_sign_in_problem(host: EmulatorHost, svc: Any) -> No
 def test_server_busy_back_off_is_honoured(host: EmulatorHost, svc: Any) -> None:
     sleeps: list[float] = []
     box = mailbox(host, sleeps=sleeps)
-    box.changes("inbox", None)  # connected first: the fault hits a sync call
+    box.changes("contacts", None)  # connected first: the fault hits a sync call
     host.inject("ews", Fault("throttle", operation="SyncFolderItems", retry_after=1.5))
-    assert box.changes("inbox", None).items
+    assert box.changes("contacts", None).items
     assert sleeps == [1.5]
     host.inject("ews", Fault("throttle", operation="SyncFolderItems", retry_after=300))
     with pytest.raises(AccountError) as caught:
-        box.changes("inbox", None)
+        box.changes("contacts", None)
     assert caught.value.code == "MBX_THROTTLED" and caught.value.retry_after == 300
 
 
 def test_marks_in_chunks_of_100_and_red_master_category(host: EmulatorHost, svc: Any) -> None:
     box = mailbox(host, page_size=250)
-    items = box.changes("inbox", None).items[:250]
+    items = read_all(box, "inbox")[:250]
     assert len(items) >= 150
     box.mark([Mark(items[0].mailbox_id, "inbox", "warm-up")])
     host.reset_calls()
@@ -188,3 +189,38 @@ def test_plain_exchangelib_lists_walks_and_sets_categories(host: EmulatorHost, s
     message.categories = ["Customer", "Sync Error"]
     message.save(update_fields=["categories"])
     assert svc.categories_of(message.id) == ["Customer", "Sync Error"]
+
+
+def test_find_item_restriction_on_received_time_and_calendar_view(host: EmulatorHost, svc: Any) -> None:
+    stamps = sorted(i.fields["DateTimeReceived"] for i in svc.items.values() if i.folder == "inbox" and not i.deleted)
+    bound = stamps[len(stamps) // 2]
+
+    def find(inner: str, folder: str = "inbox") -> str:
+        return soap(
+            host,
+            '<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape>'
+            f'{inner}<m:ParentFolderIds><t:DistinguishedFolderId Id="{folder}"/></m:ParentFolderIds></m:FindItem>',
+        ).text
+
+    def restriction(value: str, field: str = "item:DateTimeReceived") -> str:
+        return (
+            '<m:IndexedPageItemView MaxEntriesReturned="1000" Offset="0" BasePoint="Beginning"/>'
+            f'<m:Restriction><t:IsGreaterThanOrEqualTo><t:FieldURI FieldURI="{field}"/>'
+            f'<t:FieldURIOrConstant><t:Constant Value="{value}"/></t:FieldURIOrConstant>'
+            "</t:IsGreaterThanOrEqualTo></m:Restriction>"
+        )
+
+    answer = find(restriction(bound))
+    assert f'TotalItemsInView="{sum(1 for t in stamps if t >= bound)}"' in answer
+    assert "ErrorInvalidValueForProperty" in find(restriction("last week"))
+    assert "ErrorUnsupportedQueryFilter" in find(restriction(bound, "item:Subject"))
+    events = sorted((i.fields["Start"], i.fields["End"]) for i in svc.items.values() if i.folder == "calendar")
+    low, high = events[len(events) // 4][0], events[3 * len(events) // 4][0]
+    view = find(f'<m:CalendarView StartDate="{low}" EndDate="{high}"/>', "calendar")
+    assert f'TotalItemsInView="{sum(1 for s, e in events if e > low and s < high)}"' in view
+    assert "ErrorCalendarEndDateIsEarlierThanStartDate" in find(
+        f'<m:CalendarView StartDate="{high}" EndDate="{low}"/>', "calendar"
+    )
+    assert "ErrorCalendarFolderIsInvalidForCalendarView" in find(
+        f'<m:CalendarView StartDate="{low}" EndDate="{high}"/>'
+    )

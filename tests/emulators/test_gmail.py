@@ -55,7 +55,7 @@ def mailbox(host: EmulatorHost, sleeps: list[float] | None = None, page_size: in
         ca_file=str(host.ca_path),
         sleep=sleeps.append if sleeps is not None else (lambda s: None),
     )
-    return GmailMailbox(c["username"], client, page_size=page_size)
+    return GmailMailbox(c["username"], client, page_size=page_size, history_days=365)  # the whole seeded mailbox
 
 
 def test_google_libraries_sign_in_refresh_and_see_revocation(host: EmulatorHost, svc: Any) -> None:
@@ -275,3 +275,17 @@ def test_quota_units_are_counted_and_the_per_user_budget_throttles(host: Emulato
     assert limited.status_code == 429 and float(limited.headers["Retry-After"]) >= 1
     assert limited.json()["error"]["errors"][0]["reason"] == "rateLimitExceeded"
     svc.units_per_minute, svc._spent = 15_000, []
+
+
+def test_calendar_window_bounds_are_rfc3339(host: EmulatorHost, svc: Any) -> None:
+    s = requests.Session()
+    s.verify = str(host.ca_path)
+    s.headers["Authorization"] = f"Bearer {creds(host)['access_token']}"
+    url = host.url("gmail") + "/calendar/v3/calendars/primary/events"
+    starts = sorted(e.data["start"]["dateTime"] for e in svc.events.values())
+    low, high = starts[len(starts) // 4], starts[3 * len(starts) // 4]
+    body = s.get(url, params={"timeMin": low, "timeMax": high, "maxResults": "2500"}).json()
+    shown = [e["start"]["dateTime"] for e in body["items"]]
+    assert shown and all(t < high for t in shown) and all(e["end"]["dateTime"] > low for e in body["items"])
+    assert s.get(url, params={"timeMin": "2026-01-01"}).status_code == 400  # no time, no offset
+    assert s.get(url, params={"timeMax": "2026-01-01T00:00:00"}).status_code == 400

@@ -52,7 +52,7 @@ def mailbox(host: EmulatorHost, sleeps: list[float] | None = None, page_size: in
         ca_file=str(host.ca_path),
         sleep=(sleeps.append if sleeps is not None else None),
     )
-    return GraphMailbox(c["username"], client, page_size=page_size)
+    return GraphMailbox(c["username"], client, page_size=page_size, history_days=365)  # the whole seeded mailbox
 
 
 def signed_in(host: EmulatorHost) -> MicrosoftAuth:
@@ -300,3 +300,23 @@ def test_shapes_match_the_published_samples(host: EmulatorHost, svc: Any, wire_s
         data={"client_id": "syncbar-desktop", "grant_type": "refresh_token", "refresh_token": "revoked"},
     )
     assert got.status_code == 400 and set(got.json()) == set(grant_ref)
+
+
+def test_message_delta_filter_on_received_time_only(host: EmulatorHost, svc: Any) -> None:
+    s = http(host)
+    url = host.url("graph") + "/v1.0/me/mailFolders/inbox/messages/delta"
+    stamps = sorted(e.data["receivedDateTime"] for e in svc.items.values() if e.collection == "inbox")
+    bound = stamps[len(stamps) // 2]
+    got: list[str] = []
+    params: dict[str, str] | None = {"$filter": f"receivedDateTime ge {bound}", "$select": "receivedDateTime"}
+    next_url = url
+    while next_url:
+        body = s.get(next_url, params=params, headers={"Prefer": "odata.maxpagesize=50"}).json()
+        got += [v["receivedDateTime"] for v in body["value"]]
+        next_url, params = body.get("@odata.nextLink", ""), None
+    assert got and min(got) >= bound and len(got) == sum(1 for t in stamps if t >= bound)
+    refused = s.get(url, params={"$filter": "subject eq 'x'"})
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "ErrorInvalidUrlQuery"
+    assert s.get(url, params={"$filter": "receivedDateTime ge yesterday"}).status_code == 400
+    contacts = s.get(host.url("graph") + "/v1.0/me/contacts/delta", params={"$filter": f"receivedDateTime ge {bound}"})
+    assert contacts.status_code == 400

@@ -5,6 +5,18 @@
     saves it only at the end) -> GetItem for the created/updated ids (bodies are not in
     SyncFolderItems) -> items, deleted ids, the new state, more = not IncludesLastItemInRange.
 
+The first read of a windowed stream (inbox, sent, calendar) asks the server for the history
+window only; SyncFolderItems takes no restriction, so it runs in three phases, each a cursor
+(a small JSON object; a bare sync state is the last phase):
+
+    prime   SyncFolderItems with the IdOnly shape and no item read, up to the end of the folder:
+            the sync state the later rounds start from (taken first, so nothing arriving
+            during the window read is missed; what comes twice is read twice, harmlessly)
+    window  inbox/sent: FindItem with a Restriction DateTimeReceived >= the window's start,
+            one IndexedPageItemView page per call; calendar: FindItem with a CalendarView
+            [start, now + 365 days), which expands recurring series into their instances
+    state   SyncFolderItems from the primed state, as above
+
 Marks are Outlook categories set with bulk UpdateItem (100 items a call); the
 master category list (IPM.Configuration.CategoryList) gets a red "Sync Error"
 (colour 0).  ErrorServerBusy is waited out when its BackOffMilliseconds is short.
@@ -12,8 +24,10 @@ master category list (IPM.Configuration.CategoryList) gets a red "Sync Error"
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from app.core.errors import CursorExpired
@@ -32,19 +46,31 @@ KIND = {
     "tasks": ItemKind.TASK,
 }
 MAX_INLINE_WAIT = 30.0
+WINDOWED = ("inbox", "sent", "calendar")
+PRIME_PAGE = 512  # SyncFolderItems' largest page: priming reads ids only
 
 
 class EwsMailbox:
     """Implements ``app.core.ports.MailboxPort``."""
 
     def __init__(
-        self, connection: EwsConnection, *, page_size: int = 100, sleep: Callable[[float], None] = time.sleep
+        self,
+        connection: EwsConnection,
+        *,
+        page_size: int = 100,
+        history_days: int = 30,
+        activated_at: datetime | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         if not 1 <= page_size <= 512:
             raise ValueError("EWS returns between 1 and 512 changes per SyncFolderItems call")
         self.connection = connection
         self.account = connection.address
         self.page_size = page_size
+        self.history_days = history_days
+        self.activated_at = activated_at
+        self.clock = clock
         self._sleep = sleep
         self._master_checked = False
         # Item id -> the ChangeKey our own UpdateItem gave it: when a sync reports exactly that change,
@@ -77,7 +103,11 @@ class EwsMailbox:
             raise ValueError(f"unknown EWS stream {stream!r}")
         return getattr(self.connection.account(), STREAMS[stream])
 
-    def changes(self, stream: str, cursor: str | None) -> ChangePage:
+    def window_start(self) -> datetime:
+        """The oldest moment the sync reads: the history window before activation (the rules' own start)."""
+        return (self.activated_at or self.clock()) - timedelta(days=self.history_days)
+
+    def _sync_page(self, stream: str, state: str | None, size: int, ids_only: bool) -> tuple[list[Any], str, bool]:
         from exchangelib.items import ID_ONLY
         from exchangelib.properties import FieldPath
         from exchangelib.services import SyncFolderItems
@@ -86,21 +116,27 @@ class EwsMailbox:
             account = self.connection.account()
             folder = self._folder(stream)
             svc = SyncFolderItems(account=account)
-            fields = {FieldPath(field=folder.get_item_field_by_fieldname("subject"))}
+            fields = None if ids_only else {FieldPath(field=folder.get_item_field_by_fieldname("subject"))}
             changes = list(
                 svc.call(
                     folder=folder,
                     shape=ID_ONLY,
                     additional_fields=fields,
-                    sync_state=cursor,
+                    sync_state=state,
                     ignore=None,
-                    max_changes_returned=self.page_size,
+                    max_changes_returned=size,
                     sync_scope=None,
                 )
             )
             return changes, str(svc.sync_state or ""), bool(svc.includes_last_item_in_range)
 
-        changes, state, last = self._run(page)
+        result: tuple[list[Any], str, bool] = self._run(page)
+        return result
+
+    def changes(self, stream: str, cursor: str | None) -> ChangePage:
+        if stream in WINDOWED and (cursor is None or cursor.startswith("{")):
+            return self._first_read(stream, json.loads(cursor) if cursor else {"phase": "prime", "state": ""})
+        changes, state, last = self._sync_page(stream, cursor, self.page_size, ids_only=False)
         wanted: list[Any] = []
         removed: list[str] = []
         for change_type, item in changes:
@@ -110,16 +146,77 @@ class EwsMailbox:
                 continue  # only our own categories changed
             elif change_type in ("create", "update"):
                 wanted.append(item)
-        items: list[MailItem] = []
-        if wanted:
-            ids = [(getattr(i, "id", None), getattr(i, "changekey", None)) for i in wanted]
-            fetched = self._run(lambda: list(self.connection.account().fetch(ids=ids)))
-            for obj in fetched:
-                if isinstance(obj, Exception):
-                    continue  # gone between the two calls: its delete comes in a later page
-                items.append(self._item(stream, obj))
+        items = self._read(stream, [(getattr(i, "id", None), getattr(i, "changekey", None)) for i in wanted])
         more = not last and state != (cursor or "")
         return ChangePage(items, removed, state, more)
+
+    def _first_read(self, stream: str, phase: dict[str, Any]) -> ChangePage:
+        """One step of the first read of a windowed stream (see the module's docstring)."""
+        if phase["phase"] == "prime":
+            _, state, last = self._sync_page(stream, phase["state"] or None, PRIME_PAGE, ids_only=True)
+            following = {"phase": "window", "state": state, "offset": 0} if last else {"phase": "prime", "state": state}
+            return ChangePage([], [], json.dumps(following), True)
+        offset = int(phase.get("offset", 0))
+        found = self._window_ids(stream, offset)
+        items = self._read(stream, found)
+        if stream != "calendar" and len(found) == self.page_size:
+            return ChangePage(items, [], json.dumps({**phase, "offset": offset + len(found)}), True)
+        return ChangePage(items, [], str(phase["state"]), True)
+
+    def _window_ids(self, stream: str, offset: int) -> list[tuple[str, str]]:
+        """(id, change key) of one page of the window: a restricted FindItem, or the calendar's view."""
+        from exchangelib import EWSDateTime
+        from exchangelib.fields import FieldOrder, FieldPath
+        from exchangelib.folders.queryset import SHALLOW
+        from exchangelib.items import ID_ONLY
+        from exchangelib.properties import CalendarView
+        from exchangelib.restriction import Q, Restriction
+        from exchangelib.services import FindItem
+
+        start = EWSDateTime.from_datetime(self.window_start().astimezone(UTC))
+
+        def find() -> list[Any]:
+            account = self.connection.account()
+            folder = self._folder(stream)
+            svc = FindItem(account=account, page_size=self.page_size)
+            if stream == "calendar":
+                end = EWSDateTime.from_datetime((self.clock() + timedelta(days=365)).astimezone(UTC))
+                view: Any = CalendarView(start=start, end=end)
+                restriction, order, limit, skip = None, None, None, 0
+            else:
+                view = None
+                restriction = Restriction(
+                    Q(datetime_received__gte=start), folders=[folder], applies_to=Restriction.ITEMS
+                )
+                received = FieldPath(field=folder.get_item_field_by_fieldname("datetime_received"))
+                order, limit, skip = [FieldOrder(field_path=received, reverse=False)], self.page_size, offset
+            return list(
+                svc.call(
+                    folders=[folder],
+                    additional_fields=None,
+                    restriction=restriction,
+                    order_fields=order,
+                    shape=ID_ONLY,
+                    query_string=None,
+                    depth=SHALLOW,
+                    calendar_view=view,
+                    max_items=limit,
+                    offset=skip,
+                )
+            )
+
+        found = self._run(find)
+        for entry in found:
+            if isinstance(entry, Exception):
+                raise ews_error(entry) from entry
+        return [(str(i[0]), str(i[1])) for i in found]  # IdOnly without extra fields: (id, change key)
+
+    def _read(self, stream: str, ids: Sequence[tuple[str | None, str | None]]) -> list[MailItem]:
+        if not ids:
+            return []
+        fetched = self._run(lambda: list(self.connection.account().fetch(ids=list(ids))))
+        # An item gone between the two calls is skipped: its delete comes in a later round.
+        return [self._item(stream, obj) for obj in fetched if not isinstance(obj, Exception)]
 
     def fetch(self, stream: str, mailbox_id: str) -> MailItem:
         def get() -> Any:

@@ -48,6 +48,7 @@ class GmailMailbox:
         *,
         page_size: int = 100,
         history_days: int = 30,
+        activated_at: datetime | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         cache: MutableMapping[str, Any] | None = None,
     ) -> None:
@@ -55,11 +56,16 @@ class GmailMailbox:
         self.client = client
         self.page_size = page_size
         self.history_days = history_days
+        self.activated_at = activated_at
         self.clock = clock
         self._cache: MutableMapping[str, Any] = cache if cache is not None else {}
 
     def streams(self) -> Sequence[str]:
         return ("mail", "calendar")
+
+    def window_start(self) -> datetime:
+        """The oldest moment the sync reads: the history window before activation (the rules' own start)."""
+        return (self.activated_at or self.clock()) - timedelta(days=self.history_days)
 
     # -- reading ----------------------------------------------------------------------
 
@@ -76,7 +82,7 @@ class GmailMailbox:
             if "historyId" not in state:
                 profile = self.client.get("/gmail/v1/users/me/profile")
                 state = {"phase": "list", "historyId": str(profile["historyId"])}
-            after = int((self.clock() - timedelta(days=self.history_days)).timestamp())
+            after = int(self.window_start().timestamp())
             params = {"q": f"{{in:inbox in:sent}} after:{after}", "maxResults": str(self.page_size)}
             if state.get("pageToken"):
                 params["pageToken"] = state["pageToken"]
@@ -130,7 +136,8 @@ class GmailMailbox:
         if state.get("syncToken"):
             params["syncToken"] = state["syncToken"]
         else:
-            params["timeMin"] = (self.clock() - timedelta(days=self.history_days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+            params["timeMin"] = self.window_start().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            params["timeMax"] = (self.clock() + timedelta(days=365)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         page = self.client.get("/calendar/v3/calendars/primary/events", params=params)
         items, removed = [], []
         for event in page.get("items", []):

@@ -2,7 +2,7 @@
 
 Streams and their delta endpoints:
 
-    inbox, sentitems  /me/mailFolders/{folder}/messages/delta   ($select on the first call only)
+    inbox, sentitems  /me/mailFolders/{folder}/messages/delta   ($select and $filter on the first call only)
     calendar          /me/calendarView/delta?startDateTime&endDateTime
     contacts          /me/contacts/delta
 
@@ -10,6 +10,9 @@ Every delta call asks for ``Prefer: odata.maxpagesize`` and immutable ids.
 A page with ``@odata.nextLink`` continues the read; ``@odata.deltaLink`` ends
 it and is where the next cycle starts.  A 410 / syncStateNotFound raises
 ``CursorExpired`` and the engine reads the stream in full again.
+
+The history window (the profile's days before activation) is asked of the server: mail with
+``$filter=receivedDateTime ge <start>``, the calendar with its ``startDateTime``; nothing older is read.
 
 Marks are Outlook categories: the red "Sync Error" (preset0) and a detail
 category "Sync Error: <detail>" (no colour), created in the master list when
@@ -64,12 +67,14 @@ class GraphMailbox:
         *,
         page_size: int = 100,
         history_days: int = 30,
+        activated_at: datetime | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.account = account
         self.client = client
         self.page_size = page_size
         self.history_days = history_days
+        self.activated_at = activated_at
         self.clock = clock
         self._master: set[str] | None = None
 
@@ -78,14 +83,19 @@ class GraphMailbox:
 
     # -- reading -----------------------------------------------------------------------
 
+    def window_start(self) -> datetime:
+        """The oldest moment the sync reads: the history window before activation (the rules' own start)."""
+        return (self.activated_at or self.clock()) - timedelta(days=self.history_days)
+
     def _initial(self, stream: str) -> str:
+        start = self.window_start().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         if stream in ("inbox", "sentitems"):
-            return f"/me/mailFolders/{stream}/messages/delta?" + urlencode({"$select": MESSAGE_FIELDS})
+            query = {"$select": MESSAGE_FIELDS, "$filter": f"receivedDateTime ge {start}"}
+            return f"/me/mailFolders/{stream}/messages/delta?" + urlencode(query)
         if stream == "calendar":
-            now = self.clock()
             window = {
-                "startDateTime": (now - timedelta(days=self.history_days)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "endDateTime": (now + timedelta(days=365)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "startDateTime": start,
+                "endDateTime": (self.clock() + timedelta(days=365)).strftime("%Y-%m-%dT%H:%M:%SZ"),
             }
             return "/me/calendarView/delta?" + urlencode(window)
         if stream == "contacts":
