@@ -148,24 +148,9 @@ class GraphService(Service):
         for m in seed.messages:
             self._load_message(m.folder, m)
         for e in seed.events:
-            data = {
-                "subject": e.subject,
-                "body": {"contentType": "text", "content": e.body},
-                "start": {"dateTime": e.start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.0000000"), "timeZone": "UTC"},
-                "end": {"dateTime": e.end.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.0000000"), "timeZone": "UTC"},
-                "location": {"displayName": e.location},
-                "organizer": _address(e.organizer),
-                "attendees": [
-                    {"type": "required", "status": {"response": "none", "time": "0001-01-01T00:00:00Z"}, **_address(a)}
-                    for a in e.attendees
-                ],
-                "isAllDay": False,
-                "isCancelled": False,
-                "type": "singleInstance",
-                "iCalUId": "040000008200E00074C5B7101A82E008" + hashlib.md5(e.id.encode()).hexdigest().upper(),
-                "categories": [],
-            }
-            self._put("calendar", _item_id("event", e.id), data)
+            self._put("calendar", _item_id("event", e.id), _event_data(e, e.start, e.end))
+        for e in seed.series:
+            self._load_series(e)
         for c in seed.contacts:
             data = {
                 "displayName": f"{c.first_name} {c.last_name}".strip(),
@@ -182,6 +167,49 @@ class GraphService(Service):
         self.token, self.refresh_token = self._issue(["User.Read", "Mail.ReadWrite"])
 
     # --- the store and its change log ---
+
+    def _load_series(self, e: Any) -> None:
+        """A series master (not listed by calendarView) and its occurrences and exceptions.
+
+        Shapes from the recorded master and instances (wire samples event_get_seriesmaster.json,
+        event_instances_values_exception_occurrence.json).
+        """
+        master_id = _item_id("series", e.id)
+        occurrences = e.occurrences()
+        master = _event_data(e, e.start, e.end)
+        master.update(
+            type="seriesMaster",
+            seriesMasterId=None,
+            recurrence={
+                "pattern": {
+                    "type": "weekly",
+                    "interval": 1,
+                    "month": 0,
+                    "dayOfMonth": 0,
+                    "daysOfWeek": [e.start.strftime("%A").lower()],
+                    "firstDayOfWeek": "sunday",
+                    "index": "first",
+                },
+                "range": {
+                    "type": "numbered",
+                    "startDate": e.start.strftime("%Y-%m-%d"),
+                    "endDate": "0001-01-01",
+                    "recurrenceTimeZone": "UTC",
+                    "numberOfOccurrences": len(occurrences),
+                },
+            },
+        )
+        self._put("calendar", master_id, master)
+        for n, (start, end, original) in enumerate(occurrences):
+            instance = _event_data(e, start, end)
+            instance.update(
+                type="exception" if n == e.moved else "occurrence",
+                seriesMasterId=master_id,
+                recurrence=None,
+                originalStart=_iso(original),
+            )
+            instance["iCalUId"] = master["iCalUId"][:32] + original.strftime("%Y%m%d") + master["iCalUId"][40:]
+            self._put("calendar", _item_id("instance", f"{e.id}:{n}"), instance)
 
     def _load_message(self, folder: str, m: Any) -> str:
         collection = "sentitems" if folder in ("sent", "sentitems") else "inbox"
@@ -685,7 +713,13 @@ class GraphService(Service):
                     raise GraphError(400, "ErrorInvalidParameter", "The time window is not a valid date.") from None
         ids = self._changed(collection, since, upto)
         if window is not None and collection == "calendar":
-            ids = [i for i in ids if self.items[i].removed or _in_window(self.items[i].data, window)]
+            # calendarView expands a series: its occurrences and exceptions are listed, the master is not.
+            ids = [
+                i
+                for i in ids
+                if self.items[i].removed
+                or (self.items[i].data.get("type") != "seriesMaster" and _in_window(self.items[i].data, window))
+            ]
         elif window is not None:  # a message filter: receivedDateTime ge (or gt) the bound
             ids = [i for i in ids if self.items[i].removed or _received_after(self.items[i].data, window[0])]
         page = ids[offset : offset + size]
@@ -696,6 +730,8 @@ class GraphService(Service):
                 values.append(
                     {"@odata.type": _odata_type(collection), "id": item_id, "@removed": {"reason": "deleted"}}
                 )
+            elif entry.data.get("seriesMasterId"):
+                values.append(_delta_instance(entry.data))
             else:
                 values.append(self._shape(entry, select))
         base = f"{self.base_url}/v1.0{rest}"
@@ -935,3 +971,41 @@ def _received_filter(text: str) -> str:
 def _received_after(data: dict[str, Any], bound: str) -> bool:
     received = str(data.get("receivedDateTime") or "")
     return received >= bound[1:] if bound[0] == "=" else received > bound[1:]
+
+
+def _event_data(e: Any, start: datetime, end: datetime) -> dict[str, Any]:
+    return {
+        "subject": e.subject,
+        "body": {"contentType": "text", "content": e.body},
+        "start": {"dateTime": start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.0000000"), "timeZone": "UTC"},
+        "end": {"dateTime": end.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.0000000"), "timeZone": "UTC"},
+        "location": {"displayName": e.location},
+        "organizer": _address(e.organizer),
+        "attendees": [
+            {"type": "required", "status": {"response": "none", "time": "0001-01-01T00:00:00Z"}, **_address(a)}
+            for a in e.attendees
+        ],
+        "isAllDay": False,
+        "isCancelled": False,
+        "type": "singleInstance",
+        "seriesMasterId": None,
+        "iCalUId": "040000008200E00074C5B7101A82E008" + hashlib.md5(e.id.encode()).hexdigest().upper(),
+        "categories": [],
+    }
+
+
+def _delta_instance(data: dict[str, Any]) -> dict[str, Any]:
+    """An occurrence or exception as calendarView/delta lists it: times and its series, nothing else.
+
+    Source: wire sample calendarview_delta_occurrence_item.json (a live response pasted in
+    microsoft-graph-docs-contrib#34) and the thread's key set.
+    """
+    return {
+        "@odata.type": "#microsoft.graph.event",
+        "@odata.etag": data["@odata.etag"],
+        "id": data["id"],
+        "seriesMasterId": data["seriesMasterId"],
+        "type": data["type"],
+        "start": data["start"],
+        "end": data["end"],
+    }

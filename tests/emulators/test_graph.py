@@ -320,3 +320,39 @@ def test_message_delta_filter_on_received_time_only(host: EmulatorHost, svc: Any
     assert s.get(url, params={"$filter": "receivedDateTime ge yesterday"}).status_code == 400
     contacts = s.get(host.url("graph") + "/v1.0/me/contacts/delta", params={"$filter": f"receivedDateTime ge {bound}"})
     assert contacts.status_code == 400
+
+
+def test_recurring_series_in_calendar_view_delta_and_its_master(
+    host: EmulatorHost, svc: Any, wire_samples: Path
+) -> None:
+    s = http(host)
+    samples = wire_samples / "graph"
+    masters = [e.data for e in svc.items.values() if e.data.get("type") == "seriesMaster"]
+    assert masters
+    master_id = masters[0]["id"]
+    instances = [e.data for e in svc.items.values() if e.data.get("seriesMasterId") == master_id]
+    starts = sorted(i["start"]["dateTime"][:19] + "Z" for i in instances)
+    low, high = starts[3], starts[-4]  # a window holding some of the series, not all of it
+    listed: list[dict[str, Any]] = []
+    url = host.url("graph") + "/v1.0/me/calendarView/delta"
+    params: dict[str, str] | None = {"startDateTime": low, "endDateTime": high}
+    while url:
+        body = s.get(url, params=params, headers={"Prefer": "odata.maxpagesize=100"}).json()
+        listed += body["value"]
+        url, params = body.get("@odata.nextLink", ""), None
+    of_series = [v for v in listed if v.get("seriesMasterId") == master_id]
+    assert master_id not in {v["id"] for v in listed}, "calendarView does not list the master"
+    assert 0 < len(of_series) < len(instances)
+    sample = json.loads((samples / "calendarview_delta_occurrence_item.json").read_text())
+    assert all(set(v) == set(sample) for v in of_series)
+    assert {v["type"] for v in of_series} <= {"occurrence", "exception"}
+    master = s.get(host.url("graph") + f"/v1.0/me/events/{master_id}").json()
+    ref = json.loads((samples / "event_get_seriesmaster.json").read_text())
+    assert master["type"] == "seriesMaster" and master["seriesMasterId"] is None
+    assert set(master["recurrence"]) == set(ref["recurrence"]) and set(master["recurrence"]["range"]) == set(
+        ref["recurrence"]["range"]
+    )
+    assert master["subject"] and master["attendees"] and master["organizer"]
+    exception = next(i for i in instances if i["type"] == "exception")
+    full = s.get(host.url("graph") + f"/v1.0/me/events/{exception['id']}").json()
+    assert full["seriesMasterId"] == master_id and full["subject"] == master["subject"]

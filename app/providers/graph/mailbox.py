@@ -11,6 +11,12 @@ A page with ``@odata.nextLink`` continues the read; ``@odata.deltaLink`` ends
 it and is where the next cycle starts.  A 410 / syncStateNotFound raises
 ``CursorExpired`` and the engine reads the stream in full again.
 
+Recurring meetings: calendarView/delta lists each occurrence and exception in the window with only
+``id``, ``seriesMasterId``, ``type``, ``start`` and ``end``.  Each becomes an event of its own (one
+Salesforce Event per meeting held) with its own times and the subject, body, location, organizer and
+attendees of its series, read once per series and round with GET /me/events/{seriesMasterId}.  An
+instance whose series is gone (404) is reported removed.
+
 The history window (the profile's days before activation) is asked of the server: mail with
 ``$filter=receivedDateTime ge <start>``, the calendar with its ``startDateTime``; nothing older is read.
 
@@ -77,6 +83,7 @@ class GraphMailbox:
         self.activated_at = activated_at
         self.clock = clock
         self._master: set[str] | None = None
+        self._series: dict[str, dict[str, Any] | None] = {}  # series master id -> master (None: gone), per round
 
     def streams(self) -> Sequence[str]:
         return ("inbox", "sentitems", "calendar", "contacts")
@@ -112,12 +119,32 @@ class GraphMailbox:
             if "@removed" in entry:
                 removed.append(str(entry.get("id", "")))
                 continue
+            if stream == "calendar" and entry.get("seriesMasterId") and "subject" not in entry:
+                master = self._series_master(str(entry["seriesMasterId"]))
+                if master is None:
+                    removed.append(str(entry.get("id", "")))
+                    continue
+                entry = _instance_of(master, entry)
             items.append(self._item(stream, entry))
         next_link = body.get("@odata.nextLink")
         delta_link = body.get("@odata.deltaLink")
         if next_link:
             return ChangePage(items, removed, str(next_link), True)
+        self._series.clear()  # the round is over: a series edited later is read again
         return ChangePage(items, removed, str(delta_link or cursor or ""), False)
+
+    def _series_master(self, master_id: str) -> dict[str, Any] | None:
+        if master_id not in self._series:
+            try:
+                _, body, _ = self.client.request(
+                    "GET", ENTITY_PATH["calendar"] + master_id, headers={"Prefer": 'IdType="ImmutableId"'}
+                )
+            except ItemError as exc:  # only a 404 is an ItemError here: the series was deleted meanwhile
+                if exc.service_code not in ("ErrorItemNotFound", "404"):
+                    raise
+                body = None
+            self._series[master_id] = body if isinstance(body, dict) else None
+        return self._series[master_id]
 
     def fetch(self, stream: str, mailbox_id: str) -> MailItem:
         path = ENTITY_PATH.get(stream)
@@ -286,6 +313,13 @@ class GraphMailbox:
             self.client.request("POST", "/me/sendMail", json=message)
         except ItemError:
             raise
+
+
+def _instance_of(master: dict[str, Any], instance: dict[str, Any]) -> dict[str, Any]:
+    """An occurrence as a whole event: the series' subject and people, the instance's id, times and marks."""
+    event = {k: v for k, v in master.items() if k not in ("id", "start", "end", "categories", "webLink")}
+    event.update(instance)
+    return event
 
 
 def _ours(category: str) -> bool:
