@@ -289,3 +289,29 @@ def test_calendar_window_bounds_are_rfc3339(host: EmulatorHost, svc: Any) -> Non
     assert shown and all(t < high for t in shown) and all(e["end"]["dateTime"] > low for e in body["items"])
     assert s.get(url, params={"timeMin": "2026-01-01"}).status_code == 400  # no time, no offset
     assert s.get(url, params={"timeMax": "2026-01-01T00:00:00"}).status_code == 400
+
+
+def test_recurring_event_is_expanded_only_with_single_events(host: EmulatorHost, svc: Any, wire_samples: Path) -> None:
+    s = requests.Session()
+    s.verify = str(host.ca_path)
+    s.headers["Authorization"] = f"Bearer {creds(host)['access_token']}"
+    url = host.url("gmail") + "/calendar/v3/calendars/primary/events"
+    series = next(e.data for e in svc.events.values() if "recurrence" in e.data)
+
+    def listed(**params: str) -> list[dict[str, Any]]:
+        return [e for e in s.get(url, params={"maxResults": "2500", **params}).json()["items"]]
+
+    expanded = [e for e in listed(singleEvents="true") if e.get("recurringEventId") == series["id"]]
+    assert series["id"] not in {e["id"] for e in listed(singleEvents="true")}
+    assert len(expanded) == int(series["recurrence"][0].rsplit("=", 1)[1])
+    sample = json.loads((wire_samples / "gmail" / "calendar_events_list_singleevents_response.json").read_text())
+    ref = sample["items"][1]
+    assert set(ref) - {"updated", "etag"} <= set(expanded[0]) and "recurrence" not in expanded[0]
+    assert all(e["id"].startswith(series["id"] + "_") and e["iCalUID"] == series["iCalUID"] for e in expanded)
+    assert all(e["summary"] == series["summary"] and e["attendees"] == series["attendees"] for e in expanded)
+    plain = [e for e in listed() if series["id"] in (e["id"], e.get("recurringEventId"))]
+    moved = [e for e in expanded if e["start"] != e["originalStartTime"]]
+    assert len(moved) == 1 and {e["id"] for e in plain} == {series["id"], moved[0]["id"]}
+    assert s.get(url, params={"orderBy": "startTime"}).status_code == 400  # only with singleEvents
+    window = listed(singleEvents="true", timeMin=expanded[6]["start"]["dateTime"])
+    assert len([e for e in window if e.get("recurringEventId") == series["id"]]) == len(expanded) - 6

@@ -16,7 +16,7 @@ from app.cli import main
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
 
-KINDS = ("graph",)
+KINDS = ("graph", "gmail")
 
 
 @pytest.fixture
