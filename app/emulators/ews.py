@@ -114,6 +114,10 @@ class EwsService(Service):
         self.configs: dict[tuple[str, str], bytes] = {}
         self.sent: list[dict[str, Any]] = []
         self.busy_until = 0.0
+        # Occurrences and exceptions of recurring series: not items of the folder (SyncFolderItems and
+        # an IndexedPageItemView list only the RecurringMaster), but listed by a CalendarView and read,
+        # or updated, by their own ids.
+        self.occurrences: dict[str, Item] = {}
         self._last = threading.local()
         for m in seed.messages:
             self._load_message(m)
@@ -130,8 +134,12 @@ class EwsService(Service):
                     "Organizer": _mailbox(e.organizer),
                     "RequiredAttendees": [_mailbox(a) for a in e.attendees],
                     "Categories": [],
+                    "CalendarItemType": "Single",
+                    "UID": _uid(e.id),
                 },
             )
+        for e in seed.series:
+            self._load_series(e)
         for c in seed.contacts:
             self._put(
                 "contacts",
@@ -165,6 +173,65 @@ class EwsService(Service):
         self.tokens.add(self.token)
 
     # --- store ---
+
+    def _load_series(self, e: Any) -> None:
+        """A RecurringMaster with its Recurrence, FirstOccurrence and LastOccurrence, and its instances.
+
+        Shapes: wire samples getitem_response_recurringmaster.xml, finditem_response_calendarview_occurrences.xml.
+        """
+        master_id = _item_id("series:" + e.id)
+        occurrences = e.occurrences()
+        common = {
+            "Subject": e.subject,
+            "Body": e.body,
+            "Location": e.location,
+            "Organizer": _mailbox(e.organizer),
+            "RequiredAttendees": [_mailbox(a) for a in e.attendees],
+            "Categories": [],
+            "UID": _uid(e.id),
+        }
+        ids = [_item_id(f"occurrence:{e.id}:{n}") for n in range(len(occurrences))]
+        edge = {
+            "first": (ids[0], occurrences[0]),
+            "last": (ids[-1], occurrences[-1]),
+        }
+        master = dict(
+            common,
+            Start=_iso(e.start),
+            End=_iso(e.end),
+            CalendarItemType="RecurringMaster",
+            Recurrence={"weekday": e.start.strftime("%A"), "start": e.start.strftime("%Y-%m-%dZ"), "count": len(ids)},
+            Occurrences={k: (i, _iso(s), _iso(en), _iso(o)) for k, (i, (s, en, o)) in edge.items()},
+        )
+        self._put("calendar", master_id, master)
+        for n, (start, end, original) in enumerate(occurrences):
+            fields = dict(
+                common,
+                Start=_iso(start),
+                End=_iso(end),
+                OriginalStart=_iso(original),
+                CalendarItemType="Exception" if n == e.moved else "Occurrence",
+                Master=master_id,
+            )
+            self._put_occurrence(ids[n], fields)
+
+    def add_series(self, event: Any) -> str:
+        """Back door: a recurring series (a ``SeedEvent`` with ``weekly`` > 0) is created; its master's id."""
+        with self.lock:
+            self._load_series(event)
+            return _item_id("series:" + event.id)
+
+    def _put_occurrence(self, item_id: str, fields: dict[str, Any]) -> None:
+        self.seq += 1
+        change_key = "DwAAABYAAA" + _b64(hashlib.sha1(f"{item_id}:{self.seq}".encode()).digest())[:24]
+        self.occurrences[item_id] = Item(item_id, "calendar", fields, self.seq, change_key, created=self.seq)
+
+    def _lookup(self, item_id: str) -> Item | None:
+        item = self.items.get(item_id) or self.occurrences.get(item_id)
+        if item is None or item.deleted:
+            return None
+        master = self.items.get(str(item.fields.get("Master") or ""))
+        return None if master is not None and master.deleted else item
 
     def _load_message(self, m: SeedMessage) -> str:
         folder = "sentitems" if m.folder in ("sent", "sentitems") else "inbox"
@@ -489,8 +556,11 @@ class EwsService(Service):
             raise EwsError("ErrorSchemaValidation", "The request failed schema validation.") from None
         if end < start:
             raise EwsError("ErrorCalendarEndDateIsEarlierThanStartDate", "EndDate is earlier than StartDate.")
+        # Expanded: single items and the instances of series; a RecurringMaster itself is not listed.
+        candidates = [i for i in self.items.values() if i.fields.get("CalendarItemType") != "RecurringMaster"]
+        candidates += [i for i in self.occurrences.values() if self._lookup(i.id) is not None]
         shown = sorted(
-            (i for i in self.items.values() if i.folder == name and not i.deleted and _overlaps(i, start, end)),
+            (i for i in candidates if i.folder == name and not i.deleted and _overlaps(i, start, end)),
             key=lambda i: (str(i.fields.get("Start")), i.id),
         )
         limit = view.get("MaxEntriesReturned")
@@ -549,8 +619,8 @@ class EwsService(Service):
     def _op_GetItem(self, op: ET.Element) -> str:
         messages = []
         for ref in op.iter(f"{{{T}}}ItemId"):
-            item = self.items.get(ref.get("Id", ""))
-            if item is None or item.deleted:
+            item = self._lookup(ref.get("Id", ""))
+            if item is None:
                 messages.append(
                     _error("GetItem", "ErrorItemNotFound", "The specified object was not found in the store.")
                 )
@@ -590,8 +660,16 @@ class EwsService(Service):
             parts.append(_box("From", f["From"]))
             parts.append(f"<t:InternetMessageId>{escape(f['InternetMessageId'])}</t:InternetMessageId>")
         elif element == "CalendarItem":
+            if f.get("UID"):
+                parts.append(f"<t:UID>{f['UID']}</t:UID>")
             parts.append(f"<t:Start>{f['Start']}</t:Start><t:End>{f['End']}</t:End>")
+            if f.get("OriginalStart"):
+                parts.append(f"<t:OriginalStart>{f['OriginalStart']}</t:OriginalStart>")
             parts.append(f"<t:Location>{escape(f.get('Location', ''))}</t:Location>")
+            if f.get("CalendarItemType"):
+                recurring = f["CalendarItemType"] != "Single"
+                parts.append(f"<t:IsRecurring>{'true' if recurring else 'false'}</t:IsRecurring>")
+                parts.append(f"<t:CalendarItemType>{f['CalendarItemType']}</t:CalendarItemType>")
             parts.append(_box("Organizer", f["Organizer"]))
             if f.get("RequiredAttendees"):
                 parts.append(
@@ -602,6 +680,22 @@ class EwsService(Service):
                     )
                     + "</t:RequiredAttendees>"
                 )
+            if f.get("Recurrence"):
+                r = f["Recurrence"]
+                parts.append(
+                    "<t:Recurrence><t:WeeklyRecurrence><t:Interval>1</t:Interval>"
+                    f"<t:DaysOfWeek>{r['weekday']}</t:DaysOfWeek></t:WeeklyRecurrence>"
+                    f"<t:NumberedRecurrence><t:StartDate>{r['start']}</t:StartDate>"
+                    f"<t:NumberOfOccurrences>{r['count']}</t:NumberOfOccurrences></t:NumberedRecurrence>"
+                    "</t:Recurrence>"
+                )
+                for which, tag in (("first", "FirstOccurrence"), ("last", "LastOccurrence")):
+                    oid, start, end, original = f["Occurrences"][which]
+                    key = self.occurrences[oid].change_key if oid in self.occurrences else ""
+                    parts.append(
+                        f'<t:{tag}><t:ItemId Id="{oid}" ChangeKey="{key}"/><t:Start>{start}</t:Start>'
+                        f"<t:End>{end}</t:End><t:OriginalStart>{original}</t:OriginalStart></t:{tag}>"
+                    )
         elif element == "Contact":
             parts.append(f"<t:DisplayName>{escape(f['DisplayName'])}</t:DisplayName>")
             parts.append(f"<t:GivenName>{escape(f['GivenName'])}</t:GivenName>")
@@ -635,8 +729,8 @@ class EwsService(Service):
         messages = []
         for change in op.iter(f"{{{T}}}ItemChange"):
             ref = change.find(f"{{{T}}}ItemId")
-            item = self.items.get(ref.get("Id", "")) if ref is not None else None
-            if item is None or item.deleted:
+            item = self._lookup(ref.get("Id", "")) if ref is not None else None
+            if item is None:
                 messages.append(
                     _error("UpdateItem", "ErrorItemNotFound", "The specified object was not found in the store.")
                 )
@@ -669,8 +763,16 @@ class EwsService(Service):
             except EwsError as exc:
                 messages.append(_error("UpdateItem", exc.code, exc.message))
                 continue
-            self._put(item.folder, item.id, fields)
-            fresh = self.items[item.id]
+            if item.id in self.occurrences:
+                # Changing one instance makes it an exception, which is kept in (so changes) its master.
+                fields["CalendarItemType"] = "Exception"
+                self._put_occurrence(item.id, fields)
+                master = self.items[str(fields["Master"])]
+                self._put(master.folder, master.id, master.fields)
+                fresh = self.occurrences[item.id]
+            else:
+                self._put(item.folder, item.id, fields)
+                fresh = self.items[item.id]
             element = ITEM_ELEMENT[item.folder]
             messages.append(
                 _message(
@@ -827,6 +929,11 @@ def _search(node: ET.Element) -> Any:
 def _overlaps(item: Item, start: datetime, end: datetime) -> bool:
     f = item.fields
     return bool(f.get("Start")) and _ews_time(str(f["End"])) > start and _ews_time(str(f["Start"])) < end
+
+
+def _uid(seed_id: str) -> str:
+    """An iCalendar UID as Exchange writes it (hex of a Global Object Id); shared by a series' instances."""
+    return "040000008200E00074C5B7101A82E00800000000" + hashlib.md5(seed_id.encode()).hexdigest().upper()
 
 
 def _mailbox_xml(p: dict[str, str]) -> str:

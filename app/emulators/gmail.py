@@ -324,6 +324,12 @@ class GmailService(Service):
             self._load_series(e)
         self.token, self.refresh_token = self._issue()
 
+    def add_series(self, event: Any) -> str:
+        """Back door: a recurring series (a ``SeedEvent`` with ``weekly`` > 0) is created; its id."""
+        with self.lock:
+            self._load_series(event)
+            return _hex_id("series:" + event.id)
+
     def _load_series(self, e: SeedEvent) -> None:
         """A recurring event and its instances (ids "<series>_<original UTC start>"), as events.list and
         events.instances show them (wire sample calendar_events_list_singleevents_response.json)."""

@@ -168,6 +168,12 @@ class GraphService(Service):
 
     # --- the store and its change log ---
 
+    def add_series(self, event: Any) -> str:
+        """Back door: a recurring series (a ``SeedEvent`` with ``weekly`` > 0) is created; its id."""
+        with self.lock:
+            self._load_series(event)
+            return _item_id("series", event.id)
+
     def _load_series(self, e: Any) -> None:
         """A series master (not listed by calendarView) and its occurrences and exceptions.
 

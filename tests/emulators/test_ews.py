@@ -214,7 +214,10 @@ def test_find_item_restriction_on_received_time_and_calendar_view(host: Emulator
     assert f'TotalItemsInView="{sum(1 for t in stamps if t >= bound)}"' in answer
     assert "ErrorInvalidValueForProperty" in find(restriction("last week"))
     assert "ErrorUnsupportedQueryFilter" in find(restriction(bound, "item:Subject"))
-    events = sorted((i.fields["Start"], i.fields["End"]) for i in svc.items.values() if i.folder == "calendar")
+    instances = [i for i in svc.items.values() if i.folder == "calendar"] + list(svc.occurrences.values())
+    events = sorted(
+        (i.fields["Start"], i.fields["End"]) for i in instances if i.fields["CalendarItemType"] != "RecurringMaster"
+    )
     low, high = events[len(events) // 4][0], events[3 * len(events) // 4][0]
     view = find(f'<m:CalendarView StartDate="{low}" EndDate="{high}"/>', "calendar")
     assert f'TotalItemsInView="{sum(1 for s, e in events if e > low and s < high)}"' in view
@@ -224,3 +227,42 @@ def test_find_item_restriction_on_received_time_and_calendar_view(host: Emulator
     assert "ErrorCalendarFolderIsInvalidForCalendarView" in find(
         f'<m:CalendarView StartDate="{low}" EndDate="{high}"/>'
     )
+
+
+def test_recurring_master_and_its_expanded_instances(host: EmulatorHost, svc: Any, wire_samples: Path) -> None:
+    """exchangelib reads the series the way its documentation shows: the master unexpanded, the instances
+    from a calendar view, each occurrence with the series' subject and attendees."""
+    from exchangelib import EWSDateTime
+
+    c = host.info()["services"]["ews"]
+    conn = EwsConnection(
+        EwsSettings(address=c["address"], username=c["username"], endpoint=c["endpoint"], ca_file=str(host.ca_path)),
+        c["password"],
+    )
+    account = conn.account()
+    masters = [i for i in account.calendar.all() if i.type == "RecurringMaster"]
+    assert len(masters) == 1
+    master = masters[0]
+    assert master.recurrence.boundary.number == 20 and master.first_occurrence and master.last_occurrence
+    spans = sorted((o.fields["Start"], o.fields["End"]) for o in svc.occurrences.values())
+    starts = [s for s, _ in spans]
+    low = EWSDateTime.from_string(starts[5])
+    high = EWSDateTime.from_string(starts[-5])
+    shown = [i for i in account.calendar.view(start=low, end=high) if i.uid == master.uid]
+    assert shown and all(i.type in ("Occurrence", "Exception") for i in shown)
+    assert master.id not in {i.id for i in shown}
+    assert len(shown) == sum(1 for s, e in spans if e > starts[5] and s < starts[-5]) < len(spans)
+    full = account.fetch(ids=[(shown[0].id, shown[0].changekey)])
+    item = next(iter(full))
+    assert item.subject == master.subject and item.required_attendees and item.organizer
+    ref = ET.fromstring((wire_samples / "ews" / "getitem_response_recurringmaster.xml").read_bytes())
+    T = "{http://schemas.microsoft.com/exchange/services/2006/types}"
+    ours = soap(
+        host,
+        "<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape>"
+        f'<m:ItemIds><t:ItemId Id="{master.id}"/></m:ItemIds></m:GetItem>',
+    )
+    got = ET.fromstring(ours.content)
+    for tag in ("Recurrence", "FirstOccurrence", "LastOccurrence"):
+        mine, theirs = next(got.iter(f"{T}{tag}")), next(ref.iter(f"{T}{tag}"))
+        assert [e.tag for e in mine.iter()] == [e.tag for e in theirs.iter()], tag

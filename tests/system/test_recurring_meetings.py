@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from app.cli import main
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
 
-KINDS = ("graph", "gmail")
+KINDS = ("graph", "gmail", "ews")
 
 
 @pytest.fixture
@@ -87,7 +88,18 @@ def test_each_occurrence_in_the_window_is_one_event_with_its_series_people(
     people.update({r["Id"]: r.get("Email") for r in sf.records.get("Contact", {}).values()})
     assert all(people.get(r.get("WhoId")) == attendee for r in logged), [r.get("WhoId") for r in logged]
 
-    # A second cycle reads no occurrence again and writes nothing.
+    # A series created after the first read arrives through the change feed, occurrence by occurrence;
+    # the first series is not logged again.
+    first = (datetime.now(UTC) - timedelta(days=3)).replace(microsecond=0)
+    later = replace(
+        series, id="evt-series-later", subject="Monthly steering", start=first, end=first + timedelta(hours=1)
+    )
+    later = replace(later, weekly=3, moved=-1)
+    host.services[kind].add_series(later)
     code, out = run(home, monkeypatch, capsys, "sync", "--once", "--json")
     assert code in (0, 1), out
+    counts = json.loads(out)["counts"]
+    assert "IGN_EMPTY_ADDRESS" not in counts.get("event", {}).get("ignored", {}), counts
+    new = [r for r in sf.records["Event"].values() if r.get("Subject") == "Monthly steering"]
+    assert sorted(sf_time(r["StartDateTime"]) for r in new) == [s for s, _, _ in later.occurrences()]
     assert len([r for r in sf.records["Event"].values() if r.get("Subject") == series.subject]) == len(expected)

@@ -17,6 +17,12 @@ window only; SyncFolderItems takes no restriction, so it runs in three phases, e
             [start, now + 365 days), which expands recurring series into their instances
     state   SyncFolderItems from the primed state, as above
 
+Recurring meetings: a CalendarView lists each occurrence and exception with its own id, and GetItem
+reads it with the series' subject and attendees, so each is an item of its own.  A RecurringMaster
+that SyncFolderItems reports (a series created or edited after the first read) is not an item: it is
+expanded through one CalendarView over the window per round (ids and UIDs only), reading the
+instances that share its UID.
+
 Marks are Outlook categories set with bulk UpdateItem (100 items a call); the
 master category list (IPM.Configuration.CategoryList) gets a red "Sync Error"
 (colour 0).  ErrorServerBusy is waited out when its BackOffMilliseconds is short.
@@ -76,6 +82,7 @@ class EwsMailbox:
         # Item id -> the ChangeKey our own UpdateItem gave it: when a sync reports exactly that change,
         # it is our mark coming back, and the item need not be read again.
         self._own_changes: dict[str, str] = {}
+        self._view: list[tuple[str, str, str]] | None = None  # (id, change key, UID) in the window, per round
 
     def streams(self) -> Sequence[str]:
         return tuple(STREAMS)
@@ -148,6 +155,8 @@ class EwsMailbox:
                 wanted.append(item)
         items = self._read(stream, [(getattr(i, "id", None), getattr(i, "changekey", None)) for i in wanted])
         more = not last and state != (cursor or "")
+        if not more:
+            self._view = None  # the round is over
         return ChangePage(items, removed, state, more)
 
     def _first_read(self, stream: str, phase: dict[str, Any]) -> ChangePage:
@@ -216,7 +225,54 @@ class EwsMailbox:
             return []
         fetched = self._run(lambda: list(self.connection.account().fetch(ids=list(ids))))
         # An item gone between the two calls is skipped: its delete comes in a later round.
-        return [self._item(stream, obj) for obj in fetched if not isinstance(obj, Exception)]
+        found = [obj for obj in fetched if not isinstance(obj, Exception)]
+        masters = {str(o.uid) for o in found if getattr(o, "type", None) == "RecurringMaster"}
+        items = [self._item(stream, o) for o in found if getattr(o, "type", None) != "RecurringMaster"]
+        if masters:
+            instances = [(i, key) for i, key, uid in self._window_view() if uid in masters]
+            items += self._read(stream, instances)
+        return items
+
+    def _window_view(self) -> list[tuple[str, str, str]]:
+        """(id, change key, UID) of every instance in the calendar window, read once per round."""
+        if self._view is None:
+            from exchangelib import EWSDateTime
+            from exchangelib.fields import FieldPath
+            from exchangelib.folders.queryset import SHALLOW
+            from exchangelib.items import ID_ONLY
+            from exchangelib.properties import CalendarView
+            from exchangelib.services import FindItem
+
+            def find() -> list[Any]:
+                account = self.connection.account()
+                folder = self._folder("calendar")
+                view = CalendarView(
+                    start=EWSDateTime.from_datetime(self.window_start().astimezone(UTC)),
+                    end=EWSDateTime.from_datetime((self.clock() + timedelta(days=365)).astimezone(UTC)),
+                )
+                uid = {FieldPath(field=folder.get_item_field_by_fieldname("uid"))}
+                svc = FindItem(account=account, page_size=self.page_size)
+                return list(
+                    svc.call(
+                        folders=[folder],
+                        additional_fields=uid,
+                        restriction=None,
+                        order_fields=None,
+                        shape=ID_ONLY,
+                        query_string=None,
+                        depth=SHALLOW,
+                        calendar_view=view,
+                        max_items=None,
+                        offset=0,
+                    )
+                )
+
+            found = self._run(find)
+            for entry in found:
+                if isinstance(entry, Exception):
+                    raise ews_error(entry) from entry
+            self._view = [(str(i.id), str(i.changekey), str(i.uid)) for i in found]
+        return self._view
 
     def fetch(self, stream: str, mailbox_id: str) -> MailItem:
         def get() -> Any:
