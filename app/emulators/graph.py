@@ -49,6 +49,7 @@ USER_OID = "8ae6f565-0d7f-4ead-853e-7db94c912a1f"
 MAX_PAGE = 1000  # Graph caps odata.maxpagesize for messages
 DEFAULT_PAGE = 10  # Graph's default delta page size for messages
 MAX_BATCH = 20
+FILTERED_DELTA_LIMIT = 5000  # messages a $filter-ed delta round returns at most
 RESERVED_SCOPES = {"openid", "profile", "offline_access", "email"}
 COLLECTIONS = ("inbox", "sentitems", "calendar", "contacts")
 ODATA = "https://graph.microsoft.com/v1.0/$metadata"
@@ -145,6 +146,7 @@ class GraphService(Service):
         self.issued: list[str] = []  # every token ever issued (secret scans look for them)
         self.codes: dict[str, dict[str, str]] = {}
         self.throttled_until = 0.0
+        self.filtered_delta_limit = FILTERED_DELTA_LIMIT  # tests may lower it
         for m in seed.messages:
             self._load_message(m.folder, m)
         for e in seed.events:
@@ -728,6 +730,8 @@ class GraphService(Service):
             ]
         elif window is not None:  # a message filter: receivedDateTime ge (or gt) the bound
             ids = [i for i in ids if self.items[i].removed or _received_after(self.items[i].data, window[0])]
+            if since == 0:  # a filtered first round returns at most this many messages (delta-query-messages)
+                ids = ids[: self.filtered_delta_limit]
         page = ids[offset : offset + size]
         values = []
         for item_id in page:

@@ -356,3 +356,32 @@ def test_recurring_series_in_calendar_view_delta_and_its_master(
     exception = next(i for i in instances if i["type"] == "exception")
     full = s.get(host.url("graph") + f"/v1.0/me/events/{exception['id']}").json()
     assert full["seriesMasterId"] == master_id and full["subject"] == master["subject"]
+
+
+def test_a_filtered_round_cut_at_the_limit_is_followed_by_a_full_read(host: EmulatorHost, svc: Any) -> None:
+    svc.filtered_delta_limit = 20  # Graph's is 5,000
+    try:
+        c = creds(host)
+        client = GraphClient(
+            lambda force: str(c["access_token"]), base_url=host.url("graph"), ca_file=str(host.ca_path)
+        )
+        box = GraphMailbox(c["username"], client, page_size=15, history_days=365, filtered_limit=20)
+        host.reset_calls()
+        seen: set[str] = set()
+        cursor = None
+        while True:
+            page = box.changes("inbox", cursor)
+            seen |= {i.mailbox_id for i in page.items}
+            cursor = page.cursor
+            if not page.more:
+                break
+        inbox = {e.data["id"] for e in svc.items.values() if e.collection == "inbox" and not e.removed}
+        assert len(inbox) > 20 and seen == inbox
+        firsts = [
+            call["query"]
+            for call in host.call_log("graph")
+            if call["operation"] == "messages.delta" and not {"$skiptoken", "$deltatoken"} & set(call["query"])
+        ]
+        assert ["$filter" in q for q in firsts] == [True, False]
+    finally:
+        svc.filtered_delta_limit = 5000

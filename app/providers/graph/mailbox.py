@@ -19,6 +19,10 @@ instance whose series is gone (404) is reported removed.
 
 The history window (the profile's days before activation) is asked of the server: mail with
 ``$filter=receivedDateTime ge <start>``, the calendar with its ``startDateTime``; nothing older is read.
+A filtered delta round returns at most 5,000 messages (Graph's "delta query for messages" page), so
+the first round counts what it gets (the cursor carries the count: ``window:<n>:<link>``); a round
+that reaches the limit is followed by a full, unfiltered one (cursor ``full``), whose older mail the
+rules set aside as before the window.
 
 Marks are Outlook categories: the red "Sync Error" (preset0) and a detail
 category "Sync Error: <detail>" (no colour), created in the master list when
@@ -42,6 +46,9 @@ MARK = "Sync Error"
 MARK_COLOR = "preset0"  # red
 DETAIL_COLOR = "none"  # white: no colour
 BATCH_LIMIT = 20
+FILTERED_DELTA_LIMIT = 5000  # messages a delta round with $filter returns at most
+WINDOW_CURSOR = "window:"  # a filtered first round in progress: "window:<messages so far>:<next link>"
+FULL_READ = "full"  # a filtered round hit the limit: read the folder again without the filter
 MESSAGE_FIELDS = (
     "subject,body,from,toRecipients,ccRecipients,receivedDateTime,sentDateTime,internetMessageId,webLink,categories"
 )
@@ -75,7 +82,9 @@ class GraphMailbox:
         history_days: int = 30,
         activated_at: datetime | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        filtered_limit: int = FILTERED_DELTA_LIMIT,
     ) -> None:
+        self.filtered_limit = filtered_limit
         self.account = account
         self.client = client
         self.page_size = page_size
@@ -94,10 +103,12 @@ class GraphMailbox:
         """The oldest moment the sync reads: the history window before activation (the rules' own start)."""
         return (self.activated_at or self.clock()) - timedelta(days=self.history_days)
 
-    def _initial(self, stream: str) -> str:
+    def _initial(self, stream: str, *, filtered: bool = True) -> str:
         start = self.window_start().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         if stream in ("inbox", "sentitems"):
-            query = {"$select": MESSAGE_FIELDS, "$filter": f"receivedDateTime ge {start}"}
+            query = {"$select": MESSAGE_FIELDS}
+            if filtered:
+                query["$filter"] = f"receivedDateTime ge {start}"
             return f"/me/mailFolders/{stream}/messages/delta?" + urlencode(query)
         if stream == "calendar":
             window = {
@@ -111,8 +122,21 @@ class GraphMailbox:
 
     def changes(self, stream: str, cursor: str | None) -> ChangePage:
         headers = {"Prefer": f'odata.maxpagesize={self.page_size}, IdType="ImmutableId"'}
-        _, body, _ = self.client.request("GET", cursor or self._initial(stream), headers=headers)
+        mail = stream in ("inbox", "sentitems")
+        seen: int | None = None  # messages so far in a filtered first round
+        if not cursor:
+            url, seen = self._initial(stream), (0 if mail else None)
+        elif cursor == FULL_READ:
+            url = self._initial(stream, filtered=False)
+        elif cursor.startswith(WINDOW_CURSOR):
+            count, _, url = cursor[len(WINDOW_CURSOR) :].partition(":")
+            seen = int(count)
+        else:
+            url = cursor
+        _, body, _ = self.client.request("GET", url, headers=headers)
         body = body or {}
+        if seen is not None:
+            seen += len(body.get("value", []))
         items: list[MailItem] = []
         removed: list[str] = []
         for entry in body.get("value", []):
@@ -129,9 +153,13 @@ class GraphMailbox:
         next_link = body.get("@odata.nextLink")
         delta_link = body.get("@odata.deltaLink")
         if next_link:
-            return ChangePage(items, removed, str(next_link), True)
+            return ChangePage(
+                items, removed, str(next_link) if seen is None else f"{WINDOW_CURSOR}{seen}:{next_link}", True
+            )
         self._series.clear()  # the round is over: a series edited later is read again
-        return ChangePage(items, removed, str(delta_link or cursor or ""), False)
+        if seen is not None and seen >= self.filtered_limit:
+            return ChangePage(items, removed, FULL_READ, True)  # the filter may have cut the window short
+        return ChangePage(items, removed, str(delta_link or url), False)
 
     def _series_master(self, master_id: str) -> dict[str, Any] | None:
         if master_id not in self._series:
