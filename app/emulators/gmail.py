@@ -686,7 +686,10 @@ class GmailService(Service):
             )
             result = wanted in mail.labels
         elif name in ("after", "before"):
-            moment = _when(value)
+            try:
+                moment = _when(value)
+            except ValueError:  # a date Gmail cannot read matches nothing (no error: search text is free)
+                return negate
             result = mail.internal_ms / 1000 > moment if name == "after" else mail.internal_ms / 1000 < moment
         else:  # free text: the subject or the body holds it
             result = term.lower().encode() in mail.raw.lower()

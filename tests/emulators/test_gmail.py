@@ -315,3 +315,16 @@ def test_recurring_event_is_expanded_only_with_single_events(host: EmulatorHost,
     assert s.get(url, params={"orderBy": "startTime"}).status_code == 400  # only with singleEvents
     window = listed(singleEvents="true", timeMin=expanded[6]["start"]["dateTime"])
     assert len([e for e in window if e.get("recurringEventId") == series["id"]]) == len(expanded) - 6
+
+
+def test_list_after_filter_in_epoch_seconds_and_dates(host: EmulatorHost, svc: Any) -> None:
+    s = requests.Session()
+    s.verify = str(host.ca_path)
+    s.headers["Authorization"] = f"Bearer {creds(host)['access_token']}"
+    url = host.url("gmail") + "/gmail/v1/users/me/messages"
+    stamps = sorted(m.internal_ms / 1000 for m in svc.mails.values() if not m.deleted)
+    bound = int(stamps[len(stamps) // 2])
+    body = s.get(url, params={"q": f"after:{bound}", "maxResults": "500"}).json()
+    assert body["resultSizeEstimate"] == sum(1 for t in stamps if t > bound)
+    unreadable = s.get(url, params={"q": "after:someday"})
+    assert unreadable.status_code == 200 and unreadable.json()["resultSizeEstimate"] == 0
