@@ -296,6 +296,9 @@ class GraphService(Service):
             entry.removed = True
             entry.seq = self.seq
             self.logs[entry.collection].touch(item_id)
+            if entry.data.get("type") == "seriesMaster":  # a deleted series takes its instances with it
+                for instance in self._instances(item_id):
+                    self.delete_item(instance)
 
     def categories_of(self, item_id: str) -> list[str]:
         with self.lock:
@@ -813,7 +816,14 @@ class GraphService(Service):
         data = dict(entry.data)
         data.update(body)
         self._put(entry.collection, entry.data["id"], data)
+        if data.get("type") == "seriesMaster" and set(body) - {"categories"}:
+            # An edited series changes every instance: calendarView/delta lists them again.
+            for instance in self._instances(data["id"]):
+                self._put("calendar", instance, self.items[instance].data)
         return self._shape(self.items[entry.data["id"]], None)
+
+    def _instances(self, master_id: str) -> list[str]:
+        return [i for i, e in self.items.items() if e.data.get("seriesMasterId") == master_id and not e.removed]
 
     def _create_category(self, body: Any) -> dict[str, Any]:
         if not isinstance(body, dict) or not str(body.get("displayName") or "").strip():

@@ -385,3 +385,23 @@ def test_a_filtered_round_cut_at_the_limit_is_followed_by_a_full_read(host: Emul
         assert ["$filter" in q for q in firsts] == [True, False]
     finally:
         svc.filtered_delta_limit = 5000
+
+
+def test_an_edited_series_comes_again_and_a_deleted_one_is_removed(host: EmulatorHost, svc: Any) -> None:
+    box = mailbox(host)
+    cursor = None
+    while True:
+        page = box.changes("calendar", cursor)
+        cursor = page.cursor
+        if not page.more:
+            break
+    master = next(e.data for e in svc.items.values() if e.data.get("type") == "seriesMaster" and not e.removed)
+    s = http(host)
+    edited = s.patch(host.url("graph") + f"/v1.0/me/events/{master['id']}", json={"subject": "Renamed review"})
+    assert edited.status_code == 200
+    page = box.changes("calendar", cursor)
+    assert page.items and {i.subject for i in page.items} == {"Renamed review"}
+    assert all(i.recipients and i.sender for i in page.items)
+    svc.delete_item(master["id"])
+    gone = box.changes("calendar", page.cursor)
+    assert {i.mailbox_id for i in page.items} <= set(gone.removed) and not gone.items
