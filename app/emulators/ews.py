@@ -927,8 +927,9 @@ def _search(node: ET.Element) -> Any:
 
 
 def _overlaps(item: Item, start: datetime, end: datetime) -> bool:
+    """In a CalendarView: not ending before StartDate, not starting on or after EndDate (EWS reference)."""
     f = item.fields
-    return bool(f.get("Start")) and _ews_time(str(f["End"])) > start and _ews_time(str(f["Start"])) < end
+    return bool(f.get("Start")) and _ews_time(str(f["End"])) >= start and _ews_time(str(f["Start"])) < end
 
 
 def _uid(seed_id: str) -> str:
