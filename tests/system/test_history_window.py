@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from app import paths, profile
 from app.cli import main
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
@@ -144,3 +145,58 @@ def test_first_read_asks_only_for_the_window(
     ]
     assert email_days
     assert min(date.fromisoformat(d) for d in email_days) >= (start - slack).date()
+
+
+@pytest.mark.parametrize("served", KINDS, indirect=True)
+def test_a_wider_window_later_reads_the_older_mail_once(
+    served: EmulatorHost,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    secret_service_env: dict[str, str],
+) -> None:
+    host = served
+    kind = next(n for n in host.services if n != "salesforce")
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", secret_service_env["DBUS_SESSION_BUS_ADDRESS"])
+    home = tmp_path / "home"
+    info = host.info()
+    before = datetime.now(UTC)
+    argv = ["--emulators-url", info["control_url"], "--ca-file", info["ca_file"], "--mailbox", kind]
+    code, out = run(home, monkeypatch, capsys, "connect-emulators", *argv, "--history-days", str(DAYS))
+    assert code == 0, out
+    code, out = run(home, monkeypatch, capsys, "sync", "--once", "--json")
+    assert code in (0, 1), out
+    sf: Any = host.services["salesforce"]
+
+    def email_days() -> list[date]:
+        return [
+            date.fromisoformat(r["ActivityDate"])
+            for r in sf.records["Task"].values()
+            if r.get("TaskSubtype") == "Email" and r.get("ActivityDate")
+        ]
+
+    first = email_days()
+    assert min(first) >= (before - timedelta(days=DAYS, minutes=5)).date()
+
+    # Settings > What to sync: 30 days instead of 7.
+    config = paths.resolve(str(home)).config
+    prof = profile.load(config)
+    assert prof is not None
+    prof.choices.history_days = 30
+    profile.save(config, prof)
+    host.reset_calls()
+    code, out = run(home, monkeypatch, capsys, "sync", "--once", "--json")
+    assert code in (0, 1), out
+    mail, calendar = window_filters(host, kind)
+    wide = before - timedelta(days=30)
+    assert mail and all(abs(bound - wide) < timedelta(minutes=5) for bound in mail + calendar), (mail, calendar)
+    second = email_days()
+    assert min(second) < (before - timedelta(days=DAYS)).date(), "the older mail is synced now"
+    new = json.loads(out)["counts"]["email"]["new"]
+    assert len(second) == len(first) + new, "one Task per newly synced email: nothing was sent twice"
+
+    # And the next cycle reads changes only.
+    host.reset_calls()
+    code, out = run(home, monkeypatch, capsys, "sync", "--once", "--json")
+    assert window_filters(host, kind) == ([], [])
+    assert len(email_days()) == len(second)

@@ -17,6 +17,9 @@ window only; SyncFolderItems takes no restriction, so it runs in three phases, e
             [start, now + 365 days), which expands recurring series into their instances
     state   SyncFolderItems from the primed state, as above
 
+Every windowed cursor keeps the window's start in front (``app.providers.window``): a window
+widened later makes the stream read again.
+
 Recurring meetings: a CalendarView lists each occurrence and exception with its own id, and GetItem
 reads it with the series' subject and attendees, so each is an item of its own.  A RecurringMaster
 that SyncFolderItems reports (a series created or edited after the first read) is not an item: it is
@@ -40,6 +43,7 @@ from app.core.errors import CursorExpired
 from app.core.model import Direction, ItemKind, MailItem, Person
 from app.core.ports import ChangePage, Mark, MarkResult
 from app.providers.ews.connect import EwsConnection, ews_error
+from app.providers.window import window_start, windowed
 
 MARK = "Sync Error"
 UPDATE_CHUNK = 100
@@ -112,7 +116,7 @@ class EwsMailbox:
 
     def window_start(self) -> datetime:
         """The oldest moment the sync reads: the history window before activation (the rules' own start)."""
-        return (self.activated_at or self.clock()) - timedelta(days=self.history_days)
+        return window_start(self.history_days, self.activated_at, self.clock())
 
     def _sync_page(self, stream: str, state: str | None, size: int, ids_only: bool) -> tuple[list[Any], str, bool]:
         from exchangelib.items import ID_ONLY
@@ -141,6 +145,11 @@ class EwsMailbox:
         return result
 
     def changes(self, stream: str, cursor: str | None) -> ChangePage:
+        if stream in WINDOWED:
+            return windowed(self.window_start(), cursor, lambda inner: self._changes(stream, inner))
+        return self._changes(stream, cursor)
+
+    def _changes(self, stream: str, cursor: str | None) -> ChangePage:
         if stream in WINDOWED and (cursor is None or cursor.startswith("{")):
             return self._first_read(stream, json.loads(cursor) if cursor else {"phase": "prime", "state": ""})
         changes, state, last = self._sync_page(stream, cursor, self.page_size, ids_only=False)

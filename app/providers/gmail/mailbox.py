@@ -8,8 +8,8 @@ Streams:
               historyId (messageAdded); a 404 (history too old) raises CursorExpired.
     calendar  events.list with syncToken; a 410 raises CursorExpired.
 
-Cursors are small JSON objects.  Marks are labels: "Sync Error" (red from
-Gmail's palette) and nested "Sync Error/<detail>", applied with
+Cursors are small JSON objects, behind the history window's start (``app.providers.window``).
+Marks are labels: "Sync Error" (red from Gmail's palette) and nested "Sync Error/<detail>", applied with
 messages.batchModify (1,000 ids per call), grouped by detail.  Failed
 calendar events get the red colour (colorId 11).
 """
@@ -31,6 +31,7 @@ from app.core.model import Direction, ItemKind, MailItem, Person
 from app.core.ports import ChangePage, Mark, MarkResult
 from app.providers.gmail.client import GmailClient
 from app.providers.textutil import html_to_text, parse_time
+from app.providers.window import window_start, windowed
 
 MARK = "Sync Error"
 MARK_COLOR = {"backgroundColor": "#cc3a21", "textColor": "#ffffff"}  # red, from Gmail's label palette
@@ -65,17 +66,19 @@ class GmailMailbox:
 
     def window_start(self) -> datetime:
         """The oldest moment the sync reads: the history window before activation (the rules' own start)."""
-        return (self.activated_at or self.clock()) - timedelta(days=self.history_days)
+        return window_start(self.history_days, self.activated_at, self.clock())
 
     # -- reading ----------------------------------------------------------------------
 
     def changes(self, stream: str, cursor: str | None) -> ChangePage:
-        state = json.loads(cursor) if cursor else {}
-        if stream == "mail":
-            return self._mail_changes(state)
-        if stream == "calendar":
-            return self._calendar_changes(state)
-        raise ValueError(f"unknown Gmail stream {stream!r}")
+        if stream not in ("mail", "calendar"):
+            raise ValueError(f"unknown Gmail stream {stream!r}")
+
+        def read(inner: str | None) -> ChangePage:
+            state = json.loads(inner) if inner else {}
+            return self._mail_changes(state) if stream == "mail" else self._calendar_changes(state)
+
+        return windowed(self.window_start(), cursor, read)
 
     def _mail_changes(self, state: dict[str, Any]) -> ChangePage:
         if state.get("phase") != "history":

@@ -22,7 +22,8 @@ The history window (the profile's days before activation) is asked of the server
 A filtered delta round returns at most 5,000 messages (Graph's "delta query for messages" page), so
 the first round counts what it gets (the cursor carries the count: ``window:<n>:<link>``); a round
 that reaches the limit is followed by a full, unfiltered one (cursor ``full``), whose older mail the
-rules set aside as before the window.
+rules set aside as before the window.  The window's start travels in front of the cursor
+(``app.providers.window``): a window widened later makes the stream read again.
 
 Marks are Outlook categories: the red "Sync Error" (preset0) and a detail
 category "Sync Error: <detail>" (no colour), created in the master list when
@@ -41,6 +42,7 @@ from app.core.model import Direction, ItemKind, MailItem, Person
 from app.core.ports import ChangePage, Mark, MarkResult
 from app.providers.graph.client import GraphClient, graph_error
 from app.providers.textutil import html_to_text, parse_time
+from app.providers.window import window_start, windowed
 
 MARK = "Sync Error"
 MARK_COLOR = "preset0"  # red
@@ -101,7 +103,7 @@ class GraphMailbox:
 
     def window_start(self) -> datetime:
         """The oldest moment the sync reads: the history window before activation (the rules' own start)."""
-        return (self.activated_at or self.clock()) - timedelta(days=self.history_days)
+        return window_start(self.history_days, self.activated_at, self.clock())
 
     def _initial(self, stream: str, *, filtered: bool = True) -> str:
         start = self.window_start().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -121,6 +123,11 @@ class GraphMailbox:
         raise ValueError(f"unknown Graph stream {stream!r}")
 
     def changes(self, stream: str, cursor: str | None) -> ChangePage:
+        if stream in ("inbox", "sentitems", "calendar"):
+            return windowed(self.window_start(), cursor, lambda inner: self._changes(stream, inner))
+        return self._changes(stream, cursor)
+
+    def _changes(self, stream: str, cursor: str | None) -> ChangePage:
         headers = {"Prefer": f'odata.maxpagesize={self.page_size}, IdType="ImmutableId"'}
         mail = stream in ("inbox", "sentitems")
         seen: int | None = None  # messages so far in a filtered first round
