@@ -89,6 +89,25 @@ def window_filters(host: EmulatorHost, kind: str) -> tuple[list[datetime], list[
     return mail, calendar
 
 
+def downloaded_before(host: EmulatorHost, kind: str, start: datetime) -> list[str]:
+    """Ids of messages older than ``start`` whose content the mailbox asked for (Gmail and EWS read
+    each message by id; Graph's filtered delta is checked through its filter)."""
+    svc: Any = host.services[kind]
+    old: list[str] = []
+    for call in host.call_log(kind):
+        if kind == "gmail" and call["operation"] == "messages.get":
+            mail = svc.mails[call["path"].rsplit("/", 1)[-1]]
+            if mail.internal_ms / 1000 < start.timestamp():
+                old.append(mail.id)
+        if kind == "ews" and call["operation"] == "GetItem":
+            for item_id in re.findall(r'ItemId Id="([^"]+)"', call["body"]):
+                item = svc.items.get(item_id)
+                received = item.fields.get("DateTimeReceived") if item is not None else None
+                if received and datetime.fromisoformat(received.replace("Z", "+00:00")) < start:
+                    old.append(item_id)
+    return old
+
+
 @pytest.mark.parametrize("served", KINDS, indirect=True)
 def test_first_read_asks_only_for_the_window(
     served: EmulatorHost,
@@ -131,6 +150,9 @@ def test_first_read_asks_only_for_the_window(
     slack = timedelta(minutes=5)  # between our `before` and the activation time the profile records
     for bound in mail + calendar:
         assert start - slack <= bound <= start + slack, (bound, start)
+
+    # No message older than the window was downloaded (Graph's filtered delta pages hold the messages).
+    assert not downloaded_before(host, kind, start - slack)
 
     # Nothing older than the window was read: it is neither synced nor counted as ignored.
     ignored = {reason for c in session["counts"].values() for reason in c["ignored"]}
