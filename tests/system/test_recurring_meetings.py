@@ -72,6 +72,7 @@ def test_each_occurrence_in_the_window_is_one_event_with_its_series_people(
     series = host.seed.series[0]
     start = before - timedelta(days=days)
     expected = sorted(s for s, _, _ in series.occurrences() if s >= start)
+    spans = sorted((s, e) for s, e, _ in series.occurrences() if s >= start)
     older = [s for s, _, _ in series.occurrences() if s < start]
     assert expected and older, "the seeded series has occurrences in the window and before it"
 
@@ -86,6 +87,7 @@ def test_each_occurrence_in_the_window_is_one_event_with_its_series_people(
     sf: Any = host.services["salesforce"]
     logged = [r for r in sf.records["Event"].values() if r.get("Subject") == series.subject]
     assert sorted(sf_time(r["StartDateTime"]) for r in logged) == expected
+    assert sorted((sf_time(r["StartDateTime"]), sf_time(r["EndDateTime"])) for r in logged) == spans
     attendee = series.attendees[0].address
     people = {p.id: p.email for p in sf.org.people}
     people.update({r["Id"]: r.get("Email") for r in sf.records.get("Contact", {}).values()})

@@ -351,8 +351,9 @@ class GraphMailbox:
 
 
 def _instance_of(master: dict[str, Any], instance: dict[str, Any]) -> dict[str, Any]:
-    """An occurrence as a whole event: the series' subject and people, the instance's id, times and marks."""
-    event = {k: v for k, v in master.items() if k not in ("id", "start", "end", "categories", "webLink")}
+    """An occurrence as a whole event: the series' subject and people, the instance's id, times and marks
+    (its link, absent from the bare instance, opens the series)."""
+    event = {k: v for k, v in master.items() if k not in ("id", "start", "end", "categories")}
     event.update(instance)
     return event
 
