@@ -183,10 +183,15 @@ def build_crm(
 
 
 def build_mailbox(
-    profile: Profile, tokens: TokenStore, *, cache: MutableMapping[str, Any] | None = None, history_days: int = 30
+    profile: Profile, tokens: TokenStore, *, cache: MutableMapping[str, Any] | None = None
 ) -> MailboxPort:
+    """The mailbox provider; it reads the profile's history window (days before activation) and nothing older."""
     m = profile.mailbox
     ca = m.ca_file or None
+    activated = datetime.fromisoformat(profile.choices.activated_at) if profile.choices.activated_at else None
+    if activated is not None and activated.tzinfo is None:
+        activated = activated.replace(tzinfo=UTC)
+    window: dict[str, Any] = {"history_days": profile.choices.history_days, "activated_at": activated}
     if m.kind == "graph":
         from app.providers.graph import GraphClient, GraphMailbox
 
@@ -195,14 +200,14 @@ def build_mailbox(
             base_url=m.base_url or "https://graph.microsoft.com",
             ca_file=ca,
         )
-        return GraphMailbox(m.account, graph, history_days=history_days)
+        return GraphMailbox(m.account, graph, **window)
     if m.kind == "gmail":
         from app.providers.gmail import GmailClient, GmailMailbox
 
         gmail = GmailClient(
             google_auth(profile, tokens).token_source, base_url=m.base_url or "https://gmail.googleapis.com", ca_file=ca
         )
-        return GmailMailbox(m.account, gmail, history_days=history_days, cache=cache)
+        return GmailMailbox(m.account, gmail, cache=cache, **window)
     if m.kind == "ews":
         secret = tokens.load(m.secret_key) or {}
         from app.providers.ews import EwsConnection, EwsMailbox, EwsSettings
@@ -210,7 +215,8 @@ def build_mailbox(
         settings = EwsSettings(
             address=m.account, username=m.username, endpoint=m.base_url, auth_type=m.auth_type, ca_file=m.ca_file
         )
-        return EwsMailbox(EwsConnection(settings, str(secret.get("password") or secret.get("access_token") or "")))
+        password = str(secret.get("password") or secret.get("access_token") or "")
+        return EwsMailbox(EwsConnection(settings, password), **window)
     raise UsageError(f"unknown mailbox kind {m.kind!r}")
 
 
@@ -353,7 +359,7 @@ def open_service(
 
     def connect() -> tuple[MailboxPort, CrmPort]:
         if not ports:
-            mailbox = build_mailbox(prof, token_store, cache=kv.view("mailbox"), history_days=30)
+            mailbox = build_mailbox(prof, token_store, cache=kv.view("mailbox"))
             crm = build_crm(prof, token_store, call_log=StoreCallLog(store), cache=kv.view("crm"), clock=clock)
             ports.append((mailbox, crm))
         return ports[0]

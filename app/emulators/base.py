@@ -15,7 +15,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -215,6 +215,19 @@ class SeedEvent:
     attendees: list[SeedPerson] = field(default_factory=list)
     location: str = ""
     note: str = ""
+    # A recurring series: ``weekly`` occurrences, a week apart from ``start``; occurrence number
+    # ``moved`` (0-based, -1 for none) was moved an hour later (an exception to the series).
+    weekly: int = 0
+    moved: int = -1
+
+    def occurrences(self) -> list[tuple[datetime, datetime, datetime]]:
+        """(start, end, original start) of each occurrence of a series."""
+        out = []
+        for n in range(self.weekly):
+            original = self.start + timedelta(weeks=n)
+            shift = timedelta(hours=1) if n == self.moved else timedelta(0)
+            out.append((original + shift, self.end + timedelta(weeks=n) + shift, original))
+        return out
 
 
 @dataclass
@@ -288,6 +301,7 @@ class SeedData:
     owner: SeedPerson  # the mailbox's user
     messages: list[SeedMessage] = field(default_factory=list)
     events: list[SeedEvent] = field(default_factory=list)
+    series: list[SeedEvent] = field(default_factory=list)  # recurring meetings (``weekly`` > 0)
     contacts: list[SeedContact] = field(default_factory=list)
     tasks: list[SeedTask] = field(default_factory=list)
     org: SeedOrg = field(default_factory=SeedOrg)

@@ -139,6 +139,10 @@ class EwsService(Service):
         self.configs: dict[tuple[str, str], bytes] = {("calendar", "CategoryList"): DEFAULT_CATEGORY_LIST}
         self.sent: list[dict[str, Any]] = []
         self.busy_until = 0.0
+        # Occurrences and exceptions of recurring series: not items of the folder (SyncFolderItems and
+        # an IndexedPageItemView list only the RecurringMaster), but listed by a CalendarView and read,
+        # or updated, by their own ids.
+        self.occurrences: dict[str, Item] = {}
         self._last = threading.local()
         for m in seed.messages:
             self._load_message(m)
@@ -155,8 +159,12 @@ class EwsService(Service):
                     "Organizer": _mailbox(e.organizer),
                     "RequiredAttendees": [_mailbox(a) for a in e.attendees],
                     "Categories": [],
+                    "CalendarItemType": "Single",
+                    "UID": _uid(e.id),
                 },
             )
+        for e in seed.series:
+            self._load_series(e)
         for c in seed.contacts:
             self._put(
                 "contacts",
@@ -190,6 +198,65 @@ class EwsService(Service):
         self.tokens.add(self.token)
 
     # --- store ---
+
+    def _load_series(self, e: Any) -> None:
+        """A RecurringMaster with its Recurrence, FirstOccurrence and LastOccurrence, and its instances.
+
+        Shapes: wire samples getitem_response_recurringmaster.xml, finditem_response_calendarview_occurrences.xml.
+        """
+        master_id = _item_id("series:" + e.id)
+        occurrences = e.occurrences()
+        common = {
+            "Subject": e.subject,
+            "Body": e.body,
+            "Location": e.location,
+            "Organizer": _mailbox(e.organizer),
+            "RequiredAttendees": [_mailbox(a) for a in e.attendees],
+            "Categories": [],
+            "UID": _uid(e.id),
+        }
+        ids = [_item_id(f"occurrence:{e.id}:{n}") for n in range(len(occurrences))]
+        edge = {
+            "first": (ids[0], occurrences[0]),
+            "last": (ids[-1], occurrences[-1]),
+        }
+        master = dict(
+            common,
+            Start=_iso(e.start),
+            End=_iso(e.end),
+            CalendarItemType="RecurringMaster",
+            Recurrence={"weekday": e.start.strftime("%A"), "start": e.start.strftime("%Y-%m-%dZ"), "count": len(ids)},
+            Occurrences={k: (i, _iso(s), _iso(en), _iso(o)) for k, (i, (s, en, o)) in edge.items()},
+        )
+        self._put("calendar", master_id, master)
+        for n, (start, end, original) in enumerate(occurrences):
+            fields = dict(
+                common,
+                Start=_iso(start),
+                End=_iso(end),
+                OriginalStart=_iso(original),
+                CalendarItemType="Exception" if n == e.moved else "Occurrence",
+                Master=master_id,
+            )
+            self._put_occurrence(ids[n], fields)
+
+    def add_series(self, event: Any) -> str:
+        """Back door: a recurring series (a ``SeedEvent`` with ``weekly`` > 0) is created; its master's id."""
+        with self.lock:
+            self._load_series(event)
+            return _item_id("series:" + event.id)
+
+    def _put_occurrence(self, item_id: str, fields: dict[str, Any]) -> None:
+        self.seq += 1
+        change_key = "DwAAABYAAA" + _b64(hashlib.sha1(f"{item_id}:{self.seq}".encode()).digest())[:24]
+        self.occurrences[item_id] = Item(item_id, "calendar", fields, self.seq, change_key, created=self.seq)
+
+    def _lookup(self, item_id: str) -> Item | None:
+        item = self.items.get(item_id) or self.occurrences.get(item_id)
+        if item is None or item.deleted:
+            return None
+        master = self.items.get(str(item.fields.get("Master") or ""))
+        return None if master is not None and master.deleted else item
 
     def _load_message(self, m: SeedMessage) -> str:
         folder = "sentitems" if m.folder in ("sent", "sentitems") else "inbox"
@@ -469,22 +536,27 @@ class EwsService(Service):
         return self.logs[folder].between(since, upto, lambda i: self.items[i].seq, lambda i: self.items[i].deleted)
 
     def _op_FindItem(self, op: ET.Element) -> str:
-        if op.find(f"{{{M}}}Restriction") is not None:
-            return _response(
-                "FindItem",
-                [_error("FindItem", "ErrorUnsupportedQueryFilter", "Restrictions are not supported by this emulator.")],
-            )
         names = self._folder_name(op.find(f"{{{M}}}ParentFolderIds") or op)
         name = names[0] if names else ""
         if name not in ITEM_ELEMENT:
             return _response(
                 "FindItem", [_error("FindItem", "ErrorFolderNotFound", "The specified folder could not be found.")]
             )
+        calendar_view = op.find(f"{{{M}}}CalendarView")
+        restriction = op.find(f"{{{M}}}Restriction")
+        try:
+            test = _restriction(restriction) if restriction is not None else None
+            if calendar_view is not None:
+                if restriction is not None:
+                    raise EwsError("ErrorInvalidRestriction", "Restrictions are not supported with a CalendarView.")
+                return self._calendar_view(name, calendar_view)
+        except EwsError as exc:
+            return _response("FindItem", [_error("FindItem", exc.code, exc.message)])
         view = op.find(f"{{{M}}}IndexedPageItemView")
         limit = int(view.get("MaxEntriesReturned", "1000")) if view is not None else 1000
         offset = int(view.get("Offset", "0")) if view is not None else 0
         newest_first = any((o.get("Order") == "Descending") for o in op.iter(f"{{{T}}}FieldOrder"))
-        items = [i for i in self.items.values() if i.folder == name and not i.deleted]
+        items = [i for i in self.items.values() if i.folder == name and not i.deleted and (test is None or test(i))]
         items.sort(
             key=lambda i: (str(i.fields.get("DateTimeReceived") or i.fields.get("Start") or ""), i.id),
             reverse=newest_first,
@@ -496,6 +568,32 @@ class EwsService(Service):
             f'IncludesLastItemInRange="{"true" if last else "false"}"><t:Items>'
             + "".join(self._item_xml(i) for i in page)
             + "</t:Items></m:RootFolder>"
+        )
+        return _response("FindItem", [_message("FindItem", xml)])
+
+    def _calendar_view(self, name: str, view: ET.Element) -> str:
+        """An expanded view: every instance whose time overlaps [StartDate, EndDate)."""
+        if name != "calendar":
+            raise EwsError("ErrorCalendarFolderIsInvalidForCalendarView", "The folder is not a calendar folder.")
+        try:
+            start, end = _ews_time(view.get("StartDate", "")), _ews_time(view.get("EndDate", ""))
+        except ValueError:
+            raise EwsError("ErrorSchemaValidation", "The request failed schema validation.") from None
+        if end < start:
+            raise EwsError("ErrorCalendarEndDateIsEarlierThanStartDate", "EndDate is earlier than StartDate.")
+        # Expanded: single items and the instances of series; a RecurringMaster itself is not listed.
+        candidates = [i for i in self.items.values() if i.fields.get("CalendarItemType") != "RecurringMaster"]
+        candidates += [i for i in self.occurrences.values() if self._lookup(i.id) is not None]
+        shown = sorted(
+            (i for i in candidates if i.folder == name and not i.deleted and _overlaps(i, start, end)),
+            key=lambda i: (str(i.fields.get("Start")), i.id),
+        )
+        limit = view.get("MaxEntriesReturned")
+        last = limit is None or len(shown) <= int(limit)
+        page = shown if limit is None else shown[: int(limit)]
+        xml = (
+            f'<m:RootFolder TotalItemsInView="{len(shown)}" IncludesLastItemInRange="{"true" if last else "false"}">'
+            "<t:Items>" + "".join(self._item_xml(i) for i in page) + "</t:Items></m:RootFolder>"
         )
         return _response("FindItem", [_message("FindItem", xml)])
 
@@ -546,8 +644,8 @@ class EwsService(Service):
     def _op_GetItem(self, op: ET.Element) -> str:
         messages = []
         for ref in op.iter(f"{{{T}}}ItemId"):
-            item = self.items.get(ref.get("Id", ""))
-            if item is None or item.deleted:
+            item = self._lookup(ref.get("Id", ""))
+            if item is None:
                 messages.append(
                     _error("GetItem", "ErrorItemNotFound", "The specified object was not found in the store.")
                 )
@@ -587,8 +685,16 @@ class EwsService(Service):
             parts.append(_box("From", f["From"]))
             parts.append(f"<t:InternetMessageId>{escape(f['InternetMessageId'])}</t:InternetMessageId>")
         elif element == "CalendarItem":
+            if f.get("UID"):
+                parts.append(f"<t:UID>{f['UID']}</t:UID>")
             parts.append(f"<t:Start>{f['Start']}</t:Start><t:End>{f['End']}</t:End>")
+            if f.get("OriginalStart"):
+                parts.append(f"<t:OriginalStart>{f['OriginalStart']}</t:OriginalStart>")
             parts.append(f"<t:Location>{escape(f.get('Location', ''))}</t:Location>")
+            if f.get("CalendarItemType"):
+                recurring = f["CalendarItemType"] != "Single"
+                parts.append(f"<t:IsRecurring>{'true' if recurring else 'false'}</t:IsRecurring>")
+                parts.append(f"<t:CalendarItemType>{f['CalendarItemType']}</t:CalendarItemType>")
             parts.append(_box("Organizer", f["Organizer"]))
             if f.get("RequiredAttendees"):
                 parts.append(
@@ -599,6 +705,22 @@ class EwsService(Service):
                     )
                     + "</t:RequiredAttendees>"
                 )
+            if f.get("Recurrence"):
+                r = f["Recurrence"]
+                parts.append(
+                    "<t:Recurrence><t:WeeklyRecurrence><t:Interval>1</t:Interval>"
+                    f"<t:DaysOfWeek>{r['weekday']}</t:DaysOfWeek></t:WeeklyRecurrence>"
+                    f"<t:NumberedRecurrence><t:StartDate>{r['start']}</t:StartDate>"
+                    f"<t:NumberOfOccurrences>{r['count']}</t:NumberOfOccurrences></t:NumberedRecurrence>"
+                    "</t:Recurrence>"
+                )
+                for which, tag in (("first", "FirstOccurrence"), ("last", "LastOccurrence")):
+                    oid, start, end, original = f["Occurrences"][which]
+                    key = self.occurrences[oid].change_key if oid in self.occurrences else ""
+                    parts.append(
+                        f'<t:{tag}><t:ItemId Id="{oid}" ChangeKey="{key}"/><t:Start>{start}</t:Start>'
+                        f"<t:End>{end}</t:End><t:OriginalStart>{original}</t:OriginalStart></t:{tag}>"
+                    )
         elif element == "Contact":
             parts.append(f"<t:DisplayName>{escape(f['DisplayName'])}</t:DisplayName>")
             parts.append(f"<t:GivenName>{escape(f['GivenName'])}</t:GivenName>")
@@ -632,8 +754,8 @@ class EwsService(Service):
         messages = []
         for change in op.iter(f"{{{T}}}ItemChange"):
             ref = change.find(f"{{{T}}}ItemId")
-            item = self.items.get(ref.get("Id", "")) if ref is not None else None
-            if item is None or item.deleted:
+            item = self._lookup(ref.get("Id", "")) if ref is not None else None
+            if item is None:
                 messages.append(
                     _error("UpdateItem", "ErrorItemNotFound", "The specified object was not found in the store.")
                 )
@@ -666,8 +788,16 @@ class EwsService(Service):
             except EwsError as exc:
                 messages.append(_error("UpdateItem", exc.code, exc.message))
                 continue
-            self._put(item.folder, item.id, fields)
-            fresh = self.items[item.id]
+            if item.id in self.occurrences:
+                # Changing one instance makes it an exception, which is kept in (so changes) its master.
+                fields["CalendarItemType"] = "Exception"
+                self._put_occurrence(item.id, fields)
+                master = self.items[str(fields["Master"])]
+                self._put(master.folder, master.id, master.fields)
+                fresh = self.occurrences[item.id]
+            else:
+                self._put(item.folder, item.id, fields)
+                fresh = self.items[item.id]
             element = ITEM_ELEMENT[item.folder]
             messages.append(
                 _message(
@@ -765,6 +895,75 @@ class EwsService(Service):
     def category_list_xml(self) -> bytes:
         """The master category list's XmlData exactly as stored (for tests)."""
         return self.configs.get(("calendar", "CategoryList"), b"")
+
+
+# Restriction fields the emulator can compare, and the item field each reads.
+RESTRICTABLE = {
+    "item:DateTimeReceived": "DateTimeReceived",
+    "item:DateTimeSent": "DateTimeSent",
+    "calendar:Start": "Start",
+    "calendar:End": "End",
+}
+COMPARISONS = {
+    "IsGreaterThan": lambda a, b: a > b,
+    "IsGreaterThanOrEqualTo": lambda a, b: a >= b,
+    "IsLessThan": lambda a, b: a < b,
+    "IsLessThanOrEqualTo": lambda a, b: a <= b,
+    "IsEqualTo": lambda a, b: a == b,
+}
+
+
+def _ews_time(text: str) -> datetime:
+    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _restriction(element: ET.Element) -> Any:
+    """A test for items from a FindItem ``Restriction`` (comparisons of times, And, Or, Not)."""
+    children = list(element)
+    if len(children) != 1:
+        raise EwsError("ErrorSchemaValidation", "The request failed schema validation.")
+    return _search(children[0])
+
+
+def _search(node: ET.Element) -> Any:
+    tag = _local(node.tag)
+    if tag in ("And", "Or"):
+        parts = [_search(c) for c in node]
+        combine = all if tag == "And" else any
+        return lambda item: combine(p(item) for p in parts)
+    if tag == "Not":
+        inner = _restriction(node)
+        return lambda item: not inner(item)
+    compare = COMPARISONS.get(tag)
+    uri = node.find(f"{{{T}}}FieldURI")
+    constant = node.find(f"{{{T}}}FieldURIOrConstant/{{{T}}}Constant")
+    if compare is None or uri is None or constant is None:
+        raise EwsError("ErrorUnsupportedQueryFilter", f"The restriction element '{tag}' is not supported.")
+    field_name = RESTRICTABLE.get(uri.get("FieldURI", ""))
+    if field_name is None:
+        raise EwsError("ErrorUnsupportedQueryFilter", f"Restrictions on '{uri.get('FieldURI')}' are not supported.")
+    try:  # the Constant must be coercible to the property's type (EWS reference, "Constant")
+        bound = _ews_time(constant.get("Value", ""))
+    except ValueError:
+        raise EwsError("ErrorInvalidValueForProperty", "The value of the Constant is not a valid date/time.") from None
+
+    def test(item: Item) -> bool:
+        value = item.fields.get(field_name)
+        return bool(value) and compare(_ews_time(str(value)), bound)
+
+    return test
+
+
+def _overlaps(item: Item, start: datetime, end: datetime) -> bool:
+    """In a CalendarView: not ending before StartDate, not starting on or after EndDate (EWS reference)."""
+    f = item.fields
+    return bool(f.get("Start")) and _ews_time(str(f["End"])) >= start and _ews_time(str(f["Start"])) < end
+
+
+def _uid(seed_id: str) -> str:
+    """An iCalendar UID as Exchange writes it (hex of a Global Object Id); shared by a series' instances."""
+    return "040000008200E00074C5B7101A82E00800000000" + hashlib.md5(seed_id.encode()).hexdigest().upper()
 
 
 def _mailbox_xml(p: dict[str, str]) -> str:

@@ -51,6 +51,7 @@ from app.emulators.base import (
     Request,
     Response,
     SeedData,
+    SeedEvent,
     SeedMessage,
     SeedPerson,
     Service,
@@ -333,32 +334,34 @@ class GmailService(Service):
             self._add(_hex_id(m.id), _rfc822(m), labels, int(m.sent_at.timestamp() * 1000))
         for e in seed.events:
             event_id = _hex_id("event:" + e.id)
-            self._put_event(
-                event_id,
-                {
-                    "kind": "calendar#event",
-                    "id": event_id,
-                    "status": "confirmed",
-                    "htmlLink": f"https://www.google.com/calendar/event?eid={_b64(event_id.encode())}",
-                    "created": _iso(e.start),
-                    "summary": e.subject,
-                    "description": e.body,
-                    "location": e.location,
-                    "creator": {"email": e.organizer.address},
-                    "organizer": {"email": e.organizer.address, "displayName": e.organizer.name},
-                    "start": {"dateTime": _iso(e.start), "timeZone": "UTC"},
-                    "end": {"dateTime": _iso(e.end), "timeZone": "UTC"},
-                    "iCalUID": f"{event_id}@google.com",
-                    "sequence": 0,
-                    "attendees": [
-                        {"email": a.address, "displayName": a.name, "responseStatus": "needsAction"}
-                        for a in e.attendees
-                    ],
-                    "reminders": {"useDefault": True},
-                    "eventType": "default",
-                },
-            )
+            self._put_event(event_id, _event_data(event_id, e, e.start, e.end))
+        for e in seed.series:
+            self._load_series(e)
         self.token, self.refresh_token = self._issue()
+
+    def add_series(self, event: Any) -> str:
+        """Back door: a recurring series (a ``SeedEvent`` with ``weekly`` > 0) is created; its id."""
+        with self.lock:
+            self._load_series(event)
+            return _hex_id("series:" + event.id)
+
+    def _load_series(self, e: SeedEvent) -> None:
+        """A recurring event and its instances (ids "<series>_<original UTC start>"), as events.list and
+        events.instances show them (wire sample calendar_events_list_singleevents_response.json)."""
+        series_id = _hex_id("series:" + e.id)
+        occurrences = e.occurrences()
+        master = _event_data(series_id, e, e.start, e.end)
+        master["recurrence"] = [f"RRULE:FREQ=WEEKLY;COUNT={len(occurrences)}"]
+        self._put_event(series_id, master)
+        for start, end, original in occurrences:
+            instance_id = f"{series_id}_{original.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}"
+            instance = _event_data(instance_id, e, start, end)
+            instance.update(
+                recurringEventId=series_id,
+                originalStartTime={"dateTime": _iso(original), "timeZone": "UTC"},
+                iCalUID=master["iCalUID"],
+            )
+            self._put_event(instance_id, instance)
 
     # --- state changes (each is a history record / calendar step) ---
 
@@ -729,7 +732,10 @@ class GmailService(Service):
             )
             result = wanted in mail.labels
         elif name in ("after", "before"):
-            moment = _when(value)
+            try:
+                moment = _when(value)
+            except ValueError:  # a date Gmail cannot read matches nothing (no error: search text is free)
+                return negate
             result = mail.internal_ms / 1000 > moment if name == "after" else mail.internal_ms / 1000 < moment
         else:  # free text: the subject or the body holds it
             result = term.lower().encode() in mail.raw.lower()
@@ -905,10 +911,19 @@ class GmailService(Service):
         token = args.get("pageToken") or args.get("syncToken")
         if args.get("syncToken") and (args.get("timeMin") or args.get("timeMax")):
             raise GoogleError(400, "invalid", "The parameters syncToken and timeMin are not compatible.")
+        for bound in ("timeMin", "timeMax"):
+            if args.get(bound) and not _rfc3339(args[bound]):
+                # Google wants an RFC 3339 time with an offset ("2026-01-01T00:00:00Z"), nothing else.
+                raise GoogleError(400, "badRequest", "Bad Request")
+        if args.get("orderBy") == "startTime" and args.get("singleEvents") != "true":
+            raise GoogleError(400, "badRequest", "The requested ordering is not available for the particular query.")
+        time_max = args.get("timeMax")
+        single = args.get("singleEvents") == "true"
         if token:
             try:
                 state = json.loads(_unb64(token))
                 since, upto, offset, time_min = int(state["s"]), int(state["u"]), int(state["o"]), state.get("t")
+                time_max = state.get("x")
                 epoch = int(state["e"])
             except (ValueError, KeyError, TypeError):
                 raise GoogleError(400, "invalid", "Invalid sync token value.") from None
@@ -920,10 +935,13 @@ class GmailService(Service):
                 since, upto, offset = upto, self.cal_seq, 0
         else:
             since, upto, offset, time_min = 0, self.cal_seq, 0, args.get("timeMin")
-        ids = self._changed_events(since, upto)
-        if time_min and since == 0:
+        ids = [i for i in self._changed_events(since, upto) if _listed(self.events[i].data, single)]
+        if time_min and since == 0:  # timeMin bounds an event's end, timeMax its start (both exclusive)
             bound = _when(time_min)
-            ids = [i for i in ids if _when(self.events[i].data["end"]["dateTime"]) >= bound]
+            ids = [i for i in ids if _when(self.events[i].data["end"]["dateTime"]) > bound]
+        if time_max and since == 0:
+            bound = _when(time_max)
+            ids = [i for i in ids if _when(self.events[i].data["start"]["dateTime"]) < bound]
         page = ids[offset : offset + size]
         out: dict[str, Any] = {
             "kind": "calendar#events",
@@ -934,7 +952,7 @@ class GmailService(Service):
             "accessRole": "owner",
             "defaultReminders": [{"method": "popup", "minutes": 10}],
         }
-        state = {"s": since, "u": upto, "t": time_min, "e": self.cal_epoch}
+        state = {"s": since, "u": upto, "t": time_min, "x": time_max, "e": self.cal_epoch}
         if offset + size < len(ids):
             out["nextPageToken"] = _b64(json.dumps(dict(state, o=offset + size)).encode())
         else:
@@ -987,6 +1005,10 @@ def _when(value: str) -> float:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
 
 
+def _rfc3339(value: str) -> bool:
+    return bool(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", value))
+
+
 def _iso(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -1009,3 +1031,38 @@ def _loopback(uri: str) -> bool:
 def _redirect(uri: str, params: dict[str, str]) -> Response:
     joiner = "&" if "?" in uri else "?"
     return Response(302, b"", {"Location": uri + joiner + urlencode(params)})
+
+
+def _listed(event: dict[str, Any], single: bool) -> bool:
+    """Whether events.list shows an event: with singleEvents=true a series is expanded into its instances
+    (the recurring event itself is not listed); without it the recurring event is listed once, with its
+    modified instances (exceptions) only.  Source: Calendar API events.list, parameter singleEvents."""
+    if "recurrence" in event:
+        return not single
+    if "recurringEventId" in event:
+        return single or event["start"] != event["originalStartTime"]
+    return True
+
+
+def _event_data(event_id: str, e: SeedEvent, start: datetime, end: datetime) -> dict[str, Any]:
+    return {
+        "kind": "calendar#event",
+        "id": event_id,
+        "status": "confirmed",
+        "htmlLink": f"https://www.google.com/calendar/event?eid={_b64(event_id.encode())}",
+        "created": _iso(start),
+        "summary": e.subject,
+        "description": e.body,
+        "location": e.location,
+        "creator": {"email": e.organizer.address},
+        "organizer": {"email": e.organizer.address, "displayName": e.organizer.name},
+        "start": {"dateTime": _iso(start), "timeZone": "UTC"},
+        "end": {"dateTime": _iso(end), "timeZone": "UTC"},
+        "iCalUID": f"{event_id}@google.com",
+        "sequence": 0,
+        "attendees": [
+            {"email": a.address, "displayName": a.name, "responseStatus": "needsAction"} for a in e.attendees
+        ],
+        "reminders": {"useDefault": True},
+        "eventType": "default",
+    }

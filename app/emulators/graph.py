@@ -51,6 +51,7 @@ USER_OID = "8ae6f565-0d7f-4ead-853e-7db94c912a1f"
 MAX_PAGE = 1000  # Graph caps odata.maxpagesize for messages
 DEFAULT_PAGE = 10  # Graph's default delta page size for messages
 MAX_BATCH = 20
+FILTERED_DELTA_LIMIT = 5000  # messages a $filter-ed delta round returns at most
 RESERVED_SCOPES = {"openid", "profile", "offline_access", "email"}
 COLLECTIONS = ("inbox", "sentitems", "calendar", "contacts")
 # The default Contacts folder.  Contacts delta is a function of a contact folder ("contact: delta":
@@ -156,27 +157,13 @@ class GraphService(Service):
         self.throttled_until = 0.0
         self.budget = MailboxBudget()  # requests to this mailbox in the last 10 minutes (graph_batch.py)
         self.batch_steps: list[list[str]] = []  # the step ids of every $batch received (tests read them)
+        self.filtered_delta_limit = FILTERED_DELTA_LIMIT  # tests may lower it
         for m in seed.messages:
             self._load_message(m.folder, m)
         for e in seed.events:
-            data = {
-                "subject": e.subject,
-                "body": {"contentType": "text", "content": e.body},
-                "start": {"dateTime": e.start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.0000000"), "timeZone": "UTC"},
-                "end": {"dateTime": e.end.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.0000000"), "timeZone": "UTC"},
-                "location": {"displayName": e.location},
-                "organizer": _address(e.organizer),
-                "attendees": [
-                    {"type": "required", "status": {"response": "none", "time": "0001-01-01T00:00:00Z"}, **_address(a)}
-                    for a in e.attendees
-                ],
-                "isAllDay": False,
-                "isCancelled": False,
-                "type": "singleInstance",
-                "iCalUId": "040000008200E00074C5B7101A82E008" + hashlib.md5(e.id.encode()).hexdigest().upper(),
-                "categories": [],
-            }
-            self._put("calendar", _item_id("event", e.id), data)
+            self._put("calendar", _item_id("event", e.id), _event_data(e, e.start, e.end))
+        for e in seed.series:
+            self._load_series(e)
         for c in seed.contacts:
             data = {
                 "displayName": f"{c.first_name} {c.last_name}".strip(),
@@ -193,6 +180,55 @@ class GraphService(Service):
         self.token, self.refresh_token = self._issue(["User.Read", "Mail.ReadWrite"])
 
     # --- the store and its change log ---
+
+    def add_series(self, event: Any) -> str:
+        """Back door: a recurring series (a ``SeedEvent`` with ``weekly`` > 0) is created; its id."""
+        with self.lock:
+            self._load_series(event)
+            return _item_id("series", event.id)
+
+    def _load_series(self, e: Any) -> None:
+        """A series master (not listed by calendarView) and its occurrences and exceptions.
+
+        Shapes from the recorded master and instances (wire samples event_get_seriesmaster.json,
+        event_instances_values_exception_occurrence.json).
+        """
+        master_id = _item_id("series", e.id)
+        occurrences = e.occurrences()
+        master = _event_data(e, e.start, e.end)
+        master.update(
+            type="seriesMaster",
+            seriesMasterId=None,
+            recurrence={
+                "pattern": {
+                    "type": "weekly",
+                    "interval": 1,
+                    "month": 0,
+                    "dayOfMonth": 0,
+                    "daysOfWeek": [e.start.strftime("%A").lower()],
+                    "firstDayOfWeek": "sunday",
+                    "index": "first",
+                },
+                "range": {
+                    "type": "numbered",
+                    "startDate": e.start.strftime("%Y-%m-%d"),
+                    "endDate": "0001-01-01",
+                    "recurrenceTimeZone": "UTC",
+                    "numberOfOccurrences": len(occurrences),
+                },
+            },
+        )
+        self._put("calendar", master_id, master)
+        for n, (start, end, original) in enumerate(occurrences):
+            instance = _event_data(e, start, end)
+            instance.update(
+                type="exception" if n == e.moved else "occurrence",
+                seriesMasterId=master_id,
+                recurrence=None,
+                originalStart=_iso(original),
+            )
+            instance["iCalUId"] = master["iCalUId"][:32] + original.strftime("%Y%m%d") + master["iCalUId"][40:]
+            self._put("calendar", _item_id("instance", f"{e.id}:{n}"), instance)
 
     def _load_message(self, folder: str, m: Any) -> str:
         collection = "sentitems" if folder in ("sent", "sentitems") else "inbox"
@@ -273,6 +309,9 @@ class GraphService(Service):
             entry.removed = True
             entry.seq = self.seq
             self.logs[entry.collection].touch(item_id)
+            if entry.data.get("type") == "seriesMaster":  # a deleted series takes its instances with it
+                for instance in self._instances(item_id):
+                    self.delete_item(instance)
 
     def categories_of(self, item_id: str) -> list[str]:
         with self.lock:
@@ -713,7 +752,11 @@ class GraphService(Service):
         else:
             select = args.get("$select", "")
             since, upto, offset, window = 0, self.seq, 0, None
-            if collection == "calendar":
+            if "$filter" in args:
+                if collection not in ("inbox", "sentitems"):
+                    raise GraphError(400, "BadRequest", "The query parameter '$filter' is not supported with delta.")
+                window = [_received_filter(args["$filter"]), "9999-12-31T23:59:59Z"]
+            elif collection == "calendar":
                 try:
                     window = [_parse_time(args["startDateTime"]), _parse_time(args["endDateTime"])]
                 except KeyError:
@@ -726,8 +769,18 @@ class GraphService(Service):
                 except ValueError:
                     raise GraphError(400, "ErrorInvalidParameter", "The time window is not a valid date.") from None
         ids = self._changed(collection, since, upto)
-        if window is not None:
-            ids = [i for i in ids if self.items[i].removed or _in_window(self.items[i].data, window)]
+        if window is not None and collection == "calendar":
+            # calendarView expands a series: its occurrences and exceptions are listed, the master is not.
+            ids = [
+                i
+                for i in ids
+                if self.items[i].removed
+                or (self.items[i].data.get("type") != "seriesMaster" and _in_window(self.items[i].data, window))
+            ]
+        elif window is not None:  # a message filter: receivedDateTime ge (or gt) the bound
+            ids = [i for i in ids if self.items[i].removed or _received_after(self.items[i].data, window[0])]
+            if since == 0:  # a filtered first round returns at most this many messages (delta-query-messages)
+                ids = ids[: self.filtered_delta_limit]
         page = ids[offset : offset + size]
         values = []
         for item_id in page:
@@ -736,6 +789,8 @@ class GraphService(Service):
                 values.append(
                     {"@odata.type": _odata_type(collection), "id": item_id, "@removed": {"reason": "deleted"}}
                 )
+            elif entry.data.get("seriesMasterId"):
+                values.append(_delta_instance(entry.data))
             else:
                 values.append(self._shape(entry, select))
         base = f"{self.base_url}/v1.0{rest}"
@@ -807,7 +862,14 @@ class GraphService(Service):
         data = dict(entry.data)
         data.update(body)
         self._put(entry.collection, entry.data["id"], data)
+        if data.get("type") == "seriesMaster" and set(body) - {"categories"}:
+            # An edited series changes every instance: calendarView/delta lists them again.
+            for instance in self._instances(data["id"]):
+                self._put("calendar", instance, self.items[instance].data)
         return self._shape(self.items[entry.data["id"]], None)
+
+    def _instances(self, master_id: str) -> list[str]:
+        return [i for i, e in self.items.items() if e.data.get("seriesMasterId") == master_id and not e.removed]
 
     def _create_category(self, body: Any) -> dict[str, Any]:
         if not isinstance(body, dict) or not str(body.get("displayName") or "").strip():
@@ -1004,3 +1066,67 @@ def _in_window(data: dict[str, Any], window: list[str]) -> bool:
     start = str((data.get("start") or {}).get("dateTime") or "")[:19] + "Z"
     end = str((data.get("end") or {}).get("dateTime") or "")[:19] + "Z"
     return end > window[0] and start < window[1]
+
+
+FILTER_REFUSED = (
+    "The '$filter' parameter value is not supported for 'Messages' resource; "
+    "only a value of 'receivedDateTime ge value' is supported."
+)
+
+
+def _received_filter(text: str) -> str:
+    """The bound of a message delta ``$filter``: only ``receivedDateTime ge|gt <time>`` is accepted.
+
+    The bound is kept as ``"=<time>"`` for ge and ``"><time>"`` for gt.
+    """
+    parts = text.split()
+    if len(parts) != 3 or parts[0] != "receivedDateTime" or parts[1] not in ("ge", "gt"):
+        raise GraphError(400, "ErrorInvalidUrlQuery", FILTER_REFUSED)
+    try:
+        bound = _parse_time(parts[2])
+    except ValueError:
+        raise GraphError(400, "BadRequest", f"The DateTimeOffset text '{parts[2]}' is not valid.") from None
+    return ("=" if parts[1] == "ge" else ">") + bound
+
+
+def _received_after(data: dict[str, Any], bound: str) -> bool:
+    received = str(data.get("receivedDateTime") or "")
+    return received >= bound[1:] if bound[0] == "=" else received > bound[1:]
+
+
+def _event_data(e: Any, start: datetime, end: datetime) -> dict[str, Any]:
+    return {
+        "subject": e.subject,
+        "body": {"contentType": "text", "content": e.body},
+        "start": {"dateTime": start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.0000000"), "timeZone": "UTC"},
+        "end": {"dateTime": end.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.0000000"), "timeZone": "UTC"},
+        "location": {"displayName": e.location},
+        "organizer": _address(e.organizer),
+        "attendees": [
+            {"type": "required", "status": {"response": "none", "time": "0001-01-01T00:00:00Z"}, **_address(a)}
+            for a in e.attendees
+        ],
+        "isAllDay": False,
+        "isCancelled": False,
+        "type": "singleInstance",
+        "seriesMasterId": None,
+        "iCalUId": "040000008200E00074C5B7101A82E008" + hashlib.md5(e.id.encode()).hexdigest().upper(),
+        "categories": [],
+    }
+
+
+def _delta_instance(data: dict[str, Any]) -> dict[str, Any]:
+    """An occurrence or exception as calendarView/delta lists it: times and its series, nothing else.
+
+    Source: wire sample calendarview_delta_occurrence_item.json (a live response pasted in
+    microsoft-graph-docs-contrib#34) and the thread's key set.
+    """
+    return {
+        "@odata.type": "#microsoft.graph.event",
+        "@odata.etag": data["@odata.etag"],
+        "id": data["id"],
+        "seriesMasterId": data["seriesMasterId"],
+        "type": data["type"],
+        "start": data["start"],
+        "end": data["end"],
+    }

@@ -5,7 +5,9 @@ plus one control port for tests, benchmarks and ``syncbar emulators serve``:
 
     GET    /info            what ``serve --json`` prints
     GET    /calls           {service: {operation: count}}
-    POST   /calls/reset     zero the counters
+    GET    /calls/log       the last calls, oldest first: service, operation, method, path, query (and a
+                            SOAP body); ?service=NAME for one service
+    POST   /calls/reset     zero the counters and empty the log
     GET    /secrets         every token and password issued so far (for secret scans)
     POST   /reset           every service back to its seeded state (answers /info, with the new tokens)
     POST   /faults          {"service": "graph", "kind": "throttle", "operation": "*", ...}
@@ -25,7 +27,7 @@ import ssl
 import struct
 import threading
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterator, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -36,6 +38,8 @@ from app.emulators.base import Fault, Request, Response, SeedData, Service
 from app.emulators.tls import CertFiles, ensure_certificates
 
 MAX_BODY = 64 * 1024 * 1024
+CALL_LOG_SIZE = 5000  # calls kept in the log (the oldest go first)
+LOGGED_BODY = 16 * 1024  # characters of a SOAP body kept (its filters are in the body, not the URL)
 
 
 class _Server(ThreadingHTTPServer):
@@ -106,6 +110,7 @@ class EmulatorHost:
         self._certs = certs or ensure_certificates(cert_dir)
         self._faults: dict[str, list[Fault]] = defaultdict(list)
         self._calls: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self._log: deque[dict[str, Any]] = deque(maxlen=CALL_LOG_SIZE)
         self._lock = threading.Lock()
         self._rng = rng or random.Random()
         self._servers: dict[str, _Server] = {}
@@ -194,9 +199,19 @@ class EmulatorHost:
         with self._lock:
             return {name: dict(ops) for name, ops in self._calls.items()}
 
+    def call_log(self, service: str | None = None) -> list[dict[str, Any]]:
+        """The last calls, oldest first, each ``{service, operation, method, path, query, body}``.
+
+        ``body`` is kept for XML requests only (an EWS filter travels in its SOAP body); JSON and form
+        bodies, which carry tokens and passwords, are never kept.
+        """
+        with self._lock:
+            return [dict(c) for c in self._log if service is None or c["service"] == service]
+
     def reset_calls(self) -> None:
         with self._lock:
             self._calls.clear()
+            self._log.clear()
 
     def secrets(self) -> list[str]:
         """Every token and password the services have issued (a secret scan looks for each)."""
@@ -238,8 +253,18 @@ class EmulatorHost:
     def _dispatch(self, service: Service, request: Request) -> tuple[Response, str]:
         """Answer a request; the second value says how to send it (normal, truncate, reset)."""
         operation = service.operation(request)
+        xml = "xml" in request.headers.get("content-type", "")
+        entry = {
+            "service": service.name,
+            "operation": operation,
+            "method": request.method,
+            "path": request.path,
+            "query": {k: list(v) for k, v in request.query.items()},
+            "body": request.body[:LOGGED_BODY].decode("utf-8", "replace") if xml else "",
+        }
         with self._lock:
             self._calls[service.name][operation] += 1
+            self._log.append(entry)
         fault = self._take_fault(service.name, operation)
         if fault is None:
             return service.handle(request), "normal"
@@ -295,6 +320,8 @@ class EmulatorHost:
                 return Response.json(200, self.info())
             if method == "GET" and path == "/calls":
                 return Response.json(200, self.all_calls())
+            if method == "GET" and path == "/calls/log":
+                return Response.json(200, self.call_log(request.arg("service") or None))
             if method == "POST" and path == "/calls/reset":
                 self.reset_calls()
                 return Response.json(200, {"ok": True})

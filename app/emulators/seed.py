@@ -351,6 +351,25 @@ def generate(items: int = 500, seed: int = 0, anchor: datetime | None = None) ->
                 location=rng.choice(("Teams", "Phone", "Their office")),
             )
         )
+    # A weekly meeting with a customer: ten weeks back (older than a 30-day window) to ten weeks
+    # ahead, one occurrence moved by an hour (an exception).
+    regular = by_address[ordinary[-1].email]
+    first = (now - timedelta(weeks=10)).replace(hour=15, minute=0, second=0, microsecond=0)
+    data.series.append(
+        SeedEvent(
+            id="evt-series-weekly",
+            subject=f"Weekly pipeline review with {regular.name}",
+            body="Standing agenda: open opportunities, blockers.",
+            start=first,
+            end=first + timedelta(minutes=30),
+            organizer=OWNER,
+            attendees=[regular],
+            location="Teams",
+            weekly=20,
+            moved=11,
+            note="a recurring series: each occurrence in the window becomes an Event",
+        )
+    )
     leads = {p.email for p in org.people if p.object_type == "Lead"}
     book = [p for p in people if p[0].address not in leads] or people  # Lead look-alikes: contact-duplicate only
     for i in range(n_contacts):

@@ -46,7 +46,7 @@ def check_new_and_deleted_items_arrive(h: MailboxHarness) -> None:
 
 def check_mark_and_unmark(h: MailboxHarness) -> None:
     pages, _ = read_all(h, h.email_stream, None)
-    first = pages[0].items[0]
+    first = next(item for page in pages for item in page.items)  # a page may be empty
     mark = Mark(first.mailbox_id, first.stream, "Last Name missing")
     assert [r.ok for r in h.port.mark([mark])] == [True]
     marks = h.backdoor.marks(first.stream, first.mailbox_id)
@@ -63,7 +63,7 @@ def check_detail_with_commas_leaves_no_debris(h: MailboxHarness) -> None:
     item is read again after marking and its labels go through the store's codec, as they do there.
     """
     pages, _ = read_all(h, h.email_stream, None)
-    first = pages[0].items[0]
+    first = next(item for page in pages for item in page.items)  # a windowed first page may be empty
     before = h.backdoor.marks(first.stream, first.mailbox_id)
     detail = "Salesforce is busy, will retry, then Last Name, First Name"
     assert [r.ok for r in h.port.mark([Mark(first.mailbox_id, first.stream, detail, first.own_labels())])] == [True]
@@ -86,7 +86,7 @@ def check_expired_cursor(h: MailboxHarness) -> None:
 
 def check_links(h: MailboxHarness) -> None:
     pages, _ = read_all(h, h.email_stream, None)
-    item = pages[0].items[0]
+    item = next(item for page in pages for item in page.items)
     assert h.port.link(item).startswith("https://")
 
 

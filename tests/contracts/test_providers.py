@@ -81,7 +81,7 @@ def graph_harness(host: EmulatorHost) -> MailboxHarness:
     client = GraphClient(
         lambda force: str(creds["access_token"]), base_url=host.url("graph"), ca_file=str(host.ca_path)
     )
-    mailbox = GraphMailbox(creds["username"], client, page_size=7)
+    mailbox = GraphMailbox(creds["username"], client, page_size=7, history_days=365)
     return MailboxHarness("graph", mailbox, GraphDoor(host.services["graph"]), "inbox")
 
 
@@ -119,7 +119,7 @@ def gmail_harness(host: EmulatorHost) -> MailboxHarness:
     client = GmailClient(
         lambda force: str(creds["access_token"]), base_url=host.url("gmail"), ca_file=str(host.ca_path)
     )
-    mailbox = GmailMailbox(creds["username"], client, page_size=7)
+    mailbox = GmailMailbox(creds["username"], client, page_size=7, history_days=365)
     return MailboxHarness("gmail", mailbox, GmailDoor(host.services["gmail"]), "mail")
 
 
@@ -157,7 +157,7 @@ def ews_harness(host: EmulatorHost) -> MailboxHarness:
     settings = EwsSettings(
         address=creds["address"], username=creds["username"], endpoint=creds["endpoint"], ca_file=str(host.ca_path)
     )
-    mailbox = EwsMailbox(EwsConnection(settings, creds["password"]), page_size=7)
+    mailbox = EwsMailbox(EwsConnection(settings, creds["password"]), page_size=7, history_days=365)
     return MailboxHarness("ews", mailbox, EwsDoor(host.services["ews"]), "inbox")
 
 

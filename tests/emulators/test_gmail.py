@@ -59,7 +59,7 @@ def mailbox(host: EmulatorHost, sleeps: list[float] | None = None, page_size: in
         ca_file=str(host.ca_path),
         sleep=sleeps.append if sleeps is not None else (lambda s: None),
     )
-    return GmailMailbox(c["username"], client, page_size=page_size)
+    return GmailMailbox(c["username"], client, page_size=page_size, history_days=365)  # the whole seeded mailbox
 
 
 def test_the_registration_is_a_desktop_client_with_its_secret(host: EmulatorHost) -> None:
@@ -531,3 +531,57 @@ def test_draft_shapes_match_the_published_samples(host: EmulatorHost, svc: Any, 
     sent = _call(host, "POST", "/gmail/v1/users/me/drafts/send", request).json()
     ref_sent = load("drafts_send_response.json")
     assert set(sent) == set(ref_sent) and sent["labelIds"] == ref_sent["labelIds"]
+
+
+def test_calendar_window_bounds_are_rfc3339(host: EmulatorHost, svc: Any) -> None:
+    s = requests.Session()
+    s.verify = str(host.ca_path)
+    s.headers["Authorization"] = f"Bearer {creds(host)['access_token']}"
+    url = host.url("gmail") + "/calendar/v3/calendars/primary/events"
+    starts = sorted(e.data["start"]["dateTime"] for e in svc.events.values())
+    low, high = starts[len(starts) // 4], starts[3 * len(starts) // 4]
+    body = s.get(url, params={"timeMin": low, "timeMax": high, "maxResults": "2500"}).json()
+    shown = [e["start"]["dateTime"] for e in body["items"]]
+    assert shown and all(t < high for t in shown) and all(e["end"]["dateTime"] > low for e in body["items"])
+    assert s.get(url, params={"timeMin": "2026-01-01"}).status_code == 400  # no time, no offset
+    assert s.get(url, params={"timeMax": "2026-01-01T00:00:00"}).status_code == 400
+
+
+def test_recurring_event_is_expanded_only_with_single_events(host: EmulatorHost, svc: Any, wire_samples: Path) -> None:
+    s = requests.Session()
+    s.verify = str(host.ca_path)
+    s.headers["Authorization"] = f"Bearer {creds(host)['access_token']}"
+    url = host.url("gmail") + "/calendar/v3/calendars/primary/events"
+    series = next(e.data for e in svc.events.values() if "recurrence" in e.data)
+
+    def listed(**params: str) -> list[dict[str, Any]]:
+        return [e for e in s.get(url, params={"maxResults": "2500", **params}).json()["items"]]
+
+    expanded = [e for e in listed(singleEvents="true") if e.get("recurringEventId") == series["id"]]
+    assert series["id"] not in {e["id"] for e in listed(singleEvents="true")}
+    assert len(expanded) == int(series["recurrence"][0].rsplit("=", 1)[1])
+    sample = json.loads((wire_samples / "gmail" / "calendar_events_list_singleevents_response.json").read_text())
+    ref = sample["items"][1]
+    assert set(ref) - {"updated", "etag"} <= set(expanded[0]) and "recurrence" not in expanded[0]
+    assert all(e["id"].startswith(series["id"] + "_") and e["iCalUID"] == series["iCalUID"] for e in expanded)
+    assert all(e["summary"] == series["summary"] and e["attendees"] == series["attendees"] for e in expanded)
+    plain = [e for e in listed() if series["id"] in (e["id"], e.get("recurringEventId"))]
+    moved = [e for e in expanded if e["start"] != e["originalStartTime"]]
+    assert len(moved) == 1 and {e["id"] for e in plain} == {series["id"], moved[0]["id"]}
+    assert s.get(url, params={"orderBy": "startTime"}).status_code == 400  # only with singleEvents
+    window = listed(singleEvents="true", timeMin=expanded[6]["start"]["dateTime"])
+    assert len([e for e in window if e.get("recurringEventId") == series["id"]]) == len(expanded) - 6
+
+
+def test_list_after_filter_in_epoch_seconds_and_dates(host: EmulatorHost, svc: Any) -> None:
+    s = requests.Session()
+    s.verify = str(host.ca_path)
+    s.headers["Authorization"] = f"Bearer {creds(host)['access_token']}"
+    url = host.url("gmail") + "/gmail/v1/users/me/messages"
+    listed = (m for m in svc.mails.values() if not m.deleted and not {"SPAM", "TRASH"} & set(m.labels))
+    stamps = sorted(m.internal_ms / 1000 for m in listed)  # spam and trash are not listed unless asked
+    bound = int(stamps[len(stamps) // 2])
+    body = s.get(url, params={"q": f"after:{bound}", "maxResults": "500"}).json()
+    assert body["resultSizeEstimate"] == sum(1 for t in stamps if t > bound)
+    unreadable = s.get(url, params={"q": "after:someday"})
+    assert unreadable.status_code == 200 and unreadable.json()["resultSizeEstimate"] == 0

@@ -53,7 +53,7 @@ def mailbox(host: EmulatorHost, sleeps: list[float] | None = None, page_size: in
         ca_file=str(host.ca_path),
         sleep=(sleeps.append if sleeps is not None else None),
     )
-    return GraphMailbox(c["username"], client, page_size=page_size)
+    return GraphMailbox(c["username"], client, page_size=page_size, history_days=365)  # the whole seeded mailbox
 
 
 def signed_in(host: EmulatorHost) -> MicrosoftAuth:
@@ -211,7 +211,7 @@ def test_full_read_then_changes_and_expired_state(host: EmulatorHost, svc: Any) 
     svc.expire_sync_state()
     with pytest.raises(CursorExpired):
         box.changes("sentitems", page.cursor)
-    raw = http(host).get(page.cursor)
+    raw = http(host).get(page.cursor.partition(";")[2])  # the delta link behind the window's start
     assert raw.status_code == 410 and raw.json()["error"]["code"] == "syncStateNotFound"
 
 
@@ -461,3 +461,108 @@ def test_a_throttled_batch_step_has_the_published_shapes(host: EmulatorHost, svc
     [step] = answer.json()["responses"]
     assert set(step) == set(ref_step) and step["status"] == 429
     assert set(step["body"]["error"]) <= set(ref_429["error"]) and step["body"]["error"]["code"] == "TooManyRequests"
+
+
+def test_message_delta_filter_on_received_time_only(host: EmulatorHost, svc: Any) -> None:
+    s = http(host)
+    url = host.url("graph") + "/v1.0/me/mailFolders/inbox/messages/delta"
+    stamps = sorted(e.data["receivedDateTime"] for e in svc.items.values() if e.collection == "inbox")
+    bound = stamps[len(stamps) // 2]
+    got: list[str] = []
+    params: dict[str, str] | None = {"$filter": f"receivedDateTime ge {bound}", "$select": "receivedDateTime"}
+    next_url = url
+    while next_url:
+        body = s.get(next_url, params=params, headers={"Prefer": "odata.maxpagesize=50"}).json()
+        got += [v["receivedDateTime"] for v in body["value"]]
+        next_url, params = body.get("@odata.nextLink", ""), None
+    assert got and min(got) >= bound and len(got) == sum(1 for t in stamps if t >= bound)
+    refused = s.get(url, params={"$filter": "subject eq 'x'"})
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "ErrorInvalidUrlQuery"
+    assert s.get(url, params={"$filter": "receivedDateTime ge yesterday"}).status_code == 400
+    contacts = s.get(host.url("graph") + "/v1.0/me/contacts/delta", params={"$filter": f"receivedDateTime ge {bound}"})
+    assert contacts.status_code == 400
+
+
+def test_recurring_series_in_calendar_view_delta_and_its_master(
+    host: EmulatorHost, svc: Any, wire_samples: Path
+) -> None:
+    s = http(host)
+    samples = wire_samples / "graph"
+    masters = [e.data for e in svc.items.values() if e.data.get("type") == "seriesMaster"]
+    assert masters
+    master_id = masters[0]["id"]
+    instances = [e.data for e in svc.items.values() if e.data.get("seriesMasterId") == master_id]
+    starts = sorted(i["start"]["dateTime"][:19] + "Z" for i in instances)
+    low, high = starts[3], starts[-4]  # a window holding some of the series, not all of it
+    listed: list[dict[str, Any]] = []
+    url = host.url("graph") + "/v1.0/me/calendarView/delta"
+    params: dict[str, str] | None = {"startDateTime": low, "endDateTime": high}
+    while url:
+        body = s.get(url, params=params, headers={"Prefer": "odata.maxpagesize=100"}).json()
+        listed += body["value"]
+        url, params = body.get("@odata.nextLink", ""), None
+    of_series = [v for v in listed if v.get("seriesMasterId") == master_id]
+    assert master_id not in {v["id"] for v in listed}, "calendarView does not list the master"
+    assert 0 < len(of_series) < len(instances)
+    sample = json.loads((samples / "calendarview_delta_occurrence_item.json").read_text())
+    assert all(set(v) == set(sample) for v in of_series)
+    assert {v["type"] for v in of_series} <= {"occurrence", "exception"}
+    master = s.get(host.url("graph") + f"/v1.0/me/events/{master_id}").json()
+    ref = json.loads((samples / "event_get_seriesmaster.json").read_text())
+    assert master["type"] == "seriesMaster" and master["seriesMasterId"] is None
+    assert set(master["recurrence"]) == set(ref["recurrence"]) and set(master["recurrence"]["range"]) == set(
+        ref["recurrence"]["range"]
+    )
+    assert master["subject"] and master["attendees"] and master["organizer"]
+    exception = next(i for i in instances if i["type"] == "exception")
+    full = s.get(host.url("graph") + f"/v1.0/me/events/{exception['id']}").json()
+    assert full["seriesMasterId"] == master_id and full["subject"] == master["subject"]
+
+
+def test_a_filtered_round_cut_at_the_limit_is_followed_by_a_full_read(host: EmulatorHost, svc: Any) -> None:
+    svc.filtered_delta_limit = 20  # Graph's is 5,000
+    try:
+        c = creds(host)
+        client = GraphClient(
+            lambda force: str(c["access_token"]), base_url=host.url("graph"), ca_file=str(host.ca_path)
+        )
+        box = GraphMailbox(c["username"], client, page_size=15, history_days=365, filtered_limit=20)
+        host.reset_calls()
+        seen: set[str] = set()
+        cursor = None
+        while True:
+            page = box.changes("inbox", cursor)
+            seen |= {i.mailbox_id for i in page.items}
+            cursor = page.cursor
+            if not page.more:
+                break
+        inbox = {e.data["id"] for e in svc.items.values() if e.collection == "inbox" and not e.removed}
+        assert len(inbox) > 20 and seen == inbox
+        firsts = [
+            call["query"]
+            for call in host.call_log("graph")
+            if call["operation"] == "messages.delta" and not {"$skiptoken", "$deltatoken"} & set(call["query"])
+        ]
+        assert ["$filter" in q for q in firsts] == [True, False]
+    finally:
+        svc.filtered_delta_limit = 5000
+
+
+def test_an_edited_series_comes_again_and_a_deleted_one_is_removed(host: EmulatorHost, svc: Any) -> None:
+    box = mailbox(host)
+    cursor = None
+    while True:
+        page = box.changes("calendar", cursor)
+        cursor = page.cursor
+        if not page.more:
+            break
+    master = next(e.data for e in svc.items.values() if e.data.get("type") == "seriesMaster" and not e.removed)
+    s = http(host)
+    edited = s.patch(host.url("graph") + f"/v1.0/me/events/{master['id']}", json={"subject": "Renamed review"})
+    assert edited.status_code == 200
+    page = box.changes("calendar", cursor)
+    assert page.items and {i.subject for i in page.items} == {"Renamed review"}
+    assert all(i.recipients and i.sender for i in page.items)
+    svc.delete_item(master["id"])
+    gone = box.changes("calendar", page.cursor)
+    assert {i.mailbox_id for i in page.items} <= set(gone.removed) and not gone.items

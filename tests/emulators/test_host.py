@@ -168,3 +168,17 @@ def test_certificates_are_reused_and_untrusted_one_fails(cert_dir: Path, tmp_pat
 
         with pytest.raises(Exception, match="CERTIFICATE_VERIFY_FAILED"):
             urllib.request.urlopen(h.url("echo") + "/x", context=context, timeout=5)
+
+
+def test_call_log_keeps_queries_and_soap_bodies_only(host: EmulatorHost, session: requests.Session) -> None:
+    url = host.url("echo")
+    session.get(url + "/things", params={"$filter": "receivedDateTime ge 2026-01-01T00:00:00Z"})
+    session.post(url + "/soap", data=b"<Restriction/>", headers={"Content-Type": "text/xml; charset=utf-8"})
+    session.post(url + "/token", data={"refresh_token": "secret-value"})
+    log = control_request(host.control_url, host.ca_path, "GET", "/calls/log?service=echo")
+    assert [c["operation"] for c in log] == ["things", "soap", "token"]
+    assert log[0]["query"] == {"$filter": ["receivedDateTime ge 2026-01-01T00:00:00Z"]}
+    assert log[1]["body"] == "<Restriction/>"
+    assert log[2]["body"] == ""  # a form body may hold a token: never kept
+    host.reset_calls()
+    assert host.call_log() == []

@@ -138,3 +138,27 @@ def test_category_list_additions_keep_prefixes_and_unknown_parts() -> None:
     assert category_names(empty) == {"Sync Error"} and empty.startswith(b'<categories xmlns="CategoryList.xsd"')
     fresh = add_categories(b"", [("Sync Error", "0")], now)
     assert b'xmlns="CategoryList.xsd"' in fresh and category_names(fresh) == {"Sync Error"}
+
+
+def test_window_cursor_keeps_its_start_and_refuses_a_wider_window() -> None:
+    from app.core.errors import CursorExpired
+    from app.core.ports import ChangePage
+    from app.providers.window import window_start, windowed
+
+    activated = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+    seven = window_start(7, activated, activated + timedelta(days=20))
+    assert seven == datetime(2026, 10, 25, 12, 0, tzinfo=UTC)
+    asked: list[str | None] = []
+
+    def read(inner: str | None) -> ChangePage:
+        asked.append(inner)
+        return ChangePage([], [], "token-2", False)
+
+    page = windowed(seven, None, read)
+    assert page.cursor == "since=2026-10-25T12:00:00Z;token-2" and asked == [None]
+    assert windowed(seven, page.cursor, read).cursor == page.cursor and asked[-1] == "token-2"
+    narrower = window_start(3, activated, activated)
+    assert windowed(narrower, page.cursor, read).cursor == page.cursor  # a narrower window needs no new read
+    with pytest.raises(CursorExpired):
+        windowed(window_start(30, activated, activated), page.cursor, read)
+    assert windowed(seven, "legacy-token", read).cursor == "token-2"  # a cursor from before: left as it was

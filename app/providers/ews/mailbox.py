@@ -5,6 +5,9 @@
     saves it only at the end) -> GetItem for the created/updated ids (bodies are not in
     SyncFolderItems) -> items, deleted ids, the new state, more = not IncludesLastItemInRange.
 
+The first read of the windowed streams (inbox, sent, calendar) and the expansion of recurring
+series are in ``app.providers.ews.window``.
+
 Marks are Outlook categories set with bulk UpdateItem (100 items a call); the
 master category list (IPM.Configuration.CategoryList) gets a red "Sync Error"
 (colour 0) and each white detail category (colour -1), added to Outlook's XML
@@ -13,14 +16,18 @@ without rewriting it.  ErrorServerBusy is waited out when its BackOffMillisecond
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from app.core.errors import CursorExpired
 from app.core.model import Direction, ItemKind, MailItem, Person
 from app.core.ports import ChangePage, Mark, MarkResult
 from app.providers.ews.connect import NO_COLOUR, RED, EwsConnection, ews_error
+from app.providers.ews.window import WINDOWED, WindowReads
+from app.providers.window import windowed
 
 MARK = "Sync Error"
 UPDATE_CHUNK = 100
@@ -35,22 +42,33 @@ KIND = {
 MAX_INLINE_WAIT = 30.0
 
 
-class EwsMailbox:
+class EwsMailbox(WindowReads):
     """Implements ``app.core.ports.MailboxPort``."""
 
     def __init__(
-        self, connection: EwsConnection, *, page_size: int = 100, sleep: Callable[[float], None] = time.sleep
+        self,
+        connection: EwsConnection,
+        *,
+        page_size: int = 100,
+        history_days: int = 30,
+        activated_at: datetime | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         if not 1 <= page_size <= 512:
             raise ValueError("EWS returns between 1 and 512 changes per SyncFolderItems call")
         self.connection = connection
         self.account = connection.address
         self.page_size = page_size
+        self.history_days = history_days
+        self.activated_at = activated_at
+        self.clock = clock
         self._sleep = sleep
         self._master: set[str] = set()  # category names known to be in the master list
         # Item id -> the ChangeKey our own UpdateItem gave it: when a sync reports exactly that change,
         # it is our mark coming back, and the item need not be read again.
         self._own_changes: dict[str, str] = {}
+        self._view: list[tuple[str, str, str]] | None = None  # (id, change key, UID) in the window, per round
 
     def streams(self) -> Sequence[str]:
         return tuple(STREAMS)
@@ -79,29 +97,14 @@ class EwsMailbox:
         return getattr(self.connection.account(), STREAMS[stream])
 
     def changes(self, stream: str, cursor: str | None) -> ChangePage:
-        from exchangelib.items import ID_ONLY
-        from exchangelib.properties import FieldPath
-        from exchangelib.services import SyncFolderItems
+        if stream in WINDOWED:
+            return windowed(self.window_start(), cursor, lambda inner: self._changes(stream, inner))
+        return self._changes(stream, cursor)
 
-        def page() -> tuple[list[Any], str, bool]:
-            account = self.connection.account()
-            folder = self._folder(stream)
-            svc = SyncFolderItems(account=account)
-            fields = {FieldPath(field=folder.get_item_field_by_fieldname("subject"))}
-            changes = list(
-                svc.call(
-                    folder=folder,
-                    shape=ID_ONLY,
-                    additional_fields=fields,
-                    sync_state=cursor,
-                    ignore=None,
-                    max_changes_returned=self.page_size,
-                    sync_scope=None,
-                )
-            )
-            return changes, str(svc.sync_state or ""), bool(svc.includes_last_item_in_range)
-
-        changes, state, last = self._run(page)
+    def _changes(self, stream: str, cursor: str | None) -> ChangePage:
+        if stream in WINDOWED and (cursor is None or cursor.startswith("{")):
+            return self._first_read(stream, json.loads(cursor) if cursor else {"phase": "prime", "state": ""})
+        changes, state, last = self._sync_page(stream, cursor, self.page_size, ids_only=False)
         wanted: list[Any] = []
         removed: list[str] = []
         for change_type, item in changes:
@@ -111,16 +114,24 @@ class EwsMailbox:
                 continue  # only our own categories changed
             elif change_type in ("create", "update"):
                 wanted.append(item)
-        items: list[MailItem] = []
-        if wanted:
-            ids = [(getattr(i, "id", None), getattr(i, "changekey", None)) for i in wanted]
-            fetched = self._run(lambda: list(self.connection.account().fetch(ids=ids)))
-            for obj in fetched:
-                if isinstance(obj, Exception):
-                    continue  # gone between the two calls: its delete comes in a later page
-                items.append(self._item(stream, obj))
+        items = self._read(stream, [(getattr(i, "id", None), getattr(i, "changekey", None)) for i in wanted])
         more = not last and state != (cursor or "")
+        if not more:
+            self._view = None  # the round is over
         return ChangePage(items, removed, state, more)
+
+    def _read(self, stream: str, ids: Sequence[tuple[str | None, str | None]]) -> list[MailItem]:
+        if not ids:
+            return []
+        fetched = self._run(lambda: list(self.connection.account().fetch(ids=list(ids))))
+        # An item gone between the two calls is skipped: its delete comes in a later round.
+        found = [obj for obj in fetched if not isinstance(obj, Exception)]
+        masters = {str(o.uid) for o in found if getattr(o, "type", None) == "RecurringMaster"}
+        items = [self._item(stream, o) for o in found if getattr(o, "type", None) != "RecurringMaster"]
+        if masters:
+            instances = [(i, key) for i, key, uid in self._window_view() if uid in masters]
+            items += self._read(stream, instances)
+        return items
 
     def fetch(self, stream: str, mailbox_id: str) -> MailItem:
         def get() -> Any:

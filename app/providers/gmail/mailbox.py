@@ -10,8 +10,8 @@ Streams:
               received or sent becomes an item.
     calendar  events.list with syncToken; a 410 raises CursorExpired.
 
-Cursors are small JSON objects.  Marks are labels: "Sync Error" (red from
-Gmail's palette) and nested "Sync Error/<detail>", applied with
+Cursors are small JSON objects, behind the history window's start (``app.providers.window``).
+Marks are labels: "Sync Error" (red from Gmail's palette) and nested "Sync Error/<detail>", applied with
 messages.batchModify (1,000 ids per call), grouped by detail.  Failed
 calendar events get the red colour (colorId 11).
 """
@@ -33,6 +33,7 @@ from app.core.model import Direction, ItemKind, MailItem, Person
 from app.core.ports import ChangePage, Mark, MarkResult
 from app.providers.gmail.client import GmailClient
 from app.providers.textutil import html_to_text, parse_time
+from app.providers.window import window_start, windowed
 
 MARK = "Sync Error"
 MARK_COLOR = {"backgroundColor": "#cc3a21", "textColor": "#ffffff"}  # red, from Gmail's label palette
@@ -62,6 +63,7 @@ class GmailMailbox:
         *,
         page_size: int = 100,
         history_days: int = 30,
+        activated_at: datetime | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         cache: MutableMapping[str, Any] | None = None,
     ) -> None:
@@ -69,20 +71,29 @@ class GmailMailbox:
         self.client = client
         self.page_size = page_size
         self.history_days = history_days
+        self.activated_at = activated_at
         self.clock = clock
         self._cache: MutableMapping[str, Any] = cache if cache is not None else {}
 
     def streams(self) -> Sequence[str]:
         return ("mail", "calendar")
 
+    def window_start(self) -> datetime:
+        """The oldest moment the sync reads: the history window before activation (the rules' own start)."""
+        return window_start(self.history_days, self.activated_at, self.clock())
+
     # -- reading ----------------------------------------------------------------------
 
     def changes(self, stream: str, cursor: str | None) -> ChangePage:
-        state = json.loads(cursor) if cursor else {}
         if stream not in PERMISSION:
             raise ValueError(f"unknown Gmail stream {stream!r}")
-        try:
+
+        def read(inner: str | None) -> ChangePage:
+            state = json.loads(inner) if inner else {}
             return self._mail_changes(state) if stream == "mail" else self._calendar_changes(state)
+
+        try:
+            return windowed(self.window_start(), cursor, read)
         except AccountError as exc:
             if exc.code != SCOPE_NOT_GRANTED:
                 raise
@@ -101,7 +112,7 @@ class GmailMailbox:
             if "historyId" not in state:
                 profile = self.client.get("/gmail/v1/users/me/profile")
                 state = {"phase": "list", "historyId": str(profile["historyId"])}
-            after = int((self.clock() - timedelta(days=self.history_days)).timestamp())
+            after = int(self.window_start().timestamp())
             params = {"q": f"{{in:inbox in:sent}} after:{after}", "maxResults": str(self.page_size)}
             if state.get("pageToken"):
                 params["pageToken"] = state["pageToken"]
@@ -159,7 +170,8 @@ class GmailMailbox:
         if state.get("syncToken"):
             params["syncToken"] = state["syncToken"]
         else:
-            params["timeMin"] = (self.clock() - timedelta(days=self.history_days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+            params["timeMin"] = self.window_start().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            params["timeMax"] = (self.clock() + timedelta(days=365)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         page = self.client.get("/calendar/v3/calendars/primary/events", params=params)
         items, removed = [], []
         for event in page.get("items", []):

@@ -2,7 +2,7 @@
 
 Streams and their delta endpoints:
 
-    inbox, sentitems  /me/mailFolders/{folder}/messages/delta   ($select on the first call only)
+    inbox, sentitems  /me/mailFolders/{folder}/messages/delta   ($select and $filter on the first call only)
     calendar          /me/calendarView/delta?startDateTime&endDateTime
     contacts          /me/contactFolders/{id}/contacts/delta (id of the well-known "contacts" folder)
 
@@ -10,6 +10,20 @@ Every delta call asks for ``Prefer: odata.maxpagesize`` and immutable ids.
 A page with ``@odata.nextLink`` continues the read; ``@odata.deltaLink`` ends
 it and is where the next cycle starts.  A 410 / syncStateNotFound raises
 ``CursorExpired`` and the engine reads the stream in full again.
+
+Recurring meetings: calendarView/delta lists each occurrence and exception in the window with only
+``id``, ``seriesMasterId``, ``type``, ``start`` and ``end``.  Each becomes an event of its own (one
+Salesforce Event per meeting held) with its own times and the subject, body, location, organizer and
+attendees of its series, read once per series and round with GET /me/events/{seriesMasterId}.  An
+instance whose series is gone (404) is reported removed.
+
+The history window (the profile's days before activation) is asked of the server: mail with
+``$filter=receivedDateTime ge <start>``, the calendar with its ``startDateTime``; nothing older is read.
+A filtered delta round returns at most 5,000 messages (Graph's "delta query for messages" page), so
+the first round counts what it gets (the cursor carries the count: ``window:<n>:<link>``); a round
+that reaches the limit is followed by a full, unfiltered one (cursor ``full``), whose older mail the
+rules set aside as before the window.  The window's start travels in front of the cursor
+(``app.providers.window``): a window widened later makes the stream read again.
 
 Marks are Outlook categories: the red "Sync Error" (preset0) and a detail
 category "Sync Error: <detail>" (no colour), created in the master list when
@@ -29,6 +43,7 @@ from app.core.ports import ChangePage, Mark, MarkResult
 from app.providers.graph.client import MAX_INLINE_WAIT, GraphClient, graph_error
 from app.providers.http import retry_after_seconds
 from app.providers.textutil import html_to_text, parse_time
+from app.providers.window import window_start, windowed
 
 MARK = "Sync Error"
 MARK_COLOR = "preset0"  # red
@@ -36,6 +51,9 @@ DETAIL_COLOR = "none"  # white: no colour
 BATCH_LIMIT = 20
 BATCH_TRIES = 4  # a throttled batch step is sent at most this many times in one call
 DEFAULT_STEP_WAIT = 1.0  # seconds, when a throttled step carries no Retry-After
+FILTERED_DELTA_LIMIT = 5000  # messages a delta round with $filter returns at most
+WINDOW_CURSOR = "window:"  # a filtered first round in progress: "window:<messages so far>:<next link>"
+FULL_READ = "full"  # a filtered round hit the limit: read the folder again without the filter
 MESSAGE_FIELDS = (
     "subject,body,from,toRecipients,ccRecipients,receivedDateTime,sentDateTime,internetMessageId,webLink,categories"
 )
@@ -67,28 +85,40 @@ class GraphMailbox:
         *,
         page_size: int = 100,
         history_days: int = 30,
+        activated_at: datetime | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        filtered_limit: int = FILTERED_DELTA_LIMIT,
     ) -> None:
+        self.filtered_limit = filtered_limit
         self.account = account
         self.client = client
         self.page_size = page_size
         self.history_days = history_days
+        self.activated_at = activated_at
         self.clock = clock
         self._master: set[str] | None = None
+        self._series: dict[str, dict[str, Any] | None] = {}  # series master id -> master (None: gone), per round
 
     def streams(self) -> Sequence[str]:
         return ("inbox", "sentitems", "calendar", "contacts")
 
     # -- reading -----------------------------------------------------------------------
 
-    def _initial(self, stream: str) -> str:
+    def window_start(self) -> datetime:
+        """The oldest moment the sync reads: the history window before activation (the rules' own start)."""
+        return window_start(self.history_days, self.activated_at, self.clock())
+
+    def _initial(self, stream: str, *, filtered: bool = True) -> str:
+        start = self.window_start().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         if stream in ("inbox", "sentitems"):
-            return f"/me/mailFolders/{stream}/messages/delta?" + urlencode({"$select": MESSAGE_FIELDS})
+            query = {"$select": MESSAGE_FIELDS}
+            if filtered:
+                query["$filter"] = f"receivedDateTime ge {start}"
+            return f"/me/mailFolders/{stream}/messages/delta?" + urlencode(query)
         if stream == "calendar":
-            now = self.clock()
             window = {
-                "startDateTime": (now - timedelta(days=self.history_days)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "endDateTime": (now + timedelta(days=365)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "startDateTime": start,
+                "endDateTime": (self.clock() + timedelta(days=365)).strftime("%Y-%m-%dT%H:%M:%SZ"),
             }
             return "/me/calendarView/delta?" + urlencode(window)
         if stream == "contacts":
@@ -100,21 +130,63 @@ class GraphMailbox:
         raise ValueError(f"unknown Graph stream {stream!r}")
 
     def changes(self, stream: str, cursor: str | None) -> ChangePage:
+        if stream in ("inbox", "sentitems", "calendar"):
+            return windowed(self.window_start(), cursor, lambda inner: self._changes(stream, inner))
+        return self._changes(stream, cursor)
+
+    def _changes(self, stream: str, cursor: str | None) -> ChangePage:
         headers = {"Prefer": f'odata.maxpagesize={self.page_size}, IdType="ImmutableId"'}
-        _, body, _ = self.client.request("GET", cursor or self._initial(stream), headers=headers)
+        mail = stream in ("inbox", "sentitems")
+        seen: int | None = None  # messages so far in a filtered first round
+        if not cursor:
+            url, seen = self._initial(stream), (0 if mail else None)
+        elif cursor == FULL_READ:
+            url = self._initial(stream, filtered=False)
+        elif cursor.startswith(WINDOW_CURSOR):
+            count, _, url = cursor[len(WINDOW_CURSOR) :].partition(":")
+            seen = int(count)
+        else:
+            url = cursor
+        _, body, _ = self.client.request("GET", url, headers=headers)
         body = body or {}
+        if seen is not None:
+            seen += len(body.get("value", []))
         items: list[MailItem] = []
         removed: list[str] = []
         for entry in body.get("value", []):
             if "@removed" in entry:
                 removed.append(str(entry.get("id", "")))
                 continue
+            if stream == "calendar" and entry.get("seriesMasterId") and "subject" not in entry:
+                master = self._series_master(str(entry["seriesMasterId"]))
+                if master is None:
+                    removed.append(str(entry.get("id", "")))
+                    continue
+                entry = _instance_of(master, entry)
             items.append(self._item(stream, entry))
         next_link = body.get("@odata.nextLink")
         delta_link = body.get("@odata.deltaLink")
         if next_link:
-            return ChangePage(items, removed, str(next_link), True)
-        return ChangePage(items, removed, str(delta_link or cursor or ""), False)
+            return ChangePage(
+                items, removed, str(next_link) if seen is None else f"{WINDOW_CURSOR}{seen}:{next_link}", True
+            )
+        self._series.clear()  # the round is over: a series edited later is read again
+        if seen is not None and seen >= self.filtered_limit:
+            return ChangePage(items, removed, FULL_READ, True)  # the filter may have cut the window short
+        return ChangePage(items, removed, str(delta_link or url), False)
+
+    def _series_master(self, master_id: str) -> dict[str, Any] | None:
+        if master_id not in self._series:
+            try:
+                _, body, _ = self.client.request(
+                    "GET", ENTITY_PATH["calendar"] + master_id, headers={"Prefer": 'IdType="ImmutableId"'}
+                )
+            except ItemError as exc:  # only a 404 is an ItemError here: the series was deleted meanwhile
+                if exc.service_code not in ("ErrorItemNotFound", "404"):
+                    raise
+                body = None
+            self._series[master_id] = body if isinstance(body, dict) else None
+        return self._series[master_id]
 
     def fetch(self, stream: str, mailbox_id: str) -> MailItem:
         path = ENTITY_PATH.get(stream)
@@ -296,6 +368,12 @@ class GraphMailbox:
 def _headers(response: dict[str, Any]) -> dict[str, str]:
     headers = response.get("headers")
     return {str(k): str(v) for k, v in headers.items()} if isinstance(headers, dict) else {}
+def _instance_of(master: dict[str, Any], instance: dict[str, Any]) -> dict[str, Any]:
+    """An occurrence as a whole event: the series' subject and people, the instance's id, times and marks
+    (its link, absent from the bare instance, opens the series)."""
+    event = {k: v for k, v in master.items() if k not in ("id", "start", "end", "categories")}
+    event.update(instance)
+    return event
 
 
 def _ours(category: str) -> bool:
