@@ -229,6 +229,9 @@ class StoredRecord:
     values: dict[str, object]
 
 
+CREATE_ONLY = frozenset({"TaskSubtype"})
+
+
 class FakeCrm:
     def __init__(
         self,
@@ -251,10 +254,11 @@ class FakeCrm:
     def _person_id(self, address: str, object_type: str) -> str:
         return f"{'003' if object_type == 'Contact' else '00Q'}{abs(hash(address)) % 10**12:012d}AAA"
 
-    def add_person(self, object_type: str, address: str) -> str:
-        """A Contact or Lead; where both exist for an address, matching prefers the Contact."""
+    def add_person(self, object_type: str, address: str, *, converted: bool = False) -> str:
+        """A Contact or Lead; where both exist for an address, matching prefers the Contact.
+        A converted Lead is kept but never matched (as the provider's query excludes it)."""
         address = address.lower()
-        if self.people.get(address) != "Contact":
+        if self.people.get(address) != "Contact" and not converted:
             self.people[address] = object_type
         person_id = self._person_id(address, object_type)
         self.records.setdefault(person_id, StoredRecord(person_id, object_type, "", {"Email": address}))
@@ -293,7 +297,8 @@ class FakeCrm:
                 if stored is None:
                     results.append(PushResult(rec.item_key, False, code="SF_RECORD_DELETED", message="deleted"))
                     continue
-                stored.values.update(rec.values)
+                # Create-only fields (TaskSubtype) are left out of an update, as the provider does from describe.
+                stored.values.update({k: v for k, v in rec.values.items() if k not in CREATE_ONLY})
                 results.append(PushResult(rec.item_key, True, stored.id, created=False))
                 continue
             if self.upsert:

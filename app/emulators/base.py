@@ -241,6 +241,8 @@ class SeedCrmPerson:
     delete_on_first_match: bool = False
     # The first write naming it (WhoId/WhatId) fails with UNABLE_TO_LOCK_ROW, later ones succeed.
     lock_once: bool = False
+    # Leads only: converted (IsConverted = true) into this Contact; a converted Lead stays in the org, read-only.
+    converted_to: str = ""
 
 
 @dataclass

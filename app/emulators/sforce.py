@@ -46,6 +46,8 @@ QUERY_BATCH = 2000  # rows per query page (Sforce-Query-Options batchSize may lo
 MAX_COLLECTION = 200
 MAX_COMPOSITE = 25
 MAX_COMPOSITE_COLLECTIONS = 5
+MAX_CHUNKS = 10  # sObject Collections: runs of consecutive same-type records one request may hold
+CHUNK_MESSAGE = "Cannot have more than 10 chunks in a single operation. Please rearrange the data to reduce chunking."
 ROLLED_BACK = "ALL_OR_NONE_OPERATION_ROLLED_BACK"
 PREFIXES = {
     "Account": "001",
@@ -74,6 +76,11 @@ class F:
     required: bool = False  # not nillable and not defaulted on create
     default: Any = None
     refs: tuple[str, ...] = ()
+
+    @property
+    def filterable(self) -> bool:
+        # Long and rich text areas cannot be filtered in SOQL (object reference: "Filter" is absent).
+        return not (self.type == "textarea" and self.length > 255)
 
 
 def _common() -> dict[str, F]:
@@ -128,6 +135,12 @@ SCHEMA: dict[str, dict[str, F]] = {
         "Title": F("string", 128),
         "Status": F("picklist", 255, nillable=False, default="Open - Not Contacted"),
         "Description": F("textarea", 32000),
+        # Lead object reference: IsConverted is Create/Filter/Defaulted on create, not Update;
+        # the Converted* fields are set by convertLead only.
+        "IsConverted": F("boolean", nillable=False, updateable=False, default=False),
+        "ConvertedContactId": F("reference", 18, createable=False, updateable=False, refs=("Contact",)),
+        "ConvertedAccountId": F("reference", 18, createable=False, updateable=False, refs=("Account",)),
+        "ConvertedDate": F("date", createable=False, updateable=False),
     },
     "Task": {
         **_common(),
@@ -138,7 +151,9 @@ SCHEMA: dict[str, dict[str, F]] = {
         "ActivityDate": F("date"),
         "WhoId": F("reference", 18, refs=("Contact", "Lead")),
         "WhatId": F("reference", 18, refs=("Account",)),
-        "TaskSubtype": F("picklist", 40),
+        # Task object reference: TaskSubtype is Create, Filter, Group, Nillable, Restricted picklist, Sort
+        # (no Update): it is set when the task is created and can never change.
+        "TaskSubtype": F("picklist", 40, updateable=False),
         "Type": F("picklist", 40),
         KEY_FIELD: _KEY,
     },
@@ -316,6 +331,8 @@ def parse_soql(text: str) -> Query:
         field = take()
         if field not in SCHEMA[object_type]:
             raise SfError(400, "INVALID_FIELD", f"No such column '{field}' on entity '{object_type}'.")
+        if not SCHEMA[object_type][field].filterable:
+            raise SfError(400, "INVALID_FIELD", f"field '{field}' can not be filtered in query call")
         negate = False
         if peek("NOT"):
             take("NOT")
@@ -454,7 +471,9 @@ class SalesforceService(Service):
                 values["AccountId"] = p.account_id or None
             else:
                 values["Company"] = p.company or "Unknown"
-                values["Status"] = "Open - Not Contacted"
+                values["Status"] = "Closed - Converted" if p.converted_to else "Open - Not Contacted"
+                if p.converted_to:
+                    values.update(IsConverted=True, ConvertedContactId=p.converted_to, ConvertedDate=now[:10])
             self._store(p.object_type, p.id, values)
             if p.delete_on_first_match:
                 self.delete_after_match.add(p.id)
@@ -963,6 +982,7 @@ class SalesforceService(Service):
                     "defaultedOnCreate": spec.default is not None,
                     "referenceTo": list(spec.refs),
                     "custom": name.endswith("__c"),
+                    "filterable": spec.filterable,
                     "picklistValues": [],
                     "idLookup": name == "Id" or spec.external_id,
                 }
@@ -1141,6 +1161,8 @@ class SalesforceService(Service):
             raise SfError(
                 400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than 200 records into this call"
             )
+        if len(parts) == 2 and method in ("POST", "PATCH") and _chunks(records) > MAX_CHUNKS:
+            raise SfError(400, "EXCEEDED_MAX_TYPES_LIMIT", CHUNK_MESSAGE)
         if method == "POST" and len(parts) == 2:
             return 200, self._each(records, all_or_none, self._create_one, with_created=False), {}
         if method == "PATCH" and len(parts) == 2:
@@ -1352,6 +1374,12 @@ class SalesforceService(Service):
             else:
                 self._commit()
         return {"compositeResponse": out}
+
+
+def _chunks(records: list[Any]) -> int:
+    """Runs of consecutive records of the same type: {a1, a2, c1, a3} is 3 chunks."""
+    types = [(r.get("attributes") or {}).get("type") if isinstance(r, dict) else None for r in records]
+    return sum(1 for i, t in enumerate(types) if i == 0 or t != types[i - 1])
 
 
 def _ordered(result: dict[str, Any]) -> dict[str, Any]:

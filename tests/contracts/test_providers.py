@@ -27,12 +27,17 @@ class SalesforceDoor:
     def __init__(self, service: Any) -> None:
         self.svc = service
 
-    def add_person(self, object_type: str, first: str, last: str, email: str) -> str:
+    def add_person(self, object_type: str, first: str, last: str, email: str, converted: bool = False) -> str:
         with self.svc.lock:
             values: dict[str, Any] = {"FirstName": first, "LastName": last, "Email": email}
             if object_type == "Lead":
                 values["Company"] = "Contract Co"
+                values["IsConverted"] = converted
             return str(self.svc._create(object_type, values))
+
+    def values(self, object_type: str, record_id: str) -> dict[str, object]:
+        with self.svc.lock:
+            return dict(self.svc.records[object_type][record_id])
 
     def count(self, object_type: str, key: str) -> int:
         with self.svc.lock:

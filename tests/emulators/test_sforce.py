@@ -196,6 +196,48 @@ def test_collections_mixed_results_in_order_and_all_or_none(host: EmulatorHost, 
     assert too_many.value.content[0]["errorCode"] == "EXCEEDED_ID_LIMIT"
 
 
+def test_more_than_ten_chunks_in_one_collection_is_refused(host: EmulatorHost, svc: Any) -> None:
+    sf = client(host)
+    task = {"attributes": {"type": "Task"}, "Subject": "chunked"}
+    event = {
+        "attributes": {"type": "Event"},
+        "Subject": "chunked",
+        "StartDateTime": "2026-01-05T10:00:00.000Z",
+        "DurationInMinutes": 30,
+    }
+    before = len(svc.records["Task"])
+    with pytest.raises(SalesforceMalformedRequest) as refused:
+        sf.restful("composite/sobjects", method="POST", json=collection([task, event] * 6))  # 12 chunks
+    assert refused.value.content[0]["errorCode"] == "EXCEEDED_MAX_TYPES_LIMIT"
+    assert len(svc.records["Task"]) == before
+    ten = sf.restful("composite/sobjects", method="POST", json=collection([task, event] * 5))
+    assert all(r["success"] for r in ten)
+
+
+def test_task_subtype_is_create_only(host: EmulatorHost, svc: Any) -> None:
+    sf = client(host)
+    fields = {f["name"]: f for f in sf.Task.describe()["fields"]}
+    assert fields["TaskSubtype"]["createable"] is True and fields["TaskSubtype"]["updateable"] is False
+    made = sf.Task.create({"Subject": "Email: hello", "TaskSubtype": "Email"})
+    with pytest.raises(SalesforceMalformedRequest) as refused:
+        sf.Task.update(made["id"], {"Subject": "Email: hello again", "TaskSubtype": "Email"})
+    assert refused.value.content[0]["errorCode"] == "INVALID_FIELD_FOR_INSERT_UPDATE"
+    assert refused.value.content[0]["fields"] == ["TaskSubtype"]
+    assert sf.Task.update(made["id"], {"Subject": "Email: hello again"}) == 204
+
+
+def test_converted_leads_are_in_the_org_and_long_text_is_not_filterable(host: EmulatorHost, svc: Any) -> None:
+    sf = client(host)
+    converted = sf.query("SELECT Id, Email, ConvertedContactId FROM Lead WHERE IsConverted = true")["records"]
+    assert converted and all(r["ConvertedContactId"].startswith("003") for r in converted)
+    fields = {f["name"]: f for f in sf.Lead.describe()["fields"]}
+    assert fields["IsConverted"]["updateable"] is False
+    with pytest.raises(SalesforceMalformedRequest) as refused:
+        sf.query("SELECT Id FROM Task WHERE Description = 'x'")
+    assert refused.value.content[0]["errorCode"] == "INVALID_FIELD"
+    assert "can not be filtered" in refused.value.content[0]["message"]
+
+
 def test_upsert_collection_by_external_id_reports_created(host: EmulatorHost, svc: Any) -> None:
     sf = client(host)
     rec = [{"attributes": {"type": "Task"}, "Subject": f"up {n}", "Syncbar_Key__c": f"up-{n}"} for n in range(3)]
