@@ -313,11 +313,26 @@ class FakeCrm:
         self.faults.leave("push")
         return results
 
-    def reconcile(self, idempotency_keys: Sequence[str]) -> Mapping[str, str]:
+    def reconcile(self, records: Sequence[CrmRecord]) -> Mapping[str, str]:
+        """With ``upsert`` (an org with our key field) by key; otherwise, as in a standard org, by the values
+        the create sent: the newest record of the type holding all of them, each record once."""
         self.faults.enter("reconcile")
         self.api_calls += 1
-        wanted = set(idempotency_keys)
-        found = {r.key: r.id for r in self.records.values() if r.key in wanted}
+        found: dict[str, str] = {}
+        if self.upsert:
+            wanted = {r.idempotency_key for r in records}
+            found = {r.key: r.id for r in self.records.values() if r.key in wanted}
+        else:
+            taken: set[str] = set()
+            for rec in records:
+                for stored in reversed(list(self.records.values())):
+                    same = stored.object_type == rec.object_type and all(
+                        stored.values.get(k) == v for k, v in rec.values.items()
+                    )
+                    if same and rec.values and stored.id not in taken:
+                        found[rec.idempotency_key] = stored.id
+                        taken.add(stored.id)
+                        break
         self.faults.leave("reconcile")
         return found
 

@@ -195,6 +195,19 @@ SCHEMA: dict[str, dict[str, F]] = {
     },
 }
 _BY_PREFIX = {p: t for t, p in PREFIXES.items()}
+ENHANCED_EMAIL = ("EmailMessage", "EmailMessageRelation")
+
+
+def org_schema(*, key_field: bool, enhanced_email: bool) -> dict[str, dict[str, F]]:
+    """The objects and fields of one org.  A standard org has no field of ours: ``Syncbar_Key__c`` exists
+    only where an admin installed it (the opt-in variant).  Enhanced Email (on by default in orgs since
+    Summer '19) makes EmailMessage and EmailMessageRelation available."""
+    out: dict[str, dict[str, F]] = {}
+    for object_type, fields in SCHEMA.items():
+        if object_type in ENHANCED_EMAIL and not enhanced_email:
+            continue
+        out[object_type] = {n: f for n, f in fields.items() if key_field or n != KEY_FIELD}
+    return out
 
 
 class SfError(Exception):
@@ -266,7 +279,8 @@ class Query:
     count: bool
 
 
-def parse_soql(text: str) -> Query:
+def parse_soql(text: str, schema: dict[str, dict[str, F]] | None = None) -> Query:
+    schema = SCHEMA if schema is None else schema
     toks = _tokens(text)
     i = 0
 
@@ -298,10 +312,10 @@ def parse_soql(text: str) -> Query:
         break
     take("FROM")
     object_type = take()
-    if object_type not in SCHEMA:
+    if object_type not in schema:
         raise SfError(400, "INVALID_TYPE", f"sObject type '{object_type}' is not supported.")
     for f in fields:
-        if f not in SCHEMA[object_type] and "." not in f:
+        if f not in schema[object_type] and "." not in f:
             raise SfError(
                 400,
                 "INVALID_FIELD",
@@ -329,9 +343,9 @@ def parse_soql(text: str) -> Query:
             inner = atom()
             return lambda r: not inner(r)
         field = take()
-        if field not in SCHEMA[object_type]:
+        if field not in schema[object_type]:
             raise SfError(400, "INVALID_FIELD", f"No such column '{field}' on entity '{object_type}'.")
-        if not SCHEMA[object_type][field].filterable:
+        if not schema[object_type][field].filterable:
             raise SfError(400, "INVALID_FIELD", f"field '{field}' can not be filtered in query call")
         negate = False
         if peek("NOT"):
@@ -430,9 +444,10 @@ class SalesforceService(Service):
     def __init__(self, seed: SeedData) -> None:
         super().__init__()
         self.org = seed.org
+        self.schema = org_schema(key_field=seed.org.custom_key_field, enhanced_email=seed.org.enhanced_email)
         self.daily_limit = seed.org.daily_api_limit
         self.used = 0
-        self.records: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in SCHEMA}
+        self.records: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in self.schema}
         self.deleted: set[str] = set()
         self.by_key: dict[tuple[str, str], str] = {}  # (type, Syncbar_Key__c) -> id
         self.by_email: dict[tuple[str, str], set[str]] = {}  # (type, lower-cased Email) -> ids
@@ -493,15 +508,15 @@ class SalesforceService(Service):
 
     def _store(self, object_type: str, record_id: str, values: dict[str, Any]) -> dict[str, Any]:
         now = _now()
-        record = {f: None for f in SCHEMA[object_type]}
+        record = {f: None for f in self.schema[object_type]}
         record.update(
             {"Id": record_id, "CreatedDate": now, "LastModifiedDate": now, "IsDeleted": False, "OwnerId": self.user_id}
         )
-        for name, spec in SCHEMA[object_type].items():
+        for name, spec in self.schema[object_type].items():
             if spec.default is not None and record.get(name) is None:
                 record[name] = spec.default
         record.update(values)
-        if "Name" in SCHEMA[object_type] and not SCHEMA[object_type]["Name"].createable:
+        if "Name" in self.schema[object_type] and not self.schema[object_type]["Name"].createable:
             record["Name"] = " ".join(p for p in (record.get("FirstName"), record.get("LastName")) if p)
         self._put(object_type, record_id, record)
         return record
@@ -539,7 +554,7 @@ class SalesforceService(Service):
 
     def _find(self, record_id: str) -> tuple[str, dict[str, Any]] | None:
         object_type = _BY_PREFIX.get(record_id[:3])
-        if object_type is None:
+        if object_type is None or object_type not in self.records:
             return None
         record = self.records[object_type].get(record_id) or self.records[object_type].get(record_id[:15])
         return (object_type, record) if record is not None else None
@@ -831,7 +846,7 @@ class SalesforceService(Service):
     def _query(self, soql: str, version: str, batch: int) -> dict[str, Any]:
         if not soql:
             raise SoqlError("A query string must be provided")
-        q = parse_soql(soql)
+        q = parse_soql(soql, self.schema)
         rows = [r for r in self.records[q.object_type].values() if q.where(r)]
         for name, desc in reversed(q.order):
             rows.sort(key=lambda r, n=name: (r.get(n) is None, r.get(n) or ""), reverse=desc)
@@ -906,13 +921,13 @@ class SalesforceService(Service):
                             "queryable": True,
                             "urls": {"sobject": f"/services/data/v{version}/sobjects/{t}"},
                         }
-                        for t in SCHEMA
+                        for t in self.schema
                     ],
                 },
                 {},
             )
         object_type = parts[0]
-        if object_type not in SCHEMA:
+        if object_type not in self.schema:
             raise SfError(404, "NOT_FOUND", "The requested resource does not exist")
         if len(parts) == 2 and parts[1] == "describe" and method == "GET":
             return 200, self._describe(object_type, version), {}
@@ -934,7 +949,9 @@ class SalesforceService(Service):
                     raise SfError(404, "NOT_FOUND", "The requested resource does not exist")
                 return (
                     200,
-                    self._shape(object_type, self.records[object_type][existing], list(SCHEMA[object_type]), version),
+                    self._shape(
+                        object_type, self.records[object_type][existing], list(self.schema[object_type]), version
+                    ),
                     {},
                 )
             if method != "PATCH":
@@ -955,7 +972,7 @@ class SalesforceService(Service):
                     raise SfError(404, "ENTITY_IS_DELETED", "entity is deleted")
                 raise SfError(404, "NOT_FOUND", "The requested resource does not exist")
             if method == "GET":
-                return 200, self._shape(object_type, found, list(SCHEMA[object_type]), version), {}
+                return 200, self._shape(object_type, found, list(self.schema[object_type]), version), {}
             if method == "PATCH":
                 self._update(object_type, found["Id"], _values(body))
                 return 204, None, {}
@@ -967,7 +984,7 @@ class SalesforceService(Service):
 
     def _describe(self, object_type: str, version: str) -> dict[str, Any]:
         fields = []
-        for name, spec in SCHEMA[object_type].items():
+        for name, spec in self.schema[object_type].items():
             fields.append(
                 {
                     "name": name,
@@ -1004,7 +1021,7 @@ class SalesforceService(Service):
         }
 
     def _check_external(self, object_type: str, field: str) -> None:
-        spec = SCHEMA[object_type].get(field)
+        spec = self.schema[object_type].get(field)
         if spec is None:
             raise SfError(404, "NOT_FOUND", f"Provided external ID field does not exist or is not accessible: {field}")
         if not spec.external_id and field != "Id":
@@ -1015,7 +1032,7 @@ class SalesforceService(Service):
     def _validate(
         self, object_type: str, values: dict[str, Any], creating: bool, current: dict[str, Any] | None
     ) -> None:
-        schema = SCHEMA[object_type]
+        schema = self.schema[object_type]
         for name in values:
             if name not in schema:
                 raise SfError(400, "INVALID_FIELD", f"No such column '{name}' on sobject of type {object_type}", [name])
@@ -1169,7 +1186,7 @@ class SalesforceService(Service):
             return 200, self._each(records, all_or_none, self._update_one, with_created=False), {}
         if method == "PATCH" and len(parts) == 4:
             object_type, field = parts[2], parts[3]
-            if object_type not in SCHEMA:
+            if object_type not in self.schema:
                 raise SfError(400, "INVALID_TYPE", f"sObject type '{object_type}' is not supported.")
             self._check_external(object_type, field)
 
@@ -1232,7 +1249,7 @@ class SalesforceService(Service):
         object_type = attrs.get("type") if isinstance(attrs, dict) else None
         if not object_type:
             raise SfError(400, "INVALID_TYPE", "Must send a concrete entity type.")
-        if object_type not in SCHEMA:
+        if object_type not in self.schema:
             raise SfError(400, "INVALID_TYPE", f"sObject type '{object_type}' is not supported.")
         return object_type, _values(rec)
 

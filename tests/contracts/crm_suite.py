@@ -32,10 +32,10 @@ def check_push_results_in_order_and_reconcile_finds_them(h: CrmHarness) -> None:
     assert [r.item_key for r in first] == [r.item_key for r in records]
     assert all(r.ok and r.record_id for r in first)
     # The answer was lost (a crash, a dropped connection): reconcile finds each record, so nothing is resent.
-    found = h.port.reconcile([r.idempotency_key for r in records])
+    found = h.port.reconcile(records)
     assert found == {r.idempotency_key: res.record_id for r, res in zip(records, first, strict=True)}
     for record in records:
-        assert h.backdoor.count("Task", record.idempotency_key) == 1
+        assert h.backdoor.count("Task", "Subject", str(record.values["Subject"])) == 1
 
 
 def check_bad_record_fails_alone(h: CrmHarness) -> None:
@@ -57,8 +57,45 @@ def check_reconcile_finds_pushed_keys(h: CrmHarness) -> None:
     who = h.backdoor.add_person("Contact", "Ed", "Rec", "ed@rec.example")
     record = _task("rec", who)
     pushed = h.port.push([record])[0]
-    found = h.port.reconcile([record.idempotency_key, idempotency_key("contract", "never-sent")])
+    never_sent = _task("never-sent", who, subject="Never sent")
+    found = h.port.reconcile([record, never_sent])
     assert found == {record.idempotency_key: pushed.record_id}
+
+
+def check_reconcile_gives_each_record_to_one_create(h: CrmHarness) -> None:
+    """Two items with the same content (the same short reply twice a day): one committed, one never sent."""
+    who = h.backdoor.add_person("Contact", "Kim", "Twice", "kim@twice.example")
+    first, second = _task("twice-1", who, "Thanks!"), _task("twice-2", who, "Thanks!")
+    pushed = h.port.push([first])[0]
+    found = h.port.reconcile([first, second])
+    assert list(found.values()) == [pushed.record_id]
+
+
+def check_reconcile_finds_contacts_and_events(h: CrmHarness) -> None:
+    who = h.backdoor.add_person("Contact", "Lu", "Meets", "lu@meets.example")
+    contact_key = "contact:contract-rec"
+    contact = CrmRecord(
+        contact_key,
+        idempotency_key("contract", contact_key),
+        "Contact",
+        {"FirstName": "Mo", "LastName": "Created", "Email": "mo@created.example"},
+    )
+    event_key = "event:contract-rec"
+    event = CrmRecord(
+        event_key,
+        idempotency_key("contract", event_key),
+        "Event",
+        {
+            "Subject": "Quarterly review",
+            "StartDateTime": "2026-03-02T09:00:00.000Z",
+            "EndDateTime": "2026-03-02T10:00:00.000Z",
+            "WhoId": who,
+        },
+    )
+    pushed = h.port.push([contact, event])
+    assert all(r.ok for r in pushed), pushed
+    found = h.port.reconcile([contact, event])
+    assert found == {contact.idempotency_key: pushed[0].record_id, event.idempotency_key: pushed[1].record_id}
 
 
 def check_existing_record_is_updated_not_duplicated(h: CrmHarness) -> None:
@@ -74,7 +111,7 @@ def check_existing_record_is_updated_not_duplicated(h: CrmHarness) -> None:
     result = h.port.push([record])[0]
     assert result.ok, result
     assert result.record_id == contact and not result.created
-    assert h.backdoor.count("Contact", record.idempotency_key) == 0  # no second Contact under our key
+    assert h.backdoor.count("Contact", "Email", "fay@known.example") == 1  # updated, no second Contact
 
 
 def check_converted_lead_is_not_matched(h: CrmHarness) -> None:
@@ -130,6 +167,8 @@ CHECKS = [
     check_push_results_in_order_and_reconcile_finds_them,
     check_bad_record_fails_alone,
     check_reconcile_finds_pushed_keys,
+    check_reconcile_gives_each_record_to_one_create,
+    check_reconcile_finds_contacts_and_events,
     check_existing_record_is_updated_not_duplicated,
     check_converted_lead_is_not_matched,
     check_email_task_update_leaves_create_only_fields_alone,

@@ -45,8 +45,8 @@ class CrmBackdoor(Protocol):
         """The record's fields as the CRM holds them."""
         ...
 
-    def count(self, object_type: str, key: str) -> int:
-        """How many records of the type carry this idempotency key."""
+    def count(self, object_type: str, field: str, value: str) -> int:
+        """How many records of the type hold this value in this field."""
         ...
 
 

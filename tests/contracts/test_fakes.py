@@ -52,8 +52,10 @@ class FakeCrmDoor:
     def values(self, object_type: str, record_id: str) -> dict[str, object]:
         return dict(self.crm.records[record_id].values)
 
-    def count(self, object_type: str, key: str) -> int:
-        return sum(1 for r in self.crm.records.values() if r.object_type == object_type and r.key == key)
+    def count(self, object_type: str, field: str, value: str) -> int:
+        return sum(
+            1 for r in self.crm.records.values() if r.object_type == object_type and r.values.get(field) == value
+        )
 
 
 def mailbox_harness() -> MailboxHarness:

@@ -32,6 +32,14 @@ def host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorHost]:
         yield h
 
 
+@pytest.fixture(scope="module")
+def keyed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorHost]:
+    """The opt-in org variant: an admin installed our external-id field Syncbar_Key__c."""
+    certs = tmp_path_factory.mktemp("certs")
+    with emulators(items=60, seed=1, names=["salesforce"], cert_dir=certs, org="custom-key") as h:
+        yield h
+
+
 @pytest.fixture
 def svc(host: EmulatorHost) -> Any:
     host.clear_faults()
@@ -120,8 +128,8 @@ def test_malformed_soql_and_unknown_column_raise_the_library_errors(host: Emulat
     assert col.value.content[0]["errorCode"] == "INVALID_FIELD"
 
 
-def test_create_update_delete_upsert_and_describe(host: EmulatorHost, svc: Any) -> None:
-    sf = client(host)
+def test_create_update_delete_upsert_and_describe(keyed: EmulatorHost) -> None:
+    sf = client(keyed)
     made = sf.Contact.create({"LastName": "Lovelace", "Email": "ada.crud@engines.example"})
     assert made["success"] and made["id"].startswith("003") and len(made["id"]) == 18
     assert sf.Contact.update(made["id"], {"Title": "Countess"}) == 204
@@ -238,8 +246,64 @@ def test_converted_leads_are_in_the_org_and_long_text_is_not_filterable(host: Em
     assert "can not be filtered" in refused.value.content[0]["message"]
 
 
-def test_upsert_collection_by_external_id_reports_created(host: EmulatorHost, svc: Any) -> None:
+@pytest.mark.parametrize(
+    ("operation", "method", "path", "body"),
+    [
+        ("sobject.create", "POST", "sobjects/Task", {"Subject": "dropped single"}),
+        (
+            "collections.create",
+            "POST",
+            "composite/sobjects",
+            {"allOrNone": False, "records": [{"attributes": {"type": "Task"}, "Subject": "dropped collection"}]},
+        ),
+        (
+            "composite",
+            "POST",
+            "composite",
+            {
+                "compositeRequest": [
+                    {
+                        "method": "POST",
+                        "url": "/services/data/v59.0/sobjects/Task",
+                        "referenceId": "t",
+                        "body": {"Subject": "dropped composite"},
+                    }
+                ]
+            },
+        ),
+    ],
+)
+def test_commit_then_drop_the_connection(
+    host: EmulatorHost, svc: Any, operation: str, method: str, path: str, body: dict[str, Any]
+) -> None:
     sf = client(host)
+    host.inject("salesforce", Fault("drop_after_commit", operation))
+    with pytest.raises(requests.ConnectionError):
+        sf.restful(path, method=method, json=body)
+    subject = json.dumps(body).split('"Subject": "')[1].split('"')[0]
+    assert [t for t in svc.records["Task"].values() if t["Subject"] == subject], "the write was not committed"
+
+
+def test_a_standard_org_has_no_field_of_ours_and_enhanced_email(host: EmulatorHost, svc: Any) -> None:
+    sf = client(host)
+    for object_type in ("Contact", "Task", "Event"):
+        fields = {f["name"] for f in sf.restful(f"sobjects/{object_type}/describe")["fields"]}
+        assert "Syncbar_Key__c" not in fields
+    with pytest.raises(SalesforceMalformedRequest) as write:
+        sf.Task.create({"Subject": "keyed", "Syncbar_Key__c": "k-1"})
+    assert write.value.content[0]["errorCode"] == "INVALID_FIELD"
+    assert "No such column 'Syncbar_Key__c'" in write.value.content[0]["message"]
+    with pytest.raises(SalesforceMalformedRequest) as query:
+        sf.query("SELECT Id FROM Task WHERE Syncbar_Key__c = 'k-1'")
+    assert query.value.content[0]["errorCode"] == "INVALID_FIELD"
+    with pytest.raises(SalesforceResourceNotFound):
+        sf.restful("composite/sobjects/Task/Syncbar_Key__c", method="PATCH", json=collection([]))
+    email = {f["name"] for f in sf.restful("sobjects/EmailMessage/describe")["fields"]}
+    assert {"MessageIdentifier", "FromAddress", "ToAddress", "MessageDate", "Status"} <= email
+
+
+def test_upsert_collection_by_external_id_reports_created(keyed: EmulatorHost) -> None:
+    sf = client(keyed)
     rec = [{"attributes": {"type": "Task"}, "Subject": f"up {n}", "Syncbar_Key__c": f"up-{n}"} for n in range(3)]
     first = sf.restful("composite/sobjects/Task/Syncbar_Key__c", method="PATCH", json=collection(rec))
     replay = sf.restful("composite/sobjects/Task/Syncbar_Key__c", method="PATCH", json=collection(rec))

@@ -29,6 +29,7 @@ from app.core.model import ApiUsage, CrmMatch, CrmRecord, PushResult
 from app.providers.http import TrustedSession, network_error
 from app.providers.salesforce.budget import Allocation, CallLog, MemoryCallLog
 from app.providers.salesforce.errors import classify_salesforce_error, record_error
+from app.providers.salesforce.reconcile import assign, probe_queries
 from app.providers.salesforce.soql import in_chunks, in_list
 
 T = TypeVar("T")
@@ -352,20 +353,29 @@ class SalesforceCrm:
         problem = record_error(answer.get("errors") if isinstance(answer, dict) else None)
         return PushResult(record.item_key, False, code=problem.code, message=problem.message, fields=problem.fields)
 
-    def reconcile(self, idempotency_keys: Sequence[str]) -> Mapping[str, str]:
-        keys = sorted(set(idempotency_keys))
-        if not keys:
-            return {}
+    def reconcile(self, records: Sequence[CrmRecord]) -> Mapping[str, str]:
+        """What Salesforce committed of these creates whose answer was lost (docs/state.md, per object).
+        Where the org has our key field, one exact query on it; otherwise queries on the fields the sync
+        set itself (``reconcile.PROBES``).  All queries go in as few composite calls as possible."""
+        keyed = [r for r in records if r.object_type in KEYED_TYPES and self.has_key_field(r.object_type)]
+        keys = sorted({r.idempotency_key for r in keyed})
         subs = [
             self._query_sub(f"SELECT Id, {KEY_FIELD} FROM {object_type} WHERE {KEY_FIELD} IN {in_list(chunk)}")
-            for object_type in KEYED_TYPES
-            if self.has_key_field(object_type)
+            for object_type in sorted({r.object_type for r in keyed})
             for chunk in in_chunks(keys)
         ]
+        by_values = [r for r in records if r not in keyed]
+        probes = list(probe_queries(by_values))
+        subs += [self._query_sub(soql) for soql, _ in probes]
+        answers = self._packed(subs)
+        split = len(subs) - len(probes)
         found: dict[str, str] = {}
-        for status, body in self._packed(subs):
+        for status, body in answers[:split]:
             for row in self._rows(status, body):
                 found[str(row[KEY_FIELD])] = str(row["Id"])
+        taken = set(found.values())
+        for (_, members), (status, body) in zip(probes, answers[split:], strict=True):
+            assign(members, self._rows(status, body), taken, found)
         return found
 
     def record_link(self, record_id: str) -> str:
