@@ -182,8 +182,17 @@ SCHEMA: dict[str, dict[str, F]] = {
         "MessageDate": F("datetime"),
         "Status": F("picklist", 40, nillable=False, required=True),
         "Incoming": F("boolean", nillable=False),
+        "BccAddress": F("string", 4000),
+        "Headers": F("textarea", 32000),
+        "HasAttachment": F("boolean", nillable=False, createable=False, updateable=False, default=False),
+        # EmailMessage object reference: the RFC 5322 Message-ID and thread id, as the sender's client wrote them.
         "MessageIdentifier": F("string", 255),
-        "RelatedToId": F("reference", 18, refs=("Account",)),
+        "ThreadIdentifier": F("string", 255),
+        "ClientThreadIdentifier": F("string", 40, createable=False, updateable=False),
+        "IsClientManaged": F("boolean", nillable=False, updateable=False, default=False),
+        "ActivityId": F("reference", 18, createable=False, updateable=False, refs=("Task",)),
+        "ParentId": F("reference", 18, refs=("Account",)),
+        "RelatedToId": F("reference", 18, refs=("Account", "Contact", "Lead")),
         KEY_FIELD: _KEY,
     },
     "EmailMessageRelation": {
@@ -1147,6 +1156,9 @@ class SalesforceService(Service):
 
     def _update(self, object_type: str, record_id: str, values: dict[str, Any]) -> None:
         current = self.records[object_type][record_id]
+        if object_type == "Lead" and current.get("IsConverted"):
+            # A converted Lead is read-only (Lead object reference; StatusCode CANNOT_UPDATE_CONVERTED_LEAD).
+            raise SfError(400, "CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead")
         self._validate(object_type, values, False, current)
         key = values.get(KEY_FIELD)
         if key and self.by_key.get((object_type, key), record_id) != record_id:

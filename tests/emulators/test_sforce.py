@@ -240,6 +240,9 @@ def test_converted_leads_are_in_the_org_and_long_text_is_not_filterable(host: Em
     assert converted and all(r["ConvertedContactId"].startswith("003") for r in converted)
     fields = {f["name"]: f for f in sf.Lead.describe()["fields"]}
     assert fields["IsConverted"]["updateable"] is False
+    with pytest.raises(SalesforceMalformedRequest) as frozen:
+        sf.Lead.update(converted[0]["Id"], {"Title": "Still here"})
+    assert frozen.value.content[0]["errorCode"] == "CANNOT_UPDATE_CONVERTED_LEAD"
     with pytest.raises(SalesforceMalformedRequest) as refused:
         sf.query("SELECT Id FROM Task WHERE Description = 'x'")
     assert refused.value.content[0]["errorCode"] == "INVALID_FIELD"
@@ -299,7 +302,12 @@ def test_a_standard_org_has_no_field_of_ours_and_enhanced_email(host: EmulatorHo
     with pytest.raises(SalesforceResourceNotFound):
         sf.restful("composite/sobjects/Task/Syncbar_Key__c", method="PATCH", json=collection([]))
     email = {f["name"] for f in sf.restful("sobjects/EmailMessage/describe")["fields"]}
-    assert {"MessageIdentifier", "FromAddress", "ToAddress", "MessageDate", "Status"} <= email
+    assert {"MessageIdentifier", "ThreadIdentifier", "FromAddress", "ToAddress", "MessageDate", "Status"} <= email
+    message = sf.EmailMessage.create(
+        {"Subject": "Logged mail", "Status": "3", "Incoming": False, "MessageIdentifier": "<abc@mail.example>"}
+    )
+    found = sf.query("SELECT Id FROM EmailMessage WHERE MessageIdentifier = '<abc@mail.example>'")["records"]
+    assert [r["Id"] for r in found] == [message["id"]]
 
 
 def test_upsert_collection_by_external_id_reports_created(keyed: EmulatorHost) -> None:
