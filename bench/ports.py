@@ -21,14 +21,21 @@ def emails(n: int, correspondents: int = 400, now: datetime | None = None) -> li
     for i in range(n):
         who = f"person{i % correspondents}@customer{i % 37}.com"
         outbound = i % 3 == 0
-        out.append(MailItem(
-            kind=ItemKind.EMAIL, mailbox_id=f"AAMk{i:09d}", stream="sent" if outbound else "inbox",
-            subject=f"Re: proposal {i}", body="Thanks for the call today. " * 20,
-            sender=Person(OWNER if outbound else who, "Rep"), recipients=(Person(who if outbound else OWNER, "P"),),
-            occurred_at=now - timedelta(minutes=i % 5000),
-            direction=Direction.OUTBOUND if outbound else Direction.INBOUND,
-            web_link=f"https://outlook.example/{i}", headers={"Message-ID": f"<{i}@mail.example>"},
-        ))
+        out.append(
+            MailItem(
+                kind=ItemKind.EMAIL,
+                mailbox_id=f"AAMk{i:09d}",
+                stream="sent" if outbound else "inbox",
+                subject=f"Re: proposal {i}",
+                body="Thanks for the call today. " * 20,
+                sender=Person(OWNER if outbound else who, "Rep"),
+                recipients=(Person(who if outbound else OWNER, "P"),),
+                occurred_at=now - timedelta(minutes=i % 5000),
+                direction=Direction.OUTBOUND if outbound else Direction.INBOUND,
+                web_link=f"https://outlook.example/{i}",
+                headers={"Message-ID": f"<{i}@mail.example>"},
+            )
+        )
     return out
 
 
@@ -88,9 +95,11 @@ class InProcessCrm:
             out.append(PushResult(r.item_key, True, record_id, created=True))
         return out
 
-    def reconcile(self, idempotency_keys: Sequence[str]) -> Mapping[str, str]:
+    def reconcile(self, records: Sequence[CrmRecord]) -> Mapping[str, str]:
         self.calls += 1
-        return {k: self.records[k] for k in idempotency_keys if k in self.records}
+        return {
+            r.idempotency_key: self.records[r.idempotency_key] for r in records if r.idempotency_key in self.records
+        }
 
     def record_link(self, record_id: str) -> str:
         return f"https://org.example/{record_id}"

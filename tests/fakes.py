@@ -230,6 +230,9 @@ class StoredRecord:
     values: dict[str, object]
 
 
+CREATE_ONLY = frozenset({"TaskSubtype"})
+
+
 class FakeCrm:
     def __init__(
         self,
@@ -252,10 +255,11 @@ class FakeCrm:
     def _person_id(self, address: str, object_type: str) -> str:
         return f"{'003' if object_type == 'Contact' else '00Q'}{abs(hash(address)) % 10**12:012d}AAA"
 
-    def add_person(self, object_type: str, address: str) -> str:
-        """A Contact or Lead; where both exist for an address, matching prefers the Contact."""
+    def add_person(self, object_type: str, address: str, *, converted: bool = False) -> str:
+        """A Contact or Lead; where both exist for an address, matching prefers the Contact.
+        A converted Lead is kept but never matched (as the provider's query excludes it)."""
         address = address.lower()
-        if self.people.get(address) != "Contact":
+        if self.people.get(address) != "Contact" and not converted:
             self.people[address] = object_type
         person_id = self._person_id(address, object_type)
         self.records.setdefault(person_id, StoredRecord(person_id, object_type, "", {"Email": address}))
@@ -294,7 +298,8 @@ class FakeCrm:
                 if stored is None:
                     results.append(PushResult(rec.item_key, False, code="SF_RECORD_DELETED", message="deleted"))
                     continue
-                stored.values.update(rec.values)
+                # Create-only fields (TaskSubtype) are left out of an update, as the provider does from describe.
+                stored.values.update({k: v for k, v in rec.values.items() if k not in CREATE_ONLY})
                 results.append(PushResult(rec.item_key, True, stored.id, created=False))
                 continue
             if self.upsert:
@@ -309,11 +314,26 @@ class FakeCrm:
         self.faults.leave("push")
         return results
 
-    def reconcile(self, idempotency_keys: Sequence[str]) -> Mapping[str, str]:
+    def reconcile(self, records: Sequence[CrmRecord]) -> Mapping[str, str]:
+        """With ``upsert`` (an org with our key field) by key; otherwise, as in a standard org, by the values
+        the create sent: the newest record of the type holding all of them, each record once."""
         self.faults.enter("reconcile")
         self.api_calls += 1
-        wanted = set(idempotency_keys)
-        found = {r.key: r.id for r in self.records.values() if r.key in wanted}
+        found: dict[str, str] = {}
+        if self.upsert:
+            wanted = {r.idempotency_key for r in records}
+            found = {r.key: r.id for r in self.records.values() if r.key in wanted}
+        else:
+            taken: set[str] = set()
+            for rec in records:
+                for stored in reversed(list(self.records.values())):
+                    same = stored.object_type == rec.object_type and all(
+                        stored.values.get(k) == v for k, v in rec.values.items()
+                    )
+                    if same and rec.values and stored.id not in taken:
+                        found[rec.idempotency_key] = stored.id
+                        taken.add(stored.id)
+                        break
         self.faults.leave("reconcile")
         return found
 

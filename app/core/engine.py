@@ -18,6 +18,7 @@ rest syncs and the denial stays an open account issue.
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 import threading
@@ -66,6 +67,19 @@ def item_backoff(attempts: int) -> timedelta:
         return timedelta(0)
     seconds = ITEM_BACKOFF_BASE.total_seconds() * ITEM_BACKOFF_FACTOR ** min(attempts - 1, 10)
     return min(timedelta(seconds=seconds), ITEM_BACKOFF_CAP)
+
+
+def _values_json(values: Mapping[str, object]) -> str:
+    return json.dumps(dict(values), sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _sent_values(text: str) -> dict[str, object]:
+    """The values of a create in flight ('' for a row written before they were kept: found by key only)."""
+    try:
+        values = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return values if isinstance(values, dict) else {}
 
 
 def source_of(code: str, default: Source) -> Source:
@@ -193,8 +207,16 @@ class Engine:
         pending = self.store.pending()
         if not pending:
             return
-        keys = [row.idem_key for row in pending if row.idem_key]
-        found = self._crm(self.crm.reconcile, keys) if keys else {}
+        # Only creates need looking for; the values sent let the CRM find them without a key field of ours.
+        creates = [
+            CrmRecord(row.key, row.idem_key, row.record_type, _sent_values(row.sent_values))
+            for row in pending
+            if row.idem_key and not row.record_id
+        ]
+        found = dict(self._crm(self.crm.reconcile, creates)) if creates else {}
+        # A record another item already owns is not this one's (two items with the same content).
+        owners = self.store.linked_records(list(found.values()))
+        found = {key: rid for key, rid in found.items() if rid not in owners}
         now = self.clock()
         with self.store.transaction() as tx:
             for row in pending:
@@ -347,7 +369,11 @@ class Engine:
         # The intent commits before the call: a crash from here on leaves the item PENDING,
         # and the next cycle asks the CRM whether the record exists before sending again.
         self.store.mark_pending(
-            [(row.key, rec.idempotency_key, rec.object_type) for row, rec, _ in to_send], self.clock()
+            [
+                (row.key, rec.idempotency_key, rec.object_type, "" if rec.existing_id else _values_json(rec.values))
+                for row, rec, _ in to_send
+            ],
+            self.clock(),
         )
         results = self._crm(self.crm.push, [rec for _, rec, _ in to_send])
         if len(results) != len(to_send):

@@ -106,8 +106,13 @@ class CrmPort(Protocol):
         """
         ...
 
-    def reconcile(self, idempotency_keys: Sequence[str]) -> Mapping[str, str]:
-        """Which of these keys already have a record: key -> record id."""
+    def reconcile(self, records: Sequence[CrmRecord]) -> Mapping[str, str]:
+        """Which of these creates, whose answer was lost, Salesforce committed: idempotency key -> record id.
+
+        ``records`` are the creates as they were sent (values included), so the CRM can find them by what
+        the sync set deterministically where the org has no field of ours (see docs/state.md).  A record id
+        answers at most one key; where several records fit one key, the newest.
+        """
         ...
 
     def record_link(self, record_id: str) -> str:

@@ -135,6 +135,10 @@ _MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX issues_by_last_seen ON issues(last_seen, id);
     CREATE INDEX issues_by_state_last_seen ON issues(state, last_seen, id)
     """,
+    # v3: the values of a create in flight, so reconcile can find the record in an org without our key field.
+    """
+    ALTER TABLE items ADD COLUMN sent_values TEXT NOT NULL DEFAULT ''
+    """,
 )
 
 SCHEMA_VERSION = len(_MIGRATIONS)
@@ -296,6 +300,7 @@ class LedgerRow:
     sent_fp: str  # the fingerprint of the content last sent to the CRM
     notes: str
     payload: str | None
+    sent_values: str = ""  # JSON of the values of the write in flight (PENDING), '' otherwise
 
     def item(self) -> MailItem:
         if self.payload is None:
@@ -327,6 +332,7 @@ def _row(r: sqlite3.Row) -> LedgerRow:
         sent_fp=r["sent_fp"],
         notes=r["notes"],
         payload=r["payload"],
+        sent_values=r["sent_values"],
     )
 
 
@@ -633,19 +639,33 @@ class Store:
     def pending(self) -> list[LedgerRow]:
         return self.rows(ItemState.PENDING)
 
-    def mark_pending(self, intents: Sequence[tuple[str, str, str]], now: datetime) -> None:
-        """Write the intent before the CRM call: (key, idempotency key, object type)."""
+    def mark_pending(self, intents: Sequence[tuple[str, str, str, str]], now: datetime) -> None:
+        """Write the intent before the CRM call: (key, idempotency key, object type, JSON of the values sent)."""
         with self.transaction() as tx:
             tx.executemany(
-                "UPDATE items SET state=?, idem_key=?, record_type=?, sent_fp=fingerprint, updated_at=? WHERE key=?",
-                [(ItemState.PENDING.value, idem, obj, ts(now), key) for key, idem, obj in intents],
+                "UPDATE items SET state=?, idem_key=?, record_type=?, sent_fp=fingerprint, sent_values=?, updated_at=?"
+                " WHERE key=?",
+                [(ItemState.PENDING.value, idem, obj, values, ts(now), key) for key, idem, obj, values in intents],
             )
+
+    def linked_records(self, record_ids: Sequence[str]) -> dict[str, str]:
+        """Which of these CRM record ids an item already owns: record id -> item key."""
+        found: dict[str, str] = {}
+        ids = list(dict.fromkeys(i for i in record_ids if i))
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for key, record_id in self._conn().execute(
+                f"SELECT key, record_id FROM items WHERE record_id IN ({marks})", part
+            ):
+                found[record_id] = key
+        return found
 
     def set_synced(self, tx: sqlite3.Connection, key: str, record_id: str, now: datetime, notes: str = "") -> None:
         stamp = ts(now)
         tx.execute(
             "UPDATE items SET state=?, record_id=?, last_code='', last_message='', attempts=0, next_attempt='',"
-            " first_failed='', mark_want='', notes=?, payload=NULL, updated_at=? WHERE key=?",
+            " first_failed='', mark_want='', notes=?, payload=NULL, sent_values='', updated_at=? WHERE key=?",
             (ItemState.SYNCED.value, record_id, notes, stamp, key),
         )
         self._resolve_item_issue(tx, key, stamp)

@@ -75,6 +75,7 @@ FAULT_KINDS = (
     "throttle",  # the service's throttling answer, with Retry-After / BackOffMilliseconds
     "delay",  # wait `delay` seconds, then answer normally
     "reset",  # close the connection without an answer
+    "drop_after_commit",  # the service does the work (a write commits), then the connection drops unanswered
     "truncate",  # send the headers and half the body, then close
     "malformed",  # send a body that does not parse (broken JSON or XML)
     "revoke",  # revoke every token the service issued, then answer normally (so: 401)
@@ -91,8 +92,8 @@ def retry_after_text(seconds: float) -> str:
 class Fault:
     """One injected fault.  Matches ``operation`` (``*`` for any) of its service.
 
-    Fires for the next ``count`` matching calls, or, with ``probability`` set,
-    on each matching call with that chance (``count`` then ignored).
+    Fires for the next ``count`` matching calls (after letting ``skip`` through), or, with
+    ``probability`` set, on each matching call with that chance (``count`` then ignored).
     """
 
     kind: str
@@ -104,6 +105,7 @@ class Fault:
     message: str = ""
     retry_after: float = 1.0
     delay: float = 0.0
+    skip: int = 0  # matching calls let through before the fault starts firing
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
@@ -270,6 +272,8 @@ class SeedCrmPerson:
     delete_on_first_match: bool = False
     # The first write naming it (WhoId/WhatId) fails with UNABLE_TO_LOCK_ROW, later ones succeed.
     lock_once: bool = False
+    # Leads only: converted (IsConverted = true) into this Contact; a converted Lead stays in the org, read-only.
+    converted_to: str = ""
 
 
 @dataclass
@@ -285,7 +289,11 @@ class SeedOrg:
     user_id: str = "005000000000001AAA"
     username: str = "rep@example.com"
     daily_api_limit: int = 15000
-    enhanced_email: bool = False
+    # Enhanced Email (EmailMessage, EmailMessageRelation with MessageIdentifier...): on, as in orgs since Summer '19.
+    enhanced_email: bool = True
+    # Our external-id field Syncbar_Key__c on Contact, Task, Event and EmailMessage: only in an org where an
+    # admin installed it (``emulators serve --org custom-key``); a standard org has no field of ours.
+    custom_key_field: bool = False
     # Validation rule: a Task/Event whose Subject contains this text is rejected
     # with FIELD_CUSTOM_VALIDATION_EXCEPTION ("" = no rule).
     validation_subject_marker: str = "[BLOCKED]"

@@ -239,6 +239,9 @@ class EmulatorHost:
             for fault in self._faults.get(service, []):
                 if fault.operation not in ("*", operation):
                     continue
+                if fault.skip > 0:  # let this many matching calls through first
+                    fault.skip -= 1
+                    continue
                 if fault.probability is not None:
                     if self._rng.random() < fault.probability:
                         return fault
@@ -274,6 +277,11 @@ class EmulatorHost:
         if kind == "throttle":
             return service.throttle_response(fault.retry_after), "normal"
         if kind == "reset":
+            return Response(0), "reset"
+        if kind == "drop_after_commit":
+            # What a client sees when a slow write (triggers, flows) outlives its read timeout or a proxy cuts
+            # it: the service committed, the answer never arrives.
+            service.handle(request)
             return Response(0), "reset"
         if kind == "delay":
             time.sleep(fault.delay)

@@ -472,6 +472,25 @@ def _add_troublesome(data: SeedData, people: list[tuple[SeedPerson, str, str, st
         subject="Lunch on Thursday?",
     )
     message("msg-empty-sender", "IGN_EMPTY_ADDRESS", sender=SeedPerson("", "Unknown sender"))
+    # A Lead converted into a Contact who has since moved on: the Lead keeps its old address, the Contact
+    # has a new one.  Mail from the old address matches no open record.
+    convert_into = contacts[4] if len(contacts) > 4 else contacts[0]
+    old = SeedCrmPerson(
+        sf_id("00Q", 900_001),
+        "Lead",
+        convert_into.first_name,
+        convert_into.last_name,
+        f"{convert_into.first_name}.{convert_into.last_name}@former-employer.example".lower(),
+        company="Former Employer",
+        converted_to=convert_into.id,
+    )
+    org.people.append(old)
+    message(
+        "msg-converted-lead",
+        "IGN_NO_MATCH",
+        sender=SeedPerson(old.email, f"{old.first_name} {old.last_name}"),
+        subject="Catching up",
+    )
     data.contacts.append(
         SeedContact(
             "contact-nolastname",

@@ -52,9 +52,15 @@ def emulators(
     port: int = 0,
     cert_dir: Path | None = None,
     data: SeedData | None = None,
+    org: str | None = None,
 ) -> Iterator[EmulatorHost]:
-    """The emulators, seeded and served, for the duration of a ``with`` block."""
+    """The emulators, seeded and served, for the duration of a ``with`` block.
+
+    ``org``: ``standard`` (no field of ours, as a new customer's org) or ``custom-key`` (an admin
+    installed the external-id field ``Syncbar_Key__c``); None keeps what the seed data says (standard)."""
     seed_data = data or generate(items, seed)
+    if org is not None:
+        seed_data.org.custom_key_field = _org_variant(org)
     services = build_services(seed_data, names)
     host = EmulatorHost(services, port=port, cert_dir=cert_dir, seed=seed_data)
     host.start()
@@ -62,6 +68,16 @@ def emulators(
         yield host
     finally:
         host.stop()
+
+
+ORG_VARIANTS = ("standard", "custom-key")
+
+
+def _org_variant(name: str) -> bool:
+    """Whether the org variant has our custom key field."""
+    if name not in ORG_VARIANTS:
+        raise ValueError(f"unknown org variant {name!r}; choose from {', '.join(ORG_VARIANTS)}")
+    return name == "custom-key"
 
 
 def _summary(info: dict[str, Any]) -> str:
@@ -81,6 +97,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object with URLs and credentials")
     parser.add_argument("--services", default=",".join(SERVICES), help="comma-separated subset (default: all)")
     parser.add_argument("--cert-dir", type=Path, default=None, help="where the CA and certificate live")
+    parser.add_argument(
+        "--org",
+        choices=ORG_VARIANTS,
+        default="standard",
+        help="Salesforce org: standard (no custom field of ours, default) or custom-key (Syncbar_Key__c installed)",
+    )
     args = parser.parse_args(argv)
     if args.items < 50:
         parser.error("--items must be at least 50")
@@ -96,6 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGINT, on_signal)
     try:
         seed_data = generate(args.items, args.seed)
+        seed_data.org.custom_key_field = _org_variant(args.org)
         services = build_services(seed_data, names)
         host = EmulatorHost(services, port=args.port, cert_dir=args.cert_dir, seed=seed_data)
         host.start()

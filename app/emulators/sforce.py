@@ -46,6 +46,8 @@ QUERY_BATCH = 2000  # rows per query page (Sforce-Query-Options batchSize may lo
 MAX_COLLECTION = 200
 MAX_COMPOSITE = 25
 MAX_COMPOSITE_COLLECTIONS = 5
+MAX_CHUNKS = 10  # sObject Collections: runs of consecutive same-type records one request may hold
+CHUNK_MESSAGE = "Cannot have more than 10 chunks in a single operation. Please rearrange the data to reduce chunking."
 ROLLED_BACK = "ALL_OR_NONE_OPERATION_ROLLED_BACK"
 PREFIXES = {
     "Account": "001",
@@ -74,6 +76,11 @@ class F:
     required: bool = False  # not nillable and not defaulted on create
     default: Any = None
     refs: tuple[str, ...] = ()
+
+    @property
+    def filterable(self) -> bool:
+        # Long and rich text areas cannot be filtered in SOQL (object reference: "Filter" is absent).
+        return not (self.type == "textarea" and self.length > 255)
 
 
 def _common() -> dict[str, F]:
@@ -128,6 +135,12 @@ SCHEMA: dict[str, dict[str, F]] = {
         "Title": F("string", 128),
         "Status": F("picklist", 255, nillable=False, default="Open - Not Contacted"),
         "Description": F("textarea", 32000),
+        # Lead object reference: IsConverted is Create/Filter/Defaulted on create, not Update;
+        # the Converted* fields are set by convertLead only.
+        "IsConverted": F("boolean", nillable=False, updateable=False, default=False),
+        "ConvertedContactId": F("reference", 18, createable=False, updateable=False, refs=("Contact",)),
+        "ConvertedAccountId": F("reference", 18, createable=False, updateable=False, refs=("Account",)),
+        "ConvertedDate": F("date", createable=False, updateable=False),
     },
     "Task": {
         **_common(),
@@ -138,7 +151,9 @@ SCHEMA: dict[str, dict[str, F]] = {
         "ActivityDate": F("date"),
         "WhoId": F("reference", 18, refs=("Contact", "Lead")),
         "WhatId": F("reference", 18, refs=("Account",)),
-        "TaskSubtype": F("picklist", 40),
+        # Task object reference: TaskSubtype is Create, Filter, Group, Nillable, Restricted picklist, Sort
+        # (no Update): it is set when the task is created and can never change.
+        "TaskSubtype": F("picklist", 40, updateable=False),
         "Type": F("picklist", 40),
         KEY_FIELD: _KEY,
     },
@@ -167,8 +182,17 @@ SCHEMA: dict[str, dict[str, F]] = {
         "MessageDate": F("datetime"),
         "Status": F("picklist", 40, nillable=False, required=True),
         "Incoming": F("boolean", nillable=False),
+        "BccAddress": F("string", 4000),
+        "Headers": F("textarea", 32000),
+        "HasAttachment": F("boolean", nillable=False, createable=False, updateable=False, default=False),
+        # EmailMessage object reference: the RFC 5322 Message-ID and thread id, as the sender's client wrote them.
         "MessageIdentifier": F("string", 255),
-        "RelatedToId": F("reference", 18, refs=("Account",)),
+        "ThreadIdentifier": F("string", 255),
+        "ClientThreadIdentifier": F("string", 40, createable=False, updateable=False),
+        "IsClientManaged": F("boolean", nillable=False, updateable=False, default=False),
+        "ActivityId": F("reference", 18, createable=False, updateable=False, refs=("Task",)),
+        "ParentId": F("reference", 18, refs=("Account",)),
+        "RelatedToId": F("reference", 18, refs=("Account", "Contact", "Lead")),
         KEY_FIELD: _KEY,
     },
     "EmailMessageRelation": {
@@ -180,6 +204,19 @@ SCHEMA: dict[str, dict[str, F]] = {
     },
 }
 _BY_PREFIX = {p: t for t, p in PREFIXES.items()}
+ENHANCED_EMAIL = ("EmailMessage", "EmailMessageRelation")
+
+
+def org_schema(*, key_field: bool, enhanced_email: bool) -> dict[str, dict[str, F]]:
+    """The objects and fields of one org.  A standard org has no field of ours: ``Syncbar_Key__c`` exists
+    only where an admin installed it (the opt-in variant).  Enhanced Email (on by default in orgs since
+    Summer '19) makes EmailMessage and EmailMessageRelation available."""
+    out: dict[str, dict[str, F]] = {}
+    for object_type, fields in SCHEMA.items():
+        if object_type in ENHANCED_EMAIL and not enhanced_email:
+            continue
+        out[object_type] = {n: f for n, f in fields.items() if key_field or n != KEY_FIELD}
+    return out
 
 
 class SfError(Exception):
@@ -251,7 +288,8 @@ class Query:
     count: bool
 
 
-def parse_soql(text: str) -> Query:
+def parse_soql(text: str, schema: dict[str, dict[str, F]] | None = None) -> Query:
+    schema = SCHEMA if schema is None else schema
     toks = _tokens(text)
     i = 0
 
@@ -283,10 +321,10 @@ def parse_soql(text: str) -> Query:
         break
     take("FROM")
     object_type = take()
-    if object_type not in SCHEMA:
+    if object_type not in schema:
         raise SfError(400, "INVALID_TYPE", f"sObject type '{object_type}' is not supported.")
     for f in fields:
-        if f not in SCHEMA[object_type] and "." not in f:
+        if f not in schema[object_type] and "." not in f:
             raise SfError(
                 400,
                 "INVALID_FIELD",
@@ -314,8 +352,10 @@ def parse_soql(text: str) -> Query:
             inner = atom()
             return lambda r: not inner(r)
         field = take()
-        if field not in SCHEMA[object_type]:
+        if field not in schema[object_type]:
             raise SfError(400, "INVALID_FIELD", f"No such column '{field}' on entity '{object_type}'.")
+        if not schema[object_type][field].filterable:
+            raise SfError(400, "INVALID_FIELD", f"field '{field}' can not be filtered in query call")
         negate = False
         if peek("NOT"):
             take("NOT")
@@ -413,9 +453,10 @@ class SalesforceService(Service):
     def __init__(self, seed: SeedData) -> None:
         super().__init__()
         self.org = seed.org
+        self.schema = org_schema(key_field=seed.org.custom_key_field, enhanced_email=seed.org.enhanced_email)
         self.daily_limit = seed.org.daily_api_limit
         self.used = 0
-        self.records: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in SCHEMA}
+        self.records: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in self.schema}
         self.deleted: set[str] = set()
         self.by_key: dict[tuple[str, str], str] = {}  # (type, Syncbar_Key__c) -> id
         self.by_email: dict[tuple[str, str], set[str]] = {}  # (type, lower-cased Email) -> ids
@@ -460,7 +501,9 @@ class SalesforceService(Service):
                 values["AccountId"] = p.account_id or None
             else:
                 values["Company"] = p.company or "Unknown"
-                values["Status"] = "Open - Not Contacted"
+                values["Status"] = "Closed - Converted" if p.converted_to else "Open - Not Contacted"
+                if p.converted_to:
+                    values.update(IsConverted=True, ConvertedContactId=p.converted_to, ConvertedDate=now[:10])
             self._store(p.object_type, p.id, values)
             if p.delete_on_first_match:
                 self.delete_after_match.add(p.id)
@@ -480,15 +523,15 @@ class SalesforceService(Service):
 
     def _store(self, object_type: str, record_id: str, values: dict[str, Any]) -> dict[str, Any]:
         now = _now()
-        record = {f: None for f in SCHEMA[object_type]}
+        record = {f: None for f in self.schema[object_type]}
         record.update(
             {"Id": record_id, "CreatedDate": now, "LastModifiedDate": now, "IsDeleted": False, "OwnerId": self.user_id}
         )
-        for name, spec in SCHEMA[object_type].items():
+        for name, spec in self.schema[object_type].items():
             if spec.default is not None and record.get(name) is None:
                 record[name] = spec.default
         record.update(values)
-        if "Name" in SCHEMA[object_type] and not SCHEMA[object_type]["Name"].createable:
+        if "Name" in self.schema[object_type] and not self.schema[object_type]["Name"].createable:
             record["Name"] = " ".join(p for p in (record.get("FirstName"), record.get("LastName")) if p)
         self._put(object_type, record_id, record)
         return record
@@ -526,7 +569,7 @@ class SalesforceService(Service):
 
     def _find(self, record_id: str) -> tuple[str, dict[str, Any]] | None:
         object_type = _BY_PREFIX.get(record_id[:3])
-        if object_type is None:
+        if object_type is None or object_type not in self.records:
             return None
         record = self.records[object_type].get(record_id) or self.records[object_type].get(record_id[:15])
         return (object_type, record) if record is not None else None
@@ -835,7 +878,7 @@ class SalesforceService(Service):
     def _query(self, soql: str, version: str, batch: int) -> dict[str, Any]:
         if not soql:
             raise SoqlError("A query string must be provided")
-        q = parse_soql(soql)
+        q = parse_soql(soql, self.schema)
         rows = [r for r in self.records[q.object_type].values() if q.where(r)]
         for name, desc in reversed(q.order):
             rows.sort(key=lambda r, n=name: (r.get(n) is None, r.get(n) or ""), reverse=desc)
@@ -910,13 +953,13 @@ class SalesforceService(Service):
                             "queryable": True,
                             "urls": {"sobject": f"/services/data/v{version}/sobjects/{t}"},
                         }
-                        for t in SCHEMA
+                        for t in self.schema
                     ],
                 },
                 {},
             )
         object_type = parts[0]
-        if object_type not in SCHEMA:
+        if object_type not in self.schema:
             raise SfError(404, "NOT_FOUND", "The requested resource does not exist")
         if len(parts) == 2 and parts[1] == "describe" and method == "GET":
             return 200, self._describe(object_type, version), {}
@@ -938,7 +981,9 @@ class SalesforceService(Service):
                     raise SfError(404, "NOT_FOUND", "The requested resource does not exist")
                 return (
                     200,
-                    self._shape(object_type, self.records[object_type][existing], list(SCHEMA[object_type]), version),
+                    self._shape(
+                        object_type, self.records[object_type][existing], list(self.schema[object_type]), version
+                    ),
                     {},
                 )
             if method != "PATCH":
@@ -959,7 +1004,7 @@ class SalesforceService(Service):
                     raise SfError(404, "ENTITY_IS_DELETED", "entity is deleted")
                 raise SfError(404, "NOT_FOUND", "The requested resource does not exist")
             if method == "GET":
-                return 200, self._shape(object_type, found, list(SCHEMA[object_type]), version), {}
+                return 200, self._shape(object_type, found, list(self.schema[object_type]), version), {}
             if method == "PATCH":
                 self._update(object_type, found["Id"], _values(body))
                 return 204, None, {}
@@ -971,7 +1016,7 @@ class SalesforceService(Service):
 
     def _describe(self, object_type: str, version: str) -> dict[str, Any]:
         fields = []
-        for name, spec in SCHEMA[object_type].items():
+        for name, spec in self.schema[object_type].items():
             fields.append(
                 {
                     "name": name,
@@ -986,6 +1031,7 @@ class SalesforceService(Service):
                     "defaultedOnCreate": spec.default is not None,
                     "referenceTo": list(spec.refs),
                     "custom": name.endswith("__c"),
+                    "filterable": spec.filterable,
                     "picklistValues": [],
                     "idLookup": name == "Id" or spec.external_id,
                 }
@@ -1007,7 +1053,7 @@ class SalesforceService(Service):
         }
 
     def _check_external(self, object_type: str, field: str) -> None:
-        spec = SCHEMA[object_type].get(field)
+        spec = self.schema[object_type].get(field)
         if spec is None:
             raise SfError(404, "NOT_FOUND", f"Provided external ID field does not exist or is not accessible: {field}")
         if not spec.external_id and field != "Id":
@@ -1018,7 +1064,7 @@ class SalesforceService(Service):
     def _validate(
         self, object_type: str, values: dict[str, Any], creating: bool, current: dict[str, Any] | None
     ) -> None:
-        schema = SCHEMA[object_type]
+        schema = self.schema[object_type]
         for name in values:
             if name not in schema:
                 raise SfError(400, "INVALID_FIELD", f"No such column '{name}' on sobject of type {object_type}", [name])
@@ -1133,6 +1179,9 @@ class SalesforceService(Service):
 
     def _update(self, object_type: str, record_id: str, values: dict[str, Any]) -> None:
         current = self.records[object_type][record_id]
+        if object_type == "Lead" and current.get("IsConverted"):
+            # A converted Lead is read-only (Lead object reference; StatusCode CANNOT_UPDATE_CONVERTED_LEAD).
+            raise SfError(400, "CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead")
         self._validate(object_type, values, False, current)
         key = values.get(KEY_FIELD)
         if key and self.by_key.get((object_type, key), record_id) != record_id:
@@ -1164,13 +1213,15 @@ class SalesforceService(Service):
             raise SfError(
                 400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than 200 records into this call"
             )
+        if len(parts) == 2 and method in ("POST", "PATCH") and _chunks(records) > MAX_CHUNKS:
+            raise SfError(400, "EXCEEDED_MAX_TYPES_LIMIT", CHUNK_MESSAGE)
         if method == "POST" and len(parts) == 2:
             return 200, self._each(records, all_or_none, self._create_one, with_created=False), {}
         if method == "PATCH" and len(parts) == 2:
             return 200, self._each(records, all_or_none, self._update_one, with_created=False), {}
         if method == "PATCH" and len(parts) == 4:
             object_type, field = parts[2], parts[3]
-            if object_type not in SCHEMA:
+            if object_type not in self.schema:
                 raise SfError(400, "INVALID_TYPE", f"sObject type '{object_type}' is not supported.")
             self._check_external(object_type, field)
 
@@ -1233,7 +1284,7 @@ class SalesforceService(Service):
         object_type = attrs.get("type") if isinstance(attrs, dict) else None
         if not object_type:
             raise SfError(400, "INVALID_TYPE", "Must send a concrete entity type.")
-        if object_type not in SCHEMA:
+        if object_type not in self.schema:
             raise SfError(400, "INVALID_TYPE", f"sObject type '{object_type}' is not supported.")
         return object_type, _values(rec)
 
@@ -1375,6 +1426,12 @@ class SalesforceService(Service):
             else:
                 self._commit()
         return {"compositeResponse": out}
+
+
+def _chunks(records: list[Any]) -> int:
+    """Runs of consecutive records of the same type: {a1, a2, c1, a3} is 3 chunks."""
+    types = [(r.get("attributes") or {}).get("type") if isinstance(r, dict) else None for r in records]
+    return sum(1 for i, t in enumerate(types) if i == 0 or t != types[i - 1])
 
 
 def _ordered(result: dict[str, Any]) -> dict[str, Any]:

@@ -37,10 +37,16 @@ class MailboxHarness:
 
 
 class CrmBackdoor(Protocol):
-    def add_person(self, object_type: str, first: str, last: str, email: str) -> str: ...
+    def add_person(self, object_type: str, first: str, last: str, email: str, converted: bool = False) -> str:
+        """A Contact or Lead; ``converted``: a Lead converted into a Contact (IsConverted = true)."""
+        ...
 
-    def count(self, object_type: str, key: str) -> int:
-        """How many records of the type carry this idempotency key."""
+    def values(self, object_type: str, record_id: str) -> dict[str, object]:
+        """The record's fields as the CRM holds them."""
+        ...
+
+    def count(self, object_type: str, field: str, value: str) -> int:
+        """How many records of the type hold this value in this field."""
         ...
 
 

@@ -46,11 +46,16 @@ class FakeCrmDoor:
     def __init__(self, crm: FakeCrm) -> None:
         self.crm = crm
 
-    def add_person(self, object_type: str, first: str, last: str, email: str) -> str:
-        return self.crm.add_person(object_type, email)
+    def add_person(self, object_type: str, first: str, last: str, email: str, converted: bool = False) -> str:
+        return self.crm.add_person(object_type, email, converted=converted)
 
-    def count(self, object_type: str, key: str) -> int:
-        return sum(1 for r in self.crm.records.values() if r.object_type == object_type and r.key == key)
+    def values(self, object_type: str, record_id: str) -> dict[str, object]:
+        return dict(self.crm.records[record_id].values)
+
+    def count(self, object_type: str, field: str, value: str) -> int:
+        return sum(
+            1 for r in self.crm.records.values() if r.object_type == object_type and r.values.get(field) == value
+        )
 
 
 def mailbox_harness() -> MailboxHarness:

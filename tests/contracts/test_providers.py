@@ -17,9 +17,11 @@ from tests.contracts import crm_suite, mailbox_suite
 from tests.contracts.harness import CrmHarness, MailboxHarness
 
 
-@pytest.fixture(scope="module")
-def sf_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorHost]:
-    with emulators(items=60, seed=3, names=["salesforce"], cert_dir=tmp_path_factory.mktemp("certs")) as h:
+@pytest.fixture(scope="module", params=["standard", "custom-key"])
+def sf_host(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[EmulatorHost]:
+    """Both org variants: a standard org (no field of ours) and one where an admin installed Syncbar_Key__c."""
+    certs = tmp_path_factory.mktemp("certs")
+    with emulators(items=60, seed=3, names=["salesforce"], cert_dir=certs, org=request.param) as h:
         yield h
 
 
@@ -27,16 +29,21 @@ class SalesforceDoor:
     def __init__(self, service: Any) -> None:
         self.svc = service
 
-    def add_person(self, object_type: str, first: str, last: str, email: str) -> str:
+    def add_person(self, object_type: str, first: str, last: str, email: str, converted: bool = False) -> str:
         with self.svc.lock:
             values: dict[str, Any] = {"FirstName": first, "LastName": last, "Email": email}
             if object_type == "Lead":
                 values["Company"] = "Contract Co"
+                values["IsConverted"] = converted
             return str(self.svc._create(object_type, values))
 
-    def count(self, object_type: str, key: str) -> int:
+    def values(self, object_type: str, record_id: str) -> dict[str, object]:
         with self.svc.lock:
-            return sum(1 for r in self.svc.records[object_type].values() if r.get("Syncbar_Key__c") == key)
+            return dict(self.svc.records[object_type][record_id])
+
+    def count(self, object_type: str, field: str, value: str) -> int:
+        with self.svc.lock:
+            return sum(1 for r in self.svc.records[object_type].values() if r.get(field) == value)
 
 
 def salesforce_harness(host: EmulatorHost) -> CrmHarness:

@@ -2,8 +2,10 @@
 
 After every trial each mailbox item is exactly one of: synced with exactly one
 CRM record, ignored with a reason, or failing with an open issue and a mark.
-The fake CRM creates a new record on every create (no upsert), so a
-duplicate here is the engine's fault.  ``SYNCBAR_SLOW=1`` runs 1,000 trials.
+The fake CRM creates a new record on every create (no upsert) and, by default,
+plays a standard org: no key field of ours, so reconcile finds a committed
+create only by the values it sent.  A duplicate here is the engine's fault.
+``SYNCBAR_SLOW=1`` runs 1,000 trials.
 """
 
 from __future__ import annotations
@@ -141,12 +143,13 @@ def test_crash_at_random_points_loses_nothing_and_duplicates_nothing(tmp_path: P
     assert died >= TRIALS * 0.9, f"only {died} of {TRIALS} trials crashed; the harness is not reaching its points"
 
 
+@pytest.mark.parametrize("keyed", [False, True], ids=["standard-org", "custom-key-org"])
 @pytest.mark.parametrize("after", [False, True])
-def test_a_crash_around_every_push_is_reconciled(tmp_path: Path, after: bool) -> None:
-    """Exhaustively: die before and after each CRM call of a cycle."""
+def test_a_crash_around_every_push_is_reconciled(tmp_path: Path, after: bool, keyed: bool) -> None:
+    """Exhaustively: die before and after each CRM call of a cycle, in both kinds of org."""
     for point in range(1, 12):
         path = tmp_path / f"p{point}-{after}.db"
-        mailbox, crm, clock = FakeMailbox(mailbox_items(), page_size=7), FakeCrm(), Clock()
+        mailbox, crm, clock = FakeMailbox(mailbox_items(), page_size=7), FakeCrm(upsert=keyed), Clock()
         crm.faults.die_at, crm.faults.die_after_effect = point, after
         engine = build(path, mailbox, crm, clock)
         try:

@@ -32,6 +32,14 @@ def host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorHost]:
         yield h
 
 
+@pytest.fixture(scope="module")
+def keyed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorHost]:
+    """The opt-in org variant: an admin installed our external-id field Syncbar_Key__c."""
+    certs = tmp_path_factory.mktemp("certs")
+    with emulators(items=60, seed=1, names=["salesforce"], cert_dir=certs, org="custom-key") as h:
+        yield h
+
+
 @pytest.fixture
 def svc(host: EmulatorHost) -> Any:
     host.clear_faults()
@@ -127,8 +135,8 @@ def test_malformed_soql_and_unknown_column_raise_the_library_errors(host: Emulat
     assert col.value.content[0]["errorCode"] == "INVALID_FIELD"
 
 
-def test_create_update_delete_upsert_and_describe(host: EmulatorHost, svc: Any) -> None:
-    sf = client(host)
+def test_create_update_delete_upsert_and_describe(keyed: EmulatorHost) -> None:
+    sf = client(keyed)
     made = sf.Contact.create({"LastName": "Lovelace", "Email": "ada.crud@engines.example"})
     assert made["success"] and made["id"].startswith("003") and len(made["id"]) == 18
     assert sf.Contact.update(made["id"], {"Title": "Countess"}) == 204
@@ -203,8 +211,114 @@ def test_collections_mixed_results_in_order_and_all_or_none(host: EmulatorHost, 
     assert too_many.value.content[0]["errorCode"] == "EXCEEDED_ID_LIMIT"
 
 
-def test_upsert_collection_by_external_id_reports_created(host: EmulatorHost, svc: Any) -> None:
+def test_more_than_ten_chunks_in_one_collection_is_refused(host: EmulatorHost, svc: Any) -> None:
     sf = client(host)
+    task = {"attributes": {"type": "Task"}, "Subject": "chunked"}
+    event = {
+        "attributes": {"type": "Event"},
+        "Subject": "chunked",
+        "StartDateTime": "2026-01-05T10:00:00.000Z",
+        "DurationInMinutes": 30,
+    }
+    before = len(svc.records["Task"])
+    with pytest.raises(SalesforceMalformedRequest) as refused:
+        sf.restful("composite/sobjects", method="POST", json=collection([task, event] * 6))  # 12 chunks
+    assert refused.value.content[0]["errorCode"] == "EXCEEDED_MAX_TYPES_LIMIT"
+    assert len(svc.records["Task"]) == before
+    ten = sf.restful("composite/sobjects", method="POST", json=collection([task, event] * 5))
+    assert all(r["success"] for r in ten)
+
+
+def test_task_subtype_is_create_only(host: EmulatorHost, svc: Any) -> None:
+    sf = client(host)
+    fields = {f["name"]: f for f in sf.Task.describe()["fields"]}
+    assert fields["TaskSubtype"]["createable"] is True and fields["TaskSubtype"]["updateable"] is False
+    made = sf.Task.create({"Subject": "Email: hello", "TaskSubtype": "Email"})
+    with pytest.raises(SalesforceMalformedRequest) as refused:
+        sf.Task.update(made["id"], {"Subject": "Email: hello again", "TaskSubtype": "Email"})
+    assert refused.value.content[0]["errorCode"] == "INVALID_FIELD_FOR_INSERT_UPDATE"
+    assert refused.value.content[0]["fields"] == ["TaskSubtype"]
+    assert sf.Task.update(made["id"], {"Subject": "Email: hello again"}) == 204
+
+
+def test_converted_leads_are_in_the_org_and_long_text_is_not_filterable(host: EmulatorHost, svc: Any) -> None:
+    sf = client(host)
+    converted = sf.query("SELECT Id, Email, ConvertedContactId FROM Lead WHERE IsConverted = true")["records"]
+    assert converted and all(r["ConvertedContactId"].startswith("003") for r in converted)
+    fields = {f["name"]: f for f in sf.Lead.describe()["fields"]}
+    assert fields["IsConverted"]["updateable"] is False
+    with pytest.raises(SalesforceMalformedRequest) as frozen:
+        sf.Lead.update(converted[0]["Id"], {"Title": "Still here"})
+    assert frozen.value.content[0]["errorCode"] == "CANNOT_UPDATE_CONVERTED_LEAD"
+    with pytest.raises(SalesforceMalformedRequest) as refused:
+        sf.query("SELECT Id FROM Task WHERE Description = 'x'")
+    assert refused.value.content[0]["errorCode"] == "INVALID_FIELD"
+    assert "can not be filtered" in refused.value.content[0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("operation", "method", "path", "body"),
+    [
+        ("sobject.create", "POST", "sobjects/Task", {"Subject": "dropped single"}),
+        (
+            "collections.create",
+            "POST",
+            "composite/sobjects",
+            {"allOrNone": False, "records": [{"attributes": {"type": "Task"}, "Subject": "dropped collection"}]},
+        ),
+        (
+            "composite",
+            "POST",
+            "composite",
+            {
+                "compositeRequest": [
+                    {
+                        "method": "POST",
+                        "url": "/services/data/v59.0/sobjects/Task",
+                        "referenceId": "t",
+                        "body": {"Subject": "dropped composite"},
+                    }
+                ]
+            },
+        ),
+    ],
+)
+def test_commit_then_drop_the_connection(
+    host: EmulatorHost, svc: Any, operation: str, method: str, path: str, body: dict[str, Any]
+) -> None:
+    sf = client(host)
+    host.inject("salesforce", Fault("drop_after_commit", operation))
+    with pytest.raises(requests.ConnectionError):
+        sf.restful(path, method=method, json=body)
+    subject = json.dumps(body).split('"Subject": "')[1].split('"')[0]
+    assert [t for t in svc.records["Task"].values() if t["Subject"] == subject], "the write was not committed"
+
+
+def test_a_standard_org_has_no_field_of_ours_and_enhanced_email(host: EmulatorHost, svc: Any) -> None:
+    sf = client(host)
+    for object_type in ("Contact", "Task", "Event"):
+        fields = {f["name"] for f in sf.restful(f"sobjects/{object_type}/describe")["fields"]}
+        assert "Syncbar_Key__c" not in fields
+    with pytest.raises(SalesforceMalformedRequest) as write:
+        sf.Task.create({"Subject": "keyed", "Syncbar_Key__c": "k-1"})
+    assert write.value.content[0]["errorCode"] == "INVALID_FIELD"
+    assert "No such column 'Syncbar_Key__c'" in write.value.content[0]["message"]
+    with pytest.raises(SalesforceMalformedRequest) as query:
+        sf.query("SELECT Id FROM Task WHERE Syncbar_Key__c = 'k-1'")
+    assert query.value.content[0]["errorCode"] == "INVALID_FIELD"
+    with pytest.raises(SalesforceResourceNotFound):
+        sf.restful("composite/sobjects/Task/Syncbar_Key__c", method="PATCH", json=collection([]))
+    email = {f["name"] for f in sf.restful("sobjects/EmailMessage/describe")["fields"]}
+    assert {"MessageIdentifier", "ThreadIdentifier", "FromAddress", "ToAddress", "MessageDate", "Status"} <= email
+    message = sf.EmailMessage.create(
+        {"Subject": "Logged mail", "Status": "3", "Incoming": False, "MessageIdentifier": "<abc@mail.example>"}
+    )
+    found = sf.query("SELECT Id FROM EmailMessage WHERE MessageIdentifier = '<abc@mail.example>'")["records"]
+    assert [r["Id"] for r in found] == [message["id"]]
+
+
+def test_upsert_collection_by_external_id_reports_created(keyed: EmulatorHost) -> None:
+    sf = client(keyed)
     rec = [{"attributes": {"type": "Task"}, "Subject": f"up {n}", "Syncbar_Key__c": f"up-{n}"} for n in range(3)]
     first = sf.restful("composite/sobjects/Task/Syncbar_Key__c", method="PATCH", json=collection(rec))
     replay = sf.restful("composite/sobjects/Task/Syncbar_Key__c", method="PATCH", json=collection(rec))

@@ -38,7 +38,11 @@ from app.providers.textutil import html_to_text, parse_time
             "DATA_REQUIRED_FIELD_MISSING",
         ),
         (503, "<html>down</html>", "SF_ORG_UNAVAILABLE"),
-        (400, [{"message": "?", "errorCode": "SOMETHING_NEW"}], "SYNC_UNKNOWN_ERROR"),
+        # Codes the catalogue does not know: classified by status and shape, never a silent quarantine.
+        (400, [{"message": "Trigger said no", "errorCode": "SOMETHING_NEW"}], "DATA_REJECTED"),
+        (500, [{"message": "?", "errorCode": "SOMETHING_NEW"}], "SF_SERVER_ERROR"),
+        (400, [{"message": "busy", "errorCode": "RECORD_LOCK_TIMEOUT"}], "SF_ROW_LOCKED"),
+        (400, {"error": "something_new", "error_description": "?"}, "SYNC_UNKNOWN_ERROR"),
     ],
 )
 def test_salesforce_errors_map_to_catalogue(status: int, body: object, code: str) -> None:
@@ -57,6 +61,26 @@ def test_record_error_keeps_fields_and_words() -> None:
     )
     assert problem.code == "DATA_REQUIRED_FIELD_MISSING" and problem.fields == ("LastName",)
     assert record_error([]).code == "SYNC_UNKNOWN_ERROR"
+    novel = record_error([{"statusCode": "NEW_ORG_RULE", "message": "Region must be set", "fields": []}])
+    assert (novel.code, novel.service_code, novel.message) == ("DATA_REJECTED", "NEW_ORG_RULE", "Region must be set")
+
+
+def test_collections_respect_the_ten_chunk_rule() -> None:
+    from app.core.model import CrmRecord
+    from app.providers.salesforce.client import collections_of
+
+    def chunks(part: list[tuple[int, CrmRecord]]) -> int:
+        types = [r.object_type for _, r in part]
+        return sum(1 for i, t in enumerate(types) if i == 0 or t != types[i - 1])
+
+    # 12 types alternating: sent in that order they would be 24 chunks in one request.
+    records = [(i, CrmRecord(f"k{i}", f"i{i}", f"Type{i % 12:02d}__c", {})) for i in range(24)]
+    parts = collections_of(records)
+    assert [chunks(p) for p in parts] == [10, 2]
+    assert sorted(i for p in parts for i, _ in p) == list(range(24))
+    mixed = [(i, CrmRecord(f"k{i}", f"i{i}", ("Task", "Event", "Contact")[i % 3], {})) for i in range(450)]
+    parts = collections_of(mixed)
+    assert [len(p) for p in parts] == [200, 200, 50] and all(chunks(p) <= 3 for p in parts)
 
 
 def test_soql_quoting_and_chunks() -> None:

@@ -21,9 +21,14 @@ CONTACT_CODES = {"DATA_REQUIRED_FIELD_MISSING", "DATA_DUPLICATE_DETECTED"}
 IGNORED = {"IGN_BOUNCED", "IGN_GROUP_ADDRESS", "IGN_INVALID_ADDRESS", "IGN_INTERNAL_ONLY"}
 
 
+ORGS = ("standard", "custom-key")  # a standard org, and one where an admin installed Syncbar_Key__c
+CASES = [(kind, org) for kind in KINDS for org in ORGS]
+
+
 @pytest.fixture
 def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[EmulatorHost]:
-    with emulators(items=80, seed=21, names=[request.param, "salesforce"], cert_dir=tmp_path / "certs") as host:
+    kind, org = request.param
+    with emulators(items=80, seed=21, names=[kind, "salesforce"], cert_dir=tmp_path / "certs", org=org) as host:
         yield host
 
 
@@ -41,7 +46,7 @@ def marks_of(host: EmulatorHost, kind: str, mailbox_id: str) -> set[str]:
     return set(svc.categories_of(mailbox_id))
 
 
-@pytest.mark.parametrize("served", KINDS, indirect=True)
+@pytest.mark.parametrize("served", CASES, indirect=True, ids=[f"{k}-{o}" for k, o in CASES])
 def test_first_sync_then_idle_then_fix_then_revoke(
     served: EmulatorHost,
     tmp_path: Path,
@@ -82,11 +87,13 @@ def test_first_sync_then_idle_then_fix_then_revoke(
     assert codes >= EXPECTED, codes
     if kind != "gmail":
         assert codes >= CONTACT_CODES, codes
-    keyed = [r.get("Syncbar_Key__c") for t in ("Task", "Event", "Contact") for r in sf.records[t].values()]
-    keyed = [k for k in keyed if k]
-    assert len(keyed) == len(set(keyed)), "a record was created twice"
+    seeded = {p.id for p in sf.org.people}
+    created = [r for t in ("Task", "Event", "Contact") for r in sf.records[t].values() if r["Id"] not in seeded]
     synced = sum(c["new"] for c in counts.values())
-    assert len(keyed) == synced
+    assert len(created) == synced, "a record was created twice, or for nothing"
+    if sf.org.custom_key_field:
+        keyed = [r.get("Syncbar_Key__c") for r in created]
+        assert all(keyed) and len(keyed) == len(set(keyed))
 
     # Failed mail items carry the red mark and its detail.
     failed_mail = [i for i in issues if i["object"] == "email" and i["item_key"]]

@@ -31,9 +31,11 @@ CATALOG = load_default()
 EXAMPLES = 200 if os.environ.get("SYNCBAR_SLOW") == "1" else 20
 
 
-@pytest.fixture(scope="module")
-def sf(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorHost]:
-    with emulators(items=50, seed=31, names=["salesforce"], cert_dir=tmp_path_factory.mktemp("certs")) as host:
+@pytest.fixture(scope="module", params=["standard", "custom-key"])
+def sf(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[EmulatorHost]:
+    """Both org variants: a standard org, and one where an admin installed Syncbar_Key__c."""
+    certs = tmp_path_factory.mktemp("certs")
+    with emulators(items=50, seed=31, names=["salesforce"], cert_dir=certs, org=request.param) as host:
         svc: Any = host.services["salesforce"]
         with svc.lock:  # the fuzzed items' usual correspondents exist in the org
             svc._create("Contact", {"FirstName": "Alice", "LastName": "Customer", "Email": "alice@customer.com"})

@@ -6,7 +6,9 @@ Afterwards every mailbox item is exactly one of: synced with exactly one
 Salesforce record; ignored with a reason; failed with an open issue.  No
 Salesforce record is duplicated or orphaned, and the mailbox's marks (Outlook
 categories, Gmail labels and red events, EWS categories) agree with the ledger.  Per mailbox kind:
-Graph 20 trials, Gmail and EWS 5 each by default; 200 / 50 / 50 with SYNCBAR_SLOW=1.
+Graph 20 trials, Gmail and EWS 5 each by default; 200 / 50 / 50 with SYNCBAR_SLOW=1; all in a
+standard Salesforce org (no field of ours: reconcile finds committed creates by their values), and the
+Graph trials again in an org with the custom key field.
 """
 
 from __future__ import annotations
@@ -40,9 +42,10 @@ TRIALS = {"graph": 200 if SLOW else 20, "gmail": 50 if SLOW else 5, "ews": 50 if
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """``syncbar emulators serve`` as its own process, as a user would run it."""
+@pytest.fixture(scope="module", params=["standard", "custom-key"])
+def served(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
+    """``syncbar emulators serve`` as its own process, as a user would run it, with each Salesforce org
+    variant: a standard org (no field of ours) and one where an admin installed Syncbar_Key__c."""
     certs = tmp_path_factory.mktemp("certs")
     errors = (certs / "stderr.txt").open("w")
     proc = subprocess.Popen(
@@ -61,6 +64,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
             "graph,gmail,ews,salesforce",
             "--cert-dir",
             str(certs),
+            "--org",
+            request.param,
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -74,6 +79,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         errors.close()
         pytest.fail(f"emulators did not start: {(certs / 'stderr.txt').read_text()}")
     info = json.loads(line)
+    info["org"] = request.param
     try:
         yield info
     finally:
@@ -100,13 +106,13 @@ def sync_process(home: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
     )
 
 
-def salesforce_records(info: dict[str, Any]) -> list[dict[str, Any]]:
+def salesforce_records(info: dict[str, Any], keyed: bool) -> list[dict[str, Any]]:
     sf = info["services"]["salesforce"]
     auth = {"Authorization": f"Bearer {sf['access_token']}"}
     out: list[dict[str, Any]] = []
     for obj in ("Task", "Event", "Contact"):
         url = f"{sf['instance_url']}/services/data/v59.0/query"
-        query = {"q": f"SELECT Id, Syncbar_Key__c FROM {obj}"}
+        query = {"q": f"SELECT Id{', Syncbar_Key__c' if keyed else ''} FROM {obj}"}
         body = requests.get(url, params=query, headers=auth, verify=info["ca_file"], timeout=30).json()
         while True:
             out += [dict(r, type=obj) for r in body["records"]]
@@ -179,25 +185,30 @@ def marks(info: dict[str, Any], kind: str, stream: str, mailbox_id: str) -> list
     return [el.text or "" for el in root.iter("{http://schemas.microsoft.com/exchange/services/2006/types}String")]
 
 
-def check_consistent(home: Path, info: dict[str, Any], kind: str) -> dict[str, int]:
+def check_consistent(home: Path, info: dict[str, Any], kind: str, seeded: set[str], keyed: bool) -> dict[str, int]:
     db = sqlite3.connect(f"file:{home / 'data' / 'syncbar.db'}?mode=ro", uri=True)
     items = db.execute(
         "SELECT key, kind, stream, mailbox_id, state, idem_key, record_id, last_code, marked FROM items"
     ).fetchall()
     open_issues = {row[0] for row in db.execute("SELECT item_key FROM issues WHERE state = 'open'")}
     db.close()
-    records = salesforce_records(info)
-    by_key = Counter(r["Syncbar_Key__c"] for r in records if r.get("Syncbar_Key__c"))
-    assert not [k for k, n in by_key.items() if n > 1], "a Salesforce record was duplicated"
+    records = salesforce_records(info, keyed)
+    if keyed:
+        by_key = Counter(r["Syncbar_Key__c"] for r in records if r.get("Syncbar_Key__c"))
+        assert not [k for k, n in by_key.items() if n > 1], "a Salesforce record was duplicated"
     ids = {r["Id"] for r in records}
-    ours = set(by_key)
+    # Every record the syncs created (not in the seeded org) must belong to exactly one synced item:
+    # a duplicate would be a record no item owns.
+    ours = ids - seeded
+    owners = Counter(record_id for *_, state, _idem, record_id, _code, _marked in items if state == "synced")
+    assert not [r for r, n in owners.items() if n > 1], "two items claim one Salesforce record"
     states = Counter()
-    for key, _kind, stream, mailbox_id, state, idem, record_id, code, marked in items:
+    for key, _kind, stream, mailbox_id, state, _idem, record_id, code, marked in items:
         states[state] += 1
         assert state in ("synced", "ignored", "failed", "quarantined", "removed"), (key, state)
         if state == "synced":
             assert record_id in ids, f"{key} is synced to {record_id}, which Salesforce does not have"
-            ours.discard(idem)
+            ours.discard(record_id)
         elif state == "ignored":
             assert code.startswith("IGN_"), (key, code)
         elif state in ("failed", "quarantined"):
@@ -222,9 +233,18 @@ def test_sigkill_at_random_moments_loses_nothing_and_duplicates_nothing(
     env = dict(os.environ, **secret_service_env)
     env.pop("SYNCBAR_SLOW", None)
     rng = random.Random(int(os.environ.get("SYNCBAR_CRASH_SEED", "20261124")))
+    seeded: set[str] = set()
+
+    keyed = served["org"] == "custom-key"
+    if keyed and kind != "graph":
+        # The org variant does not depend on the mailbox kind: the custom-key org runs with Graph's trials;
+        # the standard org (what new customers have) runs with every mailbox kind.
+        pytest.skip("the custom-key org runs with the Graph mailbox only")
 
     def fresh_home(name: str) -> tuple[Path, dict[str, Any]]:
         info = control(served, "POST", "/reset")
+        seeded.clear()
+        seeded.update(r["Id"] for r in salesforce_records(info, keyed))
         home = tmp_path / name
         paths = Paths(config=home / "config", data=home / "data").ensure()
         prof = profile_from_info(info, kind)
@@ -252,7 +272,7 @@ def test_sigkill_at_random_moments_loses_nothing_and_duplicates_nothing(
         final = sync_process(home, env)
         _, err = final.communicate(timeout=120)
         assert final.returncode in (0, 1), f"trial {trial}: final sync exited {final.returncode}: {err.decode()}"
-        states = check_consistent(home, info, kind)
+        states = check_consistent(home, info, kind, seeded, keyed)
         assert states.get("synced", 0) > 20, states
     # Most kills must land while a sync runs, or the harness proves little.
     assert kills_mid_run >= trials, (kills_mid_run, full)

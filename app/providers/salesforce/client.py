@@ -2,10 +2,12 @@
 
 - Matching: one SOQL ``IN`` query per object and address chunk, up to five
   queries packed into one ``composite`` request (one API call).
-- Writing: sObject Collections of up to 200 records, up to five collections
-  packed into one ``composite`` request; upsert on the external-id field
-  ``Syncbar_Key__c`` (a hex key of the item) where the org has it, so a replay
-  after a crash answers ``created: false`` instead of making a duplicate.
+- Writing: sObject Collections of up to 200 records and at most 10 runs of
+  one type, up to five collections packed into one ``composite`` request;
+  updates carry only the fields describe calls updateable.  Where the org
+  has the external-id field ``Syncbar_Key__c``, creates carry the item's key.
+- Reconciling: after an interrupted write, ``reconcile`` finds what
+  Salesforce committed (see ``docs/state.md``), so nothing is sent twice.
 - Every call is checked against our own allocation first and logged after;
   ``Sforce-Limit-Info`` updates the org's usage.
 - A 401 refreshes the session once through ``session_source(True)`` and
@@ -27,17 +29,39 @@ from app.core.model import ApiUsage, CrmMatch, CrmRecord, PushResult
 from app.providers.http import TrustedSession, network_error
 from app.providers.salesforce.budget import Allocation, CallLog, MemoryCallLog
 from app.providers.salesforce.errors import classify_salesforce_error, record_error
+from app.providers.salesforce.reconcile import assign, probe_queries
 from app.providers.salesforce.soql import in_chunks, in_list
 
 T = TypeVar("T")
 KEY_FIELD = "Syncbar_Key__c"
 COLLECTION_SIZE = 200
 COLLECTIONS_PER_COMPOSITE = 5  # Salesforce: at most 5 sObject Collections or queries per composite
+MAX_CHUNKS = 10  # Salesforce: a collection holds at most 10 runs of consecutive same-type records
 DEFAULT_VERSION = "59.0"
 KEYED_TYPES = ("Task", "Event", "Contact")
 
 # force_refresh -> (instance_url, access_token); raises AccountError when sign-in is needed.
 SessionSource = Callable[[bool], tuple[str, str]]
+
+
+def collections_of(items: Sequence[tuple[int, CrmRecord]]) -> list[list[tuple[int, CrmRecord]]]:
+    """Records in sObject Collections Salesforce accepts: at most 200 each, and at most 10 chunks
+    (runs of consecutive same-type records).  Records are grouped by type first, so a usual mix of
+    Tasks, Events and Contacts is 3 chunks; more types than 10 spill into the next collection."""
+    ordered = sorted(items, key=lambda pair: pair[1].object_type)  # stable: each type keeps its order
+    out: list[list[tuple[int, CrmRecord]]] = []
+    part: list[tuple[int, CrmRecord]] = []
+    chunks = 0
+    for pair in ordered:
+        new_chunk = not part or part[-1][1].object_type != pair[1].object_type
+        if part and (len(part) == COLLECTION_SIZE or (new_chunk and chunks == MAX_CHUNKS)):
+            out.append(part)
+            part, chunks, new_chunk = [], 0, True
+        part.append(pair)
+        chunks += new_chunk
+    if part:
+        out.append(part)
+    return out
 
 
 class SalesforceCrm:
@@ -160,6 +184,21 @@ class SalesforceCrm:
         self._cache[f"salesforce.describe.{object_type}.keyfield"] = any(
             f.get("name") == KEY_FIELD and f.get("externalId") for f in fields
         )
+        # An update may send only what describe calls updateable (TaskSubtype, for one, is create-only).
+        self._cache[f"salesforce.describe.{object_type}.updateable"] = sorted(
+            str(f.get("name")) for f in fields if isinstance(f, dict) and f.get("updateable")
+        )
+
+    def _described(self, object_type: str) -> bool:
+        return all(f"salesforce.describe.{object_type}.{part}" in self._cache for part in ("keyfield", "updateable"))
+
+    def _describe_now(self, object_type: str) -> None:
+        if not self._described(object_type):
+            self._remember_describe(object_type, self._call(lambda sf: sf.restful(f"sobjects/{object_type}/describe")))
+
+    def updateable_fields(self, object_type: str) -> frozenset[str]:
+        self._describe_now(object_type)
+        return frozenset(self._cache[f"salesforce.describe.{object_type}.updateable"])
 
     def _query_sub(self, soql: str) -> dict[str, Any]:
         from urllib.parse import quote_plus
@@ -192,9 +231,14 @@ class SalesforceCrm:
             subs.append(
                 self._query_sub(f"SELECT Id, Email, AccountId, Name FROM Contact WHERE Email IN {in_list(chunk)}")
             )
-            subs.append(self._query_sub(f"SELECT Id, Email, Company, Name FROM Lead WHERE Email IN {in_list(chunk)}"))
-        # The describes push() needs (is there an external-id field?) ride along with the first lookup.
-        unknown = [t for t in KEYED_TYPES if f"salesforce.describe.{t}.keyfield" not in self._cache]
+            # A converted Lead is history: its person lives on as the Contact it became.
+            subs.append(
+                self._query_sub(
+                    f"SELECT Id, Email, Company, Name FROM Lead WHERE Email IN {in_list(chunk)} AND IsConverted = false"
+                )
+            )
+        # The describes push() needs (external-id field? updateable fields?) ride along with the first lookup.
+        unknown = [t for t in KEYED_TYPES if not self._described(t)]
         answers = self._packed(subs, [self._describe_sub(t) for t in unknown])
         for object_type, (status, body) in zip(unknown, answers[len(subs) :], strict=True):
             if status < 300:
@@ -225,28 +269,23 @@ class SalesforceCrm:
         return {str(f.get("name")): f for f in (described or {}).get("fields", []) if isinstance(f, dict)}
 
     def has_key_field(self, object_type: str) -> bool:
-        cache_key = f"salesforce.describe.{object_type}.keyfield"
-        if cache_key not in self._cache:
-            self._remember_describe(object_type, self._call(lambda sf: sf.restful(f"sobjects/{object_type}/describe")))
-        return bool(self._cache[cache_key])
+        self._describe_now(object_type)
+        return bool(self._cache[f"salesforce.describe.{object_type}.keyfield"])
 
     def push(self, records: Sequence[CrmRecord]) -> list[PushResult]:
         # Group records into collections: (path, method, object_type) -> [(index, record)]
         groups: dict[tuple[str, str], list[tuple[int, CrmRecord]]] = {}
         for index, record in enumerate(records):
-            if record.existing_id:  # an update by id is idempotent already; an upsert by key would create
-                route = ("composite/sobjects", "PATCH")
-            elif record.object_type in KEYED_TYPES and self.has_key_field(record.object_type):
-                route = (f"composite/sobjects/{record.object_type}/{KEY_FIELD}", "PATCH")
-            else:
-                route = ("composite/sobjects", "POST")
+            # An update by id is idempotent already.  A create is a plain create, never an upsert: the update
+            # half of an upsert refuses create-only fields (TaskSubtype), and a replay never reaches here anyway,
+            # since the engine reconciles an interrupted write before it sends anything again.
+            route = ("composite/sobjects", "PATCH") if record.existing_id else ("composite/sobjects", "POST")
             groups.setdefault(route, []).append((index, record))
         subs: list[dict[str, Any]] = []
         members: list[list[tuple[int, CrmRecord]]] = []
         for (path, method), items in groups.items():
-            for start in range(0, len(items), COLLECTION_SIZE):
-                part = items[start : start + COLLECTION_SIZE]
-                payload = [self._payload(r, keyed=path.endswith(KEY_FIELD)) for _, r in part]
+            for part in collections_of(items):
+                payload = [self._payload(r) for _, r in part]
                 subs.append(
                     {
                         "method": method,
@@ -290,13 +329,18 @@ class SalesforceCrm:
             for i, r in enumerate(results)
         ]
 
-    def _payload(self, record: CrmRecord, *, keyed: bool) -> dict[str, Any]:
+    def _payload(self, record: CrmRecord) -> dict[str, Any]:
         values: dict[str, Any] = {"attributes": {"type": record.object_type}}
-        values.update(record.values)
-        if keyed:
-            values[KEY_FIELD] = record.idempotency_key
-        elif record.existing_id:
+        if record.existing_id:
+            allowed = self.updateable_fields(record.object_type)
+            values.update((k, v) for k, v in record.values.items() if k in allowed)
             values["id"] = record.existing_id
+        else:
+            values.update(record.values)
+            if record.object_type in KEYED_TYPES and self.has_key_field(record.object_type):
+                # Where the org has our unique external-id field, the key makes reconcile one exact query
+                # and a create that slipped through twice fail as a duplicate value instead of duplicating.
+                values[KEY_FIELD] = record.idempotency_key
         return values
 
     @staticmethod
@@ -309,20 +353,29 @@ class SalesforceCrm:
         problem = record_error(answer.get("errors") if isinstance(answer, dict) else None)
         return PushResult(record.item_key, False, code=problem.code, message=problem.message, fields=problem.fields)
 
-    def reconcile(self, idempotency_keys: Sequence[str]) -> Mapping[str, str]:
-        keys = sorted(set(idempotency_keys))
-        if not keys:
-            return {}
+    def reconcile(self, records: Sequence[CrmRecord]) -> Mapping[str, str]:
+        """What Salesforce committed of these creates whose answer was lost (docs/state.md, per object).
+        Where the org has our key field, one exact query on it; otherwise queries on the fields the sync
+        set itself (``reconcile.PROBES``).  All queries go in as few composite calls as possible."""
+        keyed = [r for r in records if r.object_type in KEYED_TYPES and self.has_key_field(r.object_type)]
+        keys = sorted({r.idempotency_key for r in keyed})
         subs = [
             self._query_sub(f"SELECT Id, {KEY_FIELD} FROM {object_type} WHERE {KEY_FIELD} IN {in_list(chunk)}")
-            for object_type in KEYED_TYPES
-            if self.has_key_field(object_type)
+            for object_type in sorted({r.object_type for r in keyed})
             for chunk in in_chunks(keys)
         ]
+        by_values = [r for r in records if r not in keyed]
+        probes = list(probe_queries(by_values))
+        subs += [self._query_sub(soql) for soql, _ in probes]
+        answers = self._packed(subs)
+        split = len(subs) - len(probes)
         found: dict[str, str] = {}
-        for status, body in self._packed(subs):
+        for status, body in answers[:split]:
             for row in self._rows(status, body):
                 found[str(row[KEY_FIELD])] = str(row["Id"])
+        taken = set(found.values())
+        for (_, members), (status, body) in zip(probes, answers[split:], strict=True):
+            assign(members, self._rows(status, body), taken, found)
         return found
 
     def record_link(self, record_id: str) -> str:

@@ -3,8 +3,15 @@
 Salesforce reports errors as ``[{"message", "errorCode", "fields"}]`` (REST),
 ``{"error", "error_description"}`` (OAuth) or per record as
 ``{"statusCode", "message", "fields"}`` (sObject Collections).  Every
-errorCode maps to a catalogue entry; an unknown one maps to the catalogue's
-unknown-error entry and keeps the service's words for support.
+errorCode the catalogue knows maps to its entry.  A code it does not know (Salesforce
+adds codes with releases, and orgs' triggers raise their own) is classified by what
+the answer itself says, always keeping the service's words:
+
+- HTTP 5xx -> the server error entry (retried, the cycle waits);
+- a lock-like code (``..._LOCK...``) -> the row-locked entry (the item retries soon);
+- HTTP 4xx with an error code (a data error about the record) -> ``DATA_REJECTED``: an item
+  issue showing Salesforce's message, retried after the usual backoff, never quarantined at once;
+- anything else (no error code, an unreadable body) -> the catalogue's unknown-error entry.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from typing import Any
 from app.core.catalog import load_default
 
 SERVICE = "salesforce"
+UNKNOWN = "SYNC_UNKNOWN_ERROR"
 
 
 @dataclass(frozen=True)
@@ -26,29 +34,30 @@ class SalesforceProblem:
     fields: tuple[str, ...] = ()
 
 
-def _first_error(body: Any) -> tuple[str, str, tuple[str, ...]]:
+def _first_error(body: Any) -> tuple[str, str, tuple[str, ...], bool]:
+    """(code, message, fields, whether it is a data API error: errorCode/statusCode, not OAuth's error)."""
     if isinstance(body, (bytes, str)):
         text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
         try:
             body = json.loads(text)
         except ValueError:
-            return "", text[:500], ()
+            return "", text[:500], (), False
     if isinstance(body, list) and body and isinstance(body[0], dict):
         first = body[0]
         code = str(first.get("errorCode") or first.get("statusCode") or "")
         fields = first.get("fields") or []
-        return code, str(first.get("message", "")), tuple(str(f) for f in fields)
+        return code, str(first.get("message", "")), tuple(str(f) for f in fields), bool(code)
     if isinstance(body, dict):
         if "error" in body:  # OAuth endpoints
-            return str(body["error"]), str(body.get("error_description", "")), ()
+            return str(body["error"]), str(body.get("error_description", "")), (), False
         if "errorCode" in body or "statusCode" in body:
             return _first_error([body])
-    return "", "", ()
+    return "", "", (), False
 
 
 def classify_salesforce_error(status: int, body: Any) -> SalesforceProblem:
     """The catalogue code for a Salesforce error answer (HTTP status plus body)."""
-    service_code, message, fields = _first_error(body)
+    service_code, message, fields, data_error = _first_error(body)
     catalog = load_default()
     if not service_code:
         # No errorCode: fall back on what the HTTP status means at Salesforce.
@@ -61,7 +70,20 @@ def classify_salesforce_error(status: int, body: Any) -> SalesforceProblem:
             504: "SERVER_UNAVAILABLE",
         }.get(status, "UNKNOWN_EXCEPTION")
     entry = catalog.lookup(SERVICE, service_code)
+    if entry.code == UNKNOWN:
+        entry = catalog.get(_unknown_class(status, service_code, data_error and bool(message)))
     return SalesforceProblem(entry.code, service_code, message or service_code, fields)
+
+
+def _unknown_class(status: int, service_code: str, data_error: bool) -> str:
+    """The catalogue code for an errorCode the catalogue does not list, from the answer's shape."""
+    if status >= 500:
+        return "SF_SERVER_ERROR"
+    if "LOCK" in service_code.upper():
+        return "SF_ROW_LOCKED"
+    if 400 <= status < 500 and data_error:
+        return "DATA_REJECTED"
+    return UNKNOWN
 
 
 def record_error(errors: Any) -> SalesforceProblem:
