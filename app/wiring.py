@@ -10,6 +10,7 @@ consent pages for the demo and the tests.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -111,6 +112,16 @@ def headless_browser(ca_file: str | None) -> OpenUrl:
     return open_url
 
 
+def token_timeout() -> float | None:
+    """``SYNCBAR_TOKEN_TIMEOUT``: seconds a token endpoint may take before it counts as unavailable."""
+    value = os.environ.get("SYNCBAR_TOKEN_TIMEOUT", "").strip()
+    try:
+        seconds = float(value) if value else None
+    except ValueError:
+        raise UsageError(f"SYNCBAR_TOKEN_TIMEOUT must be a number of seconds, not {value!r}") from None
+    return seconds if seconds and seconds > 0 else None
+
+
 def salesforce_auth(profile: Profile, tokens: TokenStore) -> SalesforceAuth:
     from app.auth.salesforce import SalesforceAuth
 
@@ -121,6 +132,7 @@ def salesforce_auth(profile: Profile, tokens: TokenStore) -> SalesforceAuth:
         client_id=crm.client_id or "syncbar-desktop",
         ca_file=crm.ca_file or None,
         key=crm.secret_key,
+        token_timeout=token_timeout(),
     )
 
 
@@ -135,6 +147,7 @@ def microsoft_auth(profile: Profile, tokens: TokenStore) -> MicrosoftAuth:
         ca_file=m.ca_file or None,
         key=m.secret_key,
         username=m.account,
+        token_timeout=token_timeout(),
     )
 
 
@@ -152,6 +165,7 @@ def google_auth(profile: Profile, tokens: TokenStore) -> GoogleAuth:
         endpoints=endpoints,
         ca_file=m.ca_file or None,
         key=m.secret_key,
+        token_timeout=token_timeout(),
     )
 
 

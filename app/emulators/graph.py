@@ -378,6 +378,10 @@ class GraphService(Service):
             self.access.clear()
             self.refresh.clear()
 
+    def expire_access_tokens(self) -> None:
+        with self.lock:
+            self.access = dict.fromkeys(self.access, 0.0)
+
     def exhaust_daily_limit(self) -> None:
         # Graph has no daily budget; a mailbox over its limits is throttled for a while instead.
         with self.lock:
@@ -520,7 +524,8 @@ class GraphService(Service):
                         "inactivity. Send a new interactive authorization request for this user and resource.",
                         70008,
                     )
-                self.refresh.discard(old)
+                # The identity platform "doesn't revoke old refresh tokens when used to fetch new access tokens"
+                # (Microsoft identity platform, "Refresh tokens"): an answer lost on the way loses no grant.
                 return self._tokens(scopes, "")
             return _grant_error(
                 "unsupported_grant_type", f"AADSTS70003: The app requested an unsupported grant type '{grant}'.", 70003

@@ -250,10 +250,14 @@ class EmulatorHost:
             return service.throttle_response(fault.retry_after), "normal"
         if kind == "reset":
             return Response(0), "reset"
+        if kind == "html":
+            return Response(fault.status, _html_page(fault.status), {"Content-Type": "text/html"}), "normal"
         if kind == "delay":
             time.sleep(fault.delay)
         elif kind == "revoke":
             service.revoke_tokens()
+        elif kind == "expire":
+            service.expire_access_tokens()
         elif kind == "daily_limit":
             service.exhaust_daily_limit()
         response = service.handle(request)
@@ -315,6 +319,14 @@ class EmulatorHost:
         except (ValueError, KeyError, TypeError) as exc:
             return Response.json(400, {"error": str(exc)})
         return Response.json(404, {"error": f"no control endpoint {method} {path}"})
+
+
+def _html_page(status: int) -> bytes:
+    """What a reverse proxy or a captive portal answers in place of the service: HTML, not the API's format."""
+    title = {200: "Sign in to the network", 502: "502 Bad Gateway", 503: "503 Service Unavailable"}.get(
+        status, f"{status} Error"
+    )
+    return f"<html><head><title>{title}</title></head><body><h1>{title}</h1></body></html>".encode()
 
 
 class _BaseHandler(BaseHTTPRequestHandler):
