@@ -66,6 +66,22 @@ def profile_from_info(info: dict[str, Any], mailbox_kind: str, history_days: int
             auth_uri=m["auth_uri"],
             ca_file=ca,
         )
+    elif m.get("mode") == "online":
+        # Exchange Online signs in at the tenant's identity platform, which the Graph emulator plays.
+        if "graph" not in services:
+            raise UsageError("the Exchange Online emulator (ews-online) signs in through 'graph': serve both")
+        entra = services["graph"]
+        mailbox = MailboxSettings(
+            kind="ews",
+            account=m["address"],
+            secret_key=f"mailbox:{m['address']}",
+            base_url=m["endpoint"],
+            username=m["username"],
+            auth_type="oauth2",
+            authority=entra["authority"],
+            client_id=entra["client_id"],
+            ca_file=ca,
+        )
     else:
         mailbox = MailboxSettings(
             kind="ews",
@@ -73,7 +89,7 @@ def profile_from_info(info: dict[str, Any], mailbox_kind: str, history_days: int
             secret_key=f"mailbox:{m['address']}",
             base_url=m["endpoint"],
             username=m["username"],
-            auth_type="basic",
+            auth_type="ntlm",  # confirmed at sign-in from what the server offers
             ca_file=ca,
         )
     crm = CrmSettings(
@@ -93,7 +109,7 @@ def sign_in_all(prof: Profile, tokens: TokenStore, info: dict[str, Any]) -> None
     cancelled = threading.Event()
     wiring.sign_in(prof, tokens, "crm", browser, cancelled)
     password = ""
-    if prof.mailbox.kind == "ews":
+    if prof.mailbox.kind == "ews" and prof.mailbox.auth_type != "oauth2":
         password = str(info["services"]["ews"]["password"])
     wiring.sign_in(prof, tokens, "mailbox", browser, cancelled, password=password)
 
@@ -252,6 +268,16 @@ GRAPH_BASE = "https://graph.microsoft.com"
 GMAIL_BASE = "https://gmail.googleapis.com"
 
 
+EXCHANGE_ONLINE_HOSTS = ("outlook.office365.com", "outlook.office.com")
+
+
+def exchange_online(ews_url: str) -> bool:
+    """An EWS URL of Exchange Online (Microsoft 365), which signs in with OAuth only."""
+    from urllib.parse import urlsplit
+
+    return (urlsplit(ews_url.strip()).hostname or "").lower() in EXCHANGE_ONLINE_HOSTS
+
+
 def new_profile(
     kind: str,
     *,
@@ -292,13 +318,23 @@ def new_profile(
     else:
         if "@" not in address:
             raise UsageError("Exchange needs the mailbox address (name@company.com)")
+        from app.providers.ews.connect import https_problem
+
+        problem = https_problem(ews_url)
+        if problem:
+            raise UsageError(problem)
+        online = exchange_online(ews_url)
         mailbox = MailboxSettings(
             kind="ews",
             account=address.strip(),
             secret_key="mailbox:primary",
             base_url=ews_url.strip(),
             username=username.strip() or address.strip(),
-            auth_type="basic",
+            # Exchange Online takes only OAuth (Basic was turned off in 2022); on premises a password signs
+            # in with NTLM, or Basic where that is all the server offers (asked at sign-in).
+            auth_type="oauth2" if online else "ntlm",
+            authority=os.environ.get("SYNCBAR_MS_AUTHORITY", DEFAULT_AUTHORITY) if online else "",
+            client_id=os.environ.get("SYNCBAR_MS_CLIENT_ID", MS_CLIENT_ID) if online else "",
         )
     login = salesforce_login_url.strip().rstrip("/")
     if not login.startswith("https://"):

@@ -137,7 +137,8 @@ def salesforce_auth(profile: Profile, tokens: TokenStore) -> SalesforceAuth:
 
 
 def microsoft_auth(profile: Profile, tokens: TokenStore) -> MicrosoftAuth:
-    from app.auth.microsoft import MicrosoftAuth
+    """Microsoft's sign-in for the mailbox: Graph's scopes, or EWS's for Exchange Online."""
+    from app.auth.microsoft import EWS_SCOPES, SCOPES, MicrosoftAuth
 
     m = profile.mailbox
     return MicrosoftAuth(
@@ -147,6 +148,7 @@ def microsoft_auth(profile: Profile, tokens: TokenStore) -> MicrosoftAuth:
         ca_file=m.ca_file or None,
         key=m.secret_key,
         username=m.account,
+        scopes=EWS_SCOPES if m.kind == "ews" else SCOPES,
         token_timeout=token_timeout(),
     )
 
@@ -214,13 +216,15 @@ def build_mailbox(
         )
         return GmailMailbox(m.account, gmail, history_days=history_days, cache=cache)
     if m.kind == "ews":
-        secret = tokens.load(m.secret_key) or {}
         from app.providers.ews import EwsConnection, EwsMailbox, EwsSettings
 
         settings = EwsSettings(
             address=m.account, username=m.username, endpoint=m.base_url, auth_type=m.auth_type, ca_file=m.ca_file
         )
-        return EwsMailbox(EwsConnection(settings, str(secret.get("password") or secret.get("access_token") or "")))
+        if m.auth_type == "oauth2":  # Exchange Online: MSAL with the EWS scope, renewed like Graph's tokens
+            return EwsMailbox(EwsConnection(settings, token_source=microsoft_auth(profile, tokens).access_token))
+        secret = tokens.load(m.secret_key) or {}
+        return EwsMailbox(EwsConnection(settings, str(secret.get("password") or "")))
     raise UsageError(f"unknown mailbox kind {m.kind!r}")
 
 
@@ -240,8 +244,14 @@ def sign_in(
         return microsoft_auth(profile, tokens).sign_in(open_url, cancelled)
     if m.kind == "gmail":
         return google_auth(profile, tokens).sign_in(open_url, cancelled, account=m.account)
+    if m.auth_type == "oauth2":
+        microsoft_auth(profile, tokens).sign_in(open_url, cancelled)
+        return m.account
     if not password:
-        raise UsageError("Exchange needs the mailbox password (or an OAuth token) to sign in")
+        raise UsageError("Exchange needs the mailbox password to sign in")
+    from app.providers.ews.connect import choose_password_auth
+
+    m.auth_type = choose_password_auth(m.base_url, m.ca_file or None)
     tokens.save(m.secret_key, {"password": password})
     return m.account
 
@@ -249,7 +259,7 @@ def sign_in(
 def sign_out(profile: Profile, tokens: TokenStore, which: str) -> None:
     if which == "crm":
         salesforce_auth(profile, tokens).sign_out()
-    elif profile.mailbox.kind == "graph":
+    elif profile.mailbox.kind == "graph" or profile.mailbox.auth_type == "oauth2":
         microsoft_auth(profile, tokens).sign_out()
     elif profile.mailbox.kind == "gmail":
         google_auth(profile, tokens).sign_out()

@@ -26,6 +26,7 @@ class Request:
     query: dict[str, list[str]]
     headers: Mapping[str, str]  # keys lower-cased
     body: bytes = b""
+    connection: int = 0  # which client connection it came on (NTLM authenticates a connection)
 
     def json(self) -> Any:
         return json.loads(self.body.decode("utf-8")) if self.body else None

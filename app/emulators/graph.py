@@ -40,6 +40,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
+from app.emulators import tenant
 from app.emulators.base import ChangeLog, Request, Response, SeedData, SeedPerson, Service, retry_after_text
 
 TENANT_ID = "72f988bf-0000-4000-8000-2d7cd011db47"
@@ -454,9 +455,25 @@ class GraphService(Service):
         )
 
     def _issue(self, scopes: list[str]) -> tuple[str, str]:
-        access = "EwB" + secrets.token_urlsafe(48)
         refresh = "M.C5" + secrets.token_urlsafe(64)
-        self.access[access] = time.time() + 3600
+        if {tenant.resource_of(s) for s in scopes if s not in RESERVED_SCOPES} == {tenant.EXCHANGE}:
+            # A token for Exchange Online: a JWT that EWS checks by itself; Graph refuses it (wrong audience).
+            access = tenant.issue(
+                {
+                    "aud": tenant.EXCHANGE,
+                    "iss": f"https://sts.windows.net/{TENANT_ID}/",
+                    "tid": TENANT_ID,
+                    "oid": USER_OID,
+                    "upn": self.owner.address,
+                    "unique_name": self.owner.address,
+                    "appid": CLIENT_ID,
+                    "scp": " ".join(sorted({s.rsplit("/", 1)[-1] for s in scopes if s not in RESERVED_SCOPES})),
+                    "ver": "1.0",
+                }
+            )
+        else:
+            access = "EwB" + secrets.token_urlsafe(48)
+            self.access[access] = time.time() + 3600
         self.refresh.add(refresh)
         self.issued += [access, refresh]
         return access, refresh
@@ -536,6 +553,15 @@ class GraphService(Service):
         return _b64(json.dumps({"uid": USER_OID, "utid": TENANT_ID}).encode())
 
     def _tokens(self, scopes: list[str], nonce: str) -> Response:
+        resources = {tenant.resource_of(s) for s in scopes if s not in RESERVED_SCOPES}
+        if len(resources) > 1:
+            # v2.0 endpoint: one token is for one resource ("Scopes and permissions": .default and resources).
+            return _grant_error(
+                "invalid_scope",
+                "AADSTS28000: Provided value for the input parameter scope is not valid because it contains more "
+                f"than one resource. Scope {' '.join(scopes)} is not valid.",
+                28000,
+            )
         access, refresh = self._issue(scopes)
         now = int(time.time())
         claims = {

@@ -18,6 +18,7 @@ matching fault (if any) acts -> the service answers.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import random
 import socket
@@ -36,6 +37,7 @@ from app.emulators.base import Fault, Request, Response, SeedData, Service
 from app.emulators.tls import CertFiles, ensure_certificates
 
 MAX_BODY = 64 * 1024 * 1024
+_CONNECTIONS = itertools.count(1)
 
 
 class _Server(ThreadingHTTPServer):
@@ -340,6 +342,7 @@ class _BaseHandler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         # TLS handshake per connection, on the connection's own thread.  The raw
         # socket is detached by wrap_socket, so the server tracks the TLS one.
+        self.connection_id = next(_CONNECTIONS)
         raw = self.request
         self.request = self.server.context.wrap_socket(raw, server_side=True)
         with self.server.conn_lock:
@@ -375,6 +378,7 @@ class _BaseHandler(BaseHTTPRequestHandler):
             query=parse_qs(parts.query, keep_blank_values=True),
             headers={k.lower(): v for k, v in self.headers.items()},
             body=body,
+            connection=self.connection_id,
         )
         response, mode = self.answer(request)
         if mode == "reset":

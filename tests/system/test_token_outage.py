@@ -6,10 +6,7 @@ service's "unavailable" code, exit code 4 and a retry minutes away; once the end
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,12 +17,16 @@ import pytest
 from app.emulators.base import Fault
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
+from tests.system.syncbar_cli import syncbar
 
-# sign-in -> (emulated service whose token endpoint fails, its token operation, mailbox kind, expected code)
+# sign-in -> (emulators served, whose token endpoint fails and its operation, whose access token expires,
+#             mailbox kind, expected code)
 SIGN_INS = {
-    "salesforce": ("salesforce", "oauth.token", "graph", "SF_ORG_UNAVAILABLE"),
-    "graph": ("graph", "identity.token", "graph", "MBX_SERVER_ERROR"),
-    "gmail": ("gmail", "oauth.token", "gmail", "MBX_SERVER_ERROR"),
+    "salesforce": (("graph", "salesforce"), "salesforce", "oauth.token", "salesforce", "graph", "SF_ORG_UNAVAILABLE"),
+    "graph": (("graph", "salesforce"), "graph", "identity.token", "graph", "graph", "MBX_SERVER_ERROR"),
+    "gmail": (("gmail", "salesforce"), "gmail", "oauth.token", "gmail", "gmail", "MBX_SERVER_ERROR"),
+    # Exchange Online: MSAL renews the EWS token at the identity platform, which the Graph emulator plays.
+    "ews-online": (("ews-online", "graph", "salesforce"), "graph", "identity.token", "ews", "ews", "MBX_SERVER_ERROR"),
 }
 TOKEN_TIMEOUT = 1.0  # seconds, through SYNCBAR_TOKEN_TIMEOUT
 FAULTS = {
@@ -34,20 +35,6 @@ FAULTS = {
     "garbage": lambda op: Fault("html", operation=op, status=200, probability=1.0),
 }
 CASES = [(s, k) for s in SIGN_INS for k in FAULTS]
-
-
-def syncbar(home: Path, env: dict[str, str], *argv: str) -> tuple[int, Any]:
-    done = subprocess.run(
-        [sys.executable, "-m", "app", *argv],
-        env=dict(env, SYNCBAR_HOME=str(home)),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    try:
-        return done.returncode, json.loads(done.stdout)
-    except ValueError:
-        return done.returncode, done.stdout + done.stderr
 
 
 @pytest.fixture(scope="module")
@@ -65,15 +52,15 @@ class Setup:
     def __init__(self, root: Path, env: dict[str, str]) -> None:
         self.root, self.env = root, env
         self.stack: list[Any] = []
-        self.homes: dict[str, tuple[EmulatorHost, Path]] = {}
+        self.homes: dict[tuple[str, ...], tuple[EmulatorHost, Path]] = {}
 
-    def home(self, mailbox: str) -> tuple[EmulatorHost, Path]:
-        if mailbox not in self.homes:
-            context = emulators(items=50, seed=17, names=[mailbox, "salesforce"], cert_dir=self.root / "certs")
+    def home(self, served: tuple[str, ...], mailbox: str) -> tuple[EmulatorHost, Path]:
+        if served not in self.homes:
+            context = emulators(items=50, seed=17, names=list(served), cert_dir=self.root / "certs")
             host = context.__enter__()
             self.stack.append(context)
             info = host.info()
-            home = self.root / mailbox
+            home = self.root / served[0]
             code, out = syncbar(
                 home,
                 self.env,
@@ -88,8 +75,8 @@ class Setup:
             assert code == 0, out
             code, out = syncbar(home, self.env, "sync", "--once", "--json")
             assert code in (0, 1), out
-            self.homes[mailbox] = (host, home)
-        return self.homes[mailbox]
+            self.homes[served] = (host, home)
+        return self.homes[served]
 
     def close(self) -> None:
         for context in reversed(self.stack):
@@ -107,13 +94,13 @@ def setup(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> Iter
 
 @pytest.mark.parametrize(("sign_in", "kind"), CASES, ids=[f"{s}-{k}" for s, k in CASES])
 def test_token_endpoint_outage_is_temporary(sign_in: str, kind: str, setup: Setup, env: dict[str, str]) -> None:
-    service, operation, mailbox, expected = SIGN_INS[sign_in]
-    host, home = setup.home(mailbox)
+    served, service, operation, expiring, mailbox, expected = SIGN_INS[sign_in]
+    host, home = setup.home(served, mailbox)
     sf: Any = host.services["salesforce"]
-    owner = host.info()["services"][mailbox]["username"]
+    owner = host.services[mailbox].owner.address
     # New mail from a customer, so the cycle has something to write to Salesforce too.
     host.services[mailbox].add_message("inbox", f"Order {sign_in} {kind}", sf.org.people[12].email, owner)
-    host.inject(service, Fault("expire"))  # the access token's life is over: the cycle must renew it
+    host.inject(expiring, Fault("expire"))  # the access token's life is over: the cycle must renew it
     host.inject(service, FAULTS[kind](operation))
 
     code, session = syncbar(home, env, "sync", "--once", "--json")
