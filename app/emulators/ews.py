@@ -108,6 +108,7 @@ class EwsService(Service):
 
     name = "ews"
     mode = "onprem"
+    allow_ntlm = True
     allow_basic = True
 
     def __init__(self, seed: SeedData) -> None:
@@ -249,7 +250,10 @@ class EwsService(Service):
             return "other"
 
     def _challenge(self) -> str:
-        return 'NTLM, Basic realm="mail.example.com"' if self.allow_basic else "NTLM"
+        offered = (["NTLM"] if self.allow_ntlm else []) + (
+            ['Basic realm="mail.example.com"'] if self.allow_basic else []
+        )
+        return ", ".join(offered)
 
     def _unauthorized(self, challenge: str = "") -> Response:
         return Response(401, b"", {"WWW-Authenticate": challenge or self._challenge()})
@@ -266,7 +270,7 @@ class EwsService(Service):
             if user.lower() in (USERNAME, self.owner.address.lower()) and password == self.password:
                 return self._served("basic")
             return self._unauthorized()
-        if scheme == "ntlm":
+        if scheme == "ntlm" and self.allow_ntlm:
             challenge = self.ntlm.step(request.connection, auth)
             if challenge is not None:
                 return self._unauthorized(challenge if challenge != "NTLM" else "")
@@ -358,7 +362,7 @@ class EwsService(Service):
             "username": USERNAME,
             "password": self.password,
             "mode": self.mode,
-            "auth": ["ntlm", "basic"] if self.allow_basic else ["ntlm"],
+            "auth": [a for a, on in (("ntlm", self.allow_ntlm), ("basic", self.allow_basic)) if on],
         }
 
     # --- operations ---
@@ -839,6 +843,7 @@ class EwsOnlineService(EwsService):
     """
 
     mode = "online"
+    allow_ntlm = False
     allow_basic = False
 
     def __init__(self, seed: SeedData) -> None:
