@@ -466,7 +466,6 @@ class GraphService(Service):
                     "oid": USER_OID,
                     "upn": self.owner.address,
                     "unique_name": self.owner.address,
-                    "appid": CLIENT_ID,
                     "scp": " ".join(sorted({s.rsplit("/", 1)[-1] for s in scopes if s not in RESERVED_SCOPES})),
                     "ver": "1.0",
                 }
