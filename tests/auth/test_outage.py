@@ -33,12 +33,12 @@ def answer(status: int, body: object, content_type: str = "application/json") ->
     ],
 )
 def test_salesforce_token_answers(status: int, body: object, code: str) -> None:
-    auth = SalesforceAuth(TokenStore(ProcessKeyring()), login_url="https://login.example.com")
+    auth = SalesforceAuth(TokenStore(ProcessKeyring()), login_url="https://login.example.com", client_id="x")
     assert auth._token_error(answer(status, body)).code == code
 
 
 def test_salesforce_200_without_a_token_is_an_outage() -> None:
-    auth = SalesforceAuth(TokenStore(ProcessKeyring()), login_url="https://login.example.com")
+    auth = SalesforceAuth(TokenStore(ProcessKeyring()), login_url="https://login.example.com", client_id="x")
     for body in ("<html>Sign in to the Wi-Fi</html>", {"instance_url": "https://x"}):
         with pytest.raises(Exception) as caught:
             auth._token_answer(answer(200, body))
@@ -58,7 +58,7 @@ RefreshError = google.auth.exceptions.RefreshError
     ],
 )  # fmt: skip
 def test_google_refresh_errors(error: RefreshError, code: str) -> None:
-    auth = GoogleAuth(TokenStore(ProcessKeyring()), client_id="id")
+    auth = GoogleAuth(TokenStore(ProcessKeyring()), client_id="id", client_secret="GOCSPX-x")
     assert auth._refresh_error(error).code == code
 
 

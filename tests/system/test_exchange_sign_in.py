@@ -14,6 +14,7 @@ import pytest
 from app.commands import UsageError
 from app.emulators.base import Fault
 from app.emulators.serve import emulators
+from app.profile import CrmSettings, MailboxSettings, Profile
 from app.setup import new_profile
 from tests.system.syncbar_cli import syncbar
 
@@ -89,12 +90,11 @@ def test_an_http_ews_address_is_refused_at_setup_and_at_load(tmp_path: Path, env
     with pytest.raises(UsageError, match="does not start with https://"):
         new_profile("ews", address="rep@acme.com", ews_url=url)
     # A profile edited by hand (or written by an older version): every command stops before sending anything.
-    prof = new_profile("ews", address="rep@acme.com", ews_url="https://mail.acme.com/EWS/Exchange.asmx")
-    data = prof.to_json()
-    data["mailbox"]["base_url"] = url
+    mailbox = MailboxSettings(kind="ews", account="rep@acme.com", secret_key="mailbox", base_url=url)
+    crm = CrmSettings(account="rep@acme.com", secret_key="crm", client_id="3MVG9-example")
     home = tmp_path / "home"
     (home / "config").mkdir(parents=True)
-    (home / "config" / "profile.json").write_text(json.dumps(data))
+    (home / "config" / "profile.json").write_text(json.dumps(Profile(mailbox, crm).to_json()))
     code, out = syncbar(home, env, "sync", "--once")
     assert code == 2, out
     assert f"the Exchange address {url} does not start with https://" in out
