@@ -5,9 +5,9 @@ NTLM or Basic with a password on premises, OAuth 2 for Exchange Online: an
 injected ``token_source(force_refresh) -> (access token, expires at)`` (MSAL
 with the EWS scope) feeds ``_RenewedToken``, an exchangelib credential that
 asks it again when exchangelib finds the token expired, and once more when
-Exchange answers 401 (``EwsConnection.renew``).  A private CA (the emulators', or a company's) is trusted for its
-own endpoint only, through exchangelib's documented adapter hook
-``BaseProtocol.HTTP_ADAPTER_CLS``.
+Exchange answers 401 (``EwsConnection.renew``).  A private CA (the
+emulators', or a company's) is trusted for its own endpoint only, through
+exchangelib's documented adapter hook ``BaseProtocol.HTTP_ADAPTER_CLS``.
 """
 
 from __future__ import annotations
@@ -54,7 +54,6 @@ class _TrustAdapter(requests.adapters.HTTPAdapter):
 
 
 TokenSource = Callable[[bool], tuple[str, float]]
-AUTH_TYPES = ("ntlm", "basic", "oauth2")
 
 
 def https_problem(url: str) -> str:
