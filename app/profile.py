@@ -41,7 +41,7 @@ class MailboxSettings:
     token_uri: str = ""
     auth_uri: str = ""
     username: str = ""  # EWS user name when it differs from the address
-    auth_type: str = "basic"  # EWS: basic | ntlm | oauth2
+    auth_type: str = "basic"  # EWS: ntlm | basic (a password, on premises) | oauth2 (Exchange Online, MSAL)
     ca_file: str = ""  # a private CA to trust (the emulators', a company proxy's)
 
 
@@ -102,6 +102,12 @@ class Profile:
         mailbox = MailboxSettings(**data["mailbox"])
         if mailbox.kind not in MAILBOX_KINDS:
             raise ValueError(f"mailbox kind must be one of {', '.join(MAILBOX_KINDS)}, not {mailbox.kind!r}")
+        if mailbox.kind == "ews" and mailbox.base_url and not mailbox.base_url.lower().startswith("https://"):
+            # Checked again by the EWS provider; said here so every command stops before anything is sent.
+            raise ValueError(
+                f"the Exchange address {mailbox.base_url} does not start with https://; Syncbar sends a password "
+                "or a sign-in only over https:// (run the setup again with the https:// address)"
+            )
         choices = SyncChoices(**data.get("choices", {}))
         return cls(mailbox, CrmSettings(**data["crm"]), choices, profile_id=str(data.get("profile_id") or ""))
 

@@ -68,6 +68,22 @@ def profile_from_info(info: dict[str, Any], mailbox_kind: str, history_days: int
             auth_uri=m["auth_uri"],
             ca_file=ca,
         )
+    elif m.get("mode") == "online":
+        # Exchange Online signs in at the tenant's identity platform, which the Graph emulator plays.
+        if "graph" not in services:
+            raise UsageError("the Exchange Online emulator (ews-online) signs in through 'graph': serve both")
+        entra = services["graph"]
+        mailbox = MailboxSettings(
+            kind="ews",
+            account=m["address"],
+            secret_key=f"mailbox:{m['address']}",
+            base_url=m["endpoint"],
+            username=m["username"],
+            auth_type="oauth2",
+            authority=entra["authority"],
+            client_id=entra["client_id"],
+            ca_file=ca,
+        )
     else:
         mailbox = MailboxSettings(
             kind="ews",
@@ -75,7 +91,7 @@ def profile_from_info(info: dict[str, Any], mailbox_kind: str, history_days: int
             secret_key="",
             base_url=m["endpoint"],
             username=m["username"],
-            auth_type="basic",
+            auth_type="ntlm",  # confirmed at sign-in from what the server offers
             ca_file=ca,
         )
     crm = CrmSettings(
@@ -96,7 +112,7 @@ def sign_in_all(prof: Profile, tokens: TokenStore, info: dict[str, Any]) -> None
     cancelled = threading.Event()
     wiring.sign_in(prof, tokens, "crm", browser, cancelled)
     password = ""
-    if prof.mailbox.kind == "ews":
+    if prof.mailbox.kind == "ews" and prof.mailbox.auth_type != "oauth2":
         password = str(info["services"]["ews"]["password"])
     wiring.sign_in(prof, tokens, "mailbox", browser, cancelled, password=password)
 
@@ -300,6 +316,16 @@ GRAPH_BASE = "https://graph.microsoft.com"
 GMAIL_BASE = "https://gmail.googleapis.com"
 
 
+EXCHANGE_ONLINE_HOSTS = ("outlook.office365.com", "outlook.office.com")
+
+
+def exchange_online(ews_url: str) -> bool:
+    """An EWS URL of Exchange Online (Microsoft 365), which signs in with OAuth only."""
+    from urllib.parse import urlsplit
+
+    return (urlsplit(ews_url.strip()).hostname or "").lower() in EXCHANGE_ONLINE_HOSTS
+
+
 def new_profile(
     kind: str,
     *,
@@ -328,7 +354,15 @@ def new_profile(
         )
     if kind == "ews" and "@" not in address:
         raise UsageError("Exchange needs the mailbox address (name@company.com)")
-    apps = registrations.load(config or resolve().config).for_mailbox(kind)
+    if kind == "ews":
+        from app.providers.ews.connect import https_problem
+
+        problem = https_problem(ews_url)  # the user's own input: said before anything about registrations
+        if problem:
+            raise UsageError(problem)
+    online = kind == "ews" and exchange_online(ews_url)
+    # Exchange Online signs in with the company's Microsoft registration (EWS.AccessAsUser.All, docs/admin.md).
+    apps = registrations.load(config or resolve().config).for_mailbox("graph" if online else kind)
     if kind == "graph":
         assert apps.microsoft is not None  # for_mailbox checked it
         mailbox = MailboxSettings(
@@ -358,7 +392,11 @@ def new_profile(
             secret_key="",
             base_url=ews_url.strip(),
             username=username.strip() or address.strip(),
-            auth_type="basic",
+            # Exchange Online takes only OAuth (Basic was turned off in 2022); on premises a password signs
+            # in with NTLM, or Basic where that is all the server offers (asked at sign-in).
+            auth_type="oauth2" if online else "ntlm",
+            authority=apps.microsoft.authority if online and apps.microsoft else "",
+            client_id=apps.microsoft.client_id if online and apps.microsoft else "",
         )
     assert apps.salesforce is not None
     crm = CrmSettings(

@@ -114,6 +114,16 @@ def headless_browser(ca_file: str | None) -> OpenUrl:
     return open_url
 
 
+def token_timeout() -> float | None:
+    """``SYNCBAR_TOKEN_TIMEOUT``: seconds a token endpoint may take before it counts as unavailable."""
+    value = os.environ.get("SYNCBAR_TOKEN_TIMEOUT", "").strip()
+    try:
+        seconds = float(value) if value else None
+    except ValueError:
+        raise UsageError(f"SYNCBAR_TOKEN_TIMEOUT must be a number of seconds, not {value!r}") from None
+    return seconds if seconds and seconds > 0 else None
+
+
 def salesforce_auth(profile: Profile, tokens: TokenStore) -> SalesforceAuth:
     from app.auth.salesforce import SalesforceAuth
 
@@ -125,11 +135,13 @@ def salesforce_auth(profile: Profile, tokens: TokenStore) -> SalesforceAuth:
         callback_url=crm.callback_url,
         ca_file=crm.ca_file or None,
         key=crm.secret_key,
+        token_timeout=token_timeout(),
     )
 
 
 def microsoft_auth(profile: Profile, tokens: TokenStore) -> MicrosoftAuth:
-    from app.auth.microsoft import MicrosoftAuth
+    """Microsoft's sign-in for the mailbox: Graph's scopes, or EWS's for Exchange Online."""
+    from app.auth.microsoft import EWS_SCOPES, SCOPES, MicrosoftAuth
 
     m = profile.mailbox
     return MicrosoftAuth(
@@ -139,6 +151,8 @@ def microsoft_auth(profile: Profile, tokens: TokenStore) -> MicrosoftAuth:
         ca_file=m.ca_file or None,
         key=m.secret_key,
         username=m.account,
+        scopes=EWS_SCOPES if m.kind == "ews" else SCOPES,
+        token_timeout=token_timeout(),
     )
 
 
@@ -156,6 +170,7 @@ def google_auth(profile: Profile, tokens: TokenStore) -> GoogleAuth:
         endpoints=endpoints,
         ca_file=m.ca_file or None,
         key=m.secret_key,
+        token_timeout=token_timeout(),
     )
 
 
@@ -209,14 +224,16 @@ def build_mailbox(
         )
         return GmailMailbox(m.account, gmail, cache=cache, **window)
     if m.kind == "ews":
-        secret = tokens.load(m.secret_key) or {}
         from app.providers.ews import EwsConnection, EwsMailbox, EwsSettings
 
         settings = EwsSettings(
             address=m.account, username=m.username, endpoint=m.base_url, auth_type=m.auth_type, ca_file=m.ca_file
         )
-        password = str(secret.get("password") or secret.get("access_token") or "")
-        return EwsMailbox(EwsConnection(settings, password), **window)
+        if m.auth_type == "oauth2":  # Exchange Online: MSAL with the EWS scope, renewed like Graph's tokens
+            source = microsoft_auth(profile, tokens).access_token
+            return EwsMailbox(EwsConnection(settings, token_source=source), **window)
+        secret = tokens.load(m.secret_key) or {}
+        return EwsMailbox(EwsConnection(settings, str(secret.get("password") or "")), **window)
     raise UsageError(f"unknown mailbox kind {m.kind!r}")
 
 
@@ -240,8 +257,14 @@ def sign_in(
         return microsoft_auth(profile, tokens).sign_in(open_url, cancelled)
     if m.kind == "gmail":
         return google_auth(profile, tokens).sign_in(open_url, cancelled, account=m.account)
+    if m.auth_type == "oauth2":
+        microsoft_auth(profile, tokens).sign_in(open_url, cancelled)
+        return m.account
     if not password:
-        raise UsageError("Exchange needs the mailbox password (or an OAuth token) to sign in")
+        raise UsageError("Exchange needs the mailbox password to sign in")
+    from app.providers.ews.connect import choose_password_auth
+
+    m.auth_type = choose_password_auth(m.base_url, m.ca_file or None)
     tokens.save(m.secret_key, {"password": password})
     return m.account
 
@@ -249,7 +272,7 @@ def sign_in(
 def sign_out(profile: Profile, tokens: TokenStore, which: str) -> None:
     if which == "crm":
         salesforce_auth(profile, tokens).sign_out()
-    elif profile.mailbox.kind == "graph":
+    elif profile.mailbox.kind == "graph" or profile.mailbox.auth_type == "oauth2":
         microsoft_auth(profile, tokens).sign_out()
     elif profile.mailbox.kind == "gmail":
         google_auth(profile, tokens).sign_out()

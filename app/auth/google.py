@@ -7,6 +7,7 @@ code.  Sign-out revokes the grant at Google.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -17,11 +18,12 @@ import google.oauth2.credentials
 import requests
 from google_auth_oauthlib.flow import InstalledAppFlow
 
+from app.auth import outage
 from app.auth.loopback import Listener
 from app.auth.tokens import TokenStore
 from app.core.catalog import load_default
 from app.core.errors import AccountError
-from app.providers.http import TrustedSession, network_error
+from app.providers.http import TrustedSession
 
 SCOPES = [
     "https://www.googleapis.com/auth/gmail.modify",
@@ -46,18 +48,34 @@ class GoogleAuth:
         endpoints: dict[str, str] | None = None,
         ca_file: str | None = None,
         key: str = "",
+        token_timeout: float | None = None,
     ) -> None:
         self.tokens = tokens
         self.client_id = client_id
         self.client_secret = client_secret
         self.endpoints = dict(GOOGLE, **(endpoints or {}))
         self.ca_file = ca_file
-        self.http = TrustedSession(ca_file)
+        self.timeout = outage.token_timeout(token_timeout)
+        self.http = TrustedSession(ca_file, timeout=self.timeout)
         self.key = key
 
     def _reauth(self, detail: str) -> AccountError:
         entry = load_default().lookup("gmail", "invalid_grant")
         return AccountError(entry.code, detail, service_code="invalid_grant")
+
+    def _refresh_error(self, exc: google.auth.exceptions.RefreshError) -> AccountError:
+        """Google's word on a refused grant asks for a sign-in; an outage or an unreadable answer does not.
+
+        google-auth marks 5xx (and 429, 408) answers ``retryable`` after its own three tries; its second
+        argument is the decoded answer, a dict for JSON and a string for anything else.
+        """
+        answer = exc.args[1] if len(exc.args) > 1 else None
+        error = str(answer.get("error") or "") if isinstance(answer, dict) else ""
+        if exc.retryable or error in outage.SERVER_SIDE_ERRORS:
+            return outage.unavailable("google", str(exc)[:200], error or "token_endpoint_5xx")
+        if not error:
+            return outage.unreadable("google")
+        return self._reauth(f"Google refused to renew the sign-in ({error}): it was revoked or expired.")
 
     def sign_in(
         self, open_url: Callable[[str], object], cancelled: threading.Event | None = None, account: str = ""
@@ -114,12 +132,16 @@ class GoogleAuth:
             client_id=self.client_id,
             client_secret=self.client_secret,
         )
+        request = google.auth.transport.requests.Request(session=self.http)  # type: ignore[no-untyped-call]
         try:
-            creds.refresh(google.auth.transport.requests.Request(session=self.http))  # type: ignore[no-untyped-call]
+            # google-auth asks for a 120-second timeout unless told otherwise; ours is the token timeout.
+            creds.refresh(functools.partial(request, timeout=self.timeout))  # type: ignore[no-untyped-call]
         except google.auth.exceptions.RefreshError as exc:
-            raise self._reauth("Google refused to renew the sign-in (it was revoked or expired).") from exc
+            raise self._refresh_error(exc) from exc
         except google.auth.exceptions.TransportError as exc:
-            raise network_error(exc, "Google") from exc
+            raise outage.from_exception("google", exc.__cause__ or exc) from exc
+        except (TypeError, ValueError, KeyError) as exc:  # a 200 whose body is not JSON (a proxy's page)
+            raise outage.unreadable("google") from exc
         secret["access_token"] = creds.token
         secret["expires_at"] = creds.expiry.replace(tzinfo=UTC).timestamp() if creds.expiry else 0
         self.tokens.save(self.key, secret)

@@ -9,17 +9,19 @@ code, and the UI offers the sign-in again.
 from __future__ import annotations
 
 import threading
+import time
 import warnings
 from collections.abc import Callable
 
 import msal
 import requests
 
+from app.auth import outage
 from app.auth.loopback import Listener
 from app.auth.tokens import TokenStore
 from app.core.catalog import load_default
 from app.core.errors import AccountError
-from app.providers.http import TrustedSession, network_error
+from app.providers.http import TrustedSession
 from app.registrations import DEFAULT_AUTHORITY
 
 SCOPES = [
@@ -30,6 +32,8 @@ SCOPES = [
     "MailboxSettings.ReadWrite",
     "User.Read",
 ]
+# Exchange Online's delegated EWS permission: a token for the resource https://outlook.office365.com.
+EWS_SCOPES = ["https://outlook.office365.com/EWS.AccessAsUser.All"]
 
 
 class MicrosoftAuth:
@@ -42,8 +46,12 @@ class MicrosoftAuth:
         ca_file: str | None = None,
         key: str = "",
         username: str = "",
+        scopes: list[str] | None = None,
+        token_timeout: float | None = None,
     ) -> None:
         self.tokens = tokens
+        self.scopes = list(scopes or SCOPES)
+        self._timeout = outage.token_timeout(token_timeout)
         self.key = key
         self.username = username
         self.cache = msal.SerializableTokenCache()
@@ -65,11 +73,11 @@ class MicrosoftAuth:
                     self._client_id,
                     authority=self._authority,
                     token_cache=self.cache,
-                    http_client=TrustedSession(self._ca_file),
+                    http_client=TrustedSession(self._ca_file, timeout=self._timeout),
                     instance_discovery=False,
                 )
             except requests.RequestException as exc:
-                raise network_error(exc, "Microsoft sign-in") from exc
+                raise outage.from_exception("microsoft", exc) from exc
             except ValueError as exc:  # MSAL's words for an unreachable or refusing discovery endpoint
                 text = str(exc)
                 code = "429" if "HTTP status: 429" in f"{text} {exc.__context__}" else "503"
@@ -82,7 +90,11 @@ class MicrosoftAuth:
             self.tokens.save(self.key, {"msal_cache": self.cache.serialize(), "username": self.username})
 
     def _error(self, result: dict[str, object] | None) -> AccountError:
+        if result is not None and not result.get("error"):
+            return outage.unreadable("microsoft")  # a 200 whose JSON carries no token
         service_code = str((result or {}).get("error") or "invalid_grant")
+        if service_code in outage.SERVER_SIDE_ERRORS:
+            return outage.unavailable("microsoft", service_code, service_code)
         entry = load_default().lookup("graph", "InvalidAuthenticationToken")
         detail = str((result or {}).get("error_description") or "Microsoft 365 asks you to sign in again.")
         return AccountError(entry.code, detail.splitlines()[0], service_code=service_code)
@@ -95,7 +107,9 @@ class MicrosoftAuth:
             # The loopback listener reads the code from the query string; MSAL's advice to use
             # form_post (a browser POST to a web server) does not fit a desktop app's one-shot listener.
             warnings.filterwarnings("ignore", message=r"response_mode='form_post'", category=UserWarning)
-            flow = self.app.initiate_auth_code_flow(SCOPES, redirect_uri=listener.redirect_uri, prompt="select_account")
+            flow = self.app.initiate_auth_code_flow(
+                self.scopes, redirect_uri=listener.redirect_uri, prompt="select_account"
+            )
         done = listener.answer(str(flow["auth_uri"]), str(flow["state"]), open_url, cancelled=cancelled)
         result = self.app.acquire_token_by_auth_code_flow(flow, done)
         if "access_token" not in result:
@@ -108,17 +122,28 @@ class MicrosoftAuth:
         return self.username
 
     def token_source(self, force_refresh: bool) -> str:
+        return self.access_token(force_refresh)[0]
+
+    def access_token(self, force_refresh: bool) -> tuple[str, float]:
+        """An access token for ``scopes`` and when it expires (epoch seconds), renewed by MSAL when due."""
         accounts = self.app.get_accounts(username=self.username or None) or self.app.get_accounts()
         if not accounts:
             raise self._error(None)
         try:
-            result = self.app.acquire_token_silent_with_error(SCOPES, account=accounts[0], force_refresh=force_refresh)
+            result = self.app.acquire_token_silent_with_error(
+                self.scopes, account=accounts[0], force_refresh=force_refresh
+            )
         except requests.RequestException as exc:
-            raise network_error(exc, "Microsoft sign-in") from exc
+            raise outage.from_exception("microsoft", exc) from exc
+        except msal.exceptions.MsalServiceError as exc:  # MSAL's raise_for_status: "HTTP Error: 503"
+            status = str(exc).rpartition(":")[2].strip()
+            raise outage.from_status("microsoft", int(status) if status.isdigit() else 500) from exc
+        except ValueError as exc:  # MSAL's json.loads of an answer that is not JSON
+            raise outage.unreadable("microsoft") from exc
         self._save()
         if not result or "access_token" not in result:
             raise self._error(result)
-        return str(result["access_token"])
+        return str(result["access_token"]), time.time() + float(result.get("expires_in") or 0)
 
     def sign_out(self) -> None:
         for account in self.app.get_accounts():

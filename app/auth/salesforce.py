@@ -18,11 +18,12 @@ from typing import Any
 
 import requests
 
+from app.auth import outage
 from app.auth.loopback import authorize
 from app.auth.tokens import TokenStore
 from app.core.catalog import load_default
 from app.core.errors import AccountError
-from app.providers.http import TrustedSession, network_error
+from app.providers.http import TrustedSession
 from app.registrations import DEFAULT_SF_CALLBACK, callback_parts
 
 LOGIN_URLS = {"production": "https://login.salesforce.com", "sandbox": "https://test.salesforce.com"}
@@ -38,28 +39,48 @@ class SalesforceAuth:
         callback_url: str = DEFAULT_SF_CALLBACK,
         ca_file: str | None = None,
         key: str = "",
+        token_timeout: float | None = None,
     ) -> None:
         self.tokens = tokens
         self.login_url = login_url.rstrip("/")
         self.client_id = client_id
         self.callback_url = callback_url or DEFAULT_SF_CALLBACK
-        self.http = TrustedSession(ca_file)
+        self.http = TrustedSession(ca_file, timeout=outage.token_timeout(token_timeout))
         self.key = key  # keyring entry name, e.g. "salesforce:rep@example.com"
 
     def _post(self, path: str, data: dict[str, str]) -> requests.Response:
         try:
             return self.http.post(self.login_url + path, data=data)
         except requests.RequestException as exc:
-            raise network_error(exc, "Salesforce") from exc
+            raise outage.from_exception("salesforce", exc) from exc
 
     def _token_error(self, response: requests.Response) -> AccountError:
+        """Salesforce's OAuth error for a refused grant; an outage for a 5xx or an answer that is no OAuth error."""
+        if response.status_code >= 500:
+            return outage.from_status("salesforce", response.status_code)
         try:
-            body: dict[str, Any] = response.json()
+            body = response.json()
         except ValueError:
-            body = {"error": f"HTTP {response.status_code}"}
-        service_code = str(body.get("error", "")) or "invalid_grant"
+            body = None
+        if not isinstance(body, dict) or not body.get("error"):
+            return outage.unreadable("salesforce", response.status_code)
+        service_code = str(body["error"])
+        if service_code in outage.SERVER_SIDE_ERRORS:
+            return outage.unavailable("salesforce", service_code, service_code)
         entry = load_default().lookup("salesforce", service_code)
         return AccountError(entry.code, str(body.get("error_description") or service_code), service_code=service_code)
+
+    def _token_answer(self, response: requests.Response) -> dict[str, Any]:
+        """The token response's JSON, or an outage when a 200 carries something else (a proxy's page)."""
+        if response.status_code != 200:
+            raise self._token_error(response)
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict) or not body.get("access_token"):
+            raise outage.unreadable("salesforce")
+        return body
 
     def sign_in(self, open_url: Callable[[str], object], cancelled: threading.Event | None = None) -> str:
         """Run the browser flow; store the tokens; return the Salesforce username."""
@@ -87,9 +108,7 @@ class SalesforceAuth:
                 "code_verifier": grant.verifier,
             },
         )
-        if response.status_code != 200:
-            raise self._token_error(response)
-        token = response.json()
+        token = self._token_answer(response)
         username = self._username(token)
         self.key = self.key or f"salesforce:{username}"
         self.tokens.save(
@@ -129,9 +148,7 @@ class SalesforceAuth:
                     "client_id": self.client_id,
                 },
             )
-            if response.status_code != 200:
-                raise self._token_error(response)
-            fresh = response.json()
+            fresh = self._token_answer(response)
             secret["access_token"] = fresh["access_token"]
             secret["instance_url"] = fresh.get("instance_url", secret.get("instance_url"))
             if fresh.get("refresh_token"):

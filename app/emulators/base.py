@@ -27,6 +27,7 @@ class Request:
     query: dict[str, list[str]]
     headers: Mapping[str, str]  # keys lower-cased
     body: bytes = b""
+    connection: int = 0  # which client connection it came on (NTLM authenticates a connection)
 
     def json(self) -> Any:
         return json.loads(self.body.decode("utf-8")) if self.body else None
@@ -80,6 +81,8 @@ FAULT_KINDS = (
     "malformed",  # send a body that does not parse (broken JSON or XML)
     "revoke",  # revoke every token the service issued, then answer normally (so: 401)
     "daily_limit",  # exhaust the daily API budget, then answer normally (so: limit error)
+    "expire",  # every access token issued so far reaches the end of its life (refresh tokens stay valid)
+    "html",  # answer `status` with an HTML error page, as a proxy or load balancer does; the service never sees it
 )
 
 
@@ -163,6 +166,10 @@ class Service(ABC):
     @abstractmethod
     def revoke_tokens(self) -> None:
         """Invalidate every access and refresh token issued so far."""
+
+    def expire_access_tokens(self) -> None:
+        """Every access token issued so far has expired; refresh tokens stay valid."""
+        raise NotImplementedError(f"{self.name} cannot expire its access tokens")
 
     @abstractmethod
     def exhaust_daily_limit(self) -> None:

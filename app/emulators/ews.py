@@ -7,7 +7,8 @@ operation (email message)", "GetFolder operation", "ConvertId operation",
 operation", "EWS throttling in Exchange": ErrorServerBusy with
 BackOffMilliseconds) and the Outlook category list format ([MS-OXOCFG]).
 
-    POST /EWS/Exchange.asmx     Basic credentials (or an OAuth bearer token); 401 otherwise
+    POST /EWS/Exchange.asmx     on-premises (``ews``): NTLM, or Basic while ``allow_basic``;
+                                Exchange Online (``ews-online``): an Entra bearer token only; 401 otherwise
 
 Operations: ConvertId (exchangelib's version probe; every answer carries
 ServerVersionInfo), GetFolder (distinguished folders), SyncFolderItems
@@ -32,7 +33,9 @@ from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from app.emulators import tenant
 from app.emulators.base import ChangeLog, Request, Response, SeedData, SeedMessage, SeedPerson, Service
+from app.emulators.ntlm import NtlmGate
 
 SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
 M = "http://schemas.microsoft.com/exchange/services/2006/messages"
@@ -125,13 +128,21 @@ def _mailbox(p: SeedPerson) -> dict[str, str]:
 
 
 class EwsService(Service):
+    """Exchange Server on premises: Windows authentication (NTLM) on the EWS virtual directory, and Basic
+    where the administrator left it on (``allow_basic``)."""
+
     name = "ews"
+    mode = "onprem"
+    allow_ntlm = True
+    allow_basic = True
 
     def __init__(self, seed: SeedData) -> None:
         super().__init__()
         self.owner = seed.owner
         self.password = "Emulator-" + secrets.token_urlsafe(12)
-        self.tokens: set[str] = set()
+        netbios = self.owner.address.rpartition("@")[2].split(".")[0].upper() or "EXAMPLE"
+        self.ntlm = NtlmGate([USERNAME, self.owner.address, f"{netbios}\\{USERNAME}"], self.password)
+        self.schemes: dict[str, int] = {}  # requests served per authentication scheme, for tests
         self.items: dict[str, Item] = {}
         self.logs: dict[str, ChangeLog] = {f: ChangeLog() for f in ITEM_ELEMENT}
         self.seq = 0
@@ -194,8 +205,6 @@ class EwsService(Service):
                     "Categories": [],
                 },
             )
-        self.token = "eyJ0eXAiOiJKV1Qi." + secrets.token_urlsafe(40)  # an OAuth access token, for oauth2 setups
-        self.tokens.add(self.token)
 
     # --- store ---
 
@@ -332,15 +341,40 @@ class EwsService(Service):
         except ET.ParseError:
             return "other"
 
-    def _authorised(self, request: Request) -> bool:
+    def _challenge(self) -> str:
+        offered = (["NTLM"] if self.allow_ntlm else []) + (
+            ['Basic realm="mail.example.com"'] if self.allow_basic else []
+        )
+        return ", ".join(offered)
+
+    def _unauthorized(self, challenge: str = "") -> Response:
+        return Response(401, b"", {"WWW-Authenticate": challenge or self._challenge()})
+
+    def _check_auth(self, request: Request) -> Response | None:
+        """None when the request may be served, else the 401 to send (IIS answers 401 with no body)."""
         auth = request.headers.get("authorization", "")
-        if auth.lower().startswith("basic "):
+        scheme = auth.partition(" ")[0].lower()
+        if scheme == "basic" and self.allow_basic:
             try:
                 user, _, password = base64.b64decode(auth[6:].strip()).decode().partition(":")
             except (ValueError, UnicodeDecodeError):
-                return False
-            return user.lower() in (USERNAME, self.owner.address.lower()) and password == self.password
-        return request.bearer() in self.tokens
+                return self._unauthorized()
+            if user.lower() in (USERNAME, self.owner.address.lower()) and password == self.password:
+                return self._served("basic")
+            return self._unauthorized()
+        if scheme == "ntlm" and self.allow_ntlm:
+            challenge = self.ntlm.step(request.connection, auth)
+            if challenge is not None:
+                return self._unauthorized(challenge if challenge != "NTLM" else "")
+            return self._served("ntlm")
+        if not auth and self.ntlm.user(request.connection) is not None:
+            return self._served("ntlm")  # the connection authenticated earlier
+        return self._unauthorized()
+
+    def _served(self, scheme: str) -> Response | None:
+        """Count the scheme that let a request in; None: serve it."""
+        self.schemes[scheme] = self.schemes.get(scheme, 0) + 1
+        return None
 
     def handle(self, request: Request) -> Response:
         with self.lock:
@@ -348,8 +382,9 @@ class EwsService(Service):
                 return Response(404, b"", {"Content-Type": "text/html"})
             if request.method != "POST":
                 return Response(405, b"", {"Allow": "POST"})
-            if not self._authorised(request):
-                return Response(401, b"", {"WWW-Authenticate": 'Basic realm="mail.example.com"'})
+            denied = self._check_auth(request)
+            if denied is not None:
+                return denied
             if self.busy_until > time.time():
                 return self.throttle_response(self.busy_until - time.time())
             try:
@@ -369,7 +404,7 @@ class EwsService(Service):
         """401: no body; ErrorServerBusy and bare 5xx: a SOAP fault; any other code: the operation's own
         response message with ResponseClass="Error" in an HTTP 200, which is how Exchange reports most errors."""
         if status == 401:
-            return Response(401, b"", {"WWW-Authenticate": 'Basic realm="mail.example.com"'})
+            return self._unauthorized()
         if code == "ErrorServerBusy":
             return self.throttle_response(5.0)
         text = message or "An internal server error occurred. The operation failed."
@@ -402,7 +437,11 @@ class EwsService(Service):
     def revoke_tokens(self) -> None:
         with self.lock:
             self.password = "Changed-" + secrets.token_urlsafe(12)  # the user changed their password
-            self.tokens.clear()
+            self.ntlm.set_password(self.password)
+
+    def expire_access_tokens(self) -> None:
+        with self.lock:  # no tokens on premises: every connection must authenticate again
+            self.ntlm.set_password(self.password)
 
     def exhaust_daily_limit(self) -> None:
         with self.lock:
@@ -414,7 +453,8 @@ class EwsService(Service):
             "address": self.owner.address,
             "username": USERNAME,
             "password": self.password,
-            "access_token": self.token,
+            "mode": self.mode,
+            "auth": [a for a, on in (("ntlm", self.allow_ntlm), ("basic", self.allow_basic)) if on],
         }
 
     # --- operations ---
@@ -1017,3 +1057,73 @@ def _envelope(body: str) -> Response:
         f'xmlns:xsd="http://www.w3.org/2001/XMLSchema">{body}</s:Body></s:Envelope>'
     )
     return Response.xml(200, xml)
+
+
+class EwsOnlineService(EwsService):
+    """Exchange Online: EWS takes only OAuth 2 bearer tokens from the tenant's identity platform.
+
+    Basic authentication for EWS was turned off in Exchange Online in October 2022 ("Deprecation of Basic
+    authentication in Exchange Online"); NTLM is not offered.  A token must be signed by the tenant (see
+    ``app.emulators.tenant``), carry the audience ``https://outlook.office365.com`` (or Exchange's app id),
+    the delegated scope ``EWS.AccessAsUser.All``, be unexpired, and name the mailbox's owner.  A refusal
+    is a 401 whose ``WWW-Authenticate: Bearer`` names the authorization server, with ``x-ms-diagnostics``
+    saying why, as Exchange Online answers.
+    """
+
+    mode = "online"
+    allow_ntlm = False
+    allow_basic = False
+
+    def __init__(self, seed: SeedData) -> None:
+        super().__init__(seed)
+        self.seen: set[str] = set()  # tokens presented so far
+        self.expired: set[str] = set()  # tokens whose life ended (``expire``) or that were revoked
+
+    def _challenge(self) -> str:
+        return (
+            'Bearer client_id="00000002-0000-0ff1-ce00-000000000000", '
+            'trusted_issuers="00000001-0000-0000-c000-000000000000@*", '
+            'token_types="app_asserted_user_v1 service_asserted_app_v1", '
+            'authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="invalid_token"'
+        )
+
+    def _refused(self, code: int, reason: str, category: str) -> Response:
+        response = self._unauthorized()
+        response.headers["x-ms-diagnostics"] = f'{code};reason="{reason}";error_category="{category}"'
+        return response
+
+    def _check_auth(self, request: Request) -> Response | None:
+        token = request.bearer()
+        if not token:
+            return self._unauthorized()  # Basic, NTLM or nothing: Exchange Online takes bearer tokens only
+        claims = tenant.read(token)
+        if claims is None:
+            return self._refused(2000001, "The token is malformed or its signature is invalid.", "invalid_token")
+        if claims.get("aud") not in (tenant.EXCHANGE, tenant.EXCHANGE + "/", tenant.EXCHANGE_APP_ID):
+            return self._refused(2000003, "The audience claim value is invalid.", "invalid_resource")
+        if tenant.EWS_SCOPE not in str(claims.get("scp", "")).split():
+            return self._refused(2000008, "The token has no EWS.AccessAsUser.All scope.", "insufficient_scope")
+        if float(claims.get("exp", 0)) < time.time() or token in self.expired:
+            return self._refused(2000008, "The token has expired.", "invalid_token")
+        if str(claims.get("upn", "")).lower() != self.owner.address.lower():
+            return self._refused(2000004, "The token's user is not this mailbox's owner.", "invalid_user")
+        self.seen.add(token)
+        return self._served("bearer")
+
+    def revoke_tokens(self) -> None:
+        with self.lock:  # the tenant revoked the user's sessions: tokens in use stop working
+            self.expired |= self.seen
+
+    def expire_access_tokens(self) -> None:
+        with self.lock:
+            self.expired |= self.seen
+
+    def credentials(self) -> dict[str, Any]:
+        return {
+            "endpoint": f"{self.base_url}{PATH}",
+            "address": self.owner.address,
+            "username": self.owner.address,
+            "mode": self.mode,
+            "auth": ["oauth2"],
+            "scope": f"{tenant.EXCHANGE}/{tenant.EWS_SCOPE}",
+        }

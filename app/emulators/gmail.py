@@ -536,6 +536,10 @@ class GmailService(Service):
             self.access.clear()
             self.refresh.clear()
 
+    def expire_access_tokens(self) -> None:
+        with self.lock:
+            self.access = dict.fromkeys(self.access, 0.0)
+
     def exhaust_daily_limit(self) -> None:
         with self.lock:
             self.daily_exhausted = True

@@ -42,6 +42,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
+from app.emulators import tenant
 from app.emulators.base import ChangeLog, Request, Response, SeedData, SeedPerson, Service, retry_after_text
 from app.emulators.graph_batch import MailboxBudget, retry_after_header
 
@@ -435,6 +436,10 @@ class GraphService(Service):
             self.access.clear()
             self.refresh.clear()
 
+    def expire_access_tokens(self) -> None:
+        with self.lock:
+            self.access = dict.fromkeys(self.access, 0.0)
+
     def exhaust_daily_limit(self) -> None:
         # Graph has no daily budget; a mailbox over its limits is throttled for a while instead.
         with self.lock:
@@ -508,9 +513,24 @@ class GraphService(Service):
         )
 
     def _issue(self, scopes: list[str]) -> tuple[str, str]:
-        access = "EwB" + secrets.token_urlsafe(48)
         refresh = "M.C5" + secrets.token_urlsafe(64)
-        self.access[access] = time.time() + 3600
+        if {tenant.resource_of(s) for s in scopes if s not in RESERVED_SCOPES} == {tenant.EXCHANGE}:
+            # A token for Exchange Online: a JWT that EWS checks by itself; Graph refuses it (wrong audience).
+            access = tenant.issue(
+                {
+                    "aud": tenant.EXCHANGE,
+                    "iss": f"https://sts.windows.net/{TENANT_ID}/",
+                    "tid": TENANT_ID,
+                    "oid": USER_OID,
+                    "upn": self.owner.address,
+                    "unique_name": self.owner.address,
+                    "scp": " ".join(sorted({s.rsplit("/", 1)[-1] for s in scopes if s not in RESERVED_SCOPES})),
+                    "ver": "1.0",
+                }
+            )
+        else:
+            access = "EwB" + secrets.token_urlsafe(48)
+            self.access[access] = time.time() + 3600
         self.refresh.add(refresh)
         self.issued += [access, refresh]
         return access, refresh
@@ -584,7 +604,8 @@ class GraphService(Service):
                         "inactivity. Send a new interactive authorization request for this user and resource.",
                         70008,
                     )
-                self.refresh.discard(old)
+                # The identity platform "doesn't revoke old refresh tokens when used to fetch new access tokens"
+                # (Microsoft identity platform, "Refresh tokens"): an answer lost on the way loses no grant.
                 return self._tokens(scopes, "")
             return _grant_error(
                 "unsupported_grant_type", f"AADSTS70003: The app requested an unsupported grant type '{grant}'.", 70003
@@ -604,6 +625,15 @@ class GraphService(Service):
         return _b64(json.dumps({"uid": USER_OID, "utid": TENANT_ID}).encode())
 
     def _tokens(self, scopes: list[str], nonce: str) -> Response:
+        resources = {tenant.resource_of(s) for s in scopes if s not in RESERVED_SCOPES}
+        if len(resources) > 1:
+            # v2.0 endpoint: one token is for one resource ("Scopes and permissions": .default and resources).
+            return _grant_error(
+                "invalid_scope",
+                "AADSTS28000: Provided value for the input parameter scope is not valid because it contains more "
+                f"than one resource. Scope {' '.join(scopes)} is not valid.",
+                28000,
+            )
         access, refresh = self._issue(scopes)
         now = int(time.time())
         claims = {

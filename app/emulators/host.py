@@ -20,6 +20,7 @@ matching fault (if any) acts -> the service answers.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import random
 import socket
@@ -40,6 +41,7 @@ from app.emulators.tls import CertFiles, ensure_certificates
 MAX_BODY = 64 * 1024 * 1024
 CALL_LOG_SIZE = 5000  # calls kept in the log (the oldest go first)
 LOGGED_BODY = 16 * 1024  # characters of a SOAP body kept (its filters are in the body, not the URL)
+_CONNECTIONS = itertools.count(1)
 
 
 class _Server(ThreadingHTTPServer):
@@ -283,10 +285,14 @@ class EmulatorHost:
             # it: the service committed, the answer never arrives.
             service.handle(request)
             return Response(0), "reset"
+        if kind == "html":
+            return Response(fault.status, _html_page(fault.status), {"Content-Type": "text/html"}), "normal"
         if kind == "delay":
             time.sleep(fault.delay)
         elif kind == "revoke":
             service.revoke_tokens()
+        elif kind == "expire":
+            service.expire_access_tokens()
         elif kind == "daily_limit":
             service.exhaust_daily_limit()
         response = service.handle(request)
@@ -352,6 +358,14 @@ class EmulatorHost:
         return Response.json(404, {"error": f"no control endpoint {method} {path}"})
 
 
+def _html_page(status: int) -> bytes:
+    """What a reverse proxy or a captive portal answers in place of the service: HTML, not the API's format."""
+    title = {200: "Sign in to the network", 502: "502 Bad Gateway", 503: "503 Service Unavailable"}.get(
+        status, f"{status} Error"
+    )
+    return f"<html><head><title>{title}</title></head><body><h1>{title}</h1></body></html>".encode()
+
+
 class _BaseHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = 60
@@ -363,6 +377,7 @@ class _BaseHandler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         # TLS handshake per connection, on the connection's own thread.  The raw
         # socket is detached by wrap_socket, so the server tracks the TLS one.
+        self.connection_id = next(_CONNECTIONS)
         raw = self.request
         self.request = self.server.context.wrap_socket(raw, server_side=True)
         with self.server.conn_lock:
@@ -398,6 +413,7 @@ class _BaseHandler(BaseHTTPRequestHandler):
             query=parse_qs(parts.query, keep_blank_values=True),
             headers={k.lower(): v for k, v in self.headers.items()},
             body=body,
+            connection=self.connection_id,
         )
         response, mode = self.answer(request)
         if mode == "reset":

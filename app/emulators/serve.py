@@ -28,11 +28,14 @@ SERVICES = {
     "salesforce": "app.emulators.sforce:SalesforceService",
     "graph": "app.emulators.graph:GraphService",
     "gmail": "app.emulators.gmail:GmailService",
-    "ews": "app.emulators.ews:EwsService",
+    "ews": "app.emulators.ews:EwsService",  # Exchange on premises: NTLM (and Basic)
+    "ews-online": "app.emulators.ews:EwsOnlineService",  # Exchange Online: Entra bearer tokens (needs "graph")
 }
+# Served when no list is given: one of each service ("ews-online" is "ews" in its other mode).
+DEFAULT = ("salesforce", "graph", "gmail", "ews")
 
 
-def build_services(seed: SeedData, names: Sequence[str] = tuple(SERVICES)) -> list[Service]:
+def build_services(seed: SeedData, names: Sequence[str] = DEFAULT) -> list[Service]:
     services: list[Service] = []
     for name in names:
         if name not in SERVICES:
@@ -47,7 +50,7 @@ def build_services(seed: SeedData, names: Sequence[str] = tuple(SERVICES)) -> li
 def emulators(
     items: int = 500,
     seed: int = 0,
-    names: Sequence[str] = tuple(SERVICES),
+    names: Sequence[str] = DEFAULT,
     *,
     port: int = 0,
     cert_dir: Path | None = None,
@@ -95,7 +98,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed for the generated data (default 0)")
     parser.add_argument("--port", type=int, default=0, help="first port to use (default: any free ports)")
     parser.add_argument("--json", action="store_true", help="print one JSON object with URLs and credentials")
-    parser.add_argument("--services", default=",".join(SERVICES), help="comma-separated subset (default: all)")
+    parser.add_argument(
+        "--services",
+        default=",".join(DEFAULT),
+        help=f"comma-separated, from {', '.join(SERVICES)} (default: {','.join(DEFAULT)})",
+    )
     parser.add_argument("--cert-dir", type=Path, default=None, help="where the CA and certificate live")
     parser.add_argument(
         "--org",

@@ -698,6 +698,10 @@ class SalesforceService(Service):
             self.access.clear()
             self.refresh.clear()
 
+    def expire_access_tokens(self) -> None:
+        with self.lock:
+            self.access.clear()  # a session that timed out answers INVALID_SESSION_ID like an unknown one
+
     def exhaust_daily_limit(self) -> None:
         with self.lock:
             self.used = self.daily_limit

@@ -301,6 +301,10 @@ class DesktopApp:
             if how == "change":
                 wiring.sign_out(prof, self.tokens, which)
             if which == "mailbox" and prof.mailbox.kind == "ews" and extra:
+                from app.providers.ews.connect import https_problem
+
+                if https_problem(extra):  # a password or a sign-in goes only to an https:// address
+                    raise ValueError(https_problem(extra))
                 prof.mailbox.base_url = extra
                 profile_mod.save(self.paths.config, prof)
             return wiring.sign_in(prof, self.tokens, which, browser, cancelled)

@@ -191,7 +191,7 @@ class SetupDialog(QDialog):
         }
         password = self.password.text()
         kind, choices = self.kind(), self.choices()
-        if kind == "ews" and not password:
+        if kind == "ews" and not password and not exchange_online(fields["ews_url"]):
             self.status.setText(self.tr("Exchange needs your mailbox password."))
             return
         self._cancel.clear()
@@ -227,6 +227,12 @@ class SetupDialog(QDialog):
     def _on_cancel(self) -> None:
         self._cancel.set()
         self.reject()
+
+
+def exchange_online(ews_url: str) -> bool:
+    from app.setup import exchange_online as online  # Exchange Online signs in in the browser, with no password
+
+    return online(ews_url)
 
 
 def _real_profile(kind: str, fields: dict[str, str], choices: SyncChoices, config: Path) -> Profile:

@@ -61,7 +61,10 @@ class Untestable:
     reason: str
 
 
-OAUTH = "comes from the token endpoint, not a data call; covered by the revocation tests (tests/emulators, tests/ui)"
+OAUTH = (
+    "comes from the token endpoint, not a data call; covered by the revocation tests (tests/emulators, tests/ui) "
+    "and, for the token endpoint's outages, tests/system/test_token_outage.py"
+)
 FALLBACK = "an HTTP status fallback for answers without a known code; the named codes at that status are injected"
 ITEM_ONLY = "answers one item's read or write; covered by the mailbox contract suite and the Retry tests"
 

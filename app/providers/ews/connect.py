@@ -1,9 +1,13 @@
 """Connecting to Exchange with exchangelib: credentials, endpoint, trust, links, errors as codes.
 
-Autodiscover or an explicit EWS URL (Advanced setup); Basic, NTLM or OAuth 2
-credentials.  A private CA (the emulators', or a company's) is trusted for its
-own endpoint only, through exchangelib's documented adapter hook
-``BaseProtocol.HTTP_ADAPTER_CLS``.
+Autodiscover or an explicit EWS URL (Advanced setup, ``https://`` only);
+NTLM or Basic with a password on premises, OAuth 2 for Exchange Online: an
+injected ``token_source(force_refresh) -> (access token, expires at)`` (MSAL
+with the EWS scope) feeds ``_RenewedToken``, an exchangelib credential that
+asks it again when exchangelib finds the token expired, and once more when
+Exchange answers 401 (``EwsConnection.renew``).  A private CA (the
+emulators', or a company's) is trusted for its own endpoint only, through
+exchangelib's documented adapter hook ``BaseProtocol.HTTP_ADAPTER_CLS``.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import re
 import threading
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -24,9 +28,10 @@ import requests.adapters
 
 from app.core.catalog import load_default
 from app.core.errors import AccountError, ItemError, SyncbarError
-from app.providers.http import network_error
+from app.providers.http import TrustedSession, network_error
 
 SERVICE = "ews"
+SIGN_IN_CODE = "SYNC_SIGN_IN_FAILED"
 CATEGORY_LIST = "CategoryList"
 CATEGORY_NS = "CategoryList.xsd"  # the list's default namespace ([MS-OXOCFG] 2.2.5.2.2)
 RED = "0"  # Outlook category colour 0 is red ([MS-OXOCFG] 2.2.5.2)
@@ -53,6 +58,47 @@ class _TrustAdapter(requests.adapters.HTTPAdapter):
         return super().send(request, *args, **kwargs)
 
 
+TokenSource = Callable[[bool], tuple[str, float]]
+
+
+def https_problem(url: str) -> str:
+    """Why an EWS URL cannot be used ('' when it can): a password or a token goes only over https://."""
+    if url and not url.strip().lower().startswith("https://"):
+        return (
+            f"The Exchange address {url.strip()} does not start with https://. Syncbar sends your password "
+            "or sign-in only over an encrypted connection: use the https:// address of Exchange Web Services "
+            "(usually https://mail.<your company>/EWS/Exchange.asmx; ask your IT department)."
+        )
+    return ""
+
+
+def choose_password_auth(url: str, ca_file: str | None = None) -> str:
+    """What a password signs in with at this EWS URL: NTLM when the server offers it, else Basic when it
+    offers that; asked the way exchangelib does (a POST without credentials, read ``WWW-Authenticate``).
+    Without a URL (autodiscover) exchangelib asks the server itself."""
+    if not url:
+        return "ntlm"
+    problem = https_problem(url)
+    if problem:
+        raise AccountError(SIGN_IN_CODE, problem)
+    try:
+        with TrustedSession(ca_file) as session:
+            answer = session.post(url, data=b"", headers={"Content-Type": "text/xml; charset=utf-8"})
+    except requests.RequestException as exc:
+        raise network_error(exc, "Exchange") from exc
+    offered = {part.strip().split(" ")[0].lower() for part in answer.headers.get("WWW-Authenticate", "").split(",")}
+    if "ntlm" in offered or "negotiate" in offered:
+        return "ntlm"
+    if "basic" in offered:
+        return "basic"
+    words = answer.headers.get("WWW-Authenticate", "").split(" ")[0] or f"HTTP {answer.status_code}"
+    raise AccountError(
+        SIGN_IN_CODE,
+        f"The Exchange server at {url} takes no password sign-in (it offers: {words}). "
+        "For Exchange Online (Microsoft 365), choose the Microsoft sign-in instead of a password.",
+    )
+
+
 @dataclass(frozen=True)
 class EwsSettings:
     address: str  # primary SMTP address
@@ -64,13 +110,30 @@ class EwsSettings:
 
 
 class EwsConnection:
-    def __init__(self, settings: EwsSettings, secret: str) -> None:
-        """``secret``: the password, or the OAuth 2 access token for auth_type oauth2."""
+    def __init__(self, settings: EwsSettings, secret: str = "", *, token_source: TokenSource | None = None) -> None:
+        """``secret``: the password (ntlm, basic); ``token_source``: the access tokens for auth_type oauth2."""
+        problem = https_problem(settings.endpoint)
+        if problem:
+            raise ValueError(problem)
+        if settings.auth_type == "oauth2" and token_source is None:
+            raise ValueError("Exchange Online (oauth2) needs a token source")
         self.settings = settings
         self.address = settings.address
         self._secret = secret
+        self._token_source = token_source
+        self._credentials: Any = None
         self._account: Any = None
         self._lock = threading.Lock()
+
+    def renew(self) -> bool:
+        """After a 401: a fresh access token when the connection uses OAuth (True), else False."""
+        if self._credentials is None:
+            return False
+        self._credentials.renew()
+        account = self._account
+        if account is not None:
+            account.protocol.close()  # pooled sessions still carry the old token
+        return True
 
     def account(self) -> Any:
         with self._lock:
@@ -97,9 +160,9 @@ class EwsConnection:
             _TrustAdapter.register(s.endpoint, s.ca_file)
             BaseProtocol.HTTP_ADAPTER_CLS = _TrustAdapter
         if s.auth_type == "oauth2":
-            credentials: Any = OAuth2AuthorizationCodeCredentials(
-                access_token={"access_token": self._secret, "token_type": "Bearer"}
-            )
+            assert self._token_source is not None
+            credentials: Any = _renewed_token_class(OAuth2AuthorizationCodeCredentials)(self._token_source)
+            self._credentials = credentials
             auth = OAUTH2
         else:
             credentials = Credentials(s.username or s.address, self._secret)
@@ -114,6 +177,8 @@ class EwsConnection:
                 )
                 return Account(s.address, config=config, autodiscover=False, access_type=DELEGATE)
             return Account(s.address, credentials=credentials, autodiscover=True, access_type=DELEGATE)
+        except SyncbarError:
+            raise  # the token source's own verdict (sign in again, the sign-in service is down)
         except Exception as exc:
             raise ews_error(exc) from exc
 
@@ -205,6 +270,34 @@ def _category_xml(prefix: str, name: str, colour: str, stamp: str) -> str:
     return f"<{prefix}category " + " ".join(f"{k}={quoteattr(v)}" for k, v in attributes.items()) + "/>"
 
 
+def _renewed_token_class(base: type) -> type:
+    """exchangelib's authorization-code credential fed by our token source (exchangelib is imported lazily)."""
+
+    class _RenewedToken(base):  # type: ignore[misc, valid-type]
+        """An access token exchangelib uses until it expires; ``refresh`` is exchangelib's hook for that moment
+        ("the calling application [refreshes] tokens itself by subclassing and implementing refresh()")."""
+
+        def __init__(self, source: TokenSource) -> None:
+            self._source = source
+            token, expires_at = source(False)
+            super().__init__(access_token=_token(token, expires_at))
+
+        def refresh(self, session: Any) -> None:
+            self.renew()
+
+        def renew(self) -> None:
+            token, expires_at = self._source(True)
+            with self.lock:
+                self.access_token = _token(token, expires_at)
+
+    return _RenewedToken
+
+
+def _token(token: str, expires_at: float) -> dict[str, Any]:
+    # requests-oauthlib raises TokenExpiredError once expires_at has passed; exchangelib then calls refresh().
+    return {"access_token": token, "token_type": "Bearer", "expires_at": expires_at}
+
+
 def ews_error(exc: BaseException) -> SyncbarError:
     """The catalogue error for an exchangelib exception (ItemError for one missing item)."""
     from exchangelib.errors import (
@@ -215,6 +308,8 @@ def ews_error(exc: BaseException) -> SyncbarError:
         UnauthorizedError,
     )
 
+    if isinstance(exc, SyncbarError):
+        return exc  # already ours: a token source's verdict raised inside an exchangelib call
     catalog = load_default()
     name = type(exc).__name__
     if isinstance(exc, UnauthorizedError):

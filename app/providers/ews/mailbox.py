@@ -75,13 +75,19 @@ class EwsMailbox(WindowReads):
 
     def _run(self, fn: Callable[[], Any]) -> Any:
         """Call exchangelib, waiting out short ErrorServerBusy back-offs, mapping every error to a code."""
-        from exchangelib.errors import ErrorInvalidSyncStateData, ErrorServerBusy
+        from exchangelib.errors import ErrorInvalidSyncStateData, ErrorServerBusy, UnauthorizedError
 
+        renewed = False
         for attempt in range(4):
             try:
                 return fn()
             except ErrorInvalidSyncStateData as exc:
                 raise CursorExpired(str(exc), service_code="ErrorInvalidSyncStateData") from exc
+            except UnauthorizedError as exc:
+                # An OAuth token Exchange no longer takes (ended early, revoked): renew it once, then ask again.
+                if renewed or not self.connection.renew():
+                    raise ews_error(exc) from exc
+                renewed = True
             except ErrorServerBusy as exc:
                 wait = float(exc.back_off or 5.0)
                 if wait > MAX_INLINE_WAIT or attempt == 3:
