@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -314,3 +315,48 @@ def test_a_killed_session_is_recorded_as_interrupted_with_what_it_did(tmp_path: 
     assert older.counts[ItemKind.EMAIL].new == 2  # the first batch of two was committed before the kill
     assert older.ended_at is not None and older.ended_at >= older.started_at
     assert len(w.crm.records) == 5  # nothing lost, nothing twice
+
+
+def test_an_unexpected_error_in_a_provider_ends_the_session_with_a_fault_issue_and_its_traceback_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    w = World(tmp_path, [email(1), email(2)])
+    w.crm.faults.errors["push"] = [KeyError("Id")]  # a provider bug, not a service's answer
+    with caplog.at_level(logging.ERROR):
+        result = w.run()
+    assert not result.ok and result.error is not None and result.error.code == "SYNC_UNKNOWN_ERROR"
+    assert result.session.outcome is Outcome.FAILED and result.session.error_code == "SYNC_UNKNOWN_ERROR"
+    [issue] = w.store.issues()
+    assert issue.code == "SYNC_UNKNOWN_ERROR" and issue.item_key == ""  # the account's issue, not an item's
+    assert issue.account == OWNER and "KeyError" in issue.message
+    [record] = [r for r in caplog.records if r.exc_info]
+    assert record.exc_info is not None and record.exc_info[0] is KeyError  # the traceback is in the log
+    assert "Traceback" in caplog.text and "push" in caplog.text
+    # Nothing was lost: the next cycle (the bug gone) sends both, once.
+    w.run()
+    assert len(w.crm.records) == 2 and w.store.issues() == []
+
+
+def test_marks_the_mailbox_refuses_stay_pending_and_are_retried_next_cycle(tmp_path: Path) -> None:
+    w = World(tmp_path, [contact(1, last=""), contact(2, last="")])
+    w.mailbox.refuse["c1"] = "MBX_THROTTLED"  # one answer of the batch is 429; the other applies
+    w.run()
+    assert w.mailbox.marks == {"c2": "Last Name missing"}
+    assert [r.mailbox_id for r in w.store.marks_to_apply()] == ["c1"]
+    del w.mailbox.refuse["c1"]
+    w.clock.advance(timedelta(seconds=5))
+    w.run()
+    assert w.mailbox.marks == {"c1": "Last Name missing", "c2": "Last Name missing"}
+    assert w.store.marks_to_apply() == []
+    # Fixed in the mailbox, but the unmark of c2 is refused (404 in $batch): the red mark is removed next time.
+    for key in ("c1", "c2"):
+        w.mailbox.edit(key, fields={"first_name": "Jo", "last_name": "Doe", "email": f"person{key}@customer.com"})
+    w.mailbox.refuse["c2"] = "MBX_ITEM_NOT_FOUND"
+    w.clock.advance(timedelta(seconds=5))
+    w.run()
+    assert w.mailbox.marks == {"c2": "Last Name missing"}
+    assert [r.mailbox_id for r in w.store.marks_to_remove()] == ["c2"]
+    del w.mailbox.refuse["c2"]
+    w.clock.advance(timedelta(seconds=5))
+    w.run()
+    assert w.mailbox.marks == {} and w.store.marks_to_remove() == []

@@ -224,6 +224,16 @@ def test_batch_limit_and_per_request_errors(host: EmulatorHost, svc: Any) -> Non
     assert by_id["2"]["body"]["error"]["code"] == "ErrorItemNotFound"
 
 
+def test_a_mark_refused_inside_the_batch_is_answered_not_ok_and_the_others_apply(host: EmulatorHost, svc: Any) -> None:
+    box = mailbox(host)
+    first, second = box.changes("inbox", None).items[:2]
+    svc.delete_item(second.mailbox_id)  # its PATCH in the $batch answers 404
+    results = box.mark([Mark(first.mailbox_id, "inbox", "Bad"), Mark(second.mailbox_id, "inbox", "Bad")])
+    assert [(r.mailbox_id, r.ok) for r in results] == [(first.mailbox_id, True), (second.mailbox_id, False)]
+    assert results[1].code == "MBX_ITEM_NOT_FOUND"
+    assert "Sync Error" in svc.categories_of(first.mailbox_id)
+
+
 def test_throttling_with_fractional_retry_after_is_waited_out(host: EmulatorHost, svc: Any) -> None:
     sleeps: list[float] = []
     box = mailbox(host, sleeps)
