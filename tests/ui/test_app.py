@@ -43,7 +43,7 @@ def wait_cycle(qtbot: QtBot, app: DesktopApp, timeout: int = 60_000) -> None:
     qtbot.waitUntil(lambda: app.window.general.session_model.rowCount() > 0, timeout=10_000)
 
 
-def test_first_sync_tells_the_truth_and_lists_issues(desktop: DesktopApp, qtbot: QtBot) -> None:
+def test_first_sync_tells_the_truth_and_lists_issues(desktop: DesktopApp, demo: Demo, qtbot: QtBot) -> None:
     wait_cycle(qtbot, desktop)
     general = desktop.window.general
     text = general.status_text.text()
@@ -53,9 +53,28 @@ def test_first_sync_tells_the_truth_and_lists_issues(desktop: DesktopApp, qtbot:
     codes = {desktop.window.issues.model.issue(r).code for r in range(desktop.window.issues.model.rowCount())}
     assert {"DATA_REQUIRED_FIELD_MISSING", "DATA_VALIDATION_FAILED", "SF_ROW_LOCKED"} <= codes
     assert general.history_model.rowCount() >= 3 and general.chart.days
-    # The failed mail items carry the red mark and its detail in Outlook.
-    graph = desktop.service.store
-    assert graph is not None
+    # The failed mail items carry the red mark and its detail in Outlook; a synced one carries neither.
+    graph: Any = demo.host.services["graph"]
+    assert {c["displayName"]: c["color"] for c in graph.master}["Sync Error"] == "preset0"  # Outlook's red
+    model = desktop.window.issues.model
+    failed = [model.issue(r) for r in range(model.rowCount())]
+    failed = [i for i in failed if i.kind in (ItemKind.EMAIL, ItemKind.CONTACT) and i.item_key]
+    assert failed
+    catalog = desktop.service.catalog
+    for issue in failed:
+        categories = graph.categories_of(issue.item_key.split(":", 1)[1])
+        assert "Sync Error" in categories, (issue.code, categories)
+        details = [c for c in categories if c.startswith("Sync Error: ")]
+        assert len(details) == 1, categories
+        if "{fields}" not in catalog.get(issue.code).mark_detail:
+            assert details[0] == f"Sync Error: {catalog.mark_detail(issue.code)}"
+    assert any(
+        c == "Sync Error: Last Name missing" for i in failed for c in graph.categories_of(i.item_key.split(":", 1)[1])
+    )
+    synced = desktop.service.store.row  # a synced mail item has no mark
+    clean = [k for k in graph.items if k not in {i.item_key.split(":", 1)[1] for i in failed}]
+    assert any(synced(f"email:{k}") is not None for k in clean)
+    assert all("Sync Error" not in graph.categories_of(k) for k in clean if synced(f"email:{k}") is not None)
 
 
 def test_a_crashed_sync_process_is_reported_and_the_next_cycle_recovers(
