@@ -298,10 +298,7 @@ def test_shapes_match_the_published_samples(host: EmulatorHost, svc: Any, wire_s
     batch = s.post(host.url("graph") + "/v1.0/$batch", json={"requests": [{"id": "1", "method": "GET", "url": "/me"}]})
     ref_batch = load("batch_response.json")["responses"][0]
     assert set(batch.json()["responses"][0]) == set(ref_batch)
-    host.inject("graph", Fault("throttle", retry_after=2.5))
-    throttled = s.get(host.url("graph") + "/v1.0/me")
-    assert throttled.status_code == 429 and throttled.headers["Retry-After"] == "2.5"
-    assert set(throttled.json()["error"]) >= {"code", "message", "innerError"}
+    # Throttling, compared value by value with the published 429: tests/emulators/test_wire_values.py.
     token_ref = load("identity_token_response_authcode.json")
     assert set(token_ref) <= set(json.loads(svc._tokens(["Mail.ReadWrite"], "n").body))
     grant_ref = load("identity_token_error_invalid_grant_v1.json")
