@@ -376,3 +376,11 @@ def test_the_next_run_after_a_clean_cycle_is_one_interval_later(store: Store) ->
     sched.pause()
     sched.resume()
     assert sched.state().paused is False
+
+
+def test_a_fresh_scheduler_runs_now_and_a_failure_without_source_names_none(sched: Scheduler) -> None:
+    assert sched.next_run(T0) == T0
+    sched.record(account_error("SF_AUTH_FAILED"), T0)
+    state = sched.state()
+    assert state.error_source == "" and state.error_account == ""
+    assert state.backoff_until == "" and state.suspended_until == ""  # a sign-in, not a wait
