@@ -12,7 +12,9 @@ worktree is never touched and two runs never share state.  Keep the test selecti
 function, then only those tests per mutant.
 
 ``--only`` keeps the functions whose mutmut name (``Class.method``, ``function``) matches one of the
-given globs; ``--max-children`` is the number of test processes at once (1 on a shared 2-core machine).
+given globs in the score; ``--names`` runs only the mutants whose full mutmut name matches (a big
+module a part at a time: ``--names 'app.core.engine.xǁEngineǁ_mark_rows*'``); ``--max-children`` is
+the number of test processes at once (1 on a shared 2-core machine).
 The scores per module and the equivalent mutants are kept in docs/reliability.md.
 """
 
@@ -31,7 +33,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-COPY = ("app", "tests", "resources", "pyproject.toml")
+COPY = ("app", "tests", "resources", "docs", "README.md", "pyproject.toml")
 KILLED = {"killed", "timeout", "segfault", "suspicious"}
 
 
@@ -43,7 +45,7 @@ def _config(module: str, tests: list[str]) -> str:
         'source_paths = ["app"]\n'
         f"only_mutate = [{json.dumps(module)}]\n"
         f"pytest_add_cli_args_test_selection = [{quoted}]\n"
-        'also_copy = ["resources"]\n'
+        'also_copy = ["resources", "docs", "README.md"]\n'
     )
 
 
@@ -55,7 +57,9 @@ def _mutant_function(name: str) -> str:
     return tail.replace("ǁ", ".")
 
 
-def run(module: str, tests: list[str], only: list[str], max_children: int, keep: bool) -> dict[str, object]:
+def run(
+    module: str, tests: list[str], only: list[str], max_children: int, keep: bool, names: list[str] | None = None
+) -> dict[str, object]:
     scratch = Path(tempfile.mkdtemp(prefix="syncbar-mutate-"))
     try:
         for name in COPY:
@@ -69,13 +73,16 @@ def run(module: str, tests: list[str], only: list[str], max_children: int, keep:
         env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "SYNCBAR_SLOW")}
         env["QT_QPA_PLATFORM"] = "offscreen"
         started = time.monotonic()
-        subprocess.run(
-            [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)],
+        done = subprocess.run(
+            [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children), *(names or [])],
             cwd=scratch,
             env=env,
             check=False,
-            stdout=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
         )
+        if done.returncode != 0:  # mutmut stops when the tests fail before any mutant (a broken selection)
+            raise SystemExit(f"mutmut run failed ({done.returncode}):\n{(done.stdout + done.stderr)[-3000:]}")
         listed = subprocess.run(
             [sys.executable, "-m", "mutmut", "results", "--all", "true"],
             cwd=scratch,
@@ -89,6 +96,8 @@ def run(module: str, tests: list[str], only: list[str], max_children: int, keep:
             name, _, status = line.strip().partition(": ")
             if name and status:
                 results[name] = status.strip()
+        if names:  # only those mutants ran
+            results = {n: s for n, s in results.items() if any(fnmatch.fnmatch(n, g) for g in names)}
         if only:
             results = {n: s for n, s in results.items() if any(fnmatch.fnmatch(_mutant_function(n), g) for g in only)}
         survivors = sorted(n for n, s in results.items() if s not in KILLED)
@@ -122,11 +131,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("module", help="the module to mutate, e.g. app/core/scheduler.py")
     parser.add_argument("tests", nargs="+", help="the tests to run against each mutant (pytest paths or node ids)")
     parser.add_argument("--only", action="append", default=[], help="glob over Class.method names to score")
+    parser.add_argument(
+        "--names",
+        action="append",
+        default=[],
+        help="run only the mutants whose mutmut name matches this glob (e.g. 'app.core.engine.xǁEngineǁ_mark_rows*')",
+    )
     parser.add_argument("--max-children", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write the result here")
     parser.add_argument("--keep", action="store_true", help="keep the scratch copy (to read mutants/)")
     args = parser.parse_args(argv)
-    result = run(args.module, args.tests, args.only, args.max_children, args.keep)
+    result = run(args.module, args.tests, args.only, args.max_children, args.keep, args.names)
     survivors = result["survivors"]
     assert isinstance(survivors, dict)
     for name, diff in survivors.items():
