@@ -4,6 +4,8 @@ session ids) and every value the token store handed out are cut out before a rec
 from __future__ import annotations
 
 import logging
+import logging.handlers
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -85,3 +87,56 @@ def test_the_sync_service_wires_the_token_store_to_the_log_redaction(tmp_path: P
     svc, _ = wiring.open_service(paths, tokens=tokens)
     svc.store.close()
     assert tokens.handed_out is not None
+
+
+# --- the rules of the redaction itself (mutation-checked) ---
+
+
+def test_addresses_are_removed_from_reports_unless_kept_and_kept_in_the_log(log_file: Path) -> None:
+    assert report.redact("from bob@customer.example about x") == "from [address] about x"
+    assert report.redact("from bob@customer.example", keep_personal=True) == "from bob@customer.example"
+    log = logging.getLogger("app.test")
+    log.warning("item from %s failed", "bob@customer.example")
+    try:
+        raise ValueError("no contact for carol@customer.example")
+    except ValueError:
+        log.exception("matching failed")
+    text = written(log_file)
+    # The log is this computer's own (support asks for it through the report, which removes addresses).
+    assert "item from bob@customer.example failed" in text and "no contact for carol@customer.example" in text
+
+
+def test_a_longer_secret_is_cut_whole_even_when_a_shorter_one_is_inside_it() -> None:
+    assert report.redact("x=abcdefgh;", ["abcd", "abcdefgh"]) == "x=[removed];"
+    assert report.redact("x=abcdefgh;", ["abcdefgh", "abcd"]) == "x=[removed];"
+
+
+def test_values_shorter_than_four_characters_are_not_treated_as_secrets(log_file: Path) -> None:
+    assert report.redact("rep ok abcd", ["", "rep", "abcd"]) == "rep ok [removed]"
+    logs.remember_secret("Zq9")
+    logs.remember_secret("")
+    logs.remember_secret("Wk4t")
+    logging.getLogger("app.test").warning("values Zq9 and Wk4t")
+    assert "values Zq9 and [removed]" in written(log_file)
+
+
+def test_the_log_file_rotates_at_two_megabytes_keeps_three_and_reads_as_lines(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "er" / "logs" / "syncbar.log"  # folders made as needed
+    handler = logs.setup(path)
+    try:
+        assert logs.setup(path) is handler  # set up twice: one handler, no doubled lines
+        assert isinstance(handler, logging.handlers.RotatingFileHandler)
+        assert (handler.maxBytes, handler.backupCount, handler.encoding) == (2_000_000, 3, "utf-8")
+        other = logs.setup(path.with_name("other.log"))  # a second log in the same folder
+        assert other is not handler
+        logging.getLogger().removeHandler(other)
+        other.close()
+        logging.getLogger("app.core.engine").warning("ünïcode ✓")
+        line = written(path).splitlines()[-1]
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} WARNING app\.core\.engine: ünïcode ✓", line), line
+        # Client libraries log request details (headers included) at DEBUG and INFO: they stay out.
+        for noisy in ("urllib3", "msal", "exchangelib", "googleapiclient", "simple_salesforce"):
+            assert logging.getLogger(noisy).getEffectiveLevel() == logging.WARNING, noisy
+    finally:
+        logging.getLogger().removeHandler(handler)
+        handler.close()
