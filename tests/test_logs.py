@@ -122,6 +122,9 @@ def test_values_shorter_than_four_characters_are_not_treated_as_secrets(log_file
 
 def test_the_log_file_rotates_at_two_megabytes_keeps_three_and_reads_as_lines(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "er" / "logs" / "syncbar.log"  # folders made as needed
+    noisy = ("urllib3", "msal", "exchangelib", "googleapiclient", "simple_salesforce")
+    for name in noisy:  # as in a fresh process
+        logging.getLogger(name).setLevel(logging.NOTSET)
     handler = logs.setup(path)
     try:
         assert logs.setup(path) is handler  # set up twice: one handler, no doubled lines
@@ -135,8 +138,8 @@ def test_the_log_file_rotates_at_two_megabytes_keeps_three_and_reads_as_lines(tm
         line = written(path).splitlines()[-1]
         assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} WARNING app\.core\.engine: ünïcode ✓", line), line
         # Client libraries log request details (headers included) at DEBUG and INFO: they stay out.
-        for noisy in ("urllib3", "msal", "exchangelib", "googleapiclient", "simple_salesforce"):
-            assert logging.getLogger(noisy).getEffectiveLevel() == logging.WARNING, noisy
+        for name in noisy:
+            assert logging.getLogger(name).getEffectiveLevel() == logging.WARNING, name
     finally:
         logging.getLogger().removeHandler(handler)
         handler.close()
