@@ -109,6 +109,7 @@ def test_addresses_are_removed_from_reports_unless_kept_and_kept_in_the_log(log_
 def test_a_longer_secret_is_cut_whole_even_when_a_shorter_one_is_inside_it() -> None:
     assert report.redact("x=abcdefgh;", ["abcd", "abcdefgh"]) == "x=[removed];"
     assert report.redact("x=abcdefgh;", ["abcdefgh", "abcd"]) == "x=[removed];"
+    assert report.redact("x=0abcdZ;", ["abcd", "0abcdZ"]) == "x=[removed];"  # longest first, whatever its letters
 
 
 def test_values_shorter_than_four_characters_are_not_treated_as_secrets(log_file: Path) -> None:
