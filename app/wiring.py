@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
+from app import logs
 from app.auth import profile_secrets
 from app.auth.tokens import TokenStore
 from app.commands import UsageError
@@ -368,7 +369,7 @@ def open_service(
         paths.ensure()
         store = Store.open(paths.database)
     catalog = load_default()
-    token_store = tokens or TokenStore()
+    token_store = redact_handed_out(tokens or TokenStore())
     prof = profile_secrets.load(paths.config, token_store)
     interval = timedelta(minutes=prof.choices.interval_minutes) if prof else timedelta(minutes=15)
     scheduler = Scheduler(store, catalog, interval=interval)
@@ -404,14 +405,12 @@ def open_service(
     return service, prof
 
 
-def known_secrets(profile: Profile | None, tokens: TokenStore) -> list[str]:
-    """Every token and password held for the profile's accounts, so reports and logs can cut them out.
+def secret_values(secret: Any) -> set[str]:
+    """The token and password values inside one keyring secret (MSAL's serialised cache searched inside).
 
     Only values under secret-bearing names count (``*token*``, ``secret``, ``password``): an account's
-    user name or an endpoint stays readable.  MSAL's serialised cache is searched inside.
+    user name or an endpoint stays readable.
     """
-    if profile is None:
-        return []
     found: set[str] = set()
     secret_names = ("token", "secret", "password", "passwd", "verifier")
 
@@ -435,9 +434,29 @@ def known_secrets(profile: Profile | None, tokens: TokenStore) -> list[str]:
             if is_secret and len(value) >= 8:
                 found.add(value)
 
+    walk(secret, "")
+    return found
+
+
+def redact_handed_out(tokens: TokenStore) -> TokenStore:
+    """Every secret ``tokens`` reads or writes from now on is cut out of the log, not only its patterns."""
+
+    def remember(secret: Mapping[str, Any]) -> None:
+        for value in secret_values(secret):
+            logs.remember_secret(value)
+
+    tokens.handed_out = remember
+    return tokens
+
+
+def known_secrets(profile: Profile | None, tokens: TokenStore) -> list[str]:
+    """Every token and password held for the profile's accounts, so reports and logs can cut them out."""
+    if profile is None:
+        return []
+    found: set[str] = set()
     for key in (profile.crm.secret_key, profile.mailbox.secret_key):
         try:
-            walk(tokens.load(key) or {}, "")
+            found |= secret_values(tokens.load(key) or {})
         except Exception:  # a locked or missing keyring: the pattern-based redaction still applies
             continue
     return sorted(found, key=len, reverse=True)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from app.core.errors import AccountError, CursorExpired, ItemError, SyncbarError
+from app.core.errors import AccountError, CursorExpired, ItemError
 from app.core.model import (
     ApiUsage,
     CrmMatch,
@@ -52,7 +52,7 @@ class Clock:
 class Faults:
     """Scripted failures: ``errors[op]`` raises once per listed error; ``die_at`` kills call number N."""
 
-    errors: dict[str, list[SyncbarError]] = field(default_factory=dict)
+    errors: dict[str, list[Exception]] = field(default_factory=dict)  # a SyncbarError, or a bug
     die_at: int | None = None
     die_after_effect: bool = False  # die after the call took effect (the answer is lost)
     calls: int = 0
@@ -128,6 +128,9 @@ class FakeMailbox:
         self.labels: dict[str, tuple[str, ...]] = {}
         self.sent: list[tuple[str, str]] = []
         self.faults = Faults()
+        # Mailbox ids the mailbox refuses to (un)mark, with the code it answers (``ok=False`` per item,
+        # as a Graph $batch sub-response 404/429 or an EWS per-item error does); the rest of the batch applies.
+        self.refuse: dict[str, str] = {}
         for item in items:
             self.add(item)
 
@@ -191,22 +194,32 @@ class FakeMailbox:
 
     def mark(self, marks: Sequence[Mark]) -> list[MarkResult]:
         self.faults.enter("mark")
+        results = []
         for m in marks:
+            if m.mailbox_id in self.refuse:
+                results.append(MarkResult(m.mailbox_id, False, self.refuse[m.mailbox_id]))
+                continue
             self.marks[m.mailbox_id] = m.detail
             own = tuple(x for x in m.labels if not x.startswith("Sync Error"))
             self.labels[m.mailbox_id] = (*own, "Sync Error", f"Sync Error: {m.detail}")
             self._touched(m)
+            results.append(MarkResult(m.mailbox_id, True))
         self.faults.leave("mark")
-        return [MarkResult(m.mailbox_id, True) for m in marks]
+        return results
 
     def unmark(self, marks: Sequence[Mark]) -> list[MarkResult]:
         self.faults.enter("unmark")
+        results = []
         for m in marks:
+            if m.mailbox_id in self.refuse:
+                results.append(MarkResult(m.mailbox_id, False, self.refuse[m.mailbox_id]))
+                continue
             self.marks.pop(m.mailbox_id, None)
             self.labels[m.mailbox_id] = tuple(x for x in m.labels if not x.startswith("Sync Error"))
             self._touched(m)
+            results.append(MarkResult(m.mailbox_id, True))
         self.faults.leave("unmark")
-        return [MarkResult(m.mailbox_id, True) for m in marks]
+        return results
 
     def _touched(self, mark: Mark) -> None:
         """A category change shows up in the next delta, as it does on the real services."""

@@ -77,11 +77,20 @@ class TokenStore:
     """Reads and writes one JSON secret per account name.
 
     Without a ``backend`` it uses the OS keyring keyring finds (or refuses with ``NoKeyring``).
+    ``handed_out`` sees every secret read or written, so the composition root can tell the log
+    redaction about each value (``wiring.redact_handed_out``).
     """
 
-    def __init__(self, backend: SecretBackend | None = None, service: str = SERVICE) -> None:
+    def __init__(
+        self,
+        backend: SecretBackend | None = None,
+        service: str = SERVICE,
+        *,
+        handed_out: Callable[[Mapping[str, Any]], None] | None = None,
+    ) -> None:
         self._backend = backend
         self._service = service
+        self.handed_out = handed_out
 
     @property
     def in_process(self) -> ProcessKeyring | None:
@@ -111,6 +120,8 @@ class TokenStore:
     def save(self, account: str, secret: Mapping[str, Any]) -> None:
         if not account:
             raise ValueError("an account name is needed to store its secret")
+        if self.handed_out is not None:
+            self.handed_out(secret)
         text = json.dumps(dict(secret))  # ASCII: every character is one UTF-16 code unit
         try:
             kr = self._kr()
@@ -147,7 +158,11 @@ class TokenStore:
             # An entry we did not write (or a damaged one, or a part lost): treat as absent so the
             # user is asked to sign in again, rather than crashing.
             return None
-        return value if isinstance(value, dict) and PARTS not in value else None
+        if not isinstance(value, dict) or PARTS in value:
+            return None
+        if self.handed_out is not None:
+            self.handed_out(value)
+        return value
 
     def delete(self, account: str) -> bool:
         try:

@@ -445,6 +445,10 @@ class Store:
             )
         for number in range(version, SCHEMA_VERSION):
             with self.transaction() as tx:
+                # Another process (the app's cycle and a `sync --once` started together) may have
+                # migrated meanwhile: the version read under the write lock decides.
+                if int(tx.execute("PRAGMA user_version").fetchone()[0]) > number:
+                    continue
                 for statement in _MIGRATIONS[number].split(";"):
                     if statement.strip():
                         tx.execute(statement)

@@ -425,6 +425,10 @@ class GraphService(Service):
 
     def throttle_response(self, retry_after: float) -> Response:
         response = self.error_response(429, "TooManyRequests", "Please retry again later.")
+        # The published 429 (throttling.md, "Sample response") also names the status inside innerError.
+        body = json.loads(response.body)
+        body["error"]["innerError"].update(code="429", message="Please retry after", status="429")
+        response.body = json.dumps(body).encode()
         response.headers["Retry-After"] = retry_after_text(retry_after)
         return response
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import socket
 import ssl
 from collections.abc import Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
@@ -88,12 +90,20 @@ def _short(exc: BaseException) -> str:
     return text if len(text) <= 300 else text[:297] + "..."
 
 
-def retry_after_seconds(headers: Mapping[str, str], default: float = 5.0) -> float:
-    """Retry-After as seconds; Graph may send fractions ("2.5"); an HTTP date falls back to ``default``."""
-    value = headers.get("Retry-After") or headers.get("retry-after")
+def retry_after_seconds(headers: Mapping[str, str], default: float = 5.0, now: datetime | None = None) -> float:
+    """Retry-After as seconds, in either form RFC 9110 allows: delay-seconds (Graph sends fractions,
+    "2.128") or an HTTP-date (the seconds until then); anything else is ``default``."""
+    value = (headers.get("Retry-After") or headers.get("retry-after") or "").strip()
     if not value:
         return default
     try:
         return max(0.0, float(value))
     except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
         return default
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())

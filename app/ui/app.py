@@ -14,10 +14,23 @@ import signal
 import sys
 import threading
 import webbrowser
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, Qt, QTimer, qVersion
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QCoreApplication,
+    QIODevice,
+    QObject,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+    Slot,
+    qVersion,
+)
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication
 
@@ -57,6 +70,31 @@ def signal_running_instance(name: str, timeout_ms: int = 500) -> bool:
     return True
 
 
+class _Background(QObject):
+    """Runs work that may wait (the keyring, opening the database) off the GUI thread and hands its
+    result, or the exception it raised, to a callback back on the GUI thread."""
+
+    _done = Signal(object, object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._done.connect(self._deliver)
+
+    def run(self, work: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
+        def job() -> None:
+            try:
+                result = work()
+            except Exception as exc:  # handed to on_done, which says what failed
+                result = exc
+            self._done.emit(on_done, result)
+
+        QThreadPool.globalInstance().start(job)
+
+    @Slot(object, object)
+    def _deliver(self, on_done: Callable[[Any], None], result: Any) -> None:
+        on_done(result)
+
+
 class DesktopApp:
     """Wires the service to the window and the tray; owns nothing the core owns."""
 
@@ -84,6 +122,7 @@ class DesktopApp:
         self.tray = Tray(self.catalog) if self.use_tray else None
         self.notices: list[tuple[str, str]] = []  # every notice shown (tests and the window read it)
         self._reauth_open = False
+        self._background = _Background()
         self._wire()
 
     # -- wiring -----------------------------------------------------------------------
@@ -166,10 +205,20 @@ class DesktopApp:
         dialog.open()
 
     def reconfigure(self) -> None:
-        """A profile now exists (first-run setup): open the service on it and start syncing."""
+        """A profile now exists (first-run setup) or changed: open the service on it and start syncing.
+
+        The database and the keyring are opened off the GUI thread; the window carries on meanwhile."""
         self.controller.shutdown()
         self.service.store.close()
-        self.service, self.profile = wiring.open_service(self.paths, tokens=self.tokens)
+        self._background.run(lambda: wiring.open_service(self.paths, tokens=self.tokens), self._reopened)
+
+    def _reopened(self, opened: Any) -> None:
+        if isinstance(opened, Exception):
+            self.window.show_notice(
+                QCoreApplication.translate("DesktopApp", "Could not open the settings: {error}").format(error=opened)
+            )
+            return
+        self.service, self.profile = opened
         self.catalog = self.service.catalog
         self.controller = self._new_controller()
         self._wire_service()
@@ -330,10 +379,16 @@ class DesktopApp:
         return bytes(buffer.data().data())
 
     def open_support(self, issues: list[Issue]) -> None:
+        """The report's preview; the secrets it must cut out are read from the keyring off the GUI thread."""
         shot = self.screenshot()
-        import PySide6
+        prof = self.profile
+        self._background.run(
+            lambda: wiring.known_secrets(prof, self.tokens) if prof else [],
+            lambda secrets: self._show_support(issues, shot, [] if isinstance(secrets, Exception) else secrets),
+        )
 
-        secrets = wiring.known_secrets(self.profile, self.tokens) if self.profile else []
+    def _show_support(self, issues: list[Issue], shot: bytes, secrets: list[str]) -> None:
+        import PySide6
 
         def build(keep: bool) -> list[report.ReportFile]:
             return report.build(

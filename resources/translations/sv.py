@@ -139,6 +139,7 @@ SV = {
     "Settings": "Inställningar",
     "company.com, company.de": "foretag.se, foretag.de",
     "Could not save the settings: {error}": "Kunde inte spara inställningarna: {error}",
+    "Could not open the settings: {error}": "Kunde inte öppna inställningarna: {error}",
     "Could not change “Start at login”: {error}": "Kunde inte ändra ”Starta vid inloggning”: {error}",
     "Finishing the current step of the sync…": "Avslutar det pågående steget i synkningen…",
     "Sync error details — {code}": "Detaljer om synkfelet — {code}",

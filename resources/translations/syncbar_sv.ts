@@ -89,22 +89,27 @@
 <context>
     <name>DesktopApp</name>
     <message>
-        <location filename="../../app/ui/app.py" line="155" />
+        <location filename="../../app/ui/app.py" line="195" />
         <source>Could not save the settings: {error}</source>
         <translation>Kunde inte spara inställningarna: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="211" />
+        <location filename="../../app/ui/app.py" line="218" />
+        <source>Could not open the settings: {error}</source>
+        <translation>Kunde inte öppna inställningarna: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/app.py" line="261" />
         <source>Sync error</source>
         <translation>Synkfel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="355" />
+        <location filename="../../app/ui/app.py" line="412" />
         <source>Could not change “Start at login”: {error}</source>
         <translation>Kunde inte ändra ”Starta vid inloggning”: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="362" />
+        <location filename="../../app/ui/app.py" line="419" />
         <source>Finishing the current step of the sync…</source>
         <translation>Avslutar det pågående steget i synkningen…</translation>
     </message>
@@ -887,29 +892,29 @@
         <translation>Inställningsfilen (profile.json) har ett värde som Syncbar inte kan använda. Rätta det i filen, eller gör inställningen igen: den gamla filen sparas bredvid den nya, och din synkhistorik finns kvar.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/startup.py" line="77" />
+        <location filename="../../app/ui/startup.py" line="79" />
         <source>Start setup again</source>
         <translation>Gör inställningen igen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/startup.py" line="77" />
-        <location filename="../../app/ui/startup.py" line="95" />
-        <location filename="../../app/ui/startup.py" line="98" />
+        <location filename="../../app/ui/startup.py" line="80" />
+        <location filename="../../app/ui/startup.py" line="101" />
+        <location filename="../../app/ui/startup.py" line="109" />
         <source>Open the folder</source>
         <translation>Öppna mappen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/startup.py" line="95" />
+        <location filename="../../app/ui/startup.py" line="100" />
         <source>Start fresh</source>
         <translation>Börja om</translation>
     </message>
     <message>
-        <location filename="../../app/ui/startup.py" line="104" />
+        <location filename="../../app/ui/startup.py" line="116" />
         <source>Open the log folder</source>
         <translation>Öppna loggmappen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/startup.py" line="117" />
+        <location filename="../../app/ui/startup.py" line="129" />
         <source>Quit</source>
         <translation>Avsluta</translation>
     </message>

@@ -49,6 +49,30 @@ class _Damaged:
         raise AssertionError("not used")
 
 
+DISCOVERY = """
+import importlib, pkgutil, sys
+import tests
+for module in pkgutil.walk_packages(tests.__path__, "tests."):
+    importlib.import_module(module.name)
+import keyring.backend
+print(sorted(c.__module__ + "." + c.__name__ for c in keyring.backend.KeyringBackend._classes
+             if not c.__module__.startswith("keyring")))
+"""
+
+
+def test_no_test_backend_joins_keyrings_discovery() -> None:
+    """With every test module imported, keyring's registry holds only keyring's own backends: no test
+    keyring can outrank the fail backend for a later test in the same process."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", DISCOVERY], cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout
+
+
 def test_damaged_entry_reads_as_signed_out() -> None:
     assert TokenStore(_Damaged()).load("someone") is None
 

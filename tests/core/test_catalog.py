@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.catalog import Catalog, field_label, load_default, render_markdown
+from app.core.catalog import SERVICES, Catalog, field_label, load_default, render_markdown
 from app.core.model import Action, Fixer, RetryClass, Scope
 from app.core.resources import ENV_VAR, resource_path
 
@@ -371,3 +371,110 @@ def test_resource_path_finds_a_pyinstaller_bundle(tmp_path: Path, monkeypatch: p
     monkeypatch.delenv(ENV_VAR, raising=False)
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
     assert resource_path("only_in_bundle.txt") == tmp_path / "resources" / "only_in_bundle.txt"
+
+
+# --- what a person who edits catalog.json is told, exactly (mutation-checked) ---
+
+
+def _problems(tmp_path: Path, entries: list[dict[str, object]]) -> list[str]:
+    with pytest.raises(ValueError) as info:
+        Catalog.load(_write(tmp_path, entries))
+    return [line.strip()[2:] for line in str(info.value).splitlines() if line.strip().startswith("- ")]
+
+
+def test_each_rule_between_fields_names_its_entry(tmp_path: Path) -> None:
+    entries = _good()
+    _find(entries, "IGN_BOUNCED")["retry_class"] = "transient"
+    _find(entries, "IGN_GROUP_ADDRESS")["action"] = "retry_later"
+    _find(entries, "SF_ROW_LOCKED")["mark_detail"] = ""
+    _find(entries, "DATA_VALIDATION_FAILED")["mark_detail"] = "Fix {field}"
+    _find(entries, "DATA_VALUE_TOO_LONG")["mark_detail"] = "Too long }"
+    _find(entries, "SF_SERVER_ERROR")["service_codes"] = [{"service": "salesforce", "code": "UNABLE_TO_LOCK_ROW"}]
+    problems = _problems(tmp_path, entries)
+    assert "IGN_BOUNCED: IGN_ codes and only they have retry_class 'ignored'" in problems
+    assert "IGN_GROUP_ADDRESS: an ignore reason has action 'none'" in problems
+    assert "SF_ROW_LOCKED: item-level failures need a mark_detail for the mailbox mark" in problems
+    assert "DATA_VALIDATION_FAILED: mark_detail may only use the {fields} placeholder" in problems
+    assert "DATA_VALUE_TOO_LONG: mark_detail may only use the {fields} placeholder" in problems
+    mapped = "salesforce code 'UNABLE_TO_LOCK_ROW' is mapped by both"
+    assert [p for p in problems if p.startswith(mapped)] in (
+        [f"{mapped} SF_SERVER_ERROR and SF_ROW_LOCKED"],
+        [f"{mapped} SF_ROW_LOCKED and SF_SERVER_ERROR"],
+    )
+    assert "IGN_BOUNCED: item-level failures need a mark_detail for the mailbox mark" in problems  # now a failure
+    assert len(problems) == 7, problems
+
+
+def test_each_field_problem_names_the_entry_by_position_and_code(tmp_path: Path) -> None:
+    entries = _good()
+    at = next(i for i, e in enumerate(entries) if e["code"] == "SF_ROW_LOCKED")
+    entry = entries[at]
+    entry.update(scope="galaxy", retry_class="never", fixer="nobody", action="pray", title=3, reason=" ")
+    entry["service_codes"] = [{"service": "salesforce"}, "UNABLE", {"service": "salesforce", "code": " "}]
+    entries.append("not an object")
+    entries.append({"code": 7, "service_codes": "all"})
+    where = f"entry #{at} (SF_ROW_LOCKED)"
+    last = len(entries) - 1
+    problems = _problems(tmp_path, entries)
+    assert f"{where}: 'title' must be a string" in problems
+    assert f"{where}: 'reason' is empty" in problems
+    assert f"{where}: Scope 'galaxy' is not one of item, account" in problems
+    assert any(p.startswith(f"{where}: RetryClass 'never' is not one of transient, throttled") for p in problems)
+    assert any(p.startswith(f"{where}: Fixer 'nobody' is not one of ") for p in problems)
+    assert any(p.startswith(f"{where}: Action 'pray' is not one of ") for p in problems)
+    assert f"{where}: service code {{'service': 'salesforce'}} needs a service in {SERVICES} and a code" in problems
+    assert f"{where}: service code 'UNABLE' needs a service in {SERVICES} and a code" in problems
+    assert (
+        f"{where}: service code {{'service': 'salesforce', 'code': ' '}} needs a service in {SERVICES} and a code"
+        in problems
+    )
+    assert f"entry #{last - 1}: expected an object" in problems
+    assert any(
+        p.startswith(f"entry #{last}: code must be UPPER_SNAKE with one of the prefixes MBX_, SF_") for p in problems
+    )
+    assert f"entry #{last}: 'service_codes' must be a list" in problems
+    assert f"entry #{last}: 'title' must be a string" in problems
+
+
+def test_an_entry_without_service_codes_loads(tmp_path: Path) -> None:
+    entries = _good()
+    del _find(entries, "SF_SERVER_ERROR")["service_codes"]
+    assert Catalog.load(_write(tmp_path, entries)).get("SF_SERVER_ERROR").service_codes == ()
+
+
+def test_an_empty_or_unreadable_catalogue_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="'entries' list"):
+        Catalog.load(_write(tmp_path, []))
+    assert Catalog.load(_write(tmp_path, _good())).get("SF_ROW_LOCKED").title  # the same file, filled, loads
+    assert Catalog.load().get("SF_ROW_LOCKED") == load_default().get("SF_ROW_LOCKED")  # the shipped file by default
+
+
+def test_the_catalogue_needs_its_unknown_entry_to_be_built() -> None:
+    from app.core.catalog import CatalogEntry
+
+    with pytest.raises(ValueError, match="needs a SYNC_UNKNOWN_ERROR entry"):
+        Catalog([e for e in load_default().entries() if e.code != "SYNC_UNKNOWN_ERROR"])
+    only: list[CatalogEntry] = [load_default().get("SYNC_UNKNOWN_ERROR")]
+    assert Catalog(only).lookup("salesforce", "UNABLE_TO_LOCK_ROW").code == "SYNC_UNKNOWN_ERROR"
+
+
+def test_the_terminal_table_layout(catalog: Catalog) -> None:
+    some = Catalog([catalog.get("SF_ROW_LOCKED"), catalog.get("SYNC_UNKNOWN_ERROR")])
+    text = some.format_table(width=60)
+    lines = text.split("\n")
+    entry = catalog.get("SF_ROW_LOCKED")
+    assert lines[:4] == ["Salesforce", "==========", "", f"SF_ROW_LOCKED  {entry.title}"]
+    assert lines[4].startswith("  Why:   ") and all(len(line) <= 60 for line in lines)
+    labels = [line[:9] for line in lines if line.startswith("  ") and not line.startswith("         ")]
+    assert labels[:4] == ["  Why:   ", "  Do:    ", "  Kind:  ", "  Codes: "]
+    assert "  Kind:  item, transient, fixed by" in text and "salesforce:UNABLE_TO_LOCK_ROW" in text
+    assert any(line.startswith("         ") and line.strip() for line in lines)  # a wrapped line is indented
+    syncbar = lines.index("Syncbar")
+    assert lines[syncbar - 1] == "" and lines[syncbar + 1] == "=======" and lines[syncbar + 2] == ""
+    assert text.endswith("\n") and not text.endswith("\n\n") and text.startswith("Salesforce")
+
+
+def test_field_labels_at_the_edges() -> None:
+    assert field_label("Budget__r") == "Budget" and field_label("ns__Budget__r") == "Budget"
+    assert field_label("a__b__c__c") == "B C"  # only the first "__" is a namespace
+    assert [field_label(n) for n in ("Id", "xId", "AbId", "ABId")] == ["Id", "X", "Ab", "AB Id"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -370,3 +371,126 @@ def test_a_detail_mark_with_commas_is_removed_whole_and_the_users_own_category_k
     w.run()
     assert w.state("email:m1") is ItemState.SYNCED
     assert w.mailbox.labels["m1"] == ("Customer, VIP",)
+
+
+def test_an_unexpected_error_in_a_provider_ends_the_session_with_a_fault_issue_and_its_traceback_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    w = World(tmp_path, [email(1), email(2)])
+    w.crm.faults.errors["push"] = [KeyError("Id")]  # a provider bug, not a service's answer
+    with caplog.at_level(logging.ERROR):
+        result = w.run()
+    assert not result.ok and result.error is not None and result.error.code == "SYNC_UNKNOWN_ERROR"
+    assert result.session.outcome is Outcome.FAILED and result.session.error_code == "SYNC_UNKNOWN_ERROR"
+    [issue] = w.store.issues()
+    assert issue.code == "SYNC_UNKNOWN_ERROR" and issue.item_key == ""  # the account's issue, not an item's
+    assert issue.account == OWNER and "KeyError" in issue.message
+    [record] = [r for r in caplog.records if r.exc_info]
+    assert record.exc_info is not None and record.exc_info[0] is KeyError  # the traceback is in the log
+    assert "Traceback" in caplog.text and "push" in caplog.text
+    # Nothing was lost: the next cycle (the bug gone) sends both, once.
+    w.run()
+    assert len(w.crm.records) == 2 and w.store.issues() == []
+
+
+def test_marks_the_mailbox_refuses_stay_pending_and_are_retried_next_cycle(tmp_path: Path) -> None:
+    w = World(tmp_path, [contact(1, last=""), contact(2, last="")])
+    w.mailbox.refuse["c1"] = "MBX_THROTTLED"  # one answer of the batch is 429; the other applies
+    w.run()
+    assert w.mailbox.marks == {"c2": "Last Name missing"}
+    assert [r.mailbox_id for r in w.store.marks_to_apply()] == ["c1"]
+    del w.mailbox.refuse["c1"]
+    w.clock.advance(timedelta(seconds=5))
+    w.run()
+    assert w.mailbox.marks == {"c1": "Last Name missing", "c2": "Last Name missing"}
+    assert w.store.marks_to_apply() == []
+    # Fixed in the mailbox, but the unmark of c2 is refused (404 in $batch): the red mark is removed next time.
+    for key in ("c1", "c2"):
+        w.mailbox.edit(key, fields={"first_name": "Jo", "last_name": "Doe", "email": f"person{key}@customer.com"})
+    w.mailbox.refuse["c2"] = "MBX_ITEM_NOT_FOUND"
+    w.clock.advance(timedelta(seconds=5))
+    w.run()
+    assert w.mailbox.marks == {"c2": "Last Name missing"}
+    assert [r.mailbox_id for r in w.store.marks_to_remove()] == ["c2"]
+    del w.mailbox.refuse["c2"]
+    w.clock.advance(timedelta(seconds=5))
+    w.run()
+    assert w.mailbox.marks == {} and w.store.marks_to_remove() == []
+
+
+# --- what a refused record leaves for the user, exactly (mutation-checked) ---
+
+
+def test_a_record_salesforce_refuses_is_an_issue_with_its_words_fields_link_and_request(tmp_path: Path) -> None:
+    w = World(tmp_path, [email(1), email(2), email(3)])
+    w.run()
+    for n in (1, 2, 3):
+        w.mailbox.edit(f"m{n}", subject=f"Quote {n} v2")
+    w.crm.reject = lambda rec: (
+        PushResult(
+            rec.item_key, False, code="DATA_VALUE_TOO_LONG", message="too long", fields=("Subject",), request_id="r-9"
+        )
+        if rec.item_key == "email:m2"
+        else None
+    )
+    w.clock.advance(timedelta(minutes=1))
+    result = w.run()
+    counts = result.session.counts[ItemKind.EMAIL]
+    assert (counts.updated, counts.failed, counts.new) == (2, 1, 0)
+    [issue] = w.store.issues()
+    record_id = w.store.row("email:m2").record_id  # type: ignore[union-attr]
+    assert (issue.code, issue.message, issue.request_id) == ("DATA_VALUE_TOO_LONG", "too long", "r-9")
+    assert issue.source.value == "Salesforce" and issue.account == w.crm.account
+    assert issue.crm_link == f"https://org.example/{record_id}" and record_id
+    assert issue.next_attempt == w.clock() + timedelta(seconds=25)
+    assert w.mailbox.marks == {"m2": CATALOG.mark_detail("DATA_VALUE_TOO_LONG", ("Subject",))}
+    assert w.state("email:m1") is ItemState.SYNCED and w.state("email:m3") is ItemState.SYNCED
+
+
+def test_an_account_problem_answered_for_one_record_still_records_the_others(tmp_path: Path) -> None:
+    w = World(
+        tmp_path,
+        [email(1), email(2), email(3)],
+        reject=lambda rec: (
+            PushResult(rec.item_key, False, code="SF_STORAGE_FULL", message="storage full")
+            if rec.item_key == "email:m1"
+            else None
+        ),
+    )
+    result = w.run()
+    assert result.error is not None and (result.error.code, result.error.message) == ("SF_STORAGE_FULL", "storage full")
+    assert result.error_source.value == "Salesforce" and result.error_account == w.crm.account
+    assert w.state("email:m1") is ItemState.QUEUED  # waits, unblamed
+    assert w.state("email:m2") is ItemState.SYNCED and w.state("email:m3") is ItemState.SYNCED
+    [issue] = w.store.issues()
+    assert (issue.code, issue.item_key, issue.message) == ("SF_STORAGE_FULL", "", "storage full")
+
+
+def test_a_crm_answering_the_wrong_number_of_results_is_a_fault(tmp_path: Path) -> None:
+    w = World(tmp_path, [email(1), email(2)])
+    real = w.crm.push
+    w.crm.push = lambda records: real(records)[:1]  # type: ignore[method-assign]
+    result = w.run()
+    assert result.error is not None and result.error.code == "SYNC_UNKNOWN_ERROR"
+    assert result.error.message == "the CRM answered 1 results for 2 records"
+    assert [i.message for i in w.store.issues()] == ["the CRM answered 1 results for 2 records"]
+
+
+def test_a_session_ends_with_its_time_its_usage_and_no_stale_account_issue(tmp_path: Path) -> None:
+    w = World(tmp_path, [email(1)])
+    w.crm.faults.errors["match"] = [account_error("SF_SERVER_ERROR", "")]
+    failed = w.run()
+    assert failed.session.ended_at == w.clock() and w.store.issues()[0].message == "SF_SERVER_ERROR"
+    w.clock.advance(timedelta(minutes=5))
+    clean = w.run()
+    assert clean.session.ended_at == w.clock() and w.store.issues() == []
+    resolved = w.store.issues(IssueState.RESOLVED)
+    assert resolved and resolved[0].last_seen <= w.clock()
+    used = w.store.latest_usage()
+    assert used is not None and used[0] == w.crm.api_calls and used[1] == 15000
+    import threading
+
+    stop = threading.Event()
+    stop.set()
+    w.mailbox.add(email(9))
+    assert w.engine().run(cancelled=stop).session.outcome is Outcome.CANCELLED

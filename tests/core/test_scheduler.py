@@ -222,3 +222,165 @@ def test_not_set_up(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "syncbar.db")
     svc = SyncService(store, CATALOG, Scheduler(store, CATALOG), tmp_path / "l", connect=None, rules=None)
     assert svc.status().state is SyncState.NOT_SET_UP and not svc.due(T0)
+
+
+# --- what each notice says, and how long each kind of failure waits (mutation-checked) ---
+
+
+class Edges(random.Random):
+    """A jitter source that always answers the low (or the high) end of the range asked for."""
+
+    def __init__(self, high: bool) -> None:
+        super().__init__(0)
+        self.high = high
+
+    def uniform(self, a: float, b: float) -> float:
+        return b if self.high else a
+
+    def random(self) -> float:
+        return 1.0 if self.high else 0.0
+
+
+def test_each_notice_names_the_code_the_account_the_words_and_the_count(store: Store) -> None:
+    from app.core.scheduler import Notice
+
+    sched = Scheduler(store, CATALOG, rng=random.Random(3))
+    first = sched.record(account_error("SF_SERVER_ERROR", "UNKNOWN_EXCEPTION"), T0, source="Salesforce", account="a@o")
+    assert first == [Notice(NoticeKind.FIRST_FAILURE, "SF_SERVER_ERROR", "a@o", "UNKNOWN_EXCEPTION", failures=1)]
+    state = sched.state()
+    assert (state.error_code, state.error_source, state.error_account, state.error_message) == (
+        "SF_SERVER_ERROR",
+        "Salesforce",
+        "a@o",
+        "UNKNOWN_EXCEPTION",
+    )
+    # A different code on the second failure in a row is told too; the same code again is not.
+    second = sched.record(account_error("SF_ORG_UNAVAILABLE", "down"), T0, account="a@o")
+    assert second == [Notice(NoticeKind.FIRST_FAILURE, "SF_ORG_UNAVAILABLE", "a@o", "down", failures=2)]
+    assert sched.record(account_error("SF_ORG_UNAVAILABLE", "down"), T0, account="a@o") == []
+    # Without the service's words, the catalogue's title is what the user reads.
+    untitled = SyncbarError("SF_AUTH_FAILED", "")
+    reauth = sched.record(untitled, T0, account="a@o")
+    title = CATALOG.get("SF_AUTH_FAILED").title
+    assert reauth == [
+        Notice(NoticeKind.FIRST_FAILURE, "SF_AUTH_FAILED", "a@o", title, failures=4),
+        Notice(NoticeKind.REAUTH, "SF_AUTH_FAILED", "a@o", title, failures=4),
+    ]
+    assert sched.state().error_message == str(untitled) and sched.state().reauth_account == "a@o"
+    reset = T0 + timedelta(hours=3)
+    limited = sched.record(SyncbarError("SF_API_LIMIT_ORG", "limit", resume_at=reset), T0, account="a@o")
+    assert limited[-1] == Notice(NoticeKind.SUSPENDED, "SF_API_LIMIT_ORG", "a@o", "limit", until=reset)
+    for _ in range(4):
+        sched.record(account_error("SF_SERVER_ERROR", "again"), T0, account="a@o")
+    escalated = sched.record(account_error("SF_SERVER_ERROR", "again"), T0, account="a@o")
+    assert escalated == [Notice(NoticeKind.ESCALATE, "SF_SERVER_ERROR", "a@o", "again", failures=10)]
+    assert sched.record(None, T0) == [Notice(NoticeKind.RECOVERED, failures=10)]
+
+
+def test_a_recovery_clears_every_trace_of_the_failure(store: Store) -> None:
+    from app.core.scheduler import SchedulerState
+
+    sched = Scheduler(store, CATALOG, rng=random.Random(3))
+    sched.started(T0)
+    for _ in range(10):
+        sched.record(account_error("SF_SERVER_ERROR", "x"), T0, source="Salesforce", account="a@o")
+    sched.record(None, T0 + timedelta(minutes=1))
+    state = sched.state()
+    assert state == SchedulerState(
+        last_started=state.last_started,
+        last_ended=state.last_ended,
+        last_ok=state.last_ok,
+        seen_codes=["SF_SERVER_ERROR"],
+    )
+    assert state.last_ok == state.last_ended != "" and state.last_ok.startswith("2026-11-20T09:01")
+    # Escalation is told again for the next run of ten failures.
+    told = [n.kind for _ in range(10) for n in sched.record(account_error("SF_SERVER_ERROR"), T0)]
+    assert told.count(NoticeKind.ESCALATE) == 1
+
+
+def test_another_sync_running_is_no_failure_and_waits_30_seconds(sched: Scheduler) -> None:
+    sched.started(T0)
+    assert sched.record(SyncbarError("SYNC_ANOTHER_RUNNING", "busy"), T0) == []
+    assert sched.state().failures == 0 and sched.state().error_code == ""
+    assert not sched.due(T0 + timedelta(seconds=29)) and sched.due(T0 + timedelta(seconds=30))
+
+
+def test_waits_by_kind_at_the_jitter_edges(store: Store) -> None:
+    for high in (False, True):
+        sched = Scheduler(store, CATALOG, rng=Edges(high))
+        sched.credentials_updated()
+        sched.started(T0)
+        sched.record(account_error("SF_SERVER_ERROR"), T0)  # transient: 30 s, ± 20 %
+        assert sched.next_run(T0) == T0 + timedelta(seconds=36 if high else 24)
+        for _ in range(14):
+            sched.record(account_error("SF_SERVER_ERROR"), T0)
+        assert sched.next_run(T0) == T0 + timedelta(minutes=30) * (1.2 if high else 0.8)  # the cap
+        sched.record(None, T0)
+        sched.record(account_error("SF_SERVER_ERROR", retry_after=400), T0)  # the service asks for longer
+        assert sched.next_run(T0) == T0 + timedelta(seconds=400)
+        sched.record(None, T0)
+        sched.record(account_error("MBX_THROTTLED"), T0)  # throttled without Retry-After: a minute, + 10 %
+        assert sched.next_run(T0) == T0 + timedelta(seconds=66 if high else 60)
+        sched.record(None, T0)
+        sched.record(account_error("SF_ORG_LOCKED"), T0)  # someone must fix it: look again in an hour ± 10 %
+        assert sched.next_run(T0) == T0 + timedelta(minutes=66 if high else 54)
+        sched.record(None, T0)
+        sched.record(account_error("SF_API_LIMIT_ORG"), T0)  # a limit without a reset time: an hour
+        assert sched.next_run(T0) == T0 + timedelta(hours=1)
+        assert sched.state().suspended_until != ""
+        sched.record(None, T0)
+        assert sched.state().suspended_until == sched.state().backoff_until == ""
+
+
+def test_the_default_jitter_source_works(store: Store) -> None:
+    sched = Scheduler(store, CATALOG)
+    sched.record(account_error("MBX_THROTTLED"), T0)
+    until = sched.next_run(T0)
+    assert until is not None and T0 + timedelta(seconds=60) <= until <= T0 + timedelta(seconds=66)
+
+
+def test_a_sign_in_starts_the_count_of_refusals_again(sched: Scheduler) -> None:
+    for _ in range(5):
+        sched.record(account_error("MBX_AUTH_FAILED"), T0)
+    sched.record(account_error("SF_SERVER_ERROR"), T0)  # another failure breaks the run of refusals
+    for _ in range(5):
+        sched.record(account_error("MBX_AUTH_FAILED"), T0)
+    assert not sched.state().needs_reauth
+    sched.record(account_error("MBX_AUTH_FAILED"), T0)
+    assert sched.state().needs_reauth and sched.state().reauth_account == ""
+    sched.credentials_updated()
+    state = sched.state()
+    assert (state.needs_reauth, state.reauth_account, state.rejections, state.backoff_until) == (False, "", 0, "")
+    assert sched.due(T0)
+    for _ in range(5):
+        sched.record(account_error("MBX_AUTH_FAILED"), T0)
+    assert not sched.state().needs_reauth  # five after a sign-in are not six
+
+
+def test_seen_codes_keep_the_last_fifty(sched: Scheduler) -> None:
+    codes = [e.code for e in CATALOG.entries() if not e.code.startswith("IGN_") and e.code != "SYNC_ANOTHER_RUNNING"]
+    assert len(codes) > 50
+    for code in codes:
+        sched.record(account_error(code), T0)
+    assert sched.state().seen_codes == codes[-50:]
+
+
+def test_the_next_run_after_a_clean_cycle_is_one_interval_later(store: Store) -> None:
+    sched = Scheduler(store, CATALOG, interval=timedelta(minutes=20))
+    sched.request()
+    sched.started(T0)
+    sched.record(None, T0 + timedelta(minutes=2))
+    state = sched.state()
+    assert state.requested is False and state.paused is False
+    assert sched.next_run(T0 + timedelta(minutes=5)) == T0 + timedelta(minutes=20)
+    sched.pause()
+    sched.resume()
+    assert sched.state().paused is False
+
+
+def test_a_fresh_scheduler_runs_now_and_a_failure_without_source_names_none(sched: Scheduler) -> None:
+    assert sched.next_run(T0) == T0
+    sched.record(account_error("SF_AUTH_FAILED"), T0)
+    state = sched.state()
+    assert state.error_source == "" and state.error_account == ""
+    assert state.backoff_until == "" and state.suspended_until == ""  # a sign-in, not a wait

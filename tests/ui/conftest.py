@@ -1,11 +1,14 @@
-"""Qt tests run offscreen; the demo fixture signs in to the emulators as ``syncbar demo`` does."""
+"""Qt tests run offscreen; the demo fixture signs in to the emulators as ``syncbar demo`` does; every UI test
+fails if the window's code makes the GUI thread wait on the network, the keyring or a database write."""
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,3 +40,82 @@ def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Demo]:
         sign_in_all(prof, tokens, info)
         profile.save(paths.config, prof)
         yield Demo(host, paths, tokens)
+
+
+# --- the GUI thread never waits on the network, the keyring or a database write ---
+
+UI_CODE = os.sep + os.path.join("app", "ui") + os.sep
+
+
+@dataclass
+class Blocking:
+    """A call the window's own code made on the GUI thread that can wait (network, keyring, SQLite write)."""
+
+    what: str
+    where: str
+
+
+# Before the event loop runs there is nothing to keep responsive: the app is composed (store opened, profile
+# and its secrets read) in DesktopApp.__init__, before any window shows.  Everything after is guarded.
+BEFORE_THE_EVENT_LOOP = {("app.py", "__init__")}
+
+
+def _ui_caller() -> str:
+    """The outermost frame of app/ui/ on the stack ("" when the test itself made the call, or start-up did)."""
+    frame = sys._getframe(2)
+    found = ""
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if UI_CODE in name:
+            short = name.rsplit(os.sep, 1)[-1]
+            if (short, frame.f_code.co_name) in BEFORE_THE_EVENT_LOOP:
+                return ""
+            found = found or f"{short}:{frame.f_lineno} {frame.f_code.co_name}"
+        frame = frame.f_back  # type: ignore[assignment]
+    return found
+
+
+def _on_gui_thread() -> bool:
+    from PySide6.QtCore import QThread
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    return app is not None and QThread.currentThread() is app.thread()
+
+
+@pytest.fixture(autouse=True)
+def gui_thread_never_blocks(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Blocking]]:
+    """Every network send (requests and urllib3), keyring read or write, and SQLite write transaction checks
+    its thread: reached from the window's code (app/ui) on the GUI thread, it is recorded and raised, and the
+    test fails even where the app would have caught the error.  Deterministic, unlike a wall-clock gap."""
+    import requests
+    import urllib3.connectionpool
+
+    from app.core.store import Store
+
+    seen: list[Blocking] = []
+
+    def guard(what: str, original: Any) -> Any:
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            if _on_gui_thread():
+                where = _ui_caller()
+                if where:
+                    seen.append(Blocking(what, where))
+                    raise AssertionError(f"{what} on the GUI thread, from {where}")
+            return original(*args, **kwargs)
+
+        return checked
+
+    patches = [
+        (requests.Session, "send", "network (requests)"),
+        (urllib3.connectionpool.HTTPConnectionPool, "urlopen", "network (urllib3)"),
+        (TokenStore, "_kr", "keyring"),
+        (ProcessKeyring, "get_password", "keyring read"),
+        (ProcessKeyring, "set_password", "keyring write"),
+        (Store, "transaction", "SQLite write"),
+        (Store, "migrate", "SQLite write"),
+    ]
+    for owner, name, what in patches:
+        monkeypatch.setattr(owner, name, guard(what, getattr(owner, name)))
+    yield seen
+    assert not seen, "the GUI thread waited on: " + "; ".join(f"{b.what} from {b.where}" for b in seen)
