@@ -72,6 +72,9 @@ class SyncChoices:
     shared_addresses: list[str] | None = None  # first parts of shared inboxes (info, sales…); None: defaults
     interval_minutes: int = 15
     notifications: str = "first"  # never | first | always
+    # Email the user (at the mailbox address) once syncing has been blocked this long; again at most daily.
+    escalation_email: bool = True
+    escalate_after_minutes: int = 240
     support_address: str = "support@syncbar.example"
     support_url: str = ""  # when set, Chat with support posts the report here instead of opening the mail app
     # The user's field-mapping changes: {"kind", "source", "target", "type"} each (app/core/mapping.py).

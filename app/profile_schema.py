@@ -40,6 +40,7 @@ RULES: dict[str, _Rule] = {
     "crm.allocation_percent": (lambda v: 0 < v <= 100, "a share of the org's API limit above 0 and at most 100"),
     "choices.history_days": (lambda v: 1 <= v <= 365, "a number of days from 1 to 365"),
     "choices.interval_minutes": (lambda v: 1 <= v <= 1440, "a number of minutes from 1 to 1440"),
+    "choices.escalate_after_minutes": (lambda v: 0 <= v <= 10080, "a number of minutes from 0 to 10080 (a week)"),
     "choices.notifications": (lambda v: v in ("never", "first", "always"), "one of never, first, always"),
     "choices.activated_at": (_iso, 'a date and time like "2026-01-31T09:00:00+00:00" (or "")'),
     "choices.internal_domains": (lambda v: all(_DOMAIN.match(d) for d in v), 'domain names like ["example.com"]'),

@@ -313,12 +313,25 @@ def _writable(database: Path) -> bool:
     return os.access(database, os.W_OK) and os.access(database.parent, os.W_OK)
 
 
+def clock_from(environ: Mapping[str, str] = os.environ) -> Callable[[], datetime]:
+    """The wall clock, or the fixed instant ``SYNCBAR_FAKE_NOW`` names (ISO 8601; the tests' days pass with it)."""
+    fixed = environ.get("SYNCBAR_FAKE_NOW", "")
+    if not fixed:
+        return lambda: datetime.now(UTC)
+    try:
+        at = datetime.fromisoformat(fixed)
+    except ValueError as exc:
+        raise UsageError(f"SYNCBAR_FAKE_NOW is {fixed!r}; expected a time like 2026-01-31T09:00:00+00:00") from exc
+    at = at if at.tzinfo else at.replace(tzinfo=UTC)
+    return lambda: at
+
+
 def open_service(
     paths: Paths,
     *,
     tokens: TokenStore | None = None,
     on_notice: Callable[[Notice], None] | None = None,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Callable[[], datetime] | None = None,
     read_only: bool = False,
 ) -> tuple[SyncService, Profile | None]:
     """The store, scheduler and service for this home; providers are built at each cycle.
@@ -339,6 +352,7 @@ def open_service(
         paths.ensure()
         store = Store.open(paths.database)
     catalog = load_default()
+    clock = clock or clock_from()
     token_store = tokens or TokenStore()
     prof = profile_secrets.load(paths.config, token_store)
     interval = timedelta(minutes=prof.choices.interval_minutes) if prof else timedelta(minutes=15)
@@ -371,6 +385,10 @@ def open_service(
         clock=clock,
         on_notice=on_notice,
         forget=ports.clear,
+        escalate_after=timedelta(minutes=prof.choices.escalate_after_minutes)
+        if prof.choices.escalation_email
+        else None,
+        escalate_to=prof.mailbox.account,
     )
     return service, prof
 

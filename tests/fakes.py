@@ -248,6 +248,7 @@ class FakeCrm:
         self.faults = Faults()
         self._ids = itertools.count(1)
         self.api_calls = 0
+        self.emails: list[tuple[str, str, str]] = []  # (to, subject, body) sent through send_email
 
     def _person_id(self, address: str, object_type: str) -> str:
         return f"{'003' if object_type == 'Contact' else '00Q'}{abs(hash(address)) % 10**12:012d}AAA"
@@ -322,6 +323,10 @@ class FakeCrm:
 
     def usage(self) -> ApiUsage | None:
         return ApiUsage(self.api_calls, 15000, T0)
+
+    def send_email(self, to: str, subject: str, body: str) -> None:
+        self.faults.enter("send_email")
+        self.emails.append((to, subject, body))
 
     # --- checks ---
 

@@ -82,7 +82,7 @@ class MailboxPort(Protocol):
         ...
 
     def send_notification(self, subject: str, body: str) -> None:
-        """Send the user a mail from their own mailbox (escalation after 10 failures)."""
+        """Send the user a mail from their own mailbox (an escalation when Salesforce is what fails)."""
         ...
 
 
@@ -116,4 +116,8 @@ class CrmPort(Protocol):
 
     def usage(self) -> ApiUsage | None:
         """The last API usage the service reported, if any."""
+        ...
+
+    def send_email(self, to: str, subject: str, body: str) -> None:
+        """Send a plain-text mail through the CRM (an escalation when the mailbox is what fails)."""
         ...

@@ -11,7 +11,8 @@ Codes and Error Responses") and the OAuth 2.0 web server flow with PKCE
     /services/oauth2/revoke      revokes one token (or, here, the whole grant)
     /services/oauth2/userinfo    and the identity URL /id/<org>/<user>
     /services/data/              versions
-    /services/data/vNN.N/...     query, queryAll, sobjects, describe, composite/sobjects, composite, limits
+    /services/data/vNN.N/...     query, queryAll, sobjects, describe, composite/sobjects, composite, limits,
+                                 actions/standard/emailSimple (app/emulators/sforce_actions.py)
 
 Every data response carries ``Sforce-Limit-Info: api-usage=N/M``; each data
 request counts one call (a ``composite`` request counts one).  Behaviour of a
@@ -37,6 +38,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 from app.emulators.base import Request, Response, SeedData, Service, free_loopback_port
+from app.emulators.sforce_actions import Actions
 
 API_VERSION = "59.0"
 VERSIONS = ("57.0", "58.0", "59.0", "60.0", "61.0")
@@ -467,6 +469,7 @@ class SalesforceService(Service):
             if p.lock_once:
                 self.locked_once.add(p.id)
         self.token, self.refresh_token = self._issue()
+        self.actions = Actions(lambda: str(self.records["User"][self.user_id]["Email"]))  # emailSimple's outbox
 
     # --- bookkeeping ---
 
@@ -552,6 +555,8 @@ class SalesforceService(Service):
             return "queryMore" if rest.count("/") >= 2 else "query"
         if rest == "/limits":
             return "limits"
+        if rest.startswith("/actions"):
+            return "actions." + rest.rsplit("/", 1)[-1]
         if rest == "/composite":
             return "composite"
         if rest.startswith("/composite/sobjects"):
@@ -814,6 +819,9 @@ class SalesforceService(Service):
                 return self._collections(method, rest, query, body, version)
             if rest.startswith("/sobjects"):
                 return self._sobjects(method, rest.strip("/").split("/")[1:], body, version)
+            if rest.startswith("/actions"):
+                status, answer = self.actions.handle(method, rest, body, version)
+                return status, answer, {}
         except SfError as exc:
             return exc.status, exc.body(), {}
         raise_status = 404 if method in ("GET", "DELETE", "PATCH", "POST") else 405
@@ -827,7 +835,7 @@ class SalesforceService(Service):
             "DataStorageMB": {"Max": storage_mb, "Remaining": max(0, storage_mb - used_mb)},
             "FileStorageMB": {"Max": 20, "Remaining": 20},
             "DailyBulkApiBatches": {"Max": 15000, "Remaining": 15000},
-            "SingleEmail": {"Max": 15, "Remaining": 15},
+            "SingleEmail": {"Max": self.actions.daily_limit, "Remaining": self.actions.remaining()},
         }
 
     # query

@@ -137,7 +137,7 @@ class DesktopApp:
         settings.setEnabled(self.profile is not None)
         if self.profile is not None:
             prof = self.profile
-            settings.show_choices(prof.choices, prof.crm.allocation_percent)
+            settings.show_choices(prof.choices, prof.crm.allocation_percent, prof.mailbox.account)
             settings.describe = lambda obj: wiring.build_crm(prof, self.tokens).describe_fields(obj)  # type: ignore[attr-defined]
         g.notifications.blockSignals(True)
         g.notifications.setCurrentIndex(max(0, g.notifications.findData(current)))

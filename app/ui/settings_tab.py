@@ -76,6 +76,20 @@ class SettingsTab(QWidget):
         self.change_button = QPushButton(self.tr("Change accounts…"))
         accounts_form.addRow(self.change_button)
         layout.addWidget(accounts)
+        stopped = QGroupBox(self.tr("When syncing stops"))
+        stopped_form = QFormLayout(stopped)
+        self.escalation = QCheckBox(self.tr("Email me when syncing has been stopped for"))
+        self.escalate_after = QSpinBox()
+        self.escalate_after.setRange(0, 7 * 24)
+        self.escalate_after.setSuffix(self.tr(" hours"))
+        self.escalate_after.setAccessibleName(self.tr("Email me after"))
+        stopped_form.addRow(self.escalation, self.escalate_after)
+        self.escalation_address = QLabel("")
+        self.escalation_address.setTextFormat(Qt.TextFormat.PlainText)  # the address is the mailbox's words
+        self.escalation_address.setWordWrap(True)
+        stopped_form.addRow(self.escalation_address)
+        self.escalation.toggled.connect(self.escalate_after.setEnabled)
+        layout.addWidget(stopped)
         mapping_box = QGroupBox(self.tr("Field mapping (mailbox field → Salesforce field)"))
         mapping_layout = QVBoxLayout(mapping_box)
         self.mapping_model = QStandardItemModel(0, 4)
@@ -115,9 +129,18 @@ class SettingsTab(QWidget):
 
     # -- in and out ---------------------------------------------------------------------
 
-    def show_choices(self, choices: SyncChoices, allocation_percent: float = 10.0) -> None:
+    def show_choices(self, choices: SyncChoices, allocation_percent: float = 10.0, mailbox_address: str = "") -> None:
         self.choices = choices
         self.allocation.setValue(round(allocation_percent))
+        self.escalation.setChecked(choices.escalation_email)
+        self.escalate_after.setEnabled(choices.escalation_email)
+        self.escalate_after.setValue(round(choices.escalate_after_minutes / 60))
+        self.escalation_address.setText(
+            self.tr(
+                "Sent to {address}, from your mailbox when Salesforce is what fails, through Salesforce when "
+                "your mailbox is; once per problem, at most once a day."
+            ).format(address=mailbox_address or self.tr("your mailbox address"))
+        )
         self.what.set_choices(choices)
         self.interval.setValue(choices.interval_minutes)
         self.colleagues.setChecked(choices.colleagues_internal)
@@ -170,6 +193,8 @@ class SettingsTab(QWidget):
             do_not_mail=split_list(self.do_not_mail.text()),
             shared_addresses=split_list(self.shared.text()),
             field_overrides=self.overrides(),
+            escalation_email=self.escalation.isChecked(),
+            escalate_after_minutes=self.escalate_after.value() * 60,
         )
 
     # -- checking against the org ---------------------------------------------------------

@@ -210,4 +210,13 @@ SV = {
     "Start fresh": "Börja om",
     "Open the log folder": "Öppna loggmappen",
     "Quit": "Avsluta",
+    "When syncing stops": "När synkningen stannar",
+    "Email me when syncing has been stopped for": "Mejla mig när synkningen har stått still i",
+    " hours": " timmar",
+    "Email me after": "Mejla mig efter",
+    "Sent to {address}, from your mailbox when Salesforce is what fails, through Salesforce when your mailbox is; once per problem, at most once a day.": (
+        "Skickas till {address}, från din brevlåda när det är Salesforce som fallerar, via Salesforce när det är "
+        "brevlådan; en gång per problem, högst en gång om dagen."
+    ),
+    "your mailbox address": "din brevlådeadress",
 }

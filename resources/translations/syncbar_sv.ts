@@ -76,12 +76,12 @@
 <context>
     <name>CycleProcess</name>
     <message>
-        <location filename="../../app/ui/sync_process.py" line="142" />
+        <location filename="../../app/ui/sync_process.py" line="153" />
         <source>The sync process could not start: {error}</source>
         <translation>Synkprocessen kunde inte starta: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync_process.py" line="155" />
+        <location filename="../../app/ui/sync_process.py" line="166" />
         <source>The sync process stopped unexpectedly ({detail}). Nothing is lost: the next sync goes on from where it stopped.</source>
         <translation>Synkprocessen avbröts oväntat ({detail}). Inget har gått förlorat: nästa synkning fortsätter där den slutade.</translation>
     </message>
@@ -89,22 +89,22 @@
 <context>
     <name>DesktopApp</name>
     <message>
-        <location filename="../../app/ui/app.py" line="155" />
+        <location filename="../../app/ui/app.py" line="156" />
         <source>Could not save the settings: {error}</source>
         <translation>Kunde inte spara inställningarna: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="211" />
+        <location filename="../../app/ui/app.py" line="212" />
         <source>Sync error</source>
         <translation>Synkfel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="355" />
+        <location filename="../../app/ui/app.py" line="357" />
         <source>Could not change “Start at login”: {error}</source>
         <translation>Kunde inte ändra ”Starta vid inloggning”: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="362" />
+        <location filename="../../app/ui/app.py" line="364" />
         <source>Finishing the current step of the sync…</source>
         <translation>Avslutar det pågående steget i synkningen…</translation>
     </message>
@@ -649,66 +649,96 @@
     </message>
     <message>
         <location filename="../../app/ui/settings_tab.py" line="79" />
+        <source>When syncing stops</source>
+        <translation>När synkningen stannar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="81" />
+        <source>Email me when syncing has been stopped for</source>
+        <translation>Mejla mig när synkningen har stått still i</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="84" />
+        <source> hours</source>
+        <translation> timmar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="85" />
+        <source>Email me after</source>
+        <translation>Mejla mig efter</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="93" />
         <source>Field mapping (mailbox field → Salesforce field)</source>
         <translation>Fältmappning (brevlådefält → Salesforce-fält)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="83" />
+        <location filename="../../app/ui/settings_tab.py" line="97" />
         <source>Object</source>
         <translation>Objekt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="83" />
+        <location filename="../../app/ui/settings_tab.py" line="97" />
         <source>Mailbox field</source>
         <translation>Brevlådefält</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="83" />
+        <location filename="../../app/ui/settings_tab.py" line="97" />
         <source>Salesforce field</source>
         <translation>Salesforce-fält</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="83" />
+        <location filename="../../app/ui/settings_tab.py" line="97" />
         <source>Type</source>
         <translation>Typ</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="87" />
+        <location filename="../../app/ui/settings_tab.py" line="101" />
         <source>Field mapping</source>
         <translation>Fältmappning</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="99" />
+        <location filename="../../app/ui/settings_tab.py" line="113" />
         <source>Check against Salesforce</source>
         <translation>Kontrollera mot Salesforce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="100" />
+        <location filename="../../app/ui/settings_tab.py" line="114" />
         <source>Restore defaults</source>
         <translation>Återställ standardvärden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="101" />
+        <location filename="../../app/ui/settings_tab.py" line="115" />
         <source>Save</source>
         <translation>Spara</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="180" />
+        <location filename="../../app/ui/settings_tab.py" line="140" />
+        <source>Sent to {address}, from your mailbox when Salesforce is what fails, through Salesforce when your mailbox is; once per problem, at most once a day.</source>
+        <translation>Skickas till {address}, från din brevlåda när det är Salesforce som fallerar, via Salesforce när det är brevlådan; en gång per problem, högst en gång om dagen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="142" />
+        <source>your mailbox address</source>
+        <translation>din brevlådeadress</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="205" />
         <source>Set up the Salesforce account first.</source>
         <translation>Konfigurera Salesforce-kontot först.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="184" />
+        <location filename="../../app/ui/settings_tab.py" line="209" />
         <source>Reading the fields of your Salesforce org…</source>
         <translation>Läser fälten i din Salesforce-organisation…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="202" />
+        <location filename="../../app/ui/settings_tab.py" line="227" />
         <source>Could not read the org's fields: {error}</source>
         <translation>Kunde inte läsa organisationens fält: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="205" />
+        <location filename="../../app/ui/settings_tab.py" line="230" />
         <source>Every mapped field exists in Salesforce and takes these values.</source>
         <translation>Alla mappade fält finns i Salesforce och tar emot de här värdena.</translation>
     </message>
@@ -739,137 +769,137 @@
 <context>
     <name>SetupDialog</name>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="56" />
+        <location filename="../../app/ui/setup_dialog.py" line="57" />
         <source>Set up Syncbar</source>
         <translation>Konfigurera Syncbar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="67" />
+        <location filename="../../app/ui/setup_dialog.py" line="70" />
         <source>Syncbar logs your mail, meetings and contacts to Salesforce. Pick your mailbox, sign in to it and to Salesforce in your browser, and choose what to sync.</source>
         <translation>Syncbar loggar din e-post, dina möten och kontakter i Salesforce. Välj brevlåda, logga in i den och i Salesforce i webbläsaren, och välj vad som ska synkas.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="72" />
+        <location filename="../../app/ui/setup_dialog.py" line="75" />
         <source>Mailbox</source>
         <translation>Brevlåda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="77" />
+        <location filename="../../app/ui/setup_dialog.py" line="80" />
         <source>Microsoft 365 (Outlook)</source>
         <translation>Microsoft 365 (Outlook)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="78" />
+        <location filename="../../app/ui/setup_dialog.py" line="81" />
         <source>Exchange Server</source>
         <translation>Exchange Server</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="79" />
+        <location filename="../../app/ui/setup_dialog.py" line="82" />
         <source>Gmail / Google Workspace</source>
         <translation>Gmail / Google Workspace</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="90" />
+        <location filename="../../app/ui/setup_dialog.py" line="93" />
         <source>you@company.com</source>
         <translation>du@foretag.se</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="97" />
+        <location filename="../../app/ui/setup_dialog.py" line="100" />
         <source>https://mail.company.com/EWS/Exchange.asmx (empty: find it automatically)</source>
         <translation>https://mail.foretag.se/EWS/Exchange.asmx (tomt: hitta den automatiskt)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="100" />
+        <location filename="../../app/ui/setup_dialog.py" line="103" />
         <source>Address:</source>
         <translation>Adress:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="101" />
+        <location filename="../../app/ui/setup_dialog.py" line="104" />
         <source>User name:</source>
         <translation>Användarnamn:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="102" />
+        <location filename="../../app/ui/setup_dialog.py" line="105" />
         <source>Password:</source>
         <translation>Lösenord:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="103" />
+        <location filename="../../app/ui/setup_dialog.py" line="106" />
         <source>EWS URL:</source>
         <translation>EWS-adress:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="109" />
+        <location filename="../../app/ui/setup_dialog.py" line="112" />
         <source>Salesforce</source>
         <translation>Salesforce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="113" />
+        <location filename="../../app/ui/setup_dialog.py" line="116" />
         <source>Production</source>
         <translation>Produktion</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="114" />
+        <location filename="../../app/ui/setup_dialog.py" line="117" />
         <source>Sandbox</source>
         <translation>Sandlåda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="115" />
+        <location filename="../../app/ui/setup_dialog.py" line="118" />
         <source>Custom domain…</source>
         <translation>Egen domän…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="120" />
+        <location filename="../../app/ui/setup_dialog.py" line="123" />
         <source>https://mycompany.my.salesforce.com</source>
         <translation>https://foretag.my.salesforce.com</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="121" />
+        <location filename="../../app/ui/setup_dialog.py" line="124" />
         <source>Org:</source>
         <translation>Organisation:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="122" />
+        <location filename="../../app/ui/setup_dialog.py" line="125" />
         <source>Domain:</source>
         <translation>Domän:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="123" />
+        <location filename="../../app/ui/setup_dialog.py" line="126" />
         <source>Salesforce org</source>
         <translation>Salesforce-organisation</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="124" />
+        <location filename="../../app/ui/setup_dialog.py" line="127" />
         <source>Salesforce custom domain</source>
         <translation>Egen Salesforce-domän</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="141" />
+        <location filename="../../app/ui/setup_dialog.py" line="144" />
         <source>Sign in and start</source>
         <translation>Logga in och starta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="142" />
+        <location filename="../../app/ui/setup_dialog.py" line="145" />
         <source>Cancel</source>
         <translation>Avbryt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="174" />
+        <location filename="../../app/ui/setup_dialog.py" line="195" />
         <source>Exchange needs your mailbox password.</source>
         <translation>Exchange behöver lösenordet till din brevlåda.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="178" />
+        <location filename="../../app/ui/setup_dialog.py" line="199" />
         <source>Sign in to Salesforce, then to your mailbox, in the browser windows that open…</source>
         <translation>Logga in i Salesforce och sedan i din brevlåda i webbläsarfönstren som öppnas…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="197" />
+        <location filename="../../app/ui/setup_dialog.py" line="218" />
         <source>Setup did not finish: {error}</source>
         <translation>Konfigurationen blev inte klar: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="201" />
+        <location filename="../../app/ui/setup_dialog.py" line="222" />
         <source>Signed in as {mailbox} and {crm}.</source>
         <translation>Inloggad som {mailbox} och {crm}.</translation>
     </message>
@@ -887,29 +917,29 @@
         <translation>Inställningsfilen (profile.json) har ett värde som Syncbar inte kan använda. Rätta det i filen, eller gör inställningen igen: den gamla filen sparas bredvid den nya, och din synkhistorik finns kvar.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/startup.py" line="77" />
+        <location filename="../../app/ui/startup.py" line="79" />
         <source>Start setup again</source>
         <translation>Gör inställningen igen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/startup.py" line="77" />
-        <location filename="../../app/ui/startup.py" line="95" />
-        <location filename="../../app/ui/startup.py" line="98" />
+        <location filename="../../app/ui/startup.py" line="80" />
+        <location filename="../../app/ui/startup.py" line="101" />
+        <location filename="../../app/ui/startup.py" line="109" />
         <source>Open the folder</source>
         <translation>Öppna mappen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/startup.py" line="95" />
+        <location filename="../../app/ui/startup.py" line="100" />
         <source>Start fresh</source>
         <translation>Börja om</translation>
     </message>
     <message>
-        <location filename="../../app/ui/startup.py" line="104" />
+        <location filename="../../app/ui/startup.py" line="116" />
         <source>Open the log folder</source>
         <translation>Öppna loggmappen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/startup.py" line="117" />
+        <location filename="../../app/ui/startup.py" line="129" />
         <source>Quit</source>
         <translation>Avsluta</translation>
     </message>

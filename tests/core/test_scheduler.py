@@ -115,16 +115,21 @@ def test_six_mailbox_rejections_in_a_row_ask_for_a_sign_in(sched: Scheduler) -> 
     assert sched.state().needs_reauth
 
 
-def test_ten_failures_in_a_row_escalate_once_and_recovery_is_told(sched: Scheduler) -> None:
-    seen = []
-    for _ in range(12):
-        seen.append([n.kind for n in sched.record(account_error("SF_SERVER_ERROR"), T0)])
-    assert seen[0] == [NoticeKind.FIRST_FAILURE]
-    assert all(k == [] for k in seen[1:9])
-    assert seen[9] == [NoticeKind.ESCALATE]
-    assert seen[10] == seen[11] == []
+def test_escalation_once_blocked_for_the_set_time_once_per_problem_and_daily(sched: Scheduler) -> None:
+    after = timedelta(hours=4)
+    seen = [[n.kind for n in sched.record(account_error("SF_SERVER_ERROR"), T0)] for _ in range(12)]
+    assert seen[0] == [NoticeKind.FIRST_FAILURE] and all(k == [] for k in seen[1:])  # no count-based email
+    assert sched.escalation(T0 + timedelta(hours=3, minutes=59), after) is None
+    due = sched.escalation(T0 + after, after)
+    assert due is not None and due.kind is NoticeKind.ESCALATE and due.code == "SF_SERVER_ERROR"
+    assert due.until == T0  # blocked since the first failure
+    sched.escalated(T0 + after)
+    assert sched.escalation(T0 + timedelta(hours=23), after) is None  # once per problem...
+    assert sched.escalation(T0 + after + timedelta(days=1), after) is not None  # ...repeated daily
+    sched.record(account_error("SF_ORG_UNAVAILABLE", "maintenance"), T0 + timedelta(hours=5))
+    assert sched.escalation(T0 + timedelta(hours=5), after) is not None  # another problem: told too
     assert [n.kind for n in sched.record(None, T0)] == [NoticeKind.RECOVERED]
-    assert sched.state().failures == 0
+    assert sched.state().failures == 0 and sched.escalation(T0 + timedelta(days=9), after) is None
 
 
 def test_the_lock_admits_one_sync_across_processes(tmp_path: Path) -> None:
@@ -155,7 +160,14 @@ def test_the_lock_admits_one_sync_across_processes(tmp_path: Path) -> None:
         assert lock.held
 
 
-def make_service(tmp_path: Path, mailbox: FakeMailbox, crm: FakeCrm, clock: Clock, notices: list) -> SyncService:  # type: ignore[type-arg]
+def make_service(
+    tmp_path: Path,
+    mailbox: FakeMailbox,
+    crm: FakeCrm,
+    clock: Clock,
+    notices: list,  # type: ignore[type-arg]
+    escalate_after: timedelta | None = None,
+) -> SyncService:
     store = Store.open(tmp_path / "syncbar.db")
     return SyncService(
         store,
@@ -168,6 +180,7 @@ def make_service(tmp_path: Path, mailbox: FakeMailbox, crm: FakeCrm, clock: Cloc
         crm_account=crm.account,
         clock=clock,
         on_notice=notices.append,
+        escalate_after=escalate_after,
     )
 
 
@@ -197,16 +210,41 @@ def test_service_status_tells_the_truth(tmp_path: Path) -> None:
     assert svc.due(clock())
 
 
-def test_service_sends_the_escalation_email_from_the_mailbox(tmp_path: Path) -> None:
+def test_service_escalates_through_the_mailbox_when_salesforce_fails(tmp_path: Path) -> None:
     mailbox, crm, clock, notices = FakeMailbox([email(1)]), FakeCrm(), Clock(), []
-    svc = make_service(tmp_path, mailbox, crm, clock, notices)
-    for _ in range(10):
+    svc = make_service(tmp_path, mailbox, crm, clock, notices, escalate_after=timedelta(hours=1))
+    for _ in range(4):
         crm.faults.errors["match"] = [account_error("SF_ORG_UNAVAILABLE", "maintenance")]
         svc.run_cycle(lambda p: None, threading.Event())
-    assert len(mailbox.sent) == 1
+        clock.advance(timedelta(minutes=20))
+    assert len(mailbox.sent) == 1 and crm.emails == []
     subject, body = mailbox.sent[0]
-    assert "stopped syncing" in subject and "SF_ORG_UNAVAILABLE" in body and "10 times" in body
+    assert "stopped syncing" in subject and "SF_ORG_UNAVAILABLE" in body and "Salesforce" in body
     assert notices[-1].kind is NoticeKind.ESCALATE
+    assert not svc.escalation_due(clock())
+
+
+def test_service_escalates_through_salesforce_when_the_mailbox_fails(tmp_path: Path) -> None:
+    mailbox, crm, clock, notices = FakeMailbox([email(1)]), FakeCrm(), Clock(), []
+    svc = make_service(tmp_path, mailbox, crm, clock, notices, escalate_after=timedelta(hours=1))
+    for _ in range(3):
+        mailbox.faults.errors["changes"] = [account_error("MBX_AUTH_FAILED")]
+        mailbox.faults.errors["send_notification"] = [account_error("MBX_AUTH_FAILED")]
+        svc.run_cycle(lambda p: None, threading.Event())
+        clock.advance(timedelta(minutes=40))
+    assert mailbox.sent == [] and len(crm.emails) == 1
+    to, _subject, body = crm.emails[0]
+    assert to == mailbox.account and "MBX_AUTH_FAILED" in body and "your mailbox" in body
+
+
+def test_service_sends_no_escalation_when_turned_off(tmp_path: Path) -> None:
+    mailbox, crm, clock, notices = FakeMailbox([email(1)]), FakeCrm(), Clock(), []
+    svc = make_service(tmp_path, mailbox, crm, clock, notices, escalate_after=None)
+    for _ in range(5):
+        crm.faults.errors["match"] = [account_error("SF_ORG_UNAVAILABLE", "maintenance")]
+        svc.run_cycle(lambda p: None, threading.Event())
+        clock.advance(timedelta(hours=10))
+    assert mailbox.sent == [] and crm.emails == [] and not svc.escalation_due(clock())
 
 
 def test_a_second_cycle_while_one_runs_is_refused(tmp_path: Path) -> None:

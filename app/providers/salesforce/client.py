@@ -333,3 +333,17 @@ class SalesforceCrm:
 
     def usage(self) -> ApiUsage | None:
         return self._usage
+
+    def send_email(self, to: str, subject: str, body: str) -> None:
+        """One plain-text mail through the standard ``emailSimple`` invocable action (one API call).
+
+        Salesforce sends it from the signed-in user; it counts against the org's daily
+        single-email limit, and a refused send answers HTTP 400 with ``isSuccess: false``.
+        """
+        inputs = {"inputs": [{"emailAddresses": to, "emailSubject": subject, "emailBody": body}]}
+        answer = self._call(lambda sf: sf.restful("actions/standard/emailSimple", method="POST", json=inputs))
+        result = answer[0] if isinstance(answer, list) and answer else answer
+        if not isinstance(result, dict) or not result.get("isSuccess"):
+            errors = result.get("errors") if isinstance(result, dict) else None
+            problem = record_error(errors)
+            raise AccountError(problem.code, problem.message, service_code=problem.service_code)

@@ -2,7 +2,8 @@
 
 Salesforce reports errors as ``[{"message", "errorCode", "fields"}]`` (REST),
 ``{"error", "error_description"}`` (OAuth) or per record as
-``{"statusCode", "message", "fields"}`` (sObject Collections).  Every
+``{"statusCode", "message", "fields"}`` (sObject Collections), and an invocable
+action's results as ``[{"actionName", "isSuccess", "errors": [...]}]``.  Every
 errorCode maps to a catalogue entry; an unknown one maps to the catalogue's
 unknown-error entry and keeps the service's words for support.
 """
@@ -35,6 +36,8 @@ def _first_error(body: Any) -> tuple[str, str, tuple[str, ...]]:
             return "", text[:500], ()
     if isinstance(body, list) and body and isinstance(body[0], dict):
         first = body[0]
+        if isinstance(first.get("errors"), list) and first["errors"]:  # an invocable action's result
+            return _first_error(first["errors"])
         code = str(first.get("errorCode") or first.get("statusCode") or "")
         fields = first.get("fields") or []
         return code, str(first.get("message", "")), tuple(str(f) for f in fields)
