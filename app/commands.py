@@ -134,7 +134,7 @@ def notice_text(notice: Notice, catalog: Catalog) -> str:
     if notice.kind is NoticeKind.SUSPENDED and notice.until:
         return f"Waiting until {clock_time(notice.until, datetime.now(UTC))}: {entry.title}."
     if notice.kind is NoticeKind.ESCALATE:
-        return f"{notice.failures} syncs in a row failed ({entry.title}); a notification email was sent."
+        return f"Syncing has been stopped for a while ({entry.title}); you were emailed about it."
     if notice.kind is NoticeKind.RECOVERED:
         return "Syncing works again."
     return f"Sync failed: {entry.title}. {entry.recommendation}"
@@ -314,7 +314,15 @@ def cmd_report(svc: SyncService, args: argparse.Namespace, paths: Paths, secrets
     from app import profile as profile_mod
 
     prof = profile_mod.load(paths.config)
-    files = report.build(svc, profile=prof, log_file=paths.log_file, secrets=secrets, keep_personal=args.keep_personal)
+    what = getattr(args, "what_happened", "")
+    files = report.build(
+        svc,
+        profile=prof,
+        log_file=paths.log_file,
+        secrets=secrets,
+        keep_personal=args.keep_personal,
+        what_happened=what,
+    )
     out = report.write(files, Path(args.out))
     print(
         f"Wrote {out} ({', '.join(f.name for f in files)}). Tokens and passwords are removed"
@@ -322,4 +330,13 @@ def cmd_report(svc: SyncService, args: argparse.Namespace, paths: Paths, secrets
     )
     if not svc.set_up:
         print(NO_ACCOUNT)
+        return EXIT_USAGE if getattr(args, "send", False) else EXIT_CLEAN
+    if getattr(args, "send", False) and prof is not None:
+        from app import wiring
+        from app.auth.tokens import TokenStore
+
+        to = wiring.support_contact(prof, paths.config).address
+        subject, body = report.mail_text(files, what)
+        wiring.send_report(prof, TokenStore(), to, subject, body, out)  # a SyncbarError: the caller's words
+        print(f"Sent to {to} from {prof.mailbox.account}, with {out.name} attached.")
     return EXIT_CLEAN

@@ -32,6 +32,7 @@ from app.core.scheduler import Notice, Scheduler
 from app.core.store import Store, StoreError
 from app.paths import Paths
 from app.profile import Profile
+from app.registrations import Support
 
 if TYPE_CHECKING:  # each service's library is imported only when it is used (the window's process never)
     from app.auth.google import GoogleAuth
@@ -238,6 +239,28 @@ def sign_in(
         raise UsageError("Exchange needs the mailbox password (or an OAuth token) to sign in")
     tokens.save(m.secret_key, {"password": password})
     return m.account
+
+
+def support_contact(profile: Profile | None, config: Path) -> Support:
+    """Where Chat with support goes: the user's own choice in Settings, else the company's, else the default."""
+    from app.registrations import DEFAULT_SUPPORT_ADDRESS, load
+
+    try:
+        company = load(config).support
+    except UsageError:
+        company = Support()
+    choices = profile.choices if profile else None
+    address = choices.support_address if choices and choices.support_address != DEFAULT_SUPPORT_ADDRESS else ""
+    url = choices.support_url if choices else ""
+    return Support(address or company.address, url or company.url, configured=company.configured)
+
+
+def send_report(profile: Profile, tokens: TokenStore, to: str, subject: str, body: str, zip_path: Path) -> None:
+    """Mail the report's zip to support from the user's own mailbox (its API: no mail app, nothing to attach)."""
+    from app.core.ports import Attachment
+
+    mailbox = build_mailbox(profile, tokens)
+    mailbox.send_mail(to, subject, body, [Attachment(zip_path.name, "application/zip", zip_path.read_bytes())])
 
 
 def sign_out(profile: Profile, tokens: TokenStore, which: str) -> None:

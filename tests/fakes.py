@@ -27,7 +27,7 @@ from app.core.model import (
     Person,
     PushResult,
 )
-from app.core.ports import ChangePage, Mark, MarkResult
+from app.core.ports import Attachment, ChangePage, Mark, MarkResult
 
 OWNER = "rep@example.com"
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -127,6 +127,7 @@ class FakeMailbox:
         self.marks: dict[str, str] = {}  # mailbox id -> detail
         self.labels: dict[str, tuple[str, ...]] = {}
         self.sent: list[tuple[str, str]] = []
+        self.mails: list[tuple[str, str, str, list[Attachment]]] = []  # send_mail: to, subject, body, files
         self.faults = Faults()
         for item in items:
             self.add(item)
@@ -220,6 +221,10 @@ class FakeMailbox:
     def send_notification(self, subject: str, body: str) -> None:
         self.faults.enter("send_notification")
         self.sent.append((subject, body))
+
+    def send_mail(self, to: str, subject: str, body: str, attachments: Sequence[Attachment] = ()) -> None:
+        self.faults.enter("send_mail")
+        self.mails.append((to, subject, body, list(attachments)))
 
 
 @dataclass

@@ -43,6 +43,15 @@ class Mark:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a mail (the support report's zip)."""
+
+    name: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class MarkResult:
     mailbox_id: str
     ok: bool
@@ -83,6 +92,10 @@ class MailboxPort(Protocol):
 
     def send_notification(self, subject: str, body: str) -> None:
         """Send the user a mail from their own mailbox (an escalation when Salesforce is what fails)."""
+        ...
+
+    def send_mail(self, to: str, subject: str, body: str, attachments: Sequence[Attachment] = ()) -> None:
+        """Send a plain-text mail with files from the user's mailbox, a copy kept in Sent Items (a support report)."""
         ...
 
 

@@ -15,6 +15,7 @@ import sys
 import threading
 import webbrowser
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, Qt, QTimer, qVersion
@@ -137,7 +138,10 @@ class DesktopApp:
         settings.setEnabled(self.profile is not None)
         if self.profile is not None:
             prof = self.profile
-            settings.show_choices(prof.choices, prof.crm.allocation_percent, prof.mailbox.account)
+            company = wiring.support_contact(None, self.paths.config)
+            settings.show_choices(
+                prof.choices, prof.crm.allocation_percent, prof.mailbox.account, (company.address, company.url)
+            )
             settings.describe = lambda obj: wiring.build_crm(prof, self.tokens).describe_fields(obj)  # type: ignore[attr-defined]
         g.notifications.blockSignals(True)
         g.notifications.setCurrentIndex(max(0, g.notifications.findData(current)))
@@ -331,7 +335,7 @@ class DesktopApp:
 
         secrets = wiring.known_secrets(self.profile, self.tokens) if self.profile else []
 
-        def build(keep: bool) -> list[report.ReportFile]:
+        def build(keep: bool, what_happened: str) -> list[report.ReportFile]:
             return report.build(
                 self.service,
                 profile=self.profile,
@@ -340,13 +344,26 @@ class DesktopApp:
                 keep_personal=keep,
                 screenshot=shot,
                 versions={"qt": qVersion(), "pyside6": PySide6.__version__},
+                what_happened=what_happened,
             )
 
         context = ", ".join(sorted({i.code for i in issues}))
-        address = self.profile.choices.support_address if self.profile else "support@syncbar.example"
-        url = self.profile.choices.support_url if self.profile else ""
+        support = wiring.support_contact(self.profile, self.paths.config)
+        prof, tokens = self.profile, self.tokens
+
+        def send(to: str, subject: str, body: str, zip_path: Path) -> None:
+            assert prof is not None
+            wiring.send_report(prof, tokens, to, subject, body, zip_path)
+
         SupportDialog(
-            build, self.paths.data / "reports", address, context=context, support_url=url, parent=self.window
+            build,
+            self.paths.data / "reports",
+            support.address,
+            context=context,
+            support_url=support.url,
+            send=send if prof is not None else None,
+            sender=prof.mailbox.account if prof is not None else "",
+            parent=self.window,
         ).open()
 
     def _set_autostart(self, enabled: bool) -> None:

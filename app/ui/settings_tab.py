@@ -28,6 +28,7 @@ from app.core.mapping import DEFAULT_MAPPING, FieldInfo, FieldMapping, check_map
 from app.core.model import ItemKind
 from app.core.rules import DEFAULT_GROUP_LOCAL_PARTS
 from app.profile import SyncChoices
+from app.registrations import DEFAULT_SUPPORT_ADDRESS
 from app.ui.choices_box import ChoicesBox, split_list
 
 # describe(object_type) -> {field name: describe entry}; runs on a pool thread (an API call).
@@ -89,6 +90,12 @@ class SettingsTab(QWidget):
         self.escalation_address.setWordWrap(True)
         stopped_form.addRow(self.escalation_address)
         self.escalation.toggled.connect(self.escalate_after.setEnabled)
+        self.support_address = QLineEdit()
+        self.support_address.setAccessibleName(self.tr("Support address"))
+        stopped_form.addRow(self.tr("Support address:"), self.support_address)
+        self.support_url = QLineEdit()
+        self.support_url.setAccessibleName(self.tr("Support page"))
+        stopped_form.addRow(self.tr("Support page:"), self.support_url)
         layout.addWidget(stopped)
         mapping_box = QGroupBox(self.tr("Field mapping (mailbox field → Salesforce field)"))
         mapping_layout = QVBoxLayout(mapping_box)
@@ -129,8 +136,25 @@ class SettingsTab(QWidget):
 
     # -- in and out ---------------------------------------------------------------------
 
-    def show_choices(self, choices: SyncChoices, allocation_percent: float = 10.0, mailbox_address: str = "") -> None:
+    def show_choices(
+        self,
+        choices: SyncChoices,
+        allocation_percent: float = 10.0,
+        mailbox_address: str = "",
+        company_support: tuple[str, str] = ("", ""),
+    ) -> None:
+        """``company_support``: the address and page the company configured (or the default), shown when the
+        user has not chosen their own."""
         self.choices = choices
+        self.support_address.setPlaceholderText(company_support[0])
+        self.support_url.setPlaceholderText(company_support[1] or "https://")
+        own = (
+            choices.support_address
+            if choices.support_address not in (company_support[0], DEFAULT_SUPPORT_ADDRESS)
+            else ""
+        )
+        self.support_address.setText(own)
+        self.support_url.setText(choices.support_url if choices.support_url != company_support[1] else "")
         self.allocation.setValue(round(allocation_percent))
         self.escalation.setChecked(choices.escalation_email)
         self.escalate_after.setEnabled(choices.escalation_email)
@@ -194,6 +218,8 @@ class SettingsTab(QWidget):
             shared_addresses=split_list(self.shared.text()),
             field_overrides=self.overrides(),
             escalation_email=self.escalation.isChecked(),
+            support_address=self.support_address.text().strip(),
+            support_url=self.support_url.text().strip(),
             escalate_after_minutes=self.escalate_after.value() * 60,
         )
 

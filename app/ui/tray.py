@@ -38,8 +38,8 @@ def notice_text(notice: Notice, catalog: Catalog, now: datetime) -> tuple[str, s
         ).format(title=entry.title, who=who)
     if notice.kind is NoticeKind.ESCALATE and entry:
         return QCoreApplication.translate("Tray", "Sync keeps failing"), QCoreApplication.translate(
-            "Tray", "{n} syncs in a row failed: {title}. {fix}"
-        ).format(n=notice.failures, title=entry.title, fix=entry.recommendation)
+            "Tray", "Syncing has been stopped for a while: {title}. We emailed you about it. {fix}"
+        ).format(title=entry.title, fix=entry.recommendation)
     if notice.kind is NoticeKind.RECOVERED:
         return QCoreApplication.translate("Tray", "Sync is working again"), QCoreApplication.translate(
             "Tray", "The last sync went through."

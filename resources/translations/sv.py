@@ -169,7 +169,9 @@ SV = {
     "Sync on hold": "Synkningen väntar",
     "{title}{who}. Syncbar waits and then goes on by itself.": "{title}{who}. Syncbar väntar och fortsätter sedan av sig självt.",
     "Sync keeps failing": "Synkningen misslyckas gång på gång",
-    "{n} syncs in a row failed: {title}. {fix}": "{n} synkningar i rad misslyckades: {title}. {fix}",
+    "Syncing has been stopped for a while: {title}. We emailed you about it. {fix}": (
+        "Synkningen har stått still en tid: {title}. Vi har mejlat dig om det. {fix}"
+    ),
     "Sync is working again": "Synkningen fungerar igen",
     "The last sync went through.": "Den senaste synkningen gick igenom.",
     "Sync error": "Synkfel",
@@ -219,4 +221,27 @@ SV = {
         "brevlådan; en gång per problem, högst en gång om dagen."
     ),
     "your mailbox address": "din brevlådeadress",
+    "Support address": "Supportadress",
+    "Support address:": "Supportadress:",
+    "Support page": "Supportsida",
+    "Support page:": "Supportsida:",
+    "Send goes to {address} from your mailbox ({sender}), with the report attached.": (
+        "Skicka går till {address} från din brevlåda ({sender}), med rapporten bifogad."
+    ),
+    "your mailbox": "din brevlåda",
+    "What happened?": "Vad hände?",
+    "What were you doing, and what went wrong?": "Vad gjorde du, och vad gick fel?",
+    "Tokens and passwords are always removed; addresses, subjects and message text are removed too unless you keep them below.": (
+        "Token och lösenord tas alltid bort; adresser, ämnesrader och meddelandetext tas också bort om du inte "
+        "behåller dem nedan."
+    ),
+    "Files in the report": "Filer i rapporten",
+    "Screenshot": "Skärmbild",
+    "Save to file": "Spara till fil",
+    "Send": "Skicka",
+    "Saved {path}.": "Sparade {path}.",
+    "Sending the report to {address}…": "Skickar rapporten till {address}…",
+    "Sent to {address}. A copy is in your Sent Items and saved as {path}.": (
+        "Skickad till {address}. En kopia finns i Skickat och är sparad som {path}."
+    ),
 }

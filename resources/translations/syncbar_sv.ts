@@ -89,22 +89,22 @@
 <context>
     <name>DesktopApp</name>
     <message>
-        <location filename="../../app/ui/app.py" line="156" />
+        <location filename="../../app/ui/app.py" line="160" />
         <source>Could not save the settings: {error}</source>
         <translation>Kunde inte spara inställningarna: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="212" />
+        <location filename="../../app/ui/app.py" line="216" />
         <source>Sync error</source>
         <translation>Synkfel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="357" />
+        <location filename="../../app/ui/app.py" line="374" />
         <source>Could not change “Start at login”: {error}</source>
         <translation>Kunde inte ändra ”Starta vid inloggning”: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="364" />
+        <location filename="../../app/ui/app.py" line="381" />
         <source>Finishing the current step of the sync…</source>
         <translation>Avslutar det pågående steget i synkningen…</translation>
     </message>
@@ -588,157 +588,177 @@
 <context>
     <name>SettingsTab</name>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="57" />
+        <location filename="../../app/ui/settings_tab.py" line="58" />
         <source> minutes</source>
         <translation> minuter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="58" />
+        <location filename="../../app/ui/settings_tab.py" line="59" />
         <source>Sync every</source>
         <translation>Synka var</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="59" />
+        <location filename="../../app/ui/settings_tab.py" line="60" />
         <source>Sync every:</source>
         <translation>Synka var:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="60" />
+        <location filename="../../app/ui/settings_tab.py" line="61" />
         <source>Mail among colleagues stays out of Salesforce</source>
         <translation>Post mellan kolleger hålls utanför Salesforce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="63" />
+        <location filename="../../app/ui/settings_tab.py" line="64" />
         <source>Do not mail</source>
         <translation>Kontakta inte</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="64" />
+        <location filename="../../app/ui/settings_tab.py" line="65" />
         <source>Do not mail:</source>
         <translation>Kontakta inte:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="66" />
+        <location filename="../../app/ui/settings_tab.py" line="67" />
         <source>Shared addresses</source>
         <translation>Delade adresser</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="67" />
+        <location filename="../../app/ui/settings_tab.py" line="68" />
         <source>Shared addresses:</source>
         <translation>Delade adresser:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="69" />
+        <location filename="../../app/ui/settings_tab.py" line="70" />
         <source>Accounts</source>
         <translation>Konton</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="74" />
+        <location filename="../../app/ui/settings_tab.py" line="75" />
         <source>API allocation</source>
         <translation>API-andel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="75" />
+        <location filename="../../app/ui/settings_tab.py" line="76" />
         <source>Salesforce API allocation (share of the org's daily calls):</source>
         <translation>Salesforce API-andel (del av organisationens dagliga anrop):</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="76" />
+        <location filename="../../app/ui/settings_tab.py" line="77" />
         <source>Change accounts…</source>
         <translation>Byt konton…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="79" />
+        <location filename="../../app/ui/settings_tab.py" line="80" />
         <source>When syncing stops</source>
         <translation>När synkningen stannar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="81" />
+        <location filename="../../app/ui/settings_tab.py" line="82" />
         <source>Email me when syncing has been stopped for</source>
         <translation>Mejla mig när synkningen har stått still i</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="84" />
+        <location filename="../../app/ui/settings_tab.py" line="85" />
         <source> hours</source>
         <translation> timmar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="85" />
+        <location filename="../../app/ui/settings_tab.py" line="86" />
         <source>Email me after</source>
         <translation>Mejla mig efter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="93" />
+        <location filename="../../app/ui/settings_tab.py" line="94" />
+        <source>Support address</source>
+        <translation>Supportadress</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="95" />
+        <source>Support address:</source>
+        <translation>Supportadress:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="97" />
+        <source>Support page</source>
+        <translation>Supportsida</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="98" />
+        <source>Support page:</source>
+        <translation>Supportsida:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="100" />
         <source>Field mapping (mailbox field → Salesforce field)</source>
         <translation>Fältmappning (brevlådefält → Salesforce-fält)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="97" />
+        <location filename="../../app/ui/settings_tab.py" line="104" />
         <source>Object</source>
         <translation>Objekt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="97" />
+        <location filename="../../app/ui/settings_tab.py" line="104" />
         <source>Mailbox field</source>
         <translation>Brevlådefält</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="97" />
+        <location filename="../../app/ui/settings_tab.py" line="104" />
         <source>Salesforce field</source>
         <translation>Salesforce-fält</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="97" />
+        <location filename="../../app/ui/settings_tab.py" line="104" />
         <source>Type</source>
         <translation>Typ</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="101" />
+        <location filename="../../app/ui/settings_tab.py" line="108" />
         <source>Field mapping</source>
         <translation>Fältmappning</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="113" />
+        <location filename="../../app/ui/settings_tab.py" line="120" />
         <source>Check against Salesforce</source>
         <translation>Kontrollera mot Salesforce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="114" />
+        <location filename="../../app/ui/settings_tab.py" line="121" />
         <source>Restore defaults</source>
         <translation>Återställ standardvärden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="115" />
+        <location filename="../../app/ui/settings_tab.py" line="122" />
         <source>Save</source>
         <translation>Spara</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="140" />
+        <location filename="../../app/ui/settings_tab.py" line="164" />
         <source>Sent to {address}, from your mailbox when Salesforce is what fails, through Salesforce when your mailbox is; once per problem, at most once a day.</source>
         <translation>Skickas till {address}, från din brevlåda när det är Salesforce som fallerar, via Salesforce när det är brevlådan; en gång per problem, högst en gång om dagen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="142" />
+        <location filename="../../app/ui/settings_tab.py" line="166" />
         <source>your mailbox address</source>
         <translation>din brevlådeadress</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="205" />
+        <location filename="../../app/ui/settings_tab.py" line="231" />
         <source>Set up the Salesforce account first.</source>
         <translation>Konfigurera Salesforce-kontot först.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="209" />
+        <location filename="../../app/ui/settings_tab.py" line="235" />
         <source>Reading the fields of your Salesforce org…</source>
         <translation>Läser fälten i din Salesforce-organisation…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="227" />
+        <location filename="../../app/ui/settings_tab.py" line="253" />
         <source>Could not read the org's fields: {error}</source>
         <translation>Kunde inte läsa organisationens fält: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="230" />
+        <location filename="../../app/ui/settings_tab.py" line="256" />
         <source>Every mapped field exists in Salesforce and takes these values.</source>
         <translation>Alla mappade fält finns i Salesforce och tar emot de här värdena.</translation>
     </message>
@@ -947,62 +967,103 @@
 <context>
     <name>SupportDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="219" />
+        <location filename="../../app/ui/dialogs.py" line="225" />
         <source>Chat with support</source>
         <translation>Chatta med supporten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="234" />
-        <source>This report goes to Syncbar support. Tokens and passwords are always removed; addresses, subjects and message text are removed too unless you keep them below.</source>
-        <translation>Rapporten går till Syncbars support. Token och lösenord tas alltid bort; adresser, ämnen och meddelandetext tas också bort om du inte behåller dem nedan.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/dialogs.py" line="239" />
+        <location filename="../../app/ui/dialogs.py" line="262" />
         <source>Keep addresses and subjects (helps support find the item)</source>
         <translation>Behåll adresser och ämnen (hjälper supporten att hitta objektet)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="253" />
-        <source>Send to support</source>
-        <translation>Skicka till supporten</translation>
+        <location filename="../../app/ui/dialogs.py" line="237" />
+        <source>Send goes to {address} from your mailbox ({sender}), with the report attached.</source>
+        <translation>Skicka går till {address} från din brevlåda ({sender}), med rapporten bifogad.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="253" />
-        <source>Save and email…</source>
-        <translation>Spara och mejla…</translation>
+        <location filename="../../app/ui/dialogs.py" line="238" />
+        <source>your mailbox</source>
+        <translation>din brevlåda</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="245" />
+        <source>Support page</source>
+        <translation>Supportsida</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="246" />
+        <source>Support page:</source>
+        <translation>Supportsida:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="248" />
+        <location filename="../../app/ui/dialogs.py" line="251" />
+        <source>What happened?</source>
+        <translation>Vad hände?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="250" />
+        <source>What were you doing, and what went wrong?</source>
+        <translation>Vad gjorde du, och vad gick fel?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="257" />
+        <source>Tokens and passwords are always removed; addresses, subjects and message text are removed too unless you keep them below.</source>
+        <translation>Token och lösenord tas alltid bort; adresser, ämnesrader och meddelandetext tas också bort om du inte behåller dem nedan.</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs.py" line="267" />
+        <source>Files in the report</source>
+        <translation>Filer i rapporten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="273" />
+        <source>Screenshot</source>
+        <translation>Skärmbild</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="284" />
+        <source>Save to file</source>
+        <translation>Spara till fil</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="285" />
+        <source>Send</source>
+        <translation>Skicka</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="300" />
         <source>{name} ({size} bytes)</source>
         <translation>{name} ({size} byte)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="285" />
+        <location filename="../../app/ui/dialogs.py" line="326" />
         <source>Could not save the report: {error}. Nothing was sent.</source>
         <translation>Kunde inte spara rapporten: {error}. Inget skickades.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="298" />
-        <source>Saved {path}. Attach it to the message that opened in your mail app.</source>
-        <translation>Sparade {path}. Bifoga den i meddelandet som öppnades i ditt e-postprogram.</translation>
+        <location filename="../../app/ui/dialogs.py" line="336" />
+        <source>Saved {path}.</source>
+        <translation>Sparade {path}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="304" />
-        <source>Sending the report to support…</source>
-        <translation>Skickar rapporten till supporten…</translation>
+        <location filename="../../app/ui/dialogs.py" line="345" />
+        <source>Sending the report to {address}…</source>
+        <translation>Skickar rapporten till {address}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="312" />
+        <location filename="../../app/ui/dialogs.py" line="368" />
+        <source>Sent to {address}. A copy is in your Sent Items and saved as {path}.</source>
+        <translation>Skickad till {address}. En kopia finns i Skickat och är sparad som {path}.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="362" />
         <source>Not sent: {problem}. The report is saved as {path}; try again later.</source>
         <translation>Inte skickad: {problem}. Rapporten är sparad som {path}; försök igen senare.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="317" />
-        <source>Sent to support. A copy is saved as {path}.</source>
-        <translation>Skickad till supporten. En kopia är sparad som {path}.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/dialogs.py" line="321" />
+        <location filename="../../app/ui/dialogs.py" line="372" />
         <source>Done</source>
         <translation>Klar</translation>
     </message>
@@ -1042,8 +1103,8 @@
     </message>
     <message>
         <location filename="../../app/ui/tray.py" line="40" />
-        <source>{n} syncs in a row failed: {title}. {fix}</source>
-        <translation>{n} synkningar i rad misslyckades: {title}. {fix}</translation>
+        <source>Syncing has been stopped for a while: {title}. We emailed you about it. {fix}</source>
+        <translation>Synkningen har stått still en tid: {title}. Vi har mejlat dig om det. {fix}</translation>
     </message>
     <message>
         <location filename="../../app/ui/tray.py" line="44" />

@@ -57,3 +57,20 @@ def test_settings_show_the_address_and_turning_it_on_sends_the_email_owed(
     assert "SF_AUTH_FAILED" in mail["body"]["content"]
     qtbot.wait(2500)  # later ticks send nothing more
     assert len(graph.sent) == 1 and sf.actions.outbox == []
+
+
+def test_settings_show_the_company_support_contact_and_a_change_is_used(
+    desktop: DesktopApp, demo: Demo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.ui.dialogs import SupportDialog
+
+    tab = desktop.window.settings
+    assert tab.support_address.text() == "" and tab.support_address.placeholderText() == "support@syncbar.example"
+    tab.support_address.setText("it@company.example")
+    tab.support_url.setText("https://it.company.example/help")
+    tab.save_button.click()
+    saved = profile.load(demo.paths.config)
+    assert saved is not None and saved.choices.support_address == "it@company.example"
+    desktop.open_support([])
+    dialog = desktop.window.findChild(SupportDialog)
+    assert dialog is not None and dialog._address == "it@company.example" and dialog._url.endswith("/help")

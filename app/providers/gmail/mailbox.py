@@ -30,7 +30,7 @@ from typing import Any
 
 from app.core.errors import AccountError, CursorExpired, StreamDenied
 from app.core.model import Direction, ItemKind, MailItem, Person
-from app.core.ports import ChangePage, Mark, MarkResult
+from app.core.ports import Attachment, ChangePage, Mark, MarkResult
 from app.providers.gmail.client import GmailClient
 from app.providers.textutil import html_to_text, parse_time
 
@@ -257,11 +257,18 @@ class GmailMailbox:
         return item.web_link
 
     def send_notification(self, subject: str, body: str) -> None:
+        self.send_mail(self.account, subject, body)
+
+    def send_mail(self, to: str, subject: str, body: str, attachments: Sequence[Attachment] = ()) -> None:
+        """``messages.send`` with the raw RFC 822 message (multipart/mixed when files go with it)."""
         message = EmailMessage()
-        message["To"] = self.account
+        message["To"] = to
         message["From"] = self.account
         message["Subject"] = subject
         message.set_content(body)
+        for a in attachments:
+            maintype, _, subtype = a.content_type.partition("/")
+            message.add_attachment(a.data, maintype=maintype, subtype=subtype or "octet-stream", filename=a.name)
         raw = base64.urlsafe_b64encode(message.as_bytes()).decode("ascii")
         self.client.post("/gmail/v1/users/me/messages/send", {"raw": raw})
 
