@@ -137,6 +137,8 @@ def notice_text(notice: Notice, catalog: Catalog) -> str:
         return f"Syncing has been stopped for a while ({entry.title}); you were emailed about it."
     if notice.kind is NoticeKind.RECOVERED:
         return "Syncing works again."
+    if notice.kind is NoticeKind.ITEM_ISSUES:
+        return f"{notice.failures} item(s) could not sync ({notice.message}); 'syncbar issues' lists them."
     return f"Sync failed: {entry.title}. {entry.recommendation}"
 
 

@@ -35,7 +35,7 @@ def _iso(value: str) -> bool:
 RULES: dict[str, _Rule] = {
     "mailbox.kind": (lambda v: v in ("graph", "ews", "gmail"), "one of graph, ews, gmail"),
     "mailbox.auth_type": (lambda v: v in ("basic", "ntlm", "oauth2"), "one of basic, ntlm, oauth2"),
-    "mailbox.account": (lambda v: not v or "@" in v, "the mailbox's email address (or \"\" before sign-in)"),
+    "mailbox.account": (lambda v: not v or "@" in v, 'the mailbox\'s email address (or "" before sign-in)'),
     "crm.login_url": (lambda v: v.startswith("https://"), "an https:// address"),
     "crm.allocation_percent": (lambda v: 0 < v <= 100, "a share of the org's API limit above 0 and at most 100"),
     "choices.history_days": (lambda v: 1 <= v <= 365, "a number of days from 1 to 365"),

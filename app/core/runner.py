@@ -220,6 +220,8 @@ class SyncService:
         notices = self.scheduler.record(
             result.error, self.clock(), source=result.error_source.value, account=result.error_account
         )
+        if not notices:  # an account problem says it all; otherwise new item failures are this cycle's news
+            notices = self._new_item_issues(result.session.started_at)
         self._tell(notices)
         self.escalate((mailbox, crm))
         return result.session
@@ -270,6 +272,16 @@ class SyncService:
             log.warning("could not record it either (%s); it is kept in memory until the disk recovers", again)
         self._tell(notices)
         return session
+
+    def _new_item_issues(self, since: datetime) -> list[Notice]:
+        """One notice for the items that failed for the first time in this cycle (none if none did)."""
+        query = IssueQuery(state=IssueState.OPEN.value, scope=Scope.ITEM.value, order="first_seen", descending=True)
+        new = [i for i in self.store.issue_page(query, 0, 500) if i.first_seen >= since]
+        if not new:
+            return []
+        codes = sorted({i.code for i in new})
+        only = codes[0] if len(codes) == 1 else ""
+        return [Notice(NoticeKind.ITEM_ISSUES, only, message=", ".join(codes), failures=len(new))]
 
     def _tell(self, notices: Sequence[Notice]) -> None:
         for notice in notices:

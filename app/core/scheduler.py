@@ -52,6 +52,7 @@ class NoticeKind(StrEnum):
     SUSPENDED = "suspended"  # waiting until a limit resets
     ESCALATE = "escalate"  # blocked for the set time: the user was emailed
     RECOVERED = "recovered"  # a cycle succeeded after failures
+    ITEM_ISSUES = "item_issues"  # items failed for the first time in this cycle (code: theirs, if one)
 
 
 @dataclass(frozen=True)
@@ -255,7 +256,7 @@ class Scheduler:
         else:  # needs a fix by someone, or permanent: look again now and then
             state.backoff_until = ts(now + USER_FIX_RETRY * self.rng.uniform(0.9, 1.1))
         self._save(state)
-        return notices
+        return _one_per_event(notices)
 
     # --- escalation ---
 
@@ -288,6 +289,12 @@ class Scheduler:
         """The side that fails ("salesforce", "mailbox", "engine"...), "" when nothing is blocked."""
         state = self.state()
         return state.error_source if state.blocked_since else ""
+
+
+def _one_per_event(notices: list[Notice]) -> list[Notice]:
+    """One pop-up per failed cycle: a needed sign-in or a wait says more than "the first failure" does."""
+    specific = [n for n in notices if n.kind in (NoticeKind.REAUTH, NoticeKind.SUSPENDED)]
+    return specific[:1] or notices[:1]
 
 
 def _problem(state: SchedulerState) -> str:

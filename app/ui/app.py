@@ -34,7 +34,7 @@ from app.ui.dialogs import DetailsDialog, ReauthDialog, SupportDialog
 from app.ui.icons import app_icon
 from app.ui.models import StoreIssues
 from app.ui.sync_process import CycleProcess
-from app.ui.tray import Tray, notice_text
+from app.ui.tray import Target, Tray, notice_target, notice_text
 from app.ui.window import SettingsWindow
 
 NOTIFY_SETTING = "ui.notifications"
@@ -84,6 +84,7 @@ class DesktopApp:
         self.use_tray = Tray.available() if tray is None else tray
         self.tray = Tray(self.catalog) if self.use_tray else None
         self.notices: list[tuple[str, str]] = []  # every notice shown (tests and the window read it)
+        self._told_this_cycle = False  # a notice for this cycle went out: the "always" pop-up stays quiet
         self._reauth_open = False
         self._wire()
 
@@ -115,6 +116,7 @@ class DesktopApp:
             self.tray.sync_now.connect(lambda: self.controller.sync_now())
             self.tray.toggle_pause.connect(self.toggle_pause)
             self.tray.open_settings.connect(self.window.bring_up)
+            self.tray.notice_clicked.connect(self.open_notice)
             self.tray.quit.connect(self.quit)
         else:
             self.window.quit_on_close = True
@@ -208,7 +210,8 @@ class DesktopApp:
             self.tray.show_status(snap, now)
 
     def _on_cycle_finished(self, session: object) -> None:
-        if self.notify_mode() == "always":
+        told, self._told_this_cycle = self._told_this_cycle, False
+        if self.notify_mode() == "always" and not told:  # one pop-up per event
             snap = self.service.status()
             if snap.error_code:
                 entry = self.catalog.get(snap.error_code)
@@ -216,6 +219,7 @@ class DesktopApp:
                     QCoreApplication.translate("DesktopApp", "Sync error"),
                     f"{entry.title}. {entry.recommendation}",
                     critical=True,
+                    notice=Notice(NoticeKind.FIRST_FAILURE, snap.error_code, snap.error_account),
                 )
 
     def notify_mode(self) -> str:
@@ -229,14 +233,28 @@ class DesktopApp:
         if self.notify_mode() == "never":
             return
         title, text = notice_text(notice, self.catalog, datetime.now(UTC))
-        self._show_notice(title, text, critical=notice.kind in (NoticeKind.REAUTH, NoticeKind.ESCALATE))
+        self._told_this_cycle = True
+        self._show_notice(title, text, critical=notice.kind in (NoticeKind.REAUTH, NoticeKind.ESCALATE), notice=notice)
 
-    def _show_notice(self, title: str, text: str, critical: bool = False) -> None:
+    def _show_notice(self, title: str, text: str, critical: bool = False, notice: Notice | None = None) -> None:
         self.notices.append((title, text))
         if self.tray is not None:
-            self.tray.notify(title, text, critical)
+            self.tray.notify(title, text, critical, notice)
         else:
             self.window.show_notice(f"{title}: {text}")
+
+    def open_notice(self, notice: Notice) -> None:
+        """A click on a notice: the re-auth dialog for its account, its items in the Issues tab, or General."""
+        self.window.bring_up()
+        target = notice_target(notice, self.catalog)
+        if target is Target.REAUTH:
+            self.window.tabs.setCurrentWidget(self.window.general)
+            self.open_reauth(notice.account)
+        elif target is Target.ISSUES:
+            self.window.tabs.setCurrentWidget(self.window.issues)
+            self.window.issues.show_new(notice.code)
+        else:
+            self.window.tabs.setCurrentWidget(self.window.general)
 
     # -- actions -----------------------------------------------------------------------
 
@@ -290,11 +308,14 @@ class DesktopApp:
             return "crm"
         return "mailbox"
 
-    def open_reauth(self) -> None:
+    def open_reauth(self, account: str = "") -> None:
+        """The re-authentication dialog for ``account`` (by default the one the current error names)."""
         if self.profile is None or self._reauth_open:
             return
         snap = self.service.status()
         which = self._which(snap)
+        if account in (self.profile.crm.account, self.profile.mailbox.account):
+            which = "crm" if account == self.profile.crm.account else "mailbox"
         prof = self.profile
         account = prof.crm.account if which == "crm" else prof.mailbox.account
         ca = prof.crm.ca_file if which == "crm" else prof.mailbox.ca_file

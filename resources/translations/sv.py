@@ -244,4 +244,9 @@ SV = {
     "Sent to {address}. A copy is in your Sent Items and saved as {path}.": (
         "Skickad till {address}. En kopia finns i Skickat och är sparad som {path}."
     ),
+    "various problems": "olika problem",
+    "Items could not sync": "Objekt kunde inte synkas",
+    "{n} item(s): {what}. Click to see them in the Issues tab.": (
+        "{n} objekt: {what}. Klicka för att se dem på fliken Problem."
+    ),
 }

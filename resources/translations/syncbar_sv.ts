@@ -89,22 +89,22 @@
 <context>
     <name>DesktopApp</name>
     <message>
-        <location filename="../../app/ui/app.py" line="160" />
+        <location filename="../../app/ui/app.py" line="162" />
         <source>Could not save the settings: {error}</source>
         <translation>Kunde inte spara inställningarna: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="216" />
+        <location filename="../../app/ui/app.py" line="219" />
         <source>Sync error</source>
         <translation>Synkfel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="374" />
+        <location filename="../../app/ui/app.py" line="395" />
         <source>Could not change “Start at login”: {error}</source>
         <translation>Kunde inte ändra ”Starta vid inloggning”: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="381" />
+        <location filename="../../app/ui/app.py" line="402" />
         <source>Finishing the current step of the sync…</source>
         <translation>Avslutar det pågående steget i synkningen…</translation>
     </message>
@@ -507,12 +507,12 @@
         <translation>Sök bland problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="480" />
+        <location filename="../../app/ui/window.py" line="490" />
         <source>{shown} of {total} issues</source>
         <translation>{shown} av {total} problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="482" />
+        <location filename="../../app/ui/window.py" line="492" />
         <source>{total} issues</source>
         <translation>{total} problem</translation>
     </message>
@@ -766,22 +766,22 @@
 <context>
     <name>SettingsWindow</name>
     <message>
-        <location filename="../../app/ui/window.py" line="586" />
+        <location filename="../../app/ui/window.py" line="596" />
         <source>Syncbar — Sync Settings</source>
         <translation>Syncbar — Synkinställningar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="590" />
+        <location filename="../../app/ui/window.py" line="600" />
         <source>General</source>
         <translation>Allmänt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="591" />
+        <location filename="../../app/ui/window.py" line="601" />
         <source>Issues</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="595" />
+        <location filename="../../app/ui/window.py" line="605" />
         <source>Settings</source>
         <translation>Inställningar</translation>
     </message>
@@ -1071,88 +1071,103 @@
 <context>
     <name>Tray</name>
     <message>
-        <location filename="../../app/ui/tray.py" line="25" />
+        <location filename="../../app/ui/tray.py" line="46" />
         <source>Sign in again</source>
         <translation>Logga in igen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="25" />
+        <location filename="../../app/ui/tray.py" line="46" />
         <source>{title}{who}. Open Syncbar to sign in; syncing waits until then.</source>
         <translation>{title}{who}. Öppna Syncbar och logga in; synkningen väntar tills dess.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="30" />
+        <location filename="../../app/ui/tray.py" line="51" />
         <source>{title}{who}. Syncbar waits until {time} and then goes on by itself.</source>
         <translation>{title}{who}. Syncbar väntar till {time} och fortsätter sedan av sig självt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="33" />
-        <location filename="../../app/ui/tray.py" line="36" />
+        <location filename="../../app/ui/tray.py" line="54" />
+        <location filename="../../app/ui/tray.py" line="57" />
         <source>Sync on hold</source>
         <translation>Synkningen väntar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="36" />
+        <location filename="../../app/ui/tray.py" line="57" />
         <source>{title}{who}. Syncbar waits and then goes on by itself.</source>
         <translation>{title}{who}. Syncbar väntar och fortsätter sedan av sig självt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="40" />
+        <location filename="../../app/ui/tray.py" line="61" />
         <source>Sync keeps failing</source>
         <translation>Synkningen misslyckas gång på gång</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="40" />
+        <location filename="../../app/ui/tray.py" line="61" />
         <source>Syncing has been stopped for a while: {title}. We emailed you about it. {fix}</source>
         <translation>Synkningen har stått still en tid: {title}. Vi har mejlat dig om det. {fix}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="44" />
+        <location filename="../../app/ui/tray.py" line="65" />
         <source>Sync is working again</source>
         <translation>Synkningen fungerar igen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="44" />
+        <location filename="../../app/ui/tray.py" line="65" />
         <source>The last sync went through.</source>
         <translation>Den senaste synkningen gick igenom.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="48" />
+        <location filename="../../app/ui/tray.py" line="69" />
+        <source>various problems</source>
+        <translation>olika problem</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="70" />
+        <source>Items could not sync</source>
+        <translation>Objekt kunde inte synkas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="70" />
+        <source>{n} item(s): {what}. Click to see them in the Issues tab.</source>
+        <translation>{n} objekt: {what}. Klicka för att se dem på fliken Problem.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="74" />
         <source>Sync error</source>
         <translation>Synkfel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="48" />
+        <location filename="../../app/ui/tray.py" line="74" />
         <source>{title}{who}. {fix}</source>
         <translation>{title}{who}. {fix}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="51" />
+        <location filename="../../app/ui/tray.py" line="77" />
         <source>Something needs your attention.</source>
         <translation>Något behöver din uppmärksamhet.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="66" />
+        <location filename="../../app/ui/tray.py" line="93" />
         <source>Sync now</source>
         <translation>Synka nu</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="67" />
+        <location filename="../../app/ui/tray.py" line="94" />
         <source>Pause</source>
         <translation>Pausa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="68" />
+        <location filename="../../app/ui/tray.py" line="95" />
         <source>Open Sync Settings</source>
         <translation>Öppna synkinställningar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="69" />
+        <location filename="../../app/ui/tray.py" line="96" />
         <source>Quit Syncbar</source>
         <translation>Avsluta Syncbar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="98" />
+        <location filename="../../app/ui/tray.py" line="127" />
         <source>Resume</source>
         <translation>Återuppta</translation>
     </message>

@@ -87,8 +87,8 @@ def test_throttling_waits_as_long_as_the_service_asks(sched: Scheduler) -> None:
 def test_suspension_until_the_limit_resets_is_exposed(store: Store, sched: Scheduler) -> None:
     reset = T0 + timedelta(hours=7)
     notices = sched.record(SyncbarError("SF_API_LIMIT_ORG", "TotalRequests Limit exceeded.", resume_at=reset), T0)
-    assert [n.kind for n in notices] == [NoticeKind.FIRST_FAILURE, NoticeKind.SUSPENDED]
-    assert notices[1].until == reset
+    assert [n.kind for n in notices] == [NoticeKind.SUSPENDED]  # one notice per event
+    assert notices[0].until == reset
     sched.request()  # Sync now does not spend calls the org does not have
     assert not sched.due(T0 + timedelta(hours=6))
     assert sched.due(reset)
@@ -199,13 +199,15 @@ def test_service_status_tells_the_truth(tmp_path: Path) -> None:
     assert svc.issues()[0].id == issue.id and svc.due(clock())
     crm.faults.errors["match"] = [account_error("SF_AUTH_FAILED", "expired access/refresh token")]
     clock.advance(timedelta(minutes=15))
+    assert [n.kind for n in notices] == [NoticeKind.ITEM_ISSUES]  # the first cycle's failed item
+    notices.clear()
     failed = svc.run_cycle(lambda p: None, threading.Event())
     assert failed.outcome is Outcome.FAILED
     status = svc.status()
     assert status.state is SyncState.NEEDS_REAUTH and status.error_code == "SF_AUTH_FAILED"
     assert status.last_sync_at == session.ended_at  # "last synced" names the last cycle that synced, not the failed one
     assert status.error_account == crm.account
-    assert [n.kind for n in notices] == [NoticeKind.FIRST_FAILURE, NoticeKind.REAUTH]
+    assert [n.kind for n in notices] == [NoticeKind.REAUTH]  # losing a sign-in: one pop-up, not two
     svc.credentials_updated(crm.account)
     assert svc.due(clock())
 
