@@ -22,6 +22,7 @@ from typing import Any
 
 from app import report
 from app.core.catalog import Catalog
+from app.core.competitors import CompetitorCheck, warning
 from app.core.errors import SyncbarError
 from app.core.local import CODES as LOCAL_CODES
 from app.core.model import IssueState, Outcome, RetryClass, Session
@@ -137,6 +138,8 @@ def notice_text(notice: Notice, catalog: Catalog) -> str:
         return f"Syncing has been stopped for a while ({entry.title}); you were emailed about it."
     if notice.kind is NoticeKind.RECOVERED:
         return "Syncing works again."
+    if notice.kind is NoticeKind.COMPETITOR:
+        return notice.message
     if notice.kind is NoticeKind.ITEM_ISSUES:
         return f"{notice.failures} item(s) could not sync ({notice.message}); 'syncbar issues' lists them."
     return f"Sync failed: {entry.title}. {entry.recommendation}"
@@ -203,6 +206,7 @@ def cmd_status(svc: SyncService, args: argparse.Namespace) -> int:
             "error_account": snap.error_account,
             "error_message": snap.error_message,
             "open_issues": snap.open_issues,
+            "other_sync_tools": _competitor_json(svc),
         }
         if not svc.set_up:
             data["message"] = NO_ACCOUNT
@@ -224,7 +228,18 @@ def cmd_status(svc: SyncService, args: argparse.Namespace) -> int:
         print(f"    Fix: {entry.recommendation}")
         if snap.error_message:
             print(f"    Service said: {snap.error_message}")
+    scan = CompetitorCheck(svc.store).last()
+    if scan is not None and scan.sightings:
+        print(warning(scan))
     return EXIT_CLEAN
+
+
+def _competitor_json(svc: SyncService) -> dict[str, Any] | None:
+    """The last look for other sync software: the tools seen, where, and what could not be read."""
+    scan = CompetitorCheck(svc.store).last()
+    if scan is None:
+        return None
+    return {"at": scan.at, "tools": scan.tools, "sightings": scan.sightings, "unreadable": scan.unreadable}
 
 
 def cmd_issues(svc: SyncService, args: argparse.Namespace) -> int:

@@ -22,6 +22,7 @@ from app.auth import profile_secrets
 from app.auth.tokens import TokenStore
 from app.commands import UsageError
 from app.core.catalog import load_default
+from app.core.competitors import CompetitorCheck, Scan
 from app.core.local import DATABASE_READ_ONLY, DISK_FULL, HOME_NOT_WRITABLE, storage_code
 from app.core.mapping import DEFAULT_MAPPING, with_overrides
 from app.core.model import ItemKind
@@ -412,8 +413,22 @@ def open_service(
         if prof.choices.escalation_email
         else None,
         escalate_to=prof.mailbox.account,
+        competitors=CompetitorCheck(store),
     )
     return service, prof
+
+
+def scan_competitors(paths: Paths, profile: Profile, tokens: TokenStore) -> Scan:
+    """At setup: look for other sync software now (the service looks again daily) and keep the result."""
+    store = Store.open(paths.ensure().database)
+    try:
+        kv = KeyValueCache(store)
+        mailbox = build_mailbox(profile, tokens, cache=kv.view("mailbox"))
+        crm = build_crm(profile, tokens, call_log=StoreCallLog(store), cache=kv.view("crm"))
+        scan, _ = CompetitorCheck(store).run([crm, mailbox], datetime.now(UTC))
+        return scan
+    finally:
+        store.close()
 
 
 def known_secrets(profile: Profile | None, tokens: TokenStore) -> list[str]:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
+from app.core.competitors import Traces, category_traces
 from app.core.errors import AccountError, CursorExpired, ItemError, SyncbarError
 from app.core.model import (
     ApiUsage,
@@ -128,6 +129,7 @@ class FakeMailbox:
         self.labels: dict[str, tuple[str, ...]] = {}
         self.sent: list[tuple[str, str]] = []
         self.mails: list[tuple[str, str, str, list[Attachment]]] = []  # send_mail: to, subject, body, files
+        self.categories: list[str] = []  # the master category list (other tools add theirs)
         self.faults = Faults()
         for item in items:
             self.add(item)
@@ -226,6 +228,10 @@ class FakeMailbox:
         self.faults.enter("send_mail")
         self.mails.append((to, subject, body, list(attachments)))
 
+    def sync_tool_traces(self) -> Traces:
+        self.faults.enter("sync_tool_traces")
+        return category_traces(self.categories, "mailbox categories")
+
 
 @dataclass
 class StoredRecord:
@@ -254,6 +260,7 @@ class FakeCrm:
         self._ids = itertools.count(1)
         self.api_calls = 0
         self.emails: list[tuple[str, str, str]] = []  # (to, subject, body) sent through send_email
+        self.traces = Traces(checked=("Salesforce OAuth grants",))  # what sync_tool_traces answers
 
     def _person_id(self, address: str, object_type: str) -> str:
         return f"{'003' if object_type == 'Contact' else '00Q'}{abs(hash(address)) % 10**12:012d}AAA"
@@ -332,6 +339,10 @@ class FakeCrm:
     def send_email(self, to: str, subject: str, body: str) -> None:
         self.faults.enter("send_email")
         self.emails.append((to, subject, body))
+
+    def sync_tool_traces(self) -> Traces:
+        self.faults.enter("sync_tool_traces")
+        return self.traces
 
     # --- checks ---
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from app.core.competitors import Traces
 from app.core.model import ApiUsage, CrmMatch, CrmRecord, MailItem, PushResult
 
 
@@ -98,6 +99,10 @@ class MailboxPort(Protocol):
         """Send a plain-text mail with files from the user's mailbox, a copy kept in Sent Items (a support report)."""
         ...
 
+    def sync_tool_traces(self) -> Traces:
+        """What other sync tools left in the mailbox (their categories or labels); never raises."""
+        ...
+
 
 class CrmPort(Protocol):
     """The CRM: Salesforce."""
@@ -133,4 +138,8 @@ class CrmPort(Protocol):
 
     def send_email(self, to: str, subject: str, body: str) -> None:
         """Send a plain-text mail through the CRM (an escalation when the mailbox is what fails)."""
+        ...
+
+    def sync_tool_traces(self) -> Traces:
+        """Other sync tools' traces the user may read (grants, logins, EAC assignment); one API call."""
         ...

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from app.core.catalog import Catalog
+from app.core.competitors import CompetitorCheck, warning
 from app.core.engine import Engine, source_of
 from app.core.errors import AccountError, SyncbarError
 from app.core.local import storage_code
@@ -49,6 +50,7 @@ class SyncService:
         forget: Callable[[], None] | None = None,
         escalate_after: timedelta | None = None,
         escalate_to: str = "",
+        competitors: CompetitorCheck | None = None,
     ) -> None:
         self.store = store
         self.catalog = catalog
@@ -66,6 +68,7 @@ class SyncService:
         # Email ``escalate_to`` once syncing has been blocked this long (None: the user turned it off).
         self.escalate_after = escalate_after
         self.escalate_to = escalate_to or mailbox_account
+        self.competitors = competitors  # looks for other sync software once a day (None: not here)
         self._progress: Progress | None = None
         self._running = threading.Event()
         self._local_wait_until: datetime | None = None  # a full or read-only disk: re-check then
@@ -222,6 +225,8 @@ class SyncService:
         )
         if not notices:  # an account problem says it all; otherwise new item failures are this cycle's news
             notices = self._new_item_issues(result.session.started_at)
+        if result.error is None:
+            notices = self._look_for_competitors(mailbox, crm) or notices
         self._tell(notices)
         self.escalate((mailbox, crm))
         return result.session
@@ -272,6 +277,17 @@ class SyncService:
             log.warning("could not record it either (%s); it is kept in memory until the disk recovers", again)
         self._tell(notices)
         return session
+
+    def _look_for_competitors(self, mailbox: MailboxPort, crm: CrmPort) -> list[Notice]:
+        """Daily: other sync software's traces; a notice the first time a tool is seen."""
+        check, now = self.competitors, self.clock()
+        if check is None or not check.due(now):
+            return []
+        scan, new = check.run([crm, mailbox], now)
+        if not new:
+            return []
+        log.warning("another sync tool may be running: %s", ", ".join(new))
+        return [Notice(NoticeKind.COMPETITOR, message=warning(scan))]
 
     def _new_item_issues(self, since: datetime) -> list[Notice]:
         """One notice for the items that failed for the first time in this cycle (none if none did)."""

@@ -52,6 +52,7 @@ class NoticeKind(StrEnum):
     SUSPENDED = "suspended"  # waiting until a limit resets
     ESCALATE = "escalate"  # blocked for the set time: the user was emailed
     RECOVERED = "recovered"  # a cycle succeeded after failures
+    COMPETITOR = "competitor"  # another sync tool was found (message: the warning with the admin's checklist)
     ITEM_ISSUES = "item_issues"  # items failed for the first time in this cycle (code: theirs, if one)
 
 

@@ -39,6 +39,7 @@ from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 from app.emulators.base import Request, Response, SeedData, Service, free_loopback_port
 from app.emulators.sforce_actions import Actions
+from app.emulators.sforce_tools import SfAccessError, SyncToolTraces
 
 API_VERSION = "59.0"
 VERSIONS = ("57.0", "58.0", "59.0", "60.0", "61.0")
@@ -180,6 +181,28 @@ SCHEMA: dict[str, dict[str, F]] = {
         "RelationAddress": F("email", 1000),
         "RelationType": F("picklist", 40, nillable=False, required=True),
     },
+    # Read-only traces other sync tools leave (app/emulators/sforce_tools.py seeds them; never written by API).
+    "OauthToken": {
+        "Id": F("id", 18, createable=False, updateable=False),
+        "AppName": F("string", 255, createable=False, updateable=False),
+        "UserId": F("reference", 18, createable=False, updateable=False, refs=("User",)),
+        "LastUsedDate": F("datetime", createable=False, updateable=False),
+        "UseCount": F("int", createable=False, updateable=False),
+        "CreatedDate": F("datetime", createable=False, updateable=False),
+    },
+    "LoginHistory": {
+        "Id": F("id", 18, createable=False, updateable=False),
+        "UserId": F("reference", 18, createable=False, updateable=False, refs=("User",)),
+        "Application": F("string", 64, createable=False, updateable=False),
+        "LoginTime": F("datetime", createable=False, updateable=False),
+        "LoginType": F("picklist", 40, createable=False, updateable=False),
+        "Status": F("string", 128, createable=False, updateable=False),
+    },
+    "UserEmailCalendarSync": {
+        "Id": F("id", 18, createable=False, updateable=False),
+        "AssignedId": F("string", 18),
+        "ConfigurationId": F("string", 18),
+    },
 }
 _BY_PREFIX = {p: t for t, p in PREFIXES.items()}
 
@@ -219,7 +242,9 @@ def _suffix(id15: str) -> str:
 # --- SOQL ----------------------------------------------------------------------------
 
 _TOKEN = re.compile(
-    r"\s*(?:(?P<str>'(?:\\.|[^'\\])*')|(?P<num>-?\d+(?:\.\d+)?)|(?P<op><=|>=|!=|<>|=|<|>)"
+    r"\s*(?:(?P<str>'(?:\\.|[^'\\])*')"
+    r"|(?P<dt>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2}))"
+    r"|(?P<num>-?\d+(?:\.\d+)?)|(?P<op><=|>=|!=|<>|=|<|>)"
     r"|(?P<punct>[(),])|(?P<word>[A-Za-z_][A-Za-z0-9_.]*(?:\(\))?))"
 )
 
@@ -301,6 +326,9 @@ def parse_soql(text: str) -> Query:
         take()
         if kind == "str":
             return re.sub(r"\\(.)", r"\1", raw[1:-1])
+        if kind == "dt":  # a dateTime literal, in the form the org stores dateTimes (UTC)
+            at = datetime.fromisoformat(raw.replace("Z", "+00:00")).astimezone(UTC)
+            return at.strftime("%Y-%m-%dT%H:%M:%S.000+0000")
         if kind == "num":
             return float(raw) if "." in raw else int(raw)
         low = raw.lower()
@@ -470,6 +498,7 @@ class SalesforceService(Service):
                 self.locked_once.add(p.id)
         self.token, self.refresh_token = self._issue()
         self.actions = Actions(lambda: str(self.records["User"][self.user_id]["Email"]))  # emailSimple's outbox
+        self.tools = SyncToolTraces(self.records, self.user_id)  # what other sync tools leave behind
 
     # --- bookkeeping ---
 
@@ -844,7 +873,11 @@ class SalesforceService(Service):
         if not soql:
             raise SoqlError("A query string must be provided")
         q = parse_soql(soql)
-        rows = [r for r in self.records[q.object_type].values() if q.where(r)]
+        try:
+            self.tools.check_access(q.object_type, version)
+        except SfAccessError as exc:
+            raise SfError(exc.status, exc.code, exc.message) from None
+        rows = [r for r in self.records[q.object_type].values() if q.where(r) and self.tools.visible(q.object_type, r)]
         for name, desc in reversed(q.order):
             rows.sort(key=lambda r, n=name: (r.get(n) is None, r.get(n) or ""), reverse=desc)
         if q.limit is not None:
@@ -1392,7 +1425,7 @@ def _ordered(result: dict[str, Any]) -> dict[str, Any]:
 
 def _resolve(text: str, refs: dict[str, Any]) -> str:
     def sub(m: re.Match[str]) -> str:
-        ref, _, path = m.group(1).partition(".")
+        ref, _, path = re.sub(r"\[(\d+)\]", r".\1", m.group(1)).partition(".")
         value: Any = refs.get(ref)
         for part in path.split(".") if path else []:
             if isinstance(value, list):

@@ -168,8 +168,18 @@ class DesktopApp:
         from app.ui.setup_dialog import SetupDialog
 
         dialog = SetupDialog(self.paths, self.tokens, parent=self.window)
-        dialog.configured.connect(lambda _profile: self.reconfigure())
+        dialog.configured.connect(lambda _profile: self._configured(dialog.competitor_note))
         dialog.open()
+
+    def _configured(self, competitor_note: str) -> None:
+        self.reconfigure()
+        if competitor_note:  # another sync tool, or what could not be checked: said once, at setup
+            self._show_notice(
+                QCoreApplication.translate("DesktopApp", "Other sync software"),
+                competitor_note,
+                critical=True,
+                notice=Notice(NoticeKind.COMPETITOR, message=competitor_note),
+            )
 
     def reconfigure(self) -> None:
         """A profile now exists (first-run setup): open the service on it and start syncing."""

@@ -65,6 +65,8 @@ def notice_text(notice: Notice, catalog: Catalog, now: datetime) -> tuple[str, s
         return QCoreApplication.translate("Tray", "Sync is working again"), QCoreApplication.translate(
             "Tray", "The last sync went through."
         )
+    if notice.kind is NoticeKind.COMPETITOR:
+        return QCoreApplication.translate("Tray", "Another sync tool found"), notice.message
     if notice.kind is NoticeKind.ITEM_ISSUES:
         what = entry.title if entry else QCoreApplication.translate("Tray", "various problems")
         return QCoreApplication.translate("Tray", "Items could not sync"), QCoreApplication.translate(

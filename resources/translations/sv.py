@@ -249,4 +249,6 @@ SV = {
     "{n} item(s): {what}. Click to see them in the Issues tab.": (
         "{n} objekt: {what}. Klicka för att se dem på fliken Problem."
     ),
+    "Other sync software": "Annan synkprogramvara",
+    "Another sync tool found": "Ett annat synkverktyg hittades",
 }

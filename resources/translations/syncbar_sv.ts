@@ -94,17 +94,22 @@
         <translation>Kunde inte spara inställningarna: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="219" />
+        <location filename="../../app/ui/app.py" line="178" />
+        <source>Other sync software</source>
+        <translation>Annan synkprogramvara</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/app.py" line="229" />
         <source>Sync error</source>
         <translation>Synkfel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="395" />
+        <location filename="../../app/ui/app.py" line="405" />
         <source>Could not change “Start at login”: {error}</source>
         <translation>Kunde inte ändra ”Starta vid inloggning”: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="402" />
+        <location filename="../../app/ui/app.py" line="412" />
         <source>Finishing the current step of the sync…</source>
         <translation>Avslutar det pågående steget i synkningen…</translation>
     </message>
@@ -794,132 +799,132 @@
         <translation>Konfigurera Syncbar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="70" />
+        <location filename="../../app/ui/setup_dialog.py" line="71" />
         <source>Syncbar logs your mail, meetings and contacts to Salesforce. Pick your mailbox, sign in to it and to Salesforce in your browser, and choose what to sync.</source>
         <translation>Syncbar loggar din e-post, dina möten och kontakter i Salesforce. Välj brevlåda, logga in i den och i Salesforce i webbläsaren, och välj vad som ska synkas.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="75" />
+        <location filename="../../app/ui/setup_dialog.py" line="76" />
         <source>Mailbox</source>
         <translation>Brevlåda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="80" />
+        <location filename="../../app/ui/setup_dialog.py" line="81" />
         <source>Microsoft 365 (Outlook)</source>
         <translation>Microsoft 365 (Outlook)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="81" />
+        <location filename="../../app/ui/setup_dialog.py" line="82" />
         <source>Exchange Server</source>
         <translation>Exchange Server</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="82" />
+        <location filename="../../app/ui/setup_dialog.py" line="83" />
         <source>Gmail / Google Workspace</source>
         <translation>Gmail / Google Workspace</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="93" />
+        <location filename="../../app/ui/setup_dialog.py" line="94" />
         <source>you@company.com</source>
         <translation>du@foretag.se</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="100" />
+        <location filename="../../app/ui/setup_dialog.py" line="101" />
         <source>https://mail.company.com/EWS/Exchange.asmx (empty: find it automatically)</source>
         <translation>https://mail.foretag.se/EWS/Exchange.asmx (tomt: hitta den automatiskt)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="103" />
+        <location filename="../../app/ui/setup_dialog.py" line="104" />
         <source>Address:</source>
         <translation>Adress:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="104" />
+        <location filename="../../app/ui/setup_dialog.py" line="105" />
         <source>User name:</source>
         <translation>Användarnamn:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="105" />
+        <location filename="../../app/ui/setup_dialog.py" line="106" />
         <source>Password:</source>
         <translation>Lösenord:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="106" />
+        <location filename="../../app/ui/setup_dialog.py" line="107" />
         <source>EWS URL:</source>
         <translation>EWS-adress:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="112" />
+        <location filename="../../app/ui/setup_dialog.py" line="113" />
         <source>Salesforce</source>
         <translation>Salesforce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="116" />
+        <location filename="../../app/ui/setup_dialog.py" line="117" />
         <source>Production</source>
         <translation>Produktion</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="117" />
+        <location filename="../../app/ui/setup_dialog.py" line="118" />
         <source>Sandbox</source>
         <translation>Sandlåda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="118" />
+        <location filename="../../app/ui/setup_dialog.py" line="119" />
         <source>Custom domain…</source>
         <translation>Egen domän…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="123" />
+        <location filename="../../app/ui/setup_dialog.py" line="124" />
         <source>https://mycompany.my.salesforce.com</source>
         <translation>https://foretag.my.salesforce.com</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="124" />
+        <location filename="../../app/ui/setup_dialog.py" line="125" />
         <source>Org:</source>
         <translation>Organisation:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="125" />
+        <location filename="../../app/ui/setup_dialog.py" line="126" />
         <source>Domain:</source>
         <translation>Domän:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="126" />
+        <location filename="../../app/ui/setup_dialog.py" line="127" />
         <source>Salesforce org</source>
         <translation>Salesforce-organisation</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="127" />
+        <location filename="../../app/ui/setup_dialog.py" line="128" />
         <source>Salesforce custom domain</source>
         <translation>Egen Salesforce-domän</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="144" />
+        <location filename="../../app/ui/setup_dialog.py" line="145" />
         <source>Sign in and start</source>
         <translation>Logga in och starta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="145" />
+        <location filename="../../app/ui/setup_dialog.py" line="146" />
         <source>Cancel</source>
         <translation>Avbryt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="195" />
+        <location filename="../../app/ui/setup_dialog.py" line="196" />
         <source>Exchange needs your mailbox password.</source>
         <translation>Exchange behöver lösenordet till din brevlåda.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="199" />
+        <location filename="../../app/ui/setup_dialog.py" line="200" />
         <source>Sign in to Salesforce, then to your mailbox, in the browser windows that open…</source>
         <translation>Logga in i Salesforce och sedan i din brevlåda i webbläsarfönstren som öppnas…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="218" />
+        <location filename="../../app/ui/setup_dialog.py" line="220" />
         <source>Setup did not finish: {error}</source>
         <translation>Konfigurationen blev inte klar: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="222" />
+        <location filename="../../app/ui/setup_dialog.py" line="224" />
         <source>Signed in as {mailbox} and {crm}.</source>
         <translation>Inloggad som {mailbox} och {crm}.</translation>
     </message>
@@ -1118,56 +1123,61 @@
     </message>
     <message>
         <location filename="../../app/ui/tray.py" line="69" />
+        <source>Another sync tool found</source>
+        <translation>Ett annat synkverktyg hittades</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="71" />
         <source>various problems</source>
         <translation>olika problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="70" />
+        <location filename="../../app/ui/tray.py" line="72" />
         <source>Items could not sync</source>
         <translation>Objekt kunde inte synkas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="70" />
+        <location filename="../../app/ui/tray.py" line="72" />
         <source>{n} item(s): {what}. Click to see them in the Issues tab.</source>
         <translation>{n} objekt: {what}. Klicka för att se dem på fliken Problem.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="74" />
+        <location filename="../../app/ui/tray.py" line="76" />
         <source>Sync error</source>
         <translation>Synkfel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="74" />
+        <location filename="../../app/ui/tray.py" line="76" />
         <source>{title}{who}. {fix}</source>
         <translation>{title}{who}. {fix}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="77" />
+        <location filename="../../app/ui/tray.py" line="79" />
         <source>Something needs your attention.</source>
         <translation>Något behöver din uppmärksamhet.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="93" />
+        <location filename="../../app/ui/tray.py" line="95" />
         <source>Sync now</source>
         <translation>Synka nu</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="94" />
+        <location filename="../../app/ui/tray.py" line="96" />
         <source>Pause</source>
         <translation>Pausa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="95" />
+        <location filename="../../app/ui/tray.py" line="97" />
         <source>Open Sync Settings</source>
         <translation>Öppna synkinställningar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="96" />
+        <location filename="../../app/ui/tray.py" line="98" />
         <source>Quit Syncbar</source>
         <translation>Avsluta Syncbar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="127" />
+        <location filename="../../app/ui/tray.py" line="129" />
         <source>Resume</source>
         <translation>Återuppta</translation>
     </message>

@@ -17,7 +17,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from app.core.errors import CursorExpired
+from app.core.competitors import Traces, category_traces, unreadable
+from app.core.errors import CursorExpired, SyncbarError
 from app.core.model import Direction, ItemKind, MailItem, Person
 from app.core.ports import Attachment, ChangePage, Mark, MarkResult
 from app.providers.ews.connect import NO_COLOUR, RED, EwsConnection, ews_error
@@ -243,6 +244,14 @@ class EwsMailbox:
 
     def link(self, item: MailItem) -> str:
         return item.web_link
+
+    def sync_tool_traces(self) -> Traces:
+        """The master category list (IPM.Configuration.CategoryList), read without writing."""
+        try:
+            names = self._run(lambda: self.connection.ensure_master_categories({}))
+        except SyncbarError as exc:
+            return unreadable("mailbox categories", exc)
+        return category_traces(sorted(names), "mailbox categories")
 
     def send_notification(self, subject: str, body: str) -> None:
         self._send(self.account, subject, body, (), save=False)

@@ -28,7 +28,8 @@ from email.message import EmailMessage
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any
 
-from app.core.errors import AccountError, CursorExpired, StreamDenied
+from app.core.competitors import Traces, category_traces, unreadable
+from app.core.errors import AccountError, CursorExpired, StreamDenied, SyncbarError
 from app.core.model import Direction, ItemKind, MailItem, Person
 from app.core.ports import Attachment, ChangePage, Mark, MarkResult
 from app.providers.gmail.client import GmailClient
@@ -255,6 +256,14 @@ class GmailMailbox:
 
     def link(self, item: MailItem) -> str:
         return item.web_link
+
+    def sync_tool_traces(self) -> Traces:
+        """The label list: the labels a Salesforce tool adds would be there."""
+        try:
+            listed = self.client.get("/gmail/v1/users/me/labels")
+        except SyncbarError as exc:
+            return unreadable("Gmail labels", exc)
+        return category_traces([str(lb.get("name") or "") for lb in (listed or {}).get("labels", [])], "Gmail labels")
 
     def send_notification(self, subject: str, body: str) -> None:
         self.send_mail(self.account, subject, body)

@@ -24,6 +24,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from app.core.competitors import Traces, category_traces, unreadable
+from app.core.errors import SyncbarError
 from app.core.model import Direction, ItemKind, MailItem, Person
 from app.core.ports import Attachment, ChangePage, Mark, MarkResult
 from app.providers.graph.client import MAX_INLINE_WAIT, GraphClient, graph_error
@@ -278,6 +280,14 @@ class GraphMailbox:
     def link(self, item: MailItem) -> str:
         return item.web_link
 
+    def sync_tool_traces(self) -> Traces:
+        """The master category list: Salesforce for Outlook adds its own categories there."""
+        try:
+            _, body, _ = self.client.request("GET", "/me/outlook/masterCategories")
+        except SyncbarError as exc:
+            return unreadable(SOURCE, exc)
+        return category_traces([str(c.get("displayName") or "") for c in (body or {}).get("value", [])], SOURCE)
+
     def send_notification(self, subject: str, body: str) -> None:
         self._send(self.account, subject, body, (), save=False)
 
@@ -302,6 +312,9 @@ class GraphMailbox:
                 for a in attachments
             ]
         self.client.request("POST", "/me/sendMail", json={"message": message, "saveToSentItems": save})
+
+
+SOURCE = "mailbox categories"
 
 
 def _headers(response: dict[str, Any]) -> dict[str, str]:
