@@ -350,7 +350,7 @@ def render_markdown(catalog: Catalog) -> str:
         "## Other sync software",
         "",
         "Syncbar warns when another tool syncs the same mailbox or Salesforce user (Salesforce for Outlook, "
-        "Lightning Sync, Einstein Activity Capture, Salesforce Inbox). Where it looks, what "
+        "Lightning Sync, Einstein Activity Capture, Salesforce Inbox, another Syncbar profile). Where it looks, what "
         "each tool leaves there, and the admin's checklist: [competitors.md](competitors.md).",
         "",
     ]

@@ -10,6 +10,7 @@ there):
                 LoginHistory     the user's own logins of the last 30 days (Application)
                 UserEmailCalendarSync  the user's Einstein Activity Capture configuration
     mailbox     categories / labels  the ones Salesforce for Outlook adds to the mailbox
+                "Sync Error" marks   on items this profile never marked nor failed: another Syncbar profile
 
 The providers report ``Traces`` (what they saw, what they could read, what
 they could not); ``CompetitorCheck`` runs them at setup and then daily, keeps
@@ -30,6 +31,9 @@ from app.core.store import Store, from_ts, ts
 
 SETTING = "competitors"
 EVERY = timedelta(days=1)
+SYNCBAR_MARK = "Sync Error"  # the mark every Syncbar profile puts on a mailbox item that failed
+OTHER_SYNCBAR = "another Syncbar profile"
+MARKS_SOURCE = "Syncbar marks in the mailbox"
 LOGIN_DAYS = 30
 
 # The admin's checklist: where in Salesforce Setup each trace is seen for every user.
@@ -159,6 +163,15 @@ class CompetitorCheck:
     def __init__(self, store: Store) -> None:
         self.store = store
 
+    def _foreign_marks(self) -> Traces:
+        """Marks on items as this profile last read them, that this profile never put there."""
+        titles = self.store.foreign_marks(SYNCBAR_MARK)
+        if not titles:
+            return Traces()  # read from what syncing saw: no source of its own to call checked
+        shown = ", ".join(f"“{t}”" for t in titles[:3]) + (" …" if len(titles) > 3 else "")
+        detail = f"{len(titles)}{'+' if len(titles) >= 20 else ''} item(s) marked by it: {shown}"
+        return Traces((Sighting(OTHER_SYNCBAR, MARKS_SOURCE, detail),))
+
     def last(self) -> Scan | None:
         return Scan.from_json(self.store.get_setting(SETTING))
 
@@ -176,6 +189,7 @@ class CompetitorCheck:
                 parts.append(source.sync_tool_traces())
             except SyncbarError as exc:  # a failing side is an unreadable source, never a failed cycle
                 parts.append(Traces(unreadable=(f"{type(source).__name__}: {exc.code}",)))
+        parts.append(self._foreign_marks())
         scan = merge(parts, now)
         self.store.set_setting(SETTING, asdict(scan))
         new = [t for t in scan.tools if before is None or t not in before.tools]

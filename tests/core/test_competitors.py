@@ -72,3 +72,28 @@ def test_connected_app_labels_name_their_tool() -> None:
     assert tool_for_app("Syncbar") == "" and tool_for_app("Salesforce CLI") == ""
     scan = merge([Traces((Sighting("Lightning Sync", "Salesforce login history", "Lightning Sync"),), ("x",))], T0)
     assert scan.tools == ["Lightning Sync"] and "App Manager" in warning(scan)
+
+
+def test_marks_this_profile_never_made_are_another_syncbar_profiles(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    theirs = replace(email(2), labels=("Sync Error", "Sync Error: Last Name missing"))
+    mailbox, crm, clock, notices = FakeMailbox([email(1), theirs]), FakeCrm(), Clock(), []
+    svc = service(tmp_path, mailbox, crm, clock, notices)
+    svc.run_cycle(lambda p: None, threading.Event())
+    [told] = [n for n in notices if n.kind is NoticeKind.COMPETITOR]
+    assert "another Syncbar profile (Syncbar marks in the mailbox: 1 item(s) marked by it" in told.message
+
+
+def test_this_profiles_own_marks_are_not_another_profiles(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from app.core.model import PushResult
+
+    marked = replace(email(3), labels=("Sync Error", "Sync Error: Rejected by a validation rule"))
+    crm = FakeCrm(reject=lambda r: PushResult(r.item_key, False, code="DATA_VALIDATION_FAILED", message="rule"))
+    mailbox, clock, notices = FakeMailbox([marked]), Clock(), []
+    svc = service(tmp_path, mailbox, crm, clock, notices)
+    svc.run_cycle(lambda p: None, threading.Event())  # it failed here: the mark is ours
+    assert svc.store.foreign_marks("Sync Error") == []
+    assert not [n for n in notices if n.kind is NoticeKind.COMPETITOR]

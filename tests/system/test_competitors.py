@@ -123,3 +123,15 @@ def test_without_permission_setup_says_what_could_not_be_checked_once(served: Em
     user("sync", "--once", at=timedelta(days=2))
     _code, out = user("status")
     assert "could check" not in out  # said once, in setup
+
+
+def test_another_syncbar_profiles_marks_are_found_by_the_daily_look(served: EmulatorHost, user: Any) -> None:
+    set_up(served, user)
+    graph: Any = served.services["graph"]
+    mid = graph.add_message("inbox", "Quote for Ana", sf(served).org.people[12].email, "alex.morgan@example.com")
+    graph.items[mid].data["categories"] = ["Sync Error", "Sync Error: Last Name missing"]  # the other one's marks
+    user("sync", "--once", at=timedelta(hours=25))
+    _code, out = user("status", "--json")
+    found = json.loads(out)["other_sync_tools"]
+    assert found["tools"] == ["another Syncbar profile"]
+    assert "Quote for Ana" in found["sightings"][0]["detail"]
