@@ -75,6 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--keep-personal", action="store_true", help="keep addresses and subjects (tokens are always removed)"
     )
+    report.add_argument(
+        "--send", action="store_true", help="also mail it to support from your own mailbox (the zip attached)"
+    )
+    report.add_argument("--what-happened", default="", help="what you were doing and what went wrong (with --send)")
 
     accounts = sub.add_parser("accounts", help="list or remove the signed-in accounts")
     accounts_sub = accounts.add_subparsers(dest="accounts_command", metavar="ACTION")

@@ -22,6 +22,7 @@ from typing import Any
 
 from app import report
 from app.core.catalog import Catalog
+from app.core.competitors import CompetitorCheck, warning
 from app.core.errors import SyncbarError
 from app.core.local import CODES as LOCAL_CODES
 from app.core.model import IssueState, Outcome, RetryClass, Session
@@ -134,9 +135,13 @@ def notice_text(notice: Notice, catalog: Catalog) -> str:
     if notice.kind is NoticeKind.SUSPENDED and notice.until:
         return f"Waiting until {clock_time(notice.until, datetime.now(UTC))}: {entry.title}."
     if notice.kind is NoticeKind.ESCALATE:
-        return f"{notice.failures} syncs in a row failed ({entry.title}); a notification email was sent."
+        return f"Syncing has been stopped for a while ({entry.title}); you were emailed about it."
     if notice.kind is NoticeKind.RECOVERED:
         return "Syncing works again."
+    if notice.kind is NoticeKind.COMPETITOR:
+        return notice.message
+    if notice.kind is NoticeKind.ITEM_ISSUES:
+        return f"{notice.failures} item(s) could not sync ({notice.message}); 'syncbar issues' lists them."
     return f"Sync failed: {entry.title}. {entry.recommendation}"
 
 
@@ -201,6 +206,7 @@ def cmd_status(svc: SyncService, args: argparse.Namespace) -> int:
             "error_account": snap.error_account,
             "error_message": snap.error_message,
             "open_issues": snap.open_issues,
+            "other_sync_tools": _competitor_json(svc),
         }
         if not svc.set_up:
             data["message"] = NO_ACCOUNT
@@ -222,7 +228,18 @@ def cmd_status(svc: SyncService, args: argparse.Namespace) -> int:
         print(f"    Fix: {entry.recommendation}")
         if snap.error_message:
             print(f"    Service said: {snap.error_message}")
+    scan = CompetitorCheck(svc.store).last()
+    if scan is not None and scan.sightings:
+        print(warning(scan))
     return EXIT_CLEAN
+
+
+def _competitor_json(svc: SyncService) -> dict[str, Any] | None:
+    """The last look for other sync software: the tools seen, where, and what could not be read."""
+    scan = CompetitorCheck(svc.store).last()
+    if scan is None:
+        return None
+    return {"at": scan.at, "tools": scan.tools, "sightings": scan.sightings, "unreadable": scan.unreadable}
 
 
 def cmd_issues(svc: SyncService, args: argparse.Namespace) -> int:
@@ -314,7 +331,15 @@ def cmd_report(svc: SyncService, args: argparse.Namespace, paths: Paths, secrets
     from app import profile as profile_mod
 
     prof = profile_mod.load(paths.config)
-    files = report.build(svc, profile=prof, log_file=paths.log_file, secrets=secrets, keep_personal=args.keep_personal)
+    what = getattr(args, "what_happened", "")
+    files = report.build(
+        svc,
+        profile=prof,
+        log_file=paths.log_file,
+        secrets=secrets,
+        keep_personal=args.keep_personal,
+        what_happened=what,
+    )
     out = report.write(files, Path(args.out))
     print(
         f"Wrote {out} ({', '.join(f.name for f in files)}). Tokens and passwords are removed"
@@ -322,4 +347,13 @@ def cmd_report(svc: SyncService, args: argparse.Namespace, paths: Paths, secrets
     )
     if not svc.set_up:
         print(NO_ACCOUNT)
+        return EXIT_USAGE if getattr(args, "send", False) else EXIT_CLEAN
+    if getattr(args, "send", False) and prof is not None:
+        from app import wiring
+        from app.auth.tokens import TokenStore
+
+        to = wiring.support_contact(prof, paths.config).address
+        subject, body = report.mail_text(files, what)
+        wiring.send_report(prof, TokenStore(), to, subject, body, out)  # a SyncbarError: the caller's words
+        print(f"Sent to {to} from {prof.mailbox.account}, with {out.name} attached.")
     return EXIT_CLEAN

@@ -72,8 +72,12 @@ class SyncChoices:
     shared_addresses: list[str] | None = None  # first parts of shared inboxes (info, sales…); None: defaults
     interval_minutes: int = 15
     notifications: str = "first"  # never | first | always
-    support_address: str = "support@syncbar.example"
-    support_url: str = ""  # when set, Chat with support posts the report here instead of opening the mail app
+    # Email the user (at the mailbox address) once syncing has been blocked this long; again at most daily.
+    escalation_email: bool = True
+    escalate_after_minutes: int = 240
+    # The user's own choice of support contact; "" uses the company's (registrations.json "support").
+    support_address: str = ""
+    support_url: str = ""  # a support page Chat with support links to
     # The user's field-mapping changes: {"kind", "source", "target", "type"} each (app/core/mapping.py).
     field_overrides: list[dict[str, str]] = field(default_factory=list)
 

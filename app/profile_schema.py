@@ -35,11 +35,12 @@ def _iso(value: str) -> bool:
 RULES: dict[str, _Rule] = {
     "mailbox.kind": (lambda v: v in ("graph", "ews", "gmail"), "one of graph, ews, gmail"),
     "mailbox.auth_type": (lambda v: v in ("basic", "ntlm", "oauth2"), "one of basic, ntlm, oauth2"),
-    "mailbox.account": (lambda v: not v or "@" in v, "the mailbox's email address (or \"\" before sign-in)"),
+    "mailbox.account": (lambda v: not v or "@" in v, 'the mailbox\'s email address (or "" before sign-in)'),
     "crm.login_url": (lambda v: v.startswith("https://"), "an https:// address"),
     "crm.allocation_percent": (lambda v: 0 < v <= 100, "a share of the org's API limit above 0 and at most 100"),
     "choices.history_days": (lambda v: 1 <= v <= 365, "a number of days from 1 to 365"),
     "choices.interval_minutes": (lambda v: 1 <= v <= 1440, "a number of minutes from 1 to 1440"),
+    "choices.escalate_after_minutes": (lambda v: 0 <= v <= 10080, "a number of minutes from 0 to 10080 (a week)"),
     "choices.notifications": (lambda v: v in ("never", "first", "always"), "one of never, first, always"),
     "choices.activated_at": (_iso, 'a date and time like "2026-01-31T09:00:00+00:00" (or "")'),
     "choices.internal_domains": (lambda v: all(_DOMAIN.match(d) for d in v), 'domain names like ["example.com"]'),

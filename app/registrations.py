@@ -8,8 +8,13 @@ deploys one file, ``registrations.json``::
       "microsoft":  {"client_id": "<Application (client) ID, a GUID>",
                      "authority": "https://login.microsoftonline.com/<tenant id>"},
       "google":     {"client_id": "<NNNN-xxxx.apps.googleusercontent.com>", "client_secret": "GOCSPX-..."},
-      "salesforce": {"client_id": "<Consumer Key>", "callback_url": "http://localhost:1717/OauthRedirect"}
+      "salesforce": {"client_id": "<Consumer Key>", "callback_url": "http://localhost:1717/OauthRedirect"},
+      "support":    {"address": "helpdesk@company.example", "url": "https://help.company.example/syncbar"}
     }
+
+``support`` is where "Chat with support" sends its report (from the user's own
+mailbox) and the page it links to; without it, ``DEFAULT_SUPPORT_ADDRESS``.
+A user may change both in Settings (the profile's choices win).
 
 Read in this order, later ones winning field by field:
 
@@ -18,7 +23,8 @@ Read in this order, later ones winning field by field:
    macOS ``/Library/Application Support/syncbar/registrations.json``;
 2. ``registrations.json`` in the config folder, beside ``profile.json``;
 3. the environment: ``SYNCBAR_MS_CLIENT_ID``, ``SYNCBAR_MS_AUTHORITY``, ``SYNCBAR_GOOGLE_CLIENT_ID``,
-   ``SYNCBAR_GOOGLE_CLIENT_SECRET``, ``SYNCBAR_SF_CLIENT_ID``, ``SYNCBAR_SF_CALLBACK_URL``.
+   ``SYNCBAR_GOOGLE_CLIENT_SECRET``, ``SYNCBAR_SF_CLIENT_ID``, ``SYNCBAR_SF_CALLBACK_URL``,
+   ``SYNCBAR_SUPPORT_ADDRESS``, ``SYNCBAR_SUPPORT_URL``.
 
 Every value is checked here (a GUID for Entra, a Google desktop client id and
 its secret, a loopback callback with a port for Salesforce); ``require`` says
@@ -47,6 +53,8 @@ FILE_NAME = "registrations.json"
 DOCS = "docs/admin.md"
 DEFAULT_AUTHORITY = "https://login.microsoftonline.com/organizations"
 DEFAULT_SF_CALLBACK = "http://localhost:1717/OauthRedirect"
+DEFAULT_SUPPORT_ADDRESS = "support@syncbar.example"
+SUPPORT_ENV = {"address": "SYNCBAR_SUPPORT_ADDRESS", "url": "SYNCBAR_SUPPORT_URL"}
 ENV = {
     ("microsoft", "client_id"): "SYNCBAR_MS_CLIENT_ID",
     ("microsoft", "authority"): "SYNCBAR_MS_AUTHORITY",
@@ -91,10 +99,20 @@ class Salesforce:
 
 
 @dataclass(frozen=True)
+class Support:
+    """Where Chat with support sends the report, and the support page it shows (may be "")."""
+
+    address: str = DEFAULT_SUPPORT_ADDRESS
+    url: str = ""
+    configured: bool = False  # False: the built-in default, not the company's
+
+
+@dataclass(frozen=True)
 class Registrations:
     microsoft: Microsoft | None = None
     google: Google | None = None
     salesforce: Salesforce | None = None
+    support: Support = field(default_factory=Support)
     places: tuple[str, ...] = ()  # where they were looked for, in order (for the messages)
     problems: dict[str, list[str]] = field(default_factory=dict)  # service -> what is missing or wrong
 
@@ -128,12 +146,12 @@ def system_file(environ: Mapping[str, str] = os.environ) -> Path:
 def load(config: Path, environ: Mapping[str, str] = os.environ, system: Path | None = None) -> Registrations:
     """Read and check the registrations (system file, the one beside the profile, the environment)."""
     files = [system if system is not None else system_file(environ), config / FILE_NAME]
-    merged: dict[str, dict[str, str]] = {name: {} for name in SERVICES}
+    merged: dict[str, dict[str, str]] = {name: {} for name in (*SERVICES, "support")}
     problems: dict[str, list[str]] = {name: [] for name in SERVICES}
     for path in files:
         for name, values in _read(path, problems).items():
             merged[name].update(values)
-    for (name, key), variable in ENV.items():
+    for (name, key), variable in [*ENV.items(), *((("support", k), v) for k, v in SUPPORT_ENV.items())]:
         value = environ.get(variable, "").strip()
         if value:
             merged[name][key] = value
@@ -144,6 +162,7 @@ def load(config: Path, environ: Mapping[str, str] = os.environ, system: Path | N
         found["microsoft"],
         found["google"],
         found["salesforce"],
+        support=_support(merged["support"]),
         places=tuple(str(p) for p in files),
         problems={k: v for k, v in problems.items() if v},
     )
@@ -164,13 +183,23 @@ def _read(path: Path, problems: dict[str, list[str]]) -> dict[str, dict[str, str
         return {}
     out: dict[str, dict[str, str]] = {}
     for name, values in data.items():
-        if name not in SERVICES:
+        if name not in SERVICES and name != "support":
             continue  # a newer file may name more services; those are not ours to refuse
         if not isinstance(values, dict) or not all(isinstance(v, str) for v in values.values()):
+            if name == "support":
+                continue  # not a sign-in: the default support address stands in
             problems[name].append(f'"{name}" in {path} must be an object of text values')
             continue
         out[name] = {k: v.strip() for k, v in values.items()}
     return out
+
+
+def _support(values: dict[str, str]) -> Support:
+    """The company's support contact; a value that is not an address or an https page falls back to the default."""
+    address, url = values.get("address", ""), values.get("url", "")
+    address = address if "@" in address and not any(c.isspace() for c in address) else ""
+    url = url if url.startswith("https://") else ""
+    return Support(address or DEFAULT_SUPPORT_ADDRESS, url, configured=bool(address or url))
 
 
 def _missing(name: str, key: str) -> str:

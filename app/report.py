@@ -111,6 +111,7 @@ def build(
     screenshot: bytes | None = None,
     versions: dict[str, str] | None = None,
     now: datetime | None = None,
+    what_happened: str = "",
 ) -> list[ReportFile]:
     """The files of the report, redacted; show them, then ``write`` them."""
     now = now or datetime.now(UTC)
@@ -139,6 +140,11 @@ def build(
         **(versions or {}),
     }
     files = [
+        *(
+            [ReportFile("what-happened.txt", redact(what_happened.strip() + "\n", secrets, True).encode("utf-8"))]
+            if what_happened.strip()
+            else []
+        ),
         ReportFile("summary.txt", summary.encode("utf-8")),
         ReportFile(
             "issues.json",
@@ -161,6 +167,18 @@ def build(
     if screenshot:
         files.append(ReportFile("screenshot.png", screenshot))
     return files
+
+
+def mail_text(files: Sequence[ReportFile], what_happened: str, context: str = "") -> tuple[str, str]:
+    """Subject and body of the mail that carries the report to support (the zip goes as its attachment)."""
+    subject = "Syncbar support request" + (f": {context}" if context else "")
+    words = what_happened.strip() or "(nothing written)"
+    names = ", ".join(f.name for f in files)
+    body = (
+        f"Hello Syncbar support,\n\nWhat happened, in my words:\n\n{words}\n\n"
+        f"The support report is attached ({names}); tokens and passwords are removed from it.\n"
+    )
+    return subject, body
 
 
 def write(files: Sequence[ReportFile], out: Path) -> Path:

@@ -31,6 +31,7 @@ from app import commands, profile, wiring
 from app.auth import profile_secrets
 from app.auth.tokens import NoKeyring, ProcessKeyring, TokenStore
 from app.commands import EXIT_CLEAN, EXIT_REAUTH, EXIT_USAGE, UsageError
+from app.core.competitors import Scan
 from app.paths import Paths
 from app.profile import CrmSettings, MailboxSettings, Profile, SyncChoices
 
@@ -141,8 +142,18 @@ def connect_emulators(args: argparse.Namespace, paths: Paths) -> int:
     sign_in_all(prof, tokens, info)
     profile.save(paths.ensure().config, prof)
     print(f"Connected {prof.mailbox.account} ({prof.mailbox.kind}) and Salesforce {prof.crm.account}.")
+    tell_competitors(wiring.scan_competitors(paths, prof, tokens))
     print("Run 'syncbar sync --once' to sync now, or 'syncbar' to open the app.")
     return EXIT_CLEAN
+
+
+def tell_competitors(scan: Scan) -> None:
+    """At setup: a warning when another sync tool shows, and once, what could not be checked."""
+    from app.core.competitors import unchecked, warning
+
+    for text in (warning(scan), unchecked(scan)):
+        if text:
+            print(text)
 
 
 def _die_with_parent() -> None:

@@ -7,7 +7,9 @@ holds the same cross-process lock as ``syncbar sync``.
 
 stdin, one JSON line::
 
-    {"config": DIR, "data": DIR, "secrets": [[service, account, secret], ...] | null}
+    {"config": DIR, "data": DIR, "secrets": [[service, account, secret], ...] | null, "escalate": false}
+
+``escalate`` true: no cycle; only the escalation email owed while nothing syncs is sent.
 
 ``secrets`` is null when the app uses the OS keyring (this process reads it too); the
 demo and the tests hold their secrets in memory, so they come over this pipe, and a
@@ -87,6 +89,10 @@ def main() -> int:
         if not svc.set_up:
             emit({"error": commands.NO_ACCOUNT})
             return commands.EXIT_USAGE
+        if header.get("escalate"):
+            emit({"escalated": svc.escalate()})
+            svc.store.close()
+            return commands.EXIT_CLEAN
         session = svc.run_cycle(lambda p: emit({"progress": progress_json(p)}), cancelled)
     except SyncbarError as exc:  # another sync holds the lock, no keyring...
         emit({"error": exc.message, "code": exc.code})

@@ -23,6 +23,7 @@ from app.auth import profile_secrets
 from app.auth.tokens import TokenStore
 from app.commands import UsageError
 from app.core.catalog import load_default
+from app.core.competitors import CompetitorCheck, Scan
 from app.core.local import DATABASE_READ_ONLY, DISK_FULL, HOME_NOT_WRITABLE, storage_code
 from app.core.mapping import DEFAULT_MAPPING, with_overrides
 from app.core.model import ItemKind
@@ -33,6 +34,7 @@ from app.core.scheduler import Notice, Scheduler
 from app.core.store import Store, StoreError
 from app.paths import Paths
 from app.profile import Profile
+from app.registrations import Support
 
 if TYPE_CHECKING:  # each service's library is imported only when it is used (the window's process never)
     from app.auth.google import GoogleAuth
@@ -270,6 +272,28 @@ def sign_in(
     return m.account
 
 
+def support_contact(profile: Profile | None, config: Path) -> Support:
+    """Where Chat with support goes: the user's own choice in Settings, else the company's, else the default."""
+    from app.registrations import DEFAULT_SUPPORT_ADDRESS, load
+
+    try:
+        company = load(config).support
+    except UsageError:
+        company = Support()
+    choices = profile.choices if profile else None
+    address = choices.support_address if choices and choices.support_address != DEFAULT_SUPPORT_ADDRESS else ""
+    url = choices.support_url if choices else ""
+    return Support(address or company.address, url or company.url, configured=company.configured)
+
+
+def send_report(profile: Profile, tokens: TokenStore, to: str, subject: str, body: str, zip_path: Path) -> None:
+    """Mail the report's zip to support from the user's own mailbox (its API: no mail app, nothing to attach)."""
+    from app.core.ports import Attachment
+
+    mailbox = build_mailbox(profile, tokens)
+    mailbox.send_mail(to, subject, body, [Attachment(zip_path.name, "application/zip", zip_path.read_bytes())])
+
+
 def sign_out(profile: Profile, tokens: TokenStore, which: str) -> None:
     if which == "crm":
         salesforce_auth(profile, tokens).sign_out()
@@ -343,12 +367,25 @@ def _writable(database: Path) -> bool:
     return os.access(database, os.W_OK) and os.access(database.parent, os.W_OK)
 
 
+def clock_from(environ: Mapping[str, str] = os.environ) -> Callable[[], datetime]:
+    """The wall clock, or the fixed instant ``SYNCBAR_FAKE_NOW`` names (ISO 8601; the tests' days pass with it)."""
+    fixed = environ.get("SYNCBAR_FAKE_NOW", "")
+    if not fixed:
+        return lambda: datetime.now(UTC)
+    try:
+        at = datetime.fromisoformat(fixed)
+    except ValueError as exc:
+        raise UsageError(f"SYNCBAR_FAKE_NOW is {fixed!r}; expected a time like 2026-01-31T09:00:00+00:00") from exc
+    at = at if at.tzinfo else at.replace(tzinfo=UTC)
+    return lambda: at
+
+
 def open_service(
     paths: Paths,
     *,
     tokens: TokenStore | None = None,
     on_notice: Callable[[Notice], None] | None = None,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Callable[[], datetime] | None = None,
     read_only: bool = False,
 ) -> tuple[SyncService, Profile | None]:
     """The store, scheduler and service for this home; providers are built at each cycle.
@@ -369,6 +406,7 @@ def open_service(
         paths.ensure()
         store = Store.open(paths.database)
     catalog = load_default()
+    clock = clock or clock_from()
     token_store = redact_handed_out(tokens or TokenStore())
     prof = profile_secrets.load(paths.config, token_store)
     interval = timedelta(minutes=prof.choices.interval_minutes) if prof else timedelta(minutes=15)
@@ -401,8 +439,26 @@ def open_service(
         clock=clock,
         on_notice=on_notice,
         forget=ports.clear,
+        escalate_after=timedelta(minutes=prof.choices.escalate_after_minutes)
+        if prof.choices.escalation_email
+        else None,
+        escalate_to=prof.mailbox.account,
+        competitors=CompetitorCheck(store),
     )
     return service, prof
+
+
+def scan_competitors(paths: Paths, profile: Profile, tokens: TokenStore) -> Scan:
+    """At setup: look for other sync software now (the service looks again daily) and keep the result."""
+    store = Store.open(paths.ensure().database)
+    try:
+        kv = KeyValueCache(store)
+        mailbox = build_mailbox(profile, tokens, cache=kv.view("mailbox"))
+        crm = build_crm(profile, tokens, call_log=StoreCallLog(store), cache=kv.view("crm"))
+        scan, _ = CompetitorCheck(store).run([crm, mailbox], datetime.now(UTC))
+        return scan
+    finally:
+        store.close()
 
 
 def secret_values(secret: Any) -> set[str]:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
+from app.core.competitors import Traces, category_traces
 from app.core.errors import AccountError, CursorExpired, ItemError
 from app.core.model import (
     ApiUsage,
@@ -27,7 +28,7 @@ from app.core.model import (
     Person,
     PushResult,
 )
-from app.core.ports import ChangePage, Mark, MarkResult
+from app.core.ports import Attachment, ChangePage, Mark, MarkResult
 
 OWNER = "rep@example.com"
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -127,6 +128,8 @@ class FakeMailbox:
         self.marks: dict[str, str] = {}  # mailbox id -> detail
         self.labels: dict[str, tuple[str, ...]] = {}
         self.sent: list[tuple[str, str]] = []
+        self.mails: list[tuple[str, str, str, list[Attachment]]] = []  # send_mail: to, subject, body, files
+        self.categories: list[str] = []  # the master category list (other tools add theirs)
         self.faults = Faults()
         # Mailbox ids the mailbox refuses to (un)mark, with the code it answers (``ok=False`` per item,
         # as a Graph $batch sub-response 404/429 or an EWS per-item error does); the rest of the batch applies.
@@ -234,6 +237,14 @@ class FakeMailbox:
         self.faults.enter("send_notification")
         self.sent.append((subject, body))
 
+    def send_mail(self, to: str, subject: str, body: str, attachments: Sequence[Attachment] = ()) -> None:
+        self.faults.enter("send_mail")
+        self.mails.append((to, subject, body, list(attachments)))
+
+    def sync_tool_traces(self) -> Traces:
+        self.faults.enter("sync_tool_traces")
+        return category_traces(self.categories, "mailbox categories")
+
 
 @dataclass
 class StoredRecord:
@@ -264,6 +275,8 @@ class FakeCrm:
         self.faults = Faults()
         self._ids = itertools.count(1)
         self.api_calls = 0
+        self.emails: list[tuple[str, str, str]] = []  # (to, subject, body) sent through send_email
+        self.traces = Traces(checked=("Salesforce OAuth grants",))  # what sync_tool_traces answers
 
     def _person_id(self, address: str, object_type: str) -> str:
         return f"{'003' if object_type == 'Contact' else '00Q'}{abs(hash(address)) % 10**12:012d}AAA"
@@ -355,6 +368,14 @@ class FakeCrm:
 
     def usage(self) -> ApiUsage | None:
         return ApiUsage(self.api_calls, 15000, T0)
+
+    def send_email(self, to: str, subject: str, body: str) -> None:
+        self.faults.enter("send_email")
+        self.emails.append((to, subject, body))
+
+    def sync_tool_traces(self) -> Traces:
+        self.faults.enter("sync_tool_traces")
+        return self.traces
 
     # --- checks ---
 

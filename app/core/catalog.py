@@ -346,6 +346,14 @@ def render_markdown(catalog: Catalog) -> str:
             cells = [f"`{e.code}`", what, e.recommendation, e.retry_class.value, codes]
             out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
         out.append("")
+    out += [
+        "## Other sync software",
+        "",
+        "Syncbar warns when another tool syncs the same mailbox or Salesforce user (Salesforce for Outlook, "
+        "Lightning Sync, Einstein Activity Capture, Salesforce Inbox, another Syncbar profile). Where it looks, what "
+        "each tool leaves there, and the admin's checklist: [competitors.md](competitors.md).",
+        "",
+    ]
     return "\n".join(out)
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from app.core.competitors import Traces
 from app.core.model import ApiUsage, CrmMatch, CrmRecord, MailItem, PushResult
 
 
@@ -40,6 +41,15 @@ class Mark:
     # that replace the whole list on update (Graph) keep these, so the user's
     # own tags survive without a read per item.
     labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a mail (the support report's zip)."""
+
+    name: str
+    content_type: str
+    data: bytes
 
 
 @dataclass(frozen=True)
@@ -82,7 +92,15 @@ class MailboxPort(Protocol):
         ...
 
     def send_notification(self, subject: str, body: str) -> None:
-        """Send the user a mail from their own mailbox (escalation after 10 failures)."""
+        """Send the user a mail from their own mailbox (an escalation when Salesforce is what fails)."""
+        ...
+
+    def send_mail(self, to: str, subject: str, body: str, attachments: Sequence[Attachment] = ()) -> None:
+        """Send a plain-text mail with files from the user's mailbox, a copy kept in Sent Items (a support report)."""
+        ...
+
+    def sync_tool_traces(self) -> Traces:
+        """What other sync tools left in the mailbox (their categories or labels); never raises."""
         ...
 
 
@@ -121,4 +139,12 @@ class CrmPort(Protocol):
 
     def usage(self) -> ApiUsage | None:
         """The last API usage the service reported, if any."""
+        ...
+
+    def send_email(self, to: str, subject: str, body: str) -> None:
+        """Send a plain-text mail through the CRM (an escalation when the mailbox is what fails)."""
+        ...
+
+    def sync_tool_traces(self) -> Traces:
+        """Other sync tools' traces the user may read (grants, logins, EAC assignment); one API call."""
         ...

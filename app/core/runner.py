@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from app.core.catalog import Catalog
+from app.core.competitors import CompetitorCheck, warning
 from app.core.engine import Engine, source_of
 from app.core.errors import AccountError, SyncbarError
 from app.core.local import storage_code
@@ -47,6 +48,9 @@ class SyncService:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         on_notice: Callable[[Notice], None] | None = None,
         forget: Callable[[], None] | None = None,
+        escalate_after: timedelta | None = None,
+        escalate_to: str = "",
+        competitors: CompetitorCheck | None = None,
     ) -> None:
         self.store = store
         self.catalog = catalog
@@ -61,6 +65,10 @@ class SyncService:
         self.on_notice = on_notice or (lambda notice: None)
         # Drops providers ``connect`` keeps between cycles (after a sign-in or an account error).
         self.forget = forget or (lambda: None)
+        # Email ``escalate_to`` once syncing has been blocked this long (None: the user turned it off).
+        self.escalate_after = escalate_after
+        self.escalate_to = escalate_to or mailbox_account
+        self.competitors = competitors  # looks for other sync software once a day (None: not here)
         self._progress: Progress | None = None
         self._running = threading.Event()
         self._local_wait_until: datetime | None = None  # a full or read-only disk: re-check then
@@ -215,7 +223,12 @@ class SyncService:
         notices = self.scheduler.record(
             result.error, self.clock(), source=result.error_source.value, account=result.error_account
         )
-        self._tell(notices, mailbox)
+        if not notices:  # an account problem says it all; otherwise new item failures are this cycle's news
+            notices = self._new_item_issues(result.session.started_at)
+        if result.error is None:
+            notices = self._look_for_competitors(mailbox, crm) or notices
+        self._tell(notices)
+        self.escalate((mailbox, crm))
         return result.session
 
     def _failed_to_connect(self, exc: SyncbarError) -> Session:
@@ -229,7 +242,8 @@ class SyncService:
         self.store.record_account_issue(
             code=exc.code, source=source, account=account, message=exc.message or str(exc), now=now
         )
-        self._tell(self.scheduler.record(exc, now, source=source.value, account=account), None)
+        self._tell(self.scheduler.record(exc, now, source=source.value, account=account))
+        self.escalate()
         return session
 
     def _local_failure(self, code: str, exc: BaseException) -> Session:
@@ -261,20 +275,99 @@ class SyncService:
             if storage_code(again, self.store.path.parent) is None:
                 raise
             log.warning("could not record it either (%s); it is kept in memory until the disk recovers", again)
-        self._tell(notices, None)
+        self._tell(notices)
         return session
 
-    def _tell(self, notices: Sequence[Notice], mailbox: MailboxPort | None) -> None:
+    def _look_for_competitors(self, mailbox: MailboxPort, crm: CrmPort) -> list[Notice]:
+        """Daily: other sync software's traces; a notice the first time a tool is seen."""
+        check, now = self.competitors, self.clock()
+        if check is None or not check.due(now):
+            return []
+        scan, new = check.run([crm, mailbox], now)
+        if not new:
+            return []
+        log.warning("another sync tool may be running: %s", ", ".join(new))
+        return [Notice(NoticeKind.COMPETITOR, message=warning(scan))]
+
+    def _new_item_issues(self, since: datetime) -> list[Notice]:
+        """One notice for the items that failed for the first time in this cycle (none if none did)."""
+        query = IssueQuery(state=IssueState.OPEN.value, scope=Scope.ITEM.value, order="first_seen", descending=True)
+        new = [i for i in self.store.issue_page(query, 0, 500) if i.first_seen >= since]
+        if not new:
+            return []
+        codes = sorted({i.code for i in new})
+        only = codes[0] if len(codes) == 1 else ""
+        return [Notice(NoticeKind.ITEM_ISSUES, only, message=", ".join(codes), failures=len(new))]
+
+    def _tell(self, notices: Sequence[Notice]) -> None:
         for notice in notices:
-            if notice.kind is NoticeKind.ESCALATE and mailbox is not None:
-                entry = self.catalog.get(notice.code)
-                body = (
-                    f"Syncbar could not sync {notice.failures} times in a row.\n\n"
-                    f"{entry.title}\n{entry.reason}\n\nWhat to do: {entry.recommendation}\n\n"
-                    f"Error code: {entry.code}\n"
-                )
-                try:
-                    mailbox.send_notification("Syncbar has stopped syncing", body)
-                except SyncbarError:
-                    pass  # the mailbox itself may be what fails; the tray notice still goes out
             self.on_notice(notice)
+
+    # --- escalation ---
+
+    def escalation_due(self, now: datetime) -> bool:
+        """An escalation email is owed now (the desktop starts a process to send it while nothing syncs)."""
+        return (
+            self.set_up
+            and self.escalate_after is not None
+            and self.scheduler.escalation(now, self.escalate_after) is not None
+        )
+
+    def escalate(self, ports: tuple[MailboxPort | None, CrmPort | None] | None = None) -> bool:
+        """Email the user if syncing has been blocked for the set time; True when a mail went out.
+
+        It goes through the side that still works: the user's own mailbox when Salesforce
+        fails, Salesforce's ``emailSimple`` action when the mailbox fails; for any other
+        problem the mailbox first, then Salesforce.  A send that fails is tried again at
+        the next cycle (or tick), so a mail arrives once either side works again.
+        """
+        if self.escalate_after is None or self.connect is None:
+            return False
+        now = self.clock()
+        notice = self.scheduler.escalation(now, self.escalate_after)
+        if notice is None:
+            return False
+        if ports is None:
+            try:
+                ports = self.connect()
+            except Exception as exc:  # nothing to send through: the tray still tells the user
+                log.warning("no escalation email: cannot connect (%s)", exc)
+                return False
+        mailbox, crm = ports
+        subject, body = self._escalation_text(notice, now)
+        source = self.scheduler.blocked_source()
+        senders: list[tuple[str, Callable[[], None]]] = []
+        if mailbox is not None:
+            senders.append(("mailbox", lambda: mailbox.send_notification(subject, body)))
+        if crm is not None:
+            senders.append(("salesforce", lambda: crm.send_email(self.escalate_to, subject, body)))
+        # Never through the side that fails: it would only fail again (or, worse, seem to work).
+        senders.sort(key=lambda pair: pair[0] == "salesforce")
+        for side, send in senders:
+            if side == source:
+                continue
+            try:
+                send()
+            except SyncbarError as exc:
+                log.warning("the escalation email could not go through %s: %s", side, exc.code)
+                continue
+            log.info("escalation email sent through %s for %s", side, notice.code)
+            self.scheduler.escalated(now)
+            self.on_notice(notice)
+            return True
+        return False
+
+    def _escalation_text(self, notice: Notice, now: datetime) -> tuple[str, str]:
+        entry = self.catalog.get(notice.code)
+        since = notice.until or now
+        hours = max(1, round((now - since).total_seconds() / 3600))
+        side = {"salesforce": "Salesforce", "mailbox": "your mailbox"}.get(self.scheduler.blocked_source(), "")
+        where = f" because of {side}" if side else ""
+        body = (
+            f"Syncbar has not been able to sync{where} for about {hours} hour{'s' if hours != 1 else ''} "
+            f"(since {since:%Y-%m-%d %H:%M} UTC).\n\n"
+            f"{entry.title}\n{entry.reason}\n\nWhat to do: {entry.recommendation}\n\n"
+            f"Account: {notice.account}\nError code: {entry.code}\n\n"
+            "You get this email once per problem and at most once a day; Settings turns it off.\n"
+        )
+        return "Syncbar has stopped syncing", body

@@ -7,8 +7,15 @@ State (persisted in the store's settings, so it survives restarts):
     backoff_until     a transient or throttled failure: wait (jittered, or Retry-After)
     suspended_until   a limit resets then (daily API limit, our allocation)
     needs_reauth      a sign-in is needed; nothing runs until credentials_updated()
-    failures          consecutive failed cycles; notices at 1 and 10
+    failures          consecutive failed cycles; a notice at the first
     rejections        consecutive mailbox sign-in rejections; re-auth asked at 6
+    blocked_since     the first failed cycle of this run of failures (cleared by a good cycle)
+    escalated_at      when the escalation email for ``escalated_problem`` went out
+
+Escalation (``escalation``): once syncing has been blocked for the set time
+(needing a sign-in, suspended or failing), the user is emailed once per
+problem (the failing side and its code), and again at most once a day while
+it lasts.  The service sends it through the side that still works.
 
 ``record`` turns a cycle's result into notices the UI shows (tray message,
 banner, escalation email) — the scheduler itself shows nothing.
@@ -34,7 +41,7 @@ USER_FIX_RETRY = timedelta(hours=1)
 DEFAULT_SUSPENSION = timedelta(hours=1)
 DEFAULT_THROTTLE = timedelta(seconds=60)
 REJECTIONS_BEFORE_REAUTH = 6
-FAILURES_BEFORE_ESCALATION = 10
+ESCALATION_REPEAT = timedelta(days=1)
 MAILBOX_REJECTION_CODES = frozenset({"MBX_AUTH_FAILED", "MBX_SCOPE_NOT_GRANTED"})
 SETTING = "scheduler"
 
@@ -43,8 +50,10 @@ class NoticeKind(StrEnum):
     FIRST_FAILURE = "first_failure"  # the first failed cycle of a run of failures
     REAUTH = "reauth"  # a sign-in is needed
     SUSPENDED = "suspended"  # waiting until a limit resets
-    ESCALATE = "escalate"  # 10 failed cycles in a row: email the user
+    ESCALATE = "escalate"  # blocked for the set time: the user was emailed
     RECOVERED = "recovered"  # a cycle succeeded after failures
+    COMPETITOR = "competitor"  # another sync tool was found (message: the warning with the admin's checklist)
+    ITEM_ISSUES = "item_issues"  # items failed for the first time in this cycle (code: theirs, if one)
 
 
 @dataclass(frozen=True)
@@ -67,7 +76,9 @@ class SchedulerState:
     reauth_account: str = ""
     failures: int = 0
     rejections: int = 0
-    escalated: bool = False
+    blocked_since: str = ""
+    escalated_at: str = ""
+    escalated_problem: str = ""
     last_started: str = ""
     last_ended: str = ""
     last_ok: str = ""
@@ -196,7 +207,7 @@ class Scheduler:
             if state.failures:
                 notices.append(Notice(NoticeKind.RECOVERED, failures=state.failures))
             state.failures = state.rejections = 0
-            state.escalated = False
+            state.blocked_since = state.escalated_at = state.escalated_problem = ""
             state.backoff_until = state.suspended_until = ""
             state.error_code = state.error_source = state.error_account = state.error_message = ""
             state.last_ok = ts(now)
@@ -209,6 +220,7 @@ class Scheduler:
             return notices
         entry = self.catalog.get(error.code)
         state.failures += 1
+        state.blocked_since = state.blocked_since or ts(now)
         state.error_code, state.error_source = error.code, source
         state.error_account, state.error_message = account, error.message or str(error)
         message = error.message or entry.title
@@ -244,8 +256,47 @@ class Scheduler:
             state.backoff_until = ts(now + wait)
         else:  # needs a fix by someone, or permanent: look again now and then
             state.backoff_until = ts(now + USER_FIX_RETRY * self.rng.uniform(0.9, 1.1))
-        if state.failures >= FAILURES_BEFORE_ESCALATION and not state.escalated:
-            state.escalated = True
-            notices.append(Notice(NoticeKind.ESCALATE, error.code, account, message, failures=state.failures))
         self._save(state)
-        return notices
+        return _one_per_event(notices)
+
+    # --- escalation ---
+
+    def escalation(self, now: datetime, after: timedelta) -> Notice | None:
+        """The escalation email due now, if any: blocked for ``after``, not yet told about this problem today."""
+        state = self.state()
+        since = from_ts(state.blocked_since)
+        if since is None or not state.error_code or now - since < after:
+            return None
+        last = from_ts(state.escalated_at)
+        problem = _problem(state)
+        if last is not None and state.escalated_problem == problem and now - last < ESCALATION_REPEAT:
+            return None
+        return Notice(
+            NoticeKind.ESCALATE,
+            state.error_code,
+            state.error_account,
+            state.error_message,
+            until=since,  # blocked since then
+            failures=state.failures,
+        )
+
+    def escalated(self, now: datetime) -> None:
+        """The escalation email went out: the next one for this problem waits a day."""
+        state = self.state()
+        state.escalated_at, state.escalated_problem = ts(now), _problem(state)
+        self._save(state)
+
+    def blocked_source(self) -> str:
+        """The side that fails ("salesforce", "mailbox", "engine"...), "" when nothing is blocked."""
+        state = self.state()
+        return state.error_source if state.blocked_since else ""
+
+
+def _one_per_event(notices: list[Notice]) -> list[Notice]:
+    """One pop-up per failed cycle: a needed sign-in or a wait says more than "the first failure" does."""
+    specific = [n for n in notices if n.kind in (NoticeKind.REAUTH, NoticeKind.SUSPENDED)]
+    return specific[:1] or notices[:1]
+
+
+def _problem(state: SchedulerState) -> str:
+    return f"{state.error_source}:{state.error_code}"

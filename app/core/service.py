@@ -92,6 +92,10 @@ class AppService(Protocol):
         """Run one sync cycle (blocking; never on the GUI thread)."""
         ...
 
+    def escalation_due(self, now: datetime) -> bool:
+        """Syncing has been blocked for the set time and the user has not been emailed about it today."""
+        ...
+
     def credentials_updated(self, account: str) -> None:
         """The user signed in again: clear the re-authentication state and sync soon."""
         ...

@@ -717,6 +717,20 @@ class Store:
     def set_marked(self, tx: sqlite3.Connection, key: str, detail: str) -> None:
         tx.execute("UPDATE items SET marked=? WHERE key=?", (detail, key))
 
+    def foreign_marks(self, mark: str, limit: int = 20) -> list[str]:
+        """Titles of items that carry a "Sync Error" mark this profile never put there.
+
+        Our marks go only on items that failed, and every failure is an issue that stays on
+        record (resolved or not); an item read with a mark, never marked by us and never an
+        issue of ours, was marked by another Syncbar profile on the same mailbox.
+        """
+        rows = self._conn().execute(
+            "SELECT title FROM items WHERE marked='' AND (labels LIKE ? ESCAPE '\\' OR labels LIKE ? ESCAPE '\\')"
+            " AND key NOT IN (SELECT item_key FROM issues WHERE item_key != '') LIMIT ?",
+            (f'%"{_like(mark)}"%', f'%"{_like(mark)}: %', limit),
+        )
+        return [str(r["title"]) for r in rows]
+
     def marks_to_apply(self) -> list[LedgerRow]:
         """Failed or quarantined items whose mailbox mark is missing or out of date."""
         cur = self._conn().execute(
@@ -1038,3 +1052,7 @@ def _session(r: sqlite3.Row) -> Session:
         counts=counts,
         error_code=r["error_code"],
     )
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -857,10 +857,21 @@ class EwsService(Service):
             if disposition != "SaveOnly" and not any("@" in a for a in to):
                 messages.append(_error("CreateItem", "ErrorInvalidRecipients", "At least one recipient isn't valid."))
                 continue
+            files = []
+            for attachment in msg.iter(f"{{{T}}}FileAttachment"):
+                name = attachment.findtext(f"{{{T}}}Name") or ""
+                try:
+                    content = base64.b64decode(attachment.findtext(f"{{{T}}}Content") or "", validate=True)
+                except ValueError:
+                    content = b""
+                if not name or not content:
+                    raise EwsError("ErrorInvalidAttachment", "A FileAttachment needs a Name and its Content.")
+                files.append((name, attachment.findtext(f"{{{T}}}ContentType") or "", content))
             record = {
                 "subject": msg.findtext(f"{{{T}}}Subject") or "",
                 "to": to,
                 "body": msg.findtext(f"{{{T}}}Body") or "",
+                "attachments": files,
             }
             if disposition in ("SendOnly", "SendAndSaveCopy"):
                 self.sent.append(record)

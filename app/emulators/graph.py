@@ -926,10 +926,20 @@ class GraphService(Service):
         addresses = [str((r.get("emailAddress") or {}).get("address") or "") for r in to if isinstance(r, dict)]
         if not addresses or not all("@" in a for a in addresses):
             raise GraphError(400, "ErrorInvalidRecipients", "At least one recipient is not valid.")
+        for attachment in message.get("attachments") or []:
+            _check_file_attachment(attachment)
         self.sent.append(message)
         if body.get("saveToSentItems", True) not in (False, "false"):
             content = (message.get("body") or {}).get("content", "")
             self.add_message("sentitems", str(message.get("subject") or ""), self.owner.address, addresses[0], content)
+
+    def sent_attachments(self, index: int = -1) -> list[tuple[str, str, bytes]]:
+        """Back door: (name, contentType, bytes) of each file attached to a mail sendMail sent."""
+        message = self.sent[index]
+        return [
+            (str(a["name"]), str(a.get("contentType") or ""), base64.b64decode(a["contentBytes"]))
+            for a in message.get("attachments") or []
+        ]
 
     def _batch(self, body: Any) -> Response:
         requests = body.get("requests") if isinstance(body, dict) else None
@@ -1164,3 +1174,21 @@ def _delta_instance(data: dict[str, Any]) -> dict[str, Any]:
         "start": data["start"],
         "end": data["end"],
     }
+
+
+def _check_file_attachment(attachment: Any) -> None:
+    """A ``fileAttachment`` in ``sendMail``: its @odata.type, a name, and contentBytes in base64."""
+    if not isinstance(attachment, dict) or attachment.get("@odata.type") != "#microsoft.graph.fileAttachment":
+        raise GraphError(
+            400, "ErrorInvalidRequest", "Attachments must name their @odata.type (#microsoft.graph.fileAttachment)."
+        )
+    if not str(attachment.get("name") or "").strip():
+        raise GraphError(400, "ErrorInvalidRequest", "The attachment's name is required.")
+    try:
+        base64.b64decode(str(attachment.get("contentBytes") or ""), validate=True)
+    except ValueError:
+        raise GraphError(
+            400, "RequestBodyRead", "Cannot convert the literal to the expected type 'Edm.Binary'."
+        ) from None
+    if not attachment.get("contentBytes"):
+        raise GraphError(400, "ErrorInvalidRequest", "The attachment's contentBytes are required.")

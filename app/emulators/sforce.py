@@ -11,7 +11,8 @@ Codes and Error Responses") and the OAuth 2.0 web server flow with PKCE
     /services/oauth2/revoke      revokes one token (or, here, the whole grant)
     /services/oauth2/userinfo    and the identity URL /id/<org>/<user>
     /services/data/              versions
-    /services/data/vNN.N/...     query, queryAll, sobjects, describe, composite/sobjects, composite, limits
+    /services/data/vNN.N/...     query, queryAll, sobjects, describe, composite/sobjects, composite, limits,
+                                 actions/standard/emailSimple (app/emulators/sforce_actions.py)
 
 Every data response carries ``Sforce-Limit-Info: api-usage=N/M``; each data
 request counts one call (a ``composite`` request counts one).  Behaviour of a
@@ -37,6 +38,8 @@ from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 from app.emulators.base import Request, Response, SeedData, Service, free_loopback_port
+from app.emulators.sforce_actions import Actions
+from app.emulators.sforce_tools import SfAccessError, SyncToolTraces
 
 API_VERSION = "59.0"
 VERSIONS = ("57.0", "58.0", "59.0", "60.0", "61.0")
@@ -202,6 +205,28 @@ SCHEMA: dict[str, dict[str, F]] = {
         "RelationAddress": F("email", 1000),
         "RelationType": F("picklist", 40, nillable=False, required=True),
     },
+    # Read-only traces other sync tools leave (app/emulators/sforce_tools.py seeds them; never written by API).
+    "OauthToken": {
+        "Id": F("id", 18, createable=False, updateable=False),
+        "AppName": F("string", 255, createable=False, updateable=False),
+        "UserId": F("reference", 18, createable=False, updateable=False, refs=("User",)),
+        "LastUsedDate": F("datetime", createable=False, updateable=False),
+        "UseCount": F("int", createable=False, updateable=False),
+        "CreatedDate": F("datetime", createable=False, updateable=False),
+    },
+    "LoginHistory": {
+        "Id": F("id", 18, createable=False, updateable=False),
+        "UserId": F("reference", 18, createable=False, updateable=False, refs=("User",)),
+        "Application": F("string", 64, createable=False, updateable=False),
+        "LoginTime": F("datetime", createable=False, updateable=False),
+        "LoginType": F("picklist", 40, createable=False, updateable=False),
+        "Status": F("string", 128, createable=False, updateable=False),
+    },
+    "UserEmailCalendarSync": {
+        "Id": F("id", 18, createable=False, updateable=False),
+        "AssignedId": F("string", 18),
+        "ConfigurationId": F("string", 18),
+    },
 }
 _BY_PREFIX = {p: t for t, p in PREFIXES.items()}
 ENHANCED_EMAIL = ("EmailMessage", "EmailMessageRelation")
@@ -254,7 +279,9 @@ def _suffix(id15: str) -> str:
 # --- SOQL ----------------------------------------------------------------------------
 
 _TOKEN = re.compile(
-    r"\s*(?:(?P<str>'(?:\\.|[^'\\])*')|(?P<num>-?\d+(?:\.\d+)?)|(?P<op><=|>=|!=|<>|=|<|>)"
+    r"\s*(?:(?P<str>'(?:\\.|[^'\\])*')"
+    r"|(?P<dt>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2}))"
+    r"|(?P<num>-?\d+(?:\.\d+)?)|(?P<op><=|>=|!=|<>|=|<|>)"
     r"|(?P<punct>[(),])|(?P<word>[A-Za-z_][A-Za-z0-9_.]*(?:\(\))?))"
 )
 
@@ -337,6 +364,9 @@ def parse_soql(text: str, schema: dict[str, dict[str, F]] | None = None) -> Quer
         take()
         if kind == "str":
             return re.sub(r"\\(.)", r"\1", raw[1:-1])
+        if kind == "dt":  # a dateTime literal, in the form the org stores dateTimes (UTC)
+            at = datetime.fromisoformat(raw.replace("Z", "+00:00")).astimezone(UTC)
+            return at.strftime("%Y-%m-%dT%H:%M:%S.000+0000")
         if kind == "num":
             return float(raw) if "." in raw else int(raw)
         low = raw.lower()
@@ -510,6 +540,8 @@ class SalesforceService(Service):
             if p.lock_once:
                 self.locked_once.add(p.id)
         self.token, self.refresh_token = self._issue()
+        self.actions = Actions(lambda: str(self.records["User"][self.user_id]["Email"]))  # emailSimple's outbox
+        self.tools = SyncToolTraces(self.records, self.user_id)  # what other sync tools leave behind
 
     # --- bookkeeping ---
 
@@ -595,6 +627,8 @@ class SalesforceService(Service):
             return "queryMore" if rest.count("/") >= 2 else "query"
         if rest == "/limits":
             return "limits"
+        if rest.startswith("/actions"):
+            return "actions." + rest.rsplit("/", 1)[-1]
         if rest == "/composite":
             return "composite"
         if rest.startswith("/composite/sobjects"):
@@ -861,6 +895,9 @@ class SalesforceService(Service):
                 return self._collections(method, rest, query, body, version)
             if rest.startswith("/sobjects"):
                 return self._sobjects(method, rest.strip("/").split("/")[1:], body, version)
+            if rest.startswith("/actions"):
+                status, answer = self.actions.handle(method, rest, body, version)
+                return status, answer, {}
         except SfError as exc:
             return exc.status, exc.body(), {}
         raise_status = 404 if method in ("GET", "DELETE", "PATCH", "POST") else 405
@@ -874,7 +911,7 @@ class SalesforceService(Service):
             "DataStorageMB": {"Max": storage_mb, "Remaining": max(0, storage_mb - used_mb)},
             "FileStorageMB": {"Max": 20, "Remaining": 20},
             "DailyBulkApiBatches": {"Max": 15000, "Remaining": 15000},
-            "SingleEmail": {"Max": 15, "Remaining": 15},
+            "SingleEmail": {"Max": self.actions.daily_limit, "Remaining": self.actions.remaining()},
         }
 
     # query
@@ -883,7 +920,11 @@ class SalesforceService(Service):
         if not soql:
             raise SoqlError("A query string must be provided")
         q = parse_soql(soql, self.schema)
-        rows = [r for r in self.records[q.object_type].values() if q.where(r)]
+        try:
+            self.tools.check_access(q.object_type, version)
+        except SfAccessError as exc:
+            raise SfError(exc.status, exc.code, exc.message) from None
+        rows = [r for r in self.records[q.object_type].values() if q.where(r) and self.tools.visible(q.object_type, r)]
         for name, desc in reversed(q.order):
             rows.sort(key=lambda r, n=name: (r.get(n) is None, r.get(n) or ""), reverse=desc)
         if q.limit is not None:
@@ -1445,7 +1486,7 @@ def _ordered(result: dict[str, Any]) -> dict[str, Any]:
 
 def _resolve(text: str, refs: dict[str, Any]) -> str:
     def sub(m: re.Match[str]) -> str:
-        ref, _, path = m.group(1).partition(".")
+        ref, _, path = re.sub(r"\[(\d+)\]", r".\1", m.group(1)).partition(".")
         value: Any = refs.get(ref)
         for part in path.split(".") if path else []:
             if isinstance(value, list):

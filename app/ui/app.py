@@ -16,6 +16,7 @@ import threading
 import webbrowser
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -46,7 +47,7 @@ from app.ui.dialogs import DetailsDialog, ReauthDialog, SupportDialog
 from app.ui.icons import app_icon
 from app.ui.models import StoreIssues
 from app.ui.sync_process import CycleProcess
-from app.ui.tray import Tray, notice_text
+from app.ui.tray import Target, Tray, notice_target, notice_text
 from app.ui.window import SettingsWindow
 
 NOTIFY_SETTING = "ui.notifications"
@@ -121,6 +122,7 @@ class DesktopApp:
         self.use_tray = Tray.available() if tray is None else tray
         self.tray = Tray(self.catalog) if self.use_tray else None
         self.notices: list[tuple[str, str]] = []  # every notice shown (tests and the window read it)
+        self._told_this_cycle = False  # a notice for this cycle went out: the "always" pop-up stays quiet
         self._reauth_open = False
         self._background = _Background()
         self._wire()
@@ -153,6 +155,7 @@ class DesktopApp:
             self.tray.sync_now.connect(lambda: self.controller.sync_now())
             self.tray.toggle_pause.connect(self.toggle_pause)
             self.tray.open_settings.connect(self.window.bring_up)
+            self.tray.notice_clicked.connect(self.open_notice)
             self.tray.quit.connect(self.quit)
         else:
             self.window.quit_on_close = True
@@ -176,7 +179,10 @@ class DesktopApp:
         settings.setEnabled(self.profile is not None)
         if self.profile is not None:
             prof = self.profile
-            settings.show_choices(prof.choices, prof.crm.allocation_percent)
+            company = wiring.support_contact(None, self.paths.config)
+            settings.show_choices(
+                prof.choices, prof.crm.allocation_percent, prof.mailbox.account, (company.address, company.url)
+            )
             settings.describe = lambda obj: wiring.build_crm(prof, self.tokens).describe_fields(obj)  # type: ignore[attr-defined]
         g.notifications.blockSignals(True)
         g.notifications.setCurrentIndex(max(0, g.notifications.findData(current)))
@@ -201,8 +207,18 @@ class DesktopApp:
         from app.ui.setup_dialog import SetupDialog
 
         dialog = SetupDialog(self.paths, self.tokens, parent=self.window)
-        dialog.configured.connect(lambda _profile: self.reconfigure())
+        dialog.configured.connect(lambda _profile: self._configured(dialog.competitor_note))
         dialog.open()
+
+    def _configured(self, competitor_note: str) -> None:
+        self.reconfigure()
+        if competitor_note:  # another sync tool, or what could not be checked: said once, at setup
+            self._show_notice(
+                QCoreApplication.translate("DesktopApp", "Other sync software"),
+                competitor_note,
+                critical=True,
+                notice=Notice(NoticeKind.COMPETITOR, message=competitor_note),
+            )
 
     def reconfigure(self) -> None:
         """A profile now exists (first-run setup) or changed: open the service on it and start syncing.
@@ -253,7 +269,8 @@ class DesktopApp:
             self.tray.show_status(snap, now)
 
     def _on_cycle_finished(self, session: object) -> None:
-        if self.notify_mode() == "always":
+        told, self._told_this_cycle = self._told_this_cycle, False
+        if self.notify_mode() == "always" and not told:  # one pop-up per event
             snap = self.service.status()
             if snap.error_code:
                 entry = self.catalog.get(snap.error_code)
@@ -261,6 +278,7 @@ class DesktopApp:
                     QCoreApplication.translate("DesktopApp", "Sync error"),
                     f"{entry.title}. {entry.recommendation}",
                     critical=True,
+                    notice=Notice(NoticeKind.FIRST_FAILURE, snap.error_code, snap.error_account),
                 )
 
     def notify_mode(self) -> str:
@@ -274,14 +292,28 @@ class DesktopApp:
         if self.notify_mode() == "never":
             return
         title, text = notice_text(notice, self.catalog, datetime.now(UTC))
-        self._show_notice(title, text, critical=notice.kind in (NoticeKind.REAUTH, NoticeKind.ESCALATE))
+        self._told_this_cycle = True
+        self._show_notice(title, text, critical=notice.kind in (NoticeKind.REAUTH, NoticeKind.ESCALATE), notice=notice)
 
-    def _show_notice(self, title: str, text: str, critical: bool = False) -> None:
+    def _show_notice(self, title: str, text: str, critical: bool = False, notice: Notice | None = None) -> None:
         self.notices.append((title, text))
         if self.tray is not None:
-            self.tray.notify(title, text, critical)
+            self.tray.notify(title, text, critical, notice)
         else:
             self.window.show_notice(f"{title}: {text}")
+
+    def open_notice(self, notice: Notice) -> None:
+        """A click on a notice: the re-auth dialog for its account, its items in the Issues tab, or General."""
+        self.window.bring_up()
+        target = notice_target(notice, self.catalog)
+        if target is Target.REAUTH:
+            self.window.tabs.setCurrentWidget(self.window.general)
+            self.open_reauth(notice.account)
+        elif target is Target.ISSUES:
+            self.window.tabs.setCurrentWidget(self.window.issues)
+            self.window.issues.show_new(notice.code)
+        else:
+            self.window.tabs.setCurrentWidget(self.window.general)
 
     # -- actions -----------------------------------------------------------------------
 
@@ -335,11 +367,14 @@ class DesktopApp:
             return "crm"
         return "mailbox"
 
-    def open_reauth(self) -> None:
+    def open_reauth(self, account: str = "") -> None:
+        """The re-authentication dialog for ``account`` (by default the one the current error names)."""
         if self.profile is None or self._reauth_open:
             return
         snap = self.service.status()
         which = self._which(snap)
+        if account in (self.profile.crm.account, self.profile.mailbox.account):
+            which = "crm" if account == self.profile.crm.account else "mailbox"
         prof = self.profile
         account = prof.crm.account if which == "crm" else prof.mailbox.account
         ca = prof.crm.ca_file if which == "crm" else prof.mailbox.ca_file
@@ -390,7 +425,7 @@ class DesktopApp:
     def _show_support(self, issues: list[Issue], shot: bytes, secrets: list[str]) -> None:
         import PySide6
 
-        def build(keep: bool) -> list[report.ReportFile]:
+        def build(keep: bool, what_happened: str) -> list[report.ReportFile]:
             return report.build(
                 self.service,
                 profile=self.profile,
@@ -399,13 +434,26 @@ class DesktopApp:
                 keep_personal=keep,
                 screenshot=shot,
                 versions={"qt": qVersion(), "pyside6": PySide6.__version__},
+                what_happened=what_happened,
             )
 
         context = ", ".join(sorted({i.code for i in issues}))
-        address = self.profile.choices.support_address if self.profile else "support@syncbar.example"
-        url = self.profile.choices.support_url if self.profile else ""
+        support = wiring.support_contact(self.profile, self.paths.config)
+        prof, tokens = self.profile, self.tokens
+
+        def send(to: str, subject: str, body: str, zip_path: Path) -> None:
+            assert prof is not None
+            wiring.send_report(prof, tokens, to, subject, body, zip_path)
+
         SupportDialog(
-            build, self.paths.data / "reports", address, context=context, support_url=url, parent=self.window
+            build,
+            self.paths.data / "reports",
+            support.address,
+            context=context,
+            support_url=support.url,
+            send=send if prof is not None else None,
+            sender=prof.mailbox.account if prof is not None else "",
+            parent=self.window,
         ).open()
 
     def _set_autostart(self, enabled: bool) -> None:

@@ -3,6 +3,7 @@
     GUI thread                               child process, one per cycle (app/sync_child.py)
     ----------                               ----------------------------------------------
     timer tick (1 s): due? ──start────────▶  syncbar _cycle: service.run_cycle(...)
+      not due, an escalation owed? ──────▶  syncbar _cycle: service.escalate() (at most every 10 min)
     status_changed ◀───────progress line──   progress callback (done/total/eta)
     notice         ◀───────notice line────   scheduler notices (first failure, re-auth...)
     cycle_finished ◀───────session line───   the Session (read back from the store)
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
@@ -25,6 +26,8 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 from app.core.model import Session
 from app.core.service import AppService, Progress, SyncState
 from app.ui.sync_process import CycleProcess
+
+ESCALATION_RETRY = timedelta(minutes=10)
 
 
 class Controller(QObject):
@@ -36,6 +39,7 @@ class Controller(QObject):
     busy_changed = Signal(bool)
     error = Signal(str)  # something the user should read (a failed action, a bug)
     _start = Signal()
+    _escalate = Signal()
     _loaded = Signal(object, object)  # (callback, result) from the pool back to the GUI thread
 
     def __init__(
@@ -54,6 +58,8 @@ class Controller(QObject):
         self._closed = False  # shut down: a late answer from the pool starts nothing
         self._cycle = cycle
         self._start.connect(cycle.start)
+        self._escalate.connect(cycle.escalate)
+        self._escalation_tried: datetime | None = None
         cycle.progress.connect(self._on_progress)
         cycle.finished.connect(self._on_finished)
         cycle.failed.connect(self.error)
@@ -78,7 +84,22 @@ class Controller(QObject):
                 due = False
             if due:
                 self._begin()
+            elif self._escalation_owed():
+                self.running = True
+                self._escalate.emit()
         self.emit_status()
+
+    def _escalation_owed(self) -> bool:
+        now = self.clock()
+        if self._escalation_tried is not None and now - self._escalation_tried < ESCALATION_RETRY:
+            return False  # both sides may be down: do not start a process every second
+        try:
+            owed = self.service.escalation_due(now)
+        except Exception:
+            return False
+        if owed:
+            self._escalation_tried = now
+        return owed
 
     def _begin(self) -> None:
         self.running = True

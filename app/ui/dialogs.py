@@ -7,10 +7,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, QThreadPool, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPlainTextEdit,
     QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -202,17 +202,23 @@ class ReauthDialog(QDialog):
 
 
 class SupportDialog(QDialog):
-    """Chat with support: preview exactly what will be sent, then save it and open the mail client."""
+    """Chat with support: say what happened, preview exactly what goes, then Send it from your own mailbox.
+
+    Send mails the zip to the support address through the mailbox's API (``send``, run on the pool);
+    "Save to file" only writes it.  Every text shown here that came from a service or a mailbox is
+    plain text: a preview pane, never rich text.
+    """
 
     def __init__(
         self,
-        build: Callable[[bool], list[report.ReportFile]],
+        build: Callable[[bool, str], list[report.ReportFile]],
         out_dir: Path,
         support_address: str,
         *,
         context: str = "",
         support_url: str = "",
-        ca_file: str | None = None,
+        send: Callable[[str, str, str, Path], None] | None = None,
+        sender: str = "",
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
@@ -221,18 +227,35 @@ class SupportDialog(QDialog):
         self._out_dir = out_dir
         self._address = support_address
         self._url = support_url
-        self._ca_file = ca_file
+        self._send = send
         self._context = context
-        self._relay = _PostRelay()
-        self._relay.done.connect(self._posted)
+        self._relay = _SendRelay()
+        self._relay.done.connect(self._sent)
         self.files: list[report.ReportFile] = []
         self.written: Path | None = None
         layout = QVBoxLayout(self)
+        intro = self.tr("Send goes to {address} from your mailbox ({sender}), with the report attached.").format(
+            address=support_address, sender=sender or self.tr("your mailbox")
+        )
+        layout.addWidget(_plain(intro))
+        if support_url:
+            link = QLabel(f'<a href="{_esc(support_url)}">{_esc(support_url)}</a>')
+            link.setTextFormat(Qt.TextFormat.RichText)  # built here from an escaped https:// address only
+            link.setOpenExternalLinks(True)
+            link.setAccessibleName(self.tr("Support page"))
+            layout.addWidget(_plain(self.tr("Support page:")))
+            layout.addWidget(link)
+        layout.addWidget(_plain(self.tr("What happened?")))
+        self.what = QPlainTextEdit()
+        self.what.setPlaceholderText(self.tr("What were you doing, and what went wrong?"))
+        self.what.setAccessibleName(self.tr("What happened?"))
+        self.what.setMaximumHeight(90)
+        layout.addWidget(self.what)
         layout.addWidget(
-            _wrapped(
+            _plain(
                 self.tr(
-                    "This report goes to Syncbar support. Tokens and passwords are always removed; addresses, "
-                    "subjects and message text are removed too unless you keep them below."
+                    "Tokens and passwords are always removed; addresses, subjects and message text are removed "
+                    "too unless you keep them below."
                 )
             )
         )
@@ -241,27 +264,37 @@ class SupportDialog(QDialog):
         row = QHBoxLayout()
         self.file_list = QListWidget()
         self.file_list.setMaximumWidth(170)
+        self.file_list.setAccessibleName(self.tr("Files in the report"))
+        self.pages = QStackedWidget()
         self.preview = QPlainTextEdit()
         self.preview.setReadOnly(True)
+        self.image = QLabel()
+        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.image.setAccessibleName(self.tr("Screenshot"))
+        self.pages.addWidget(self.preview)
+        self.pages.addWidget(self.image)
         row.addWidget(self.file_list)
-        row.addWidget(self.preview, 1)
+        row.addWidget(self.pages, 1)
         layout.addLayout(row, 1)
         self.note = QLabel("")
+        self.note.setTextFormat(Qt.TextFormat.PlainText)  # may carry a service's words
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        label = self.tr("Send to support") if support_url else self.tr("Save and email…")
-        self.send_button = buttons.addButton(label, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button = buttons.addButton(self.tr("Save to file"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.send_button = buttons.addButton(self.tr("Send"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.send_button.setEnabled(send is not None)
         buttons.rejected.connect(self.reject)
         self.send_button.clicked.connect(self.send)
+        self.save_button.clicked.connect(self.save)
         layout.addWidget(buttons)
         self.keep.toggled.connect(self.rebuild)
         self.file_list.currentRowChanged.connect(self._show)
         self.rebuild()
-        self.resize(760, 520)
+        self.resize(760, 600)
 
     def rebuild(self) -> None:
-        self.files = self._build(self.keep.isChecked())
+        self.files = self._build(self.keep.isChecked(), self.what.toPlainText())
         self.file_list.clear()
         for f in self.files:
             self.file_list.addItem(self.tr("{name} ({size} bytes)").format(name=f.name, size=f"{len(f.data):,}"))
@@ -270,42 +303,59 @@ class SupportDialog(QDialog):
     def _show(self, row: int) -> None:
         if not 0 <= row < len(self.files):
             self.preview.clear()
+            self.pages.setCurrentWidget(self.preview)
             return
         f = self.files[row]
         if f.name.endswith(".png"):
-            self.preview.setPlainText(f"A screenshot of the Syncbar window ({len(f.data):,} bytes, PNG).")
+            pixmap = QPixmap()
+            pixmap.loadFromData(f.data, "PNG")
+            self.image.setPixmap(
+                pixmap.scaled(480, 360, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+            )
+            self.pages.setCurrentWidget(self.image)
         else:
             self.preview.setPlainText(f.data.decode("utf-8", errors="replace"))
+            self.pages.setCurrentWidget(self.preview)
 
-    def send(self) -> None:
+    def _write(self) -> Path | None:
+        self.rebuild()  # with the words in "What happened?"
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         try:
             self.written = report.write(self.files, self._out_dir / f"syncbar-report-{stamp}.zip")
         except OSError as exc:
             self.note.setText(self.tr("Could not save the report: {error}. Nothing was sent.").format(error=exc))
-            return
-        if self._url:
-            self._post(self.written)
-            return
-        subject = quote("Syncbar support request" + (f": {self._context}" if self._context else ""))
-        body = quote(
-            "Hello Syncbar support,\n\nPlease find my support report attached "
-            f"({self.written.name}, saved in {self.written.parent}).\n\nWhat I was doing:\n\n"
-        )
-        QDesktopServices.openUrl(QUrl(f"mailto:{self._address}?subject={subject}&body={body}"))
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.written.parent)))
-        self.note.setText(
-            self.tr("Saved {path}. Attach it to the message that opened in your mail app.").format(path=self.written)
-        )
-        self._finish()
+            return None
+        return self.written
 
-    def _post(self, path: Path) -> None:
+    def save(self) -> None:
+        """Save to file: the zip only, shown in its folder."""
+        path = self._write()
+        if path is None:
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+        self.note.setText(self.tr("Saved {path}.").format(path=path))
+
+    def send(self) -> None:
+        send = self._send
+        path = self._write()
+        if path is None or send is None:
+            return
+        subject, body = report.mail_text(self.files, self.what.toPlainText(), self._context)
         self.send_button.setEnabled(False)
-        self.note.setText(self.tr("Sending the report to support…"))
-        url, context, ca = self._url, self._context, self._ca_file
-        QThreadPool.globalInstance().start(lambda: self._relay.done.emit(_post_report(url, path, context, ca)))
+        self.note.setText(self.tr("Sending the report to {address}…").format(address=self._address))
+        address, relay = self._address, self._relay
 
-    def _posted(self, problem: str) -> None:
+        def job() -> None:
+            try:
+                send(address, subject, body, path)
+            except Exception as exc:  # a sign-in needed, the mailbox unreachable: said in the dialog
+                relay.done.emit(getattr(exc, "message", "") or str(exc) or type(exc).__name__)
+                return
+            relay.done.emit("")
+
+        QThreadPool.globalInstance().start(job)
+
+    def _sent(self, problem: str) -> None:
         self.send_button.setEnabled(True)
         if problem:
             self.note.setText(
@@ -314,41 +364,30 @@ class SupportDialog(QDialog):
                 )
             )
             return
-        self.note.setText(self.tr("Sent to support. A copy is saved as {path}.").format(path=self.written))
-        self._finish()
-
-    def _finish(self) -> None:
+        self.note.setText(
+            self.tr("Sent to {address}. A copy is in your Sent Items and saved as {path}.").format(
+                address=self._address, path=self.written
+            )
+        )
         self.send_button.setText(self.tr("Done"))
         self.send_button.clicked.disconnect()
         self.send_button.clicked.connect(self.accept)
 
 
-def _post_report(url: str, path: Path, context: str, ca_file: str | None) -> str:
-    """POST the zip as multipart form data; "" when the server took it, else the reason in plain words."""
-    import requests
-
-    from app.providers.http import TrustedSession
-
-    try:
-        with TrustedSession(ca_file) as session, path.open("rb") as fh:
-            answer = session.post(
-                url,
-                files={"report": (path.name, fh, "application/zip")},
-                data={"subject": context or "Syncbar support request"},
-            )
-    except requests.RequestException as exc:
-        return f"could not reach {url}: {type(exc).__name__}"
-    if answer.status_code >= 300:
-        return f"the support server answered HTTP {answer.status_code}"
-    return ""
-
-
-class _PostRelay(QObject):
-    done = Signal(str)  # "" when it worked, else what went wrong
+class _SendRelay(QObject):
+    done = Signal(str)  # "" when it went, else what went wrong
 
 
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _plain(text: str) -> QLabel:
+    """A wrapped label that shows its text as it is (never as rich text: it may carry an address)."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    return label
 
 
 def _wrapped(text: str, *, selectable: bool = False) -> QLabel:

@@ -28,6 +28,7 @@ from app.core.mapping import DEFAULT_MAPPING, FieldInfo, FieldMapping, check_map
 from app.core.model import ItemKind
 from app.core.rules import DEFAULT_GROUP_LOCAL_PARTS
 from app.profile import SyncChoices
+from app.registrations import DEFAULT_SUPPORT_ADDRESS
 from app.ui.choices_box import ChoicesBox, split_list
 
 # describe(object_type) -> {field name: describe entry}; runs on a pool thread (an API call).
@@ -76,6 +77,26 @@ class SettingsTab(QWidget):
         self.change_button = QPushButton(self.tr("Change accounts…"))
         accounts_form.addRow(self.change_button)
         layout.addWidget(accounts)
+        stopped = QGroupBox(self.tr("When syncing stops"))
+        stopped_form = QFormLayout(stopped)
+        self.escalation = QCheckBox(self.tr("Email me when syncing has been stopped for"))
+        self.escalate_after = QSpinBox()
+        self.escalate_after.setRange(0, 7 * 24)
+        self.escalate_after.setSuffix(self.tr(" hours"))
+        self.escalate_after.setAccessibleName(self.tr("Email me after"))
+        stopped_form.addRow(self.escalation, self.escalate_after)
+        self.escalation_address = QLabel("")
+        self.escalation_address.setTextFormat(Qt.TextFormat.PlainText)  # the address is the mailbox's words
+        self.escalation_address.setWordWrap(True)
+        stopped_form.addRow(self.escalation_address)
+        self.escalation.toggled.connect(self.escalate_after.setEnabled)
+        self.support_address = QLineEdit()
+        self.support_address.setAccessibleName(self.tr("Support address"))
+        stopped_form.addRow(self.tr("Support address:"), self.support_address)
+        self.support_url = QLineEdit()
+        self.support_url.setAccessibleName(self.tr("Support page"))
+        stopped_form.addRow(self.tr("Support page:"), self.support_url)
+        layout.addWidget(stopped)
         mapping_box = QGroupBox(self.tr("Field mapping (mailbox field → Salesforce field)"))
         mapping_layout = QVBoxLayout(mapping_box)
         self.mapping_model = QStandardItemModel(0, 4)
@@ -115,9 +136,35 @@ class SettingsTab(QWidget):
 
     # -- in and out ---------------------------------------------------------------------
 
-    def show_choices(self, choices: SyncChoices, allocation_percent: float = 10.0) -> None:
+    def show_choices(
+        self,
+        choices: SyncChoices,
+        allocation_percent: float = 10.0,
+        mailbox_address: str = "",
+        company_support: tuple[str, str] = ("", ""),
+    ) -> None:
+        """``company_support``: the address and page the company configured (or the default), shown when the
+        user has not chosen their own."""
         self.choices = choices
+        self.support_address.setPlaceholderText(company_support[0])
+        self.support_url.setPlaceholderText(company_support[1] or "https://")
+        own = (
+            choices.support_address
+            if choices.support_address not in (company_support[0], DEFAULT_SUPPORT_ADDRESS)
+            else ""
+        )
+        self.support_address.setText(own)
+        self.support_url.setText(choices.support_url if choices.support_url != company_support[1] else "")
         self.allocation.setValue(round(allocation_percent))
+        self.escalation.setChecked(choices.escalation_email)
+        self.escalate_after.setEnabled(choices.escalation_email)
+        self.escalate_after.setValue(round(choices.escalate_after_minutes / 60))
+        self.escalation_address.setText(
+            self.tr(
+                "Sent to {address}, from your mailbox when Salesforce is what fails, through Salesforce when "
+                "your mailbox is; once per problem, at most once a day."
+            ).format(address=mailbox_address or self.tr("your mailbox address"))
+        )
         self.what.set_choices(choices)
         self.interval.setValue(choices.interval_minutes)
         self.colleagues.setChecked(choices.colleagues_internal)
@@ -170,6 +217,10 @@ class SettingsTab(QWidget):
             do_not_mail=split_list(self.do_not_mail.text()),
             shared_addresses=split_list(self.shared.text()),
             field_overrides=self.overrides(),
+            escalation_email=self.escalation.isChecked(),
+            support_address=self.support_address.text().strip(),
+            support_url=self.support_url.text().strip(),
+            escalate_after_minutes=self.escalate_after.value() * 60,
         )
 
     # -- checking against the org ---------------------------------------------------------

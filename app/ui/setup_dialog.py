@@ -63,6 +63,7 @@ class SetupDialog(QDialog):
         self._open_url = open_url or webbrowser.open
         self._cancel = threading.Event()
         self.profile: Profile | None = None
+        self.competitor_note = ""  # what setup found of other sync software (or could not check)
         layout = QVBoxLayout(self)
         layout.addWidget(
             QLabel(
@@ -205,6 +206,7 @@ class SetupDialog(QDialog):
                 prof = self._make(kind, fields, choices)
                 sign_in_profile(prof, self.tokens, self._open_url, self._cancel, password=password)
                 profile_mod.save(self.paths.ensure().config, prof)
+                self.competitor_note = _competitor_note(self.paths, prof, self.tokens)
             except Exception as exc:  # every failure is shown, in words, and nothing is saved
                 self._relay.done.emit(None, str(exc) or type(exc).__name__)
                 return
@@ -233,6 +235,15 @@ def exchange_online(ews_url: str) -> bool:
     from app.setup import exchange_online as online  # Exchange Online signs in in the browser, with no password
 
     return online(ews_url)
+
+
+def _competitor_note(paths: Paths, prof: Profile, tokens: TokenStore) -> str:
+    """Other sync software seen at setup, or (said once, here) what could not be checked; "" when all is clear."""
+    from app import wiring
+    from app.core.competitors import unchecked, warning
+
+    scan = wiring.scan_competitors(paths, prof, tokens)
+    return warning(scan) or unchecked(scan)
 
 
 def _real_profile(kind: str, fields: dict[str, str], choices: SyncChoices, config: Path) -> Profile:

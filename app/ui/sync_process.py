@@ -49,6 +49,7 @@ class CycleProcess(QObject):
         self._session_id: int | None = None
         self._error = ""
         self._stderr = ""
+        self._escalating = False  # this child only sends the escalation email: no session to read back
 
     @property
     def running(self) -> bool:
@@ -61,9 +62,18 @@ class CycleProcess(QObject):
 
     @Slot()
     def start(self) -> None:
+        self._launch(escalate=False)
+
+    @Slot()
+    def escalate(self) -> None:
+        """Only send the escalation email owed while nothing syncs (a needed sign-in, a suspension)."""
+        self._launch(escalate=True)
+
+    def _launch(self, *, escalate: bool) -> None:
         if self._proc is not None:
             return
         self._session_id, self._error, self._stderr = None, "", ""
+        self._escalating = escalate
         proc = QProcess(self)
         program, args = cycle_command()
         proc.setProgram(program)
@@ -84,6 +94,7 @@ class CycleProcess(QObject):
             "config": str(self.paths.config),
             "data": str(self.paths.data),
             "secrets": in_memory.entries() if in_memory is not None else None,
+            "escalate": escalate,
         }
         proc.write((json.dumps(header) + "\n").encode())
         proc.closeWriteChannel()
@@ -148,7 +159,7 @@ class CycleProcess(QObject):
     def _done(self, code: int, status: QProcess.ExitStatus) -> None:
         self._read()
         self._read_stderr()
-        if not self._error and self._session_id is None:
+        if not self._error and self._session_id is None and not (self._escalating and code == 0):
             last = self._stderr.strip().splitlines()[-1:] or [
                 "it was stopped" if status is QProcess.ExitStatus.CrashExit else f"exit code {code}"
             ]
@@ -165,7 +176,7 @@ class CycleProcess(QObject):
             return
         proc.deleteLater()
         session = self.store.session(self._session_id) if self._session_id is not None else None
-        if session is None:
+        if session is None and self._error:
             self.failed.emit(self._error)
         self.finished.emit(session)
 

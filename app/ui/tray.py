@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
@@ -10,10 +11,30 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from app.core.catalog import Catalog
+from app.core.model import RetryClass
 from app.core.scheduler import Notice, NoticeKind
 from app.core.service import StatusSnapshot, SyncState
 from app.core.status_text import clock_time, status_line
 from app.ui.icons import state_icon, state_key
+
+
+class Target(StrEnum):
+    """Where clicking a notice leads."""
+
+    REAUTH = "reauth"  # the re-authentication dialog for the notice's account
+    ISSUES = "issues"  # the Issues tab, filtered to the notice's items
+    GENERAL = "general"  # the General tab: the state, the wait, the current error
+
+
+def notice_target(notice: Notice, catalog: Catalog) -> Target:
+    if notice.kind is NoticeKind.ITEM_ISSUES:
+        return Target.ISSUES
+    if notice.kind is NoticeKind.REAUTH:
+        return Target.REAUTH
+    asks_sign_in = bool(notice.code) and catalog.get(notice.code).retry_class is RetryClass.NEEDS_REAUTH
+    if notice.kind in (NoticeKind.ESCALATE, NoticeKind.FIRST_FAILURE) and asks_sign_in:
+        return Target.REAUTH
+    return Target.GENERAL
 
 
 def notice_text(notice: Notice, catalog: Catalog, now: datetime) -> tuple[str, str]:
@@ -38,12 +59,19 @@ def notice_text(notice: Notice, catalog: Catalog, now: datetime) -> tuple[str, s
         ).format(title=entry.title, who=who)
     if notice.kind is NoticeKind.ESCALATE and entry:
         return QCoreApplication.translate("Tray", "Sync keeps failing"), QCoreApplication.translate(
-            "Tray", "{n} syncs in a row failed: {title}. {fix}"
-        ).format(n=notice.failures, title=entry.title, fix=entry.recommendation)
+            "Tray", "Syncing has been stopped for a while: {title}. We emailed you about it. {fix}"
+        ).format(title=entry.title, fix=entry.recommendation)
     if notice.kind is NoticeKind.RECOVERED:
         return QCoreApplication.translate("Tray", "Sync is working again"), QCoreApplication.translate(
             "Tray", "The last sync went through."
         )
+    if notice.kind is NoticeKind.COMPETITOR:
+        return QCoreApplication.translate("Tray", "Another sync tool found"), notice.message
+    if notice.kind is NoticeKind.ITEM_ISSUES:
+        what = entry.title if entry else QCoreApplication.translate("Tray", "various problems")
+        return QCoreApplication.translate("Tray", "Items could not sync"), QCoreApplication.translate(
+            "Tray", "{n} item(s): {what}. Click to see them in the Issues tab."
+        ).format(n=notice.failures, what=what)
     if entry:
         return QCoreApplication.translate("Tray", "Sync error"), QCoreApplication.translate(
             "Tray", "{title}{who}. {fix}"
@@ -55,6 +83,7 @@ class Tray(QObject):
     sync_now = Signal()
     toggle_pause = Signal()
     open_settings = Signal()
+    notice_clicked = Signal(object)  # the Notice whose pop-up the user clicked
     quit = Signal()
 
     def __init__(self, catalog: Catalog, parent: Any = None) -> None:
@@ -77,7 +106,9 @@ class Tray(QObject):
         self.open_action.triggered.connect(self.open_settings)
         self.quit_action.triggered.connect(self.quit)
         self.icon.activated.connect(self._activated)
+        self.icon.messageClicked.connect(self._message_clicked)
         self.last_tooltip = ""
+        self.shown: Notice | None = None  # the notice of the pop-up on screen (a tray shows one at a time)
 
     @staticmethod
     def available() -> bool:
@@ -98,6 +129,13 @@ class Tray(QObject):
         self.pause_action.setText(self.tr("Resume") if snap.state is SyncState.PAUSED else "Pause")
         self.sync_action.setEnabled(snap.state not in (SyncState.SYNCING, SyncState.NOT_SET_UP))
 
-    def notify(self, title: str, text: str, critical: bool = False) -> None:
+    def _message_clicked(self) -> None:
+        if self.shown is not None:
+            self.notice_clicked.emit(self.shown)
+        else:
+            self.open_settings.emit()
+
+    def notify(self, title: str, text: str, critical: bool = False, notice: Notice | None = None) -> None:
+        self.shown = notice
         kind = QSystemTrayIcon.MessageIcon.Critical if critical else QSystemTrayIcon.MessageIcon.Information
         self.icon.showMessage(title, text, kind, 10_000)

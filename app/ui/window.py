@@ -474,6 +474,16 @@ class IssuesTab(QWidget):
         )
         self._count()
 
+    def show_new(self, code: str = "") -> None:
+        """Open item issues, newest first, only those with ``code`` when one is given (a notice was clicked)."""
+        for combo, value in ((self.kind, ""), (self.source, ""), (self.state, "open")):
+            at = combo.findData(value)
+            if at >= 0:
+                combo.setCurrentIndex(at)
+        self.search.setText(code)
+        self.model.sort(COLUMN["first_seen"], Qt.SortOrder.DescendingOrder)
+        self.apply_filters()
+
     def _count(self) -> None:
         shown, total = self.model.rowCount(), self.model.total
         if shown != total:

@@ -170,7 +170,9 @@ SV = {
     "Sync on hold": "Synkningen väntar",
     "{title}{who}. Syncbar waits and then goes on by itself.": "{title}{who}. Syncbar väntar och fortsätter sedan av sig självt.",
     "Sync keeps failing": "Synkningen misslyckas gång på gång",
-    "{n} syncs in a row failed: {title}. {fix}": "{n} synkningar i rad misslyckades: {title}. {fix}",
+    "Syncing has been stopped for a while: {title}. We emailed you about it. {fix}": (
+        "Synkningen har stått still en tid: {title}. Vi har mejlat dig om det. {fix}"
+    ),
     "Sync is working again": "Synkningen fungerar igen",
     "The last sync went through.": "Den senaste synkningen gick igenom.",
     "Sync error": "Synkfel",
@@ -211,4 +213,43 @@ SV = {
     "Start fresh": "Börja om",
     "Open the log folder": "Öppna loggmappen",
     "Quit": "Avsluta",
+    "When syncing stops": "När synkningen stannar",
+    "Email me when syncing has been stopped for": "Mejla mig när synkningen har stått still i",
+    " hours": " timmar",
+    "Email me after": "Mejla mig efter",
+    "Sent to {address}, from your mailbox when Salesforce is what fails, through Salesforce when your mailbox is; once per problem, at most once a day.": (
+        "Skickas till {address}, från din brevlåda när det är Salesforce som fallerar, via Salesforce när det är "
+        "brevlådan; en gång per problem, högst en gång om dagen."
+    ),
+    "your mailbox address": "din brevlådeadress",
+    "Support address": "Supportadress",
+    "Support address:": "Supportadress:",
+    "Support page": "Supportsida",
+    "Support page:": "Supportsida:",
+    "Send goes to {address} from your mailbox ({sender}), with the report attached.": (
+        "Skicka går till {address} från din brevlåda ({sender}), med rapporten bifogad."
+    ),
+    "your mailbox": "din brevlåda",
+    "What happened?": "Vad hände?",
+    "What were you doing, and what went wrong?": "Vad gjorde du, och vad gick fel?",
+    "Tokens and passwords are always removed; addresses, subjects and message text are removed too unless you keep them below.": (
+        "Token och lösenord tas alltid bort; adresser, ämnesrader och meddelandetext tas också bort om du inte "
+        "behåller dem nedan."
+    ),
+    "Files in the report": "Filer i rapporten",
+    "Screenshot": "Skärmbild",
+    "Save to file": "Spara till fil",
+    "Send": "Skicka",
+    "Saved {path}.": "Sparade {path}.",
+    "Sending the report to {address}…": "Skickar rapporten till {address}…",
+    "Sent to {address}. A copy is in your Sent Items and saved as {path}.": (
+        "Skickad till {address}. En kopia finns i Skickat och är sparad som {path}."
+    ),
+    "various problems": "olika problem",
+    "Items could not sync": "Objekt kunde inte synkas",
+    "{n} item(s): {what}. Click to see them in the Issues tab.": (
+        "{n} objekt: {what}. Klicka för att se dem på fliken Problem."
+    ),
+    "Other sync software": "Annan synkprogramvara",
+    "Another sync tool found": "Ett annat synkverktyg hittades",
 }

@@ -76,12 +76,12 @@
 <context>
     <name>CycleProcess</name>
     <message>
-        <location filename="../../app/ui/sync_process.py" line="142" />
+        <location filename="../../app/ui/sync_process.py" line="153" />
         <source>The sync process could not start: {error}</source>
         <translation>Synkprocessen kunde inte starta: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync_process.py" line="155" />
+        <location filename="../../app/ui/sync_process.py" line="166" />
         <source>The sync process stopped unexpectedly ({detail}). Nothing is lost: the next sync goes on from where it stopped.</source>
         <translation>Synkprocessen avbröts oväntat ({detail}). Inget har gått förlorat: nästa synkning fortsätter där den slutade.</translation>
     </message>
@@ -89,27 +89,32 @@
 <context>
     <name>DesktopApp</name>
     <message>
-        <location filename="../../app/ui/app.py" line="195" />
+        <location filename="../../app/ui/app.py" line="201" />
         <source>Could not save the settings: {error}</source>
         <translation>Kunde inte spara inställningarna: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="218" />
+        <location filename="../../app/ui/app.py" line="217" />
+        <source>Other sync software</source>
+        <translation>Annan synkprogramvara</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/app.py" line="234" />
         <source>Could not open the settings: {error}</source>
         <translation>Kunde inte öppna inställningarna: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="261" />
+        <location filename="../../app/ui/app.py" line="278" />
         <source>Sync error</source>
         <translation>Synkfel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="412" />
+        <location filename="../../app/ui/app.py" line="464" />
         <source>Could not change “Start at login”: {error}</source>
         <translation>Kunde inte ändra ”Starta vid inloggning”: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="419" />
+        <location filename="../../app/ui/app.py" line="471" />
         <source>Finishing the current step of the sync…</source>
         <translation>Avslutar det pågående steget i synkningen…</translation>
     </message>
@@ -512,12 +517,12 @@
         <translation>Sök bland problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="480" />
+        <location filename="../../app/ui/window.py" line="490" />
         <source>{shown} of {total} issues</source>
         <translation>{shown} av {total} problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="482" />
+        <location filename="../../app/ui/window.py" line="492" />
         <source>{total} issues</source>
         <translation>{total} problem</translation>
     </message>
@@ -593,127 +598,177 @@
 <context>
     <name>SettingsTab</name>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="57" />
+        <location filename="../../app/ui/settings_tab.py" line="58" />
         <source> minutes</source>
         <translation> minuter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="58" />
+        <location filename="../../app/ui/settings_tab.py" line="59" />
         <source>Sync every</source>
         <translation>Synka var</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="59" />
+        <location filename="../../app/ui/settings_tab.py" line="60" />
         <source>Sync every:</source>
         <translation>Synka var:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="60" />
+        <location filename="../../app/ui/settings_tab.py" line="61" />
         <source>Mail among colleagues stays out of Salesforce</source>
         <translation>Post mellan kolleger hålls utanför Salesforce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="63" />
+        <location filename="../../app/ui/settings_tab.py" line="64" />
         <source>Do not mail</source>
         <translation>Kontakta inte</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="64" />
+        <location filename="../../app/ui/settings_tab.py" line="65" />
         <source>Do not mail:</source>
         <translation>Kontakta inte:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="66" />
+        <location filename="../../app/ui/settings_tab.py" line="67" />
         <source>Shared addresses</source>
         <translation>Delade adresser</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="67" />
+        <location filename="../../app/ui/settings_tab.py" line="68" />
         <source>Shared addresses:</source>
         <translation>Delade adresser:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="69" />
+        <location filename="../../app/ui/settings_tab.py" line="70" />
         <source>Accounts</source>
         <translation>Konton</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="74" />
+        <location filename="../../app/ui/settings_tab.py" line="75" />
         <source>API allocation</source>
         <translation>API-andel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="75" />
+        <location filename="../../app/ui/settings_tab.py" line="76" />
         <source>Salesforce API allocation (share of the org's daily calls):</source>
         <translation>Salesforce API-andel (del av organisationens dagliga anrop):</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="76" />
+        <location filename="../../app/ui/settings_tab.py" line="77" />
         <source>Change accounts…</source>
         <translation>Byt konton…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="79" />
+        <location filename="../../app/ui/settings_tab.py" line="80" />
+        <source>When syncing stops</source>
+        <translation>När synkningen stannar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="82" />
+        <source>Email me when syncing has been stopped for</source>
+        <translation>Mejla mig när synkningen har stått still i</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="85" />
+        <source> hours</source>
+        <translation> timmar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="86" />
+        <source>Email me after</source>
+        <translation>Mejla mig efter</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="94" />
+        <source>Support address</source>
+        <translation>Supportadress</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="95" />
+        <source>Support address:</source>
+        <translation>Supportadress:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="97" />
+        <source>Support page</source>
+        <translation>Supportsida</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="98" />
+        <source>Support page:</source>
+        <translation>Supportsida:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="100" />
         <source>Field mapping (mailbox field → Salesforce field)</source>
         <translation>Fältmappning (brevlådefält → Salesforce-fält)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="83" />
+        <location filename="../../app/ui/settings_tab.py" line="104" />
         <source>Object</source>
         <translation>Objekt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="83" />
+        <location filename="../../app/ui/settings_tab.py" line="104" />
         <source>Mailbox field</source>
         <translation>Brevlådefält</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="83" />
+        <location filename="../../app/ui/settings_tab.py" line="104" />
         <source>Salesforce field</source>
         <translation>Salesforce-fält</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="83" />
+        <location filename="../../app/ui/settings_tab.py" line="104" />
         <source>Type</source>
         <translation>Typ</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="87" />
+        <location filename="../../app/ui/settings_tab.py" line="108" />
         <source>Field mapping</source>
         <translation>Fältmappning</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="99" />
+        <location filename="../../app/ui/settings_tab.py" line="120" />
         <source>Check against Salesforce</source>
         <translation>Kontrollera mot Salesforce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="100" />
+        <location filename="../../app/ui/settings_tab.py" line="121" />
         <source>Restore defaults</source>
         <translation>Återställ standardvärden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="101" />
+        <location filename="../../app/ui/settings_tab.py" line="122" />
         <source>Save</source>
         <translation>Spara</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="180" />
+        <location filename="../../app/ui/settings_tab.py" line="164" />
+        <source>Sent to {address}, from your mailbox when Salesforce is what fails, through Salesforce when your mailbox is; once per problem, at most once a day.</source>
+        <translation>Skickas till {address}, från din brevlåda när det är Salesforce som fallerar, via Salesforce när det är brevlådan; en gång per problem, högst en gång om dagen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="166" />
+        <source>your mailbox address</source>
+        <translation>din brevlådeadress</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="231" />
         <source>Set up the Salesforce account first.</source>
         <translation>Konfigurera Salesforce-kontot först.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="184" />
+        <location filename="../../app/ui/settings_tab.py" line="235" />
         <source>Reading the fields of your Salesforce org…</source>
         <translation>Läser fälten i din Salesforce-organisation…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="202" />
+        <location filename="../../app/ui/settings_tab.py" line="253" />
         <source>Could not read the org's fields: {error}</source>
         <translation>Kunde inte läsa organisationens fält: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="205" />
+        <location filename="../../app/ui/settings_tab.py" line="256" />
         <source>Every mapped field exists in Salesforce and takes these values.</source>
         <translation>Alla mappade fält finns i Salesforce och tar emot de här värdena.</translation>
     </message>
@@ -721,22 +776,22 @@
 <context>
     <name>SettingsWindow</name>
     <message>
-        <location filename="../../app/ui/window.py" line="586" />
+        <location filename="../../app/ui/window.py" line="596" />
         <source>Syncbar — Sync Settings</source>
         <translation>Syncbar — Synkinställningar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="590" />
+        <location filename="../../app/ui/window.py" line="600" />
         <source>General</source>
         <translation>Allmänt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="591" />
+        <location filename="../../app/ui/window.py" line="601" />
         <source>Issues</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="595" />
+        <location filename="../../app/ui/window.py" line="605" />
         <source>Settings</source>
         <translation>Inställningar</translation>
     </message>
@@ -744,137 +799,137 @@
 <context>
     <name>SetupDialog</name>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="56" />
+        <location filename="../../app/ui/setup_dialog.py" line="57" />
         <source>Set up Syncbar</source>
         <translation>Konfigurera Syncbar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="67" />
+        <location filename="../../app/ui/setup_dialog.py" line="71" />
         <source>Syncbar logs your mail, meetings and contacts to Salesforce. Pick your mailbox, sign in to it and to Salesforce in your browser, and choose what to sync.</source>
         <translation>Syncbar loggar din e-post, dina möten och kontakter i Salesforce. Välj brevlåda, logga in i den och i Salesforce i webbläsaren, och välj vad som ska synkas.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="72" />
+        <location filename="../../app/ui/setup_dialog.py" line="76" />
         <source>Mailbox</source>
         <translation>Brevlåda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="77" />
+        <location filename="../../app/ui/setup_dialog.py" line="81" />
         <source>Microsoft 365 (Outlook)</source>
         <translation>Microsoft 365 (Outlook)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="78" />
+        <location filename="../../app/ui/setup_dialog.py" line="82" />
         <source>Exchange Server</source>
         <translation>Exchange Server</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="79" />
+        <location filename="../../app/ui/setup_dialog.py" line="83" />
         <source>Gmail / Google Workspace</source>
         <translation>Gmail / Google Workspace</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="90" />
+        <location filename="../../app/ui/setup_dialog.py" line="94" />
         <source>you@company.com</source>
         <translation>du@foretag.se</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="97" />
+        <location filename="../../app/ui/setup_dialog.py" line="101" />
         <source>https://mail.company.com/EWS/Exchange.asmx (empty: find it automatically)</source>
         <translation>https://mail.foretag.se/EWS/Exchange.asmx (tomt: hitta den automatiskt)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="100" />
+        <location filename="../../app/ui/setup_dialog.py" line="104" />
         <source>Address:</source>
         <translation>Adress:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="101" />
+        <location filename="../../app/ui/setup_dialog.py" line="105" />
         <source>User name:</source>
         <translation>Användarnamn:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="102" />
+        <location filename="../../app/ui/setup_dialog.py" line="106" />
         <source>Password:</source>
         <translation>Lösenord:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="103" />
+        <location filename="../../app/ui/setup_dialog.py" line="107" />
         <source>EWS URL:</source>
         <translation>EWS-adress:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="109" />
+        <location filename="../../app/ui/setup_dialog.py" line="113" />
         <source>Salesforce</source>
         <translation>Salesforce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="113" />
+        <location filename="../../app/ui/setup_dialog.py" line="117" />
         <source>Production</source>
         <translation>Produktion</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="114" />
+        <location filename="../../app/ui/setup_dialog.py" line="118" />
         <source>Sandbox</source>
         <translation>Sandlåda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="115" />
+        <location filename="../../app/ui/setup_dialog.py" line="119" />
         <source>Custom domain…</source>
         <translation>Egen domän…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="120" />
+        <location filename="../../app/ui/setup_dialog.py" line="124" />
         <source>https://mycompany.my.salesforce.com</source>
         <translation>https://foretag.my.salesforce.com</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="121" />
+        <location filename="../../app/ui/setup_dialog.py" line="125" />
         <source>Org:</source>
         <translation>Organisation:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="122" />
+        <location filename="../../app/ui/setup_dialog.py" line="126" />
         <source>Domain:</source>
         <translation>Domän:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="123" />
+        <location filename="../../app/ui/setup_dialog.py" line="127" />
         <source>Salesforce org</source>
         <translation>Salesforce-organisation</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="124" />
+        <location filename="../../app/ui/setup_dialog.py" line="128" />
         <source>Salesforce custom domain</source>
         <translation>Egen Salesforce-domän</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="141" />
+        <location filename="../../app/ui/setup_dialog.py" line="145" />
         <source>Sign in and start</source>
         <translation>Logga in och starta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="142" />
+        <location filename="../../app/ui/setup_dialog.py" line="146" />
         <source>Cancel</source>
         <translation>Avbryt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="174" />
+        <location filename="../../app/ui/setup_dialog.py" line="196" />
         <source>Exchange needs your mailbox password.</source>
         <translation>Exchange behöver lösenordet till din brevlåda.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="178" />
+        <location filename="../../app/ui/setup_dialog.py" line="200" />
         <source>Sign in to Salesforce, then to your mailbox, in the browser windows that open…</source>
         <translation>Logga in i Salesforce och sedan i din brevlåda i webbläsarfönstren som öppnas…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="197" />
+        <location filename="../../app/ui/setup_dialog.py" line="220" />
         <source>Setup did not finish: {error}</source>
         <translation>Konfigurationen blev inte klar: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="201" />
+        <location filename="../../app/ui/setup_dialog.py" line="224" />
         <source>Signed in as {mailbox} and {crm}.</source>
         <translation>Inloggad som {mailbox} och {crm}.</translation>
     </message>
@@ -922,62 +977,103 @@
 <context>
     <name>SupportDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="219" />
+        <location filename="../../app/ui/dialogs.py" line="225" />
         <source>Chat with support</source>
         <translation>Chatta med supporten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="234" />
-        <source>This report goes to Syncbar support. Tokens and passwords are always removed; addresses, subjects and message text are removed too unless you keep them below.</source>
-        <translation>Rapporten går till Syncbars support. Token och lösenord tas alltid bort; adresser, ämnen och meddelandetext tas också bort om du inte behåller dem nedan.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/dialogs.py" line="239" />
+        <location filename="../../app/ui/dialogs.py" line="262" />
         <source>Keep addresses and subjects (helps support find the item)</source>
         <translation>Behåll adresser och ämnen (hjälper supporten att hitta objektet)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="253" />
-        <source>Send to support</source>
-        <translation>Skicka till supporten</translation>
+        <location filename="../../app/ui/dialogs.py" line="237" />
+        <source>Send goes to {address} from your mailbox ({sender}), with the report attached.</source>
+        <translation>Skicka går till {address} från din brevlåda ({sender}), med rapporten bifogad.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="253" />
-        <source>Save and email…</source>
-        <translation>Spara och mejla…</translation>
+        <location filename="../../app/ui/dialogs.py" line="238" />
+        <source>your mailbox</source>
+        <translation>din brevlåda</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="245" />
+        <source>Support page</source>
+        <translation>Supportsida</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="246" />
+        <source>Support page:</source>
+        <translation>Supportsida:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="248" />
+        <location filename="../../app/ui/dialogs.py" line="251" />
+        <source>What happened?</source>
+        <translation>Vad hände?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="250" />
+        <source>What were you doing, and what went wrong?</source>
+        <translation>Vad gjorde du, och vad gick fel?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="257" />
+        <source>Tokens and passwords are always removed; addresses, subjects and message text are removed too unless you keep them below.</source>
+        <translation>Token och lösenord tas alltid bort; adresser, ämnesrader och meddelandetext tas också bort om du inte behåller dem nedan.</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs.py" line="267" />
+        <source>Files in the report</source>
+        <translation>Filer i rapporten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="273" />
+        <source>Screenshot</source>
+        <translation>Skärmbild</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="284" />
+        <source>Save to file</source>
+        <translation>Spara till fil</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="285" />
+        <source>Send</source>
+        <translation>Skicka</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="300" />
         <source>{name} ({size} bytes)</source>
         <translation>{name} ({size} byte)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="285" />
+        <location filename="../../app/ui/dialogs.py" line="326" />
         <source>Could not save the report: {error}. Nothing was sent.</source>
         <translation>Kunde inte spara rapporten: {error}. Inget skickades.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="298" />
-        <source>Saved {path}. Attach it to the message that opened in your mail app.</source>
-        <translation>Sparade {path}. Bifoga den i meddelandet som öppnades i ditt e-postprogram.</translation>
+        <location filename="../../app/ui/dialogs.py" line="336" />
+        <source>Saved {path}.</source>
+        <translation>Sparade {path}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="304" />
-        <source>Sending the report to support…</source>
-        <translation>Skickar rapporten till supporten…</translation>
+        <location filename="../../app/ui/dialogs.py" line="345" />
+        <source>Sending the report to {address}…</source>
+        <translation>Skickar rapporten till {address}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="312" />
+        <location filename="../../app/ui/dialogs.py" line="368" />
+        <source>Sent to {address}. A copy is in your Sent Items and saved as {path}.</source>
+        <translation>Skickad till {address}. En kopia finns i Skickat och är sparad som {path}.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="362" />
         <source>Not sent: {problem}. The report is saved as {path}; try again later.</source>
         <translation>Inte skickad: {problem}. Rapporten är sparad som {path}; försök igen senare.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="317" />
-        <source>Sent to support. A copy is saved as {path}.</source>
-        <translation>Skickad till supporten. En kopia är sparad som {path}.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/dialogs.py" line="321" />
+        <location filename="../../app/ui/dialogs.py" line="372" />
         <source>Done</source>
         <translation>Klar</translation>
     </message>
@@ -985,88 +1081,108 @@
 <context>
     <name>Tray</name>
     <message>
-        <location filename="../../app/ui/tray.py" line="25" />
+        <location filename="../../app/ui/tray.py" line="46" />
         <source>Sign in again</source>
         <translation>Logga in igen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="25" />
+        <location filename="../../app/ui/tray.py" line="46" />
         <source>{title}{who}. Open Syncbar to sign in; syncing waits until then.</source>
         <translation>{title}{who}. Öppna Syncbar och logga in; synkningen väntar tills dess.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="30" />
+        <location filename="../../app/ui/tray.py" line="51" />
         <source>{title}{who}. Syncbar waits until {time} and then goes on by itself.</source>
         <translation>{title}{who}. Syncbar väntar till {time} och fortsätter sedan av sig självt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="33" />
-        <location filename="../../app/ui/tray.py" line="36" />
+        <location filename="../../app/ui/tray.py" line="54" />
+        <location filename="../../app/ui/tray.py" line="57" />
         <source>Sync on hold</source>
         <translation>Synkningen väntar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="36" />
+        <location filename="../../app/ui/tray.py" line="57" />
         <source>{title}{who}. Syncbar waits and then goes on by itself.</source>
         <translation>{title}{who}. Syncbar väntar och fortsätter sedan av sig självt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="40" />
+        <location filename="../../app/ui/tray.py" line="61" />
         <source>Sync keeps failing</source>
         <translation>Synkningen misslyckas gång på gång</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="40" />
-        <source>{n} syncs in a row failed: {title}. {fix}</source>
-        <translation>{n} synkningar i rad misslyckades: {title}. {fix}</translation>
+        <location filename="../../app/ui/tray.py" line="61" />
+        <source>Syncing has been stopped for a while: {title}. We emailed you about it. {fix}</source>
+        <translation>Synkningen har stått still en tid: {title}. Vi har mejlat dig om det. {fix}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="44" />
+        <location filename="../../app/ui/tray.py" line="65" />
         <source>Sync is working again</source>
         <translation>Synkningen fungerar igen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="44" />
+        <location filename="../../app/ui/tray.py" line="65" />
         <source>The last sync went through.</source>
         <translation>Den senaste synkningen gick igenom.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="48" />
+        <location filename="../../app/ui/tray.py" line="69" />
+        <source>Another sync tool found</source>
+        <translation>Ett annat synkverktyg hittades</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="71" />
+        <source>various problems</source>
+        <translation>olika problem</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="72" />
+        <source>Items could not sync</source>
+        <translation>Objekt kunde inte synkas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="72" />
+        <source>{n} item(s): {what}. Click to see them in the Issues tab.</source>
+        <translation>{n} objekt: {what}. Klicka för att se dem på fliken Problem.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="76" />
         <source>Sync error</source>
         <translation>Synkfel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="48" />
+        <location filename="../../app/ui/tray.py" line="76" />
         <source>{title}{who}. {fix}</source>
         <translation>{title}{who}. {fix}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="51" />
+        <location filename="../../app/ui/tray.py" line="79" />
         <source>Something needs your attention.</source>
         <translation>Något behöver din uppmärksamhet.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="66" />
+        <location filename="../../app/ui/tray.py" line="95" />
         <source>Sync now</source>
         <translation>Synka nu</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="67" />
+        <location filename="../../app/ui/tray.py" line="96" />
         <source>Pause</source>
         <translation>Pausa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="68" />
+        <location filename="../../app/ui/tray.py" line="97" />
         <source>Open Sync Settings</source>
         <translation>Öppna synkinställningar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="69" />
+        <location filename="../../app/ui/tray.py" line="98" />
         <source>Quit Syncbar</source>
         <translation>Avsluta Syncbar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="98" />
+        <location filename="../../app/ui/tray.py" line="129" />
         <source>Resume</source>
         <translation>Återuppta</translation>
     </message>

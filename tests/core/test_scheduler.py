@@ -87,8 +87,8 @@ def test_throttling_waits_as_long_as_the_service_asks(sched: Scheduler) -> None:
 def test_suspension_until_the_limit_resets_is_exposed(store: Store, sched: Scheduler) -> None:
     reset = T0 + timedelta(hours=7)
     notices = sched.record(SyncbarError("SF_API_LIMIT_ORG", "TotalRequests Limit exceeded.", resume_at=reset), T0)
-    assert [n.kind for n in notices] == [NoticeKind.FIRST_FAILURE, NoticeKind.SUSPENDED]
-    assert notices[1].until == reset
+    assert [n.kind for n in notices] == [NoticeKind.SUSPENDED]  # one notice per event
+    assert notices[0].until == reset
     sched.request()  # Sync now does not spend calls the org does not have
     assert not sched.due(T0 + timedelta(hours=6))
     assert sched.due(reset)
@@ -115,16 +115,21 @@ def test_six_mailbox_rejections_in_a_row_ask_for_a_sign_in(sched: Scheduler) -> 
     assert sched.state().needs_reauth
 
 
-def test_ten_failures_in_a_row_escalate_once_and_recovery_is_told(sched: Scheduler) -> None:
-    seen = []
-    for _ in range(12):
-        seen.append([n.kind for n in sched.record(account_error("SF_SERVER_ERROR"), T0)])
-    assert seen[0] == [NoticeKind.FIRST_FAILURE]
-    assert all(k == [] for k in seen[1:9])
-    assert seen[9] == [NoticeKind.ESCALATE]
-    assert seen[10] == seen[11] == []
+def test_escalation_once_blocked_for_the_set_time_once_per_problem_and_daily(sched: Scheduler) -> None:
+    after = timedelta(hours=4)
+    seen = [[n.kind for n in sched.record(account_error("SF_SERVER_ERROR"), T0)] for _ in range(12)]
+    assert seen[0] == [NoticeKind.FIRST_FAILURE] and all(k == [] for k in seen[1:])  # no count-based email
+    assert sched.escalation(T0 + timedelta(hours=3, minutes=59), after) is None
+    due = sched.escalation(T0 + after, after)
+    assert due is not None and due.kind is NoticeKind.ESCALATE and due.code == "SF_SERVER_ERROR"
+    assert due.until == T0  # blocked since the first failure
+    sched.escalated(T0 + after)
+    assert sched.escalation(T0 + timedelta(hours=23), after) is None  # once per problem...
+    assert sched.escalation(T0 + after + timedelta(days=1), after) is not None  # ...repeated daily
+    sched.record(account_error("SF_ORG_UNAVAILABLE", "maintenance"), T0 + timedelta(hours=5))
+    assert sched.escalation(T0 + timedelta(hours=5), after) is not None  # another problem: told too
     assert [n.kind for n in sched.record(None, T0)] == [NoticeKind.RECOVERED]
-    assert sched.state().failures == 0
+    assert sched.state().failures == 0 and sched.escalation(T0 + timedelta(days=9), after) is None
 
 
 def test_the_lock_admits_one_sync_across_processes(tmp_path: Path) -> None:
@@ -155,7 +160,14 @@ def test_the_lock_admits_one_sync_across_processes(tmp_path: Path) -> None:
         assert lock.held
 
 
-def make_service(tmp_path: Path, mailbox: FakeMailbox, crm: FakeCrm, clock: Clock, notices: list) -> SyncService:  # type: ignore[type-arg]
+def make_service(
+    tmp_path: Path,
+    mailbox: FakeMailbox,
+    crm: FakeCrm,
+    clock: Clock,
+    notices: list,  # type: ignore[type-arg]
+    escalate_after: timedelta | None = None,
+) -> SyncService:
     store = Store.open(tmp_path / "syncbar.db")
     return SyncService(
         store,
@@ -168,6 +180,7 @@ def make_service(tmp_path: Path, mailbox: FakeMailbox, crm: FakeCrm, clock: Cloc
         crm_account=crm.account,
         clock=clock,
         on_notice=notices.append,
+        escalate_after=escalate_after,
     )
 
 
@@ -186,27 +199,54 @@ def test_service_status_tells_the_truth(tmp_path: Path) -> None:
     assert svc.issues()[0].id == issue.id and svc.due(clock())
     crm.faults.errors["match"] = [account_error("SF_AUTH_FAILED", "expired access/refresh token")]
     clock.advance(timedelta(minutes=15))
+    assert [n.kind for n in notices] == [NoticeKind.ITEM_ISSUES]  # the first cycle's failed item
+    notices.clear()
     failed = svc.run_cycle(lambda p: None, threading.Event())
     assert failed.outcome is Outcome.FAILED
     status = svc.status()
     assert status.state is SyncState.NEEDS_REAUTH and status.error_code == "SF_AUTH_FAILED"
     assert status.last_sync_at == session.ended_at  # "last synced" names the last cycle that synced, not the failed one
     assert status.error_account == crm.account
-    assert [n.kind for n in notices] == [NoticeKind.FIRST_FAILURE, NoticeKind.REAUTH]
+    assert [n.kind for n in notices] == [NoticeKind.REAUTH]  # losing a sign-in: one pop-up, not two
     svc.credentials_updated(crm.account)
     assert svc.due(clock())
 
 
-def test_service_sends_the_escalation_email_from_the_mailbox(tmp_path: Path) -> None:
+def test_service_escalates_through_the_mailbox_when_salesforce_fails(tmp_path: Path) -> None:
     mailbox, crm, clock, notices = FakeMailbox([email(1)]), FakeCrm(), Clock(), []
-    svc = make_service(tmp_path, mailbox, crm, clock, notices)
-    for _ in range(10):
+    svc = make_service(tmp_path, mailbox, crm, clock, notices, escalate_after=timedelta(hours=1))
+    for _ in range(4):
         crm.faults.errors["match"] = [account_error("SF_ORG_UNAVAILABLE", "maintenance")]
         svc.run_cycle(lambda p: None, threading.Event())
-    assert len(mailbox.sent) == 1
+        clock.advance(timedelta(minutes=20))
+    assert len(mailbox.sent) == 1 and crm.emails == []
     subject, body = mailbox.sent[0]
-    assert "stopped syncing" in subject and "SF_ORG_UNAVAILABLE" in body and "10 times" in body
+    assert "stopped syncing" in subject and "SF_ORG_UNAVAILABLE" in body and "Salesforce" in body
     assert notices[-1].kind is NoticeKind.ESCALATE
+    assert not svc.escalation_due(clock())
+
+
+def test_service_escalates_through_salesforce_when_the_mailbox_fails(tmp_path: Path) -> None:
+    mailbox, crm, clock, notices = FakeMailbox([email(1)]), FakeCrm(), Clock(), []
+    svc = make_service(tmp_path, mailbox, crm, clock, notices, escalate_after=timedelta(hours=1))
+    for _ in range(3):
+        mailbox.faults.errors["changes"] = [account_error("MBX_AUTH_FAILED")]
+        mailbox.faults.errors["send_notification"] = [account_error("MBX_AUTH_FAILED")]
+        svc.run_cycle(lambda p: None, threading.Event())
+        clock.advance(timedelta(minutes=40))
+    assert mailbox.sent == [] and len(crm.emails) == 1
+    to, _subject, body = crm.emails[0]
+    assert to == mailbox.account and "MBX_AUTH_FAILED" in body and "your mailbox" in body
+
+
+def test_service_sends_no_escalation_when_turned_off(tmp_path: Path) -> None:
+    mailbox, crm, clock, notices = FakeMailbox([email(1)]), FakeCrm(), Clock(), []
+    svc = make_service(tmp_path, mailbox, crm, clock, notices, escalate_after=None)
+    for _ in range(5):
+        crm.faults.errors["match"] = [account_error("SF_ORG_UNAVAILABLE", "maintenance")]
+        svc.run_cycle(lambda p: None, threading.Event())
+        clock.advance(timedelta(hours=10))
+    assert mailbox.sent == [] and crm.emails == [] and not svc.escalation_due(clock())
 
 
 def test_a_second_cycle_while_one_runs_is_refused(tmp_path: Path) -> None:
@@ -262,18 +302,15 @@ def test_each_notice_names_the_code_the_account_the_words_and_the_count(store: S
     untitled = SyncbarError("SF_AUTH_FAILED", "")
     reauth = sched.record(untitled, T0, account="a@o")
     title = CATALOG.get("SF_AUTH_FAILED").title
-    assert reauth == [
-        Notice(NoticeKind.FIRST_FAILURE, "SF_AUTH_FAILED", "a@o", title, failures=4),
-        Notice(NoticeKind.REAUTH, "SF_AUTH_FAILED", "a@o", title, failures=4),
-    ]
+    assert reauth == [Notice(NoticeKind.REAUTH, "SF_AUTH_FAILED", "a@o", title, failures=4)]  # one pop-up
     assert sched.state().error_message == str(untitled) and sched.state().reauth_account == "a@o"
     reset = T0 + timedelta(hours=3)
     limited = sched.record(SyncbarError("SF_API_LIMIT_ORG", "limit", resume_at=reset), T0, account="a@o")
     assert limited[-1] == Notice(NoticeKind.SUSPENDED, "SF_API_LIMIT_ORG", "a@o", "limit", until=reset)
     for _ in range(4):
         sched.record(account_error("SF_SERVER_ERROR", "again"), T0, account="a@o")
-    escalated = sched.record(account_error("SF_SERVER_ERROR", "again"), T0, account="a@o")
-    assert escalated == [Notice(NoticeKind.ESCALATE, "SF_SERVER_ERROR", "a@o", "again", failures=10)]
+    # Failing cycles in a row tell nothing more (the escalation email goes by time blocked, not by count).
+    assert sched.record(account_error("SF_SERVER_ERROR", "again"), T0, account="a@o") == []
     assert sched.record(None, T0) == [Notice(NoticeKind.RECOVERED, failures=10)]
 
 
@@ -293,9 +330,9 @@ def test_a_recovery_clears_every_trace_of_the_failure(store: Store) -> None:
         seen_codes=["SF_SERVER_ERROR"],
     )
     assert state.last_ok == state.last_ended != "" and state.last_ok.startswith("2026-11-20T09:01")
-    # Escalation is told again for the next run of ten failures.
+    # A new run of failures is told once again; no count of failures escalates (the email goes by time blocked).
     told = [n.kind for _ in range(10) for n in sched.record(account_error("SF_SERVER_ERROR"), T0)]
-    assert told.count(NoticeKind.ESCALATE) == 1
+    assert told.count(NoticeKind.FIRST_FAILURE) == 1 and NoticeKind.ESCALATE not in told
 
 
 def test_another_sync_running_is_no_failure_and_waits_30_seconds(sched: Scheduler) -> None:

@@ -68,9 +68,7 @@ class User:
 
     def connect(self, host: EmulatorHost) -> None:
         info = host.info()
-        done = self.run(
-            "connect-emulators", "--emulators-url", info["control_url"], "--ca-file", info["ca_file"]
-        )
+        done = self.run("connect-emulators", "--emulators-url", info["control_url"], "--ca-file", info["ca_file"])
         assert done.returncode == 0, done.stderr
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import zipfile
 from collections.abc import Iterator
@@ -221,9 +222,9 @@ def test_chat_with_support_previews_a_report_without_secrets(
     assert b"alex.morgan@example.com" not in blob  # addresses only when the user keeps them
     dialog.keep.setChecked(True)
     assert any(b"@" in f.data for f in dialog.files if f.name == "issues.json")
-    dialog.send()
+    dialog.save()  # "Save to file" writes the zip and shows its folder; nothing is sent
     assert dialog.written is not None and zipfile.ZipFile(dialog.written).namelist() == names
-    assert opened[0].startswith("mailto:support@")
+    assert opened == [f"file://{dialog.written.parent}"] and demo.host.services["graph"].sent == []  # type: ignore[attr-defined]
 
 
 def test_autostart_toggle_writes_and_removes_the_entry(desktop: DesktopApp) -> None:
@@ -388,41 +389,35 @@ def test_store_backed_issues_page_filter_and_sort(tmp_path: Path, qtbot: QtBot) 
     store.close()
 
 
-def test_chat_with_support_posts_to_a_configured_support_url(desktop: DesktopApp, qtbot: QtBot) -> None:
-    """With a support URL in the profile, Send posts the zip there (multipart) instead of opening the mail app."""
-    import io
-    import threading
-    from http.server import BaseHTTPRequestHandler, HTTPServer
+def test_chat_with_support_sends_the_zip_from_the_users_mailbox(
+    desktop: DesktopApp, qtbot: QtBot, demo: Demo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What happened? goes in the report, the screenshot is shown as an image, the company's support address
+    and page come from its configuration, and Send mails the zip through Graph sendMail (no mail app)."""
+    from PySide6.QtWidgets import QLabel
 
-    received: list[bytes] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            received.append(self.rfile.read(int(self.headers["Content-Length"])))
-            self.send_response(201)
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        assert desktop.profile is not None
-        desktop.profile.choices.support_url = f"http://127.0.0.1:{server.server_address[1]}/reports"
-        desktop.open_support([])
-        qtbot.waitUntil(lambda: desktop.window.findChild(SupportDialog) is not None, timeout=10_000)
-        dialog = desktop.window.findChild(SupportDialog)
-        assert dialog is not None and dialog.send_button.text() == "Send to support"
-        dialog.send()
-        qtbot.waitUntil(lambda: dialog.note.text().startswith("Sent to support"), timeout=10_000)
-    finally:
-        server.shutdown()
-        server.server_close()
-    body = received[0]
-    start = body.index(b"PK\x03\x04")
-    names = zipfile.ZipFile(io.BytesIO(body[start:])).namelist()
-    assert names == [f.name for f in dialog.files]
+    monkeypatch.setenv("SYNCBAR_SUPPORT_ADDRESS", "helpdesk@company.example")
+    monkeypatch.setenv("SYNCBAR_SUPPORT_URL", "https://help.company.example/syncbar")
+    monkeypatch.setattr("app.ui.dialogs.QDesktopServices.openUrl", lambda url: pytest.fail(f"opened {url}"))
+    desktop.open_support([])  # the report's secrets are read off the GUI thread: the dialog comes after
+    qtbot.waitUntil(lambda: desktop.window.findChild(SupportDialog) is not None, timeout=10_000)
+    dialog = desktop.window.findChild(SupportDialog)
+    assert dialog is not None and dialog.send_button.text() == "Send"
+    shown = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "helpdesk@company.example" in shown and "https://help.company.example/syncbar" in shown
+    dialog.file_list.setCurrentRow([f.name for f in dialog.files].index("screenshot.png"))
+    assert dialog.pages.currentWidget() is dialog.image and not dialog.image.pixmap().isNull()
+    dialog.what.setPlainText("Nothing reached Salesforce <b>today</b>.")
+    dialog.send()
+    qtbot.waitUntil(lambda: dialog.note.text().startswith("Sent to helpdesk@company.example"), timeout=20_000)
+    graph: Any = demo.host.services["graph"]
+    message = graph.sent[-1]
+    assert [r["emailAddress"]["address"] for r in message["toRecipients"]] == ["helpdesk@company.example"]
+    assert "Nothing reached Salesforce <b>today</b>." in message["body"]["content"]
+    (name, content_type, data), *more = graph.sent_attachments()
+    assert not more and content_type == "application/zip" and dialog.written is not None and name == dialog.written.name
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert names == [f.name for f in dialog.files] and "what-happened.txt" in names
 
 
 def test_keyboard_and_accessible_names(desktop: DesktopApp, qtbot: QtBot) -> None:

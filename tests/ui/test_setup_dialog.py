@@ -33,6 +33,15 @@ class SignIns:
         return prof
 
 
+@pytest.fixture(autouse=True)
+def company_registrations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The company's app registrations are deployed (without them the dialog says so and starts nothing)."""
+    monkeypatch.setenv("SYNCBAR_MS_CLIENT_ID", "11111111-2222-3333-4444-555555555555")
+    monkeypatch.setenv("SYNCBAR_GOOGLE_CLIENT_ID", "123456789012-abcdefgh.apps.googleusercontent.com")
+    monkeypatch.setenv("SYNCBAR_GOOGLE_CLIENT_SECRET", "GOCSPX-company-desktop-secret")
+    monkeypatch.setenv("SYNCBAR_SF_CLIENT_ID", "3MVG9-company")
+
+
 @pytest.fixture
 def sign_ins(monkeypatch: pytest.MonkeyPatch) -> SignIns:
     fake = SignIns()
@@ -64,7 +73,7 @@ def test_an_exchange_sandbox_setup_saves_what_the_form_says(tmp_path: Path, qtbo
     assert password == "hunter2-long"  # handed to the sign-in, never to the profile
     saved = profile.load(paths.config)
     assert saved is not None
-    assert saved.mailbox.kind == "ews" and saved.mailbox.auth_type == "basic"
+    assert saved.mailbox.kind == "ews" and saved.mailbox.auth_type == "ntlm"
     assert saved.mailbox.account == "Rep@Company.example" and saved.mailbox.username == "Rep@Company.example"
     assert saved.mailbox.base_url == "https://mail.company.example/EWS/Exchange.asmx"
     assert saved.crm.login_url == "https://test.salesforce.com"

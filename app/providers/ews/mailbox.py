@@ -22,9 +22,10 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from app.core.errors import CursorExpired
+from app.core.competitors import Traces, category_traces, unreadable
+from app.core.errors import CursorExpired, SyncbarError
 from app.core.model import Direction, ItemKind, MailItem, Person
-from app.core.ports import ChangePage, Mark, MarkResult
+from app.core.ports import Attachment, ChangePage, Mark, MarkResult
 from app.providers.ews.connect import NO_COLOUR, RED, EwsConnection, ews_error
 from app.providers.ews.window import WINDOWED, WindowReads
 from app.providers.window import windowed
@@ -261,17 +262,38 @@ class EwsMailbox(WindowReads):
     def link(self, item: MailItem) -> str:
         return item.web_link
 
+    def sync_tool_traces(self) -> Traces:
+        """The master category list (IPM.Configuration.CategoryList), read without writing."""
+        try:
+            names = self._run(lambda: self.connection.ensure_master_categories({}))
+        except SyncbarError as exc:
+            return unreadable("mailbox categories", exc)
+        return category_traces(sorted(names), "mailbox categories")
+
     def send_notification(self, subject: str, body: str) -> None:
-        from exchangelib import Mailbox, Message
+        self._send(self.account, subject, body, (), save=False)
+
+    def send_mail(self, to: str, subject: str, body: str, attachments: Sequence[Attachment] = ()) -> None:
+        self._send(to, subject, body, attachments, save=True)
+
+    def _send(self, to: str, subject: str, body: str, attachments: Sequence[Attachment], *, save: bool) -> None:
+        """One ``CreateItem`` (``SendAndSaveCopy``, or ``SendOnly``) with the files as ``FileAttachment``s."""
+        from exchangelib import FileAttachment, Mailbox, Message
 
         def send() -> None:
             account = self.connection.account()
-            Message(
+            message = Message(
                 account=account,
                 subject=subject,
                 body=body,
-                to_recipients=[Mailbox(email_address=self.account)],
-            ).send(save_copy=False)
+                to_recipients=[Mailbox(email_address=to)],
+            )
+            for a in attachments:
+                message.attach(FileAttachment(name=a.name, content=a.data, content_type=a.content_type))
+            if save:
+                message.send_and_save()
+            else:
+                message.send(save_copy=False)
 
         self._run(send)
 

@@ -28,9 +28,10 @@ from email.message import EmailMessage
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any
 
-from app.core.errors import AccountError, CursorExpired, StreamDenied
+from app.core.competitors import Traces, category_traces, unreadable
+from app.core.errors import AccountError, CursorExpired, StreamDenied, SyncbarError
 from app.core.model import Direction, ItemKind, MailItem, Person
-from app.core.ports import ChangePage, Mark, MarkResult
+from app.core.ports import Attachment, ChangePage, Mark, MarkResult
 from app.providers.gmail.client import GmailClient
 from app.providers.textutil import html_to_text, parse_time
 from app.providers.window import window_start, windowed
@@ -268,12 +269,27 @@ class GmailMailbox:
     def link(self, item: MailItem) -> str:
         return item.web_link
 
+    def sync_tool_traces(self) -> Traces:
+        """The label list: the labels a Salesforce tool adds would be there."""
+        try:
+            listed = self.client.get("/gmail/v1/users/me/labels")
+        except SyncbarError as exc:
+            return unreadable("Gmail labels", exc)
+        return category_traces([str(lb.get("name") or "") for lb in (listed or {}).get("labels", [])], "Gmail labels")
+
     def send_notification(self, subject: str, body: str) -> None:
+        self.send_mail(self.account, subject, body)
+
+    def send_mail(self, to: str, subject: str, body: str, attachments: Sequence[Attachment] = ()) -> None:
+        """``messages.send`` with the raw RFC 822 message (multipart/mixed when files go with it)."""
         message = EmailMessage()
-        message["To"] = self.account
+        message["To"] = to
         message["From"] = self.account
         message["Subject"] = subject
         message.set_content(body)
+        for a in attachments:
+            maintype, _, subtype = a.content_type.partition("/")
+            message.add_attachment(a.data, maintype=maintype, subtype=subtype or "octet-stream", filename=a.name)
         raw = base64.urlsafe_b64encode(message.as_bytes()).decode("ascii")
         self.client.post("/gmail/v1/users/me/messages/send", {"raw": raw})
 

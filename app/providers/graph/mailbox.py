@@ -32,14 +32,16 @@ missing, applied and removed with ``$batch`` (20 requests per call).
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from app.core.errors import ItemError
+from app.core.competitors import Traces, category_traces, unreadable
+from app.core.errors import ItemError, SyncbarError
 from app.core.model import Direction, ItemKind, MailItem, Person
-from app.core.ports import ChangePage, Mark, MarkResult
+from app.core.ports import Attachment, ChangePage, Mark, MarkResult
 from app.providers.graph.client import MAX_INLINE_WAIT, GraphClient, graph_error
 from app.providers.http import retry_after_seconds
 from app.providers.textutil import html_to_text, parse_time
@@ -350,19 +352,41 @@ class GraphMailbox:
     def link(self, item: MailItem) -> str:
         return item.web_link
 
-    def send_notification(self, subject: str, body: str) -> None:
-        message = {
-            "message": {
-                "subject": subject,
-                "body": {"contentType": "Text", "content": body},
-                "toRecipients": [{"emailAddress": {"address": self.account}}],
-            },
-            "saveToSentItems": False,
-        }
+    def sync_tool_traces(self) -> Traces:
+        """The master category list: Salesforce for Outlook adds its own categories there."""
         try:
-            self.client.request("POST", "/me/sendMail", json=message)
-        except ItemError:
-            raise
+            _, body, _ = self.client.request("GET", "/me/outlook/masterCategories")
+        except SyncbarError as exc:
+            return unreadable(SOURCE, exc)
+        return category_traces([str(c.get("displayName") or "") for c in (body or {}).get("value", [])], SOURCE)
+
+    def send_notification(self, subject: str, body: str) -> None:
+        self._send(self.account, subject, body, (), save=False)
+
+    def send_mail(self, to: str, subject: str, body: str, attachments: Sequence[Attachment] = ()) -> None:
+        self._send(to, subject, body, attachments, save=True)
+
+    def _send(self, to: str, subject: str, body: str, attachments: Sequence[Attachment], *, save: bool) -> None:
+        """``POST /me/sendMail``; files go inline as ``fileAttachment`` (base64 ``contentBytes``)."""
+        message: dict[str, Any] = {
+            "subject": subject,
+            "body": {"contentType": "Text", "content": body},
+            "toRecipients": [{"emailAddress": {"address": to}}],
+        }
+        if attachments:
+            message["attachments"] = [
+                {
+                    "@odata.type": "#microsoft.graph.fileAttachment",
+                    "name": a.name,
+                    "contentType": a.content_type,
+                    "contentBytes": base64.b64encode(a.data).decode("ascii"),
+                }
+                for a in attachments
+            ]
+        self.client.request("POST", "/me/sendMail", json={"message": message, "saveToSentItems": save})
+
+
+SOURCE = "mailbox categories"
 
 
 def _headers(response: dict[str, Any]) -> dict[str, str]:

@@ -17,20 +17,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import requests
 from simple_salesforce.api import Salesforce
 from simple_salesforce.exceptions import SalesforceError, SalesforceExpiredSession
 
+from app.core.competitors import LOGIN_DAYS, Sighting, Traces, tool_for_app
 from app.core.errors import AccountError
 from app.core.model import ApiUsage, CrmMatch, CrmRecord, PushResult
 from app.providers.http import TrustedSession, network_error
 from app.providers.salesforce.budget import Allocation, CallLog, MemoryCallLog
 from app.providers.salesforce.errors import classify_salesforce_error, record_error
 from app.providers.salesforce.reconcile import assign, probe_queries
-from app.providers.salesforce.soql import in_chunks, in_list
+from app.providers.salesforce.soql import in_chunks, in_list, quote
 
 T = TypeVar("T")
 KEY_FIELD = "Syncbar_Key__c"
@@ -386,3 +387,65 @@ class SalesforceCrm:
 
     def usage(self) -> ApiUsage | None:
         return self._usage
+
+    def sync_tool_traces(self) -> Traces:
+        """Other sync tools' traces this user may read, in one composite call (docs/competitors.md).
+
+        The user's own record is found first and referenced (``@{me.records[0].Id}``) by the three
+        queries after it: OauthToken (the user's own connected-app grants), LoginHistory (their own
+        logins of the last 30 days; readable by every user since API 37.0) and UserEmailCalendarSync
+        (their Einstein Activity Capture configuration; only where EAC is on).  An object the user
+        cannot see answers INVALID_TYPE or INSUFFICIENT_ACCESS: that source is "not readable".
+        """
+        from urllib.parse import quote_plus
+
+        since = (self._clock() - timedelta(days=LOGIN_DAYS)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        me = "'@{me.records[0].Id}'"
+        sources = {
+            "Salesforce OAuth grants": f"SELECT AppName, LastUsedDate FROM OauthToken WHERE UserId = {me}",
+            "Salesforce login history": (
+                f"SELECT Application, LoginTime FROM LoginHistory WHERE UserId = {me} AND LoginTime > {since}"
+            ),
+            "Einstein Activity Capture": f"SELECT ConfigurationId FROM UserEmailCalendarSync WHERE AssignedId = {me}",
+        }
+        subs = [self._query_sub(f"SELECT Id FROM User WHERE Username = {quote(self.account)}")]
+        subs[0]["referenceId"] = "me"
+        for n, soql in enumerate(sources.values()):
+            url = f"{self.api_prefix}query?q=" + quote_plus(soql).replace(quote_plus(me), me)
+            subs.append({"method": "GET", "url": url, "referenceId": f"t{n}"})
+        answers = self.composite(subs)
+        if answers[0][0] >= 300 or not (answers[0][1] or {}).get("records"):
+            raise self._account_error(answers[0][0], answers[0][1])
+        sightings: list[Sighting] = []
+        checked: list[str] = []
+        unreadable: list[str] = []
+        for (source, _), (status, body) in zip(sources.items(), answers[1:], strict=True):
+            if status >= 300:
+                unreadable.append(f"{source} ({classify_salesforce_error(status, body).service_code})")
+                continue
+            checked.append(source)
+            for row in body.get("records", []) if isinstance(body, dict) else []:
+                if source == "Einstein Activity Capture":
+                    sightings.append(
+                        Sighting("Einstein Activity Capture", source, "this user is assigned to a configuration")
+                    )
+                    break
+                name = str(row.get("AppName") or row.get("Application") or "")
+                tool = tool_for_app(name)
+                if tool and not any(s.tool == tool and s.source == source for s in sightings):
+                    sightings.append(Sighting(tool, source, name))
+        return Traces(tuple(sightings), tuple(checked), tuple(unreadable))
+
+    def send_email(self, to: str, subject: str, body: str) -> None:
+        """One plain-text mail through the standard ``emailSimple`` invocable action (one API call).
+
+        Salesforce sends it from the signed-in user; it counts against the org's daily
+        single-email limit, and a refused send answers HTTP 400 with ``isSuccess: false``.
+        """
+        inputs = {"inputs": [{"emailAddresses": to, "emailSubject": subject, "emailBody": body}]}
+        answer = self._call(lambda sf: sf.restful("actions/standard/emailSimple", method="POST", json=inputs))
+        result = answer[0] if isinstance(answer, list) and answer else answer
+        if not isinstance(result, dict) or not result.get("isSuccess"):
+            errors = result.get("errors") if isinstance(result, dict) else None
+            problem = record_error(errors)
+            raise AccountError(problem.code, problem.message, service_code=problem.service_code)

@@ -2,7 +2,8 @@
 
 Salesforce reports errors as ``[{"message", "errorCode", "fields"}]`` (REST),
 ``{"error", "error_description"}`` (OAuth) or per record as
-``{"statusCode", "message", "fields"}`` (sObject Collections).  Every
+``{"statusCode", "message", "fields"}`` (sObject Collections), and an invocable
+action's results as ``[{"actionName", "isSuccess", "errors": [...]}]``.  Every
 errorCode the catalogue knows maps to its entry.  A code it does not know (Salesforce
 adds codes with releases, and orgs' triggers raise their own) is classified by what
 the answer itself says, always keeping the service's words:
@@ -44,6 +45,8 @@ def _first_error(body: Any) -> tuple[str, str, tuple[str, ...], bool]:
             return "", text[:500], (), False
     if isinstance(body, list) and body and isinstance(body[0], dict):
         first = body[0]
+        if isinstance(first.get("errors"), list) and first["errors"]:  # an invocable action's result
+            return _first_error(first["errors"])
         code = str(first.get("errorCode") or first.get("statusCode") or "")
         fields = first.get("fields") or []
         return code, str(first.get("message", "")), tuple(str(f) for f in fields), bool(code)
