@@ -236,7 +236,8 @@ def test_salesforce_errors_carry_the_published_codes_and_fields(host: EmulatorHo
     assert rolled[1]["errors"][0]["statusCode"] == ref_rolled["errors"][0]["statusCode"]
     assert record_error(rolled[1]["errors"]).code == record_error(ref_rolled["errors"]).code == "SF_BATCH_ROLLED_BACK"
     refused = s.post(
-        creds["instance_url"] + "/services/oauth2/token", data={"grant_type": "refresh_token", "refresh_token": "nope"}
+        creds["instance_url"] + "/services/oauth2/token",
+        data={"grant_type": "refresh_token", "refresh_token": "nope", "client_id": creds["client_id"]},
     )
     ref_grant = sample(wire_samples, "salesforce/oauth_error_invalid_grant_refresh.json")
     assert refused.status_code == 400 and refused.json()["error"] == ref_grant["error"] == "invalid_grant"
