@@ -164,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if os.name == "posix":
         os.umask(0o077)  # every file Syncbar writes (database, WAL, logs, reports) is the user's alone
     outer = sys.stdout
-    sys.stdout = _PipeGuard(outer)  # type: ignore[assignment]  # a TextIO in all that print uses
+    sys.stdout = _PipeGuard(outer)  # a TextIO in all that print uses
     # SIGTERM (a logout, `kill`) ends a command like Ctrl-C does: its clean-up runs, its children stop.
     # `sync --once` and the window install their own handlers, which stop at a safe point first.
     previous = _on_terminate(_interrupt)

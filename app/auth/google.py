@@ -132,7 +132,7 @@ class GoogleAuth:
             client_id=self.client_id,
             client_secret=self.client_secret,
         )
-        request = google.auth.transport.requests.Request(session=self.http)  # type: ignore[no-untyped-call]
+        request = google.auth.transport.requests.Request(session=self.http)
         try:
             # google-auth asks for a 120-second timeout unless told otherwise; ours is the token timeout.
             creds.refresh(functools.partial(request, timeout=self.timeout))  # type: ignore[no-untyped-call]

@@ -857,7 +857,7 @@ class EwsService(Service):
             if disposition != "SaveOnly" and not any("@" in a for a in to):
                 messages.append(_error("CreateItem", "ErrorInvalidRecipients", "At least one recipient isn't valid."))
                 continue
-            record = {
+            record: dict[str, Any] = {
                 "subject": msg.findtext(f"{{{T}}}Subject") or "",
                 "to": to,
                 "body": msg.findtext(f"{{{T}}}Body") or "",

@@ -374,6 +374,17 @@ _STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 EXIT_NOT_STARTED = 6  # the start-up dialog said why (a storage or profile problem), and the user chose Quit
 
 
+def _read_and_bring_up(conn: QLocalSocket, desktop: DesktopApp) -> None:
+    """A second start knocked: read its note and show the window."""
+    conn.readAll()
+    desktop.window.bring_up()
+
+
+def _shown_then_quit(desktop: DesktopApp) -> None:
+    print("shown", flush=True)
+    desktop.quit()
+
+
 def _refuse_a_damaged_store(desktop: DesktopApp) -> None:
     """A sync that stopped on a damaged database: check it at start, so the dialog can offer Start fresh."""
     from app.core.local import DATABASE_DAMAGED
@@ -449,7 +460,7 @@ def run(
     def on_connection() -> None:
         while server.hasPendingConnections():
             conn = server.nextPendingConnection()
-            conn.readyRead.connect(lambda c=conn: (c.readAll(), desktop.window.bring_up()))
+            conn.readyRead.connect(lambda c=conn: _read_and_bring_up(c, desktop))
 
     server.newConnection.connect(on_connection)
     # SIGTERM (a logout, `kill`) and Ctrl-C quit like the tray's Quit: the running cycle is asked to stop
@@ -463,7 +474,7 @@ def run(
     if quit_after_ms:
         QTimer.singleShot(quit_after_ms, desktop.quit)
     if os.environ.get("SYNCBAR_EXIT_WHEN_SHOWN"):  # bench/: cold start to window shown
-        QTimer.singleShot(0, lambda: (print("shown", flush=True), desktop.quit()))
+        QTimer.singleShot(0, lambda: _shown_then_quit(desktop))
     try:
         code = qapp.exec()
     finally:

@@ -133,7 +133,11 @@ class Controller(QObject):
             self.refresh_issues()
             self.tick()
 
-        self._background(lambda: (self.service.retry(ids), self.service.request_sync()), done)
+        def work() -> None:
+            self.service.retry(ids)
+            self.service.request_sync()
+
+        self._background(work, done)
 
     def ignore(self, issue_ids: Sequence[int]) -> None:
         ids = list(issue_ids)
@@ -150,7 +154,7 @@ class Controller(QObject):
         def load() -> tuple[Session | None, list[Session]]:
             return self.service.last_session(), self.service.sessions(7)
 
-        self._background(load, lambda pair: self.sessions_loaded.emit(*pair))  # type: ignore[misc]
+        self._background(load, lambda pair: self.sessions_loaded.emit(*pair))
 
     # -- plumbing ---------------------------------------------------------------------
 

@@ -81,12 +81,12 @@ class DetailsDialog(QDialog):
             form.addRow(self.tr("The service said:"), _wrapped(message, selectable=True))
         form.addRow(self.tr("What to do:"), _wrapped(entry.recommendation))
         fixer = FIXER_TEXT.get(entry.fixer, FIXER_TEXT[Fixer.USER])
-        form.addRow(self.tr("Who can fix it:"), QLabel(QCoreApplication.translate("DetailsDialog", fixer)))
+        form.addRow(self.tr("Who can fix it:"), QLabel(QCoreApplication.translate("DetailsDialog", str(fixer))))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         label = ACTION_TEXT.get(entry.action, "")
-        label = QCoreApplication.translate("DetailsDialog", label) if label else ""
+        label = QCoreApplication.translate("DetailsDialog", str(label)) if label else ""
         if label:
             act = buttons.addButton(label, QDialogButtonBox.ButtonRole.AcceptRole)
             act.setObjectName("action")

@@ -273,7 +273,7 @@ def _category_xml(prefix: str, name: str, colour: str, stamp: str) -> str:
 def _renewed_token_class(base: type) -> type:
     """exchangelib's authorization-code credential fed by our token source (exchangelib is imported lazily)."""
 
-    class _RenewedToken(base):  # type: ignore[misc, valid-type]
+    class _RenewedToken(base):  # type: ignore[misc]
         """An access token exchangelib uses until it expires; ``refresh`` is exchangelib's hook for that moment
         ("the calling application [refreshes] tokens itself by subclassing and implementing refresh()")."""
 
