@@ -34,6 +34,7 @@ from app.commands import (
 )
 from app.core.errors import SyncbarError
 from app.core.local import storage_code
+from app.core.mailbox_kinds import KIND_NAMES, MailboxKind
 from app.core.store import StoreError
 
 log = logging.getLogger("syncbar.cli")
@@ -85,10 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
     apps = sub.add_parser(
         "registrations", help="check the company's app registrations Syncbar signs in with (docs/admin.md)"
     )
-    apps.add_argument("--mailbox", choices=("graph", "ews", "gmail"), help="check only what this mailbox kind needs")
+    apps.add_argument("--mailbox", choices=KIND_NAMES, help="check only what this mailbox kind needs")
 
     connect = sub.add_parser("connect-emulators", help="set up a profile against running emulators")
-    connect.add_argument("--mailbox", choices=("graph", "ews", "gmail"), default="graph")
+    connect.add_argument("--mailbox", choices=KIND_NAMES, default=MailboxKind.GRAPH.value)
     connect.add_argument("--emulators-url", help="control URL printed by 'syncbar emulators serve'")
     connect.add_argument("--ca-file", help="CA file printed by 'syncbar emulators serve'")
     connect.add_argument("--history-days", type=int, default=30, help="sync this many days back (default 30)")
@@ -97,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--headless", action="store_true", help="no window: run cycles and print each session")
     demo.add_argument("--cycles", type=int, default=1, help="with --headless: how many cycles (default 1)")
     demo.add_argument("--json", action="store_true")
-    demo.add_argument("--mailbox", choices=("graph", "ews", "gmail"), default="graph")
+    demo.add_argument("--mailbox", choices=KIND_NAMES, default=MailboxKind.GRAPH.value)
     demo.add_argument("--items", type=int, default=500, help="seeded emails (default 500)")
     demo.add_argument("--seed", type=int, default=0, help="seed of the generated data (default 0)")
 

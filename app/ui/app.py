@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication
 from app import autostart, logs, report, wiring
 from app import profile as profile_mod
 from app.auth.tokens import TokenStore
+from app.core.mailbox_kinds import MailboxKind
 from app.core.model import Action, Issue
 from app.core.scheduler import Notice, NoticeKind
 from app.core.service import StatusSnapshot, SyncState
@@ -300,7 +301,7 @@ class DesktopApp:
             self.tokens.require()  # no keyring: say so before signing anyone out or in
             if how == "change":
                 wiring.sign_out(prof, self.tokens, which)
-            if which == "mailbox" and prof.mailbox.kind == "ews" and extra:
+            if which == "mailbox" and prof.mailbox.kind == MailboxKind.EWS and extra:
                 from app.providers.ews.connect import https_problem
 
                 if https_problem(extra):  # a password or a sign-in goes only to an https:// address
@@ -314,7 +315,7 @@ class DesktopApp:
             snap.error_code or "MBX_AUTH_FAILED",
             account,
             sign_in,
-            ews=which == "mailbox" and prof.mailbox.kind == "ews",
+            ews=which == "mailbox" and prof.mailbox.kind == MailboxKind.EWS,
             parent=self.window,
         )
         self._reauth_open = True

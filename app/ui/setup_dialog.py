@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from app import profile as profile_mod
 from app.auth.tokens import TokenStore
+from app.core.mailbox_kinds import MailboxKind
 from app.paths import Paths
 from app.profile import Profile, SyncChoices
 from app.ui.choices_box import ChoicesBox
@@ -77,16 +78,16 @@ class SetupDialog(QDialog):
         self.kind_group = QButtonGroup(self)
         self.kind_buttons: dict[str, QRadioButton] = {}
         kinds = (
-            ("graph", self.tr("Microsoft 365 (Outlook)")),
-            ("ews", self.tr("Exchange Server")),
-            ("gmail", self.tr("Gmail / Google Workspace")),
+            (MailboxKind.GRAPH, self.tr("Microsoft 365 (Outlook)")),
+            (MailboxKind.EWS, self.tr("Exchange Server")),
+            (MailboxKind.GMAIL, self.tr("Gmail / Google Workspace")),
         )
         for value, label in kinds:
             button = QRadioButton(label)
             self.kind_group.addButton(button)
             self.kind_buttons[value] = button
             form.addWidget(button)
-        self.kind_buttons["graph"].setChecked(True)
+        self.kind_buttons[MailboxKind.GRAPH].setChecked(True)
         self.ews = QWidget()
         ews_form = QFormLayout(self.ews)
         self.address = QLineEdit()
@@ -158,7 +159,7 @@ class SetupDialog(QDialog):
         return next(k for k, b in self.kind_buttons.items() if b.isChecked())
 
     def _update(self) -> None:
-        self.ews.setVisible(self.kind() == "ews")
+        self.ews.setVisible(self.kind() == MailboxKind.EWS)
         self.domain.setEnabled(not self.environment.currentData())
         self._show_registrations()
 
@@ -191,7 +192,7 @@ class SetupDialog(QDialog):
         }
         password = self.password.text()
         kind, choices = self.kind(), self.choices()
-        if kind == "ews" and not password and not exchange_online(fields["ews_url"]):
+        if kind == MailboxKind.EWS and not password and not exchange_online(fields["ews_url"]):
             self.status.setText(self.tr("Exchange needs your mailbox password."))
             return
         self._cancel.clear()
