@@ -15,6 +15,7 @@ never waits on the disk or the network.  Only ``service.status()`` and
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -25,6 +26,8 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 from app.core.model import Session
 from app.core.service import AppService, Progress, SyncState
 from app.ui.sync_process import CycleProcess
+
+log = logging.getLogger("syncbar.ui")
 
 
 class Controller(QObject):
@@ -74,6 +77,7 @@ class Controller(QObject):
             try:
                 due = self.service.due(self.clock())
             except Exception as exc:
+                log.exception("reading the sync schedule failed")
                 self.error.emit(f"Could not read the sync schedule: {exc}")
                 due = False
             if due:
@@ -94,6 +98,7 @@ class Controller(QObject):
         try:
             snap = self.service.status()
         except Exception as exc:
+            log.exception("reading the sync status failed")
             self.error.emit(f"Could not read the sync status: {exc}")
             return
         if self.running:  # the cycle runs in its own process: this one knows it runs
@@ -163,6 +168,7 @@ class Controller(QObject):
             try:
                 result = work()
             except Exception as exc:
+                log.exception("background work failed")
                 self.error.emit(f"{type(exc).__name__}: {exc}")
                 return
             self._loaded.emit(then, result)

@@ -6,6 +6,7 @@ both have worked.  The same choices stay editable later (``syncbar`` keeps them 
 
 from __future__ import annotations
 
+import logging
 import threading
 import webbrowser
 from collections.abc import Callable
@@ -34,6 +35,8 @@ from app.core.mailbox_kinds import MailboxKind
 from app.paths import Paths
 from app.profile import Profile, SyncChoices
 from app.ui.choices_box import ChoicesBox
+
+log = logging.getLogger("syncbar.ui")
 
 
 class _Relay(QObject):
@@ -207,6 +210,7 @@ class SetupDialog(QDialog):
                 sign_in_profile(prof, self.tokens, self._open_url, self._cancel, password=password)
                 profile_mod.save(self.paths.ensure().config, prof)
             except Exception as exc:  # every failure is shown, in words, and nothing is saved
+                log.warning("setup did not complete", exc_info=True)
                 self._relay.done.emit(None, str(exc) or type(exc).__name__)
                 return
             self._relay.done.emit(prof, "")
