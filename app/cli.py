@@ -20,7 +20,7 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from app import __version__
 from app.commands import (
@@ -36,6 +36,10 @@ from app.core.errors import SyncbarError
 from app.core.local import storage_code
 from app.core.mailbox_kinds import KIND_NAMES, MailboxKind
 from app.core.store import StoreError
+
+if TYPE_CHECKING:
+    from app.auth.tokens import TokenStore
+    from app.paths import Paths
 
 log = logging.getLogger("syncbar.cli")
 READ_ONLY_COMMANDS = frozenset({"status", "issues", "sessions", "report"})
@@ -213,6 +217,12 @@ def _unexpected(exc: BaseException) -> int:
     return EXIT_LOCAL if code is not None else EXIT_BUG
 
 
+def _run_desktop(paths: Paths, tokens: TokenStore, demo: bool) -> int:
+    from app.ui.app import run as run_app
+
+    return run_app(paths, tokens=tokens, demo=demo)
+
+
 def _data_folder() -> Path | None:
     from app import paths
 
@@ -276,7 +286,7 @@ def _main(argv: Sequence[str] | None) -> int:
         if command in ("connect-emulators", "demo", "accounts", "registrations"):
             from app import setup
 
-            return setup.dispatch(command, args, where)
+            return setup.dispatch(command, args, where, run_desktop=_run_desktop)
         from app import wiring
 
         svc, prof = wiring.open_service(where, read_only=command in READ_ONLY_COMMANDS)

@@ -210,7 +210,12 @@ def served_elsewhere(items: int, seed: int, names: list[str], cert_dir: Path) ->
             child.stdout.close()
 
 
-def demo(args: argparse.Namespace, paths: Paths) -> int:
+# Opens the desktop app on a home with these tokens (demo: True); handed in by the CLI, so that setup,
+# which the desktop's first-run dialog calls, does not import the desktop back.
+RunDesktop = Callable[[Paths, TokenStore, bool], int]
+
+
+def demo(args: argparse.Namespace, paths: Paths, run_desktop: RunDesktop | None = None) -> int:
     from app.emulators.serve import SERVICES, emulators
 
     if args.mailbox not in SERVICES:
@@ -220,6 +225,8 @@ def demo(args: argparse.Namespace, paths: Paths) -> int:
         )
     if args.items < 50:
         raise UsageError("--items must be at least 50")
+    if not args.headless and run_desktop is None:
+        raise UsageError("the demo's window is not available here; use --headless")
     throwaway = not os.environ.get("SYNCBAR_HOME")
     home = Path(tempfile.mkdtemp(prefix="syncbar-demo-")) if throwaway else paths.config.parent
     demo_paths = Paths(config=home / "config", data=home / "data") if throwaway else paths
@@ -229,16 +236,14 @@ def demo(args: argparse.Namespace, paths: Paths) -> int:
     logs.setup(demo_paths.ensure().log_file)
     print(f"Starting the emulators with {args.items} seeded emails…", file=sys.stderr)
     try:
-        if not args.headless:
+        if run_desktop is not None and not args.headless:
             # With a window the services run in their own process, as real ones would: their work then
             # never competes with the window for the interpreter.
             with served_elsewhere(args.items, args.seed, [args.mailbox, "salesforce"], home / "certs") as info:
                 prof = profile_from_info(info, args.mailbox)
                 sign_in_all(prof, tokens, info)
                 profile.save(demo_paths.ensure().config, prof)
-                from app.ui.app import run as run_app
-
-                return run_app(demo_paths, tokens=tokens, demo=True)
+                return run_desktop(demo_paths, tokens, True)
         with emulators(items=args.items, seed=args.seed, names=[args.mailbox, "salesforce"]) as host:
             info = host.info()
             prof = profile_from_info(info, args.mailbox)
@@ -322,13 +327,13 @@ def check_registrations(args: argparse.Namespace, paths: Paths) -> int:
     return EXIT_CLEAN
 
 
-def dispatch(command: str, args: argparse.Namespace, paths: Paths) -> int:
+def dispatch(command: str, args: argparse.Namespace, paths: Paths, run_desktop: RunDesktop | None = None) -> int:
     if command == "registrations":
         return check_registrations(args, paths)
     if command == "connect-emulators":
         return connect_emulators(args, paths)
     if command == "demo":
-        return demo(args, paths)
+        return demo(args, paths, run_desktop)
     return accounts(args, paths)
 
 
