@@ -122,8 +122,6 @@ KNOWN_EXCEPTIONS: frozenset[tuple[str, str]] = frozenset(
         ("app.ui.setup_dialog", "app.setup"),
         ("app.ui.startup", "app.profile"),
         ("app.ui.startup", "app.paths"),
-        ("app.ui.sync_process", "app.auth.tokens"),
-        ("app.ui.sync_process", "app.paths"),
     }
 )
 

@@ -11,15 +11,40 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, QProcess, QProcessEnvironment, Signal, Slot
 
-from app.auth.tokens import TokenStore
 from app.core.cycle_messages import DoneMessage, ErrorMessage, NoticeMessage, ProgressMessage, SecretMessage, decode
 from app.core.store import Store
-from app.paths import Paths
 
 STDERR_KEPT = 4000  # characters of the child's stderr kept to explain a crash
+
+
+class Home(Protocol):
+    """The profile's folders the child is started on (``app.paths.Paths``)."""
+
+    @property
+    def config(self) -> Path: ...
+
+    @property
+    def data(self) -> Path: ...
+
+
+class SecretsInMemory(Protocol):
+    """An in-memory keyring (``app.auth.tokens.ProcessKeyring``): the demo's and the tests' secrets."""
+
+    def entries(self) -> list[tuple[str, str, str]]: ...
+
+    def put(self, service: str, username: str, password: str | None) -> None: ...
+
+
+class Secrets(Protocol):
+    """The token store (``app.auth.tokens.TokenStore``): the child reads the OS keyring itself, or is handed
+    the in-memory secrets over its pipe and hands back the ones it changed."""
+
+    @property
+    def in_process(self) -> SecretsInMemory | None: ...
 
 
 def cycle_command() -> tuple[str, list[str]]:
@@ -37,7 +62,7 @@ class CycleProcess(QObject):
     finished = Signal(object)  # Session | None
     failed = Signal(str)
 
-    def __init__(self, paths: Paths, tokens: TokenStore, store: Store, parent: QObject | None = None) -> None:
+    def __init__(self, paths: Home, tokens: Secrets, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.paths = paths
         self.tokens = tokens
