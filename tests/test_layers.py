@@ -121,7 +121,6 @@ KNOWN_EXCEPTIONS: frozenset[tuple[str, str]] = frozenset(
         ("app.ui.setup_dialog", "app.registrations"),
         ("app.ui.setup_dialog", "app.setup"),
         ("app.ui.startup", "app.profile"),
-        ("app.ui.startup", "app.paths"),
     }
 )
 
