@@ -11,6 +11,8 @@ Wire format (one JSON object per line)::
     {"secret": [service, account, secret | null]}
     {"session": ID, "outcome": ..., "exit_code": N}        (last; absent if the cycle could not run)
     {"error": "...", "code": CODE}                          (why it could not run; "code" only when known)
+    {"escalated": true | false}                             (a child started only to send the escalation
+                                                             email: whether one went out)
 
 A line that is not one of these (a library printing on stdout) decodes to None.
 """
@@ -58,7 +60,12 @@ class ErrorMessage:
     code: str | None = None
 
 
-CycleMessage = ProgressMessage | NoticeMessage | SecretMessage | DoneMessage | ErrorMessage
+@dataclass(frozen=True)
+class EscalatedMessage:
+    sent: bool
+
+
+CycleMessage = ProgressMessage | NoticeMessage | SecretMessage | DoneMessage | ErrorMessage | EscalatedMessage
 
 
 def encode(message: CycleMessage) -> str:
@@ -83,6 +90,8 @@ def encode(message: CycleMessage) -> str:
         data = {"secret": [message.service, message.account, message.secret]}
     elif isinstance(message, DoneMessage):
         data = {"session": message.session, "outcome": message.outcome, "exit_code": message.exit_code}
+    elif isinstance(message, EscalatedMessage):
+        data = {"escalated": message.sent}
     else:
         data = {"error": message.error}
         if message.code is not None:
@@ -112,6 +121,8 @@ def decode(line: str) -> CycleMessage | None:
         if "error" in data:
             code = data.get("code")
             return ErrorMessage(str(data["error"]), None if code is None else str(code))
+        if "escalated" in data and isinstance(data["escalated"], bool):
+            return EscalatedMessage(data["escalated"])
     except (TypeError, ValueError, KeyError):
         return None
     return None

@@ -11,6 +11,7 @@ from app.core.cycle_messages import (
     CycleMessage,
     DoneMessage,
     ErrorMessage,
+    EscalatedMessage,
     NoticeMessage,
     ProgressMessage,
     SecretMessage,
@@ -39,6 +40,8 @@ MESSAGES: list[CycleMessage] = [
     DoneMessage(42, "ok", 0),
     ErrorMessage("Another sync is running.", "SYNC_ANOTHER_RUNNING"),
     ErrorMessage("no account is set up"),
+    EscalatedMessage(True),
+    EscalatedMessage(False),
     ErrorMessage('line one\nline two, with "quotes" and ünïcode'),
 ]
 
@@ -59,6 +62,7 @@ def test_the_wire_format_is_the_documented_one() -> None:
         "code": "SYNC_ANOTHER_RUNNING",
     }
     assert json.loads(encode(ErrorMessage("crash"))) == {"error": "crash"}
+    assert json.loads(encode(EscalatedMessage(True))) == {"escalated": True}
     notice = json.loads(encode(NoticeMessage(Notice(NoticeKind.REAUTH, code="MBX_AUTH_FAILED"))))
     assert notice == {
         "notice": {
@@ -83,6 +87,7 @@ def test_the_wire_format_is_the_documented_one() -> None:
         '{"notice": {"kind": "no-such-kind"}}',
         '{"secret": "x"}',
         '{"session": "seven"}',
+        '{"escalated": "yes"}',
     ],
 )
 def test_a_line_that_is_not_a_message_decodes_to_none(line: str) -> None:
