@@ -41,8 +41,8 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
-from app.commands import UsageError
 from app.core.mailbox_kinds import ROWS, MailboxKind
+from app.usage import UsageError
 
 FILE_NAME = "registrations.json"
 DOCS = "docs/admin.md"

@@ -20,7 +20,6 @@ from urllib.parse import urljoin
 
 from app.auth import profile_secrets
 from app.auth.tokens import TokenStore
-from app.commands import UsageError
 from app.core.catalog import load_default
 from app.core.local import DATABASE_READ_ONLY, DISK_FULL, HOME_NOT_WRITABLE, storage_code
 from app.core.mailbox_kinds import ROWS, MailboxKind, SignIn, mailbox_sign_in
@@ -33,6 +32,7 @@ from app.core.scheduler import Notice, Scheduler
 from app.core.store import Store, StoreError
 from app.paths import Paths
 from app.profile import Profile
+from app.usage import UsageError
 
 if TYPE_CHECKING:  # each service's library is imported only when it is used (the window's process never)
     from app.auth.google import GoogleAuth
