@@ -20,7 +20,7 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from app import __version__
 from app.commands import (
@@ -34,7 +34,12 @@ from app.commands import (
 )
 from app.core.errors import SyncbarError
 from app.core.local import storage_code
+from app.core.mailbox_kinds import KIND_NAMES, MailboxKind
 from app.core.store import StoreError
+
+if TYPE_CHECKING:
+    from app.auth.tokens import TokenStore
+    from app.paths import Paths
 
 log = logging.getLogger("syncbar.cli")
 READ_ONLY_COMMANDS = frozenset({"status", "issues", "sessions", "report"})
@@ -89,10 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
     apps = sub.add_parser(
         "registrations", help="check the company's app registrations Syncbar signs in with (docs/admin.md)"
     )
-    apps.add_argument("--mailbox", choices=("graph", "ews", "gmail"), help="check only what this mailbox kind needs")
+    apps.add_argument("--mailbox", choices=KIND_NAMES, help="check only what this mailbox kind needs")
 
     connect = sub.add_parser("connect-emulators", help="set up a profile against running emulators")
-    connect.add_argument("--mailbox", choices=("graph", "ews", "gmail"), default="graph")
+    connect.add_argument("--mailbox", choices=KIND_NAMES, default=MailboxKind.GRAPH.value)
     connect.add_argument("--emulators-url", help="control URL printed by 'syncbar emulators serve'")
     connect.add_argument("--ca-file", help="CA file printed by 'syncbar emulators serve'")
     connect.add_argument("--history-days", type=int, default=30, help="sync this many days back (default 30)")
@@ -101,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--headless", action="store_true", help="no window: run cycles and print each session")
     demo.add_argument("--cycles", type=int, default=1, help="with --headless: how many cycles (default 1)")
     demo.add_argument("--json", action="store_true")
-    demo.add_argument("--mailbox", choices=("graph", "ews", "gmail"), default="graph")
+    demo.add_argument("--mailbox", choices=KIND_NAMES, default=MailboxKind.GRAPH.value)
     demo.add_argument("--items", type=int, default=500, help="seeded emails (default 500)")
     demo.add_argument("--seed", type=int, default=0, help="seed of the generated data (default 0)")
 
@@ -168,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if os.name == "posix":
         os.umask(0o077)  # every file Syncbar writes (database, WAL, logs, reports) is the user's alone
     outer = sys.stdout
-    sys.stdout = _PipeGuard(outer)  # type: ignore[assignment]  # a TextIO in all that print uses
+    sys.stdout = _PipeGuard(outer)  # a TextIO in all that print uses
     # SIGTERM (a logout, `kill`) ends a command like Ctrl-C does: its clean-up runs, its children stop.
     # `sync --once` and the window install their own handlers, which stop at a safe point first.
     previous = _on_terminate(_interrupt)
@@ -214,6 +219,12 @@ def _unexpected(exc: BaseException) -> int:
         detail = str(exc)
     _say(f"{entry.title}. {entry.reason} {entry.recommendation}", entry.code, detail)
     return EXIT_LOCAL if code is not None else EXIT_BUG
+
+
+def _run_desktop(paths: Paths, tokens: TokenStore, demo: bool) -> int:
+    from app.ui.app import run as run_app
+
+    return run_app(paths, tokens=tokens, demo=demo)
 
 
 def _data_folder() -> Path | None:
@@ -279,7 +290,7 @@ def _main(argv: Sequence[str] | None) -> int:
         if command in ("connect-emulators", "demo", "accounts", "registrations"):
             from app import setup
 
-            return setup.dispatch(command, args, where)
+            return setup.dispatch(command, args, where, run_desktop=_run_desktop)
         from app import wiring
 
         svc, prof = wiring.open_service(where, read_only=command in READ_ONLY_COMMANDS)

@@ -31,6 +31,9 @@ from app.core.scheduler import Notice, NoticeKind
 from app.core.service import Progress
 from app.core.status_text import clock_time, status_line
 from app.paths import Paths
+from app.usage import UsageError
+
+__all__ = ["UsageError"]  # raised and caught as app.commands.UsageError too (app/usage.py says why it lives there)
 
 EXIT_CLEAN = 0
 EXIT_ITEM_ISSUES = 1
@@ -47,10 +50,6 @@ NO_ACCOUNT = (
     "'syncbar connect-emulators' to point it at running ones, or 'syncbar' to open the app and sign in "
     "(with your company's app registrations: 'syncbar registrations' checks them, docs/admin.md explains them)."
 )
-
-
-class UsageError(Exception):
-    """A command that cannot run as asked; the message says what to do instead."""
 
 
 def print_json(value: Any) -> None:

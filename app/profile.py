@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from app import profile_schema
+from app.core.mailbox_kinds import KIND_NAMES, MailboxKind
 
-MAILBOX_KINDS = ("graph", "ews", "gmail")
+MAILBOX_KINDS = KIND_NAMES
 
 
 FIX = "Fix that in the file, or start the setup again ('syncbar' opens it) to write a new profile."
@@ -106,7 +107,7 @@ class Profile:
         mailbox = MailboxSettings(**data["mailbox"])
         if mailbox.kind not in MAILBOX_KINDS:
             raise ValueError(f"mailbox kind must be one of {', '.join(MAILBOX_KINDS)}, not {mailbox.kind!r}")
-        if mailbox.kind == "ews" and mailbox.base_url and not mailbox.base_url.lower().startswith("https://"):
+        if mailbox.kind == MailboxKind.EWS and mailbox.base_url and not mailbox.base_url.lower().startswith("https://"):
             # Checked again by the EWS provider; said here so every command stops before anything is sent.
             raise ValueError(
                 f"the Exchange address {mailbox.base_url} does not start with https://; Syncbar sends a password "

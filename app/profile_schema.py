@@ -18,6 +18,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from app.core.mailbox_kinds import KIND_NAMES
+
 _Rule = tuple[Callable[[Any], bool], str]
 _DOMAIN = re.compile(r"^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$", re.IGNORECASE)
 
@@ -33,7 +35,7 @@ def _iso(value: str) -> bool:
 
 
 RULES: dict[str, _Rule] = {
-    "mailbox.kind": (lambda v: v in ("graph", "ews", "gmail"), "one of graph, ews, gmail"),
+    "mailbox.kind": (lambda v: v in KIND_NAMES, "one of " + ", ".join(KIND_NAMES)),
     "mailbox.auth_type": (lambda v: v in ("basic", "ntlm", "oauth2"), "one of basic, ntlm, oauth2"),
     "mailbox.account": (lambda v: not v or "@" in v, 'the mailbox\'s email address (or "" before sign-in)'),
     "crm.login_url": (lambda v: v.startswith("https://"), "an https:// address"),

@@ -47,7 +47,8 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
-from app.commands import UsageError
+from app.core.mailbox_kinds import ROWS, MailboxKind
+from app.usage import UsageError
 
 FILE_NAME = "registrations.json"
 DOCS = "docs/admin.md"
@@ -71,7 +72,8 @@ WHAT = {
     ("google", "client_secret"): "the Client secret of that Google OAuth client",
     ("salesforce", "client_id"): "the Consumer Key of the Salesforce External Client App or Connected App",
 }
-NEEDS = {"graph": ("microsoft", "salesforce"), "gmail": ("google", "salesforce"), "ews": ("salesforce",)}
+# What each mailbox kind signs in to, in the order 'syncbar registrations' lists the kinds that are ready.
+NEEDS = {kind.value: ROWS[kind].registrations for kind in (MailboxKind.GRAPH, MailboxKind.GMAIL, MailboxKind.EWS)}
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _GOOGLE_ID = re.compile(r"^[0-9]+-[0-9a-z]+\.apps\.googleusercontent\.com$")
 

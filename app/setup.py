@@ -22,18 +22,22 @@ import sys
 import tempfile
 import threading
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app import commands, profile, wiring
 from app.auth import profile_secrets
 from app.auth.tokens import NoKeyring, ProcessKeyring, TokenStore
 from app.commands import EXIT_CLEAN, EXIT_REAUTH, EXIT_USAGE, UsageError
 from app.core.competitors import Scan
+from app.core.mailbox_kinds import KIND_NAMES, ROWS, MailboxKind, SignIn, mailbox_sign_in
 from app.paths import Paths
 from app.profile import CrmSettings, MailboxSettings, Profile, SyncChoices
+
+if TYPE_CHECKING:
+    from app.registrations import Registrations
 
 
 def profile_from_info(info: dict[str, Any], mailbox_kind: str, history_days: int = 30) -> Profile:
@@ -45,56 +49,8 @@ def profile_from_info(info: dict[str, Any], mailbox_kind: str, history_days: int
             f"the emulators at hand do not serve both '{mailbox_kind}' and 'salesforce' "
             f"(they serve: {', '.join(sorted(services)) or 'nothing'})"
         )
-    m = services[mailbox_kind]
     s = services["salesforce"]
-    if mailbox_kind == "graph":
-        mailbox = MailboxSettings(
-            kind="graph",
-            account=m["username"],
-            secret_key="",
-            base_url=m["base_url"],
-            authority=m["authority"],
-            client_id=m["client_id"],
-            ca_file=ca,
-        )
-    elif mailbox_kind == "gmail":
-        mailbox = MailboxSettings(
-            kind="gmail",
-            account=m["username"],
-            secret_key="",
-            base_url=m["base_url"],
-            client_id=m["client_id"],
-            client_secret=m.get("client_secret", ""),
-            token_uri=m["token_uri"],
-            auth_uri=m["auth_uri"],
-            ca_file=ca,
-        )
-    elif m.get("mode") == "online":
-        # Exchange Online signs in at the tenant's identity platform, which the Graph emulator plays.
-        if "graph" not in services:
-            raise UsageError("the Exchange Online emulator (ews-online) signs in through 'graph': serve both")
-        entra = services["graph"]
-        mailbox = MailboxSettings(
-            kind="ews",
-            account=m["address"],
-            secret_key=f"mailbox:{m['address']}",
-            base_url=m["endpoint"],
-            username=m["username"],
-            auth_type="oauth2",
-            authority=entra["authority"],
-            client_id=entra["client_id"],
-            ca_file=ca,
-        )
-    else:
-        mailbox = MailboxSettings(
-            kind="ews",
-            account=m["address"],
-            secret_key="",
-            base_url=m["endpoint"],
-            username=m["username"],
-            auth_type="ntlm",  # confirmed at sign-in from what the server offers
-            ca_file=ca,
-        )
+    mailbox = EMULATOR_TEMPLATES[MailboxKind(mailbox_kind)](services, ca)
     crm = CrmSettings(
         account=s["username"],
         secret_key="",
@@ -108,13 +64,78 @@ def profile_from_info(info: dict[str, Any], mailbox_kind: str, history_days: int
     return Profile(mailbox, crm, choices).scoped()
 
 
+def _graph_on_emulator(services: dict[str, Any], ca: str) -> MailboxSettings:
+    m = services[MailboxKind.GRAPH]
+    return MailboxSettings(
+        kind=MailboxKind.GRAPH,
+        account=m["username"],
+        secret_key="",
+        base_url=m["base_url"],
+        authority=m["authority"],
+        client_id=m["client_id"],
+        ca_file=ca,
+    )
+
+
+def _gmail_on_emulator(services: dict[str, Any], ca: str) -> MailboxSettings:
+    m = services[MailboxKind.GMAIL]
+    return MailboxSettings(
+        kind=MailboxKind.GMAIL,
+        account=m["username"],
+        secret_key="",
+        base_url=m["base_url"],
+        client_id=m["client_id"],
+        client_secret=m.get("client_secret", ""),
+        token_uri=m["token_uri"],
+        auth_uri=m["auth_uri"],
+        ca_file=ca,
+    )
+
+
+def _ews_on_emulator(services: dict[str, Any], ca: str) -> MailboxSettings:
+    m = services[MailboxKind.EWS]
+    if m.get("mode") == "online":
+        # Exchange Online signs in at the tenant's identity platform, which the Graph emulator plays.
+        if MailboxKind.GRAPH not in services:
+            raise UsageError("the Exchange Online emulator (ews-online) signs in through 'graph': serve both")
+        entra = services[MailboxKind.GRAPH]
+        return MailboxSettings(
+            kind=MailboxKind.EWS,
+            account=m["address"],
+            secret_key=f"mailbox:{m['address']}",
+            base_url=m["endpoint"],
+            username=m["username"],
+            auth_type="oauth2",
+            authority=entra["authority"],
+            client_id=entra["client_id"],
+            ca_file=ca,
+        )
+    return MailboxSettings(
+        kind=MailboxKind.EWS,
+        account=m["address"],
+        secret_key="",
+        base_url=m["endpoint"],
+        username=m["username"],
+        auth_type="ntlm",  # confirmed at sign-in from what the server offers
+        ca_file=ca,
+    )
+
+
+# Each mailbox kind's profile template on the emulators, from their ``services`` details and CA file.
+EMULATOR_TEMPLATES: dict[MailboxKind, Callable[[dict[str, Any], str], MailboxSettings]] = {
+    MailboxKind.GRAPH: _graph_on_emulator,
+    MailboxKind.EWS: _ews_on_emulator,
+    MailboxKind.GMAIL: _gmail_on_emulator,
+}
+
+
 def sign_in_all(prof: Profile, tokens: TokenStore, info: dict[str, Any]) -> None:
     browser = wiring.headless_browser(prof.crm.ca_file or None)
     cancelled = threading.Event()
     wiring.sign_in(prof, tokens, "crm", browser, cancelled)
     password = ""
-    if prof.mailbox.kind == "ews" and prof.mailbox.auth_type != "oauth2":
-        password = str(info["services"]["ews"]["password"])
+    if mailbox_sign_in(prof.mailbox.kind, prof.mailbox.auth_type) is SignIn.PASSWORD:
+        password = str(info["services"][prof.mailbox.kind]["password"])
     wiring.sign_in(prof, tokens, "mailbox", browser, cancelled, password=password)
 
 
@@ -200,7 +221,12 @@ def served_elsewhere(items: int, seed: int, names: list[str], cert_dir: Path) ->
             child.stdout.close()
 
 
-def demo(args: argparse.Namespace, paths: Paths) -> int:
+# Opens the desktop app on a home with these tokens (demo: True); handed in by the CLI, so that setup,
+# which the desktop's first-run dialog calls, does not import the desktop back.
+RunDesktop = Callable[[Paths, TokenStore, bool], int]
+
+
+def demo(args: argparse.Namespace, paths: Paths, run_desktop: RunDesktop | None = None) -> int:
     from app.emulators.serve import SERVICES, emulators
 
     if args.mailbox not in SERVICES:
@@ -210,6 +236,8 @@ def demo(args: argparse.Namespace, paths: Paths) -> int:
         )
     if args.items < 50:
         raise UsageError("--items must be at least 50")
+    if not args.headless and run_desktop is None:
+        raise UsageError("the demo's window is not available here; use --headless")
     throwaway = not os.environ.get("SYNCBAR_HOME")
     home = Path(tempfile.mkdtemp(prefix="syncbar-demo-")) if throwaway else paths.config.parent
     demo_paths = Paths(config=home / "config", data=home / "data") if throwaway else paths
@@ -219,16 +247,14 @@ def demo(args: argparse.Namespace, paths: Paths) -> int:
     logs.setup(demo_paths.ensure().log_file)
     print(f"Starting the emulators with {args.items} seeded emails…", file=sys.stderr)
     try:
-        if not args.headless:
+        if run_desktop is not None and not args.headless:
             # With a window the services run in their own process, as real ones would: their work then
             # never competes with the window for the interpreter.
             with served_elsewhere(args.items, args.seed, [args.mailbox, "salesforce"], home / "certs") as info:
                 prof = profile_from_info(info, args.mailbox)
                 sign_in_all(prof, tokens, info)
                 profile.save(demo_paths.ensure().config, prof)
-                from app.ui.app import run as run_app
-
-                return run_app(demo_paths, tokens=tokens, demo=True)
+                return run_desktop(demo_paths, tokens, True)
         with emulators(items=args.items, seed=args.seed, names=[args.mailbox, "salesforce"]) as host:
             info = host.info()
             prof = profile_from_info(info, args.mailbox)
@@ -312,19 +338,17 @@ def check_registrations(args: argparse.Namespace, paths: Paths) -> int:
     return EXIT_CLEAN
 
 
-def dispatch(command: str, args: argparse.Namespace, paths: Paths) -> int:
+def dispatch(command: str, args: argparse.Namespace, paths: Paths, run_desktop: RunDesktop | None = None) -> int:
     if command == "registrations":
         return check_registrations(args, paths)
     if command == "connect-emulators":
         return connect_emulators(args, paths)
     if command == "demo":
-        return demo(args, paths)
+        return demo(args, paths, run_desktop)
     return accounts(args, paths)
 
 
 # Public endpoints; the app registrations come from the company's configuration (app/registrations.py).
-GRAPH_BASE = "https://graph.microsoft.com"
-GMAIL_BASE = "https://gmail.googleapis.com"
 
 
 EXCHANGE_ONLINE_HOSTS = ("outlook.office365.com", "outlook.office.com")
@@ -353,62 +377,27 @@ def new_profile(
     environment; a missing one stops here with what is missing and where it goes.
     """
     from app import registrations
-    from app.auth.google import GOOGLE
     from app.paths import resolve
 
-    if kind not in ("graph", "gmail", "ews"):
+    if kind not in KIND_NAMES:
         raise UsageError(f"unknown mailbox kind {kind!r}; choose graph, gmail or ews")
     login = salesforce_login_url.strip().rstrip("/")
     if not login.startswith("https://"):
         raise UsageError(
             "the Salesforce login address must start with https:// (e.g. https://mycompany.my.salesforce.com)"
         )
-    if kind == "ews" and "@" not in address:
+    if kind == MailboxKind.EWS and "@" not in address:
         raise UsageError("Exchange needs the mailbox address (name@company.com)")
-    if kind == "ews":
+    if kind == MailboxKind.EWS:
         from app.providers.ews.connect import https_problem
 
         problem = https_problem(ews_url)  # the user's own input: said before anything about registrations
         if problem:
             raise UsageError(problem)
-    online = kind == "ews" and exchange_online(ews_url)
+    online = kind == MailboxKind.EWS and exchange_online(ews_url)
     # Exchange Online signs in with the company's Microsoft registration (EWS.AccessAsUser.All, docs/admin.md).
-    apps = registrations.load(config or resolve().config).for_mailbox("graph" if online else kind)
-    if kind == "graph":
-        assert apps.microsoft is not None  # for_mailbox checked it
-        mailbox = MailboxSettings(
-            kind="graph",
-            account="",
-            secret_key="",
-            base_url=GRAPH_BASE,
-            authority=apps.microsoft.authority,
-            client_id=apps.microsoft.client_id,
-        )
-    elif kind == "gmail":
-        assert apps.google is not None
-        mailbox = MailboxSettings(
-            kind="gmail",
-            account="",
-            secret_key="",
-            base_url=GMAIL_BASE,
-            client_id=apps.google.client_id,
-            client_secret=apps.google.client_secret,
-            token_uri=GOOGLE["token_uri"],
-            auth_uri=GOOGLE["auth_uri"],
-        )
-    else:
-        mailbox = MailboxSettings(
-            kind="ews",
-            account=address.strip(),
-            secret_key="",
-            base_url=ews_url.strip(),
-            username=username.strip() or address.strip(),
-            # Exchange Online takes only OAuth (Basic was turned off in 2022); on premises a password signs
-            # in with NTLM, or Basic where that is all the server offers (asked at sign-in).
-            auth_type="oauth2" if online else "ntlm",
-            authority=apps.microsoft.authority if online and apps.microsoft else "",
-            client_id=apps.microsoft.client_id if online and apps.microsoft else "",
-        )
+    apps = registrations.load(config or resolve().config).for_mailbox(MailboxKind.GRAPH if online else kind)
+    mailbox = PROFILE_TEMPLATES[MailboxKind(kind)](apps, address, username, ews_url, online)
     assert apps.salesforce is not None
     crm = CrmSettings(
         account="",
@@ -423,13 +412,64 @@ def new_profile(
     return Profile(mailbox, crm, chosen).scoped()
 
 
+def _graph_template(apps: Registrations, address: str, username: str, ews_url: str, online: bool) -> MailboxSettings:
+    assert apps.microsoft is not None  # for_mailbox checked it
+    return MailboxSettings(
+        kind=MailboxKind.GRAPH,
+        account="",
+        secret_key="",
+        base_url=ROWS[MailboxKind.GRAPH].base_url,
+        authority=apps.microsoft.authority,
+        client_id=apps.microsoft.client_id,
+    )
+
+
+def _gmail_template(apps: Registrations, address: str, username: str, ews_url: str, online: bool) -> MailboxSettings:
+    from app.auth.google import GOOGLE
+
+    assert apps.google is not None
+    return MailboxSettings(
+        kind=MailboxKind.GMAIL,
+        account="",
+        secret_key="",
+        base_url=ROWS[MailboxKind.GMAIL].base_url,
+        client_id=apps.google.client_id,
+        client_secret=apps.google.client_secret,
+        token_uri=GOOGLE["token_uri"],
+        auth_uri=GOOGLE["auth_uri"],
+    )
+
+
+def _ews_template(apps: Registrations, address: str, username: str, ews_url: str, online: bool) -> MailboxSettings:
+    return MailboxSettings(
+        kind=MailboxKind.EWS,
+        account=address.strip(),
+        secret_key="",
+        base_url=ews_url.strip(),
+        username=username.strip() or address.strip(),
+        # Exchange Online takes only OAuth (Basic was turned off in 2022); on premises a password signs
+        # in with NTLM, or Basic where that is all the server offers (asked at sign-in).
+        auth_type="oauth2" if online else "ntlm",
+        authority=apps.microsoft.authority if online and apps.microsoft else "",
+        client_id=apps.microsoft.client_id if online and apps.microsoft else "",
+    )
+
+
+# Each mailbox kind's profile template for real accounts: (registrations, address, user name, EWS URL, online).
+PROFILE_TEMPLATES: dict[MailboxKind, Callable[[Registrations, str, str, str, bool], MailboxSettings]] = {
+    MailboxKind.GRAPH: _graph_template,
+    MailboxKind.EWS: _ews_template,
+    MailboxKind.GMAIL: _gmail_template,
+}
+
+
 def sign_in_profile(
     prof: Profile, tokens: TokenStore, open_url: Any, cancelled: threading.Event, password: str = ""
 ) -> Profile:
     """Run both sign-ins and fill in the account names they reveal; nothing is saved here."""
     prof.crm.account = wiring.sign_in(prof, tokens, "crm", open_url, cancelled) or prof.crm.account
     account = wiring.sign_in(prof, tokens, "mailbox", open_url, cancelled, password=password)
-    if prof.mailbox.kind == "gmail" and not account:
+    if prof.mailbox.kind == MailboxKind.GMAIL and not account:
         from app.providers.gmail import GmailClient
 
         auth = wiring.google_auth(prof, tokens)

@@ -16,13 +16,8 @@ demo and the tests hold their secrets in memory, so they come over this pipe, an
 secret this cycle changes (a refreshed token) goes back over stdout.  Nothing secret is
 written to a file or a log.
 
-stdout, JSON lines::
-
-    {"progress": [done, total, eta_seconds | null]}
-    {"notice": {"kind": ..., "code": ..., "account": ..., "message": ..., "until": ..., "failures": N}}
-    {"secret": [service, account, secret | null]}
-    {"session": ID, "outcome": ..., "exit_code": N}        (last; absent if the cycle could not run)
-    {"error": "..."}                                           (why it could not run)
+stdout, JSON lines: the messages of ``app.core.cycle_messages`` (progress, notice, secret,
+then the session's outcome last, or an error saying why the cycle could not run).
 
 SIGTERM asks the cycle to stop at its next safe point (as Pause and Quit do in the app).
 """
@@ -35,13 +30,20 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Any
 
 from app import commands, logs, wiring
 from app.auth.tokens import ProcessKeyring, TokenStore
+from app.core.cycle_messages import (
+    CycleMessage,
+    DoneMessage,
+    ErrorMessage,
+    EscalatedMessage,
+    NoticeMessage,
+    ProgressMessage,
+    SecretMessage,
+    encode,
+)
 from app.core.errors import SyncbarError
-from app.core.scheduler import Notice
-from app.core.service import Progress
 from app.core.store import StoreError
 from app.paths import Paths
 
@@ -50,21 +52,10 @@ EXIT_BUG = 70  # EX_SOFTWARE
 _out = threading.Lock()
 
 
-def emit(message: dict[str, Any]) -> None:
+def emit(message: CycleMessage) -> None:
     with _out:
-        sys.stdout.write(json.dumps(message, default=str) + "\n")
+        sys.stdout.write(encode(message) + "\n")
         sys.stdout.flush()
-
-
-def notice_json(notice: Notice) -> dict[str, Any]:
-    return {
-        "kind": notice.kind.value,
-        "code": notice.code,
-        "account": notice.account,
-        "message": notice.message,
-        "until": notice.until.isoformat() if notice.until else None,
-        "failures": notice.failures,
-    }
 
 
 def main() -> int:
@@ -72,7 +63,7 @@ def main() -> int:
         header = json.loads(sys.stdin.readline() or "null")
         paths = Paths(config=Path(header["config"]), data=Path(header["data"])).ensure()
     except (ValueError, TypeError, KeyError) as exc:
-        emit({"error": f"the app sent no usable start line ({type(exc).__name__})"})
+        emit(ErrorMessage(f"the app sent no usable start line ({type(exc).__name__})"))
         return commands.EXIT_USAGE
     try:
         logs.setup(paths.log_file)
@@ -81,34 +72,31 @@ def main() -> int:
     tokens: TokenStore | None = None
     if header.get("secrets") is not None:
         entries = [(str(s), str(a), str(p)) for s, a, p in header["secrets"]]
-        tokens = TokenStore(ProcessKeyring(entries, on_change=lambda s, a, p: emit({"secret": [s, a, p]})))
+        tokens = TokenStore(ProcessKeyring(entries, on_change=lambda s, a, p: emit(SecretMessage(s, a, p))))
     cancelled = threading.Event()
     signal.signal(signal.SIGTERM, lambda _signum, _frame: cancelled.set())
     try:
-        svc, _prof = wiring.open_service(paths, tokens=tokens, on_notice=lambda n: emit({"notice": notice_json(n)}))
+        svc, _prof = wiring.open_service(paths, tokens=tokens, on_notice=lambda n: emit(NoticeMessage(n)))
         if not svc.set_up:
-            emit({"error": commands.NO_ACCOUNT})
+            emit(ErrorMessage(commands.NO_ACCOUNT))
             return commands.EXIT_USAGE
         if header.get("escalate"):
-            emit({"escalated": svc.escalate()})
+            emit(EscalatedMessage(svc.escalate()))
             svc.store.close()
             return commands.EXIT_CLEAN
-        session = svc.run_cycle(lambda p: emit({"progress": progress_json(p)}), cancelled)
+        session = svc.run_cycle(lambda p: emit(ProgressMessage(p)), cancelled)
     except SyncbarError as exc:  # another sync holds the lock, no keyring...
-        emit({"error": exc.message, "code": exc.code})
+        emit(ErrorMessage(exc.message, exc.code))
         return commands.EXIT_BUSY if exc.code == "SYNC_ANOTHER_RUNNING" else commands.EXIT_UNAVAILABLE
     except StoreError as exc:
-        emit({"error": str(exc)})
+        emit(ErrorMessage(str(exc)))
         return commands.EXIT_UNAVAILABLE
     except Exception as exc:  # a bug: the app says so and goes on; the log has the traceback
         log.exception("the sync cycle crashed")
-        emit({"error": f"{type(exc).__name__}: {exc}"})
+        emit(ErrorMessage(f"{type(exc).__name__}: {exc}"))
         return EXIT_BUG
     code = commands.exit_code(session, svc.catalog)
-    emit({"session": session.id, "outcome": session.outcome.value, "exit_code": code})
+    emit(DoneMessage(session.id, session.outcome.value, code))
     svc.store.close()
     return code
 
-
-def progress_json(progress: Progress) -> list[Any]:
-    return [progress.done, progress.total, progress.eta_seconds]

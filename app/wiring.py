@@ -21,10 +21,10 @@ from urllib.parse import urljoin
 from app import logs
 from app.auth import profile_secrets
 from app.auth.tokens import TokenStore
-from app.commands import UsageError
 from app.core.catalog import load_default
 from app.core.competitors import CompetitorCheck, Scan
 from app.core.local import DATABASE_READ_ONLY, DISK_FULL, HOME_NOT_WRITABLE, storage_code
+from app.core.mailbox_kinds import ROWS, MailboxKind, SignIn, mailbox_sign_in
 from app.core.mapping import DEFAULT_MAPPING, with_overrides
 from app.core.model import ItemKind
 from app.core.ports import CrmPort, MailboxPort
@@ -35,6 +35,7 @@ from app.core.store import Store, StoreError
 from app.paths import Paths
 from app.profile import Profile
 from app.registrations import Support
+from app.usage import UsageError
 
 if TYPE_CHECKING:  # each service's library is imported only when it is used (the window's process never)
     from app.auth.google import GoogleAuth
@@ -154,7 +155,7 @@ def microsoft_auth(profile: Profile, tokens: TokenStore) -> MicrosoftAuth:
         ca_file=m.ca_file or None,
         key=m.secret_key,
         username=m.account,
-        scopes=EWS_SCOPES if m.kind == "ews" else SCOPES,
+        scopes=EWS_SCOPES if m.kind == MailboxKind.EWS else SCOPES,
         token_timeout=token_timeout(),
     )
 
@@ -205,39 +206,70 @@ def build_mailbox(
 ) -> MailboxPort:
     """The mailbox provider; it reads the profile's history window (days before activation) and nothing older."""
     m = profile.mailbox
-    ca = m.ca_file or None
     activated = datetime.fromisoformat(profile.choices.activated_at) if profile.choices.activated_at else None
     if activated is not None and activated.tzinfo is None:
         activated = activated.replace(tzinfo=UTC)
     window: dict[str, Any] = {"history_days": profile.choices.history_days, "activated_at": activated}
-    if m.kind == "graph":
-        from app.providers.graph import GraphClient, GraphMailbox
+    try:
+        kind = MailboxKind(m.kind)
+    except ValueError:
+        raise UsageError(f"unknown mailbox kind {m.kind!r}") from None
+    return MAILBOX_PROVIDERS[kind](profile, tokens, window, cache)
 
-        graph = GraphClient(
-            microsoft_auth(profile, tokens).token_source,
-            base_url=m.base_url or "https://graph.microsoft.com",
-            ca_file=ca,
-        )
-        return GraphMailbox(m.account, graph, **window)
-    if m.kind == "gmail":
-        from app.providers.gmail import GmailClient, GmailMailbox
 
-        gmail = GmailClient(
-            google_auth(profile, tokens).token_source, base_url=m.base_url or "https://gmail.googleapis.com", ca_file=ca
-        )
-        return GmailMailbox(m.account, gmail, cache=cache, **window)
-    if m.kind == "ews":
-        from app.providers.ews import EwsConnection, EwsMailbox, EwsSettings
+def _graph_mailbox(
+    profile: Profile, tokens: TokenStore, window: dict[str, Any], cache: MutableMapping[str, Any] | None
+) -> MailboxPort:
+    from app.providers.graph import GraphClient, GraphMailbox
 
-        settings = EwsSettings(
-            address=m.account, username=m.username, endpoint=m.base_url, auth_type=m.auth_type, ca_file=m.ca_file
-        )
-        if m.auth_type == "oauth2":  # Exchange Online: MSAL with the EWS scope, renewed like Graph's tokens
-            source = microsoft_auth(profile, tokens).access_token
-            return EwsMailbox(EwsConnection(settings, token_source=source), **window)
-        secret = tokens.load(m.secret_key) or {}
-        return EwsMailbox(EwsConnection(settings, str(secret.get("password") or "")), **window)
-    raise UsageError(f"unknown mailbox kind {m.kind!r}")
+    m = profile.mailbox
+    graph = GraphClient(
+        microsoft_auth(profile, tokens).token_source,
+        base_url=m.base_url or ROWS[MailboxKind.GRAPH].base_url,
+        ca_file=m.ca_file or None,
+    )
+    return GraphMailbox(m.account, graph, **window)
+
+
+def _gmail_mailbox(
+    profile: Profile, tokens: TokenStore, window: dict[str, Any], cache: MutableMapping[str, Any] | None
+) -> MailboxPort:
+    from app.providers.gmail import GmailClient, GmailMailbox
+
+    m = profile.mailbox
+    gmail = GmailClient(
+        google_auth(profile, tokens).token_source,
+        base_url=m.base_url or ROWS[MailboxKind.GMAIL].base_url,
+        ca_file=m.ca_file or None,
+    )
+    return GmailMailbox(m.account, gmail, cache=cache, **window)
+
+
+def _ews_mailbox(
+    profile: Profile, tokens: TokenStore, window: dict[str, Any], cache: MutableMapping[str, Any] | None
+) -> MailboxPort:
+    from app.providers.ews import EwsConnection, EwsMailbox, EwsSettings
+
+    m = profile.mailbox
+    settings = EwsSettings(
+        address=m.account, username=m.username, endpoint=m.base_url, auth_type=m.auth_type, ca_file=m.ca_file
+    )
+    if m.auth_type == "oauth2":  # Exchange Online: MSAL with the EWS scope, renewed like Graph's tokens
+        source = microsoft_auth(profile, tokens).access_token
+        return EwsMailbox(EwsConnection(settings, token_source=source), **window)
+    secret = tokens.load(m.secret_key) or {}
+    return EwsMailbox(EwsConnection(settings, str(secret.get("password") or "")), **window)
+
+
+# Each mailbox kind's provider (app/core/mailbox_kinds.py has the rest of its row).
+MAILBOX_PROVIDERS: dict[
+    MailboxKind,
+    Callable[[Profile, TokenStore, dict[str, Any], MutableMapping[str, Any] | None], MailboxPort],
+] = {
+    MailboxKind.GRAPH: _graph_mailbox,
+    MailboxKind.EWS: _ews_mailbox,
+    MailboxKind.GMAIL: _gmail_mailbox,
+}
 
 
 def sign_in(
@@ -256,13 +288,14 @@ def sign_in(
     if which == "crm":
         return salesforce_auth(profile, tokens).sign_in(open_url, cancelled)
     m = profile.mailbox
-    if m.kind == "graph":
+    how = mailbox_sign_in(m.kind, m.auth_type)
+    if how is SignIn.MICROSOFT and m.kind == MailboxKind.GRAPH:
         return microsoft_auth(profile, tokens).sign_in(open_url, cancelled)
-    if m.kind == "gmail":
-        return google_auth(profile, tokens).sign_in(open_url, cancelled, account=m.account)
-    if m.auth_type == "oauth2":
+    if how is SignIn.MICROSOFT:  # Exchange Online: the mailbox is the profile's, not the token's user
         microsoft_auth(profile, tokens).sign_in(open_url, cancelled)
         return m.account
+    if how is SignIn.GOOGLE:
+        return google_auth(profile, tokens).sign_in(open_url, cancelled, account=m.account)
     if not password:
         raise UsageError("Exchange needs the mailbox password to sign in")
     from app.providers.ews.connect import choose_password_auth
@@ -297,9 +330,11 @@ def send_report(profile: Profile, tokens: TokenStore, to: str, subject: str, bod
 def sign_out(profile: Profile, tokens: TokenStore, which: str) -> None:
     if which == "crm":
         salesforce_auth(profile, tokens).sign_out()
-    elif profile.mailbox.kind == "graph" or profile.mailbox.auth_type == "oauth2":
+        return
+    how = mailbox_sign_in(profile.mailbox.kind, profile.mailbox.auth_type)
+    if how is SignIn.MICROSOFT:
         microsoft_auth(profile, tokens).sign_out()
-    elif profile.mailbox.kind == "gmail":
+    elif how is SignIn.GOOGLE:
         google_auth(profile, tokens).sign_out()
     else:
         tokens.delete(profile.mailbox.secret_key)

@@ -1,15 +1,298 @@
-"""The one-way import rule (docs/architecture.md), checked in fresh interpreters."""
+"""The one-way import rule (docs/architecture.md).
+
+Two kinds of check. The static one reads every ``import`` in ``app/`` with ``ast`` — function-level imports
+included, since a cycle or a wrong direction hidden inside a function is still one — and holds the allowed
+directions between our own packages, plus no import cycle among ``app`` modules. The runtime ones import a
+layer in a fresh interpreter and look at what got loaded, which also catches third-party libraries (Qt,
+service clients) pulled in by ``app.core``.
+
+Known violations are listed by name, each pair (importer, imported) on its own, so the lists can only shrink:
+a new wrong import fails even next to an old one. Issue 16 (the composition package, ``app/net``, a UI handed
+its backend) removes them.
+"""
 
 from __future__ import annotations
 
+import ast
+import itertools
+import json
 import pkgutil
 import subprocess
 import sys
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+
+import pytest
 
 import app
 
 ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app"
+
+# --- the static import graph --------------------------------------------------------------------
+
+
+def module_name(path: Path, root: Path) -> str:
+    """``app/ui/app.py`` -> ``app.ui.app``; ``app/core/__init__.py`` -> ``app.core``."""
+    parts = list(path.relative_to(root.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imports_of(source: str, module: str, is_package: bool, known: set[str]) -> set[str]:
+    """Every ``app`` module ``source`` imports, wherever the statement stands (top level, function, ``if``).
+
+    ``from a.b import c`` counts as importing ``a.b.c`` when that is a module, else ``a.b``.
+    """
+    package = module.split(".") if is_package else module.split(".")[:-1]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - (node.level - 1)]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            for alias in node.names:
+                sub = f"{target}.{alias.name}"
+                found.add(sub if sub in known else target)
+    return {m for m in found if m == "app" or m.startswith("app.")}
+
+
+def import_graph(sources: Mapping[str, tuple[str, bool]]) -> dict[str, set[str]]:
+    """Module -> the ``app`` modules it imports; ``sources`` maps a module name to (its text, is a package)."""
+    known = set(sources)
+    return {name: imports_of(text, name, is_pkg, known) - {name} for name, (text, is_pkg) in sources.items()}
+
+
+def read_sources(root: Path) -> dict[str, tuple[str, bool]]:
+    return {
+        module_name(path, root): (path.read_text(encoding="utf-8"), path.name == "__init__.py")
+        for path in sorted(root.rglob("*.py"))
+    }
+
+
+# --- the rules ----------------------------------------------------------------------------------
+
+# Layer of a module: the first matching prefix. Modules of no listed layer (cli, wiring, setup, profile,
+# paths, logs, report...) are today's composition root and may import anything.
+LAYERS = ("app.core", "app.providers", "app.auth", "app.emulators", "app.ui")
+
+# What each layer may import of ours besides itself.
+ALLOWED: dict[str, tuple[str, ...]] = {
+    "app.core": (),
+    "app.providers": ("app.core",),
+    "app.auth": ("app.core",),
+    "app.emulators": (),
+    "app.ui": ("app.core",),
+}
+
+# Today's violations, one (importer, imported) pair each; the list may only shrink (issue 16).
+KNOWN_EXCEPTIONS: frozenset[tuple[str, str]] = frozenset(
+    {
+        # auth shares the trusted session and error classification with the providers until app/net exists
+        ("app.auth.google", "app.providers.http"),
+        ("app.auth.microsoft", "app.providers.http"),
+        ("app.auth.outage", "app.providers.http"),
+        ("app.auth.salesforce", "app.providers.http"),
+        # auth reads the registrations and the profile until both move into the composition package
+        ("app.auth.microsoft", "app.registrations"),
+        ("app.auth.salesforce", "app.registrations"),
+        ("app.auth.profile_secrets", "app.profile"),
+        # the UI builds its own backend until it is handed one (issue 16: app/compose, a Backend protocol)
+        ("app.ui.app", "app.autostart"),
+        ("app.ui.app", "app.logs"),
+        ("app.ui.app", "app.report"),
+        ("app.ui.app", "app.wiring"),
+        ("app.ui.app", "app.profile"),
+        ("app.ui.app", "app.auth.tokens"),
+        ("app.ui.app", "app.paths"),
+        ("app.ui.app", "app.providers.ews.connect"),
+        ("app.ui.choices_box", "app.profile"),
+        ("app.ui.dialogs", "app.report"),
+        ("app.ui.settings_tab", "app.profile"),
+        ("app.ui.setup_dialog", "app.profile"),
+        ("app.ui.setup_dialog", "app.auth.tokens"),
+        ("app.ui.setup_dialog", "app.paths"),
+        ("app.ui.setup_dialog", "app.registrations"),
+        ("app.ui.setup_dialog", "app.setup"),
+        ("app.ui.setup_dialog", "app.wiring"),  # the competitor check at setup (issue 18)
+        ("app.ui.settings_tab", "app.registrations"),  # the company support contact (issue 18)
+        ("app.ui.startup", "app.profile"),
+    }
+)
+
+# Today's cycles, each broken by removing one named edge; the list may only shrink (issue 16).
+KNOWN_CYCLE_EDGES: frozenset[tuple[str, str]] = frozenset(
+    {
+        # the Gmail emulator's drafts/trash module reaches back for the service's Mail, ids and errors
+        ("app.emulators.gmail_mail", "app.emulators.gmail"),
+    }
+)
+
+
+def layer_of(module: str) -> str | None:
+    for layer in LAYERS:
+        if module == layer or module.startswith(layer + "."):
+            return layer
+    return None
+
+
+def wrong_imports(
+    graph: Mapping[str, Iterable[str]], known: frozenset[tuple[str, str]] = KNOWN_EXCEPTIONS
+) -> list[str]:
+    """Imports against the allowed directions and not among the known exceptions, as "a -> b" lines."""
+    bad = []
+    for importer, targets in sorted(graph.items()):
+        layer = layer_of(importer)
+        if layer is None:
+            continue
+        for target in sorted(targets):
+            allowed = (layer, *ALLOWED[layer])
+            if target == "app" and layer != "app.emulators":
+                continue  # ``from app import __version__``: the package root holds only the version
+            if layer_of(target) in allowed or (importer, target) in known:
+                continue
+            bad.append(f"{importer} -> {target} ({layer} may import {', '.join(ALLOWED[layer]) or 'nothing of ours'})")
+    return bad
+
+
+def stale_exceptions(graph: Mapping[str, Iterable[str]], known: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Listed exceptions that no longer happen: remove them so they cannot come back unnoticed."""
+    return sorted(pair for pair in known if pair[1] not in graph.get(pair[0], ()))
+
+
+def find_cycle(graph: Mapping[str, Iterable[str]]) -> list[str] | None:
+    """One import cycle as a path ``[a, b, ..., a]``, or None (iterative depth-first search)."""
+    white, grey, black = 0, 1, 2
+    colour = dict.fromkeys(graph, white)
+    for start in sorted(graph):
+        if colour[start] != white:
+            continue
+        stack: list[tuple[str, list[str]]] = [(start, sorted(t for t in graph[start] if t in colour))]
+        path = [start]
+        colour[start] = grey
+        while stack:
+            node, todo = stack[-1]
+            if not todo:
+                colour[node] = black
+                stack.pop()
+                path.pop()
+                continue
+            nxt = todo.pop(0)
+            if colour[nxt] == grey:
+                return [*path[path.index(nxt) :], nxt]
+            if colour[nxt] == white:
+                colour[nxt] = grey
+                path.append(nxt)
+                stack.append((nxt, sorted(t for t in graph[nxt] if t in colour)))
+    return None
+
+
+def without_edges(graph: Mapping[str, Iterable[str]], edges: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
+    cut = set(edges)
+    return {a: {b for b in targets if (a, b) not in cut} for a, targets in graph.items()}
+
+
+@pytest.fixture(scope="module")
+def graph() -> dict[str, set[str]]:
+    return import_graph(read_sources(APP))
+
+
+def test_every_layer_imports_only_in_its_allowed_directions(graph: dict[str, set[str]]) -> None:
+    assert wrong_imports(graph) == []
+
+
+def test_known_exceptions_still_happen(graph: dict[str, set[str]]) -> None:
+    assert stale_exceptions(graph, KNOWN_EXCEPTIONS) == [], "fixed: remove them from KNOWN_EXCEPTIONS"
+    assert stale_exceptions(graph, KNOWN_CYCLE_EDGES) == [], "fixed: remove them from KNOWN_CYCLE_EDGES"
+
+
+def test_no_import_cycle_among_app_modules(graph: dict[str, set[str]]) -> None:
+    cycle = find_cycle(without_edges(graph, KNOWN_CYCLE_EDGES))
+    assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
+
+
+def test_the_graph_sees_function_level_imports(graph: dict[str, set[str]]) -> None:
+    # ``app.ui.app`` imports the setup dialog inside a method; a top-level-only reader would miss it
+    assert "app.ui.setup_dialog" in graph["app.ui.app"]
+    assert "app.setup" in graph["app.ui.setup_dialog"]
+    assert "app.ui.app" in graph["app.cli"]
+
+
+# --- the checker checked: planted mistakes must fail --------------------------------------------
+
+
+def _planted(extra: dict[str, str]) -> dict[str, set[str]]:
+    sources = read_sources(APP)
+    for name, text in extra.items():
+        sources[name] = (text, False)
+    return import_graph(sources)
+
+
+@pytest.mark.parametrize(
+    ("module", "text", "expected"),
+    [
+        ("app.core.planted", "from app.ui import icons\n", "app.core.planted -> app.ui.icons"),
+        ("app.core.planted", "def f():\n    import app.wiring\n", "app.core.planted -> app.wiring"),
+        ("app.emulators.planted", "from app.core.model import Issue\n", "app.emulators.planted -> app.core.model"),
+        ("app.emulators.planted", "from app import profile\n", "app.emulators.planted -> app.profile"),
+        (
+            "app.providers.planted",
+            "from app.auth.tokens import TokenStore\n",
+            "app.providers.planted -> app.auth.tokens",
+        ),
+        (
+            "app.auth.planted",
+            "from app.providers.http import TrustedSession\n",
+            "app.auth.planted -> app.providers.http",
+        ),
+        ("app.ui.planted", "if True:\n    from app import wiring\n", "app.ui.planted -> app.wiring"),
+        ("app.ui.planted", "from ..profile import Profile\n", "app.ui.planted -> app.profile"),
+    ],
+)
+def test_a_planted_wrong_import_fails(module: str, text: str, expected: str) -> None:
+    bad = wrong_imports(_planted({module: text}))
+    assert [line.split(" (")[0] for line in bad] == [expected]
+
+
+def test_a_known_exception_covers_only_its_own_pair() -> None:
+    # app.ui.app may import app.wiring today; app.ui.window may not
+    graph = _planted({"app.ui.window": "from app import wiring\n"})
+    assert [line.split(" (")[0] for line in wrong_imports(graph)] == ["app.ui.window -> app.wiring"]
+
+
+def test_a_planted_cycle_is_reported_with_its_path() -> None:
+    graph = without_edges(
+        _planted(
+            {
+                "app.core.planted_a": "import app.core.planted_b\n",
+                "app.core.planted_b": "def f():\n    from app.core import planted_a\n",
+            }
+        ),
+        KNOWN_CYCLE_EDGES,
+    )
+    assert find_cycle(graph) == ["app.core.planted_a", "app.core.planted_b", "app.core.planted_a"]
+
+
+def test_a_longer_planted_cycle_through_existing_modules_is_found() -> None:
+    # model imports nothing of the UI; plant it and the path runs through the real graph back to model
+    graph = without_edges(_planted({}), KNOWN_CYCLE_EDGES)
+    graph["app.core.model"] = graph["app.core.model"] | {"app.ui.window"}
+    cycle = find_cycle(graph)
+    assert cycle is not None and cycle[0] == cycle[-1]
+    assert ("app.core.model", "app.ui.window") in itertools.pairwise(cycle)
+
+
+def test_a_stale_exception_is_reported() -> None:
+    assert stale_exceptions({"app.ui.app": set()}, {("app.ui.app", "app.wiring")}) == [("app.ui.app", "app.wiring")]
+
+
+# --- runtime checks: what a layer pulls in when imported ----------------------------------------
+
 FORBIDDEN_IN_CORE = (
     "PySide6",
     "shiboken6",
@@ -35,8 +318,6 @@ def _modules(package: str) -> list[str]:
 def _imported_after(modules: list[str]) -> set[str]:
     code = f"import sys, json\nfor m in {modules!r}:\n    __import__(m)\nprint(json.dumps(sorted(sys.modules)))\n"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    import json
-
     return set(json.loads(out.stdout))
 
 

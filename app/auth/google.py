@@ -8,6 +8,7 @@ code.  Sign-out revokes the grant at Google.
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -25,6 +26,7 @@ from app.core.catalog import load_default
 from app.core.errors import AccountError
 from app.providers.http import TrustedSession
 
+log = logging.getLogger("syncbar.auth")
 SCOPES = [
     "https://www.googleapis.com/auth/gmail.modify",
     "https://www.googleapis.com/auth/gmail.labels",
@@ -105,6 +107,7 @@ class GoogleAuth:
                 raise self._reauth(f"Google did not complete the sign-in: {changed}") from changed
             token = granted
         except Exception as exc:  # oauthlib raises its own error types for error answers
+            log.warning("Google's token answer did not complete the sign-in", exc_info=True)
             raise self._reauth(f"Google did not complete the sign-in: {exc}") from exc
         self.key = self.key or f"google:{account or 'me'}"
         self.tokens.save(
@@ -132,7 +135,7 @@ class GoogleAuth:
             client_id=self.client_id,
             client_secret=self.client_secret,
         )
-        request = google.auth.transport.requests.Request(session=self.http)  # type: ignore[no-untyped-call]
+        request = google.auth.transport.requests.Request(session=self.http)
         try:
             # google-auth asks for a 120-second timeout unless told otherwise; ours is the token timeout.
             creds.refresh(functools.partial(request, timeout=self.timeout))  # type: ignore[no-untyped-call]

@@ -254,11 +254,3 @@ def _index(raw: str | None) -> dict[str, Any] | None:
 
 def _part_names(account: str, index: Mapping[str, Any]) -> list[str]:
     return [f"{account}#{index['generation']}.{n}" for n in range(1, int(index[PARTS]) + 1)]
-
-
-def os_keyring_available() -> bool:
-    try:
-        TokenStore().require()
-    except NoKeyring:
-        return False
-    return True

@@ -324,6 +324,7 @@ class Engine:
                     item = row.item()
                     code = self.rules.pre_match(item, now)
                 except Exception as exc:  # a rule choking on odd data is our bug; the item is an issue
+                    log.exception("screening item %s failed; it becomes an issue", row.key)
                     self._fail(tx, cycle, row, "SYNC_UNKNOWN_ERROR", f"{type(exc).__name__}: {exc}", (), now)
                     continue
                 if code:
@@ -350,7 +351,8 @@ class Engine:
                 counts = session.counts_for(row.kind)
                 try:
                     built = self.rules.build(item, matches, self.crm.account, row.record_id)
-                except Exception as exc:
+                except Exception as exc:  # our bug, as above
+                    log.exception("building the record of item %s failed; it becomes an issue", row.key)
                     self._fail(tx, cycle, row, "SYNC_UNKNOWN_ERROR", f"{type(exc).__name__}: {exc}", (), now)
                     continue
                 if built.ignore_code:

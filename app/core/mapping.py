@@ -32,7 +32,6 @@ TEXT_TYPES = frozenset(
 )
 NUMBER_TYPES = frozenset({"int", "double", "currency", "percent", "long"})
 ID_TYPES = frozenset({"reference", "id"})
-KNOWN_TYPES = TEXT_TYPES | NUMBER_TYPES | ID_TYPES | {"email", "date", "datetime", "boolean"}
 
 CODE_TEXT_FOR_NUMBER = "DATA_TEXT_FOR_NUMBER"
 CODE_INVALID_EMAIL = "DATA_INVALID_EMAIL"

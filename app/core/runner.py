@@ -205,6 +205,7 @@ class SyncService:
             self.forget()
             return self._failed_to_connect(exc)
         except Exception as exc:  # a provider bug: a recorded failure with its words, never a crash
+            log.exception("connecting to the accounts failed on an unexpected error")
             return self._failed_to_connect(AccountError("SYNC_UNKNOWN_ERROR", f"{type(exc).__name__}: {exc}"))
         log.info("sync started: %s -> %s", self.mailbox_account, self.crm_account)
         engine = Engine(self.store, mailbox, crm, rules, self.catalog, clock=self.clock, kinds=self.kinds)

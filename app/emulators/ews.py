@@ -867,7 +867,7 @@ class EwsService(Service):
                 if not name or not content:
                     raise EwsError("ErrorInvalidAttachment", "A FileAttachment needs a Name and its Content.")
                 files.append((name, attachment.findtext(f"{{{T}}}ContentType") or "", content))
-            record = {
+            record: dict[str, Any] = {
                 "subject": msg.findtext(f"{{{T}}}Subject") or "",
                 "to": to,
                 "body": msg.findtext(f"{{{T}}}Body") or "",

@@ -941,11 +941,11 @@ class GmailService(Service):
             since, upto, offset, time_min = 0, self.cal_seq, 0, args.get("timeMin")
         ids = [i for i in self._changed_events(since, upto) if _listed(self.events[i].data, single)]
         if time_min and since == 0:  # timeMin bounds an event's end, timeMax its start (both exclusive)
-            bound = _when(time_min)
-            ids = [i for i in ids if _when(self.events[i].data["end"]["dateTime"]) > bound]
+            after = _when(time_min)
+            ids = [i for i in ids if _when(self.events[i].data["end"]["dateTime"]) > after]
         if time_max and since == 0:
-            bound = _when(time_max)
-            ids = [i for i in ids if _when(self.events[i].data["start"]["dateTime"]) < bound]
+            before = _when(time_max)
+            ids = [i for i in ids if _when(self.events[i].data["start"]["dateTime"]) < before]
         page = ids[offset : offset + size]
         out: dict[str, Any] = {
             "kind": "calendar#events",

@@ -354,14 +354,14 @@ def generate(items: int = 500, seed: int = 0, anchor: datetime | None = None) ->
     # A weekly meeting with a customer: ten weeks back (older than a 30-day window) to ten weeks
     # ahead, one occurrence moved by an hour (an exception).
     regular = by_address[ordinary[-1].email]
-    first = (now - timedelta(weeks=10)).replace(hour=15, minute=0, second=0, microsecond=0)
+    series_start = (now - timedelta(weeks=10)).replace(hour=15, minute=0, second=0, microsecond=0)
     data.series.append(
         SeedEvent(
             id="evt-series-weekly",
             subject=f"Weekly pipeline review with {regular.name}",
             body="Standing agenda: open opportunities, blockers.",
-            start=first,
-            end=first + timedelta(minutes=30),
+            start=series_start,
+            end=series_start + timedelta(minutes=30),
             organizer=OWNER,
             attendees=[regular],
             location="Teams",

@@ -257,6 +257,11 @@ class SfError(Exception):
         return [{"statusCode": self.code, "message": self.message, "fields": self.fields}]
 
 
+def _order_key(name: str) -> Callable[[dict[str, Any]], tuple[bool, Any]]:
+    """The sort key of ORDER BY one field: whether the value is null, then the value."""
+    return lambda r: (r.get(name) is None, r.get(name) or "")
+
+
 def sf_id(object_type: str, n: int) -> str:
     """An 18-character id with the type's key prefix and a valid case-safe suffix."""
     base = f"{PREFIXES[object_type]}{n:012d}".replace(" ", "0")
@@ -555,7 +560,7 @@ class SalesforceService(Service):
 
     def _store(self, object_type: str, record_id: str, values: dict[str, Any]) -> dict[str, Any]:
         now = _now()
-        record = {f: None for f in self.schema[object_type]}
+        record: dict[str, Any] = dict.fromkeys(self.schema[object_type])
         record.update(
             {"Id": record_id, "CreatedDate": now, "LastModifiedDate": now, "IsDeleted": False, "OwnerId": self.user_id}
         )
@@ -926,7 +931,7 @@ class SalesforceService(Service):
             raise SfError(exc.status, exc.code, exc.message) from None
         rows = [r for r in self.records[q.object_type].values() if q.where(r) and self.tools.visible(q.object_type, r)]
         for name, desc in reversed(q.order):
-            rows.sort(key=lambda r, n=name: (r.get(n) is None, r.get(n) or ""), reverse=desc)
+            rows.sort(key=_order_key(name), reverse=desc)
         if q.limit is not None:
             rows = rows[: q.limit]
         if q.count:

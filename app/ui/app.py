@@ -38,6 +38,7 @@ from PySide6.QtWidgets import QApplication
 from app import autostart, logs, report, wiring
 from app import profile as profile_mod
 from app.auth.tokens import TokenStore
+from app.core.mailbox_kinds import MailboxKind
 from app.core.model import Action, Issue
 from app.core.scheduler import Notice, NoticeKind
 from app.core.service import StatusSnapshot, SyncState
@@ -384,7 +385,7 @@ class DesktopApp:
             self.tokens.require()  # no keyring: say so before signing anyone out or in
             if how == "change":
                 wiring.sign_out(prof, self.tokens, which)
-            if which == "mailbox" and prof.mailbox.kind == "ews" and extra:
+            if which == "mailbox" and prof.mailbox.kind == MailboxKind.EWS and extra:
                 from app.providers.ews.connect import https_problem
 
                 if https_problem(extra):  # a password or a sign-in goes only to an https:// address
@@ -398,7 +399,7 @@ class DesktopApp:
             snap.error_code or "MBX_AUTH_FAILED",
             account,
             sign_in,
-            ews=which == "mailbox" and prof.mailbox.kind == "ews",
+            ews=which == "mailbox" and prof.mailbox.kind == MailboxKind.EWS,
             parent=self.window,
         )
         self._reauth_open = True
@@ -477,6 +478,17 @@ _STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 EXIT_NOT_STARTED = 6  # the start-up dialog said why (a storage or profile problem), and the user chose Quit
 
 
+def _read_and_bring_up(conn: QLocalSocket, desktop: DesktopApp) -> None:
+    """A second start knocked: read its note and show the window."""
+    conn.readAll()
+    desktop.window.bring_up()
+
+
+def _shown_then_quit(desktop: DesktopApp) -> None:
+    print("shown", flush=True)
+    desktop.quit()
+
+
 def _refuse_a_damaged_store(desktop: DesktopApp) -> None:
     """A sync that stopped on a damaged database: check it at start, so the dialog can offer Start fresh."""
     from app.core.local import DATABASE_DAMAGED
@@ -552,7 +564,7 @@ def run(
     def on_connection() -> None:
         while server.hasPendingConnections():
             conn = server.nextPendingConnection()
-            conn.readyRead.connect(lambda c=conn: (c.readAll(), desktop.window.bring_up()))
+            conn.readyRead.connect(lambda c=conn: _read_and_bring_up(c, desktop))
 
     server.newConnection.connect(on_connection)
     # SIGTERM (a logout, `kill`) and Ctrl-C quit like the tray's Quit: the running cycle is asked to stop
@@ -566,7 +578,7 @@ def run(
     if quit_after_ms:
         QTimer.singleShot(quit_after_ms, desktop.quit)
     if os.environ.get("SYNCBAR_EXIT_WHEN_SHOWN"):  # bench/: cold start to window shown
-        QTimer.singleShot(0, lambda: (print("shown", flush=True), desktop.quit()))
+        QTimer.singleShot(0, lambda: _shown_then_quit(desktop))
     try:
         code = qapp.exec()
     finally:

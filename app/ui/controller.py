@@ -16,6 +16,7 @@ never waits on the disk or the network.  Only ``service.status()`` and
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -28,6 +29,7 @@ from app.core.service import AppService, Progress, SyncState
 from app.ui.sync_process import CycleProcess
 
 ESCALATION_RETRY = timedelta(minutes=10)
+log = logging.getLogger("syncbar.ui")
 
 
 class Controller(QObject):
@@ -80,6 +82,7 @@ class Controller(QObject):
             try:
                 due = self.service.due(self.clock())
             except Exception as exc:
+                log.exception("reading the sync schedule failed")
                 self.error.emit(f"Could not read the sync schedule: {exc}")
                 due = False
             if due:
@@ -115,6 +118,7 @@ class Controller(QObject):
         try:
             snap = self.service.status()
         except Exception as exc:
+            log.exception("reading the sync status failed")
             self.error.emit(f"Could not read the sync status: {exc}")
             return
         if self.running:  # the cycle runs in its own process: this one knows it runs
@@ -154,7 +158,11 @@ class Controller(QObject):
             self.refresh_issues()
             self.tick()
 
-        self._background(lambda: (self.service.retry(ids), self.service.request_sync()), done)
+        def work() -> None:
+            self.service.retry(ids)
+            self.service.request_sync()
+
+        self._background(work, done)
 
     def ignore(self, issue_ids: Sequence[int]) -> None:
         ids = list(issue_ids)
@@ -171,7 +179,7 @@ class Controller(QObject):
         def load() -> tuple[Session | None, list[Session]]:
             return self.service.last_session(), self.service.sessions(7)
 
-        self._background(load, lambda pair: self.sessions_loaded.emit(*pair))  # type: ignore[misc]
+        self._background(load, lambda pair: self.sessions_loaded.emit(*pair))
 
     # -- plumbing ---------------------------------------------------------------------
 
@@ -180,6 +188,7 @@ class Controller(QObject):
             try:
                 result = work()
             except Exception as exc:
+                log.exception("background work failed")
                 self.error.emit(f"{type(exc).__name__}: {exc}")
                 return
             self._loaded.emit(then, result)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -29,6 +30,8 @@ from PySide6.QtWidgets import (
 from app import report
 from app.core.catalog import Catalog
 from app.core.model import Action, Fixer
+
+log = logging.getLogger("syncbar.ui")
 
 # Marked for extraction here, translated where shown (QCoreApplication.translate with the same context).
 FIXER_TEXT = {
@@ -81,12 +84,12 @@ class DetailsDialog(QDialog):
             form.addRow(self.tr("The service said:"), _wrapped(message, selectable=True))
         form.addRow(self.tr("What to do:"), _wrapped(entry.recommendation))
         fixer = FIXER_TEXT.get(entry.fixer, FIXER_TEXT[Fixer.USER])
-        form.addRow(self.tr("Who can fix it:"), QLabel(QCoreApplication.translate("DetailsDialog", fixer)))
+        form.addRow(self.tr("Who can fix it:"), QLabel(QCoreApplication.translate("DetailsDialog", str(fixer))))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         label = ACTION_TEXT.get(entry.action, "")
-        label = QCoreApplication.translate("DetailsDialog", label) if label else ""
+        label = QCoreApplication.translate("DetailsDialog", str(label)) if label else ""
         if label:
             act = buttons.addButton(label, QDialogButtonBox.ButtonRole.AcceptRole)
             act.setObjectName("action")
@@ -179,7 +182,8 @@ class ReauthDialog(QDialog):
         def job() -> None:
             try:
                 account = self._sign_in(how, self._cancel, extra)
-            except Exception as exc:
+            except Exception as exc:  # shown in words; the log keeps where it came from
+                log.warning("signing in again did not complete", exc_info=True)
                 self._relay.done.emit("", str(exc) or type(exc).__name__)
                 return
             self._relay.done.emit(account, "")

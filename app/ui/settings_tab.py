@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -30,6 +31,8 @@ from app.core.rules import DEFAULT_GROUP_LOCAL_PARTS
 from app.profile import SyncChoices
 from app.registrations import DEFAULT_SUPPORT_ADDRESS
 from app.ui.choices_box import ChoicesBox, split_list
+
+log = logging.getLogger("syncbar.ui")
 
 # describe(object_type) -> {field name: describe entry}; runs on a pool thread (an API call).
 Describe = Callable[[str], dict[str, Any]]
@@ -243,6 +246,7 @@ class SettingsTab(QWidget):
                 }
                 self._relay.checked.emit(check_mapping(mapping, described), "")
             except Exception as exc:
+                log.warning("checking the field mapping did not complete", exc_info=True)
                 self._relay.checked.emit(None, str(exc) or type(exc).__name__)
 
         QThreadPool.globalInstance().start(job)

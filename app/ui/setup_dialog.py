@@ -6,6 +6,7 @@ both have worked.  The same choices stay editable later (``syncbar`` keeps them 
 
 from __future__ import annotations
 
+import logging
 import threading
 import webbrowser
 from collections.abc import Callable
@@ -30,9 +31,12 @@ from PySide6.QtWidgets import (
 
 from app import profile as profile_mod
 from app.auth.tokens import TokenStore
+from app.core.mailbox_kinds import MailboxKind
 from app.paths import Paths
 from app.profile import Profile, SyncChoices
 from app.ui.choices_box import ChoicesBox
+
+log = logging.getLogger("syncbar.ui")
 
 
 class _Relay(QObject):
@@ -78,16 +82,16 @@ class SetupDialog(QDialog):
         self.kind_group = QButtonGroup(self)
         self.kind_buttons: dict[str, QRadioButton] = {}
         kinds = (
-            ("graph", self.tr("Microsoft 365 (Outlook)")),
-            ("ews", self.tr("Exchange Server")),
-            ("gmail", self.tr("Gmail / Google Workspace")),
+            (MailboxKind.GRAPH, self.tr("Microsoft 365 (Outlook)")),
+            (MailboxKind.EWS, self.tr("Exchange Server")),
+            (MailboxKind.GMAIL, self.tr("Gmail / Google Workspace")),
         )
         for value, label in kinds:
             button = QRadioButton(label)
             self.kind_group.addButton(button)
             self.kind_buttons[value] = button
             form.addWidget(button)
-        self.kind_buttons["graph"].setChecked(True)
+        self.kind_buttons[MailboxKind.GRAPH].setChecked(True)
         self.ews = QWidget()
         ews_form = QFormLayout(self.ews)
         self.address = QLineEdit()
@@ -159,7 +163,7 @@ class SetupDialog(QDialog):
         return next(k for k, b in self.kind_buttons.items() if b.isChecked())
 
     def _update(self) -> None:
-        self.ews.setVisible(self.kind() == "ews")
+        self.ews.setVisible(self.kind() == MailboxKind.EWS)
         self.domain.setEnabled(not self.environment.currentData())
         self._show_registrations()
 
@@ -192,7 +196,7 @@ class SetupDialog(QDialog):
         }
         password = self.password.text()
         kind, choices = self.kind(), self.choices()
-        if kind == "ews" and not password and not exchange_online(fields["ews_url"]):
+        if kind == MailboxKind.EWS and not password and not exchange_online(fields["ews_url"]):
             self.status.setText(self.tr("Exchange needs your mailbox password."))
             return
         self._cancel.clear()
@@ -208,6 +212,7 @@ class SetupDialog(QDialog):
                 profile_mod.save(self.paths.ensure().config, prof)
                 self.competitor_note = _competitor_note(self.paths, prof, self.tokens)
             except Exception as exc:  # every failure is shown, in words, and nothing is saved
+                log.warning("setup did not complete", exc_info=True)
                 self._relay.done.emit(None, str(exc) or type(exc).__name__)
                 return
             self._relay.done.emit(prof, "")

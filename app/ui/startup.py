@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -24,9 +25,24 @@ from app import profile as profile_mod
 from app.core.catalog import UNKNOWN, Catalog
 from app.core.local import DATABASE_DAMAGED, storage_code
 from app.core.store import StoreError
-from app.paths import Paths
 
 log = logging.getLogger("syncbar.ui")
+
+
+class Folders(Protocol):
+    """Where the profile, the database and the log live (``app.paths.Paths``)."""
+
+    @property
+    def config(self) -> Path: ...
+
+    @property
+    def data(self) -> Path: ...
+
+    @property
+    def database(self) -> Path: ...
+
+    @property
+    def logs(self) -> Path: ...
 
 QUIT, RETRY = "quit", "retry"
 
@@ -58,7 +74,7 @@ def _aside(path: Path, why: str) -> Path:
     return target
 
 
-def explain(exc: BaseException, paths: Paths, catalog: Catalog) -> Failure:
+def explain(exc: BaseException, paths: Folders, catalog: Catalog) -> Failure:
     """The dialog for a start-up failure ``exc``."""
     if isinstance(exc, profile_mod.ProfileError):
         config = paths.config

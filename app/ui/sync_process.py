@@ -10,19 +10,41 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, QProcess, QProcessEnvironment, Signal, Slot
 
-from app.auth.tokens import TokenStore
-from app.core.scheduler import Notice, NoticeKind
-from app.core.service import Progress
+from app.core.cycle_messages import DoneMessage, ErrorMessage, NoticeMessage, ProgressMessage, SecretMessage, decode
 from app.core.store import Store
-from app.paths import Paths
 
 STDERR_KEPT = 4000  # characters of the child's stderr kept to explain a crash
+
+
+class Home(Protocol):
+    """The profile's folders the child is started on (``app.paths.Paths``)."""
+
+    @property
+    def config(self) -> Path: ...
+
+    @property
+    def data(self) -> Path: ...
+
+
+class SecretsInMemory(Protocol):
+    """An in-memory keyring (``app.auth.tokens.ProcessKeyring``): the demo's and the tests' secrets."""
+
+    def entries(self) -> list[tuple[str, str, str]]: ...
+
+    def put(self, service: str, username: str, password: str | None) -> None: ...
+
+
+class Secrets(Protocol):
+    """The token store (``app.auth.tokens.TokenStore``): the child reads the OS keyring itself, or is handed
+    the in-memory secrets over its pipe and hands back the ones it changed."""
+
+    @property
+    def in_process(self) -> SecretsInMemory | None: ...
 
 
 def cycle_command() -> tuple[str, list[str]]:
@@ -40,7 +62,7 @@ class CycleProcess(QObject):
     finished = Signal(object)  # Session | None
     failed = Signal(str)
 
-    def __init__(self, paths: Paths, tokens: TokenStore, store: Store, parent: QObject | None = None) -> None:
+    def __init__(self, paths: Home, tokens: Secrets, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.paths = paths
         self.tokens = tokens
@@ -122,24 +144,19 @@ class CycleProcess(QObject):
                 self._handle(line)
 
     def _handle(self, line: str) -> None:
-        try:
-            message: dict[str, Any] = json.loads(line)
-        except ValueError:
-            return  # not ours (a library printing); the log has the details
-        if "progress" in message:
-            done, total, eta = message["progress"]
-            self.progress.emit(Progress(int(done), int(total), eta))
-        elif "notice" in message:
-            self.notice.emit(_notice(message["notice"]))
-        elif "secret" in message:
-            service, account, secret = message["secret"]
+        message = decode(line)  # None: not ours (a library printing); the log has the details
+        if isinstance(message, ProgressMessage):
+            self.progress.emit(message.progress)
+        elif isinstance(message, NoticeMessage):
+            self.notice.emit(message.notice)
+        elif isinstance(message, SecretMessage):
             keyring = self.tokens.in_process
             if keyring is not None:  # a refreshed token, kept for the next cycle
-                keyring.put(str(service), str(account), None if secret is None else str(secret))
-        elif "session" in message:
-            self._session_id = int(message["session"])
-        elif "error" in message:
-            self._error = str(message["error"])
+                keyring.put(message.service, message.account, message.secret)
+        elif isinstance(message, DoneMessage):
+            self._session_id = message.session
+        elif isinstance(message, ErrorMessage):
+            self._error = message.error
 
     @Slot()
     def _read_stderr(self) -> None:
@@ -179,15 +196,3 @@ class CycleProcess(QObject):
         if session is None and self._error:
             self.failed.emit(self._error)
         self.finished.emit(session)
-
-
-def _notice(data: dict[str, Any]) -> Notice:
-    until = data.get("until")
-    return Notice(
-        kind=NoticeKind(data["kind"]),
-        code=str(data.get("code", "")),
-        account=str(data.get("account", "")),
-        message=str(data.get("message", "")),
-        until=datetime.fromisoformat(until) if until else None,
-        failures=int(data.get("failures", 0)),
-    )

@@ -431,9 +431,9 @@ class IssuesTab(QWidget):
         ):
             combo.setAccessibleName(name)
         self.search.setAccessibleName(self.tr("Search issues"))
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
-        QShortcut(
-            QKeySequence(Qt.Key.Key_Return), self.view, activated=lambda: self._emit_details(self.view.currentIndex())
+        QShortcut(QKeySequence.StandardKey.Find, self).activated.connect(self.search.setFocus)
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.view).activated.connect(
+            lambda: self._emit_details(self.view.currentIndex())
         )
         layout.addWidget(self.view, 1)
         self.count = QLabel("")

@@ -12,6 +12,7 @@ exchangelib's documented adapter hook ``BaseProtocol.HTTP_ADAPTER_CLS``.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import uuid
@@ -26,10 +27,11 @@ from xml.sax.saxutils import quoteattr
 import requests
 import requests.adapters
 
-from app.core.catalog import load_default
+from app.core.catalog import UNKNOWN, load_default
 from app.core.errors import AccountError, ItemError, SyncbarError
 from app.providers.http import TrustedSession, network_error
 
+log = logging.getLogger("syncbar.ews")
 SERVICE = "ews"
 SIGN_IN_CODE = "SYNC_SIGN_IN_FAILED"
 CATEGORY_LIST = "CategoryList"
@@ -273,7 +275,7 @@ def _category_xml(prefix: str, name: str, colour: str, stamp: str) -> str:
 def _renewed_token_class(base: type) -> type:
     """exchangelib's authorization-code credential fed by our token source (exchangelib is imported lazily)."""
 
-    class _RenewedToken(base):  # type: ignore[misc, valid-type]
+    class _RenewedToken(base):  # type: ignore[misc]
         """An access token exchangelib uses until it expires; ``refresh`` is exchangelib's hook for that moment
         ("the calling application [refreshes] tokens itself by subclassing and implementing refresh()")."""
 
@@ -337,4 +339,6 @@ def ews_error(exc: BaseException) -> SyncbarError:
     if isinstance(exc, TransportError):
         return network_error(exc, "Exchange")
     entry = catalog.lookup(SERVICE, name)
+    if entry.code == UNKNOWN:  # neither Exchange's answer nor the network: a bug here or in exchangelib
+        log.warning("an unexpected %s while talking to Exchange", name, exc_info=exc)
     return AccountError(entry.code, str(exc) or name, service_code=name)

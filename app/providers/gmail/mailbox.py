@@ -114,7 +114,7 @@ class GmailMailbox:
                 profile = self.client.get("/gmail/v1/users/me/profile")
                 state = {"phase": "list", "historyId": str(profile["historyId"])}
             after = int(self.window_start().timestamp())
-            params = {"q": f"{{in:inbox in:sent}} after:{after}", "maxResults": str(self.page_size)}
+            params: dict[str, Any] = {"q": f"{{in:inbox in:sent}} after:{after}", "maxResults": str(self.page_size)}
             if state.get("pageToken"):
                 params["pageToken"] = state["pageToken"]
             page = self.client.get("/gmail/v1/users/me/messages", params=params)
@@ -123,7 +123,7 @@ class GmailMailbox:
                 state["pageToken"] = page["nextPageToken"]
                 return ChangePage(items, [], json.dumps(state), True)
             return ChangePage(items, [], json.dumps({"phase": "history", "historyId": state["historyId"]}), False)
-        params: dict[str, Any] = {
+        params = {
             "startHistoryId": state["historyId"],
             "historyTypes": ["messageAdded", "messageDeleted"],
             "maxResults": "500",

@@ -1,0 +1,140 @@
+"""The messages a sync cycle's child process sends the desktop app, and their JSON lines.
+
+``syncbar _cycle`` (app/sync_child.py) encodes them, one per stdout line; the app's
+``CycleProcess`` (app/ui/sync_process.py) decodes them.  One definition for both ends, so
+a field added on one side cannot be missed on the other.
+
+Wire format (one JSON object per line)::
+
+    {"progress": [done, total, eta_seconds | null]}
+    {"notice": {"kind": ..., "code": ..., "account": ..., "message": ..., "until": ISO | null, "failures": N}}
+    {"secret": [service, account, secret | null]}
+    {"session": ID, "outcome": ..., "exit_code": N}        (last; absent if the cycle could not run)
+    {"error": "...", "code": CODE}                          (why it could not run; "code" only when known)
+    {"escalated": true | false}                             (a child started only to send the escalation
+                                                             email: whether one went out)
+
+A line that is not one of these (a library printing on stdout) decodes to None.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from app.core.scheduler import Notice, NoticeKind
+from app.core.service import Progress
+
+
+@dataclass(frozen=True)
+class ProgressMessage:
+    progress: Progress
+
+
+@dataclass(frozen=True)
+class NoticeMessage:
+    notice: Notice
+
+
+@dataclass(frozen=True)
+class SecretMessage:
+    """A secret this cycle changed (a refreshed token; None: deleted), for an app holding them in memory."""
+
+    service: str
+    account: str
+    secret: str | None
+
+
+@dataclass(frozen=True)
+class DoneMessage:
+    session: int
+    outcome: str
+    exit_code: int
+
+
+@dataclass(frozen=True)
+class ErrorMessage:
+    error: str
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class EscalatedMessage:
+    sent: bool
+
+
+CycleMessage = ProgressMessage | NoticeMessage | SecretMessage | DoneMessage | ErrorMessage | EscalatedMessage
+
+
+def encode(message: CycleMessage) -> str:
+    """One JSON line (without its newline)."""
+    data: dict[str, Any]
+    if isinstance(message, ProgressMessage):
+        p = message.progress
+        data = {"progress": [p.done, p.total, p.eta_seconds]}
+    elif isinstance(message, NoticeMessage):
+        n = message.notice
+        data = {
+            "notice": {
+                "kind": n.kind.value,
+                "code": n.code,
+                "account": n.account,
+                "message": n.message,
+                "until": n.until.isoformat() if n.until else None,
+                "failures": n.failures,
+            }
+        }
+    elif isinstance(message, SecretMessage):
+        data = {"secret": [message.service, message.account, message.secret]}
+    elif isinstance(message, DoneMessage):
+        data = {"session": message.session, "outcome": message.outcome, "exit_code": message.exit_code}
+    elif isinstance(message, EscalatedMessage):
+        data = {"escalated": message.sent}
+    else:
+        data = {"error": message.error}
+        if message.code is not None:
+            data["code"] = message.code
+    return json.dumps(data, default=str)
+
+
+def decode(line: str) -> CycleMessage | None:
+    """The message on ``line``, or None for a line that is not one (not JSON, or of no known shape)."""
+    try:
+        data = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    try:
+        if "progress" in data:
+            done, total, eta = data["progress"]
+            return ProgressMessage(Progress(int(done), int(total), None if eta is None else float(eta)))
+        if "notice" in data:
+            return NoticeMessage(_notice(data["notice"]))
+        if "secret" in data:
+            service, account, secret = data["secret"]
+            return SecretMessage(str(service), str(account), None if secret is None else str(secret))
+        if "session" in data:
+            return DoneMessage(int(data["session"]), str(data.get("outcome", "")), int(data.get("exit_code", 0)))
+        if "error" in data:
+            code = data.get("code")
+            return ErrorMessage(str(data["error"]), None if code is None else str(code))
+        if "escalated" in data and isinstance(data["escalated"], bool):
+            return EscalatedMessage(data["escalated"])
+    except (TypeError, ValueError, KeyError):
+        return None
+    return None
+
+
+def _notice(data: dict[str, Any]) -> Notice:
+    until = data.get("until")
+    return Notice(
+        kind=NoticeKind(data["kind"]),
+        code=str(data.get("code", "")),
+        account=str(data.get("account", "")),
+        message=str(data.get("message", "")),
+        until=datetime.fromisoformat(until) if until else None,
+        failures=int(data.get("failures", 0)),
+    )
