@@ -15,12 +15,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import api_calls, engine_cost, gui, mailbox_calls, scale
+from bench import api_calls, engine_cost, first_sync, gui, mailbox_calls, scale
 
 SECTIONS = {
     "engine": engine_cost.run,
     "api": api_calls.run,
     "mailbox": mailbox_calls.run,
+    "first-sync": first_sync.run,
     "gui": gui.run,
     "scale": scale.run,
 }

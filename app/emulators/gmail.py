@@ -189,10 +189,21 @@ class Mail:
     id: str
     thread_id: str
     labels: list[str]
-    raw: bytes  # the RFC 822 message
+    # The RFC 822 message, or the seed message it is built from when first asked for: building
+    # every seeded message at start took most of ``emulators serve``'s start time.
+    source: bytes | SeedMessage
     internal_ms: int
     history_id: int = 0
     deleted: bool = False
+    # What a messages.get answers besides labels and history (payload per format, snippet):
+    # the message never changes, so it is parsed once.
+    rendered: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def raw(self) -> bytes:
+        if not isinstance(self.source, bytes):
+            self.source = _rfc822(self.source)
+        return self.source
 
 
 @dataclass
@@ -282,6 +293,23 @@ def _part(part: Any, part_id: str, full: bool) -> dict[str, Any]:
     return out
 
 
+def _rendered(raw: bytes, fmt: str) -> dict[str, Any]:
+    """The parts of a messages.get answer that depend on the message alone: snippet and payload/raw."""
+    parsed = BytesParser(policy=email.policy.default).parsebytes(raw)
+    text = parsed.get_body(("plain",))
+    out: dict[str, Any] = {"snippet": (text.get_content() if text is not None else "")[:200].replace("\n", " ").strip()}
+    if fmt == "full":
+        out["payload"] = _part(parsed, "", True)
+    elif fmt == "metadata":
+        out["payload"] = {
+            "mimeType": parsed.get_content_type(),
+            "headers": [{"name": k, "value": str(v)} for k, v in parsed.items()],
+        }
+    elif fmt == "raw":
+        out["raw"] = _b64(raw)
+    return out
+
+
 class GmailService(Service):
     name = "gmail"
 
@@ -331,7 +359,7 @@ class GmailService(Service):
         self._spent: list[tuple[float, int]] = []  # (when, units) in the last minute
         for m in seed.messages:
             labels = ["SENT"] if m.folder == "sent" else ["INBOX", "UNREAD", "CATEGORY_PERSONAL"]
-            self._add(_hex_id(m.id), _rfc822(m), labels, int(m.sent_at.timestamp() * 1000))
+            self._add(_hex_id(m.id), m, labels, int(m.sent_at.timestamp() * 1000))
         for e in seed.events:
             event_id = _hex_id("event:" + e.id)
             self._put_event(event_id, _event_data(event_id, e, e.start, e.end))
@@ -373,7 +401,7 @@ class GmailService(Service):
             mail.history_id = self.next_history
         return self.next_history
 
-    def _add(self, message_id: str, raw: bytes, labels: list[str], internal_ms: int) -> str:
+    def _add(self, message_id: str, raw: bytes | SeedMessage, labels: list[str], internal_ms: int) -> str:
         self.mails[message_id] = Mail(message_id, message_id, list(labels), raw, internal_ms)
         self._record("messagesAdded", message_id)
         return message_id
@@ -697,24 +725,14 @@ class GmailService(Service):
     def _message(self, mail: Mail, fmt: str) -> dict[str, Any]:
         if fmt not in ("full", "metadata", "minimal", "raw"):
             raise GoogleError(400, "invalidArgument", f"Invalid format: {fmt}")
-        parsed = BytesParser(policy=email.policy.default).parsebytes(mail.raw)
-        text = parsed.get_body(("plain",))
-        snippet = (text.get_content() if text is not None else "")[:200].replace("\n", " ").strip()
+        if fmt not in mail.rendered:
+            mail.rendered[fmt] = _rendered(mail.raw, fmt)
         out: dict[str, Any] = {
             "id": mail.id,
             "threadId": mail.thread_id,
             "labelIds": list(mail.labels),
-            "snippet": snippet,
+            **mail.rendered[fmt],
         }
-        if fmt == "full":
-            out["payload"] = _part(parsed, "", True)
-        elif fmt == "metadata":
-            out["payload"] = {
-                "mimeType": parsed.get_content_type(),
-                "headers": [{"name": k, "value": str(v)} for k, v in parsed.items()],
-            }
-        elif fmt == "raw":
-            out["raw"] = _b64(mail.raw)
         out.update(sizeEstimate=len(mail.raw), historyId=str(mail.history_id), internalDate=str(mail.internal_ms))
         return out
 
