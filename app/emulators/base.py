@@ -123,6 +123,18 @@ class Fault:
         return cls(**{k: v for k, v in data.items() if k in allowed})
 
 
+@dataclass
+class Limits:
+    """What a service publishes about concurrency for one mailbox (or, for Salesforce, one org)."""
+
+    concurrent: int | None = None  # requests in flight at once; None: no published limit
+    # Only requests running at least this long count towards ``concurrent`` (Salesforce: 20 s).
+    long_running: float = 0.0
+    refuse: Callable[[float], Response] | None = None  # the service's answer, given the wait it asks for
+    wait: float = 1.0  # the wait the refusal asks for (seconds)
+    source: str = ""  # where the limit is published (docs/emulators.md has the same)
+
+
 class Service(ABC):
     """An emulated remote service.  Subclasses keep their state behind ``self.lock``."""
 
@@ -134,11 +146,19 @@ class Service(ABC):
         # The app registrations the identity endpoints know (client ids, secrets, callbacks), made up
         # per instance as the real consoles issue them; kept across a reset, since clients hold them.
         self.registration: dict[str, Any] = {}
+        # The host's realistic network mode (``app.emulators.network.Network``), or None: a service
+        # with rate limits of its own enforces them only in that mode and records each refusal there.
+        self.network: Any = None
+
+    def limits(self) -> Limits:
+        """The concurrency limit the real service publishes (enforced in the realistic network mode)."""
+        return Limits()
 
     def carry_over(self, old: Service) -> None:
         """Take over what outlives a reset: the address and the app registrations."""
         self.base_url = old.base_url
         self.registration = old.registration
+        self.network = old.network
 
     @abstractmethod
     def operation(self, request: Request) -> str:

@@ -34,7 +34,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from app.emulators import tenant
-from app.emulators.base import ChangeLog, Request, Response, SeedData, SeedMessage, SeedPerson, Service
+from app.emulators.base import ChangeLog, Limits, Request, Response, SeedData, SeedMessage, SeedPerson, Service
 from app.emulators.ntlm import NtlmGate
 
 SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -59,6 +59,7 @@ ITEM_ELEMENT = {
     "tasks": "Task",
 }
 MAX_CHANGES = 512
+MAX_CONCURRENCY = 27  # EWSMaxConcurrency of Exchange Online's default throttling policy
 # A new mailbox's master category list as Outlook writes it ([MS-OXOCFG] 2.2.5.2.2: root
 # <categories> in the default namespace "CategoryList.xsd"; colours are the Outlook indices of
 # 2.2.5.2: 0 red, 1 orange, 3 yellow, 4 green, 7 blue, 8 purple; renameOnFirstUse="1" on the six
@@ -412,6 +413,11 @@ class EwsService(Service):
         if not code or status >= 500 or not op or op == "other":
             return self._fault(code or "ErrorInternalServerError", text, status if status >= 400 else 500)
         return _envelope(_response(op, [_error(op, code, text)]))
+
+    def limits(self) -> Limits:
+        # Exchange Online's default throttling policy: EWSMaxConcurrency 27 connections per account
+        # ("EWS throttling in Exchange"); one more is answered ErrorServerBusy with BackOffMilliseconds.
+        return Limits(concurrent=MAX_CONCURRENCY, refuse=self.throttle_response, wait=1.0)
 
     def throttle_response(self, retry_after: float) -> Response:
         text = "The server cannot service this request right now. Try again later."

@@ -45,7 +45,7 @@ from email.utils import format_datetime, formataddr, getaddresses
 from typing import Any
 from urllib.parse import unquote, urlencode, urlsplit
 
-from app.emulators import gmail_mail, google_scopes
+from app.emulators import gmail_batch, gmail_mail, google_scopes
 from app.emulators.base import (
     ChangeLog,
     Request,
@@ -74,6 +74,9 @@ UNITS = {
     **DRAFT_UNITS,
 }
 USER_UNITS_PER_MINUTE = 15_000
+# In the realistic network mode: "250 quota units per user per second, moving average (allows short
+# bursts)" (Gmail API "Usage limits"), kept as a bucket of one second's units refilled continuously.
+USER_UNITS_PER_SECOND = 250
 MAX_MODIFY = 1000
 SYSTEM_LABELS = (
     "INBOX",
@@ -357,6 +360,8 @@ class GmailService(Service):
         self.units_used = 0  # every quota unit spent (tests and benchmarks read it)
         self.units_per_minute = USER_UNITS_PER_MINUTE
         self._spent: list[tuple[float, int]] = []  # (when, units) in the last minute
+        self.units_per_second = USER_UNITS_PER_SECOND  # enforced in the realistic network mode only
+        self._bucket = (float(USER_UNITS_PER_SECOND), time.monotonic())  # (units left, when counted)
         for m in seed.messages:
             labels = ["SENT"] if m.folder == "sent" else ["INBOX", "UNREAD", "CATEGORY_PERSONAL"]
             self._add(_hex_id(m.id), m, labels, int(m.sent_at.timestamp() * 1000))
@@ -463,6 +468,8 @@ class GmailService(Service):
             if path.endswith("/events"):
                 return "events.list"
             return "events." + {"GET": "get", "PATCH": "patch"}.get(request.method, "other")
+        if path == gmail_batch.PATH:
+            return "batch"
         rest = path.removeprefix("/gmail/v1/users/me")
         drafts = gmail_mail.operation(request.method, rest)
         if drafts:
@@ -488,6 +495,12 @@ class GmailService(Service):
             path = request.path.rstrip("/") or "/"
             if path in ("/o/oauth2/auth", "/token", "/revoke"):
                 return self._oauth(request, path)
+            if path == gmail_batch.PATH and request.method == "POST":
+                try:
+                    parts = gmail_batch.parts_of(request)
+                except gmail_batch.BatchError as exc:
+                    return self._error(GoogleError(400, "badRequest", exc.message))
+                return gmail_batch.answer(parts, self.handle)
             token = request.bearer()
             if token not in self.access or self.access[token] < time.time():
                 return self._error(GoogleError(401, "authError", "Invalid Credentials"), auth=True)
@@ -502,7 +515,13 @@ class GmailService(Service):
             self._spent = [(t, u) for t, u in self._spent if now - t < 60]
             if units and sum(u for _, u in self._spent) + units > self.units_per_minute:
                 wait = 60 - (now - self._spent[0][0]) if self._spent else 1.0
+                if self.network is not None:
+                    self.network.record(self.name, "rate", self.operation(request), "over 15,000 units a minute")
                 return self.throttle_response(max(1.0, round(wait, 1)))
+            if units and self.network is not None:
+                refused = self._per_second(units, self.operation(request), now)
+                if refused is not None:
+                    return refused
             if units:
                 self._spent.append((now, units))
                 self.units_used += units
@@ -522,6 +541,17 @@ class GmailService(Service):
             except GoogleError as exc:
                 return self._error(exc)
             return Response.empty(204) if obj is None else Response.json(status, obj)
+
+    def _per_second(self, units: int, operation: str, now: float) -> Response | None:
+        """The per-user rate (realistic network mode): a request over it is refused and recorded."""
+        left, counted = self._bucket
+        left = min(float(self.units_per_second), left + (now - counted) * self.units_per_second)
+        if left < units:
+            self._bucket = (left, now)
+            self.network.record(self.name, "rate", operation, f"{units} units asked, {left:.1f} left this second")
+            return self._error(GoogleError(403, "userRateLimitExceeded", "User Rate Limit Exceeded", "usageLimits"))
+        self._bucket = (left - units, now)
+        return None
 
     def _error(self, exc: GoogleError, *, auth: bool = False) -> Response:
         item: dict[str, Any] = {"domain": exc.domain, "reason": exc.reason, "message": exc.message}

@@ -43,13 +43,23 @@ from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 from app.emulators import tenant
-from app.emulators.base import ChangeLog, Request, Response, SeedData, SeedPerson, Service, retry_after_text
+from app.emulators.base import (
+    ChangeLog,
+    Limits,
+    Request,
+    Response,
+    SeedData,
+    SeedPerson,
+    Service,
+    retry_after_text,
+)
 from app.emulators.graph_batch import MailboxBudget, retry_after_header
 
 TENANT_ID = "72f988bf-0000-4000-8000-2d7cd011db47"
 TENANT_ALIASES = ("common", "organizations", "consumers", TENANT_ID)
 USER_OID = "8ae6f565-0d7f-4ead-853e-7db94c912a1f"
 MAX_PAGE = 1000  # Graph caps odata.maxpagesize for messages
+MAILBOX_CONCURRENCY = 4  # requests in flight per app and mailbox (realistic network mode)
 DEFAULT_PAGE = 10  # Graph's default delta page size for messages
 MAX_BATCH = 20
 FILTERED_DELTA_LIMIT = 5000  # messages a $filter-ed delta round returns at most
@@ -422,6 +432,16 @@ class GraphService(Service):
         if status in (429, 503):
             headers["Retry-After"] = "2"
         return Response.json(status, body, headers)
+
+    def limits(self) -> Limits:
+        # "Outlook service limits" (Microsoft Graph throttling limits): 4 concurrent requests per app and
+        # mailbox; the fifth is answered 429 ApplicationThrottled with a Retry-After.
+        return Limits(concurrent=MAILBOX_CONCURRENCY, refuse=self._over_concurrency, wait=1.0)
+
+    def _over_concurrency(self, wait: float) -> Response:
+        response = self.error_response(429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.")
+        response.headers["Retry-After"] = retry_after_text(wait)
+        return response
 
     def throttle_response(self, retry_after: float) -> Response:
         response = self.error_response(429, "TooManyRequests", "Please retry again later.")

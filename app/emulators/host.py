@@ -10,11 +10,13 @@ plus one control port for tests, benchmarks and ``syncbar emulators serve``:
     POST   /calls/reset     zero the counters and empty the log
     GET    /secrets         every token and password issued so far (for secret scans)
     POST   /reset           every service back to its seeded state (answers /info, with the new tokens)
+    GET    /violations      limits the clients broke in the realistic network mode (app/emulators/network.py)
     POST   /faults          {"service": "graph", "kind": "throttle", "operation": "*", ...}
     DELETE /faults          clear every fault (?service=NAME for one service)
 
-A request's life: parse -> name its operation -> count it -> the first
-matching fault (if any) acts -> the service answers.
+A request's life: parse -> name its operation -> (realistic network mode: counted in flight,
+the service's concurrency limit, the round trip) -> count it -> the first matching fault (if
+any) acts -> the service answers.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from app.emulators.base import Fault, Request, Response, SeedData, Service
+from app.emulators.network import Network
 from app.emulators.tls import CertFiles, ensure_certificates
 
 MAX_BODY = 64 * 1024 * 1024
@@ -103,6 +106,7 @@ class EmulatorHost:
         certs: CertFiles | None = None,
         rng: random.Random | None = None,
         seed: SeedData | None = None,
+        network: Network | None = None,
     ) -> None:
         names = [s.name for s in services]
         if len(set(names)) != len(names) or any(not n for n in names):
@@ -119,6 +123,9 @@ class EmulatorHost:
         self._threads: list[threading.Thread] = []
         self.control_url = ""
         self.seed = seed  # what POST /reset rebuilds the services from
+        self.network = network  # the realistic network mode, or None (answers at once)
+        for service in services:
+            service.network = network
 
     # -- life cycle ---------------------------------------------------------------
 
@@ -310,6 +317,21 @@ class EmulatorHost:
         class Handler(_BaseHandler):
             def answer(self, request: Request) -> tuple[Response, str]:
                 service = host.services[name]
+                network = host.network
+                if network is None:
+                    return self.dispatch(service, request)
+                started, refusal = network.enter(name, service.operation(request), service.limits())
+                try:
+                    network.travel()
+                    if refusal is not None:
+                        return refusal, "normal"
+                    response, mode = self.dispatch(service, request)
+                    network.reject(name, response)
+                    return response, mode
+                finally:
+                    network.leave(name, started)
+
+            def dispatch(self, service: Service, request: Request) -> tuple[Response, str]:
                 try:
                     return host._dispatch(service, request)
                 except Exception as exc:  # a bug in an emulator: answer 500 with the service's body
@@ -345,6 +367,9 @@ class EmulatorHost:
                     raise ValueError('a fault is a JSON object with "service" and "kind"')
                 self.inject(str(data["service"]), Fault.from_json(data))
                 return Response.json(201, {"ok": True})
+            if method == "GET" and path == "/violations":
+                found = self.network.violations() if self.network is not None else []
+                return Response.json(200, [v.to_json() for v in found])
             if method == "GET" and path == "/secrets":
                 return Response.json(200, self.secrets())
             if method == "POST" and path == "/reset":

@@ -21,6 +21,7 @@ from typing import Any
 
 from app.emulators.base import SeedData, Service
 from app.emulators.host import EmulatorHost
+from app.emulators.network import Network
 from app.emulators.seed import generate
 
 # name -> "module:Class"; imported on demand so one service's import cost is paid only when used.
@@ -56,16 +57,18 @@ def emulators(
     cert_dir: Path | None = None,
     data: SeedData | None = None,
     org: str | None = None,
+    network: Network | None = None,
 ) -> Iterator[EmulatorHost]:
     """The emulators, seeded and served, for the duration of a ``with`` block.
 
     ``org``: ``standard`` (no field of ours, as a new customer's org) or ``custom-key`` (an admin
-    installed the external-id field ``Syncbar_Key__c``); None keeps what the seed data says (standard)."""
+    installed the external-id field ``Syncbar_Key__c``); None keeps what the seed data says (standard).
+    ``network``: the realistic network mode (``app.emulators.network``)."""
     seed_data = data or generate(items, seed)
     if org is not None:
         seed_data.org.custom_key_field = _org_variant(org)
     services = build_services(seed_data, names)
-    host = EmulatorHost(services, port=port, cert_dir=cert_dir, seed=seed_data)
+    host = EmulatorHost(services, port=port, cert_dir=cert_dir, seed=seed_data, network=network)
     host.start()
     try:
         yield host
@@ -110,11 +113,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="standard",
         help="Salesforce org: standard (no custom field of ours, default) or custom-key (Syncbar_Key__c installed)",
     )
+    parser.add_argument(
+        "--rtt",
+        type=float,
+        default=None,
+        metavar="MS",
+        help="realistic network mode: this round trip (milliseconds) per request, and each service's "
+        "published rate and concurrency limits enforced (GET /violations on the control port lists breaches)",
+    )
     args = parser.parse_args(argv)
     if args.items < 50:
         parser.error("--items must be at least 50")
     if not 0 <= args.port <= 65530:
         parser.error("--port must be between 0 and 65530")
+    if args.rtt is not None and not 0 <= args.rtt <= 10_000:
+        parser.error("--rtt must be between 0 and 10000 milliseconds")
     names = [n.strip() for n in args.services.split(",") if n.strip()]
     stop = threading.Event()
 
@@ -127,7 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         seed_data = generate(args.items, args.seed)
         seed_data.org.custom_key_field = _org_variant(args.org)
         services = build_services(seed_data, names)
-        host = EmulatorHost(services, port=args.port, cert_dir=args.cert_dir, seed=seed_data)
+        network = Network(args.rtt / 1000) if args.rtt is not None else None
+        host = EmulatorHost(services, port=args.port, cert_dir=args.cert_dir, seed=seed_data, network=network)
         host.start()
     except (ValueError, OSError) as exc:
         print(f"syncbar emulators: cannot start: {exc}", file=sys.stderr)

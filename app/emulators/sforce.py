@@ -37,7 +37,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
-from app.emulators.base import Request, Response, SeedData, Service, free_loopback_port
+from app.emulators.base import Limits, Request, Response, SeedData, Service, free_loopback_port
 from app.emulators.sforce_actions import Actions
 from app.emulators.sforce_tools import SfAccessError, SyncToolTraces
 
@@ -47,6 +47,8 @@ ORG_ID = "00D000000000001EAA"
 KEY_FIELD = "Syncbar_Key__c"
 QUERY_BATCH = 2000  # rows per query page (Sforce-Query-Options batchSize may lower it, min 200)
 MAX_COLLECTION = 200
+LONG_RUNNING_SECONDS = 20.0  # requests running this long count towards the org's concurrency limit
+LONG_RUNNING_LIMIT = 25  # of them at once, in a production org or sandbox
 MAX_COMPOSITE = 25
 MAX_COMPOSITE_COLLECTIONS = 5
 MAX_CHUNKS = 10  # sObject Collections: runs of consecutive same-type records one request may hold
@@ -722,6 +724,11 @@ class SalesforceService(Service):
                 ).body(),
             )
         )
+
+    def limits(self) -> Limits:
+        # "API Request Limits and Allocations": 25 concurrent requests of 20 s or longer per production
+        # org; more are refused with REQUEST_LIMIT_EXCEEDED (shorter requests are not limited).
+        return Limits(concurrent=LONG_RUNNING_LIMIT, long_running=LONG_RUNNING_SECONDS, refuse=self.throttle_response)
 
     def throttle_response(self, retry_after: float) -> Response:
         # Salesforce's REST API answers a concurrency or daily limit with 403 REQUEST_LIMIT_EXCEEDED; no Retry-After.
