@@ -22,6 +22,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from app.emulators.serve import emulators
 
@@ -37,14 +38,24 @@ MODULES = (
     "tests/test_items/test_bulk.py",
     "tests/test_attachments.py",
 )
-OUTCOMES = ("passed", "failed", "error", "skipped")
+OUTCOMES = ("passed", "failed", "skipped")
 
 
-def _figures(summary: str) -> dict[str, int]:
-    found = {k: 0 for k in OUTCOMES}
-    for count, word in re.findall(r"(\d+) (passed|failed|errors?|skipped)", summary):
-        found["error" if word.startswith("error") else word] += int(count)
-    return found
+def _figures(report: str) -> dict[str, Any]:
+    """Tests (not subtests) passed, failed and skipped, from pytest's ``-rA`` summary; the failed ones' ids."""
+    passed, failed = set(), set()
+    for line in report.splitlines():
+        word = line.partition(" ")[0]
+        found = re.search(r"(tests/\S+\.py::\S+::\w+)", line)
+        if found is None:
+            continue
+        if word == "PASSED":
+            passed.add(found.group(1))
+        elif word in ("FAILED", "ERROR") or word.startswith("SUBFAILED"):
+            failed.add(found.group(1))
+    last = report.strip().splitlines()[-1] if report.strip() else ""
+    skipped = sum(int(n) for n in re.findall(r"(\d+) skipped", last))
+    return {"passed": len(passed - failed), "failed": len(failed), "skipped": skipped, "failures": sorted(failed)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-k", default="", help="pytest -k expression")
     parser.add_argument("--verbose", action="store_true", help="list every test's outcome")
     args = parser.parse_args(argv)
-    results: dict[str, dict[str, int]] = {}
+    results: dict[str, dict[str, Any]] = {}
     with emulators(items=50, names=("ews",)) as host:
         for module in args.module or MODULES:
             host.reset()
@@ -69,21 +80,24 @@ def main(argv: list[str] | None = None) -> int:
             (args.checkout / "settings.yml").write_text(settings)
             env = dict(os.environ, REQUESTS_CA_BUNDLE=str(host.ca_path))
             env["PYTHONPATH"] = os.pathsep.join(p for p in (str(args.checkout), args.deps) if p)
-            command = [sys.executable, "-m", "pytest", module, "-p", "no:cacheprovider", "-q", "-rN"]
+            command = [sys.executable, "-m", "pytest", module, "-p", "no:cacheprovider", "-q", "-rA"]
             if args.verbose:
-                command += ["-rfE", "--tb=line"]
+                command += ["--tb=short"]
             if args.k:
                 command += ["-k", args.k]
             done = subprocess.run(command, cwd=args.checkout, env=env, capture_output=True, text=True, timeout=1800)
-            lines = done.stdout.strip().splitlines()
             if args.verbose:
                 print(done.stdout[-20000:])
-            results[module] = _figures(lines[-1] if lines else "")
-            print(module, results[module], flush=True)
+                print("operations:", host.calls("ews"))
+            results[module] = _figures(done.stdout)
+            print(module, {k: results[module][k] for k in OUTCOMES}, flush=True)
             (args.checkout / "settings.yml").unlink()
     total = {k: sum(r[k] for r in results.values()) for k in OUTCOMES}
-    ran = total["passed"] + total["failed"] + total["error"]
-    print(json.dumps({"modules": results, "total": total, "pass_rate": round(total["passed"] / ran, 3) if ran else 0}))
+    ran = total["passed"] + total["failed"]
+    figures = {m: {k: r[k] for k in OUTCOMES} for m, r in results.items()}
+    failures = [f for r in results.values() for f in r["failures"]]
+    print(json.dumps({"modules": figures, "total": total, "pass_rate": round(total["passed"] / ran, 3) if ran else 0}))
+    print(json.dumps({"failures": failures}))
     return 0
 
 

@@ -46,6 +46,18 @@ PATH = "/EWS/Exchange.asmx"
 USERNAME = "alex.morgan"
 FOLDERS = {k: v[:3] for k, v in DISTINGUISHED.items()}  # distinguished id -> (element, FolderClass, display name)
 MAX_CHANGES = 512
+# Properties of a created item that the server sets, or gives a default when the client sent none.
+SERVER_DEFAULTS = (
+    "DateTimeCreated",
+    "LastModifiedTime",
+    "Size",
+    "ItemClass",
+    "DateTimeReceived",
+    "DateTimeSent",
+    "CalendarItemType",
+    "IsRead",
+    "ReminderIsSet",
+)
 # A new mailbox's master category list as Outlook writes it ([MS-OXOCFG] 2.2.5.2.2: root
 # <categories> in the default namespace "CategoryList.xsd"; colours are the Outlook indices of
 # 2.2.5.2: 0 red, 1 orange, 3 yellow, 4 green, 7 blue, 8 purple; renameOnFirstUse="1" on the six
@@ -669,6 +681,10 @@ class EwsService(Service):
             else:
                 kind = "Create" if item.created > since else "Update"
                 element = self._element(item)
+                if kind == "Update" and item.fields.get("_read_change"):
+                    read = next((v for v in self._read(item, _uri("message:IsRead"))), "false")
+                    changes.append(f"<t:ReadFlagChange>{ref}<t:IsRead>{read}</t:IsRead></t:ReadFlagChange>")
+                    continue
                 subject = (
                     f"<t:Subject>{escape(str(item.fields.get('Subject', '')))}</t:Subject>"
                     if "Subject" in item.fields
@@ -1046,11 +1062,14 @@ class EwsService(Service):
         return [str(value)]
 
     def _server_props(self, item: Item) -> list[ET.Element]:
+        """The properties the server sets, or defaults, of a created item (for restrictions and sorting)."""
+        have = {_local(p.tag) for p in item.fields["_props"]}
         found = []
-        for name in ("DateTimeCreated", "LastModifiedTime", "Size", "ItemClass"):
-            el = ET.Element(f"{{{T}}}{name}")
-            el.text = str(item.fields.get("_" + name, ""))
-            found.append(el)
+        for name in SERVER_DEFAULTS:
+            if ("_" + name) in item.fields and name not in have:
+                el = ET.Element(f"{{{T}}}{name}")
+                el.text = str(item.fields["_" + name])
+                found.append(el)
         return found
 
     def _generic_xml(self, item: Item) -> str:
@@ -1078,7 +1097,8 @@ class EwsService(Service):
             else "",
         }
         have = {_local(p.tag) for p in props}
-        for name in ("ItemClass", "DateTimeReceived", "DateTimeSent", "CalendarItemType", "IsRead"):
+        have = {_local(p.tag) for p in f["_props"]}
+        for name in SERVER_DEFAULTS[3:]:
             value = f.get("_" + name)
             if value is not None and name not in have and (every or name in asked):
                 extra[name] = f"<t:{name}>{escape(str(value))}</t:{name}>"
@@ -1120,6 +1140,7 @@ class EwsService(Service):
             "_ItemClass": ews_items.ITEM_CLASS.get(kind, "IPM.Note"),
             "_DateTimeReceived": now,
             "_attachments": [],
+            "_ReminderIsSet": "false",
         }
         if kind == "Message":
             fields["_DateTimeSent"] = now
@@ -1291,6 +1312,74 @@ class EwsService(Service):
     def _op_CopyItem(self, op: ET.Element) -> str:
         return self._move_or_copy(op, "CopyItem", True)
 
+    def _op_SendItem(self, op: ET.Element) -> str:
+        """A saved draft sent: kept in Sent Items (or SavedItemFolderId) when SaveItemToFolder, else gone."""
+        save = op.get("SaveItemToFolder", "true") == "true"
+        messages = []
+        try:
+            folder = self._target(op, "SavedItemFolderId", "sentitems")
+        except EwsError as exc:
+            return _response("SendItem", [_error("SendItem", exc.code, exc.message)])
+        for ref in op.iter(f"{{{T}}}ItemId"):
+            try:
+                item = self._find(ref.get("Id", ""))
+                if self._element(item) != "Message" or "_props" not in item.fields:
+                    raise EwsError("ErrorInvalidItemForOperationSendItem", "Only saved messages can be sent.")
+                props = item.fields["_props"]
+                to = [(m.findtext(f"{{{T}}}EmailAddress") or "") for p in props for m in p.iter(f"{{{T}}}Mailbox")]
+                if not any("@" in a for a in to):
+                    raise EwsError("ErrorInvalidRecipients", "At least one recipient isn't valid.")
+            except EwsError as exc:
+                messages.append(_error("SendItem", exc.code, exc.message))
+                continue
+            subject = next((p.text or "" for p in props if _local(p.tag) == "Subject"), "")
+            self.sent.append({"subject": subject, "to": to, "body": ""})
+            if save:
+                moved = self._move(item, folder)
+                moved.fields["_draft"] = False
+            else:
+                self._drop(item)
+            messages.append(_message("SendItem", ""))
+        return _response("SendItem", messages)
+
+    def _op_MarkAsJunk(self, op: ET.Element) -> str:
+        """Junk (or not junk); with MoveItem the item goes to Junk Email (or the Inbox) and its new id is told."""
+        junk, move = op.get("IsJunk") == "true", op.get("MoveItem") == "true"
+        messages = []
+        for ref in op.iter(f"{{{T}}}ItemId"):
+            try:
+                item = self._find(ref.get("Id", ""))
+            except EwsError as exc:
+                messages.append(_error("MarkAsJunk", exc.code, exc.message))
+                continue
+            target = "junkemail" if junk else "inbox"
+            if move and item.folder != target:
+                item = self._move(item, target)
+            messages.append(
+                _message("MarkAsJunk", f'<m:MovedItemId Id="{item.id}" ChangeKey="{item.change_key}"/>' if move else "")
+            )
+        return _response("MarkAsJunk", messages)
+
+    def _op_ArchiveItem(self, op: ET.Element) -> str:
+        """Items moved to the mailbox's Archive folder (the one Outlook's Archive button uses)."""
+        messages = []
+        for ref in op.iter(f"{{{T}}}ItemId"):
+            try:
+                item = self._find(ref.get("Id", ""))
+            except EwsError as exc:
+                messages.append(_error("ArchiveItem", exc.code, exc.message))
+                continue
+            moved = self._move(item, "archive")
+            element = self._element(moved)
+            messages.append(
+                _message(
+                    "ArchiveItem",
+                    f'<m:Items><t:{element}><t:ItemId Id="{moved.id}" ChangeKey="{moved.change_key}"/>'
+                    f"</t:{element}></m:Items>",
+                )
+            )
+        return _response("ArchiveItem", messages)
+
     def _op_CreateAttachment(self, op: ET.Element) -> str:
         parent = op.find(f"{{{M}}}ParentItemId")
         try:
@@ -1367,6 +1456,8 @@ class EwsService(Service):
         except ews_items.ItemError as exc:
             raise EwsError(exc.code, exc.message) from None
         fields = dict(item.fields, _props=props, _LastModifiedTime=_iso(datetime.now(UTC)))
+        uris = {u.get("FieldURI") for u in change.iter(f"{{{T}}}FieldURI")}
+        fields["_read_change"] = uris == {"message:IsRead"}  # SyncFolderItems reports a ReadFlagChange
         if fields["_element"] == "CalendarItem":
             recurring = any(_local(p.tag) == "Recurrence" for p in props)
             fields["_CalendarItemType"] = "RecurringMaster" if recurring else "Single"
@@ -1503,6 +1594,10 @@ def _overlaps(item: Item, start: datetime, end: datetime) -> bool:
     """In a CalendarView: not ending before StartDate, not starting on or after EndDate (EWS reference)."""
     f = item.fields
     return bool(f.get("Start")) and _ews_time(str(f["End"])) >= start and _ews_time(str(f["Start"])) < end
+
+
+def _uri(name: str) -> ET.Element:
+    return ET.Element(f"{{{T}}}FieldURI", FieldURI=name)
 
 
 def _uid(seed_id: str) -> str:

@@ -50,8 +50,26 @@ def local(tag: str) -> str:
 
 
 def props_of(element: ET.Element) -> list[ET.Element]:
-    """The property elements of an item a client sent, less those the server sets."""
-    return [copy.deepcopy(p) for p in element if local(p.tag) not in SERVER_SET]
+    """The property elements of an item a client sent, less those the server sets, as the server keeps them."""
+    return [normal(p) for p in element if local(p.tag) not in SERVER_SET]
+
+
+def normal(element: ET.Element) -> ET.Element:
+    """A copy of a property as Exchange stores it: xs:boolean "1"/"0" read as true/false (Exchange answers
+    with the canonical form), a Subject cut at 255 characters (EWS reference, "Subject": "limited to 255
+    characters")."""
+    el = copy.deepcopy(element)
+    for e in el.iter():
+        name = local(e.tag)
+        if not len(e) and e.text in ("0", "1") and _boolean(name):
+            e.text = "true" if e.text == "1" else "false"
+    if local(el.tag) == "Subject" and el.text and len(el.text) > 255:
+        el.text = el.text[:255]
+    return el
+
+
+def _boolean(name: str) -> bool:
+    return name.startswith(("Is", "Has", "Allow")) or name.endswith(("IsSet", "Requested"))
 
 
 def serialize(el: ET.Element) -> str:
@@ -125,8 +143,9 @@ def _coerce(a: str, b: str) -> tuple[Any, Any]:
             return parse(a), parse(b)  # type: ignore[operator]
         except (ValueError, TypeError):
             continue
-    if a.lower() in ("true", "false") and b.lower() in ("true", "false"):
-        return a.lower() == "true", b.lower() == "true"
+    truth = {"true": True, "1": True, "false": False, "0": False}  # xs:boolean
+    if a.lower() in truth and b.lower() in truth:
+        return truth[a.lower()], truth[b.lower()]
     return a.lower(), b.lower()
 
 
@@ -312,7 +331,7 @@ def apply_update(props: list[ET.Element], update: ET.Element) -> list[ET.Element
             )
         ]
         if kind != "DeleteItemField" and holder is not None:
-            props += [copy.deepcopy(e) for e in holder if local(e.tag) == "ExtendedProperty"]
+            props += [normal(e) for e in holder if local(e.tag) == "ExtendedProperty"]
         return props
     name = element_of(path.get("FieldURI", ""))
     old = next((p for p in props if local(p.tag) == name), None)
@@ -328,7 +347,7 @@ def apply_update(props: list[ET.Element], update: ET.Element) -> list[ET.Element
         else:
             merged.text = (merged.text or "") + (new.text or "")
         new = merged
-    return [p for p in props if p is not old] + [copy.deepcopy(new)]
+    return [p for p in props if p is not old] + [normal(new)]
 
 
 def attachment_id(seed: str) -> str:
