@@ -575,8 +575,9 @@ class EwsService(Service):
             try:
                 found = self._folders_named(change)
                 folder = found[0] if found else FolderError("ErrorInvalidRequest", "A FolderChange names no folder.")
-                if isinstance(folder, FolderError):
-                    raise folder
+                if isinstance(folder, FolderError):  # a gone folder's id: Exchange answers ErrorItemNotFound here
+                    code = "ErrorItemNotFound" if folder.code == "ErrorFolderNotFound" else folder.code
+                    raise FolderError(code, folder.message)
                 for update in change.find(f"{{{T}}}Updates") or []:
                     uri = update.find(f"{{{T}}}FieldURI")
                     name = (uri.get("FieldURI", "") if uri is not None else "").split(":")[-1]
@@ -585,8 +586,8 @@ class EwsService(Service):
                         if folder.distinguished and folder.parent in ("", "root"):
                             raise FolderError("ErrorInvalidPropertyUpdateSentMessage", "This folder cannot be renamed.")
                         folder.name = value
-                    elif name == "FolderClass" and value is not None:
-                        folder.folder_class = value
+                    elif name == "FolderClass" and value is not None and value != folder.folder_class:
+                        raise FolderError("ErrorObjectTypeChanged", "The folder's class cannot be changed.")
                     elif name not in ("DisplayName", "FolderClass", "PermissionSet", "ExtendedProperty"):
                         raise FolderError("ErrorInvalidPropertySet", f"The property folder:{name} cannot be updated.")
                 self.tree.touch(folder)
@@ -788,7 +789,9 @@ class EwsService(Service):
     def _folder_xml(self, name: str) -> str:
         folder = self.tree.folders[name]
         mine = [i for i in self.items.values() if i.folder == name and not i.deleted]
-        unread = sum(1 for i in mine if self._element(i) == "Message" and not i.fields.get("IsRead"))
+        unread = sum(
+            1 for i in mine if self._element(i) == "Message" and self._read(i, _uri("message:IsRead")) != ["true"]
+        )
         return self.tree.xml(folder, len(mine), unread)
 
     def _op_FindFolder(self, op: ET.Element) -> str:

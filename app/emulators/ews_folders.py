@@ -26,7 +26,7 @@ T = "http://schemas.microsoft.com/exchange/services/2006/types"
 # Finder (searchfolders) are outside it, as in a new Exchange 2016 mailbox.
 DISTINGUISHED: dict[str, tuple[str, str, str, str]] = {
     "root": ("Folder", "", "", ""),
-    "msgfolderroot": ("Folder", "IPF.Note", "Top of Information Store", "root"),
+    "msgfolderroot": ("Folder", "", "Top of Information Store", "root"),
     "recoverableitemsroot": ("Folder", "", "Recoverable Items", "root"),
     "recoverableitemsdeletions": ("Folder", "", "Deletions", "recoverableitemsroot"),
     "recoverableitemspurges": ("Folder", "", "Purges", "recoverableitemsroot"),
@@ -39,16 +39,52 @@ DISTINGUISHED: dict[str, tuple[str, str, str, str]] = {
     "outbox": ("Folder", "IPF.Note", "Outbox", "msgfolderroot"),
     "junkemail": ("Folder", "IPF.Note", "Junk Email", "msgfolderroot"),
     "archive": ("Folder", "IPF.Note", "Archive", "msgfolderroot"),
-    "conversationhistory": ("Folder", "IPF.Note", "Conversation History", "msgfolderroot"),
+    "conversationhistory": ("Folder", "", "Conversation History", "msgfolderroot"),
     "calendar": ("CalendarFolder", "IPF.Appointment", "Calendar", "msgfolderroot"),
     "contacts": ("ContactsFolder", "IPF.Contact", "Contacts", "msgfolderroot"),
     "tasks": ("TasksFolder", "IPF.Task", "Tasks", "msgfolderroot"),
     "notes": ("Folder", "IPF.StickyNote", "Notes", "msgfolderroot"),
     "journal": ("Folder", "IPF.Journal", "Journal", "msgfolderroot"),
     "syncissues": ("Folder", "IPF.Note", "Sync Issues", "msgfolderroot"),
-    "conflicts": ("Folder", "IPF.Note", "Conflicts", "syncissues"),
-    "localfailures": ("Folder", "IPF.Note", "Local Failures", "syncissues"),
-    "serverfailures": ("Folder", "IPF.Note", "Server Failures", "syncissues"),
+    "conflicts": ("Folder", "", "Conflicts", "syncissues"),
+    "localfailures": ("Folder", "", "Local Failures", "syncissues"),
+    "serverfailures": ("Folder", "", "Server Failures", "syncissues"),
+    "recipientcache": ("ContactsFolder", "IPF.Contact.RecipientCache", "Recipient Cache", "contacts"),
+    "temporarysaves": ("Folder", "", "TemporarySaves", "root"),
+    "peoplecentricconversationbuddies": (
+        "ContactsFolder",
+        "IPF.Contact.PeopleCentricConversationBuddies",
+        "PeopleCentricConversation Buddies",
+        "contacts",
+    ),
+}
+# The other folders Exchange 2016 makes in every mailbox (not distinguished, not user-visible for most):
+# key -> (element, FolderClass, display name, parent).
+SYSTEM: dict[str, tuple[str, str, str, str]] = {
+    "sys-commonviews": ("Folder", "", "Common Views", "root"),
+    "sys-deferredaction": ("Folder", "", "Deferred Action", "root"),
+    "sys-exchangesyncdata": ("Folder", "", "ExchangeSyncData", "root"),
+    "sys-freebusy": ("Folder", "", "Freebusy Data", "root"),
+    "sys-location": ("Folder", "", "Location", "root"),
+    "sys-mailboxassociations": ("Folder", "", "MailboxAssociations", "root"),
+    "sys-reminders": ("SearchFolder", "Outlook.Reminder", "Reminders", "root"),
+    "sys-schedule": ("Folder", "", "Schedule", "root"),
+    "sys-shortcuts": ("Folder", "", "Shortcuts", "root"),
+    "sys-spooler": ("Folder", "", "Spooler Queue", "root"),
+    "sys-system": ("Folder", "", "System", "root"),
+    "sys-views": ("Folder", "", "Views", "root"),
+    "sys-conversationactions": ("Folder", "IPF.Configuration", "Conversation Action Settings", "msgfolderroot"),
+    "sys-quickstep": ("Folder", "IPF.Configuration", "Quick Step Settings", "msgfolderroot"),
+    "sys-rss": ("Folder", "IPF.Note.OutlookHomepage", "RSS Feeds", "msgfolderroot"),
+    "sys-externalcontacts": ("ContactsFolder", "IPF.Contact", "ExternalContacts", "msgfolderroot"),
+    "sys-personmetadata": ("ContactsFolder", "IPF.Contact", "PersonMetadata", "msgfolderroot"),
+    "sys-galcontacts": ("ContactsFolder", "IPF.Contact.GalContacts", "GAL Contacts", "contacts"),
+    "sys-orgcontacts": (
+        "ContactsFolder",
+        "IPF.Contact.OrganizationalContacts",
+        "Organizational Contacts",
+        "contacts",
+    ),
 }
 FOLDER_ELEMENTS = ("Folder", "CalendarFolder", "ContactsFolder", "TasksFolder", "SearchFolder")
 # The item element a folder holds, by its class (EWS reference, "Items").
@@ -69,6 +105,7 @@ class Folder:
     folder_class: str
     name: str
     distinguished: bool
+    system: bool = False  # one of the mailbox's own folders: it cannot be deleted
     seq: int = 0
     created: int = 0
     deleted: bool = False
@@ -104,6 +141,8 @@ class FolderTree:
         self.by_id: dict[str, str] = {}
         for key, (element, cls, name, parent) in DISTINGUISHED.items():
             self._add(Folder(key, parent, element, cls, name, True))
+        for key, (element, cls, name, parent) in SYSTEM.items():
+            self._add(Folder(key, parent, element, cls, name, False, system=True))
 
     def _add(self, folder: Folder) -> Folder:
         folder.seq = folder.created = self.step()
@@ -155,10 +194,10 @@ class FolderTree:
         if not name:
             raise FolderError("ErrorInvalidRequest", "A folder needs a DisplayName.")
         if any(c.name.lower() == name.lower() for c in self.children(parent.key)):
-            raise FolderError("ErrorFolderExists", "A folder with the specified name already exists.")
-        if not folder_class:
+            raise FolderError("ErrorFolderExists", f"Could not create folder '{name}'. A folder with that name exists.")
+        if not folder_class:  # a plain Folder keeps no class; the typed ones get theirs
             folder_class = {"CalendarFolder": "IPF.Appointment", "ContactsFolder": "IPF.Contact"}.get(element, "")
-            folder_class = folder_class or {"TasksFolder": "IPF.Task"}.get(element, "IPF.Note")
+            folder_class = folder_class or {"TasksFolder": "IPF.Task"}.get(element, "")
         key = "f" + hashlib.sha1(f"{parent.key}/{name}/{self.step()}".encode()).hexdigest()[:16]
         return self._add(Folder(key, parent.key, element, folder_class, name, False))
 
@@ -168,6 +207,8 @@ class FolderTree:
     def delete(self, folder: Folder) -> None:
         if folder.distinguished:
             raise FolderError("ErrorDeleteDistinguishedFolder", "Distinguished folders cannot be deleted.")
+        if folder.system:
+            raise FolderError("ErrorCannotDeleteObject", "The object cannot be deleted.")
         for child in [*self.children(folder.key, True), folder]:
             child.deleted = True
             child.seq = self.step()
@@ -176,6 +217,10 @@ class FolderTree:
         children = len(self.children(folder.key))
         parent = f'<t:ParentFolderId Id="{folder_id(folder.parent)}" ChangeKey="AQAAAA=="/>' if folder.parent else ""
         cls = f"<t:FolderClass>{escape(folder.folder_class)}</t:FolderClass>" if folder.folder_class else ""
+        if (
+            folder.distinguished
+        ):  # Exchange 2013 and later tell a well-known folder's name (folder:DistinguishedFolderId)
+            cls += f"<t:DistinguishedFolderId>{folder.key}</t:DistinguishedFolderId>"
         return (
             f'<t:{folder.element}><t:FolderId Id="{folder.id}" ChangeKey="{folder.change_key}"/>{parent}{cls}'
             f"<t:DisplayName>{escape(folder.name)}</t:DisplayName><t:TotalCount>{total}</t:TotalCount>"
@@ -212,11 +257,17 @@ def _folder_search(node: ET.Element) -> Any:
     value = (constant.get("Value", "") if constant is not None else "").lower()
     if tag == "Contains":
         mode = node.get("ContainmentMode", "Substring")
+        fold = node.get("ContainmentComparison", "Exact").startswith("Ignore")
+        exact = constant.get("Value", "") if constant is not None else ""
+
+        def text(f: Folder) -> tuple[str, str]:
+            return (getattr(f, attr).lower(), value) if fold else (getattr(f, attr), exact)
+
         if mode == "FullString":
-            return lambda f: getattr(f, attr).lower() == value
+            return lambda f: text(f)[0] == text(f)[1]
         if mode == "Prefixed":
-            return lambda f: getattr(f, attr).lower().startswith(value)
-        return lambda f: value in getattr(f, attr).lower()
+            return lambda f: text(f)[0].startswith(text(f)[1])
+        return lambda f: text(f)[1] in text(f)[0]
     compare = {
         "IsEqualTo": lambda a, b: a == b,
         "IsNotEqualTo": lambda a, b: a != b,
