@@ -762,7 +762,7 @@ class EwsService(Service):
 
     def _calendar_view(self, name: str, view: ET.Element) -> str:
         """An expanded view: every instance whose time overlaps [StartDate, EndDate)."""
-        if name != "calendar":
+        if self.tree.folders[name].item_element != "CalendarItem":
             raise EwsError("ErrorCalendarFolderIsInvalidForCalendarView", "The folder is not a calendar folder.")
         try:
             start, end = _ews_time(view.get("StartDate", "")), _ews_time(view.get("EndDate", ""))
@@ -771,11 +771,11 @@ class EwsService(Service):
         if end < start:
             raise EwsError("ErrorCalendarEndDateIsEarlierThanStartDate", "EndDate is earlier than StartDate.")
         # Expanded: single items and the instances of series; a RecurringMaster itself is not listed.
-        candidates = [i for i in self.items.values() if i.fields.get("CalendarItemType") != "RecurringMaster"]
+        candidates = [i for i in self.items.values() if self._kind_of(i) != "RecurringMaster"]
         candidates += [i for i in self.occurrences.values() if self._lookup(i.id) is not None]
         shown = sorted(
-            (i for i in candidates if i.folder == name and not i.deleted and _overlaps(i, start, end)),
-            key=lambda i: (str(i.fields.get("Start")), i.id),
+            (i for i in candidates if i.folder == name and not i.deleted and self._overlaps(i, start, end)),
+            key=lambda i: (self._when(i)[0], i.id),
         )
         limit = view.get("MaxEntriesReturned")
         last = limit is None or len(shown) <= int(limit)
@@ -785,6 +785,23 @@ class EwsService(Service):
             "<t:Items>" + "".join(self._item_xml(i) for i in page) + "</t:Items></m:RootFolder>"
         )
         return _response("FindItem", [_message("FindItem", xml)])
+
+    def _kind_of(self, item: Item) -> str:
+        if "_props" in item.fields:
+            return str(item.fields.get("_CalendarItemType") or "")
+        return str(item.fields.get("CalendarItemType") or "")
+
+    def _when(self, item: Item) -> tuple[str, str]:
+        start = next(iter(self._read(item, _uri("calendar:Start"))), "")
+        return start, next(iter(self._read(item, _uri("calendar:End"))), start)
+
+    def _overlaps(self, item: Item, start: datetime, end: datetime) -> bool:
+        """In a CalendarView: not ending before StartDate, not starting on or after EndDate (EWS reference)."""
+        first, last = self._when(item)
+        try:
+            return bool(first) and _ews_time(last) >= start and _ews_time(first) < end
+        except ValueError:
+            return False
 
     def _folder_xml(self, name: str) -> str:
         folder = self.tree.folders[name]
@@ -1591,12 +1608,6 @@ def _search(node: ET.Element) -> Any:
         return bool(value) and compare(_ews_time(str(value)), bound)
 
     return test
-
-
-def _overlaps(item: Item, start: datetime, end: datetime) -> bool:
-    """In a CalendarView: not ending before StartDate, not starting on or after EndDate (EWS reference)."""
-    f = item.fields
-    return bool(f.get("Start")) and _ews_time(str(f["End"])) >= start and _ews_time(str(f["Start"])) < end
 
 
 def _uri(name: str) -> ET.Element:

@@ -65,6 +65,9 @@ def normal(element: ET.Element) -> ET.Element:
             e.text = "true" if e.text == "1" else "false"
     if local(el.tag) == "Subject" and el.text and len(el.text) > 255:
         el.text = el.text[:255]
+    for e in el.iter():  # a recurrence's dates come back with their time zone ("2014-03-08-08:00", "2014-03-08Z")
+        if local(e.tag) in ("StartDate", "EndDate") and e.text and len(e.text) == 10:
+            e.text += "Z"
     return el
 
 
