@@ -57,6 +57,8 @@ SERVER_DEFAULTS = (
     "CalendarItemType",
     "IsRead",
     "ReminderIsSet",
+    "IsRecurring",
+    "OriginalStart",
 )
 # A new mailbox's master category list as Outlook writes it ([MS-OXOCFG] 2.2.5.2.2: root
 # <categories> in the default namespace "CategoryList.xsd"; colours are the Outlook indices of
@@ -718,7 +720,7 @@ class EwsService(Service):
             test = self._item_restriction(restriction) if restriction is not None else None
             if calendar_view is not None:
                 if restriction is not None:
-                    raise EwsError("ErrorInvalidRestriction", "Restrictions are not supported with a CalendarView.")
+                    raise EwsError("ErrorInvalidOperation", "Restrictions are not supported with a CalendarView.")
                 return self._calendar_view(name, calendar_view)
         except EwsError as exc:
             return _response("FindItem", [_error("FindItem", exc.code, exc.message)])
@@ -869,7 +871,9 @@ class EwsService(Service):
         messages = []
         self._shape = ews_items.requested(op)
         for ref in op.iter():
-            if _local(ref.tag) not in ("ItemId", "OccurrenceItemId") or ref.tag.startswith(f"{{{M}}}"):
+            if _local(ref.tag) not in ("ItemId", "OccurrenceItemId", "RecurringMasterItemId") or ref.tag.startswith(
+                f"{{{M}}}"
+            ):
                 continue
             try:
                 item = self._by_ref(ref)
@@ -1125,6 +1129,8 @@ class EwsService(Service):
         for name, xml in extra.items():
             if every or name in asked:
                 server.append(xml)
+        if f.get("_CalendarItemType") == "RecurringMaster":
+            server.append(self._master_xml(item, every, asked))
         return f"<t:{element}>{''.join(server)}{''.join(ews_items.serialize(p) for p in props)}</t:{element}>"
 
     def _attachment_xml(self, a: dict[str, Any], content: bool) -> str:
@@ -1168,11 +1174,14 @@ class EwsService(Service):
         if kind == "CalendarItem":
             recurring = any(_local(p.tag) == "Recurrence" for p in props)
             fields["_CalendarItemType"] = "RecurringMaster" if recurring else "Single"
+            fields["_IsRecurring"] = "false"  # a master is not itself recurring (an instance is)
         for a in element.iter(f"{{{T}}}Attachments"):
             for att in a:
                 fields["_attachments"].append(self._new_attachment(att, item_id or now))
         item_id = item_id or _item_id(f"created:{self.seq}:{secrets.token_hex(6)}")
         self._put(folder, item_id, fields)
+        if fields.get("_CalendarItemType") == "RecurringMaster":
+            self._expand(self.items[item_id])
         return self.items[item_id]
 
     def _new_attachment(self, att: ET.Element, seed: str) -> dict[str, Any]:
@@ -1273,7 +1282,10 @@ class EwsService(Service):
             except EwsError as exc:
                 messages.append(_error("DeleteItem", exc.code, exc.message))
                 continue
-            if how == "MoveToDeletedItems" and item.folder != "deleteditems" and item.id in self.items:
+            if item.id in self.occurrences:  # an instance leaves its series (DeletedOccurrences)
+                item.deleted = True
+                self._touch_master(item)
+            elif how == "MoveToDeletedItems" and item.folder != "deleteditems" and item.id in self.items:
                 self._move(item, "deleteditems")
             else:
                 self._drop(item)
@@ -1284,10 +1296,20 @@ class EwsService(Service):
         if _local(ref.tag) == "OccurrenceItemId":
             master = self._find(ref.get("RecurringMasterId", ""))
             index = int(ref.get("InstanceIndex", "0"))
-            occurrences = [i for i in self.occurrences.values() if i.fields.get("Master") == master.id]
+            occurrences = self._instances(master)
             if not 1 <= index <= len(occurrences):
                 raise EwsError("ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange", "The index is out of range.")
+            if occurrences[index - 1].deleted:
+                raise EwsError(
+                    "ErrorCalendarOccurrenceIsDeletedFromRecurrence", "The occurrence was deleted from the series."
+                )
             return occurrences[index - 1]
+        if _local(ref.tag) == "RecurringMasterItemId":
+            occurrence = self._find(ref.get("OccurrenceId", ""))
+            master = self.items.get(str(occurrence.fields.get("Master") or ""))
+            if master is None:
+                raise EwsError("ErrorItemNotFound", "The item is not an occurrence of a series.")
+            return master
         return self._find(ref.get("Id", ""))
 
     def _move(self, item: Item, folder: str, keep: bool = False) -> Item:
@@ -1468,6 +1490,78 @@ class EwsService(Service):
             )
         return _response("DeleteAttachment", messages)
 
+    def _expand(self, master: Item) -> None:
+        """The instances of a created recurring master (kept with ids derived from their start)."""
+        for old in [i for i in self.occurrences.values() if i.fields.get("Master") == master.id]:
+            del self.occurrences[old.id]
+        props = master.fields["_props"]
+        base = {k: v for k, v in master.fields.items() if k not in ("_props", "_attachments")}
+        for start, end in ews_items.occurrences(props):
+            when = {"Start": _iso(start), "End": _iso(end)}
+            copies = []
+            for p in props:
+                name = _local(p.tag)
+                if name == "Recurrence":
+                    continue
+                p = copy.deepcopy(p)
+                if name in when:
+                    p.text = when[name]
+                copies.append(p)
+            fields = dict(
+                base,
+                _props=copies,
+                _attachments=[],
+                _CalendarItemType="Occurrence",
+                _IsRecurring="true",
+                _OriginalStart=when["Start"],
+                Master=master.id,
+            )
+            self._put_occurrence(_item_id(f"occurrence:{master.id}:{when['Start']}"), fields)
+
+    def _instances(self, master: Item) -> list[Item]:
+        return [i for i in self.occurrences.values() if i.fields.get("Master") == master.id]
+
+    def _master_xml(self, item: Item, every: bool, asked: set[str]) -> str:
+        """FirstOccurrence, LastOccurrence, ModifiedOccurrences and DeletedOccurrences of a created master."""
+        instances = self._instances(item)
+        live = [i for i in instances if not i.deleted]
+        parts = []
+
+        def brief(tag: str, i: Item) -> str:
+            start, end = self._when(i)
+            return (
+                f'<t:{tag}><t:ItemId Id="{i.id}" ChangeKey="{i.change_key}"/><t:Start>{start}</t:Start>'
+                f"<t:End>{end}</t:End><t:OriginalStart>{i.fields['_OriginalStart']}</t:OriginalStart></t:{tag}>"
+            )
+
+        if live and (every or "FirstOccurrence" in asked):
+            parts.append(brief("FirstOccurrence", live[0]))
+        if live and (every or "LastOccurrence" in asked):
+            parts.append(brief("LastOccurrence", live[-1]))
+        changed = [i for i in live if i.fields.get("_CalendarItemType") == "Exception"]
+        if changed and (every or "ModifiedOccurrences" in asked):
+            parts.append(
+                "<t:ModifiedOccurrences>"
+                + "".join(brief("Occurrence", i) for i in changed)
+                + "</t:ModifiedOccurrences>"
+            )
+        gone = [i for i in instances if i.deleted]
+        if gone and (every or "DeletedOccurrences" in asked):
+            parts.append(
+                "<t:DeletedOccurrences>"
+                + "".join(
+                    f"<t:DeletedOccurrence><t:Start>{i.fields['_OriginalStart']}</t:Start></t:DeletedOccurrence>"
+                    for i in gone
+                )
+                + "</t:DeletedOccurrences>"
+            )
+        return "".join(parts)
+
+    def _touch_master(self, occurrence: Item) -> None:
+        master = self.items.get(str(occurrence.fields.get("Master") or ""))
+        if master is not None:
+            self._put(master.folder, master.id, master.fields)
+
     def _update_generic(self, item: Item, change: ET.Element) -> Item:
         props = list(item.fields["_props"])
         try:
@@ -1478,10 +1572,18 @@ class EwsService(Service):
         fields = dict(item.fields, _props=props, _LastModifiedTime=_iso(datetime.now(UTC)))
         uris = {u.get("FieldURI") for u in change.iter(f"{{{T}}}FieldURI")}
         fields["_read_change"] = uris == {"message:IsRead"}  # SyncFolderItems reports a ReadFlagChange
+        if item.id in self.occurrences:  # a changed instance is an exception of its series
+            fields["_CalendarItemType"] = "Exception"
+            self._put_occurrence(item.id, fields)
+            self._touch_master(item)
+            return self.occurrences[item.id]
         if fields["_element"] == "CalendarItem":
             recurring = any(_local(p.tag) == "Recurrence" for p in props)
             fields["_CalendarItemType"] = "RecurringMaster" if recurring else "Single"
+            fields["_IsRecurring"] = "false"
         self._put(item.folder, item.id, fields)
+        if fields["_element"] == "CalendarItem" and uris & {"calendar:Recurrence", "calendar:Start", "calendar:End"}:
+            self._expand(self.items[item.id])
         return self.items[item.id]
 
     def _config_key(self, op: ET.Element) -> tuple[str, str]:

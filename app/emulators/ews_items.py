@@ -17,7 +17,7 @@ import base64
 import copy
 import hashlib
 import xml.etree.ElementTree as ET
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 T = "http://schemas.microsoft.com/exchange/services/2006/types"
@@ -355,3 +355,48 @@ def apply_update(props: list[ET.Element], update: ET.Element) -> list[ET.Element
 
 def attachment_id(seed: str) -> str:
     return "AAMkADAtt" + base64.b64encode(hashlib.sha256(f"attachment:{seed}".encode()).digest()).decode()
+
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MAX_OCCURRENCES = 200  # a series with no end is expanded this far
+
+
+def occurrences(props: list[ET.Element]) -> list[tuple[datetime, datetime]]:
+    """(start, end) of each instance of a recurring calendar item: DailyRecurrence and WeeklyRecurrence with a
+    NumberedRecurrence, EndDateRecurrence or NoEndRecurrence ("Recurrence (RecurrenceType)"); the first one is
+    the item's own Start.  Other patterns are kept and served, but not expanded."""
+    get = {local(p.tag): p for p in props}
+    recurrence = get.get("Recurrence")
+    if recurrence is None or "Start" not in get or "End" not in get:
+        return []
+    start, end = _time(get["Start"].text or ""), _time(get["End"].text or "")
+    length = end - start
+    kinds = {local(c.tag): c for c in recurrence}
+    pattern = kinds.get("DailyRecurrence", kinds.get("WeeklyRecurrence"))
+    if pattern is None:
+        return []
+    interval = max(1, int(pattern.findtext(f"{{{T}}}Interval") or "1"))
+    count = MAX_OCCURRENCES
+    until: datetime | None = None
+    if "NumberedRecurrence" in kinds:
+        count = min(count, int(kinds["NumberedRecurrence"].findtext(f"{{{T}}}NumberOfOccurrences") or "1"))
+    if "EndDateRecurrence" in kinds:
+        text = (kinds["EndDateRecurrence"].findtext(f"{{{T}}}EndDate") or "")[:10]
+        until = datetime.fromisoformat(text).replace(tzinfo=start.tzinfo) + timedelta(days=1)
+    found: list[tuple[datetime, datetime]] = []
+    if local(pattern.tag) == "DailyRecurrence":
+        day = start
+        while len(found) < count and (until is None or day < until):
+            found.append((day, day + length))
+            day += timedelta(days=interval)
+        return found
+    days = {WEEKDAYS.index(d) for d in (pattern.findtext(f"{{{T}}}DaysOfWeek") or "").split() if d in WEEKDAYS}
+    days = days or {start.weekday()}
+    week = start - timedelta(days=start.weekday())
+    while len(found) < count and (until is None or week < until):
+        for d in sorted(days):
+            day = week + timedelta(days=d)
+            if day >= start and len(found) < count and (until is None or day < until):
+                found.append((day, day + length))
+        week += timedelta(weeks=interval)
+    return found
