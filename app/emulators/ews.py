@@ -59,6 +59,7 @@ SERVER_DEFAULTS = (
     "ReminderIsSet",
     "IsRecurring",
     "OriginalStart",
+    "UID",
 )
 # A new mailbox's master category list as Outlook writes it ([MS-OXOCFG] 2.2.5.2.2: root
 # <categories> in the default namespace "CategoryList.xsd"; colours are the Outlook indices of
@@ -1175,6 +1176,7 @@ class EwsService(Service):
             recurring = any(_local(p.tag) == "Recurrence" for p in props)
             fields["_CalendarItemType"] = "RecurringMaster" if recurring else "Single"
             fields["_IsRecurring"] = "false"  # a master is not itself recurring (an instance is)
+            fields["_UID"] = _uid(f"created:{self.seq}:{secrets.token_hex(6)}")  # shared by the series' instances
         for a in element.iter(f"{{{T}}}Attachments"):
             for att in a:
                 fields["_attachments"].append(self._new_attachment(att, item_id or now))
