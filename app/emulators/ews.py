@@ -25,6 +25,7 @@ import base64
 import copy
 import hashlib
 import json
+import re
 import secrets
 import threading
 import time
@@ -1120,6 +1121,7 @@ class EwsService(Service):
             "IsDraft": f"<t:IsDraft>{'true' if f.get('_draft') else 'false'}</t:IsDraft>"
             if element == "Message"
             else "",
+            "TextBody": self._text_body(f["_props"]),
         }
         have = {_local(p.tag) for p in props}
         have = {_local(p.tag) for p in f["_props"]}
@@ -1133,6 +1135,16 @@ class EwsService(Service):
         if f.get("_CalendarItemType") == "RecurringMaster":
             server.append(self._master_xml(item, every, asked))
         return f"<t:{element}>{''.join(server)}{''.join(ews_items.serialize(p) for p in props)}</t:{element}>"
+
+    def _text_body(self, props: list[ET.Element]) -> str:
+        """item:TextBody (Exchange 2013): the Body as plain text."""
+        body = next((p for p in props if _local(p.tag) == "Body"), None)
+        if body is None:
+            return ""
+        text = body.text or ""
+        if body.get("BodyType") == "HTML":
+            text = re.sub(r"<[^>]+>", "", text)
+        return f'<t:TextBody BodyType="Text">{escape(text)}</t:TextBody>'
 
     def _attachment_xml(self, a: dict[str, Any], content: bool) -> str:
         tag = a["kind"]
@@ -1153,6 +1165,10 @@ class EwsService(Service):
 
     def _store(self, folder: str, element: ET.Element, draft: bool, item_id: str = "") -> Item:
         """A created item: the properties the client sent, and those the server sets."""
+        fields = self._new_fields(folder, element, draft)
+        return self._keep(folder, element, fields, item_id)
+
+    def _new_fields(self, folder: str, element: ET.Element, draft: bool) -> dict[str, Any]:
         props = ews_items.props_of(element)
         kind = _local(element.tag)
         kind = "Message" if kind == "Item" and self.tree.folders[folder].item_element == "Message" else kind
@@ -1177,22 +1193,33 @@ class EwsService(Service):
             fields["_CalendarItemType"] = "RecurringMaster" if recurring else "Single"
             fields["_IsRecurring"] = "false"  # a master is not itself recurring (an instance is)
             fields["_UID"] = _uid(f"created:{self.seq}:{secrets.token_hex(6)}")  # shared by the series' instances
+        return fields
+
+    def _keep(self, folder: str, element: ET.Element, fields: dict[str, Any], item_id: str) -> Item:
+        now = str(fields["_DateTimeCreated"])
         for a in element.iter(f"{{{T}}}Attachments"):
             for att in a:
-                fields["_attachments"].append(self._new_attachment(att, item_id or now))
+                fields["_attachments"].append(self._new_attachment(att, item_id or now, folder))
         item_id = item_id or _item_id(f"created:{self.seq}:{secrets.token_hex(6)}")
         self._put(folder, item_id, fields)
         if fields.get("_CalendarItemType") == "RecurringMaster":
             self._expand(self.items[item_id])
         return self.items[item_id]
 
-    def _new_attachment(self, att: ET.Element, seed: str) -> dict[str, Any]:
+    def _new_attachment(self, att: ET.Element, seed: str, folder: str) -> dict[str, Any]:
         kind = _local(att.tag)
         if kind not in ("FileAttachment", "ItemAttachment", "ReferenceAttachment"):
             raise EwsError("ErrorInvalidRequest", f"Attachments of type {kind} are not supported.")
         content = att.findtext(f"{{{T}}}Content") or ""
         inner = next((c for c in att if _local(c.tag) in ews_items.ITEM_ELEMENTS), None)
-        item_xml = ews_items.serialize(inner) if inner is not None else ""
+        item_xml = ""
+        if inner is not None:  # an attached item is kept as a created one is, with an id of its own
+            fields = self._new_fields(folder, inner, draft=False)
+            attached = Item(_item_id(f"attached:{seed}:{self.seq}:{secrets.token_hex(4)}"), folder, fields, self.seq)
+            attached.change_key = "CQAAABYAAA" + _b64(hashlib.sha1(attached.id.encode()).digest())[:24]
+            shape, self._shape = self._shape, ("AllProperties", [])
+            item_xml = self._generic_xml(attached)
+            self._shape = shape
         try:
             size = len(base64.b64decode(content)) if kind == "FileAttachment" else len(item_xml)
         except ValueError:
@@ -1312,6 +1339,9 @@ class EwsService(Service):
             if master is None:
                 raise EwsError("ErrorItemNotFound", "The item is not an occurrence of a series.")
             return master
+        change_key = ref.get("ChangeKey")
+        if change_key is not None and (len(change_key) < 8 or not set(change_key) <= _BASE64):
+            raise EwsError("ErrorInvalidChangeKey", "The change key is invalid.")
         return self._find(ref.get("Id", ""))
 
     def _move(self, item: Item, folder: str, keep: bool = False) -> Item:
@@ -1405,15 +1435,19 @@ class EwsService(Service):
         return _response("MarkAsJunk", messages)
 
     def _op_ArchiveItem(self, op: ET.Element) -> str:
-        """Items moved to the mailbox's Archive folder (the one Outlook's Archive button uses)."""
+        """Items moved to the folder ArchiveSourceFolderId names (the Archive folder when it names none)."""
         messages = []
+        try:
+            target = self._target(op, "ArchiveSourceFolderId", "archive")
+        except EwsError as exc:
+            return _response("ArchiveItem", [_error("ArchiveItem", exc.code, exc.message)])
         for ref in op.iter(f"{{{T}}}ItemId"):
             try:
                 item = self._find(ref.get("Id", ""))
             except EwsError as exc:
                 messages.append(_error("ArchiveItem", exc.code, exc.message))
                 continue
-            moved = self._move(item, "archive")
+            moved = self._move(item, target)
             element = self._element(moved)
             messages.append(
                 _message(
@@ -1436,7 +1470,7 @@ class EwsService(Service):
         holder = op.find(f"{{{M}}}Attachments")
         for att in list(holder) if holder is not None else []:
             try:
-                record = self._new_attachment(att, item.id)
+                record = self._new_attachment(att, item.id, item.folder)
             except EwsError as exc:
                 messages.append(_error("CreateAttachment", exc.code, exc.message))
                 continue
