@@ -224,3 +224,103 @@ def test_a_sent_draft_is_delivered_and_kept_in_sent_items(host: EmulatorHost, ac
     assert svc.sent[-1]["subject"] == "Proposal" and svc.sent[-1]["to"] == ["cto@example.org"]
     assert account.drafts.filter(subject="Proposal").count() == 0
     assert account.sent.filter(subject="Proposal").count() == 1
+
+
+def test_system_folders_stay_and_a_folder_keeps_its_class(host: EmulatorHost, account: Any) -> None:
+    from exchangelib import Folder
+    from exchangelib.errors import ErrorCannotDeleteObject, ErrorObjectTypeChanged
+
+    common_views = account.root / "Common Views"
+    with pytest.raises(ErrorCannotDeleteObject):
+        common_views.delete()
+    assert "Common Views" in {f.name for f in account.root.children}
+    answer = soap(
+        host,
+        "<m:GetFolder><m:FolderShape><t:BaseShape>Default</t:BaseShape></m:FolderShape><m:FolderIds>"
+        '<t:DistinguishedFolderId Id="recipientcache"/></m:FolderIds></m:GetFolder>',
+    ).text
+    assert "<t:DistinguishedFolderId>recipientcache</t:DistinguishedFolderId>" in answer
+    assert "<t:FolderClass>IPF.Contact.RecipientCache</t:FolderClass>" in answer
+
+    plain = Folder(parent=account.inbox, name="Plain").save()
+    assert plain.refresh().folder_class is None  # created without a class, it keeps none
+    plain.folder_class = "IPF.Task"
+    with pytest.raises(ErrorObjectTypeChanged):
+        plain.save()
+    plain.delete()
+
+
+def test_a_created_series_expands_and_its_instances_change_and_go(host: EmulatorHost, account: Any) -> None:
+    from exchangelib import CalendarItem
+    from exchangelib.errors import ErrorInvalidOperation
+    from exchangelib.recurrence import DailyPattern, Recurrence
+
+    start = datetime(2026, 5, 4, 8, tzinfo=UTC)
+    end = start + timedelta(hours=2)
+    master = CalendarItem(
+        account=account,
+        folder=account.calendar,
+        subject="Stand-up",
+        start=start,
+        end=end,
+        recurrence=Recurrence(pattern=DailyPattern(interval=1), start=start.date(), number=4),
+        categories=["Series-1"],
+    ).save()
+    master.refresh()
+    assert (master.type, master.is_recurring) == ("RecurringMaster", False)
+    assert master.first_occurrence.start == start
+    assert master.last_occurrence.start == start + timedelta(days=3)
+    assert master.recurrence.boundary.start == start.date()  # a date, with its time zone on the wire
+
+    def view() -> list[Any]:
+        found = account.calendar.view(start=start, end=end + timedelta(days=3))
+        return [i for i in found if i.categories == ["Series-1"]]
+
+    instances = view()
+    assert [(i.type, i.is_recurring, i.start) for i in instances] == [
+        ("Occurrence", True, start + timedelta(days=n)) for n in range(4)
+    ]
+    assert len({i.uid for i in instances} | {master.uid}) == 1
+    second = instances[1]
+    second.start += timedelta(hours=1)
+    second.end += timedelta(hours=1)
+    second.save()
+    instances[2].delete()
+    master.refresh()
+    [moved] = master.modified_occurrences
+    assert (moved.id, moved.original_start) == (second.id, start + timedelta(days=1))
+    assert [d.start for d in master.deleted_occurrences] == [start + timedelta(days=2)]
+    assert [i.type for i in view()] == ["Occurrence", "Exception", "Occurrence"]
+    back = soap(
+        host,
+        "<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ItemIds>"
+        f'<t:RecurringMasterItemId OccurrenceId="{second.id}"/></m:ItemIds></m:GetItem>',
+    ).text
+    assert f'<t:ItemId Id="{master.id}"' in back
+    with pytest.raises(ErrorInvalidOperation):
+        account.calendar.view(start=start, end=end).filter(subject="Stand-up").count()
+    master.delete()
+
+
+def test_change_keys_archive_text_body_and_attached_items(host: EmulatorHost, account: Any) -> None:
+    from exchangelib import HTMLBody, ItemAttachment, Message
+    from exchangelib.errors import ErrorInvalidChangeKey
+
+    message = Message(
+        account=account, folder=account.drafts, subject="Keys", body=HTMLBody("<p>Hello <b>there</b></p>")
+    )
+    message.save()
+    fresh = account.drafts.get(id=message.id)
+    assert fresh.text_body == "Hello there"
+    [result] = account.bulk_delete([(message.id, "XXX")])
+    assert isinstance(result, ErrorInvalidChangeKey)
+
+    inner = Message(account=account, subject="Inner", reminder_is_set=True)
+    message.attach(ItemAttachment(name="forwarded", item=inner))
+    [attached] = account.drafts.get(id=message.id).attachments
+    assert (attached.item.subject, attached.item.reminder_is_set) == ("Inner", True)
+    assert attached.item.id  # an attached item has an id of its own
+
+    archived_id, _ = message.archive(to_folder=account.trash)
+    assert account.trash.get(id=archived_id).subject == "Keys"
+    assert account.drafts.filter(subject="Keys").count() == 0
