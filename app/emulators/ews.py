@@ -607,6 +607,37 @@ class EwsService(Service):
             )
         return _response("UpdateFolder", messages)
 
+    def _op_MoveFolder(self, op: ET.Element) -> str:
+        """Folders moved under ToFolderId: same id, a new ChangeKey ("MoveFolder operation")."""
+        targets = self._folders_named(op.find(f"{{{M}}}ToFolderId"))
+        messages = []
+        for folder in self._folders_named(op.find(f"{{{M}}}FolderIds")):
+            try:
+                target = targets[0] if targets else FolderError("ErrorInvalidRequest", "ToFolderId is required.")
+                if isinstance(target, FolderError):
+                    raise target
+                if isinstance(folder, FolderError):
+                    raise folder
+                if folder.distinguished or folder.system:
+                    raise FolderError("ErrorCannotDeleteObject", "A default folder cannot be moved.")
+                if target.key == folder.key or self.tree.below(folder.key, target):
+                    raise FolderError("ErrorMoveCopyFailed", "A folder cannot be moved into itself.")
+                if any(c.name.lower() == folder.name.lower() for c in self.tree.children(target.key)):
+                    raise FolderError("ErrorFolderExists", "A folder with the specified name already exists.")
+                folder.parent = target.key
+                self.tree.touch(folder)
+            except FolderError as exc:
+                messages.append(_error("MoveFolder", exc.code, exc.message))
+                continue
+            messages.append(
+                _message(
+                    "MoveFolder",
+                    f'<m:Folders><t:{folder.element}><t:FolderId Id="{folder.id}" ChangeKey="{folder.change_key}"/>'
+                    f"</t:{folder.element}></m:Folders>",
+                )
+            )
+        return _response("MoveFolder", messages)
+
     def _op_EmptyFolder(self, op: ET.Element) -> str:
         messages = []
         subfolders = op.get("DeleteSubFolders", "false") == "true"

@@ -80,6 +80,12 @@ def test_folders_are_created_found_renamed_deleted_and_synced(account: Any) -> N
     assert [f.id for f in below_inbox.find_folders(q=Q(name="Acme"), depth="Deep")] == [child.id]
     assert list(below_inbox.find_folders(q=Q(name="Nothing like it"), depth="Deep")) == []
 
+    elsewhere = Folder(parent=account.inbox, name="Elsewhere").save()
+    child.move(elsewhere)
+    assert [f.name for f in elsewhere.children] == ["Acme"] and list(parent.children) == []
+    child.move(parent)
+    assert [(kind, f.id) for kind, f in parent.sync_hierarchy()] == [("update", child.id)]  # gone and back
+    elsewhere.delete()
     child.name = "Acme Corp"
     child.save(update_fields=["name"])
     assert [(kind, f.name) for kind, f in parent.sync_hierarchy()] == [("update", "Acme Corp")]
