@@ -22,8 +22,11 @@ Get/Create/UpdateUserConfiguration (IPM.Configuration.CategoryList XmlData).
 from __future__ import annotations
 
 import base64
+import copy
+import functools
 import hashlib
 import json
+import re
 import secrets
 import threading
 import time
@@ -33,8 +36,9 @@ from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from app.emulators import tenant
+from app.emulators import ews_folders, ews_items, tenant
 from app.emulators.base import ChangeLog, Limits, Request, Response, SeedData, SeedMessage, SeedPerson, Service
+from app.emulators.ews_folders import DISTINGUISHED, Folder, FolderError, FolderTree, folder_restriction
 from app.emulators.ntlm import NtlmGate
 
 SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -42,24 +46,25 @@ M = "http://schemas.microsoft.com/exchange/services/2006/messages"
 T = "http://schemas.microsoft.com/exchange/services/2006/types"
 PATH = "/EWS/Exchange.asmx"
 USERNAME = "alex.morgan"
-FOLDERS = {  # distinguished id -> (element, FolderClass, display name)
-    "msgfolderroot": ("Folder", "IPF.Note", "Top of Information Store"),
-    "root": ("Folder", "", "Root"),
-    "inbox": ("Folder", "IPF.Note", "Inbox"),
-    "sentitems": ("Folder", "IPF.Note", "Sent Items"),
-    "calendar": ("CalendarFolder", "IPF.Appointment", "Calendar"),
-    "contacts": ("ContactsFolder", "IPF.Contact", "Contacts"),
-    "tasks": ("TasksFolder", "IPF.Task", "Tasks"),
-}
-ITEM_ELEMENT = {
-    "inbox": "Message",
-    "sentitems": "Message",
-    "calendar": "CalendarItem",
-    "contacts": "Contact",
-    "tasks": "Task",
-}
+FOLDERS = {k: v[:3] for k, v in DISTINGUISHED.items()}  # distinguished id -> (element, FolderClass, display name)
 MAX_CHANGES = 512
 MAX_CONCURRENCY = 27  # EWSMaxConcurrency of Exchange Online's default throttling policy
+
+# Properties of a created item that the server sets, or gives a default when the client sent none.
+SERVER_DEFAULTS = (
+    "DateTimeCreated",
+    "LastModifiedTime",
+    "Size",
+    "ItemClass",
+    "DateTimeReceived",
+    "DateTimeSent",
+    "CalendarItemType",
+    "IsRead",
+    "ReminderIsSet",
+    "IsRecurring",
+    "OriginalStart",
+    "UID",
+)
 # A new mailbox's master category list as Outlook writes it ([MS-OXOCFG] 2.2.5.2.2: root
 # <categories> in the default namespace "CategoryList.xsd"; colours are the Outlook indices of
 # 2.2.5.2: 0 red, 1 orange, 3 yellow, 4 green, 7 blue, 8 purple; renameOnFirstUse="1" on the six
@@ -112,6 +117,14 @@ def _folder_id(name: str) -> str:
     return "AAMkAD" + _b64(hashlib.sha1(f"folder:{name}".encode()).digest())[:40] + "AAA="
 
 
+def _malformed(item_id: str) -> bool:
+    """Whether an id is not one of Exchange's (base64 of a store entry id): ErrorInvalidIdMalformed."""
+    return len(item_id) < 20 or not set(item_id) <= _BASE64
+
+
+_BASE64 = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_")
+
+
 def _item_id(seed: str) -> str:
     return "AAMkAD" + _b64(hashlib.sha256(f"item:{seed}".encode()).digest()) + "AAA="
 
@@ -145,8 +158,9 @@ class EwsService(Service):
         self.ntlm = NtlmGate([USERNAME, self.owner.address, f"{netbios}\\{USERNAME}"], self.password)
         self.schemes: dict[str, int] = {}  # requests served per authentication scheme, for tests
         self.items: dict[str, Item] = {}
-        self.logs: dict[str, ChangeLog] = {f: ChangeLog() for f in ITEM_ELEMENT}
+        self.logs: dict[str, ChangeLog] = {}
         self.seq = 0
+        self.tree = FolderTree(self._step)
         self.epoch = 1
         self.configs: dict[tuple[str, str], bytes] = {("calendar", "CategoryList"): DEFAULT_CATEGORY_LIST}
         self.sent: list[dict[str, Any]] = []
@@ -156,6 +170,7 @@ class EwsService(Service):
         # or updated, by their own ids.
         self.occurrences: dict[str, Item] = {}
         self._last = threading.local()
+        self._shape: tuple[str, list[ET.Element]] = ("AllProperties", [])  # of the request being answered
         for m in seed.messages:
             self._load_message(m)
         for e in seed.events:
@@ -256,6 +271,14 @@ class EwsService(Service):
             self._load_series(event)
             return _item_id("series:" + event.id)
 
+    def _step(self) -> int:
+        self.seq += 1
+        return self.seq
+
+    def _element(self, item: Item) -> str:
+        """The element an item is served as: what the client created, or what its folder holds."""
+        return str(item.fields.get("_element") or self.tree.folders[item.folder].item_element)
+
     def _put_occurrence(self, item_id: str, fields: dict[str, Any]) -> None:
         self.seq += 1
         change_key = "DwAAABYAAA" + _b64(hashlib.sha1(f"{item_id}:{self.seq}".encode()).digest())[:24]
@@ -294,7 +317,7 @@ class EwsService(Service):
         old = self.items.get(item_id)
         created = old.created if old is not None else self.seq
         self.items[item_id] = Item(item_id, folder, fields, self.seq, change_key, created=created)
-        self.logs[folder].touch(item_id)
+        self.logs.setdefault(folder, ChangeLog()).touch(item_id)
         return item_id
 
     def add_message(self, folder: str, subject: str, sender: str, to: str, body: str = "") -> str:
@@ -317,7 +340,7 @@ class EwsService(Service):
             item = self.items[item_id]
             self.seq += 1
             item.deleted, item.seq = True, self.seq
-            self.logs[item.folder].touch(item_id)
+            self.logs.setdefault(item.folder, ChangeLog()).touch(item_id)
 
     def categories_of(self, item_id: str) -> list[str]:
         with self.lock:
@@ -482,30 +505,167 @@ class EwsService(Service):
         return _response("ConvertId", messages)
 
     def _folder_name(self, op: ET.Element) -> list[str]:
-        """The folders a request names, in order: distinguished names, or our folder ids mapped back."""
+        """The folders a request names, in order, as keys of the tree ("?<id>" for one it does not have)."""
         names = []
         for el in op.iter():
-            if _local(el.tag) == "DistinguishedFolderId":
-                names.append(el.get("Id", ""))
-            elif _local(el.tag) == "FolderId" and el.tag == f"{{{T}}}FolderId":
-                fid = el.get("Id", "")
-                names.append(next((n for n in FOLDERS if _folder_id(n) == fid), "?" + fid))
+            if _local(el.tag) == "DistinguishedFolderId" or (
+                _local(el.tag) == "FolderId" and el.tag == f"{{{T}}}FolderId"
+            ):
+                try:
+                    names.append(self.tree.resolve(el).key)
+                except FolderError:
+                    names.append("?" + el.get("Id", ""))
         return names
+
+    def _folders_named(self, op: ET.Element | None) -> list[Folder | FolderError]:
+        found: list[Folder | FolderError] = []
+        for el in op.iter() if op is not None else []:
+            if _local(el.tag) == "DistinguishedFolderId" or el.tag == f"{{{T}}}FolderId":
+                try:
+                    found.append(self.tree.resolve(el))
+                except FolderError as exc:
+                    found.append(exc)
+        return found
 
     def _op_GetFolder(self, op: ET.Element) -> str:
         messages = []
-        for name in self._folder_name(op):
-            if name not in FOLDERS:
-                messages.append(_error("GetFolder", "ErrorFolderNotFound", "The specified folder could not be found."))
+        for folder in self._folders_named(op.find(f"{{{M}}}FolderIds")):
+            if isinstance(folder, FolderError):
+                messages.append(_error("GetFolder", folder.code, folder.message))
                 continue
-            xml = f"<m:Folders>{self._folder_xml(name)}</m:Folders>"
-            messages.append(_message("GetFolder", xml))
+            messages.append(_message("GetFolder", f"<m:Folders>{self._folder_xml(folder.key)}</m:Folders>"))
         return _response("GetFolder", messages)
+
+    def _op_CreateFolder(self, op: ET.Element) -> str:
+        parents = self._folders_named(op.find(f"{{{M}}}ParentFolderId"))
+        holder = op.find(f"{{{M}}}Folders")
+        messages = []
+        for new in list(holder) if holder is not None else []:
+            try:
+                parent = parents[0] if parents else FolderError("ErrorInvalidRequest", "ParentFolderId is required.")
+                if isinstance(parent, FolderError):
+                    raise parent
+                if _local(new.tag) not in ("Folder", "CalendarFolder", "ContactsFolder", "TasksFolder"):
+                    raise FolderError("ErrorInvalidRequest", f"Folders of type {_local(new.tag)} cannot be created.")
+                folder = self.tree.create(
+                    parent,
+                    _local(new.tag),
+                    new.findtext(f"{{{T}}}FolderClass") or "",
+                    new.findtext(f"{{{T}}}DisplayName") or "",
+                )
+            except FolderError as exc:
+                messages.append(_error("CreateFolder", exc.code, exc.message))
+                continue
+            messages.append(
+                _message(
+                    "CreateFolder",
+                    f'<m:Folders><t:{folder.element}><t:FolderId Id="{folder.id}" ChangeKey="{folder.change_key}"/>'
+                    f"</t:{folder.element}></m:Folders>",
+                )
+            )
+        return _response("CreateFolder", messages)
+
+    def _op_DeleteFolder(self, op: ET.Element) -> str:
+        messages = []
+        for folder in self._folders_named(op.find(f"{{{M}}}FolderIds")):
+            try:
+                if isinstance(folder, FolderError):
+                    raise folder
+                self.tree.delete(folder)
+            except FolderError as exc:
+                messages.append(_error("DeleteFolder", exc.code, exc.message))
+                continue
+            for item in self.items.values():
+                if not item.deleted and self.tree.folders[item.folder].deleted:
+                    self._drop(item)
+            messages.append(_message("DeleteFolder", ""))
+        return _response("DeleteFolder", messages)
+
+    def _op_UpdateFolder(self, op: ET.Element) -> str:
+        messages = []
+        for change in op.iter(f"{{{T}}}FolderChange"):
+            try:
+                found = self._folders_named(change)
+                folder = found[0] if found else FolderError("ErrorInvalidRequest", "A FolderChange names no folder.")
+                if isinstance(folder, FolderError):  # a gone folder's id: Exchange answers ErrorItemNotFound here
+                    code = "ErrorItemNotFound" if folder.code == "ErrorFolderNotFound" else folder.code
+                    raise FolderError(code, folder.message)
+                for update in change.find(f"{{{T}}}Updates") or []:
+                    uri = update.find(f"{{{T}}}FieldURI")
+                    name = (uri.get("FieldURI", "") if uri is not None else "").split(":")[-1]
+                    value = next((e.findtext(f"{{{T}}}{name}") for e in update if _local(e.tag) != "FieldURI"), None)
+                    if name == "DisplayName" and _local(update.tag) == "SetFolderField" and value:
+                        if folder.distinguished and folder.parent in ("", "root"):
+                            raise FolderError("ErrorInvalidPropertyUpdateSentMessage", "This folder cannot be renamed.")
+                        folder.name = value
+                    elif name == "FolderClass" and value is not None and value != folder.folder_class:
+                        raise FolderError("ErrorObjectTypeChanged", "The folder's class cannot be changed.")
+                    elif name not in ("DisplayName", "FolderClass", "PermissionSet", "ExtendedProperty"):
+                        raise FolderError("ErrorInvalidPropertySet", f"The property folder:{name} cannot be updated.")
+                self.tree.touch(folder)
+            except FolderError as exc:
+                messages.append(_error("UpdateFolder", exc.code, exc.message))
+                continue
+            messages.append(
+                _message(
+                    "UpdateFolder",
+                    f'<m:Folders><t:{folder.element}><t:FolderId Id="{folder.id}" ChangeKey="{folder.change_key}"/>'
+                    f"</t:{folder.element}></m:Folders>",
+                )
+            )
+        return _response("UpdateFolder", messages)
+
+    def _op_MoveFolder(self, op: ET.Element) -> str:
+        """Folders moved under ToFolderId: same id, a new ChangeKey ("MoveFolder operation")."""
+        targets = self._folders_named(op.find(f"{{{M}}}ToFolderId"))
+        messages = []
+        for folder in self._folders_named(op.find(f"{{{M}}}FolderIds")):
+            try:
+                target = targets[0] if targets else FolderError("ErrorInvalidRequest", "ToFolderId is required.")
+                if isinstance(target, FolderError):
+                    raise target
+                if isinstance(folder, FolderError):
+                    raise folder
+                if folder.distinguished or folder.system:
+                    raise FolderError("ErrorCannotDeleteObject", "A default folder cannot be moved.")
+                if target.key == folder.key or self.tree.below(folder.key, target):
+                    raise FolderError("ErrorMoveCopyFailed", "A folder cannot be moved into itself.")
+                if any(c.name.lower() == folder.name.lower() for c in self.tree.children(target.key)):
+                    raise FolderError("ErrorFolderExists", "A folder with the specified name already exists.")
+                folder.parent = target.key
+                self.tree.touch(folder)
+            except FolderError as exc:
+                messages.append(_error("MoveFolder", exc.code, exc.message))
+                continue
+            messages.append(
+                _message(
+                    "MoveFolder",
+                    f'<m:Folders><t:{folder.element}><t:FolderId Id="{folder.id}" ChangeKey="{folder.change_key}"/>'
+                    f"</t:{folder.element}></m:Folders>",
+                )
+            )
+        return _response("MoveFolder", messages)
+
+    def _op_EmptyFolder(self, op: ET.Element) -> str:
+        messages = []
+        subfolders = op.get("DeleteSubFolders", "false") == "true"
+        for folder in self._folders_named(op.find(f"{{{M}}}FolderIds")):
+            if isinstance(folder, FolderError):
+                messages.append(_error("EmptyFolder", folder.code, folder.message))
+                continue
+            for item in list(self.items.values()):
+                if item.folder == folder.key and not item.deleted:
+                    self._drop(item)
+            if subfolders:
+                for child in self.tree.children(folder.key):
+                    self.tree.delete(child)
+            messages.append(_message("EmptyFolder", ""))
+        return _response("EmptyFolder", messages)
 
     def _op_SyncFolderItems(self, op: ET.Element) -> str:
         names = self._folder_name(op)
         name = names[0] if names else ""
-        if name not in ITEM_ELEMENT:
+        if name not in self.tree.folders:
             return _response(
                 "SyncFolderItems",
                 [_error("SyncFolderItems", "ErrorFolderNotFound", "The specified folder could not be found.")],
@@ -564,7 +724,11 @@ class EwsService(Service):
                 changes.append(f"<t:Delete>{ref}</t:Delete>")
             else:
                 kind = "Create" if item.created > since else "Update"
-                element = ITEM_ELEMENT[name]
+                element = self._element(item)
+                if kind == "Update" and item.fields.get("_read_change"):
+                    read = next((v for v in self._read(item, _uri("message:IsRead"))), "false")
+                    changes.append(f"<t:ReadFlagChange>{ref}<t:IsRead>{read}</t:IsRead></t:ReadFlagChange>")
+                    continue
                 subject = (
                     f"<t:Subject>{escape(str(item.fields.get('Subject', '')))}</t:Subject>"
                     if "Subject" in item.fields
@@ -579,34 +743,37 @@ class EwsService(Service):
         return _response("SyncFolderItems", [_message("SyncFolderItems", xml)])
 
     def _changed(self, folder: str, since: int, upto: int) -> list[str]:
-        return self.logs[folder].between(since, upto, lambda i: self.items[i].seq, lambda i: self.items[i].deleted)
+        return self.logs.setdefault(folder, ChangeLog()).between(
+            since, upto, lambda i: self.items[i].seq, lambda i: self.items[i].deleted
+        )
 
     def _op_FindItem(self, op: ET.Element) -> str:
         names = self._folder_name(op.find(f"{{{M}}}ParentFolderIds") or op)
         name = names[0] if names else ""
-        if name not in ITEM_ELEMENT:
+        if name not in self.tree.folders:
             return _response(
                 "FindItem", [_error("FindItem", "ErrorFolderNotFound", "The specified folder could not be found.")]
             )
+        self._shape = ews_items.requested(op)
         calendar_view = op.find(f"{{{M}}}CalendarView")
         restriction = op.find(f"{{{M}}}Restriction")
         try:
-            test = _restriction(restriction) if restriction is not None else None
+            test = self._item_restriction(restriction) if restriction is not None else None
             if calendar_view is not None:
                 if restriction is not None:
-                    raise EwsError("ErrorInvalidRestriction", "Restrictions are not supported with a CalendarView.")
+                    raise EwsError("ErrorInvalidOperation", "Restrictions are not supported with a CalendarView.")
                 return self._calendar_view(name, calendar_view)
         except EwsError as exc:
             return _response("FindItem", [_error("FindItem", exc.code, exc.message)])
         view = op.find(f"{{{M}}}IndexedPageItemView")
         limit = int(view.get("MaxEntriesReturned", "1000")) if view is not None else 1000
         offset = int(view.get("Offset", "0")) if view is not None else 0
-        newest_first = any((o.get("Order") == "Descending") for o in op.iter(f"{{{T}}}FieldOrder"))
         items = [i for i in self.items.values() if i.folder == name and not i.deleted and (test is None or test(i))]
-        items.sort(
-            key=lambda i: (str(i.fields.get("DateTimeReceived") or i.fields.get("Start") or ""), i.id),
-            reverse=newest_first,
-        )
+        items.sort(key=lambda i: (str(i.fields.get("DateTimeReceived") or i.fields.get("Start") or ""), i.id))
+        for order in reversed(list(op.iter(f"{{{T}}}FieldOrder"))):  # the first FieldOrder sorts last
+            path = next(iter(order), None)
+            if path is not None:
+                items.sort(key=functools.partial(self._sort_key, path=path), reverse=order.get("Order") == "Descending")
         page = items[offset : offset + limit]
         last = offset + len(page) >= len(items)
         xml = (
@@ -617,9 +784,28 @@ class EwsService(Service):
         )
         return _response("FindItem", [_message("FindItem", xml)])
 
+    def _item_restriction(self, restriction: ET.Element) -> Any:
+        try:
+            return ews_items.restriction(restriction, self._read)
+        except ews_items.ItemError as exc:
+            raise EwsError(exc.code, exc.message) from None
+
+    def _sort_key(self, item: Item, path: ET.Element) -> tuple[int, Any]:
+        found = self._read(item, path)
+        if not found:
+            return (0, "")
+        try:
+            return (1, _ews_time(found[0]).timestamp())
+        except ValueError:
+            pass
+        try:
+            return (2, float(found[0]))
+        except ValueError:
+            return (3, found[0].lower())
+
     def _calendar_view(self, name: str, view: ET.Element) -> str:
         """An expanded view: every instance whose time overlaps [StartDate, EndDate)."""
-        if name != "calendar":
+        if self.tree.folders[name].item_element != "CalendarItem":
             raise EwsError("ErrorCalendarFolderIsInvalidForCalendarView", "The folder is not a calendar folder.")
         try:
             start, end = _ews_time(view.get("StartDate", "")), _ews_time(view.get("EndDate", ""))
@@ -628,11 +814,11 @@ class EwsService(Service):
         if end < start:
             raise EwsError("ErrorCalendarEndDateIsEarlierThanStartDate", "EndDate is earlier than StartDate.")
         # Expanded: single items and the instances of series; a RecurringMaster itself is not listed.
-        candidates = [i for i in self.items.values() if i.fields.get("CalendarItemType") != "RecurringMaster"]
+        candidates = [i for i in self.items.values() if self._kind_of(i) != "RecurringMaster"]
         candidates += [i for i in self.occurrences.values() if self._lookup(i.id) is not None]
         shown = sorted(
-            (i for i in candidates if i.folder == name and not i.deleted and _overlaps(i, start, end)),
-            key=lambda i: (str(i.fields.get("Start")), i.id),
+            (i for i in candidates if i.folder == name and not i.deleted and self._overlaps(i, start, end)),
+            key=lambda i: (self._when(i)[0], i.id),
         )
         limit = view.get("MaxEntriesReturned")
         last = limit is None or len(shown) <= int(limit)
@@ -643,69 +829,110 @@ class EwsService(Service):
         )
         return _response("FindItem", [_message("FindItem", xml)])
 
+    def _kind_of(self, item: Item) -> str:
+        if "_props" in item.fields:
+            return str(item.fields.get("_CalendarItemType") or "")
+        return str(item.fields.get("CalendarItemType") or "")
+
+    def _when(self, item: Item) -> tuple[str, str]:
+        start = next(iter(self._read(item, _uri("calendar:Start"))), "")
+        return start, next(iter(self._read(item, _uri("calendar:End"))), start)
+
+    def _overlaps(self, item: Item, start: datetime, end: datetime) -> bool:
+        """In a CalendarView: not ending before StartDate, not starting on or after EndDate (EWS reference)."""
+        first, last = self._when(item)
+        try:
+            return bool(first) and _ews_time(last) >= start and _ews_time(first) < end
+        except ValueError:
+            return False
+
     def _folder_xml(self, name: str) -> str:
-        element, folder_class, display = FOLDERS[name]
-        count = sum(1 for i in self.items.values() if i.folder == name and not i.deleted)
-        parent = _folder_id("msgfolderroot" if name not in ("root", "msgfolderroot") else "root")
-        children = sum(1 for n in FOLDERS if n not in ("root", "msgfolderroot")) if name == "msgfolderroot" else 0
-        return (
-            f'<t:{element}><t:FolderId Id="{_folder_id(name)}" ChangeKey="AQAAABYAAAA="/>'
-            f'<t:ParentFolderId Id="{parent}" ChangeKey="AQAAAA=="/>'
-            f"<t:FolderClass>{folder_class}</t:FolderClass><t:DisplayName>{display}</t:DisplayName>"
-            f"<t:TotalCount>{count}</t:TotalCount><t:ChildFolderCount>{children}</t:ChildFolderCount>"
-            + ("<t:UnreadCount>0</t:UnreadCount>" if element == "Folder" else "")
-            + f"</t:{element}>"
+        folder = self.tree.folders[name]
+        mine = [i for i in self.items.values() if i.folder == name and not i.deleted]
+        unread = sum(
+            1 for i in mine if self._element(i) == "Message" and self._read(i, _uri("message:IsRead")) != ["true"]
         )
+        return self.tree.xml(folder, len(mine), unread)
 
     def _op_FindFolder(self, op: ET.Element) -> str:
-        names = self._folder_name(op.find(f"{{{M}}}ParentFolderIds") or op)
+        deep = op.get("Traversal") == "Deep"
         messages = []
-        for name in names:
-            if name not in FOLDERS:
-                messages.append(_error("FindFolder", "ErrorFolderNotFound", "The specified folder could not be found."))
+        try:
+            restriction = op.find(f"{{{M}}}Restriction")
+            test = folder_restriction(restriction) if restriction is not None else None
+        except FolderError as exc:
+            return _response("FindFolder", [_error("FindFolder", exc.code, exc.message)])
+        view = op.find(f"{{{M}}}IndexedPageFolderView")
+        limit = int(view.get("MaxEntriesReturned", "1000")) if view is not None else 1000
+        offset = int(view.get("Offset", "0")) if view is not None else 0
+        for parent in self._folders_named(op.find(f"{{{M}}}ParentFolderIds")):
+            if isinstance(parent, FolderError):
+                messages.append(_error("FindFolder", parent.code, parent.message))
                 continue
-            below = (
-                [n for n in FOLDERS if n not in ("root", "msgfolderroot")] if name in ("root", "msgfolderroot") else []
-            )
-            if name == "root":
-                below = ["msgfolderroot", *below] if op.get("Traversal") == "Deep" else ["msgfolderroot"]
+            below = [f for f in self.tree.children(parent.key, deep) if test is None or test(f)]
+            page = below[offset : offset + limit]
+            last = offset + len(page) >= len(below)
             xml = (
-                f'<m:RootFolder IndexedPagingOffset="{len(below)}" TotalItemsInView="{len(below)}" '
-                f'IncludesLastItemInRange="true"><t:Folders>{"".join(self._folder_xml(n) for n in below)}'
-                "</t:Folders></m:RootFolder>"
+                f'<m:RootFolder IndexedPagingOffset="{offset + len(page)}" TotalItemsInView="{len(below)}" '
+                f'IncludesLastItemInRange="{"true" if last else "false"}"><t:Folders>'
+                f"{''.join(self._folder_xml(f.key) for f in page)}</t:Folders></m:RootFolder>"
             )
             messages.append(_message("FindFolder", xml))
         return _response("FindFolder", messages)
 
     def _op_SyncFolderHierarchy(self, op: ET.Element) -> str:
+        """Changes to the folders below SyncFolderId (the whole mailbox when absent) since SyncState."""
+        named = self._folders_named(op.find(f"{{{M}}}SyncFolderId"))
+        top = named[0] if named else self.tree.folders["root"]
         state = (op.findtext(f"{{{M}}}SyncState") or "").strip()
-        names = [] if state == "hierarchy-1" else [n for n in FOLDERS if n not in ("root", "msgfolderroot")]
-        changes = "".join(f"<t:Create>{self._folder_xml(n)}</t:Create>" for n in names)
+        try:
+            if isinstance(top, FolderError):
+                raise top
+            since = ews_folders.read_sync_state(state, top.key, self.epoch) if state else 0
+        except FolderError as exc:
+            return _response("SyncFolderHierarchy", [_error("SyncFolderHierarchy", exc.code, exc.message)])
+        changes = []
+        for f in self.tree.folders.values():
+            if f.seq <= since or not self.tree.below(top.key, f):
+                continue
+            if f.deleted:
+                if f.created <= since:
+                    changes.append(f'<t:Delete><t:FolderId Id="{f.id}" ChangeKey="{f.change_key}"/></t:Delete>')
+                continue
+            kind = "Create" if f.created > since else "Update"
+            changes.append(f"<t:{kind}>{self._folder_xml(f.key)}</t:{kind}>")
         xml = (
-            "<m:SyncState>hierarchy-1</m:SyncState><m:IncludesLastFolderInRange>true</m:IncludesLastFolderInRange>"
-            f"<m:Changes>{changes}</m:Changes>"
+            f"<m:SyncState>{ews_folders.sync_state(top.key, self.seq, self.epoch)}</m:SyncState>"
+            "<m:IncludesLastFolderInRange>true</m:IncludesLastFolderInRange>"
+            f"<m:Changes>{''.join(changes)}</m:Changes>"
         )
         return _response("SyncFolderHierarchy", [_message("SyncFolderHierarchy", xml)])
 
     def _op_GetItem(self, op: ET.Element) -> str:
         messages = []
-        for ref in op.iter(f"{{{T}}}ItemId"):
-            item = self._lookup(ref.get("Id", ""))
-            if item is None:
-                messages.append(
-                    _error("GetItem", "ErrorItemNotFound", "The specified object was not found in the store.")
-                )
+        self._shape = ews_items.requested(op)
+        for ref in op.iter():
+            if _local(ref.tag) not in ("ItemId", "OccurrenceItemId", "RecurringMasterItemId") or ref.tag.startswith(
+                f"{{{M}}}"
+            ):
+                continue
+            try:
+                item = self._by_ref(ref)
+            except EwsError as exc:
+                messages.append(_error("GetItem", exc.code, exc.message))
                 continue
             messages.append(_message("GetItem", f"<m:Items>{self._item_xml(item)}</m:Items>"))
         return _response("GetItem", messages)
 
     def _item_xml(self, item: Item) -> str:
         f = item.fields
-        element = ITEM_ELEMENT[item.folder]
+        if "_props" in item.fields:
+            return self._generic_xml(item)
+        element = self._element(item)
         parts = [
             f'<t:ItemId Id="{item.id}" ChangeKey="{item.change_key}"/>',
             f'<t:ParentFolderId Id="{_folder_id(item.folder)}" ChangeKey="AQAAAA=="/>',
-            f"<t:ItemClass>{FOLDERS[item.folder][1].replace('IPF', 'IPM')}</t:ItemClass>",
+            f"<t:ItemClass>{self.tree.folders[item.folder].folder_class.replace('IPF', 'IPM')}</t:ItemClass>",
         ]
         if "Subject" in f:
             parts.append(f"<t:Subject>{escape(str(f['Subject']))}</t:Subject>")
@@ -800,11 +1027,21 @@ class EwsService(Service):
         messages = []
         for change in op.iter(f"{{{T}}}ItemChange"):
             ref = change.find(f"{{{T}}}ItemId")
-            item = self._lookup(ref.get("Id", "")) if ref is not None else None
-            if item is None:
-                messages.append(
-                    _error("UpdateItem", "ErrorItemNotFound", "The specified object was not found in the store.")
-                )
+            try:
+                item = self._by_ref(ref) if ref is not None else self._by_ref(change[0])
+                if "_props" in item.fields:
+                    fresh = self._update_generic(item, change)
+                    element = self._element(fresh)
+                    messages.append(
+                        _message(
+                            "UpdateItem",
+                            f'<m:Items><t:{element}><t:ItemId Id="{fresh.id}" ChangeKey="{fresh.change_key}"/>'
+                            f"</t:{element}></m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>",
+                        )
+                    )
+                    continue
+            except EwsError as exc:
+                messages.append(_error("UpdateItem", exc.code, exc.message))
                 continue
             fields = dict(item.fields)
             try:
@@ -844,7 +1081,7 @@ class EwsService(Service):
             else:
                 self._put(item.folder, item.id, fields)
                 fresh = self.items[item.id]
-            element = ITEM_ELEMENT[item.folder]
+            element = self._element(item)
             messages.append(
                 _message(
                     "UpdateItem",
@@ -855,36 +1092,575 @@ class EwsService(Service):
             )
         return _response("UpdateItem", messages)
 
+    # --- items a client creates (stored as the properties it sent; see ews_items) ---
+
+    def _drop(self, item: Item) -> None:
+        self.seq += 1
+        item.deleted, item.seq = True, self.seq
+        self.logs.setdefault(item.folder, ChangeLog()).touch(item.id)
+
+    def _find(self, item_id: str) -> Item:
+        """An item by id: ErrorInvalidIdMalformed for what is not an id, ErrorItemNotFound for a gone one."""
+        if _malformed(item_id):
+            raise EwsError("ErrorInvalidIdMalformed", "Id is malformed.")
+        item = self._lookup(item_id)
+        if item is None:
+            raise EwsError("ErrorItemNotFound", "The specified object was not found in the store.")
+        return item
+
+    def _read(self, item: Item, path: ET.Element) -> list[str]:
+        """A property's values for a restriction or a sort, for created and seeded items alike."""
+        if "_props" in item.fields:
+            return ews_items.values(item.fields["_props"] + self._server_props(item), path)
+        name = ews_items.element_of(path.get("FieldURI", ""))
+        value = item.fields.get(name)
+        if name == "ItemClass":
+            value = self.tree.folders[item.folder].folder_class.replace("IPF", "IPM")
+        if value is None or value == "":
+            return []
+        if isinstance(value, bool):
+            return ["true" if value else "false"]
+        if isinstance(value, dict):
+            return [value.get("address", ""), value.get("name", "")]
+        if isinstance(value, list):
+            return [v.get("address", "") if isinstance(v, dict) else str(v) for v in value]
+        return [str(value)]
+
+    def _server_props(self, item: Item) -> list[ET.Element]:
+        """The properties the server sets, or defaults, of a created item (for restrictions and sorting)."""
+        have = {_local(p.tag) for p in item.fields["_props"]}
+        found = []
+        for name in SERVER_DEFAULTS:
+            if ("_" + name) in item.fields and name not in have:
+                el = ET.Element(f"{{{T}}}{name}")
+                el.text = str(item.fields["_" + name])
+                found.append(el)
+        return found
+
+    def _generic_xml(self, item: Item) -> str:
+        f = item.fields
+        element = f["_element"]
+        base, paths = self._shape
+        props = ews_items.shaped(f["_props"], base, paths)
+        asked = {ews_items.element_of(p.get("FieldURI", "")) for p in paths if _local(p.tag) == "FieldURI"}
+        every = base != "IdOnly"
+        attachments = f.get("_attachments") or []
+        server = [f'<t:ItemId Id="{item.id}" ChangeKey="{item.change_key}"/>']
+        extra = {
+            "ParentFolderId": f'<t:ParentFolderId Id="{self.tree.folders[item.folder].id}" ChangeKey="AQAAAA=="/>',
+            "DateTimeCreated": f"<t:DateTimeCreated>{f['_DateTimeCreated']}</t:DateTimeCreated>",
+            "LastModifiedTime": f"<t:LastModifiedTime>{f['_LastModifiedTime']}</t:LastModifiedTime>",
+            "Size": f"<t:Size>{f['_Size']}</t:Size>",
+            "HasAttachments": f"<t:HasAttachments>{'true' if attachments else 'false'}</t:HasAttachments>",
+            "Attachments": "<t:Attachments>"
+            + "".join(self._attachment_xml(a, False) for a in attachments)
+            + "</t:Attachments>"
+            if attachments
+            else "",
+            "IsDraft": f"<t:IsDraft>{'true' if f.get('_draft') else 'false'}</t:IsDraft>"
+            if element == "Message"
+            else "",
+            "TextBody": self._text_body(f["_props"]),
+        }
+        have = {_local(p.tag) for p in props}
+        have = {_local(p.tag) for p in f["_props"]}
+        for name in SERVER_DEFAULTS[3:]:
+            value = f.get("_" + name)
+            if value is not None and name not in have and (every or name in asked):
+                extra[name] = f"<t:{name}>{escape(str(value))}</t:{name}>"
+        for name, xml in extra.items():
+            if every or name in asked:
+                server.append(xml)
+        if f.get("_CalendarItemType") == "RecurringMaster":
+            server.append(self._master_xml(item, every, asked))
+        return f"<t:{element}>{''.join(server)}{''.join(ews_items.serialize(p) for p in props)}</t:{element}>"
+
+    def _text_body(self, props: list[ET.Element]) -> str:
+        """item:TextBody (Exchange 2013): the Body as plain text."""
+        body = next((p for p in props if _local(p.tag) == "Body"), None)
+        if body is None:
+            return ""
+        text = body.text or ""
+        if body.get("BodyType") == "HTML":
+            text = re.sub(r"<[^>]+>", "", text)
+        return f'<t:TextBody BodyType="Text">{escape(text)}</t:TextBody>'
+
+    def _attachment_xml(self, a: dict[str, Any], content: bool) -> str:
+        tag = a["kind"]
+        body = f'<t:AttachmentId Id="{a["id"]}"/><t:Name>{escape(a["name"])}</t:Name>'
+        if a.get("content_type"):
+            body += f"<t:ContentType>{escape(a['content_type'])}</t:ContentType>"
+        if a.get("content_id"):
+            body += f"<t:ContentId>{escape(a['content_id'])}</t:ContentId>"
+        body += f"<t:Size>{a['size']}</t:Size><t:LastModifiedTime>{a['modified']}</t:LastModifiedTime>"
+        body += f"<t:IsInline>{'true' if a.get('inline') else 'false'}</t:IsInline>"
+        if tag == "FileAttachment":
+            body += f"<t:IsContactPhoto>{'true' if a.get('photo') else 'false'}</t:IsContactPhoto>"
+            if content:
+                body += f"<t:Content>{a['content']}</t:Content>"
+        elif content:
+            body += a["item"]
+        return f"<t:{tag}>{body}</t:{tag}>"
+
+    def _store(self, folder: str, element: ET.Element, draft: bool, item_id: str = "") -> Item:
+        """A created item: the properties the client sent, and those the server sets."""
+        fields = self._new_fields(folder, element, draft)
+        return self._keep(folder, element, fields, item_id)
+
+    def _new_fields(self, folder: str, element: ET.Element, draft: bool) -> dict[str, Any]:
+        props = ews_items.props_of(element)
+        kind = _local(element.tag)
+        kind = "Message" if kind == "Item" and self.tree.folders[folder].item_element == "Message" else kind
+        now = _iso(datetime.now(UTC))
+        fields: dict[str, Any] = {
+            "_element": kind,
+            "_props": props,
+            "_draft": draft,
+            "_DateTimeCreated": now,
+            "_LastModifiedTime": now,
+            "_Size": len(ews_items.serialize(element)),
+            "_ItemClass": ews_items.ITEM_CLASS.get(kind, "IPM.Note"),
+            "_DateTimeReceived": now,
+            "_attachments": [],
+            "_ReminderIsSet": "false",
+        }
+        if kind == "Message":
+            fields["_DateTimeSent"] = now
+            fields["_IsRead"] = "true" if draft else "false"
+        if kind == "CalendarItem":
+            recurring = any(_local(p.tag) == "Recurrence" for p in props)
+            fields["_CalendarItemType"] = "RecurringMaster" if recurring else "Single"
+            fields["_IsRecurring"] = "false"  # a master is not itself recurring (an instance is)
+            fields["_UID"] = _uid(f"created:{self.seq}:{secrets.token_hex(6)}")  # shared by the series' instances
+        return fields
+
+    def _keep(self, folder: str, element: ET.Element, fields: dict[str, Any], item_id: str) -> Item:
+        now = str(fields["_DateTimeCreated"])
+        for a in element.iter(f"{{{T}}}Attachments"):
+            for att in a:
+                fields["_attachments"].append(self._new_attachment(att, item_id or now, folder))
+        item_id = item_id or _item_id(f"created:{self.seq}:{secrets.token_hex(6)}")
+        self._put(folder, item_id, fields)
+        if fields.get("_CalendarItemType") == "RecurringMaster":
+            self._expand(self.items[item_id])
+        return self.items[item_id]
+
+    def _new_attachment(self, att: ET.Element, seed: str, folder: str) -> dict[str, Any]:
+        kind = _local(att.tag)
+        if kind not in ("FileAttachment", "ItemAttachment", "ReferenceAttachment"):
+            raise EwsError("ErrorInvalidRequest", f"Attachments of type {kind} are not supported.")
+        content = att.findtext(f"{{{T}}}Content") or ""
+        inner = next((c for c in att if _local(c.tag) in ews_items.ITEM_ELEMENTS), None)
+        item_xml = ""
+        if inner is not None:  # an attached item is kept as a created one is, with an id of its own
+            fields = self._new_fields(folder, inner, draft=False)
+            attached = Item(_item_id(f"attached:{seed}:{self.seq}:{secrets.token_hex(4)}"), folder, fields, self.seq)
+            attached.change_key = "CQAAABYAAA" + _b64(hashlib.sha1(attached.id.encode()).digest())[:24]
+            shape, self._shape = self._shape, ("AllProperties", [])
+            item_xml = self._generic_xml(attached)
+            self._shape = shape
+        try:
+            size = len(base64.b64decode(content)) if kind == "FileAttachment" else len(item_xml)
+        except ValueError:
+            raise EwsError("ErrorInvalidRequest", "The attachment's Content is not base64.") from None
+        return {
+            "id": ews_items.attachment_id(f"{seed}:{self.seq}:{secrets.token_hex(6)}"),
+            "kind": kind,
+            "name": att.findtext(f"{{{T}}}Name") or "",
+            "content_type": att.findtext(f"{{{T}}}ContentType") or "",
+            "content_id": att.findtext(f"{{{T}}}ContentId") or "",
+            "inline": (att.findtext(f"{{{T}}}IsInline") or "false") == "true",
+            "photo": (att.findtext(f"{{{T}}}IsContactPhoto") or "false") == "true",
+            "content": content,
+            "item": item_xml,
+            "size": size,
+            "modified": _iso(datetime.now(UTC)),
+        }
+
+    def _target(self, op: ET.Element, holder: str, default: str) -> str:
+        folders = self._folders_named(op.find(f"{{{M}}}{holder}"))
+        if not folders:
+            return default
+        folder = folders[0]
+        if isinstance(folder, FolderError):
+            raise EwsError(folder.code, folder.message)
+        return folder.key
+
     def _op_CreateItem(self, op: ET.Element) -> str:
-        disposition = op.get("MessageDisposition", "SaveOnly")
+        disposition = op.get("MessageDisposition", "")
+        holder = op.find(f"{{{M}}}Items")
         messages = []
-        for msg in op.iter(f"{{{T}}}Message"):
-            to = [(m.findtext(f"{{{T}}}EmailAddress") or "") for m in msg.iter(f"{{{T}}}Mailbox")]
-            if disposition != "SaveOnly" and not any("@" in a for a in to):
-                messages.append(_error("CreateItem", "ErrorInvalidRecipients", "At least one recipient isn't valid."))
+        for element in list(holder) if holder is not None else []:
+            kind = _local(element.tag)
+            try:
+                if kind not in ews_items.ITEM_ELEMENTS:
+                    raise EwsError("ErrorInvalidRequest", f"Items of type {kind} cannot be created.")
+                if kind in ("Message", "MeetingRequest") and not disposition:
+                    raise EwsError("ErrorInvalidRequest", "MessageDisposition is required for a message.")
+                default = {"CalendarItem": "calendar", "Contact": "contacts", "Task": "tasks"}.get(kind, "drafts")
+                if disposition == "SendAndSaveCopy" and kind == "Message":
+                    default = "sentitems"
+                folder = self._target(op, "SavedItemFolderId", default)
+                to = [(m.findtext(f"{{{T}}}EmailAddress") or "") for m in element.iter(f"{{{T}}}Mailbox")]
+                if kind == "Message" and disposition != "SaveOnly" and not any("@" in a for a in to):
+                    raise EwsError("ErrorInvalidRecipients", "At least one recipient isn't valid.")
+                if kind == "Message" and disposition in ("SendOnly", "SendAndSaveCopy"):
+                    self.sent.append(
+                        {
+                            "subject": element.findtext(f"{{{T}}}Subject") or "",
+                            "to": to,
+                            "body": element.findtext(f"{{{T}}}Body") or "",
+                            "attachments": _file_attachments(element),
+                        }
+                    )
+                    if disposition == "SendOnly":
+                        messages.append(_message("CreateItem", "<m:Items/>"))
+                        continue
+                item = self._store(folder, element, draft=kind == "Message" and disposition == "SaveOnly")
+                if kind == "Message" and disposition == "SendAndSaveCopy":
+                    me = ET.SubElement(ET.Element("x"), f"{{{T}}}From")
+                    box = ET.SubElement(me, f"{{{T}}}Mailbox")
+                    ET.SubElement(box, f"{{{T}}}EmailAddress").text = self.owner.address
+                    if not any(_local(p.tag) == "From" for p in item.fields["_props"]):
+                        item.fields["_props"].append(me)
+                    # Exchange answers a send with an empty Items: the copy's id is not returned.
+                    messages.append(_message("CreateItem", "<m:Items/>"))
+                    continue
+            except EwsError as exc:
+                messages.append(_error("CreateItem", exc.code, exc.message))
                 continue
-            files = []
-            for attachment in msg.iter(f"{{{T}}}FileAttachment"):
-                name = attachment.findtext(f"{{{T}}}Name") or ""
-                try:
-                    content = base64.b64decode(attachment.findtext(f"{{{T}}}Content") or "", validate=True)
-                except ValueError:
-                    content = b""
-                if not name or not content:
-                    raise EwsError("ErrorInvalidAttachment", "A FileAttachment needs a Name and its Content.")
-                files.append((name, attachment.findtext(f"{{{T}}}ContentType") or "", content))
-            record: dict[str, Any] = {
-                "subject": msg.findtext(f"{{{T}}}Subject") or "",
-                "to": to,
-                "body": msg.findtext(f"{{{T}}}Body") or "",
-                "attachments": files,
-            }
-            if disposition in ("SendOnly", "SendAndSaveCopy"):
-                self.sent.append(record)
-            if disposition == "SendAndSaveCopy":
-                self.add_message("sentitems", record["subject"], self.owner.address, to[0], record["body"])
-            messages.append(_message("CreateItem", "<m:Items/>"))
+            messages.append(
+                _message(
+                    "CreateItem",
+                    f'<m:Items><t:{item.fields["_element"]}><t:ItemId Id="{item.id}" ChangeKey="{item.change_key}"/>'
+                    f"</t:{item.fields['_element']}></m:Items>",
+                )
+            )
         return _response("CreateItem", messages)
+
+    def _op_DeleteItem(self, op: ET.Element) -> str:
+        how = op.get("DeleteType", "")
+        if how not in ("HardDelete", "SoftDelete", "MoveToDeletedItems"):
+            return _response("DeleteItem", [_error("DeleteItem", "ErrorInvalidRequest", "DeleteType is required.")])
+        messages = []
+        for ref in op.iter():
+            if _local(ref.tag) not in ("ItemId", "OccurrenceItemId") or ref.tag.startswith(f"{{{M}}}"):
+                continue
+            try:
+                item = self._by_ref(ref)
+            except EwsError as exc:
+                messages.append(_error("DeleteItem", exc.code, exc.message))
+                continue
+            if item.id in self.occurrences:  # an instance leaves its series (DeletedOccurrences)
+                item.deleted = True
+                self._touch_master(item)
+            elif how == "MoveToDeletedItems" and item.folder != "deleteditems" and item.id in self.items:
+                self._move(item, "deleteditems")
+            else:
+                self._drop(item)
+            messages.append(_message("DeleteItem", ""))
+        return _response("DeleteItem", messages)
+
+    def _by_ref(self, ref: ET.Element) -> Item:
+        if _local(ref.tag) == "OccurrenceItemId":
+            master = self._find(ref.get("RecurringMasterId", ""))
+            index = int(ref.get("InstanceIndex", "0"))
+            occurrences = self._instances(master)
+            if not 1 <= index <= len(occurrences):
+                raise EwsError("ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange", "The index is out of range.")
+            if occurrences[index - 1].deleted:
+                raise EwsError(
+                    "ErrorCalendarOccurrenceIsDeletedFromRecurrence", "The occurrence was deleted from the series."
+                )
+            return occurrences[index - 1]
+        if _local(ref.tag) == "RecurringMasterItemId":
+            occurrence = self._find(ref.get("OccurrenceId", ""))
+            series = self.items.get(str(occurrence.fields.get("Master") or ""))
+            if series is None:
+                raise EwsError("ErrorItemNotFound", "The item is not an occurrence of a series.")
+            return series
+        change_key = ref.get("ChangeKey")
+        if change_key is not None and (len(change_key) < 8 or not set(change_key) <= _BASE64):
+            raise EwsError("ErrorInvalidChangeKey", "The change key is invalid.")
+        return self._find(ref.get("Id", ""))
+
+    def _move(self, item: Item, folder: str, keep: bool = False) -> Item:
+        """An item moved (or copied) to a folder: a new id there, as Exchange gives it."""
+        fields = copy.deepcopy(item.fields)
+        new_id = _item_id(f"moved:{item.id}:{self.seq}:{secrets.token_hex(4)}")
+        if not keep:
+            self._drop(item)
+        self._put(folder, new_id, fields)
+        return self.items[new_id]
+
+    def _move_or_copy(self, op: ET.Element, name: str, keep: bool) -> str:
+        try:
+            folder = self._target(op, "ToFolderId", "")
+            if not folder:
+                raise EwsError("ErrorInvalidRequest", "ToFolderId is required.")
+        except EwsError as exc:
+            return _response(name, [_error(name, exc.code, exc.message)])
+        messages = []
+        for ref in op.iter(f"{{{T}}}ItemId"):
+            try:
+                item = self._find(ref.get("Id", ""))
+                if item.id not in self.items:
+                    raise EwsError("ErrorInvalidRequest", "An occurrence cannot be moved on its own.")
+            except EwsError as exc:
+                messages.append(_error(name, exc.code, exc.message))
+                continue
+            moved = self._move(item, folder, keep)
+            element = self._element(moved)
+            messages.append(
+                _message(
+                    name,
+                    f'<m:Items><t:{element}><t:ItemId Id="{moved.id}" ChangeKey="{moved.change_key}"/>'
+                    f"</t:{element}></m:Items>",
+                )
+            )
+        return _response(name, messages)
+
+    def _op_MoveItem(self, op: ET.Element) -> str:
+        return self._move_or_copy(op, "MoveItem", False)
+
+    def _op_CopyItem(self, op: ET.Element) -> str:
+        return self._move_or_copy(op, "CopyItem", True)
+
+    def _op_SendItem(self, op: ET.Element) -> str:
+        """A saved draft sent: kept in Sent Items (or SavedItemFolderId) when SaveItemToFolder, else gone."""
+        save = op.get("SaveItemToFolder", "true") == "true"
+        messages = []
+        try:
+            folder = self._target(op, "SavedItemFolderId", "sentitems")
+        except EwsError as exc:
+            return _response("SendItem", [_error("SendItem", exc.code, exc.message)])
+        for ref in op.iter(f"{{{T}}}ItemId"):
+            try:
+                item = self._find(ref.get("Id", ""))
+                if self._element(item) != "Message" or "_props" not in item.fields:
+                    raise EwsError("ErrorInvalidItemForOperationSendItem", "Only saved messages can be sent.")
+                props = item.fields["_props"]
+                to = [(m.findtext(f"{{{T}}}EmailAddress") or "") for p in props for m in p.iter(f"{{{T}}}Mailbox")]
+                if not any("@" in a for a in to):
+                    raise EwsError("ErrorInvalidRecipients", "At least one recipient isn't valid.")
+            except EwsError as exc:
+                messages.append(_error("SendItem", exc.code, exc.message))
+                continue
+            subject = next((p.text or "" for p in props if _local(p.tag) == "Subject"), "")
+            self.sent.append({"subject": subject, "to": to, "body": ""})
+            if save:
+                moved = self._move(item, folder)
+                moved.fields["_draft"] = False
+            else:
+                self._drop(item)
+            messages.append(_message("SendItem", ""))
+        return _response("SendItem", messages)
+
+    def _op_MarkAsJunk(self, op: ET.Element) -> str:
+        """Junk (or not junk); with MoveItem the item goes to Junk Email (or the Inbox) and its new id is told."""
+        junk, move = op.get("IsJunk") == "true", op.get("MoveItem") == "true"
+        messages = []
+        for ref in op.iter(f"{{{T}}}ItemId"):
+            try:
+                item = self._find(ref.get("Id", ""))
+            except EwsError as exc:
+                messages.append(_error("MarkAsJunk", exc.code, exc.message))
+                continue
+            target = "junkemail" if junk else "inbox"
+            if move and item.folder != target:
+                item = self._move(item, target)
+            messages.append(
+                _message("MarkAsJunk", f'<m:MovedItemId Id="{item.id}" ChangeKey="{item.change_key}"/>' if move else "")
+            )
+        return _response("MarkAsJunk", messages)
+
+    def _op_ArchiveItem(self, op: ET.Element) -> str:
+        """Items moved to the folder ArchiveSourceFolderId names (the Archive folder when it names none)."""
+        messages = []
+        try:
+            target = self._target(op, "ArchiveSourceFolderId", "archive")
+        except EwsError as exc:
+            return _response("ArchiveItem", [_error("ArchiveItem", exc.code, exc.message)])
+        for ref in op.iter(f"{{{T}}}ItemId"):
+            try:
+                item = self._find(ref.get("Id", ""))
+            except EwsError as exc:
+                messages.append(_error("ArchiveItem", exc.code, exc.message))
+                continue
+            moved = self._move(item, target)
+            element = self._element(moved)
+            messages.append(
+                _message(
+                    "ArchiveItem",
+                    f'<m:Items><t:{element}><t:ItemId Id="{moved.id}" ChangeKey="{moved.change_key}"/>'
+                    f"</t:{element}></m:Items>",
+                )
+            )
+        return _response("ArchiveItem", messages)
+
+    def _op_CreateAttachment(self, op: ET.Element) -> str:
+        parent = op.find(f"{{{M}}}ParentItemId")
+        try:
+            item = self._find(parent.get("Id", "") if parent is not None else "")
+            if "_props" not in item.fields:
+                item.fields = dict(item.fields, _attachments=list(item.fields.get("_attachments") or []))
+        except EwsError as exc:
+            return _response("CreateAttachment", [_error("CreateAttachment", exc.code, exc.message)])
+        messages = []
+        holder = op.find(f"{{{M}}}Attachments")
+        for att in list(holder) if holder is not None else []:
+            try:
+                record = self._new_attachment(att, item.id, item.folder)
+            except EwsError as exc:
+                messages.append(_error("CreateAttachment", exc.code, exc.message))
+                continue
+            item.fields["_attachments"].append(record)
+            self._put(item.folder, item.id, item.fields)
+            item = self.items[item.id]
+            messages.append(
+                _message(
+                    "CreateAttachment",
+                    f'<m:Attachments><t:{record["kind"]}><t:AttachmentId Id="{record["id"]}" '
+                    f'RootItemId="{item.id}" RootItemChangeKey="{item.change_key}"/></t:{record["kind"]}>'
+                    "</m:Attachments>",
+                )
+            )
+        return _response("CreateAttachment", messages)
+
+    def _attachment(self, attachment_id: str) -> tuple[Item, dict[str, Any]]:
+        for item in self.items.values():
+            for a in item.fields.get("_attachments") or []:
+                if a["id"] == attachment_id and not item.deleted:
+                    return item, a
+        if _malformed(attachment_id):
+            raise EwsError("ErrorInvalidIdMalformed", "Id is malformed.")
+        raise EwsError("ErrorItemNotFound", "The specified object was not found in the store.")
+
+    def _op_GetAttachment(self, op: ET.Element) -> str:
+        messages = []
+        for ref in op.iter(f"{{{T}}}AttachmentId"):
+            try:
+                _, record = self._attachment(ref.get("Id", ""))
+            except EwsError as exc:
+                messages.append(_error("GetAttachment", exc.code, exc.message))
+                continue
+            xml = f"<m:Attachments>{self._attachment_xml(record, True)}</m:Attachments>"
+            messages.append(_message("GetAttachment", xml))
+        return _response("GetAttachment", messages)
+
+    def _op_DeleteAttachment(self, op: ET.Element) -> str:
+        messages = []
+        for ref in op.iter(f"{{{T}}}AttachmentId"):
+            try:
+                item, record = self._attachment(ref.get("Id", ""))
+            except EwsError as exc:
+                messages.append(_error("DeleteAttachment", exc.code, exc.message))
+                continue
+            item.fields["_attachments"].remove(record)
+            self._put(item.folder, item.id, item.fields)
+            item = self.items[item.id]
+            messages.append(
+                _message(
+                    "DeleteAttachment", f'<m:RootItemId RootItemId="{item.id}" RootItemChangeKey="{item.change_key}"/>'
+                )
+            )
+        return _response("DeleteAttachment", messages)
+
+    def _expand(self, master: Item) -> None:
+        """The instances of a created recurring master (kept with ids derived from their start)."""
+        for old in [i for i in self.occurrences.values() if i.fields.get("Master") == master.id]:
+            del self.occurrences[old.id]
+        props = master.fields["_props"]
+        base = {k: v for k, v in master.fields.items() if k not in ("_props", "_attachments")}
+        for start, end in ews_items.occurrences(props):
+            when = {"Start": _iso(start), "End": _iso(end)}
+            copies = []
+            for p in props:
+                name = _local(p.tag)
+                if name == "Recurrence":
+                    continue
+                p = copy.deepcopy(p)
+                if name in when:
+                    p.text = when[name]
+                copies.append(p)
+            fields = dict(
+                base,
+                _props=copies,
+                _attachments=[],
+                _CalendarItemType="Occurrence",
+                _IsRecurring="true",
+                _OriginalStart=when["Start"],
+                Master=master.id,
+            )
+            self._put_occurrence(_item_id(f"occurrence:{master.id}:{when['Start']}"), fields)
+
+    def _instances(self, master: Item) -> list[Item]:
+        return [i for i in self.occurrences.values() if i.fields.get("Master") == master.id]
+
+    def _master_xml(self, item: Item, every: bool, asked: set[str]) -> str:
+        """FirstOccurrence, LastOccurrence, ModifiedOccurrences and DeletedOccurrences of a created master."""
+        instances = self._instances(item)
+        live = [i for i in instances if not i.deleted]
+        parts = []
+
+        def brief(tag: str, i: Item) -> str:
+            start, end = self._when(i)
+            return (
+                f'<t:{tag}><t:ItemId Id="{i.id}" ChangeKey="{i.change_key}"/><t:Start>{start}</t:Start>'
+                f"<t:End>{end}</t:End><t:OriginalStart>{i.fields['_OriginalStart']}</t:OriginalStart></t:{tag}>"
+            )
+
+        if live and (every or "FirstOccurrence" in asked):
+            parts.append(brief("FirstOccurrence", live[0]))
+        if live and (every or "LastOccurrence" in asked):
+            parts.append(brief("LastOccurrence", live[-1]))
+        changed = [i for i in live if i.fields.get("_CalendarItemType") == "Exception"]
+        if changed and (every or "ModifiedOccurrences" in asked):
+            parts.append(
+                "<t:ModifiedOccurrences>"
+                + "".join(brief("Occurrence", i) for i in changed)
+                + "</t:ModifiedOccurrences>"
+            )
+        gone = [i for i in instances if i.deleted]
+        if gone and (every or "DeletedOccurrences" in asked):
+            parts.append(
+                "<t:DeletedOccurrences>"
+                + "".join(
+                    f"<t:DeletedOccurrence><t:Start>{i.fields['_OriginalStart']}</t:Start></t:DeletedOccurrence>"
+                    for i in gone
+                )
+                + "</t:DeletedOccurrences>"
+            )
+        return "".join(parts)
+
+    def _touch_master(self, occurrence: Item) -> None:
+        master = self.items.get(str(occurrence.fields.get("Master") or ""))
+        if master is not None:
+            self._put(master.folder, master.id, master.fields)
+
+    def _update_generic(self, item: Item, change: ET.Element) -> Item:
+        props = list(item.fields["_props"])
+        try:
+            for update in change.find(f"{{{T}}}Updates") or []:
+                props = ews_items.apply_update(props, update)
+        except ews_items.ItemError as exc:
+            raise EwsError(exc.code, exc.message) from None
+        fields = dict(item.fields, _props=props, _LastModifiedTime=_iso(datetime.now(UTC)))
+        uris = {u.get("FieldURI") for u in change.iter(f"{{{T}}}FieldURI")}
+        fields["_read_change"] = uris == {"message:IsRead"}  # SyncFolderItems reports a ReadFlagChange
+        if item.id in self.occurrences:  # a changed instance is an exception of its series
+            fields["_CalendarItemType"] = "Exception"
+            self._put_occurrence(item.id, fields)
+            self._touch_master(item)
+            return self.occurrences[item.id]
+        if fields["_element"] == "CalendarItem":
+            recurring = any(_local(p.tag) == "Recurrence" for p in props)
+            fields["_CalendarItemType"] = "RecurringMaster" if recurring else "Single"
+            fields["_IsRecurring"] = "false"
+        self._put(item.folder, item.id, fields)
+        if fields["_element"] == "CalendarItem" and uris & {"calendar:Recurrence", "calendar:Start", "calendar:End"}:
+            self._expand(self.items[item.id])
+        return self.items[item.id]
 
     def _config_key(self, op: ET.Element) -> tuple[str, str]:
         name_el = next((e for e in op.iter() if _local(e.tag) in ("UserConfigurationName",)), None)
@@ -1012,10 +1788,8 @@ def _search(node: ET.Element) -> Any:
     return test
 
 
-def _overlaps(item: Item, start: datetime, end: datetime) -> bool:
-    """In a CalendarView: not ending before StartDate, not starting on or after EndDate (EWS reference)."""
-    f = item.fields
-    return bool(f.get("Start")) and _ews_time(str(f["End"])) >= start and _ews_time(str(f["Start"])) < end
+def _uri(name: str) -> ET.Element:
+    return ET.Element(f"{{{T}}}FieldURI", FieldURI=name)
 
 
 def _uid(seed_id: str) -> str:
@@ -1036,6 +1810,21 @@ def _box(name: str, p: dict[str, str]) -> str:
 
 def _boxes(name: str, people: list[dict[str, str]]) -> str:
     return f"<t:{name}>{''.join(_mailbox_xml(p) for p in people)}</t:{name}>"
+
+
+def _file_attachments(message: ET.Element) -> list[tuple[str, str, bytes]]:
+    """The FileAttachments sent inline with a message (``CreateItem`` with ``SendAndSaveCopy``)."""
+    files = []
+    for attachment in message.iter(f"{{{T}}}FileAttachment"):
+        name = attachment.findtext(f"{{{T}}}Name") or ""
+        try:
+            content = base64.b64decode(attachment.findtext(f"{{{T}}}Content") or "", validate=True)
+        except ValueError:
+            content = b""
+        if not name or not content:
+            raise EwsError("ErrorInvalidAttachment", "A FileAttachment needs a Name and its Content.")
+        files.append((name, attachment.findtext(f"{{{T}}}ContentType") or "", content))
+    return files
 
 
 def _message(op: str, inner: str) -> str:
