@@ -101,6 +101,7 @@ class CycleResult:
     error_source: Source = Source.ENGINE
     error_account: str = ""
     pulled: int = 0
+    pull_seconds: float = 0.0  # wall time of the pull (the first-sync benchmark reads it)
     failed_items: int = 0
 
     @property
@@ -165,7 +166,9 @@ class Engine:
         result = CycleResult(session)
         try:
             self._reconcile(cycle)
+            started = time.perf_counter()
             result.pulled = self._pull(cancelled, cycle)
+            result.pull_seconds = time.perf_counter() - started
             self._process(cycle, report, cancelled)
             self._sync_marks()
         except SyncbarError as exc:
