@@ -76,6 +76,7 @@ class GraphClient:
         self._lock = threading.Lock()
         self._token_lock = threading.Lock()
         self._resume_at = 0.0  # after a 429, no thread sends before the Retry-After ends
+        self._waited = threading.local()  # .until: the end of the pause this thread has slept through
         self.calls = 0
 
     def _first_token(self) -> None:
@@ -103,15 +104,16 @@ class GraphClient:
         """One Graph call (with at most one refresh and a few short throttling waits)."""
         refreshed = False
         throttled = 0
-        waited = 0.0  # the pause this call has already slept through
         while True:
             if self._token is None:
                 self._first_token()
             hdrs = {"Authorization": f"Bearer {self._token}", "Accept": "application/json"}
             hdrs.update(headers or {})
+            waited = getattr(self._waited, "until", 0.0)  # the pause this thread already slept through
             with self._lock:
                 pause = self._resume_at - self._clock() if waited < self._resume_at else 0.0
             if pause > 0:  # another thread was asked to wait: this one waits with it
+                self._waited.until = self._resume_at
                 self._sleep(pause)
             try:
                 with self._slots:
@@ -131,7 +133,7 @@ class GraphClient:
                 if wait <= MAX_INLINE_WAIT:
                     throttled += 1
                     with self._lock:  # the whole client waits: the limit is the mailbox's, not this call's
-                        self._resume_at = waited = max(self._resume_at, self._clock() + wait)
+                        self._resume_at = self._waited.until = max(self._resume_at, self._clock() + wait)
                     self._sleep(wait)
                     continue
             if status >= 400:
