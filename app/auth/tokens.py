@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import secrets
 import sys
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
@@ -73,6 +74,12 @@ class SecretBackend(Protocol):
     def delete_password(self, service: str, username: str) -> None: ...
 
 
+# Several threads of one process may read and refresh tokens at once (a mailbox reading its streams in
+# parallel); the Secret Service client (jeepney/SecretStorage) and the parts behind an index entry are not
+# safe to interleave, so the store's calls take turns.
+_KEYRING_LOCK = threading.RLock()
+
+
 class TokenStore:
     """Reads and writes one JSON secret per account name.
 
@@ -118,6 +125,10 @@ class TokenStore:
         return backend
 
     def save(self, account: str, secret: Mapping[str, Any]) -> None:
+        with _KEYRING_LOCK:  # one keyring call at a time in this process (Secret Service clients are not thread-safe)
+            return self._save(account, secret)
+
+    def _save(self, account: str, secret: Mapping[str, Any]) -> None:
         if not account:
             raise ValueError("an account name is needed to store its secret")
         if self.handed_out is not None:
@@ -141,6 +152,10 @@ class TokenStore:
             raise NoKeyring(type(exc).__name__) from exc
 
     def load(self, account: str) -> dict[str, Any] | None:
+        with _KEYRING_LOCK:  # one keyring call at a time in this process (Secret Service clients are not thread-safe)
+            return self._load(account)
+
+    def _load(self, account: str) -> dict[str, Any] | None:
         try:
             kr = self._kr()
             raw = kr.get_password(self._service, account)
@@ -165,6 +180,10 @@ class TokenStore:
         return value
 
     def delete(self, account: str) -> bool:
+        with _KEYRING_LOCK:  # one keyring call at a time in this process (Secret Service clients are not thread-safe)
+            return self._delete(account)
+
+    def _delete(self, account: str) -> bool:
         try:
             kr = self._kr()
             parts = self._parts(kr, account)
@@ -190,10 +209,11 @@ class TokenStore:
             pass  # already gone
 
     def update(self, account: str, **changes: Any) -> dict[str, Any]:
-        secret = self.load(account) or {}
-        secret.update(changes)
-        self.save(account, secret)
-        return secret
+        with _KEYRING_LOCK:  # read, change and write as one step for the threads of this process
+            secret = self.load(account) or {}
+            secret.update(changes)
+            self.save(account, secret)
+            return secret
 
 
 class ProcessKeyring:

@@ -63,6 +63,8 @@ class MailboxPort(Protocol):
     """A mailbox: Microsoft 365, Exchange or Gmail."""
 
     account: str  # the mailbox address; names the account in issues and dialogs
+    # Optional: ``concurrent_streams`` (int) - how many streams the engine may read at once from
+    # threads of its own (the provider keeps its service's concurrency limit); 1 when absent.
 
     def streams(self) -> Sequence[str]:
         """Names of the delta streams this mailbox offers (inbox, sent, calendar...)."""

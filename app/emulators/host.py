@@ -11,6 +11,7 @@ plus one control port for tests, benchmarks and ``syncbar emulators serve``:
     GET    /secrets         every token and password issued so far (for secret scans)
     POST   /reset           every service back to its seeded state (answers /info, with the new tokens)
     GET    /violations      limits the clients broke in the realistic network mode (app/emulators/network.py)
+    GET    /network         that mode's round trip, the most requests each service had in flight, the violations
     POST   /faults          {"service": "graph", "kind": "throttle", "operation": "*", ...}
     DELETE /faults          clear every fault (?service=NAME for one service)
 
@@ -367,6 +368,16 @@ class EmulatorHost:
                     raise ValueError('a fault is a JSON object with "service" and "kind"')
                 self.inject(str(data["service"]), Fault.from_json(data))
                 return Response.json(201, {"ok": True})
+            if method == "GET" and path == "/network":
+                net = self.network
+                return Response.json(
+                    200,
+                    {
+                        "rtt": net.rtt if net is not None else None,
+                        "peak": {name: net.peak(name) for name in self.services} if net is not None else {},
+                        "violations": [v.to_json() for v in net.violations()] if net is not None else [],
+                    },
+                )
             if method == "GET" and path == "/violations":
                 found = self.network.violations() if self.network is not None else []
                 return Response.json(200, [v.to_json() for v in found])

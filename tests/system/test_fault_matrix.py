@@ -229,13 +229,16 @@ def case_for(service: str, code: str) -> Call | Record | Untestable:
     if code in ("SyncStateNotFound", "ErrorInvalidSyncStateData"):
         return Untestable("expired cursors are covered by check_expired_cursor in the contract suite")
     if entry.retry_class is RetryClass.THROTTLED:
-        return Call(429 if service != "ews" else 500, count=4)  # past the client's own short waits
+        # Past the client's own short waits, on every stream the mailbox reads at once (up to 4).
+        return Call(429 if service != "ews" else 500, count=4 * 4)
     if entry.retry_class is RetryClass.NEEDS_REAUTH:
-        return Call(401 if code in ("authError", "InvalidAuthenticationToken", "401") else 403, count=2)
+        # A refresh and one more try, on every stream the mailbox reads at once.
+        return Call(401 if code in ("authError", "InvalidAuthenticationToken", "401") else 403, count=2 * 4)
     if service == "ews":
         return Call(500 if code == "ErrorInternalServerError" else 200)  # Exchange answers most errors in a 200
     if entry.code == "MBX_SERVER_ERROR":
-        return Call(503, count=4)  # a 503 carries Retry-After: the client waits a few times before it gives up
+        # A 503 carries Retry-After: the client waits a few times before it gives up, on every stream read at once.
+        return Call(503, count=4 * 4)
     status = {
         "MBX_ACCESS_DENIED": 403,
         "MBX_API_NOT_ENABLED": 400 if service == "gmail" else 403,
@@ -443,7 +446,8 @@ def test_network_faults_are_connection_failures_and_recover(
 ) -> None:
     host.reset()
     svc = setup_home(host, tmp_path, service if service != "salesforce" else "graph")
-    host.inject(service, Fault(kind, operation=FIRST_CALL[service], count=5))
+    # Enough for every stream read at once.
+    host.inject(service, Fault(kind, operation=FIRST_CALL[service], count=5 * 4))
     cycle(svc)
     snap = svc.status()
     assert snap.error_code == "NET_CONNECTION_FAILED", f"{service}:{kind} -> {snap.error_code}"

@@ -50,7 +50,7 @@ class EwsMailbox(WindowReads):
         self,
         connection: EwsConnection,
         *,
-        page_size: int = 100,
+        page_size: int = 512,  # SyncFolderItems' largest page
         history_days: int = 30,
         activated_at: datetime | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),

@@ -8,19 +8,24 @@ events.list mean the cursor is too old: ``CursorExpired``.
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import requests
 
 from app.core.catalog import load_default
 from app.core.errors import AccountError, CursorExpired, ItemError
+from app.providers.gmail import batch
+from app.providers.gmail.batch import QuotaPacer, units_for
 from app.providers.http import TrustedSession, network_error, retry_after_seconds
 
 SERVICE = "gmail"
 MAX_INLINE_WAIT = 30.0
 MAX_THROTTLE_RETRIES = 3
+MAX_PART_RETRIES = 6  # a batch part refused for rate is sent again at most this often
 THROTTLE_REASONS = ("rateLimitExceeded", "userRateLimitExceeded")
 
 TokenSource = Callable[[bool], str]
@@ -52,6 +57,7 @@ class GmailClient:
         calendar_url: str | None = None,
         ca_file: str | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        pacer: QuotaPacer | None = None,
     ) -> None:
         self.base = base_url.rstrip("/")
         self.calendar_base = (
@@ -61,6 +67,9 @@ class GmailClient:
         self._token_source = token_source
         self._token: str | None = None
         self._sleep = sleep
+        # Every call waits for its quota units here, so the per-user rate is never exceeded.
+        self.pacer = pacer or QuotaPacer()
+        self._token_lock = threading.Lock()
         self.calls = 0
 
     def _url(self, path: str) -> str:
@@ -80,8 +89,9 @@ class GmailClient:
         throttled = 0
         while True:
             if self._token is None:
-                self._token = self._token_source(False)
+                self._first_token()
             headers = {"Authorization": f"Bearer {self._token}"}
+            self.pacer.take(units_for(method, path))
             try:
                 self.calls += 1
                 response = self.http.request(method, self._url(path), params=params, json=json, headers=headers)
@@ -98,6 +108,7 @@ class GmailClient:
                 wait = retry_after_seconds(dict(response.headers), default=2.0**throttled)
                 if wait <= MAX_INLINE_WAIT:
                     throttled += 1
+                    self.pacer.drain(wait)
                     self._sleep(wait)
                     continue
             if status < 400:
@@ -114,6 +125,85 @@ class GmailClient:
             if status in (429, 403) and error.service_code in THROTTLE_REASONS:
                 error.retry_after = retry_after_seconds(dict(response.headers), default=60.0)
             raise error
+
+    def get_many(self, targets: Sequence[str]) -> list[Any]:
+        """Several GETs (path and query) through batch requests; each answer, or None where it is gone (404).
+
+        Batches of ``batch.BATCH_PARTS``, up to ``batch.CONCURRENT_BATCHES`` in flight, each waiting
+        for its quota units first (``app.providers.gmail.batch``).
+        """
+        results: list[Any] = [None] * len(targets)
+        if not targets:
+            return results
+        if self._token is None:
+            self._first_token()
+        chunks = [
+            list(range(i, min(i + batch.BATCH_PARTS, len(targets)))) for i in range(0, len(targets), batch.BATCH_PARTS)
+        ]
+        if len(chunks) == 1:
+            self._batch(targets, chunks[0], results)
+        else:
+            with ThreadPoolExecutor(
+                min(len(chunks), batch.CONCURRENT_BATCHES), thread_name_prefix="gmail-batch"
+            ) as pool:
+                for done in [pool.submit(self._batch, targets, chunk, results) for chunk in chunks]:
+                    done.result()
+        return results
+
+    def _batch(self, targets: Sequence[str], indexes: list[int], results: list[Any]) -> None:
+        pending, tries, refreshed = list(indexes), 0, False
+        while pending:
+            self.pacer.take(sum(units_for("GET", targets[i]) for i in pending))
+            body, boundary = batch.encode([targets[i] for i in pending])
+            headers = {
+                "Authorization": f"Bearer {self._token}",
+                "Content-Type": f"multipart/mixed; boundary={boundary}",
+            }
+            try:
+                self.calls += 1
+                response = self.http.request("POST", self.base + batch.PATH, data=body, headers=headers)
+            except requests.RequestException as exc:
+                raise network_error(exc, "Gmail") from exc
+            if response.status_code != 200:
+                outer = _json(response)
+                if response.status_code == 401 and not refreshed:
+                    refreshed = True
+                    self._token = self._token_source(True)
+                    continue
+                raise gmail_error(response.status_code, outer, batch.PATH)
+            answers = batch.decode(response.headers.get("Content-Type", ""), response.content, len(pending))
+            retry: list[int] = []
+            wait, reauth = 0.0, False
+            for index, (status, part_headers, data) in zip(pending, answers, strict=True):
+                if status == 200:
+                    results[index] = data
+                elif status == 404:
+                    results[index] = None
+                elif status == 401 and not refreshed:
+                    reauth = True
+                    retry.append(index)
+                elif status in (0, 429, 500, 503) or _reason(data) in THROTTLE_REASONS:
+                    retry.append(index)
+                    wait = max(wait, retry_after_seconds(part_headers, default=2.0**tries))
+                else:
+                    raise gmail_error(status, data, targets[index])
+            if retry and tries >= MAX_PART_RETRIES:
+                error = gmail_error(429, {}, batch.PATH)
+                error.retry_after = max(wait, 60.0)
+                raise error
+            if reauth:
+                refreshed = True
+                self._token = self._token_source(True)
+            if wait:
+                self.pacer.drain(wait)
+                self._sleep(min(wait, MAX_INLINE_WAIT))
+            pending, tries = retry, tries + 1
+
+    def _first_token(self) -> None:
+        """One thread asks the token source; threads reading other streams meanwhile wait for it."""
+        with self._token_lock:
+            if self._token is None:
+                self._token = self._token_source(False)
 
     def get(self, path: str, params: dict[str, Any] | None = None, *, missing_ok: bool = False) -> Any:
         return self.request("GET", path, params=params, missing_ok=missing_ok)

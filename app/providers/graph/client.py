@@ -8,6 +8,7 @@ wait is short, and raised as the throttling code otherwise.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,9 @@ from app.providers.http import TrustedSession, network_error, retry_after_second
 SERVICE = "graph"
 MAX_INLINE_WAIT = 30.0  # seconds of Retry-After we sleep through instead of ending the cycle
 MAX_THROTTLE_RETRIES = 3
+# Outlook service limits: 4 concurrent requests per app and mailbox.  Threads of one client (the
+# engine reads streams at once) share these slots, so the fifth request waits here, not at Graph.
+MAILBOX_CONCURRENCY = 4
 
 TokenSource = Callable[[bool], str]  # force_refresh -> access token; raises AccountError to re-authenticate
 
@@ -67,7 +71,19 @@ class GraphClient:
         self._token_source = token_source
         self._token: str | None = None
         self._sleep = sleep or time.sleep
+        self._clock = time.monotonic
+        self._slots = threading.BoundedSemaphore(MAILBOX_CONCURRENCY)
+        self._lock = threading.Lock()
+        self._token_lock = threading.Lock()
+        self._resume_at = 0.0  # after a 429, no thread sends before the Retry-After ends
+        self._waited = threading.local()  # .until: the end of the pause this thread has slept through
         self.calls = 0
+
+    def _first_token(self) -> None:
+        """One thread asks the token source; threads reading other streams meanwhile wait for it."""
+        with self._token_lock:
+            if self._token is None:
+                self._token = self._token_source(False)
 
     def wait(self, seconds: float) -> None:
         """Sleep as this client does between throttled tries (injected in tests)."""
@@ -90,12 +106,19 @@ class GraphClient:
         throttled = 0
         while True:
             if self._token is None:
-                self._token = self._token_source(False)
+                self._first_token()
             hdrs = {"Authorization": f"Bearer {self._token}", "Accept": "application/json"}
             hdrs.update(headers or {})
+            waited = getattr(self._waited, "until", 0.0)  # the pause this thread already slept through
+            with self._lock:
+                pause = self._resume_at - self._clock() if waited < self._resume_at else 0.0
+            if pause > 0:  # another thread was asked to wait: this one waits with it
+                self._waited.until = self._resume_at
+                self._sleep(pause)
             try:
-                self.calls += 1
-                response = self.http.request(method, self.url(path), json=json, headers=hdrs, params=params)
+                with self._slots:
+                    self.calls += 1
+                    response = self.http.request(method, self.url(path), json=json, headers=hdrs, params=params)
             except requests.RequestException as exc:
                 raise network_error(exc, "Microsoft 365") from exc
             status = response.status_code
@@ -109,6 +132,8 @@ class GraphClient:
                 wait = retry_after_seconds(resp_headers, default=5.0)
                 if wait <= MAX_INLINE_WAIT:
                     throttled += 1
+                    with self._lock:  # the whole client waits: the limit is the mailbox's, not this call's
+                        self._resume_at = self._waited.until = max(self._resume_at, self._clock() + wait)
                     self._sleep(wait)
                     continue
             if status >= 400:

@@ -80,12 +80,15 @@ def detail_category(detail: str) -> str:
 class GraphMailbox:
     """Implements ``app.core.ports.MailboxPort``."""
 
+    # The four streams are read at once; the client keeps to Graph's 4 requests in flight per mailbox.
+    concurrent_streams = 4
+
     def __init__(
         self,
         account: str,
         client: GraphClient,
         *,
-        page_size: int = 100,
+        page_size: int = 1000,  # the largest odata.maxpagesize Graph honours for messages
         history_days: int = 30,
         activated_at: datetime | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
