@@ -556,13 +556,7 @@ class EwsService(Service):
             except FolderError as exc:
                 messages.append(_error("CreateFolder", exc.code, exc.message))
                 continue
-            messages.append(
-                _message(
-                    "CreateFolder",
-                    f'<m:Folders><t:{folder.element}><t:FolderId Id="{folder.id}" ChangeKey="{folder.change_key}"/>'
-                    f"</t:{folder.element}></m:Folders>",
-                )
-            )
+            messages.append(_folder_answer("CreateFolder", folder))
         return _response("CreateFolder", messages)
 
     def _op_DeleteFolder(self, op: ET.Element) -> str:
@@ -606,13 +600,7 @@ class EwsService(Service):
             except FolderError as exc:
                 messages.append(_error("UpdateFolder", exc.code, exc.message))
                 continue
-            messages.append(
-                _message(
-                    "UpdateFolder",
-                    f'<m:Folders><t:{folder.element}><t:FolderId Id="{folder.id}" ChangeKey="{folder.change_key}"/>'
-                    f"</t:{folder.element}></m:Folders>",
-                )
-            )
+            messages.append(_folder_answer("UpdateFolder", folder))
         return _response("UpdateFolder", messages)
 
     def _op_MoveFolder(self, op: ET.Element) -> str:
@@ -637,13 +625,7 @@ class EwsService(Service):
             except FolderError as exc:
                 messages.append(_error("MoveFolder", exc.code, exc.message))
                 continue
-            messages.append(
-                _message(
-                    "MoveFolder",
-                    f'<m:Folders><t:{folder.element}><t:FolderId Id="{folder.id}" ChangeKey="{folder.change_key}"/>'
-                    f"</t:{folder.element}></m:Folders>",
-                )
-            )
+            messages.append(_folder_answer("MoveFolder", folder))
         return _response("MoveFolder", messages)
 
     def _op_EmptyFolder(self, op: ET.Element) -> str:
@@ -1825,6 +1807,15 @@ def _file_attachments(message: ET.Element) -> list[tuple[str, str, bytes]]:
             raise EwsError("ErrorInvalidAttachment", "A FileAttachment needs a Name and its Content.")
         files.append((name, attachment.findtext(f"{{{T}}}ContentType") or "", content))
     return files
+
+
+def _folder_answer(operation: str, folder: Folder) -> str:
+    """A folder operation's success: the folder's id and its new ChangeKey."""
+    return _message(
+        operation,
+        f'<m:Folders><t:{folder.element}><t:FolderId Id="{folder.id}" ChangeKey="{folder.change_key}"/>'
+        f"</t:{folder.element}></m:Folders>",
+    )
 
 
 def _message(op: str, inner: str) -> str:
