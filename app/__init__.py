@@ -2,7 +2,7 @@
 
 Layers (see docs/architecture.md): ``app.core`` (no Qt, no service library),
 ``app.providers`` (one module per service), ``app.auth``, ``app.ui`` (the only
-Qt importer), ``app.emulators`` (stand-alone local services), and ``app.cli``,
+Qt importer), ``app.emulators`` (stand-alone local services), and ``app.compose.cli``,
 the one composition root.
 """
 

@@ -11,6 +11,6 @@ if sys.argv[1:3] == ["emulators", "serve"]:
 
     raise SystemExit(serve(sys.argv[3:]))
 
-from app.cli import main
+from app.compose.cli import main
 
 raise SystemExit(main())

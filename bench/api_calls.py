@@ -22,15 +22,16 @@ from typing import Any
 
 from simple_salesforce import Salesforce
 
-from app import profile, wiring
 from app.auth.tokens import ProcessKeyring, TokenStore
+from app.compose import wiring
+from app.compose.paths import Paths
+from app.compose.setup import profile_from_info, sign_in_all
+from app.core import profile
 from app.emulators.host import EmulatorHost
 from app.emulators.seed import generate
 from app.emulators.serve import emulators
-from app.paths import Paths
 from app.providers.http import TrustedSession
 from app.providers.salesforce.soql import in_chunks
-from app.setup import profile_from_info, sign_in_all
 
 
 def _sf_calls(host: EmulatorHost) -> int:

@@ -28,14 +28,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from app import wiring
 from app.auth.tokens import ProcessKeyring, TokenStore
+from app.compose import wiring
+from app.compose.setup import profile_from_info, sign_in_all
 from app.core.catalog import load_default
 from app.core.engine import Engine
 from app.core.rules import Rules, RulesConfig
 from app.core.store import Store
 from app.emulators.host import control_request
-from app.setup import profile_from_info, sign_in_all
 from bench.ports import InProcessCrm
 
 START_GOAL = 0.5  # seconds

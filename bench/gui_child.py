@@ -33,7 +33,7 @@ def rss_mb() -> float:
 SIGN_IN = """
 import json, sys
 from app.auth.tokens import ProcessKeyring, TokenStore
-from app.setup import profile_from_info, sign_in_all
+from app.compose.setup import profile_from_info, sign_in_all
 info = json.loads(sys.stdin.read())
 keyring = ProcessKeyring()
 sign_in_all(profile_from_info(info, "graph"), TokenStore(keyring), info)
@@ -56,9 +56,9 @@ def main(items: int) -> None:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from app import profile
-    from app.paths import Paths
-    from app.setup import profile_from_info, served_elsewhere
+    from app.compose.paths import Paths
+    from app.compose.setup import profile_from_info, served_elsewhere
+    from app.core import profile
     from app.ui.app import DesktopApp
 
     qapp = QApplication(sys.argv[:1])

@@ -13,12 +13,13 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from app import profile, wiring
 from app.auth.tokens import ProcessKeyring, TokenStore
+from app.compose import wiring
+from app.compose.paths import Paths
+from app.compose.setup import profile_from_info, sign_in_all
+from app.core import profile
 from app.core.ports import Mark
 from app.emulators.serve import emulators
-from app.paths import Paths
-from app.setup import profile_from_info, sign_in_all
 
 MARK_CALLS = {"graph": ("batch",), "gmail": ("messages.batchModify",), "ews": ("UpdateItem",)}
 PER_CALL = {"graph": 20, "gmail": 1000, "ews": 100}

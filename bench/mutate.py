@@ -2,7 +2,7 @@
 
     ./dev run python -m bench.mutate app/core/scheduler.py tests/core/test_scheduler.py
     ./dev run python -m bench.mutate app/core/catalog.py tests/core/test_catalog.py --only "Catalog.*"
-    ./dev run python -m bench.mutate app/report.py tests/test_logs.py --only "redact*" --json out.json
+    ./dev run python -m bench.mutate app/compose/report.py tests/test_logs.py --only "redact*" --json out.json
 
 mutmut (a test extra) changes one operator, constant or call at a time in the module and runs the
 given tests against each change; a change no test fails on "survives".  The run happens in a scratch

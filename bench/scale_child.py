@@ -30,10 +30,11 @@ def peak_rss_mb() -> float:
 
 
 def main(items: int) -> None:
-    from app import profile, wiring
     from app.auth.tokens import ProcessKeyring, TokenStore
-    from app.paths import Paths
-    from app.setup import profile_from_info, served_elsewhere, sign_in_all
+    from app.compose import wiring
+    from app.compose.paths import Paths
+    from app.compose.setup import profile_from_info, served_elsewhere, sign_in_all
+    from app.core import profile
 
     tmp = Path(tempfile.mkdtemp(prefix="syncbar-scale-"))
     with served_elsewhere(items, 9, ["graph", "salesforce"], tmp / "certs") as info:

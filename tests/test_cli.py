@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from app import commands, report
-from app.cli import main
+from app.compose import commands, report
+from app.compose.cli import main
 from app.core.catalog import load_default
 from app.core.model import ItemKind, ObjectCounts, Outcome, Session
 from app.core.rules import Rules, RulesConfig
@@ -139,8 +139,8 @@ def test_the_support_report_removes_tokens_and_by_default_addresses(tmp_path: Pa
 def test_the_login_entry_command_starts_the_app_minimized(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The autostart entry runs `syncbar --minimized`: it must start the tray app, not fail on the option."""
     import app.ui.app as ui_app
-    from app import autostart
-    from app.cli import main
+    from app.compose import autostart
+    from app.compose.cli import main
 
     seen: list[bool] = []
     monkeypatch.setattr(ui_app, "run", lambda paths, minimized=False: seen.append(minimized) or 0)

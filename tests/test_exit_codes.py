@@ -37,12 +37,12 @@ def syncbar(home: Path, *argv: str, env: dict[str, str] | None = None) -> subpro
 
 
 def test_readme_lists_the_codes_the_program_uses() -> None:
-    from app import commands
+    from app.compose import exits
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     line = next(x for x in readme.splitlines() if x.startswith("Exit codes:"))
     listed = {int(n) for n in re.findall(r"\*\*(\d+)\*\*", line)}
-    used = {v for k, v in vars(commands).items() if k.startswith("EXIT_")}
+    used = {v for k, v in vars(exits).items() if k.startswith("EXIT_")}
     assert listed == used
 
 
@@ -75,14 +75,14 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
 def test_an_unexpected_fault_exits_70_with_the_catalogue_words(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from app import cli, commands
+    from app.compose import cli, commands, exits
 
     def broken(*args: Any) -> int:
         raise RuntimeError("a bug")
 
     monkeypatch.setenv("SYNCBAR_HOME", str(tmp_path / "home"))
     monkeypatch.setattr(commands, "cmd_status", broken)
-    assert cli.main(["status"]) == commands.EXIT_BUG
+    assert cli.main(["status"]) == exits.EXIT_BUG
     err = capsys.readouterr().err
     assert "Unexpected error" in err and "SYNC_UNKNOWN_ERROR" in err and "Traceback" not in err
     log = (tmp_path / "home" / "data" / "logs" / "syncbar.log").read_text()

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from app import logs, report, wiring
 from app.auth.tokens import ProcessKeyring, TokenStore
+from app.compose import logs, report, wiring
 
 OPAQUE = "q7Rw2ZpLm4Xv9TbN0sKe"  # a token with no recognisable shape: only the token store can tell
 
@@ -80,7 +80,7 @@ def test_a_refreshed_token_is_cut_from_the_log_once_saved(log_file: Path) -> Non
 
 
 def test_the_sync_service_wires_the_token_store_to_the_log_redaction(tmp_path: Path) -> None:
-    from app.paths import Paths
+    from app.compose.paths import Paths
 
     tokens = TokenStore(ProcessKeyring())
     paths = Paths(config=tmp_path / "config", data=tmp_path / "data")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app import profile, registrations, setup, wiring
+from app.compose import registrations, setup, wiring
+from app.core import profile
 from app.core.mailbox_kinds import KIND_NAMES, ROWS, MailboxKind, SignIn, kind_row, mailbox_sign_in
 from app.core.model import ItemKind
 from app.providers.ews import mailbox as ews_mailbox

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from app import profile
-from app.cli import main
+from app.compose.cli import main
+from app.core import profile
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from app import registrations
-from app.registrations import RegistrationError
+from app.compose import registrations
+from app.compose.registrations import RegistrationError
 
 MS_ID = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
 GOOGLE_ID = "123456789012-abcdefghijklmnopqrstuvwxyz012345.apps.googleusercontent.com"

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from app.compose.report import REDACTED, redact
 from app.core.catalog import load_default
-from app.report import REDACTED, redact
 
 
 def test_every_catalogue_code_survives_in_json_and_text() -> None:
@@ -37,7 +37,7 @@ def test_every_catalogue_code_survives_in_the_report_files(tmp_path) -> None:  #
     import random
     from datetime import UTC, datetime
 
-    from app import report
+    from app.compose import report
     from app.core.model import Source
     from app.core.runner import SyncService
     from app.core.scheduler import Scheduler

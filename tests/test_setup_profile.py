@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from app.commands import UsageError
-from app.profile import SyncChoices
-from app.registrations import RegistrationError
-from app.setup import new_profile
+from app.compose.exits import UsageError
+from app.compose.registrations import RegistrationError
+from app.compose.setup import new_profile
+from app.core.profile import SyncChoices
 
 MS_ID = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
 GOOGLE_ID = "123456789012-abcdefghijklmnopqrstuvwxyz012345.apps.googleusercontent.com"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from app import registrations, wiring
-from app.profile import CrmSettings, MailboxSettings, Profile
+from app.compose import registrations, wiring
+from app.core.profile import CrmSettings, MailboxSettings, Profile
 
 
 def test_company_file_environment_default_and_the_users_choice(tmp_path: Path) -> None:

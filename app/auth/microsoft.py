@@ -22,7 +22,8 @@ from app.auth.tokens import TokenStore
 from app.core.catalog import load_default
 from app.core.errors import AccountError
 from app.providers.http import TrustedSession
-from app.registrations import DEFAULT_AUTHORITY
+
+DEFAULT_AUTHORITY = "https://login.microsoftonline.com/organizations"
 
 SCOPES = [
     "Mail.ReadWrite",

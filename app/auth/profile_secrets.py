@@ -18,9 +18,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from app import profile as profile_mod
 from app.auth.tokens import NoKeyring, TokenStore
-from app.profile import Profile
+from app.core import profile as profile_mod
+from app.core.profile import Profile
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ Production (login.salesforce.com), sandbox (test.salesforce.com) or a custom
 My Domain; the tokens go to the keyring only.  Salesforce compares
 ``redirect_uri`` exactly with the callback URLs registered on the External
 Client App / Connected App, so the listener takes the fixed port and path of
-the registered callback (``DEFAULT_SF_CALLBACK`` in app/registrations.py, in the Salesforce CLI's style,
+the registered callback (``DEFAULT_SF_CALLBACK`` below, in the Salesforce CLI's style,
 unless the company registered another); a random port could never match.  ``session_source`` gives the
 provider an access token and refreshes it on demand; sign-out revokes the
 refresh token at Salesforce and forgets it here.
@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -24,7 +25,26 @@ from app.auth.tokens import TokenStore
 from app.core.catalog import load_default
 from app.core.errors import AccountError
 from app.providers.http import TrustedSession
-from app.registrations import DEFAULT_SF_CALLBACK, callback_parts
+
+DEFAULT_SF_CALLBACK = "http://localhost:1717/OauthRedirect"
+
+
+def callback_parts(url: str) -> tuple[str, int, str]:
+    """(host, port, path) of a loopback callback URL; ValueError in words when it cannot be listened on."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if parts.scheme != "http" or parts.hostname not in ("localhost", "127.0.0.1") or not port:
+        raise ValueError(
+            f"salesforce.callback_url {url!r} must be http://localhost:<port>/<path> (or 127.0.0.1) "
+            "with an explicit port, exactly as registered on the Salesforce app"
+        )
+    if parts.query or parts.fragment:
+        raise ValueError(f"salesforce.callback_url {url!r} must not carry a query or a fragment")
+    return parts.hostname, port, parts.path or "/"
+
 
 LOGIN_URLS = {"production": "https://login.salesforce.com", "sandbox": "https://test.salesforce.com"}
 

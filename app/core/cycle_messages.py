@@ -1,6 +1,6 @@
 """The messages a sync cycle's child process sends the desktop app, and their JSON lines.
 
-``syncbar _cycle`` (app/sync_child.py) encodes them, one per stdout line; the app's
+``syncbar _cycle`` (app/compose/sync_child.py) encodes them, one per stdout line; the app's
 ``CycleProcess`` (app/ui/sync_process.py) decodes them.  One definition for both ends, so
 a field added on one side cannot be missed on the other.
 

@@ -2,8 +2,8 @@
 
 The profile keeps the kind as its string value (``profile.json``'s ``mailbox.kind``); code that
 branches on the kind reads this table instead of comparing strings.  The functions that build a
-kind's provider, sign-in and profile live in the composition code (``app/wiring.py``,
-``app/setup.py``), keyed by ``MailboxKind``, and a test holds that every kind has each of them.
+kind's provider, sign-in and profile live in the composition code (``app/compose/wiring.py``,
+``app/compose/setup.py``), keyed by ``MailboxKind``, and a test holds that every kind has each of them.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class KindRow:
     sign_in: SignIn
     # The sign-in of a profile whose ``auth_type`` is oauth2 (Exchange Online: Basic was turned off in 2022).
     oauth_sign_in: SignIn | None
-    registrations: tuple[str, ...]  # the company's app registrations it needs (app/registrations.py)
+    registrations: tuple[str, ...]  # the company's app registrations it needs (app/compose/registrations.py)
     base_url: str  # the public API's base ("" : the user gives the server's address)
     can_sync: frozenset[ItemKind]  # what its provider reads (its streams' item kinds)
 

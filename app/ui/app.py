@@ -35,14 +35,14 @@ from PySide6.QtCore import (
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication
 
-from app import autostart, logs, report, wiring
-from app import profile as profile_mod
 from app.auth.tokens import TokenStore
+from app.compose import autostart, logs, report, wiring
+from app.compose.paths import Paths
+from app.core import profile as profile_mod
 from app.core.mailbox_kinds import MailboxKind
 from app.core.model import Action, Issue
 from app.core.scheduler import Notice, NoticeKind
 from app.core.service import StatusSnapshot, SyncState
-from app.paths import Paths
 from app.ui.controller import Controller
 from app.ui.dialogs import DetailsDialog, ReauthDialog, SupportDialog
 from app.ui.icons import app_icon
@@ -131,7 +131,7 @@ class DesktopApp:
     # -- wiring -----------------------------------------------------------------------
 
     def _new_controller(self) -> Controller:
-        """Cycles run in a child process of their own (app/sync_child.py); this process shows them."""
+        """Cycles run in a child process of their own (app/compose/sync_child.py); this process shows them."""
         return Controller(self.service, CycleProcess(self.paths, self.tokens, self.service.store))
 
     def _wire(self) -> None:

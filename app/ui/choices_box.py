@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QSpinBox
 
-from app.profile import SyncChoices
+from app.core.profile import SyncChoices
 
 
 def split_list(text: str) -> list[str]:

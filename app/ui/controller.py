@@ -1,6 +1,6 @@
 """The bridge between the Qt face and the Qt-free ``AppService``.
 
-    GUI thread                               child process, one per cycle (app/sync_child.py)
+    GUI thread                               child process, one per cycle (app/compose/sync_child.py)
     ----------                               ----------------------------------------------
     timer tick (1 s): due? ──start────────▶  syncbar _cycle: service.run_cycle(...)
       not due, an escalation owed? ──────▶  syncbar _cycle: service.escalate() (at most every 10 min)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import report
+from app.compose import report
 from app.core.catalog import Catalog
 from app.core.model import Action, Fixer
 

@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.compose.registrations import DEFAULT_SUPPORT_ADDRESS
 from app.core.mapping import DEFAULT_MAPPING, FieldInfo, FieldMapping, check_mapping, with_overrides
 from app.core.model import ItemKind
+from app.core.profile import SyncChoices
 from app.core.rules import DEFAULT_GROUP_LOCAL_PARTS
-from app.profile import SyncChoices
-from app.registrations import DEFAULT_SUPPORT_ADDRESS
 from app.ui.choices_box import ChoicesBox, split_list
 
 log = logging.getLogger("syncbar.ui")

@@ -29,11 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import profile as profile_mod
 from app.auth.tokens import TokenStore
+from app.compose.paths import Paths
+from app.core import profile as profile_mod
 from app.core.mailbox_kinds import MailboxKind
-from app.paths import Paths
-from app.profile import Profile, SyncChoices
+from app.core.profile import Profile, SyncChoices
 from app.ui.choices_box import ChoicesBox
 
 log = logging.getLogger("syncbar.ui")
@@ -172,7 +172,7 @@ class SetupDialog(QDialog):
         user fills in the rest (the words name the file, the variables and docs/admin.md)."""
         if not self._check_apps:
             return
-        from app import registrations
+        from app.compose import registrations
 
         try:
             registrations.load(self.paths.config).for_mailbox(self.kind())
@@ -204,7 +204,7 @@ class SetupDialog(QDialog):
         self.status.setText(self.tr("Sign in to Salesforce, then to your mailbox, in the browser windows that open…"))
 
         def job() -> None:
-            from app.setup import sign_in_profile
+            from app.compose.setup import sign_in_profile
 
             try:
                 prof = self._make(kind, fields, choices)
@@ -237,14 +237,14 @@ class SetupDialog(QDialog):
 
 
 def exchange_online(ews_url: str) -> bool:
-    from app.setup import exchange_online as online  # Exchange Online signs in in the browser, with no password
+    from app.compose.setup import exchange_online as online  # Exchange Online signs in in the browser, with no password
 
     return online(ews_url)
 
 
 def _competitor_note(paths: Paths, prof: Profile, tokens: TokenStore) -> str:
     """Other sync software seen at setup, or (said once, here) what could not be checked; "" when all is clear."""
-    from app import wiring
+    from app.compose import wiring
     from app.core.competitors import unchecked, warning
 
     scan = wiring.scan_competitors(paths, prof, tokens)
@@ -254,6 +254,6 @@ def _competitor_note(paths: Paths, prof: Profile, tokens: TokenStore) -> str:
 def _real_profile(kind: str, fields: dict[str, str], choices: SyncChoices, config: Path) -> Profile:
     """A profile for the real services; without the company's app registrations the error names what is
     missing, where it goes and docs/admin.md, and the dialog shows it before any browser opens."""
-    from app.setup import new_profile
+    from app.compose.setup import new_profile
 
     return new_profile(kind, choices=choices, config=config, **fields)

@@ -21,7 +21,7 @@ from PySide6.QtCore import QCoreApplication, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox
 
-from app import profile as profile_mod
+from app.core import profile as profile_mod
 from app.core.catalog import UNKNOWN, Catalog
 from app.core.local import DATABASE_DAMAGED, storage_code
 from app.core.store import StoreError
@@ -30,7 +30,7 @@ log = logging.getLogger("syncbar.ui")
 
 
 class Folders(Protocol):
-    """Where the profile, the database and the log live (``app.paths.Paths``)."""
+    """Where the profile, the database and the log live (``app.compose.paths.Paths``)."""
 
     @property
     def config(self) -> Path: ...

@@ -1,4 +1,4 @@
-"""Runs each sync cycle in a child process (``syncbar _cycle``, app/sync_child.py) and reports by signals.
+"""Runs each sync cycle in a child process (``syncbar _cycle``, app/compose/sync_child.py) and reports by signals.
 
 The window's process then never loads the service libraries nor keeps the memory a large
 sync needs (docs/performance.md), and a crash in a library cannot take the window down.
@@ -22,7 +22,7 @@ STDERR_KEPT = 4000  # characters of the child's stderr kept to explain a crash
 
 
 class Home(Protocol):
-    """The profile's folders the child is started on (``app.paths.Paths``)."""
+    """The profile's folders the child is started on (``app.compose.paths.Paths``)."""
 
     @property
     def config(self) -> Path: ...

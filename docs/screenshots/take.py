@@ -26,8 +26,8 @@ def main() -> None:
 
     from app import profile
     from app.auth.tokens import ProcessKeyring, TokenStore
-    from app.paths import Paths
-    from app.setup import profile_from_info, served_elsewhere, sign_in_all
+    from app.compose.paths import Paths
+    from app.compose.setup import profile_from_info, served_elsewhere, sign_in_all
     from app.ui.app import DesktopApp
     from app.ui.dialogs import DetailsDialog, ReauthDialog, SupportDialog
     from app.ui.tray import Tray

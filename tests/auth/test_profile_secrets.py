@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from keyring.backends import fail
 
-from app import profile
 from app.auth import profile_secrets
 from app.auth.tokens import SERVICE, ProcessKeyring, TokenStore
-from app.setup import new_profile
+from app.compose.setup import new_profile
+from app.core import profile
 
 MSAL = {"msal_cache": '{"RefreshToken": {}}', "username": "rep@acme.com"}
 GOOGLE = {"access_token": "ya29.a", "refresh_token": "1//r", "expires_at": 0.0, "account": ""}

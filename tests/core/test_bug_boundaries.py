@@ -1,4 +1,4 @@
-"""A bug turned into a code still leaves its traceback in the log (redacted there by app/logs.py)."""
+"""A bug turned into a code still leaves its traceback in the log (redacted there by app/compose/logs.py)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def _rules() -> Rules:
 
 
 def _tracebacks(caplog: pytest.LogCaptureFixture, text: str) -> list[logging.LogRecord]:
-    # app/logs.py's filter (installed by any earlier test that set up the log) formats the traceback into
+    # app/compose/logs.py's filter (installed by any earlier test that set up the log) formats the traceback into
     # exc_text and drops exc_info on the record every handler sees
     def has(r: logging.LogRecord) -> bool:
         if r.exc_info:

@@ -16,13 +16,13 @@ import requests
 
 from app.auth.google import GoogleAuth
 from app.auth.tokens import ProcessKeyring, TokenStore
+from app.compose.wiring import headless_browser
 from app.core.errors import AccountError, CursorExpired
 from app.core.ports import Mark
 from app.emulators.base import Fault
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
 from app.providers.gmail import GmailClient, GmailMailbox
-from app.wiring import headless_browser
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app import autostart
+from app.compose import autostart
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -21,7 +21,7 @@ def test_an_unexpected_exception_becomes_the_unknown_code_and_leaves_its_traceba
             error = ews_error(exc)
     assert error.code == UNKNOWN
     [record] = [r for r in caplog.records if r.name == "syncbar.ews"]
-    # app/logs.py's filter, when an earlier test set up the log, formats the traceback into exc_text
+    # app/compose/logs.py's filter, when an earlier test set up the log, formats the traceback into exc_text
     if record.exc_info is not None:
         assert isinstance(record.exc_info[1], KeyError)
     else:

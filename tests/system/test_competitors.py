@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from app.cli import main
+from app.compose.cli import main
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
 from app.providers.ews.connect import add_categories

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from app import paths
-from app.cli import main
+from app.compose import paths
+from app.compose.cli import main
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
 

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from app.commands import UsageError
+from app.compose.exits import UsageError
+from app.compose.setup import new_profile
+from app.core.profile import CrmSettings, MailboxSettings, Profile
 from app.emulators.base import Fault
 from app.emulators.serve import emulators
-from app.profile import CrmSettings, MailboxSettings, Profile
-from app.setup import new_profile
 from tests.system.syncbar_cli import syncbar
 
 

@@ -20,16 +20,17 @@ from typing import Any
 
 import pytest
 
-from app import profile, wiring
 from app.auth.tokens import ProcessKeyring, TokenStore
+from app.compose import wiring
+from app.compose.paths import Paths
+from app.compose.setup import profile_from_info, sign_in_all
+from app.core import profile
 from app.core.catalog import load_default
 from app.core.model import IssueState, RetryClass, Scope
 from app.core.service import SyncState
 from app.emulators.base import Fault
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
-from app.paths import Paths
-from app.setup import profile_from_info, sign_in_all
 
 CATALOG = load_default()
 SERVICES = ("salesforce", "graph", "gmail", "ews")

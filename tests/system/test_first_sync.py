@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from app.cli import main
+from app.compose.cli import main
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
 
@@ -121,7 +121,7 @@ def test_first_sync_then_idle_then_fix_then_revoke(
     blocked = next(i for i in issues if i["code"] == "DATA_VALIDATION_FAILED")
     sf.org.validation_subject_marker = ""
     code, out = run(home, monkeypatch, capsys, "issues", "--json")
-    from app import paths, wiring
+    from app.compose import paths, wiring
 
     svc, _ = wiring.open_service(paths.resolve(str(home)))
     svc.retry([blocked["id"]])

@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from app import paths, profile
-from app.cli import main
+from app.compose import paths
+from app.compose.cli import main
+from app.core import profile
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
 

@@ -192,7 +192,7 @@ SETUP_DRIVER = """
 import json, sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-from app import paths as paths_mod
+from app.compose import paths as paths_mod
 from app.ui.app import DesktopApp
 from app.ui.dialogs import ReauthDialog
 from app.ui.setup_dialog import SetupDialog

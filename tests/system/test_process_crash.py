@@ -31,10 +31,10 @@ import pytest
 import requests
 from keyring.backends.SecretService import Keyring as SecretServiceKeyring
 
-from app import profile
 from app.auth.tokens import TokenStore
-from app.paths import Paths
-from app.setup import profile_from_info, sign_in_all
+from app.compose.paths import Paths
+from app.compose.setup import profile_from_info, sign_in_all
+from app.core import profile
 
 SLOW = os.environ.get("SYNCBAR_SLOW") == "1"
 # Trials per mailbox kind: Graph carries the bulk; Gmail and EWS get their own marks and cursors checked too.

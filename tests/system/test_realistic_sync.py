@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from app.cli import main
+from app.compose.cli import main
 from app.emulators.host import control_request
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 from keyring.backends.SecretService import Keyring as SecretServiceKeyring
 
-from app import logs, profile, report, wiring
 from app.auth.tokens import TokenStore
+from app.compose import logs, report, wiring
+from app.compose.paths import Paths
+from app.compose.setup import profile_from_info, sign_in_all
+from app.core import profile
 from app.emulators.base import Fault
 from app.emulators.serve import emulators
-from app.paths import Paths
-from app.setup import profile_from_info, sign_in_all
 
 
 def leaked(secrets: list[str], root: Path, since: float) -> list[str]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from app.cli import main
+from app.compose.cli import main
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
 

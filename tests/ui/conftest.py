@@ -14,12 +14,12 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app import profile
 from app.auth.tokens import ProcessKeyring, TokenStore
+from app.compose.paths import Paths
+from app.compose.setup import profile_from_info, sign_in_all
+from app.core import profile
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
-from app.paths import Paths
-from app.setup import profile_from_info, sign_in_all
 
 
 @dataclass

@@ -228,7 +228,7 @@ def test_chat_with_support_previews_a_report_without_secrets(
 
 
 def test_autostart_toggle_writes_and_removes_the_entry(desktop: DesktopApp) -> None:
-    from app import autostart
+    from app.compose import autostart
 
     desktop.window.general.autostart.setChecked(True)
     assert autostart.entry_path().is_file()
@@ -285,10 +285,10 @@ def test_gui_thread_stays_responsive_during_a_5000_item_demo_sync(
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from app import profile
     from app.auth.tokens import ProcessKeyring, TokenStore
-    from app.paths import Paths
-    from app.setup import profile_from_info, served_elsewhere, sign_in_all
+    from app.compose.paths import Paths
+    from app.compose.setup import profile_from_info, served_elsewhere, sign_in_all
+    from app.core import profile
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
     with served_elsewhere(5000, 17, ["graph", "salesforce"], tmp_path / "certs") as info:
@@ -454,13 +454,13 @@ def test_first_run_setup_signs_in_and_starts_syncing(
     against the emulators) and the app starts syncing with those choices."""
     from PySide6.QtWidgets import QApplication
 
-    from app import profile
     from app.auth.tokens import ProcessKeyring, TokenStore
+    from app.compose.paths import Paths
+    from app.compose.setup import profile_from_info
+    from app.compose.wiring import headless_browser
+    from app.core import profile
     from app.emulators.serve import emulators
-    from app.paths import Paths
-    from app.setup import profile_from_info
     from app.ui.setup_dialog import SetupDialog
-    from app.wiring import headless_browser
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
     with emulators(items=60, seed=23, names=["gmail", "salesforce"], cert_dir=tmp_path / "certs") as host:
@@ -555,7 +555,7 @@ def test_swedish_translation_is_complete_and_used(tmp_path: Path, qtbot: QtBot) 
 def test_settings_edit_choices_and_mapping_checked_against_the_org(desktop: DesktopApp, qtbot: QtBot) -> None:
     """Settings: a mapping to a field the org lacks is caught by describe; a valid change and the choices
     are saved to the profile and used by the next sync."""
-    from app import profile
+    from app.core import profile
     from app.core.model import ItemKind
 
     wait_cycle(qtbot, desktop)

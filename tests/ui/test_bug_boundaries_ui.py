@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from app.auth.tokens import ProcessKeyring, TokenStore
+from app.compose.paths import Paths
 from app.core.store import Store
-from app.paths import Paths
 from app.ui.controller import Controller
 from app.ui.sync_process import CycleProcess
 
@@ -32,7 +32,7 @@ class BrokenService:
 
 
 def _traceback_logged(caplog: pytest.LogCaptureFixture, text: str) -> bool:
-    # app/logs.py's filter (installed by any earlier test that set up the log) formats the traceback into
+    # app/compose/logs.py's filter (installed by any earlier test that set up the log) formats the traceback into
     # exc_text and drops exc_info on the record every handler sees
     return any(
         (r.exc_info and text in str(r.exc_info[1]))

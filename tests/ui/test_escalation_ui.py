@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app import profile
+from app.core import profile
 from app.ui.app import DesktopApp
 from tests.ui.conftest import Demo
 

@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app import profile, setup
 from app.auth.tokens import ProcessKeyring, TokenStore
-from app.paths import Paths
-from app.profile import Profile
+from app.compose import setup
+from app.compose.paths import Paths
+from app.core import profile
+from app.core.profile import Profile
 from app.ui.setup_dialog import SetupDialog
 
 

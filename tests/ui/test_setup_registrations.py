@@ -9,7 +9,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app.auth.tokens import ProcessKeyring, TokenStore
-from app.paths import Paths
+from app.compose.paths import Paths
 from app.ui.setup_dialog import SetupDialog
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from app.paths import Paths
+from app.compose.paths import Paths
 from app.ui import app as ui_app
 from app.ui import startup
 

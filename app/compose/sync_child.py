@@ -31,8 +31,9 @@ import sys
 import threading
 from pathlib import Path
 
-from app import commands, logs, wiring
 from app.auth.tokens import ProcessKeyring, TokenStore
+from app.compose import commands, exits, logs, wiring
+from app.compose.paths import Paths
 from app.core.cycle_messages import (
     CycleMessage,
     DoneMessage,
@@ -45,10 +46,8 @@ from app.core.cycle_messages import (
 )
 from app.core.errors import SyncbarError
 from app.core.store import StoreError
-from app.paths import Paths
 
 log = logging.getLogger(__name__)
-EXIT_BUG = 70  # EX_SOFTWARE
 _out = threading.Lock()
 
 
@@ -64,7 +63,7 @@ def main() -> int:
         paths = Paths(config=Path(header["config"]), data=Path(header["data"])).ensure()
     except (ValueError, TypeError, KeyError) as exc:
         emit(ErrorMessage(f"the app sent no usable start line ({type(exc).__name__})"))
-        return commands.EXIT_USAGE
+        return exits.EXIT_USAGE
     try:
         logs.setup(paths.log_file)
     except OSError:
@@ -79,24 +78,23 @@ def main() -> int:
         svc, _prof = wiring.open_service(paths, tokens=tokens, on_notice=lambda n: emit(NoticeMessage(n)))
         if not svc.set_up:
             emit(ErrorMessage(commands.NO_ACCOUNT))
-            return commands.EXIT_USAGE
+            return exits.EXIT_USAGE
         if header.get("escalate"):
             emit(EscalatedMessage(svc.escalate()))
             svc.store.close()
-            return commands.EXIT_CLEAN
+            return exits.EXIT_CLEAN
         session = svc.run_cycle(lambda p: emit(ProgressMessage(p)), cancelled)
     except SyncbarError as exc:  # another sync holds the lock, no keyring...
         emit(ErrorMessage(exc.message, exc.code))
-        return commands.EXIT_BUSY if exc.code == "SYNC_ANOTHER_RUNNING" else commands.EXIT_UNAVAILABLE
+        return exits.EXIT_BUSY if exc.code == "SYNC_ANOTHER_RUNNING" else exits.EXIT_UNAVAILABLE
     except StoreError as exc:
         emit(ErrorMessage(str(exc)))
-        return commands.EXIT_UNAVAILABLE
+        return exits.EXIT_UNAVAILABLE
     except Exception as exc:  # a bug: the app says so and goes on; the log has the traceback
         log.exception("the sync cycle crashed")
         emit(ErrorMessage(f"{type(exc).__name__}: {exc}"))
-        return EXIT_BUG
+        return exits.EXIT_BUG
     code = commands.exit_code(session, svc.catalog)
     emit(DoneMessage(session.id, session.outcome.value, code))
     svc.store.close()
     return code
-

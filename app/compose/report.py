@@ -29,9 +29,9 @@ from typing import Any
 from app import __version__
 from app.core.catalog import Catalog
 from app.core.model import Issue, IssueState, Session
+from app.core.profile import Profile
 from app.core.service import AppService
 from app.core.status_text import status_line
-from app.profile import Profile
 
 LOG_LINES = 400
 

@@ -1,7 +1,7 @@
 """The composition root and command-line interface (``syncbar``).
 
-Builds the store, providers, engine and UI (through ``app.wiring``) and passes
-them in; nothing else in ``app`` constructs them.  Exit codes (``app.commands``
+Builds the store, providers, engine and UI (through ``app.compose.wiring``) and passes
+them in; nothing else in ``app`` constructs them.  Exit codes (``app.compose.commands``
 and the README's table): 0 clean, 1 items have open issues, 2 usage or setup,
 3 needs sign-in (or no keyring), 4 service unavailable, 5 another sync running, 6 this
 computer's storage, 70 a fault in Syncbar.  No traceback reaches the user: the
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from app import __version__
-from app.commands import (
+from app.compose.exits import (
     EXIT_BUG,
     EXIT_CLEAN,
     EXIT_LOCAL,
@@ -39,7 +39,7 @@ from app.core.store import StoreError
 
 if TYPE_CHECKING:
     from app.auth.tokens import TokenStore
-    from app.paths import Paths
+    from app.compose.paths import Paths
 
 log = logging.getLogger("syncbar.cli")
 READ_ONLY_COMMANDS = frozenset({"status", "issues", "sessions", "report"})
@@ -110,7 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--items", type=int, default=500, help="seeded emails (default 500)")
     demo.add_argument("--seed", type=int, default=0, help="seed of the generated data (default 0)")
 
-    sub.add_parser("_cycle")  # one cycle for the desktop app, driven over a pipe (app/sync_child.py); not listed
+    sub.add_parser(
+        "_cycle"
+    )  # one cycle for the desktop app, driven over a pipe (app/compose/sync_child.py); not listed
     emulators = sub.add_parser("emulators", help="local emulators of the remote services")
     emulators.add_argument("action", choices=("serve",))
     emulators.add_argument("args", nargs=argparse.REMAINDER, help="see 'syncbar emulators serve --help'")
@@ -228,7 +230,7 @@ def _run_desktop(paths: Paths, tokens: TokenStore, demo: bool) -> int:
 
 
 def _data_folder() -> Path | None:
-    from app import paths
+    from app.compose import paths
 
     try:
         folder = paths.resolve().data
@@ -265,19 +267,20 @@ def _main(argv: Sequence[str] | None) -> int:
             print(catalog.format_table())
         return EXIT_CLEAN
     if command == "_cycle":
-        from app.sync_child import main as cycle
+        from app.compose.sync_child import main as cycle
 
         return cycle()
     if command == "emulators":
         from app.emulators.serve import main as serve
 
         return serve(args.args)
-    from app import commands, paths, profile
+    from app.compose import commands, paths
+    from app.core import profile
 
     where = paths.resolve()
     if command != "demo":  # the demo logs into its own throwaway home
         try:
-            from app import logs
+            from app.compose import logs
 
             logs.setup(where.ensure().log_file)  # the command line writes the same log as the app
         except OSError as exc:
@@ -288,10 +291,10 @@ def _main(argv: Sequence[str] | None) -> int:
 
             return run_app(where, minimized=args.minimized)
         if command in ("connect-emulators", "demo", "accounts", "registrations"):
-            from app import setup
+            from app.compose import setup
 
             return setup.dispatch(command, args, where, run_desktop=_run_desktop)
-        from app import wiring
+        from app.compose import wiring
 
         svc, prof = wiring.open_service(where, read_only=command in READ_ONLY_COMMANDS)
         handlers = {

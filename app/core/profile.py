@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app import profile_schema
+from app.core import profile_schema
 from app.core.mailbox_kinds import KIND_NAMES, MailboxKind
 
 MAILBOX_KINDS = KIND_NAMES

@@ -10,7 +10,7 @@ import logging
 import logging.handlers
 from pathlib import Path
 
-from app.report import redact
+from app.compose.report import redact
 
 _known_secrets: set[str] = set()
 

@@ -1,4 +1,4 @@
-"""What each ``syncbar`` command does (``app.cli`` parses; this runs).
+"""What each ``syncbar`` command does (``app.compose.cli`` parses; this runs).
 
 Exit codes (README.md lists them too; tests/test_exit_codes.py holds each one):
 
@@ -20,7 +20,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from app import report
+from app.compose import report
+from app.compose.exits import (
+    EXIT_BUSY,
+    EXIT_CLEAN,
+    EXIT_INTERRUPTED,
+    EXIT_ITEM_ISSUES,
+    EXIT_LOCAL,
+    EXIT_REAUTH,
+    EXIT_UNAVAILABLE,
+    EXIT_USAGE,
+)
+from app.compose.paths import Paths
 from app.core.catalog import Catalog
 from app.core.competitors import CompetitorCheck, warning
 from app.core.errors import SyncbarError
@@ -30,20 +41,6 @@ from app.core.runner import SyncService
 from app.core.scheduler import Notice, NoticeKind
 from app.core.service import Progress
 from app.core.status_text import clock_time, status_line
-from app.paths import Paths
-from app.usage import UsageError
-
-__all__ = ["UsageError"]  # raised and caught as app.commands.UsageError too (app/usage.py says why it lives there)
-
-EXIT_CLEAN = 0
-EXIT_ITEM_ISSUES = 1
-EXIT_USAGE = 2
-EXIT_REAUTH = 3
-EXIT_UNAVAILABLE = 4
-EXIT_BUSY = 5
-EXIT_LOCAL = 6
-EXIT_INTERRUPTED = 130  # stopped by Ctrl-C or SIGTERM at a safe point (128 + SIGINT, as shells report it)
-EXIT_BUG = 70  # EX_SOFTWARE
 
 NO_ACCOUNT = (
     "No account is set up yet. Run 'syncbar demo' to try Syncbar on built-in emulators, "
@@ -327,7 +324,7 @@ def cmd_resume(svc: SyncService, args: argparse.Namespace) -> int:
 
 
 def cmd_report(svc: SyncService, args: argparse.Namespace, paths: Paths, secrets: list[str]) -> int:
-    from app import profile as profile_mod
+    from app.core import profile as profile_mod
 
     prof = profile_mod.load(paths.config)
     what = getattr(args, "what_happened", "")
@@ -348,8 +345,8 @@ def cmd_report(svc: SyncService, args: argparse.Namespace, paths: Paths, secrets
         print(NO_ACCOUNT)
         return EXIT_USAGE if getattr(args, "send", False) else EXIT_CLEAN
     if getattr(args, "send", False) and prof is not None:
-        from app import wiring
         from app.auth.tokens import TokenStore
+        from app.compose import wiring
 
         to = wiring.support_contact(prof, paths.config).address
         subject, body = report.mail_text(files, what)

@@ -1,6 +1,6 @@
 """Part of the composition root: builds providers and sign-ins from the profile.
 
-``app.cli`` parses arguments; this module turns a ``Profile`` into real
+``app.compose.cli`` parses arguments; this module turns a ``Profile`` into real
 objects (auth flows, provider clients), and nothing below it builds its own
 collaborators.  A sign-in needs an ``open_url`` callable: the desktop opens
 the browser, ``headless_browser`` follows the emulators' auto-approving
@@ -18,9 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-from app import logs
 from app.auth import profile_secrets
 from app.auth.tokens import TokenStore
+from app.compose import logs
+from app.compose.exits import UsageError
+from app.compose.paths import Paths
+from app.compose.registrations import Support
 from app.core.catalog import load_default
 from app.core.competitors import CompetitorCheck, Scan
 from app.core.local import DATABASE_READ_ONLY, DISK_FULL, HOME_NOT_WRITABLE, storage_code
@@ -28,14 +31,11 @@ from app.core.mailbox_kinds import ROWS, MailboxKind, SignIn, mailbox_sign_in
 from app.core.mapping import DEFAULT_MAPPING, with_overrides
 from app.core.model import ItemKind
 from app.core.ports import CrmPort, MailboxPort
+from app.core.profile import Profile
 from app.core.rules import DEFAULT_GROUP_LOCAL_PARTS, Rules, RulesConfig
 from app.core.runner import SyncService
 from app.core.scheduler import Notice, Scheduler
 from app.core.store import Store, StoreError
-from app.paths import Paths
-from app.profile import Profile
-from app.registrations import Support
-from app.usage import UsageError
 
 if TYPE_CHECKING:  # each service's library is imported only when it is used (the window's process never)
     from app.auth.google import GoogleAuth
@@ -307,7 +307,7 @@ def sign_in(
 
 def support_contact(profile: Profile | None, config: Path) -> Support:
     """Where Chat with support goes: the user's own choice in Settings, else the company's, else the default."""
-    from app.registrations import DEFAULT_SUPPORT_ADDRESS, load
+    from app.compose.registrations import DEFAULT_SUPPORT_ADDRESS, load
 
     try:
         company = load(config).support

@@ -27,17 +27,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app import commands, profile, wiring
 from app.auth import profile_secrets
 from app.auth.tokens import NoKeyring, ProcessKeyring, TokenStore
-from app.commands import EXIT_CLEAN, EXIT_REAUTH, EXIT_USAGE, UsageError
+from app.compose import commands, wiring
+from app.compose.exits import EXIT_CLEAN, EXIT_REAUTH, EXIT_USAGE, UsageError
+from app.compose.paths import Paths
+from app.core import profile
 from app.core.competitors import Scan
 from app.core.mailbox_kinds import KIND_NAMES, ROWS, MailboxKind, SignIn, mailbox_sign_in
-from app.paths import Paths
-from app.profile import CrmSettings, MailboxSettings, Profile, SyncChoices
+from app.core.profile import CrmSettings, MailboxSettings, Profile, SyncChoices
 
 if TYPE_CHECKING:
-    from app.registrations import Registrations
+    from app.compose.registrations import Registrations
 
 
 def profile_from_info(info: dict[str, Any], mailbox_kind: str, history_days: int = 30) -> Profile:
@@ -242,7 +243,7 @@ def demo(args: argparse.Namespace, paths: Paths, run_desktop: RunDesktop | None 
     home = Path(tempfile.mkdtemp(prefix="syncbar-demo-")) if throwaway else paths.config.parent
     demo_paths = Paths(config=home / "config", data=home / "data") if throwaway else paths
     tokens = TokenStore(ProcessKeyring())
-    from app import logs
+    from app.compose import logs
 
     logs.setup(demo_paths.ensure().log_file)
     print(f"Starting the emulators with {args.items} seeded emails…", file=sys.stderr)
@@ -311,7 +312,7 @@ def accounts(args: argparse.Namespace, paths: Paths) -> int:
 
 def check_registrations(args: argparse.Namespace, paths: Paths) -> int:
     """``syncbar registrations``: what an IT department deployed, checked; the Google secret is never shown."""
-    from app import registrations
+    from app.compose import registrations
 
     apps = registrations.load(paths.config)
     rows = (
@@ -348,7 +349,7 @@ def dispatch(command: str, args: argparse.Namespace, paths: Paths, run_desktop: 
     return accounts(args, paths)
 
 
-# Public endpoints; the app registrations come from the company's configuration (app/registrations.py).
+# Public endpoints; the app registrations come from the company's configuration (app/compose/registrations.py).
 
 
 EXCHANGE_ONLINE_HOSTS = ("outlook.office365.com", "outlook.office.com")
@@ -376,8 +377,8 @@ def new_profile(
     The app registrations are read from ``config`` (the config folder), the system-wide file and the
     environment; a missing one stops here with what is missing and where it goes.
     """
-    from app import registrations
-    from app.paths import resolve
+    from app.compose import registrations
+    from app.compose.paths import resolve
 
     if kind not in KIND_NAMES:
         raise UsageError(f"unknown mailbox kind {kind!r}; choose graph, gmail or ews")

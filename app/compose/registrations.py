@@ -43,17 +43,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import platformdirs
 
+from app.auth.microsoft import DEFAULT_AUTHORITY
+from app.auth.salesforce import DEFAULT_SF_CALLBACK, callback_parts
+from app.compose.exits import UsageError
 from app.core.mailbox_kinds import ROWS, MailboxKind
-from app.usage import UsageError
 
 FILE_NAME = "registrations.json"
 DOCS = "docs/admin.md"
-DEFAULT_AUTHORITY = "https://login.microsoftonline.com/organizations"
-DEFAULT_SF_CALLBACK = "http://localhost:1717/OauthRedirect"
 DEFAULT_SUPPORT_ADDRESS = "support@syncbar.example"
 SUPPORT_ENV = {"address": "SYNCBAR_SUPPORT_ADDRESS", "url": "SYNCBAR_SUPPORT_URL"}
 ENV = {
@@ -238,23 +237,6 @@ def _check(name: str, values: dict[str, str], problems: list[str]) -> Any:
     if why:
         problems.append(why)
     return None if problems else Salesforce(client_id, callback)
-
-
-def callback_parts(url: str) -> tuple[str, int, str]:
-    """(host, port, path) of a loopback callback URL; ValueError in words when it cannot be listened on."""
-    parts = urlsplit(url)
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    if parts.scheme != "http" or parts.hostname not in ("localhost", "127.0.0.1") or not port:
-        raise ValueError(
-            f"salesforce.callback_url {url!r} must be http://localhost:<port>/<path> (or 127.0.0.1) "
-            "with an explicit port, exactly as registered on the Salesforce app"
-        )
-    if parts.query or parts.fragment:
-        raise ValueError(f"salesforce.callback_url {url!r} must not carry a query or a fragment")
-    return parts.hostname, port, parts.path or "/"
 
 
 def callback_problem(url: str) -> str:
