@@ -162,7 +162,12 @@ class Rules:
         """``""`` when the item goes on to matching, else the ``IGN_`` code that excludes it."""
         if item.kind in _WINDOWED and item.occurred_at is not None:
             start = _utc(self.config.activated_at or now) - timedelta(days=self.config.history_days)
-            if _utc(item.occurred_at) < start:
+            if item.kind is ItemKind.EVENT and item.end_at is not None:
+                # A meeting still going on when the window opens is inside it, as every calendar
+                # service's window query (calendarView, timeMin, CalendarView) lists it.
+                if _utc(item.end_at) <= start:
+                    return "IGN_BEFORE_WINDOW"
+            elif _utc(item.occurred_at) < start:
                 return "IGN_BEFORE_WINDOW"
         if item.kind is ItemKind.TASK:  # a task is the user's own work: it needs no counterpart
             return ""

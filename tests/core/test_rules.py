@@ -74,6 +74,18 @@ def test_history_window_counts_from_now_before_activation_and_skips_contacts() -
     assert rules.pre_match(contact(), NOW) == ""
 
 
+def test_a_meeting_going_on_when_the_window_opens_is_inside_it() -> None:
+    edge = ACTIVATED - timedelta(days=6)
+
+    def meeting(start: datetime, end: datetime) -> MailItem:
+        return mail(kind=ItemKind.EVENT, stream="calendar", occurred_at=start, end_at=end)
+
+    assert RULES.pre_match(meeting(edge - timedelta(minutes=30), edge + timedelta(minutes=30)), NOW) == ""
+    assert RULES.pre_match(meeting(edge - timedelta(hours=2), edge), NOW) == "IGN_BEFORE_WINDOW"  # over at the edge
+    assert RULES.pre_match(meeting(edge - timedelta(hours=2), edge - timedelta(hours=1)), NOW) == "IGN_BEFORE_WINDOW"
+    assert RULES.pre_match(mail(occurred_at=edge - timedelta(minutes=30)), NOW) == "IGN_BEFORE_WINDOW"  # mail: its time
+
+
 # --- addresses ---
 
 
