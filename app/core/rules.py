@@ -15,7 +15,7 @@ failure.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -228,23 +228,6 @@ class Rules:
             return True
         sender = item.sender.address if item.sender else ""
         return normalise_token(sender.rpartition("@")[0] or sender) in _BOUNCE_SENDERS
-
-    def dedupe(self, items: Sequence[MailItem]) -> tuple[list[MailItem], list[MailItem]]:
-        """(first copies, later copies): same kind and same Message-ID, or same content fingerprint."""
-        unique: list[MailItem] = []
-        duplicates: list[MailItem] = []
-        seen: set[tuple[ItemKind, str, str]] = set()
-        for item in items:
-            keys = {(item.kind, "fp", item.fingerprint())}
-            message_id = next((v for k, v in item.headers.items() if k.strip().casefold() == "message-id"), "")
-            if message_id.strip().strip("<>").strip():
-                keys.add((item.kind, "mid", message_id.strip().strip("<>").strip()))
-            if keys & seen:
-                duplicates.append(item)
-            else:
-                unique.append(item)
-            seen |= keys
-        return unique, duplicates
 
     # --- building the record ---
 

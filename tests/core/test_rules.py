@@ -252,25 +252,6 @@ def test_ignore_codes_are_in_the_catalogue() -> None:
 # --- dedupe ---
 
 
-def test_dedupe_by_message_id_and_fingerprint() -> None:
-    first = mail(mailbox_id="a", headers={"Message-ID": "<x1@mail.example>"})
-    same_id_other_folder = mail(
-        mailbox_id="b", stream="sent", subject="Re", headers={"message-id": " <x1@mail.example>"}
-    )
-    same_content = mail(mailbox_id="c")
-    other = mail(mailbox_id="d", subject="Something else")
-    event_same_id = MailItem(ItemKind.EVENT, "e", "calendar", headers={"Message-ID": "<x1@mail.example>"})
-    unique, dupes = RULES.dedupe([first, same_id_other_folder, same_content, other, event_same_id])
-    assert [i.mailbox_id for i in unique] == ["a", "d", "e"]
-    assert [i.mailbox_id for i in dupes] == ["b", "c"]
-
-
-def test_dedupe_keeps_items_with_blank_message_ids_apart() -> None:
-    one = mail(mailbox_id="a", subject="One", headers={"Message-ID": "  "})
-    two = mail(mailbox_id="b", subject="Two", headers={"Message-ID": "<>"})
-    assert RULES.dedupe([one, two]) == ([one, two], [])
-
-
 # --- build ---
 
 
