@@ -486,8 +486,8 @@ def test_a_session_ends_with_its_time_its_usage_and_no_stale_account_issue(tmp_p
     assert clean.session.ended_at == w.clock() and w.store.issues() == []
     resolved = w.store.issues(IssueState.RESOLVED)
     assert resolved and resolved[0].last_seen <= w.clock()
-    used = w.store.latest_usage()
-    assert used is not None and used[0] == w.crm.api_calls and used[1] == 15000
+    usage = w.store.api_usage_since(w.clock() - timedelta(hours=24))
+    assert len(usage) == 2 and usage[-1].used == w.crm.api_calls and usage[-1].limit == 15000
     import threading
 
     stop = threading.Event()

@@ -80,7 +80,7 @@ class Database:
             raise StoreError(f"The database {path} does not exist and its folder cannot be written.")
         store = cls(path, read_only=True)
         store._immutable = immutable
-        version = store.schema_version()
+        version = store._user_version()
         if version != SCHEMA_VERSION:
             raise StoreError(
                 f"{path} has schema {version} and this Syncbar needs {SCHEMA_VERSION}; "
@@ -168,5 +168,5 @@ class Database:
             return str(exc)
         return "" if rows == ["ok"] else "; ".join(rows)
 
-    def schema_version(self) -> int:
+    def _user_version(self) -> int:
         return int(self._conn().execute("PRAGMA user_version").fetchone()[0])

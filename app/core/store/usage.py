@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from app.core.model import ApiUsage
 from app.core.store.database import Database, to_datetime, ts
 
 
@@ -29,6 +30,10 @@ class ApiUsageLog(Database):
         )
         return [(to_datetime(r["at"]), int(r["count"])) for r in cur]
 
-    def latest_usage(self) -> tuple[int, int, datetime] | None:
-        r = self._conn().execute("SELECT * FROM api_usage ORDER BY id DESC LIMIT 1").fetchone()
-        return (int(r["used"]), int(r["lim"]), to_datetime(r["observed_at"])) if r else None
+    def api_usage_since(self, since: datetime) -> list[ApiUsage]:
+        """What Salesforce reported from ``since`` on, oldest first: the org's calls in its rolling
+        24 hours against its allocation, one observation per cycle (for the General tab's usage line)."""
+        cur = self._conn().execute(
+            "SELECT observed_at, used, lim FROM api_usage WHERE observed_at>=? ORDER BY observed_at, id", (ts(since),)
+        )
+        return [ApiUsage(int(r["used"]), int(r["lim"]), to_datetime(r["observed_at"])) for r in cur]
