@@ -137,10 +137,6 @@ class Ledger(Database):
             cur = self._conn().execute("SELECT * FROM items WHERE state=? ORDER BY seen_at, key", (state.value,))
         return [row_of(r) for r in cur]
 
-    def state_counts(self) -> dict[ItemState, int]:
-        cur = self._conn().execute("SELECT state, COUNT(*) AS n FROM items GROUP BY state")
-        return {ItemState(r["state"]): int(r["n"]) for r in cur}
-
     def due_keys(self, now: datetime, kinds: Sequence[ItemKind]) -> list[str]:
         """Items to try this cycle: queued ones, then failed ones whose time has come."""
         if not kinds:
