@@ -16,15 +16,13 @@ from typing import Any
 
 from app.core.catalog import Catalog
 from app.core.errors import AccountError, CursorExpired, ItemError, SyncbarError
-from app.net.bearer import BearerClient, TokenSource
+from app.net.bearer import MAX_INLINE_WAIT, BearerClient, TokenSource
 from app.net.retry_after import retry_after_seconds
 from app.net.session import TrustedSession
 from app.providers.gmail import batch
 from app.providers.gmail.batch import QuotaPacer, units_for
 
 SERVICE = "gmail"
-MAX_INLINE_WAIT = 30.0
-MAX_THROTTLE_RETRIES = 3
 MAX_PART_RETRIES = 6  # a batch part refused for rate is sent again at most this often
 THROTTLE_REASONS = ("rateLimitExceeded", "userRateLimitExceeded")
 
@@ -89,24 +87,8 @@ class GmailClient:
         self._sleep = sleep
         # Every call waits for its quota units here, so the per-user rate is never exceeded.
         self.pacer = pacer or QuotaPacer()
-        self.bearer = BearerClient(
-            TrustedSession(ca_file),
-            token_source,
-            catalog,
-            GmailAnswers(catalog),
-            pacing=self.pacer,
-            sleep=self.wait,
-            max_inline_wait=MAX_INLINE_WAIT,
-            max_throttle_retries=MAX_THROTTLE_RETRIES,
-        )
-
-    @property
-    def calls(self) -> int:
-        return self.bearer.calls
-
-    def wait(self, seconds: float) -> None:
-        """Sleep as this client does between throttled tries (injected in tests)."""
-        self._sleep(seconds)
+        session, answers = TrustedSession(ca_file), GmailAnswers(catalog)
+        self.bearer = BearerClient(session, token_source, catalog, answers, pacing=self.pacer, sleep=sleep)
 
     def _url(self, path: str) -> str:
         return (self.calendar_base if path.startswith("/calendar/") else self.base) + path
@@ -188,7 +170,7 @@ class GmailClient:
                 self.bearer.refresh()
             if wait:
                 self.pacer.drain(wait)
-                self.wait(min(wait, MAX_INLINE_WAIT))
+                self._sleep(min(wait, MAX_INLINE_WAIT))
             pending, tries = retry, tries + 1
 
     def get(self, path: str, params: dict[str, Any] | None = None, *, missing_ok: bool = False) -> Any:

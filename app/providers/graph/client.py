@@ -2,7 +2,7 @@
 
 Graph errors are ``{"error": {"code", "message", "innerError": {"request-id"...}}}``;
 the code (or the HTTP status where the code says little) maps to a catalogue
-entry.  Throttling (429, 503 with Retry-After) is waited out here when the
+entry.  Throttling (429, 503 with Retry-After) is waited out by the bearer loop when the
 wait is short, and raised as the throttling code otherwise.
 """
 
@@ -20,8 +20,6 @@ from app.net.retry_after import retry_after_seconds
 from app.net.session import TrustedSession
 
 SERVICE = "graph"
-MAX_INLINE_WAIT = 30.0  # seconds of Retry-After we sleep through instead of ending the cycle
-MAX_THROTTLE_RETRIES = 3
 # Outlook service limits: 4 concurrent requests per app and mailbox.  Threads of one client (the
 # engine reads streams at once) share these slots, so the fifth request waits here, not at Graph.
 MAILBOX_CONCURRENCY = 4
@@ -87,21 +85,10 @@ class GraphClient:
         self.catalog = catalog
         self._sleep = sleep or time.sleep
         # After a 429 no thread sends before the Retry-After ends: the whole client waits with it.
+        session, answers, pause = TrustedSession(ca_file), GraphAnswers(catalog), SharedPause(self.wait)
         self.bearer = BearerClient(
-            TrustedSession(ca_file),
-            token_source,
-            catalog,
-            GraphAnswers(catalog),
-            pacing=SharedPause(self.wait),
-            sleep=self.wait,
-            concurrency=MAILBOX_CONCURRENCY,
-            max_inline_wait=MAX_INLINE_WAIT,
-            max_throttle_retries=MAX_THROTTLE_RETRIES,
+            session, token_source, catalog, answers, pacing=pause, sleep=self.wait, concurrency=MAILBOX_CONCURRENCY
         )
-
-    @property
-    def calls(self) -> int:
-        return self.bearer.calls
 
     def wait(self, seconds: float) -> None:
         """Sleep as this client does between throttled tries (injected in tests)."""

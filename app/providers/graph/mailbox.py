@@ -42,8 +42,9 @@ from app.core.competitors import Traces, category_traces, unreadable
 from app.core.errors import ItemError, SyncbarError
 from app.core.model import Direction, ItemKind, MailItem, Person
 from app.core.ports import Attachment, ChangePage, Mark, MarkResult
+from app.net.bearer import MAX_INLINE_WAIT
 from app.net.retry_after import retry_after_seconds
-from app.providers.graph.client import MAX_INLINE_WAIT, GraphClient, graph_error
+from app.providers.graph.client import GraphClient, graph_error
 from app.providers.textutil import html_to_text, parse_time
 from app.providers.window import window_start, windowed
 
