@@ -30,7 +30,7 @@ from app.core import profile
 from app.emulators.host import EmulatorHost
 from app.emulators.seed import generate
 from app.emulators.serve import emulators
-from app.providers.http import TrustedSession
+from app.net.session import TrustedSession
 from app.providers.salesforce.soql import in_chunks
 
 

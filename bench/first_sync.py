@@ -103,7 +103,7 @@ def _warm(mailbox: Any) -> None:
     """An access token in hand before the clock starts: signing in is not the read being measured."""
     client = getattr(mailbox, "client", None)
     if client is not None:
-        client._first_token()
+        client.bearer.token()
     connection = getattr(mailbox, "connection", None)
     if connection is not None:
         connection.account()

@@ -22,9 +22,9 @@ from google_auth_oauthlib.flow import InstalledAppFlow
 from app.auth import outage
 from app.auth.loopback import Listener
 from app.auth.tokens import TokenStore
-from app.core.catalog import load_default
+from app.core.catalog import Catalog
 from app.core.errors import AccountError
-from app.providers.http import TrustedSession
+from app.net.session import TrustedSession
 
 log = logging.getLogger("syncbar.auth")
 SCOPES = [
@@ -45,6 +45,7 @@ class GoogleAuth:
         self,
         tokens: TokenStore,
         *,
+        catalog: Catalog,
         client_id: str,
         client_secret: str,  # a Desktop app client's secret: Google requires it in the code exchange
         endpoints: dict[str, str] | None = None,
@@ -53,6 +54,8 @@ class GoogleAuth:
         token_timeout: float | None = None,
     ) -> None:
         self.tokens = tokens
+        self.catalog = catalog
+        self.outage = outage.Outage(catalog, "google")
         self.client_id = client_id
         self.client_secret = client_secret
         self.endpoints = dict(GOOGLE, **(endpoints or {}))
@@ -62,7 +65,7 @@ class GoogleAuth:
         self.key = key
 
     def _reauth(self, detail: str) -> AccountError:
-        entry = load_default().lookup("gmail", "invalid_grant")
+        entry = self.catalog.lookup("gmail", "invalid_grant")
         return AccountError(entry.code, detail, service_code="invalid_grant")
 
     def _refresh_error(self, exc: google.auth.exceptions.RefreshError) -> AccountError:
@@ -74,9 +77,9 @@ class GoogleAuth:
         answer = exc.args[1] if len(exc.args) > 1 else None
         error = str(answer.get("error") or "") if isinstance(answer, dict) else ""
         if exc.retryable or error in outage.SERVER_SIDE_ERRORS:
-            return outage.unavailable("google", str(exc)[:200], error or "token_endpoint_5xx")
+            return self.outage.unavailable(str(exc)[:200], error or "token_endpoint_5xx")
         if not error:
-            return outage.unreadable("google")
+            return self.outage.unreadable()
         return self._reauth(f"Google refused to renew the sign-in ({error}): it was revoked or expired.")
 
     def sign_in(
@@ -142,9 +145,9 @@ class GoogleAuth:
         except google.auth.exceptions.RefreshError as exc:
             raise self._refresh_error(exc) from exc
         except google.auth.exceptions.TransportError as exc:
-            raise outage.from_exception("google", exc.__cause__ or exc) from exc
+            raise self.outage.from_exception(exc.__cause__ or exc) from exc
         except (TypeError, ValueError, KeyError) as exc:  # a 200 whose body is not JSON (a proxy's page)
-            raise outage.unreadable("google") from exc
+            raise self.outage.unreadable() from exc
         secret["access_token"] = creds.token
         secret["expires_at"] = creds.expiry.replace(tzinfo=UTC).timestamp() if creds.expiry else 0
         self.tokens.save(self.key, secret)

@@ -19,9 +19,9 @@ import requests
 from app.auth import outage
 from app.auth.loopback import Listener
 from app.auth.tokens import TokenStore
-from app.core.catalog import load_default
+from app.core.catalog import Catalog
 from app.core.errors import AccountError
-from app.providers.http import TrustedSession
+from app.net.session import TrustedSession
 
 DEFAULT_AUTHORITY = "https://login.microsoftonline.com/organizations"
 
@@ -42,6 +42,7 @@ class MicrosoftAuth:
         self,
         tokens: TokenStore,
         *,
+        catalog: Catalog,
         authority: str = DEFAULT_AUTHORITY,
         client_id: str,
         ca_file: str | None = None,
@@ -51,6 +52,8 @@ class MicrosoftAuth:
         token_timeout: float | None = None,
     ) -> None:
         self.tokens = tokens
+        self.catalog = catalog
+        self.outage = outage.Outage(catalog, "microsoft")
         self.scopes = list(scopes or SCOPES)
         self._timeout = outage.token_timeout(token_timeout)
         self.key = key
@@ -78,11 +81,11 @@ class MicrosoftAuth:
                     instance_discovery=False,
                 )
             except requests.RequestException as exc:
-                raise outage.from_exception("microsoft", exc) from exc
+                raise self.outage.from_exception(exc) from exc
             except ValueError as exc:  # MSAL's words for an unreachable or refusing discovery endpoint
                 text = str(exc)
                 code = "429" if "HTTP status: 429" in f"{text} {exc.__context__}" else "503"
-                entry = load_default().lookup("graph", code)
+                entry = self.catalog.lookup("graph", code)
                 raise AccountError(entry.code, f"Microsoft sign-in service: {text[:200]}", service_code=code) from exc
         return self._app
 
@@ -92,11 +95,11 @@ class MicrosoftAuth:
 
     def _error(self, result: dict[str, object] | None) -> AccountError:
         if result is not None and not result.get("error"):
-            return outage.unreadable("microsoft")  # a 200 whose JSON carries no token
+            return self.outage.unreadable()  # a 200 whose JSON carries no token
         service_code = str((result or {}).get("error") or "invalid_grant")
         if service_code in outage.SERVER_SIDE_ERRORS:
-            return outage.unavailable("microsoft", service_code, service_code)
-        entry = load_default().lookup("graph", "InvalidAuthenticationToken")
+            return self.outage.unavailable(service_code, service_code)
+        entry = self.catalog.lookup("graph", "InvalidAuthenticationToken")
         detail = str((result or {}).get("error_description") or "Microsoft 365 asks you to sign in again.")
         return AccountError(entry.code, detail.splitlines()[0], service_code=service_code)
 
@@ -135,12 +138,12 @@ class MicrosoftAuth:
                 self.scopes, account=accounts[0], force_refresh=force_refresh
             )
         except requests.RequestException as exc:
-            raise outage.from_exception("microsoft", exc) from exc
+            raise self.outage.from_exception(exc) from exc
         except msal.exceptions.MsalServiceError as exc:  # MSAL's raise_for_status: "HTTP Error: 503"
             status = str(exc).rpartition(":")[2].strip()
-            raise outage.from_status("microsoft", int(status) if status.isdigit() else 500) from exc
+            raise self.outage.from_status(int(status) if status.isdigit() else 500) from exc
         except ValueError as exc:  # MSAL's json.loads of an answer that is not JSON
-            raise outage.unreadable("microsoft") from exc
+            raise self.outage.unreadable() from exc
         self._save()
         if not result or "access_token" not in result:
             raise self._error(result)

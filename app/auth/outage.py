@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import requests
 
-from app.core.catalog import load_default
+from app.core.catalog import Catalog
 from app.core.errors import AccountError
-from app.providers.http import DEFAULT_TIMEOUT, classify_network, network_error
+from app.net.errors import classify_network, network_error
+from app.net.session import DEFAULT_TIMEOUT
 
 # The catalogue's "this service is down" code for each sign-in, reached by the service's own code for a 503.
 UNAVAILABLE = {"salesforce": ("salesforce", "503"), "microsoft": ("graph", "503"), "google": ("gmail", "503")}
@@ -35,27 +36,31 @@ def token_timeout(seconds: float | None) -> tuple[float, float]:
     return (seconds, seconds) if seconds else DEFAULT_TIMEOUT
 
 
-def unavailable(flow: str, why: str, service_code: str) -> AccountError:
-    """The service's "unavailable" error: ``why`` in plain words for Show details."""
-    service, code = UNAVAILABLE[flow]
-    entry = load_default().lookup(service, code)
-    return AccountError(entry.code, f"{NAMES[flow]} token endpoint: {why}", service_code=service_code)
+class Outage:
+    """The errors of one sign-in's token endpoint (``flow``: salesforce, microsoft or google)."""
 
+    def __init__(self, catalog: Catalog, flow: str) -> None:
+        self.catalog = catalog
+        self.flow = flow
 
-def from_status(flow: str, status: int) -> AccountError:
-    return unavailable(flow, f"HTTP {status}", f"token_endpoint_{status}")
+    def unavailable(self, why: str, service_code: str) -> AccountError:
+        """The service's "unavailable" error: ``why`` in plain words for Show details."""
+        service, code = UNAVAILABLE[self.flow]
+        entry = self.catalog.lookup(service, code)
+        return AccountError(entry.code, f"{NAMES[self.flow]} token endpoint: {why}", service_code=service_code)
 
+    def from_status(self, status: int) -> AccountError:
+        return self.unavailable(f"HTTP {status}", f"token_endpoint_{status}")
 
-def unreadable(flow: str, status: int | None = None) -> AccountError:
-    where = f"HTTP {status} with an answer" if status else "an answer"
-    return unavailable(flow, f"{where} that is not an OAuth token response", "token_unreadable")
+    def unreadable(self, status: int | None = None) -> AccountError:
+        where = f"HTTP {status} with an answer" if status else "an answer"
+        return self.unavailable(f"{where} that is not an OAuth token response", "token_unreadable")
 
-
-def from_exception(flow: str, exc: BaseException) -> AccountError:
-    """A transport failure on the way to the token endpoint."""
-    kind = classify_network(exc)
-    if kind in ("dns", "tls"):
-        return network_error(exc, NAMES[flow])
-    if isinstance(exc, requests.HTTPError) and exc.response is not None:
-        return from_status(flow, exc.response.status_code)
-    return unavailable(flow, f"{type(exc).__name__} ({kind})", f"token_endpoint_{kind}")
+    def from_exception(self, exc: BaseException) -> AccountError:
+        """A transport failure on the way to the token endpoint."""
+        kind = classify_network(exc)
+        if kind in ("dns", "tls"):
+            return network_error(exc, NAMES[self.flow], self.catalog)
+        if isinstance(exc, requests.HTTPError) and exc.response is not None:
+            return self.from_status(exc.response.status_code)
+        return self.unavailable(f"{type(exc).__name__} ({kind})", f"token_endpoint_{kind}")

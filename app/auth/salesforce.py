@@ -22,9 +22,9 @@ import requests
 from app.auth import outage
 from app.auth.loopback import authorize
 from app.auth.tokens import TokenStore
-from app.core.catalog import load_default
+from app.core.catalog import Catalog
 from app.core.errors import AccountError
-from app.providers.http import TrustedSession
+from app.net.session import TrustedSession
 
 DEFAULT_SF_CALLBACK = "http://localhost:1717/OauthRedirect"
 
@@ -54,6 +54,7 @@ class SalesforceAuth:
         self,
         tokens: TokenStore,
         *,
+        catalog: Catalog,
         login_url: str = LOGIN_URLS["production"],
         client_id: str,
         callback_url: str = DEFAULT_SF_CALLBACK,
@@ -62,6 +63,8 @@ class SalesforceAuth:
         token_timeout: float | None = None,
     ) -> None:
         self.tokens = tokens
+        self.catalog = catalog
+        self.outage = outage.Outage(catalog, "salesforce")
         self.login_url = login_url.rstrip("/")
         self.client_id = client_id
         self.callback_url = callback_url or DEFAULT_SF_CALLBACK
@@ -72,22 +75,22 @@ class SalesforceAuth:
         try:
             return self.http.post(self.login_url + path, data=data)
         except requests.RequestException as exc:
-            raise outage.from_exception("salesforce", exc) from exc
+            raise self.outage.from_exception(exc) from exc
 
     def _token_error(self, response: requests.Response) -> AccountError:
         """Salesforce's OAuth error for a refused grant; an outage for a 5xx or an answer that is no OAuth error."""
         if response.status_code >= 500:
-            return outage.from_status("salesforce", response.status_code)
+            return self.outage.from_status(response.status_code)
         try:
             body = response.json()
         except ValueError:
             body = None
         if not isinstance(body, dict) or not body.get("error"):
-            return outage.unreadable("salesforce", response.status_code)
+            return self.outage.unreadable(response.status_code)
         service_code = str(body["error"])
         if service_code in outage.SERVER_SIDE_ERRORS:
-            return outage.unavailable("salesforce", service_code, service_code)
-        entry = load_default().lookup("salesforce", service_code)
+            return self.outage.unavailable(service_code, service_code)
+        entry = self.catalog.lookup("salesforce", service_code)
         return AccountError(entry.code, str(body.get("error_description") or service_code), service_code=service_code)
 
     def _token_answer(self, response: requests.Response) -> dict[str, Any]:
@@ -99,7 +102,7 @@ class SalesforceAuth:
         except ValueError:
             body = None
         if not isinstance(body, dict) or not body.get("access_token"):
-            raise outage.unreadable("salesforce")
+            raise self.outage.unreadable()
         return body
 
     def sign_in(self, open_url: Callable[[str], object], cancelled: threading.Event | None = None) -> str:
@@ -157,7 +160,7 @@ class SalesforceAuth:
         """(instance_url, access_token), refreshed first when asked; AccountError when sign-in is needed."""
         secret = self.tokens.load(self.key)
         if not secret or (not secret.get("refresh_token") and not secret.get("access_token")):
-            entry = load_default().lookup("salesforce", "invalid_grant")
+            entry = self.catalog.lookup("salesforce", "invalid_grant")
             raise AccountError(entry.code, "Syncbar has no Salesforce sign-in for this account.")
         if force_refresh or not secret.get("access_token"):
             response = self._post(

@@ -474,7 +474,12 @@ def sign_in_profile(
         from app.providers.gmail import GmailClient
 
         auth = wiring.google_auth(prof, tokens)
-        client = GmailClient(auth.token_source, base_url=prof.mailbox.base_url, ca_file=prof.mailbox.ca_file or None)
+        client = GmailClient(
+            auth.token_source,
+            catalog=auth.catalog,
+            base_url=prof.mailbox.base_url,
+            ca_file=prof.mailbox.ca_file or None,
+        )
         account = str(client.get("/gmail/v1/users/me/profile").get("emailAddress") or "")
     prof.mailbox.account = account or prof.mailbox.account
     return prof

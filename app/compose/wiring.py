@@ -24,7 +24,7 @@ from app.compose import logs
 from app.compose.exits import UsageError
 from app.compose.paths import Paths
 from app.compose.registrations import Support
-from app.core.catalog import load_default
+from app.core.catalog import Catalog, load_default
 from app.core.competitors import CompetitorCheck, Scan
 from app.core.local import DATABASE_READ_ONLY, DISK_FULL, HOME_NOT_WRITABLE, storage_code
 from app.core.mailbox_kinds import ROWS, MailboxKind, SignIn, mailbox_sign_in
@@ -99,7 +99,7 @@ def headless_browser(ca_file: str | None) -> OpenUrl:
     def open_url(url: str) -> None:
         import requests
 
-        from app.providers.http import TrustedSession
+        from app.net.session import TrustedSession
 
         with TrustedSession(ca_file) as session:
             for _ in range(10):
@@ -128,12 +128,13 @@ def token_timeout() -> float | None:
     return seconds if seconds and seconds > 0 else None
 
 
-def salesforce_auth(profile: Profile, tokens: TokenStore) -> SalesforceAuth:
+def salesforce_auth(profile: Profile, tokens: TokenStore, catalog: Catalog | None = None) -> SalesforceAuth:
     from app.auth.salesforce import SalesforceAuth
 
     crm = profile.crm
     return SalesforceAuth(
         tokens,
+        catalog=catalog or load_default(),
         login_url=crm.login_url,
         client_id=crm.client_id,
         callback_url=crm.callback_url,
@@ -143,13 +144,14 @@ def salesforce_auth(profile: Profile, tokens: TokenStore) -> SalesforceAuth:
     )
 
 
-def microsoft_auth(profile: Profile, tokens: TokenStore) -> MicrosoftAuth:
+def microsoft_auth(profile: Profile, tokens: TokenStore, catalog: Catalog | None = None) -> MicrosoftAuth:
     """Microsoft's sign-in for the mailbox: Graph's scopes, or EWS's for Exchange Online."""
     from app.auth.microsoft import EWS_SCOPES, SCOPES, MicrosoftAuth
 
     m = profile.mailbox
     return MicrosoftAuth(
         tokens,
+        catalog=catalog or load_default(),
         authority=m.authority,
         client_id=m.client_id,
         ca_file=m.ca_file or None,
@@ -160,7 +162,7 @@ def microsoft_auth(profile: Profile, tokens: TokenStore) -> MicrosoftAuth:
     )
 
 
-def google_auth(profile: Profile, tokens: TokenStore) -> GoogleAuth:
+def google_auth(profile: Profile, tokens: TokenStore, catalog: Catalog | None = None) -> GoogleAuth:
     from app.auth.google import GoogleAuth
 
     m = profile.mailbox
@@ -169,6 +171,7 @@ def google_auth(profile: Profile, tokens: TokenStore) -> GoogleAuth:
         endpoints["revoke_uri"] = urljoin(m.token_uri, "/revoke")
     return GoogleAuth(
         tokens,
+        catalog=catalog or load_default(),
         client_id=m.client_id,
         client_secret=m.client_secret,
         endpoints=endpoints,
@@ -185,13 +188,16 @@ def build_crm(
     call_log: CallLog | None = None,
     cache: MutableMapping[str, Any] | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    catalog: Catalog | None = None,
 ) -> CrmPort:
     from app.providers.salesforce import SalesforceCrm
 
     crm = profile.crm
+    catalog = catalog or load_default()
     return SalesforceCrm(
         crm.account,
-        salesforce_auth(profile, tokens).session_source,
+        salesforce_auth(profile, tokens, catalog).session_source,
+        catalog=catalog,
         ca_file=crm.ca_file or None,
         version=crm.api_version,
         call_log=call_log,
@@ -202,7 +208,11 @@ def build_crm(
 
 
 def build_mailbox(
-    profile: Profile, tokens: TokenStore, *, cache: MutableMapping[str, Any] | None = None
+    profile: Profile,
+    tokens: TokenStore,
+    *,
+    cache: MutableMapping[str, Any] | None = None,
+    catalog: Catalog | None = None,
 ) -> MailboxPort:
     """The mailbox provider; it reads the profile's history window (days before activation) and nothing older."""
     m = profile.mailbox
@@ -214,17 +224,22 @@ def build_mailbox(
         kind = MailboxKind(m.kind)
     except ValueError:
         raise UsageError(f"unknown mailbox kind {m.kind!r}") from None
-    return MAILBOX_PROVIDERS[kind](profile, tokens, window, cache)
+    return MAILBOX_PROVIDERS[kind](profile, tokens, window, cache, catalog or load_default())
 
 
 def _graph_mailbox(
-    profile: Profile, tokens: TokenStore, window: dict[str, Any], cache: MutableMapping[str, Any] | None
+    profile: Profile,
+    tokens: TokenStore,
+    window: dict[str, Any],
+    cache: MutableMapping[str, Any] | None,
+    catalog: Catalog,
 ) -> MailboxPort:
     from app.providers.graph import GraphClient, GraphMailbox
 
     m = profile.mailbox
     graph = GraphClient(
-        microsoft_auth(profile, tokens).token_source,
+        microsoft_auth(profile, tokens, catalog).token_source,
+        catalog=catalog,
         base_url=m.base_url or ROWS[MailboxKind.GRAPH].base_url,
         ca_file=m.ca_file or None,
     )
@@ -232,13 +247,18 @@ def _graph_mailbox(
 
 
 def _gmail_mailbox(
-    profile: Profile, tokens: TokenStore, window: dict[str, Any], cache: MutableMapping[str, Any] | None
+    profile: Profile,
+    tokens: TokenStore,
+    window: dict[str, Any],
+    cache: MutableMapping[str, Any] | None,
+    catalog: Catalog,
 ) -> MailboxPort:
     from app.providers.gmail import GmailClient, GmailMailbox
 
     m = profile.mailbox
     gmail = GmailClient(
-        google_auth(profile, tokens).token_source,
+        google_auth(profile, tokens, catalog).token_source,
+        catalog=catalog,
         base_url=m.base_url or ROWS[MailboxKind.GMAIL].base_url,
         ca_file=m.ca_file or None,
     )
@@ -246,7 +266,11 @@ def _gmail_mailbox(
 
 
 def _ews_mailbox(
-    profile: Profile, tokens: TokenStore, window: dict[str, Any], cache: MutableMapping[str, Any] | None
+    profile: Profile,
+    tokens: TokenStore,
+    window: dict[str, Any],
+    cache: MutableMapping[str, Any] | None,
+    catalog: Catalog,
 ) -> MailboxPort:
     from app.providers.ews import EwsConnection, EwsMailbox, EwsSettings
 
@@ -255,16 +279,16 @@ def _ews_mailbox(
         address=m.account, username=m.username, endpoint=m.base_url, auth_type=m.auth_type, ca_file=m.ca_file
     )
     if m.auth_type == "oauth2":  # Exchange Online: MSAL with the EWS scope, renewed like Graph's tokens
-        source = microsoft_auth(profile, tokens).access_token
-        return EwsMailbox(EwsConnection(settings, token_source=source), **window)
+        source = microsoft_auth(profile, tokens, catalog).access_token
+        return EwsMailbox(EwsConnection(settings, catalog=catalog, token_source=source), **window)
     secret = tokens.load(m.secret_key) or {}
-    return EwsMailbox(EwsConnection(settings, str(secret.get("password") or "")), **window)
+    return EwsMailbox(EwsConnection(settings, str(secret.get("password") or ""), catalog=catalog), **window)
 
 
 # Each mailbox kind's provider (app/core/mailbox_kinds.py has the rest of its row).
 MAILBOX_PROVIDERS: dict[
     MailboxKind,
-    Callable[[Profile, TokenStore, dict[str, Any], MutableMapping[str, Any] | None], MailboxPort],
+    Callable[[Profile, TokenStore, dict[str, Any], MutableMapping[str, Any] | None, Catalog], MailboxPort],
 ] = {
     MailboxKind.GRAPH: _graph_mailbox,
     MailboxKind.EWS: _ews_mailbox,
@@ -300,7 +324,7 @@ def sign_in(
         raise UsageError("Exchange needs the mailbox password to sign in")
     from app.providers.ews.connect import choose_password_auth
 
-    m.auth_type = choose_password_auth(m.base_url, m.ca_file or None)
+    m.auth_type = choose_password_auth(m.base_url, m.ca_file or None, catalog=load_default())
     tokens.save(m.secret_key, {"password": password})
     return m.account
 
@@ -456,8 +480,10 @@ def open_service(
 
     def connect() -> tuple[MailboxPort, CrmPort]:
         if not ports:
-            mailbox = build_mailbox(prof, token_store, cache=kv.view("mailbox"))
-            crm = build_crm(prof, token_store, call_log=StoreCallLog(store), cache=kv.view("crm"), clock=clock)
+            mailbox = build_mailbox(prof, token_store, cache=kv.view("mailbox"), catalog=catalog)
+            crm = build_crm(
+                prof, token_store, call_log=StoreCallLog(store), cache=kv.view("crm"), clock=clock, catalog=catalog
+            )
             ports.append((mailbox, crm))
         return ports[0]
 

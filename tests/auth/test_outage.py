@@ -9,9 +9,12 @@ import pytest
 import requests
 
 from app.auth.google import GoogleAuth
-from app.auth.outage import from_exception
+from app.auth.outage import Outage
 from app.auth.salesforce import SalesforceAuth
 from app.auth.tokens import ProcessKeyring, TokenStore
+from app.core.catalog import load_default
+
+CATALOG = load_default()
 
 
 def answer(status: int, body: object, content_type: str = "application/json") -> requests.Response:
@@ -33,12 +36,16 @@ def answer(status: int, body: object, content_type: str = "application/json") ->
     ],
 )
 def test_salesforce_token_answers(status: int, body: object, code: str) -> None:
-    auth = SalesforceAuth(TokenStore(ProcessKeyring()), login_url="https://login.example.com", client_id="x")
+    auth = SalesforceAuth(
+        TokenStore(ProcessKeyring()), login_url="https://login.example.com", client_id="x", catalog=CATALOG
+    )
     assert auth._token_error(answer(status, body)).code == code
 
 
 def test_salesforce_200_without_a_token_is_an_outage() -> None:
-    auth = SalesforceAuth(TokenStore(ProcessKeyring()), login_url="https://login.example.com", client_id="x")
+    auth = SalesforceAuth(
+        TokenStore(ProcessKeyring()), login_url="https://login.example.com", client_id="x", catalog=CATALOG
+    )
     for body in ("<html>Sign in to the Wi-Fi</html>", {"instance_url": "https://x"}):
         with pytest.raises(Exception) as caught:
             auth._token_answer(answer(200, body))
@@ -58,13 +65,19 @@ RefreshError = google.auth.exceptions.RefreshError
     ],
 )  # fmt: skip
 def test_google_refresh_errors(error: RefreshError, code: str) -> None:
-    auth = GoogleAuth(TokenStore(ProcessKeyring()), client_id="id", client_secret="GOCSPX-x")
+    auth = GoogleAuth(TokenStore(ProcessKeyring()), client_id="id", client_secret="GOCSPX-x", catalog=CATALOG)
     assert auth._refresh_error(error).code == code
 
 
 def test_transport_failures() -> None:
-    assert from_exception("microsoft", requests.ReadTimeout("read timed out")).code == "MBX_SERVER_ERROR"
-    assert from_exception("salesforce", requests.ConnectionError("refused")).code == "SF_ORG_UNAVAILABLE"
+    assert (
+        Outage(CATALOG, "microsoft").from_exception(requests.ReadTimeout("read timed out")).code == "MBX_SERVER_ERROR"
+    )
+    assert (
+        Outage(CATALOG, "salesforce").from_exception(requests.ConnectionError("refused")).code == "SF_ORG_UNAVAILABLE"
+    )
     dns = requests.ConnectionError("Failed to resolve 'login.example.com' (Name or service not known)")
-    assert from_exception("google", dns).code == "NET_CONNECTION_FAILED"  # the user's network, not Google
-    assert from_exception("google", requests.exceptions.SSLError("bad cert")).code == "NET_TLS_FAILED"
+    assert (
+        Outage(CATALOG, "google").from_exception(dns).code == "NET_CONNECTION_FAILED"
+    )  # the user's network, not Google
+    assert Outage(CATALOG, "google").from_exception(requests.exceptions.SSLError("bad cert")).code == "NET_TLS_FAILED"

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from app.core.catalog import load_default
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
 from app.providers.ews import EwsConnection, EwsMailbox, EwsSettings
@@ -15,6 +16,8 @@ from app.providers.graph import GraphClient, GraphMailbox
 from app.providers.salesforce import SalesforceCrm
 from tests.contracts import crm_suite, mailbox_suite
 from tests.contracts.harness import CrmHarness, MailboxHarness
+
+CATALOG = load_default()
 
 
 @pytest.fixture(scope="module", params=["standard", "custom-key"])
@@ -49,7 +52,10 @@ class SalesforceDoor:
 def salesforce_harness(host: EmulatorHost) -> CrmHarness:
     creds = host.info()["services"]["salesforce"]
     crm = SalesforceCrm(
-        creds["username"], lambda force: (creds["instance_url"], creds["access_token"]), ca_file=str(host.ca_path)
+        creds["username"],
+        lambda force: (creds["instance_url"], creds["access_token"]),
+        ca_file=str(host.ca_path),
+        catalog=CATALOG,
     )
     return CrmHarness("salesforce", crm, SalesforceDoor(host.services["salesforce"]))
 
@@ -86,7 +92,7 @@ class GraphDoor:
 def graph_harness(host: EmulatorHost) -> MailboxHarness:
     creds = host.info()["services"]["graph"]
     client = GraphClient(
-        lambda force: str(creds["access_token"]), base_url=host.url("graph"), ca_file=str(host.ca_path)
+        lambda force: str(creds["access_token"]), base_url=host.url("graph"), ca_file=str(host.ca_path), catalog=CATALOG
     )
     mailbox = GraphMailbox(creds["username"], client, page_size=7, history_days=365)
     return MailboxHarness("graph", mailbox, GraphDoor(host.services["graph"]), "inbox")
@@ -124,7 +130,7 @@ class GmailDoor:
 def gmail_harness(host: EmulatorHost) -> MailboxHarness:
     creds = host.info()["services"]["gmail"]
     client = GmailClient(
-        lambda force: str(creds["access_token"]), base_url=host.url("gmail"), ca_file=str(host.ca_path)
+        lambda force: str(creds["access_token"]), base_url=host.url("gmail"), ca_file=str(host.ca_path), catalog=CATALOG
     )
     mailbox = GmailMailbox(creds["username"], client, page_size=7, history_days=365)
     return MailboxHarness("gmail", mailbox, GmailDoor(host.services["gmail"]), "mail")
@@ -164,7 +170,7 @@ def ews_harness(host: EmulatorHost) -> MailboxHarness:
     settings = EwsSettings(
         address=creds["address"], username=creds["username"], endpoint=creds["endpoint"], ca_file=str(host.ca_path)
     )
-    mailbox = EwsMailbox(EwsConnection(settings, creds["password"]), page_size=7, history_days=365)
+    mailbox = EwsMailbox(EwsConnection(settings, creds["password"], catalog=CATALOG), page_size=7, history_days=365)
     return MailboxHarness("ews", mailbox, EwsDoor(host.services["ews"]), "inbox")
 
 

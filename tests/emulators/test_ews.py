@@ -11,12 +11,15 @@ from typing import Any
 import pytest
 import requests
 
+from app.core.catalog import load_default
 from app.core.errors import AccountError
 from app.core.ports import Mark
 from app.emulators.base import Fault
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
 from app.providers.ews import EwsConnection, EwsMailbox, EwsSettings
+
+CATALOG = load_default()
 
 M = "{http://schemas.microsoft.com/exchange/services/2006/messages}"
 
@@ -41,7 +44,7 @@ def mailbox(
         address=c["address"], username=c["username"], endpoint=c["endpoint"], ca_file=str(host.ca_path)
     )
     return EwsMailbox(
-        EwsConnection(settings, password or c["password"]),
+        EwsConnection(settings, password or c["password"], catalog=CATALOG),
         page_size=page_size,
         history_days=365,  # the whole seeded mailbox (30 days back from the seed's day)
         sleep=sleeps.append if sleeps is not None else (lambda s: None),
@@ -200,6 +203,7 @@ def test_plain_exchangelib_lists_walks_and_sets_categories(host: EmulatorHost, s
     conn = EwsConnection(
         EwsSettings(address=c["address"], username=c["username"], endpoint=c["endpoint"], ca_file=str(host.ca_path)),
         c["password"],
+        catalog=CATALOG,
     )
     account = conn.account()
     newest = list(account.inbox.all().order_by("-datetime_received")[:5])
@@ -267,6 +271,7 @@ def test_recurring_master_and_its_expanded_instances(host: EmulatorHost, svc: An
     conn = EwsConnection(
         EwsSettings(address=c["address"], username=c["username"], endpoint=c["endpoint"], ca_file=str(host.ca_path)),
         c["password"],
+        catalog=CATALOG,
     )
     account = conn.account()
     masters = [i for i in account.calendar.all() if i.type == "RecurringMaster"]

@@ -15,12 +15,15 @@ import requests
 from requests_ntlm import HttpNtlmAuth
 
 from app.auth.tokens import ProcessKeyring, TokenStore
+from app.core.catalog import load_default
 from app.core.errors import AccountError
 from app.emulators import tenant
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
 from app.providers.ews import EwsConnection, EwsMailbox, EwsSettings
 from app.providers.ews.connect import choose_password_auth
+
+CATALOG = load_default()
 
 PROBE = (
     '<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/">'
@@ -71,14 +74,14 @@ def test_on_premises_answers_a_real_ntlm_handshake_and_refuses_a_wrong_password(
 def test_sign_in_picks_ntlm_then_basic_as_the_server_offers(host: EmulatorHost, ews: Any) -> None:
     url = host.info()["services"]["ews"]["endpoint"]
     ca = str(host.ca_path)
-    assert choose_password_auth(url, ca) == "ntlm"
+    assert choose_password_auth(url, ca, catalog=CATALOG) == "ntlm"
     ews.allow_ntlm = False
-    assert choose_password_auth(url, ca) == "basic"
+    assert choose_password_auth(url, ca, catalog=CATALOG) == "basic"
     ews.allow_basic = False
     with pytest.raises(AccountError, match="takes no password sign-in"):
-        choose_password_auth(url, ca)
+        choose_password_auth(url, ca, catalog=CATALOG)
     with pytest.raises(AccountError, match="does not start with https://"):
-        choose_password_auth(url.replace("https://", "http://"), ca)
+        choose_password_auth(url.replace("https://", "http://"), ca, catalog=CATALOG)
 
 
 def test_exchange_online_takes_only_the_tenants_tokens_for_exchange(online: EmulatorHost) -> None:
@@ -125,6 +128,7 @@ def test_the_identity_platform_issues_one_resource_per_token(online: EmulatorHos
         client_id=graph["client_id"],
         ca_file=str(online.ca_path),
         scopes=EWS_SCOPES,
+        catalog=CATALOG,
     )
     token = auth.app.acquire_token_by_refresh_token(graph["refresh_token"], EWS_SCOPES)["access_token"]
     assert post(online, headers={"Authorization": f"Bearer {token}"}).status_code == 200
@@ -152,7 +156,7 @@ def test_an_access_token_exchangelib_finds_expired_is_renewed_through_the_token_
     settings = EwsSettings(
         address=c["address"], endpoint=c["endpoint"], auth_type="oauth2", ca_file=str(online.ca_path)
     )
-    box = EwsMailbox(EwsConnection(settings, token_source=source), history_days=365)
+    box = EwsMailbox(EwsConnection(settings, token_source=source, catalog=CATALOG), history_days=365)
     page = box.changes("inbox", None)
     while not page.items and page.more:  # the windowed first read may start with a page of ids only
         page = box.changes("inbox", page.cursor)

@@ -9,10 +9,13 @@ from typing import Any
 
 import pytest
 
+from app.core.catalog import load_default
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
 from app.providers.ews import EwsConnection, EwsSettings
 from tests.emulators.test_ews import soap
+
+CATALOG = load_default()
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +30,7 @@ def account(host: EmulatorHost) -> Any:
     settings = EwsSettings(
         address=c["address"], username=c["username"], endpoint=c["endpoint"], ca_file=str(host.ca_path)
     )
-    return EwsConnection(settings, c["password"]).account()
+    return EwsConnection(settings, c["password"], catalog=CATALOG).account()
 
 
 def test_a_new_mailbox_has_exchanges_distinguished_folders(host: EmulatorHost, account: Any) -> None:

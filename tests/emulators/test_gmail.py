@@ -17,12 +17,15 @@ import requests
 from app.auth.google import GoogleAuth
 from app.auth.tokens import ProcessKeyring, TokenStore
 from app.compose.wiring import headless_browser
+from app.core.catalog import load_default
 from app.core.errors import AccountError, CursorExpired
 from app.core.ports import Mark
 from app.emulators.base import Fault
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
 from app.providers.gmail import GmailClient, GmailMailbox
+
+CATALOG = load_default()
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +61,7 @@ def mailbox(host: EmulatorHost, sleeps: list[float] | None = None, page_size: in
         base_url=host.url("gmail"),
         ca_file=str(host.ca_path),
         sleep=sleeps.append if sleeps is not None else (lambda s: None),
+        catalog=CATALOG,
     )
     return GmailMailbox(c["username"], client, page_size=page_size, history_days=365)  # the whole seeded mailbox
 
@@ -148,6 +152,7 @@ def test_google_libraries_sign_in_refresh_and_see_revocation(host: EmulatorHost,
         endpoints={"auth_uri": c["auth_uri"], "token_uri": c["token_uri"], "revoke_uri": c["revoke_uri"]},
         ca_file=str(host.ca_path),
         key="google:test",
+        catalog=CATALOG,
     )
     assert auth.sign_in(headless_browser(str(host.ca_path)), account=c["username"]) == c["username"]
     first = auth.token_source(False)
@@ -475,6 +480,7 @@ def test_partial_consent_grants_some_scopes_and_the_rest_answers_403(host: Emula
             endpoints={"auth_uri": c["auth_uri"], "token_uri": c["token_uri"], "revoke_uri": c["revoke_uri"]},
             ca_file=str(host.ca_path),
             key="google:partial",
+            catalog=CATALOG,
         )
         # The sign-in stands with fewer scopes than asked (oauthlib reports the change as a Warning).
         assert auth.sign_in(headless_browser(str(host.ca_path)), account=c["username"]) == c["username"]

@@ -14,12 +14,15 @@ import requests
 from app.auth.microsoft import MicrosoftAuth
 from app.auth.tokens import ProcessKeyring, TokenStore
 from app.compose.wiring import headless_browser
+from app.core.catalog import load_default
 from app.core.errors import AccountError, CursorExpired
 from app.core.ports import Mark
 from app.emulators.base import Fault
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
 from app.providers.graph import GraphClient, GraphMailbox
+
+CATALOG = load_default()
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +55,7 @@ def mailbox(host: EmulatorHost, sleeps: list[float] | None = None, page_size: in
         base_url=host.url("graph"),
         ca_file=str(host.ca_path),
         sleep=(sleeps.append if sleeps is not None else None),
+        catalog=CATALOG,
     )
     return GraphMailbox(c["username"], client, page_size=page_size, history_days=365)  # the whole seeded mailbox
 
@@ -64,6 +68,7 @@ def signed_in(host: EmulatorHost) -> MicrosoftAuth:
         client_id=c["client_id"],
         ca_file=str(host.ca_path),
         key="microsoft:test",
+        catalog=CATALOG,
     )
     assert auth.sign_in(headless_browser(str(host.ca_path))) == c["username"]
     return auth
@@ -533,7 +538,7 @@ def test_a_filtered_round_cut_at_the_limit_is_followed_by_a_full_read(host: Emul
     try:
         c = creds(host)
         client = GraphClient(
-            lambda force: str(c["access_token"]), base_url=host.url("graph"), ca_file=str(host.ca_path)
+            lambda force: str(c["access_token"]), base_url=host.url("graph"), ca_file=str(host.ca_path), catalog=CATALOG
         )
         box = GraphMailbox(c["username"], client, page_size=15, history_days=365, filtered_limit=20)
         host.reset_calls()

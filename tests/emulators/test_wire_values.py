@@ -24,16 +24,19 @@ from typing import Any
 import pytest
 import requests
 
+from app.core.catalog import load_default
 from app.core.errors import AccountError
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
+from app.net.retry_after import retry_after_seconds
 from app.providers.ews import EwsConnection, EwsMailbox, EwsSettings
 from app.providers.gmail import GmailClient
 from app.providers.gmail.client import gmail_error
 from app.providers.graph import graph_error
-from app.providers.http import retry_after_seconds
 from app.providers.salesforce.errors import classify_salesforce_error, record_error
 from tests.emulators.conftest import wire_samples_at
+
+CATALOG = load_default()
 
 ERRORS = "{http://schemas.microsoft.com/exchange/services/2006/errors}"
 TYPES = "{http://schemas.microsoft.com/exchange/services/2006/types}"
@@ -103,8 +106,8 @@ def test_graph_throttling_matches_the_published_429(host: EmulatorHost, wire_sam
     header = answer.headers["Retry-After"]
     assert DECIMAL_SECONDS.match(header) and DECIMAL_SECONDS.match(ref_header), (header, ref_header)
     assert 0 < float(header) <= 60  # what the emulator's own throttle window has left
-    ours = graph_error(429, body, dict(answer.headers))
-    theirs = graph_error(429, ref, {"Retry-After": ref_header})
+    ours = graph_error(429, body, dict(answer.headers), catalog=CATALOG)
+    theirs = graph_error(429, ref, {"Retry-After": ref_header}, catalog=CATALOG)
     assert ours.code == theirs.code == "MBX_THROTTLED"
     assert theirs.retry_after == pytest.approx(2.128) and ours.retry_after == pytest.approx(float(header))
 
@@ -120,8 +123,10 @@ def test_graph_invalid_token_matches_the_published_401(host: EmulatorHost, wire_
     assert answer.status_code == 401
     body = answer.json()
     assert body["error"]["code"] == ref["error"]["code"]
-    assert graph_error(401, body).code == graph_error(401, ref).code == "MBX_AUTH_FAILED"
-    assert graph_error(401, body).request_id  # the request id support asks for is read from innerError
+    assert (
+        graph_error(401, body, catalog=CATALOG).code == graph_error(401, ref, catalog=CATALOG).code == "MBX_AUTH_FAILED"
+    )
+    assert graph_error(401, body, catalog=CATALOG).request_id  # the request id support asks for is read from innerError
 
 
 def test_graph_batch_sub_responses_carry_what_the_classifier_reads(host: EmulatorHost, wire_samples: Path) -> None:
@@ -146,10 +151,10 @@ def test_graph_batch_sub_responses_carry_what_the_classifier_reads(host: Emulato
     [ours] = answer.json()["responses"]
     assert set(ours) == set(refused[0]) and type(ours["status"]) is type(refused[0]["status"])
     assert set(ours["body"]["error"]) >= {"code", "message"} and set(refused[0]["body"]["error"]) >= {"code", "message"}
-    assert graph_error(ours["status"], ours["body"]).code == "MBX_ITEM_NOT_FOUND"
+    assert graph_error(ours["status"], ours["body"], catalog=CATALOG).code == "MBX_ITEM_NOT_FOUND"
     # The published refusals: a 403 is the mailbox's access problem; a 405 (a method the target does not
     # allow) can only be our own mistake, a bug.
-    read = {(r["status"], graph_error(r["status"], r["body"]).code) for r in refused}
+    read = {(r["status"], graph_error(r["status"], r["body"], catalog=CATALOG).code) for r in refused}
     assert read == {(403, "MBX_ACCESS_DENIED"), (405, "SYNC_UNKNOWN_ERROR")}, read
 
 
@@ -164,7 +169,7 @@ def test_gmail_errors_carry_the_published_reasons(host: EmulatorHost, wire_sampl
         ("error_401_authError.json", "MBX_AUTH_FAILED"),
     ):
         ref = sample(wire_samples, "gmail/" + name)
-        assert gmail_error(ref["error"]["code"], ref).code == expected, name
+        assert gmail_error(ref["error"]["code"], ref, catalog=CATALOG).code == expected, name
     before = gmail.units_per_minute
     gmail.units_per_minute = 0  # every call is over the per-minute budget
     try:
@@ -176,7 +181,7 @@ def test_gmail_errors_carry_the_published_reasons(host: EmulatorHost, wire_sampl
     assert answer.status_code in (403, 429)
     assert body["error"]["errors"][0]["reason"] == ref["error"]["errors"][0]["reason"]
     assert body["error"]["errors"][0]["domain"] == ref["error"]["errors"][0]["domain"]
-    assert gmail_error(answer.status_code, body).code == "MBX_THROTTLED"
+    assert gmail_error(answer.status_code, body, catalog=CATALOG).code == "MBX_THROTTLED"
     assert DECIMAL_SECONDS.match(answer.headers.get("Retry-After", "")), answer.headers
     gmail.daily_exhausted = True
     try:
@@ -186,7 +191,11 @@ def test_gmail_errors_carry_the_published_reasons(host: EmulatorHost, wire_sampl
     ref = sample(wire_samples, "gmail/error_403_dailyLimitExceeded.json")
     assert limited.status_code == ref["error"]["code"] == 403
     assert limited.json()["error"]["errors"] == ref["error"]["errors"]
-    assert gmail_error(403, limited.json()).code == gmail_error(403, ref).code == "MBX_DAILY_QUOTA"
+    assert (
+        gmail_error(403, limited.json(), catalog=CATALOG).code
+        == gmail_error(403, ref, catalog=CATALOG).code
+        == "MBX_DAILY_QUOTA"
+    )
 
 
 def test_gmail_client_reads_the_throttle_the_emulator_sends(host: EmulatorHost) -> None:
@@ -195,7 +204,11 @@ def test_gmail_client_reads_the_throttle_the_emulator_sends(host: EmulatorHost) 
     c = host.info()["services"]["gmail"]
     sleeps: list[float] = []
     client = GmailClient(
-        lambda force: str(c["access_token"]), base_url=host.url("gmail"), ca_file=str(host.ca_path), sleep=sleeps.append
+        lambda force: str(c["access_token"]),
+        base_url=host.url("gmail"),
+        ca_file=str(host.ca_path),
+        sleep=sleeps.append,
+        catalog=CATALOG,
     )
     before = gmail.units_per_minute
     gmail.units_per_minute = 0
@@ -222,10 +235,12 @@ def test_salesforce_errors_carry_the_published_codes_and_fields(host: EmulatorHo
     ours = missing.value.content
     assert ours[0]["errorCode"] == ref[0]["errorCode"] and ours[0]["fields"] == ref[0]["fields"]
     assert ours[0]["message"] == ref[0]["message"]
-    a, b = classify_salesforce_error(400, ours), classify_salesforce_error(400, ref)
+    a, b = classify_salesforce_error(400, ours, catalog=CATALOG), classify_salesforce_error(400, ref, catalog=CATALOG)
     assert (a.code, a.fields) == (b.code, b.fields) == ("DATA_REQUIRED_FIELD_MISSING", ("LastName",))
     mixed = sample(wire_samples, "salesforce/composite_sobjects_create_response_mixed.json")
-    assert record_error(mixed[0]["errors"]).code == "DATA_DUPLICATE_DETECTED"  # statusCode, not errorCode, here
+    assert (
+        record_error(mixed[0]["errors"], catalog=CATALOG).code == "DATA_DUPLICATE_DETECTED"
+    )  # statusCode, not errorCode, here
     rolled_ref = sample(wire_samples, "salesforce/composite_sobjects_create_response_allornone_true.json")
     bad = {"attributes": {"type": "Contact"}, "FirstName": "no last name"}
     good = {"attributes": {"type": "Task"}, "Subject": "fine"}
@@ -234,14 +249,21 @@ def test_salesforce_errors_carry_the_published_codes_and_fields(host: EmulatorHo
     assert rolled[0]["errors"][0]["fields"] == ["LastName"]
     ref_rolled = next(r for r in rolled_ref if r["errors"] and r["errors"][0]["statusCode"].startswith("ALL_OR_NONE"))
     assert rolled[1]["errors"][0]["statusCode"] == ref_rolled["errors"][0]["statusCode"]
-    assert record_error(rolled[1]["errors"]).code == record_error(ref_rolled["errors"]).code == "SF_BATCH_ROLLED_BACK"
+    assert (
+        record_error(rolled[1]["errors"], catalog=CATALOG).code
+        == record_error(ref_rolled["errors"], catalog=CATALOG).code
+        == "SF_BATCH_ROLLED_BACK"
+    )
     refused = s.post(
         creds["instance_url"] + "/services/oauth2/token",
         data={"grant_type": "refresh_token", "refresh_token": "nope", "client_id": creds["client_id"]},
     )
     ref_grant = sample(wire_samples, "salesforce/oauth_error_invalid_grant_refresh.json")
     assert refused.status_code == 400 and refused.json()["error"] == ref_grant["error"] == "invalid_grant"
-    assert classify_salesforce_error(400, refused.json()).code == classify_salesforce_error(400, ref_grant).code
+    assert (
+        classify_salesforce_error(400, refused.json(), catalog=CATALOG).code
+        == classify_salesforce_error(400, ref_grant, catalog=CATALOG).code
+    )
 
 
 def test_exchange_server_busy_matches_the_published_fault_and_its_back_off(
@@ -254,7 +276,7 @@ def test_exchange_server_busy_matches_the_published_fault_and_its_back_off(
     settings = EwsSettings(
         address=c["address"], username=c["username"], endpoint=c["endpoint"], ca_file=str(host.ca_path)
     )
-    box = EwsMailbox(EwsConnection(settings, c["password"]), sleep=lambda s: None)
+    box = EwsMailbox(EwsConnection(settings, c["password"], catalog=CATALOG), sleep=lambda s: None)
     box.changes("inbox", None)  # connected first, as a running sync is
     ews.busy_until = time.time() + 30  # the server is busy for a while, as Exchange throttles
     try:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from app.core.catalog import load_default
 from app.core.errors import AccountError
 from app.providers.gmail.mailbox import message_item
 from app.providers.graph.client import graph_error
@@ -14,6 +15,8 @@ from app.providers.salesforce.budget import Allocation, MemoryCallLog
 from app.providers.salesforce.errors import classify_salesforce_error, record_error
 from app.providers.salesforce.soql import in_chunks, in_list, quote
 from app.providers.textutil import html_to_text, parse_time
+
+CATALOG = load_default()
 
 
 @pytest.mark.parametrize(
@@ -46,7 +49,7 @@ from app.providers.textutil import html_to_text, parse_time
     ],
 )
 def test_salesforce_errors_map_to_catalogue(status: int, body: object, code: str) -> None:
-    assert classify_salesforce_error(status, body).code == code
+    assert classify_salesforce_error(status, body, catalog=CATALOG).code == code
 
 
 def test_record_error_keeps_fields_and_words() -> None:
@@ -57,11 +60,14 @@ def test_record_error_keeps_fields_and_words() -> None:
                 "message": "Required fields are missing: [LastName]",
                 "fields": ["LastName"],
             }
-        ]
+        ],
+        catalog=CATALOG,
     )
     assert problem.code == "DATA_REQUIRED_FIELD_MISSING" and problem.fields == ("LastName",)
-    assert record_error([]).code == "SYNC_UNKNOWN_ERROR"
-    novel = record_error([{"statusCode": "NEW_ORG_RULE", "message": "Region must be set", "fields": []}])
+    assert record_error([], catalog=CATALOG).code == "SYNC_UNKNOWN_ERROR"
+    novel = record_error(
+        [{"statusCode": "NEW_ORG_RULE", "message": "Region must be set", "fields": []}], catalog=CATALOG
+    )
     assert (novel.code, novel.service_code, novel.message) == ("DATA_REJECTED", "NEW_ORG_RULE", "Region must be set")
 
 
@@ -109,11 +115,15 @@ def test_allocation_suspends_until_calls_leave_the_window() -> None:
 
 
 def test_graph_errors() -> None:
-    throttled = graph_error(429, {"error": {"code": "TooManyRequests", "message": "slow down"}}, {"Retry-After": "2.5"})
+    throttled = graph_error(
+        429, {"error": {"code": "TooManyRequests", "message": "slow down"}}, {"Retry-After": "2.5"}, catalog=CATALOG
+    )
     assert throttled.code == "MBX_THROTTLED" and throttled.retry_after == 2.5
-    assert graph_error(401, {"error": {"code": "InvalidAuthenticationToken"}}).code == "MBX_AUTH_FAILED"
-    assert graph_error(410, {"error": {"code": "syncStateNotFound"}}).code == "MBX_CURSOR_EXPIRED"
-    assert graph_error(502, {"error": {"code": "Whatever"}}).code == "MBX_SERVER_ERROR"
+    assert (
+        graph_error(401, {"error": {"code": "InvalidAuthenticationToken"}}, catalog=CATALOG).code == "MBX_AUTH_FAILED"
+    )
+    assert graph_error(410, {"error": {"code": "syncStateNotFound"}}, catalog=CATALOG).code == "MBX_CURSOR_EXPIRED"
+    assert graph_error(502, {"error": {"code": "Whatever"}}, catalog=CATALOG).code == "MBX_SERVER_ERROR"
 
 
 def test_gmail_message_with_legacy_charset() -> None:

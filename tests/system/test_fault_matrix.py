@@ -461,9 +461,9 @@ def test_network_faults_are_connection_failures_and_recover(
 def test_read_timeout_is_a_connection_failure(
     host: EmulatorHost, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from app.providers import http
+    from app.net import session
 
-    original = http.TrustedSession.request
+    original = session.TrustedSession.request
 
     def short(self: Any, method: Any, url: Any, *args: Any, **kwargs: Any) -> Any:
         kwargs["timeout"] = (5.0, 0.5)
@@ -472,7 +472,7 @@ def test_read_timeout_is_a_connection_failure(
     host.reset()
     svc = setup_home(host, tmp_path, "graph")
     monkeypatch.setattr(time, "sleep", REAL_SLEEP)  # the emulator's delay must really wait
-    monkeypatch.setattr(http.TrustedSession, "request", short)
+    monkeypatch.setattr(session.TrustedSession, "request", short)
     host.inject("graph", Fault("delay", operation="messages.delta", delay=1.5, count=1))
     cycle(svc)
     assert svc.status().error_code == "NET_CONNECTION_FAILED"

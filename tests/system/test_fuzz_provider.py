@@ -52,7 +52,10 @@ def sf(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest)
 def test_fuzzed_items_through_the_salesforce_provider(batch: list[MailItem], sf: EmulatorHost) -> None:
     creds = sf.info()["services"]["salesforce"]
     crm = SalesforceCrm(
-        creds["username"], lambda force: (creds["instance_url"], creds["access_token"]), ca_file=str(sf.ca_path)
+        creds["username"],
+        lambda force: (creds["instance_url"], creds["access_token"]),
+        ca_file=str(sf.ca_path),
+        catalog=CATALOG,
     )
     records: Any = sf.services["salesforce"].records
     with tempfile.TemporaryDirectory() as tmp:

@@ -48,7 +48,10 @@ def sf(tmp_path: Path) -> Iterator[EmulatorHost]:
 def crm_for(host: EmulatorHost) -> SalesforceCrm:
     creds = host.info()["services"]["salesforce"]
     return SalesforceCrm(
-        creds["username"], lambda force: (creds["instance_url"], creds["access_token"]), ca_file=str(host.ca_path)
+        creds["username"],
+        lambda force: (creds["instance_url"], creds["access_token"]),
+        ca_file=str(host.ca_path),
+        catalog=CATALOG,
     )
 
 

@@ -6,12 +6,14 @@ injected ``token_source(force_refresh) -> (access token, expires at)`` (MSAL
 with the EWS scope) feeds ``_RenewedToken``, an exchangelib credential that
 asks it again when exchangelib finds the token expired, and once more when
 Exchange answers 401 (``EwsConnection.renew``).  A private CA (the
-emulators', or a company's) is trusted for its own endpoint only, through
-exchangelib's documented adapter hook ``BaseProtocol.HTTP_ADAPTER_CLS``.
+emulators', or a company's) is trusted for our account's endpoint only, on the
+sessions of our account's own ``Protocol`` (``_trusting_protocol``), never by
+setting exchangelib's process-wide ``BaseProtocol.HTTP_ADAPTER_CLS``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import threading
@@ -20,16 +22,17 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import quote, urlsplit
 from xml.sax.saxutils import quoteattr
 
 import requests
 import requests.adapters
 
-from app.core.catalog import UNKNOWN, load_default
+from app.core.catalog import UNKNOWN, Catalog
 from app.core.errors import AccountError, ItemError, SyncbarError
-from app.providers.http import TrustedSession, network_error
+from app.net.errors import network_error
+from app.net.session import TrustedSession
 
 log = logging.getLogger("syncbar.ews")
 SERVICE = "ews"
@@ -40,24 +43,34 @@ RED = "0"  # Outlook category colour 0 is red ([MS-OXOCFG] 2.2.5.2)
 NO_COLOUR = "-1"  # -1: a category without colour, shown white
 
 
-class _TrustAdapter(requests.adapters.HTTPAdapter):
-    """Forces the registered CA file for the endpoints registered with it; others are untouched."""
+def _host_port(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.hostname}:{parts.port or 443}"
 
-    trusted: ClassVar[dict[str, str]] = {}
-    _lock = threading.Lock()
 
-    @classmethod
-    def register(cls, url: str, ca_file: str) -> None:
-        parts = urlsplit(url)
-        with cls._lock:
-            cls.trusted[f"{parts.hostname}:{parts.port or 443}"] = ca_file
+def _trusting_protocol(endpoint: str, ca_file: str) -> type:
+    """exchangelib's ``Protocol`` whose sessions trust ``ca_file`` for ``endpoint`` (and nothing else).
 
-    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
-        parts = urlsplit(request.url or "")
-        ca_file = self.trusted.get(f"{parts.hostname}:{parts.port or 443}")
-        if ca_file:
-            kwargs["verify"] = ca_file
-        return super().send(request, *args, **kwargs)
+    exchangelib makes every session of a protocol with ``cls.get_adapter()``, an instance of the class
+    attribute ``HTTP_ADAPTER_CLS``.  Its documentation sets that attribute on ``BaseProtocol``, which trusts
+    the CA for every exchangelib session in the process; set on a subclass, it holds for the protocol objects
+    made from that subclass: our account's.  The adapter still forces the CA for the endpoint's host only, so a
+    token endpoint mounted on the same session keeps the system's trust.
+    """
+    from exchangelib.protocol import Protocol
+
+    where = _host_port(endpoint)
+
+    class TrustAdapter(requests.adapters.HTTPAdapter):
+        def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+            if _host_port(request.url or "") == where:
+                kwargs["verify"] = ca_file
+            return super().send(request, *args, **kwargs)
+
+    class TrustingProtocol(Protocol):  # type: ignore[misc]  # exchangelib has no type hints
+        HTTP_ADAPTER_CLS = TrustAdapter
+
+    return TrustingProtocol
 
 
 TokenSource = Callable[[bool], tuple[str, float]]
@@ -74,7 +87,7 @@ def https_problem(url: str) -> str:
     return ""
 
 
-def choose_password_auth(url: str, ca_file: str | None = None) -> str:
+def choose_password_auth(url: str, ca_file: str | None = None, *, catalog: Catalog) -> str:
     """What a password signs in with at this EWS URL: NTLM when the server offers it, else Basic when it
     offers that; asked the way exchangelib does (a POST without credentials, read ``WWW-Authenticate``).
     Without a URL (autodiscover) exchangelib asks the server itself."""
@@ -87,7 +100,7 @@ def choose_password_auth(url: str, ca_file: str | None = None) -> str:
         with TrustedSession(ca_file) as session:
             answer = session.post(url, data=b"", headers={"Content-Type": "text/xml; charset=utf-8"})
     except requests.RequestException as exc:
-        raise network_error(exc, "Exchange") from exc
+        raise network_error(exc, "Exchange", catalog) from exc
     offered = {part.strip().split(" ")[0].lower() for part in answer.headers.get("WWW-Authenticate", "").split(",")}
     if "ntlm" in offered or "negotiate" in offered:
         return "ntlm"
@@ -112,7 +125,9 @@ class EwsSettings:
 
 
 class EwsConnection:
-    def __init__(self, settings: EwsSettings, secret: str = "", *, token_source: TokenSource | None = None) -> None:
+    def __init__(
+        self, settings: EwsSettings, secret: str = "", *, catalog: Catalog, token_source: TokenSource | None = None
+    ) -> None:
         """``secret``: the password (ntlm, basic); ``token_source``: the access tokens for auth_type oauth2."""
         problem = https_problem(settings.endpoint)
         if problem:
@@ -120,12 +135,17 @@ class EwsConnection:
         if settings.auth_type == "oauth2" and token_source is None:
             raise ValueError("Exchange Online (oauth2) needs a token source")
         self.settings = settings
+        self.catalog = catalog
         self.address = settings.address
         self._secret = secret
         self._token_source = token_source
         self._credentials: Any = None
         self._account: Any = None
         self._lock = threading.Lock()
+
+    def error(self, exc: BaseException) -> SyncbarError:
+        """The catalogue error for an exchangelib exception (``ews_error`` with this connection's catalogue)."""
+        return ews_error(exc, self.catalog)
 
     def renew(self) -> bool:
         """After a 401: a fresh access token when the connection uses OAuth (True), else False."""
@@ -155,12 +175,9 @@ class EwsConnection:
             FailFast,
             OAuth2AuthorizationCodeCredentials,
         )
-        from exchangelib.protocol import BaseProtocol
+        from exchangelib.protocol import Protocol
 
         s = self.settings
-        if s.ca_file and s.endpoint:
-            _TrustAdapter.register(s.endpoint, s.ca_file)
-            BaseProtocol.HTTP_ADAPTER_CLS = _TrustAdapter
         if s.auth_type == "oauth2":
             assert self._token_source is not None
             credentials: Any = _renewed_token_class(OAuth2AuthorizationCodeCredentials)(self._token_source)
@@ -177,12 +194,21 @@ class EwsConnection:
                     auth_type=auth,
                     retry_policy=FailFast(),
                 )
-                return Account(s.address, config=config, autodiscover=False, access_type=DELEGATE)
+                if not s.ca_file:
+                    return Account(s.address, config=config, autodiscover=False, access_type=DELEGATE)
+                # exchangelib keeps one protocol per endpoint and credentials, and Account asks that cache:
+                # ours goes in first (replacing one that would not trust the CA), so the account uses it.
+                with contextlib.suppress(KeyError):
+                    del Protocol[config]
+                protocol = _trusting_protocol(s.endpoint, s.ca_file)(config=config)
+                account = Account(s.address, config=config, autodiscover=False, access_type=DELEGATE)
+                account.protocol = protocol
+                return account
             return Account(s.address, credentials=credentials, autodiscover=True, access_type=DELEGATE)
         except SyncbarError:
             raise  # the token source's own verdict (sign in again, the sign-in service is down)
         except Exception as exc:
-            raise ews_error(exc) from exc
+            raise self.error(exc) from exc
 
     def web_link(self, item_id: str) -> str:
         base = self.settings.owa_url
@@ -300,7 +326,7 @@ def _token(token: str, expires_at: float) -> dict[str, Any]:
     return {"access_token": token, "token_type": "Bearer", "expires_at": expires_at}
 
 
-def ews_error(exc: BaseException) -> SyncbarError:
+def ews_error(exc: BaseException, catalog: Catalog) -> SyncbarError:
     """The catalogue error for an exchangelib exception (ItemError for one missing item)."""
     from exchangelib.errors import (
         ErrorItemNotFound,
@@ -312,7 +338,6 @@ def ews_error(exc: BaseException) -> SyncbarError:
 
     if isinstance(exc, SyncbarError):
         return exc  # already ours: a token source's verdict raised inside an exchangelib call
-    catalog = load_default()
     name = type(exc).__name__
     if isinstance(exc, UnauthorizedError):
         entry = catalog.lookup(SERVICE, "401")
@@ -326,18 +351,18 @@ def ews_error(exc: BaseException) -> SyncbarError:
         entry = catalog.lookup(SERVICE, "ErrorItemNotFound")
         return ItemError(entry.code, str(exc), service_code=name)
     if isinstance(exc, requests.RequestException | ConnectionError | TimeoutError):
-        return network_error(exc, "Exchange")
+        return network_error(exc, "Exchange", catalog)
     cause = exc.__cause__ or exc.__context__
     if isinstance(cause, requests.RequestException | ConnectionError | TimeoutError):
         # exchangelib re-raises a dropped connection as ErrorTimeoutExpired("Reraised from ..."): the network.
-        return network_error(cause, "Exchange")
+        return network_error(cause, "Exchange", catalog)
     if isinstance(exc, ResponseMessageError):
         # Exchange's own answer (ErrorAccessDenied, ErrorNonExistentMailbox...): exchangelib derives these
         # from TransportError, but they are the server speaking, not the network failing.
         entry = catalog.lookup(SERVICE, name)
         return AccountError(entry.code, str(exc) or name, service_code=name)
     if isinstance(exc, TransportError):
-        return network_error(exc, "Exchange")
+        return network_error(exc, "Exchange", catalog)
     entry = catalog.lookup(SERVICE, name)
     if entry.code == UNKNOWN:  # neither Exchange's answer nor the network: a bug here or in exchangelib
         log.warning("an unexpected %s while talking to Exchange", name, exc_info=exc)

@@ -26,7 +26,7 @@ from app.core.competitors import Traces, category_traces, unreadable
 from app.core.errors import CursorExpired, SyncbarError
 from app.core.model import Direction, ItemKind, MailItem, Person
 from app.core.ports import Attachment, ChangePage, Mark, MarkResult
-from app.providers.ews.connect import NO_COLOUR, RED, EwsConnection, ews_error
+from app.providers.ews.connect import NO_COLOUR, RED, EwsConnection
 from app.providers.ews.window import WINDOWED, WindowReads
 from app.providers.window import windowed
 
@@ -87,15 +87,15 @@ class EwsMailbox(WindowReads):
             except UnauthorizedError as exc:
                 # An OAuth token Exchange no longer takes (ended early, revoked): renew it once, then ask again.
                 if renewed or not self.connection.renew():
-                    raise ews_error(exc) from exc
+                    raise self.connection.error(exc) from exc
                 renewed = True
             except ErrorServerBusy as exc:
                 wait = float(exc.back_off or 5.0)
                 if wait > MAX_INLINE_WAIT or attempt == 3:
-                    raise ews_error(exc) from exc
+                    raise self.connection.error(exc) from exc
                 self._sleep(wait)
             except Exception as exc:
-                raise ews_error(exc) from exc
+                raise self.connection.error(exc) from exc
         raise AssertionError("unreachable")
 
     def _folder(self, stream: str) -> Any:
@@ -236,7 +236,7 @@ class EwsMailbox(WindowReads):
         results = []
         for mark, answer in zip(marks, answers, strict=False):
             if isinstance(answer, Exception):
-                results.append(MarkResult(mark.mailbox_id, False, ews_error(answer).code))
+                results.append(MarkResult(mark.mailbox_id, False, self.connection.error(answer).code))
             else:
                 if isinstance(answer, tuple) and len(answer) == 2:  # (id, new ChangeKey)
                     self._own_changes[str(answer[0])] = str(answer[1])

@@ -31,7 +31,7 @@ from typing import Any
 
 from app.core.model import MailItem
 from app.core.ports import ChangePage
-from app.providers.ews.connect import EwsConnection, ews_error
+from app.providers.ews.connect import EwsConnection
 from app.providers.window import window_start
 
 WINDOWED = ("inbox", "sent", "calendar")
@@ -145,7 +145,7 @@ class WindowReads:
         found = self._run(find)
         for entry in found:
             if isinstance(entry, Exception):
-                raise ews_error(entry) from entry
+                raise self.connection.error(entry) from entry
         return [(str(i[0]), str(i[1])) for i in found]  # IdOnly without extra fields: (id, change key)
 
     def _window_view(self) -> list[tuple[str, str, str]]:
@@ -185,6 +185,6 @@ class WindowReads:
             found = self._run(find)
             for entry in found:
                 if isinstance(entry, Exception):
-                    raise ews_error(entry) from entry
+                    raise self.connection.error(entry) from entry
             self._view = [(str(i.id), str(i.changekey), str(i.uid)) for i in found]
         return self._view

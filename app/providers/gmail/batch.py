@@ -99,6 +99,13 @@ class QuotaPacer:
             self._tokens = min(self._tokens + (now - self._at) * self.rate, 0.0) - seconds * self.rate
             self._at = now
 
+    # ``app.net.bearer.Pacing``: a call waits for its own units; a refusal for rate drains the bucket.
+    def before(self, method: str, path: str) -> None:
+        self.take(units_for(method, path))
+
+    def throttled(self, wait: float) -> None:
+        self.drain(wait)
+
 
 def encode(requests: list[str]) -> tuple[bytes, str]:
     """A multipart/mixed batch body of GET requests (path and query only), and its boundary."""

@@ -1,37 +1,33 @@
-"""The Gmail and Calendar APIs over HTTP: bearer token, refresh on 401, quota waits, errors as codes.
+"""The Gmail and Calendar APIs over HTTP: what their answers mean, on the shared bearer loop (``app.net.bearer``).
 
 Google errors are ``{"error": {"code", "message", "errors": [{"reason"}], "status"}}``;
 the first reason (rateLimitExceeded, insufficientPermissions, notFound…)
 maps to a catalogue entry.  A 404 from history.list and a 410 from
-events.list mean the cursor is too old: ``CursorExpired``.
+events.list mean the cursor is too old: ``CursorExpired``.  Every call first waits for its quota
+units (``batch.QuotaPacer``); a throttling answer drains the pacer for its wait.
 """
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import requests
-
-from app.core.catalog import load_default
-from app.core.errors import AccountError, CursorExpired, ItemError
+from app.core.catalog import Catalog
+from app.core.errors import AccountError, CursorExpired, ItemError, SyncbarError
+from app.net.bearer import MAX_INLINE_WAIT, BearerClient, TokenSource
+from app.net.retry_after import retry_after_seconds
+from app.net.session import TrustedSession
 from app.providers.gmail import batch
 from app.providers.gmail.batch import QuotaPacer, units_for
-from app.providers.http import TrustedSession, network_error, retry_after_seconds
 
 SERVICE = "gmail"
-MAX_INLINE_WAIT = 30.0
-MAX_THROTTLE_RETRIES = 3
 MAX_PART_RETRIES = 6  # a batch part refused for rate is sent again at most this often
 THROTTLE_REASONS = ("rateLimitExceeded", "userRateLimitExceeded")
 
-TokenSource = Callable[[bool], str]
 
-
-def gmail_error(status: int, body: Any, path: str = "") -> AccountError:
+def gmail_error(status: int, body: Any, path: str = "", *, catalog: Catalog) -> AccountError:
     error = body.get("error", {}) if isinstance(body, dict) else {}
     if isinstance(error, str):  # OAuth-style {"error": "invalid_grant"}
         reason, message = error, str(body.get("error_description", ""))
@@ -39,7 +35,6 @@ def gmail_error(status: int, body: Any, path: str = "") -> AccountError:
         reasons = [str(e.get("reason", "")) for e in error.get("errors", []) or [] if isinstance(e, dict)]
         reason = reasons[0] if reasons else str(error.get("status", ""))
         message = str(error.get("message", ""))
-    catalog = load_default()
     if status == 404 and "/history" in path:
         reason = "404-history"
     if status == 401 and reason in ("", "authError", "UNAUTHENTICATED"):
@@ -48,11 +43,36 @@ def gmail_error(status: int, body: Any, path: str = "") -> AccountError:
     return AccountError(entry.code, message or reason or f"HTTP {status}", service_code=reason or str(status))
 
 
+class GmailAnswers:
+    """Gmail's half of the bearer loop: rate answers wait their Retry-After (else 1, 2, 4 s); errors as codes."""
+
+    name = "Gmail"
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    def throttle_wait(self, status: int, body: Any, headers: Mapping[str, str], tries: int) -> float | None:
+        if status == 429 or _reason(body) in THROTTLE_REASONS:
+            return retry_after_seconds(headers, default=2.0**tries)
+        return None
+
+    def error(self, status: int, body: Any, headers: Mapping[str, str], path: str) -> SyncbarError:
+        error = gmail_error(status, body, path, catalog=self.catalog)
+        if status == 410 or error.code == "MBX_CURSOR_EXPIRED":
+            return CursorExpired(error.message, service_code=error.service_code)
+        if status == 404:
+            return ItemError(error.code, error.message, service_code=error.service_code)
+        if status in (429, 403) and error.service_code in THROTTLE_REASONS:
+            error.retry_after = retry_after_seconds(headers, default=60.0)
+        return error
+
+
 class GmailClient:
     def __init__(
         self,
         token_source: TokenSource,
         *,
+        catalog: Catalog,
         base_url: str = "https://gmail.googleapis.com",
         calendar_url: str | None = None,
         ca_file: str | None = None,
@@ -63,14 +83,12 @@ class GmailClient:
         self.calendar_base = (
             calendar_url or ("https://www.googleapis.com" if "googleapis.com" in base_url else base_url)
         ).rstrip("/")
-        self.http = TrustedSession(ca_file)
-        self._token_source = token_source
-        self._token: str | None = None
+        self.catalog = catalog
         self._sleep = sleep
         # Every call waits for its quota units here, so the per-user rate is never exceeded.
         self.pacer = pacer or QuotaPacer()
-        self._token_lock = threading.Lock()
-        self.calls = 0
+        session, answers = TrustedSession(ca_file), GmailAnswers(catalog)
+        self.bearer = BearerClient(session, token_source, catalog, answers, pacing=self.pacer, sleep=sleep)
 
     def _url(self, path: str) -> str:
         return (self.calendar_base if path.startswith("/calendar/") else self.base) + path
@@ -85,46 +103,10 @@ class GmailClient:
         missing_ok: bool = False,
         conflict_ok: bool = False,
     ) -> Any:
-        refreshed = False
-        throttled = 0
-        while True:
-            if self._token is None:
-                self._first_token()
-            headers = {"Authorization": f"Bearer {self._token}"}
-            self.pacer.take(units_for(method, path))
-            try:
-                self.calls += 1
-                response = self.http.request(method, self._url(path), params=params, json=json, headers=headers)
-            except requests.RequestException as exc:
-                raise network_error(exc, "Gmail") from exc
-            status = response.status_code
-            body = _json(response)
-            if status == 401 and not refreshed:
-                refreshed = True
-                self._token = self._token_source(True)
-                continue
-            reason = _reason(body)
-            if (status == 429 or reason in THROTTLE_REASONS) and throttled < MAX_THROTTLE_RETRIES:
-                wait = retry_after_seconds(dict(response.headers), default=2.0**throttled)
-                if wait <= MAX_INLINE_WAIT:
-                    throttled += 1
-                    self.pacer.drain(wait)
-                    self._sleep(wait)
-                    continue
-            if status < 400:
-                return body
-            if status == 404 and missing_ok:
-                return None
-            if status == 409 and conflict_ok:
-                return None
-            error = gmail_error(status, body, path)
-            if status == 410 or error.code == "MBX_CURSOR_EXPIRED":
-                raise CursorExpired(error.message, service_code=error.service_code)
-            if status == 404:
-                raise ItemError(error.code, error.message, service_code=error.service_code)
-            if status in (429, 403) and error.service_code in THROTTLE_REASONS:
-                error.retry_after = retry_after_seconds(dict(response.headers), default=60.0)
-            raise error
+        """One call's JSON; None for a 404 with ``missing_ok`` or a 409 with ``conflict_ok``."""
+        accept = ((404,) if missing_ok else ()) + ((409,) if conflict_ok else ())
+        answer = self.bearer.request(method, self._url(path), path=path, params=params, json=json, accept=accept)
+        return answer.body if answer.status < 400 else None
 
     def get_many(self, targets: Sequence[str]) -> list[Any]:
         """Several GETs (path and query) through batch requests; each answer, or None where it is gone (404).
@@ -135,8 +117,7 @@ class GmailClient:
         results: list[Any] = [None] * len(targets)
         if not targets:
             return results
-        if self._token is None:
-            self._first_token()
+        self.bearer.token()
         chunks = [
             list(range(i, min(i + batch.BATCH_PARTS, len(targets)))) for i in range(0, len(targets), batch.BATCH_PARTS)
         ]
@@ -155,22 +136,15 @@ class GmailClient:
         while pending:
             self.pacer.take(sum(units_for("GET", targets[i]) for i in pending))
             body, boundary = batch.encode([targets[i] for i in pending])
-            headers = {
-                "Authorization": f"Bearer {self._token}",
-                "Content-Type": f"multipart/mixed; boundary={boundary}",
-            }
-            try:
-                self.calls += 1
-                response = self.http.request("POST", self.base + batch.PATH, data=body, headers=headers)
-            except requests.RequestException as exc:
-                raise network_error(exc, "Gmail") from exc
+            headers = {"Content-Type": f"multipart/mixed; boundary={boundary}"}
+            response = self.bearer.send("POST", self.base + batch.PATH, data=body, headers=headers)
             if response.status_code != 200:
-                outer = _json(response)
+                outer = self.bearer.decode(response)
                 if response.status_code == 401 and not refreshed:
                     refreshed = True
-                    self._token = self._token_source(True)
+                    self.bearer.refresh()
                     continue
-                raise gmail_error(response.status_code, outer, batch.PATH)
+                raise gmail_error(response.status_code, outer, batch.PATH, catalog=self.catalog)
             answers = batch.decode(response.headers.get("Content-Type", ""), response.content, len(pending))
             retry: list[int] = []
             wait, reauth = 0.0, False
@@ -186,24 +160,18 @@ class GmailClient:
                     retry.append(index)
                     wait = max(wait, retry_after_seconds(part_headers, default=2.0**tries))
                 else:
-                    raise gmail_error(status, data, targets[index])
+                    raise gmail_error(status, data, targets[index], catalog=self.catalog)
             if retry and tries >= MAX_PART_RETRIES:
-                error = gmail_error(429, {}, batch.PATH)
+                error = gmail_error(429, {}, batch.PATH, catalog=self.catalog)
                 error.retry_after = max(wait, 60.0)
                 raise error
             if reauth:
                 refreshed = True
-                self._token = self._token_source(True)
+                self.bearer.refresh()
             if wait:
                 self.pacer.drain(wait)
                 self._sleep(min(wait, MAX_INLINE_WAIT))
             pending, tries = retry, tries + 1
-
-    def _first_token(self) -> None:
-        """One thread asks the token source; threads reading other streams meanwhile wait for it."""
-        with self._token_lock:
-            if self._token is None:
-                self._token = self._token_source(False)
 
     def get(self, path: str, params: dict[str, Any] | None = None, *, missing_ok: bool = False) -> Any:
         return self.request("GET", path, params=params, missing_ok=missing_ok)
@@ -221,15 +189,3 @@ def _reason(body: Any) -> str:
         if errors and isinstance(errors[0], dict):
             return str(errors[0].get("reason", ""))
     return ""
-
-
-def _json(response: requests.Response) -> Any:
-    if not response.content:
-        return None
-    try:
-        return response.json()
-    except ValueError as exc:
-        entry = load_default().lookup("network", "connection_reset")
-        raise AccountError(
-            entry.code, "Gmail sent an answer that could not be read.", service_code="malformed"
-        ) from exc

@@ -1,41 +1,37 @@
-"""Microsoft Graph over HTTP: auth header, refresh on 401, Retry-After, errors as catalogue codes.
+"""Microsoft Graph over HTTP: what its answers mean, on the shared bearer loop (``app.net.bearer``).
 
 Graph errors are ``{"error": {"code", "message", "innerError": {"request-id"...}}}``;
 the code (or the HTTP status where the code says little) maps to a catalogue
-entry.  Throttling (429, 503 with Retry-After) is waited out here when the
+entry.  Throttling (429, 503 with Retry-After) is waited out by the bearer loop when the
 wait is short, and raised as the throttling code otherwise.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
 from typing import Any
 
-import requests
-
-from app.core.catalog import load_default
-from app.core.errors import AccountError, CursorExpired, ItemError
-from app.providers.http import TrustedSession, network_error, retry_after_seconds
+from app.core.catalog import Catalog
+from app.core.errors import AccountError, CursorExpired, ItemError, SyncbarError
+from app.net.bearer import BearerClient, SharedPause
+from app.net.bearer import TokenSource as TokenSource  # the provider's callers name it from here
+from app.net.retry_after import retry_after_seconds
+from app.net.session import TrustedSession
 
 SERVICE = "graph"
-MAX_INLINE_WAIT = 30.0  # seconds of Retry-After we sleep through instead of ending the cycle
-MAX_THROTTLE_RETRIES = 3
 # Outlook service limits: 4 concurrent requests per app and mailbox.  Threads of one client (the
 # engine reads streams at once) share these slots, so the fifth request waits here, not at Graph.
 MAILBOX_CONCURRENCY = 4
 
-TokenSource = Callable[[bool], str]  # force_refresh -> access token; raises AccountError to re-authenticate
 
-
-def graph_error(status: int, body: Any, headers: dict[str, str] | None = None) -> AccountError:
+def graph_error(status: int, body: Any, headers: Mapping[str, str] | None = None, *, catalog: Catalog) -> AccountError:
     """The catalogue error for a Graph error answer."""
     error = body.get("error", {}) if isinstance(body, dict) else {}
     code = str(error.get("code") or "") if isinstance(error, dict) else ""
     message = str(error.get("message") or "") if isinstance(error, dict) else ""
     inner = error.get("innerError") or error.get("innererror") or {} if isinstance(error, dict) else {}
     request_id = str(inner.get("request-id", "")) if isinstance(inner, dict) else ""
-    catalog = load_default()
     if status == 429 or code in ("TooManyRequests", "ApplicationThrottled", "activityLimitReached"):
         entry = catalog.lookup(SERVICE, "429")
     elif status == 410 or code.lower() in ("syncstatenotfound", "resyncrequired", "syncstateinvalid"):
@@ -55,35 +51,44 @@ def graph_error(status: int, body: Any, headers: dict[str, str] | None = None) -
     )
 
 
+class GraphAnswers:
+    """Graph's half of the bearer loop: 429 and 503 wait their Retry-After; errors as catalogue codes."""
+
+    name = "Microsoft 365"
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    def throttle_wait(self, status: int, body: Any, headers: Mapping[str, str], tries: int) -> float | None:
+        return retry_after_seconds(headers, default=5.0) if status in (429, 503) else None
+
+    def error(self, status: int, body: Any, headers: Mapping[str, str], path: str) -> SyncbarError:
+        error = graph_error(status, body, headers, catalog=self.catalog)
+        if error.code == "MBX_CURSOR_EXPIRED":
+            return CursorExpired(error.message, service_code=error.service_code)
+        if status == 404:
+            return ItemError(error.code, error.message, service_code=error.service_code)
+        return error
+
+
 class GraphClient:
     def __init__(
         self,
         token_source: TokenSource,
         *,
+        catalog: Catalog,
         base_url: str = "https://graph.microsoft.com",
         ca_file: str | None = None,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
-        import time
-
         self.base = base_url.rstrip("/") + "/v1.0"
-        self.http = TrustedSession(ca_file)
-        self._token_source = token_source
-        self._token: str | None = None
+        self.catalog = catalog
         self._sleep = sleep or time.sleep
-        self._clock = time.monotonic
-        self._slots = threading.BoundedSemaphore(MAILBOX_CONCURRENCY)
-        self._lock = threading.Lock()
-        self._token_lock = threading.Lock()
-        self._resume_at = 0.0  # after a 429, no thread sends before the Retry-After ends
-        self._waited = threading.local()  # .until: the end of the pause this thread has slept through
-        self.calls = 0
-
-    def _first_token(self) -> None:
-        """One thread asks the token source; threads reading other streams meanwhile wait for it."""
-        with self._token_lock:
-            if self._token is None:
-                self._token = self._token_source(False)
+        # After a 429 no thread sends before the Retry-After ends: the whole client waits with it.
+        session, answers, pause = TrustedSession(ca_file), GraphAnswers(catalog), SharedPause(self.wait)
+        self.bearer = BearerClient(
+            session, token_source, catalog, answers, pacing=pause, sleep=self.wait, concurrency=MAILBOX_CONCURRENCY
+        )
 
     def wait(self, seconds: float) -> None:
         """Sleep as this client does between throttled tries (injected in tests)."""
@@ -102,57 +107,12 @@ class GraphClient:
         params: dict[str, str] | None = None,
     ) -> tuple[int, Any, dict[str, str]]:
         """One Graph call (with at most one refresh and a few short throttling waits)."""
-        refreshed = False
-        throttled = 0
-        while True:
-            if self._token is None:
-                self._first_token()
-            hdrs = {"Authorization": f"Bearer {self._token}", "Accept": "application/json"}
-            hdrs.update(headers or {})
-            waited = getattr(self._waited, "until", 0.0)  # the pause this thread already slept through
-            with self._lock:
-                pause = self._resume_at - self._clock() if waited < self._resume_at else 0.0
-            if pause > 0:  # another thread was asked to wait: this one waits with it
-                self._waited.until = self._resume_at
-                self._sleep(pause)
-            try:
-                with self._slots:
-                    self.calls += 1
-                    response = self.http.request(method, self.url(path), json=json, headers=hdrs, params=params)
-            except requests.RequestException as exc:
-                raise network_error(exc, "Microsoft 365") from exc
-            status = response.status_code
-            resp_headers = dict(response.headers)
-            body = _json(response)
-            if status == 401 and not refreshed:
-                refreshed = True
-                self._token = self._token_source(True)
-                continue
-            if status in (429, 503) and throttled < MAX_THROTTLE_RETRIES:
-                wait = retry_after_seconds(resp_headers, default=5.0)
-                if wait <= MAX_INLINE_WAIT:
-                    throttled += 1
-                    with self._lock:  # the whole client waits: the limit is the mailbox's, not this call's
-                        self._resume_at = self._waited.until = max(self._resume_at, self._clock() + wait)
-                    self._sleep(wait)
-                    continue
-            if status >= 400:
-                error = graph_error(status, body, resp_headers)
-                if error.code == "MBX_CURSOR_EXPIRED":
-                    raise CursorExpired(error.message, service_code=error.service_code)
-                if status == 404:
-                    raise ItemError(error.code, error.message, service_code=error.service_code)
-                raise error
-            return status, body, resp_headers
-
-
-def _json(response: requests.Response) -> Any:
-    if not response.content:
-        return None
-    try:
-        return response.json()
-    except ValueError as exc:
-        entry = load_default().lookup("network", "connection_reset")
-        raise AccountError(
-            entry.code, "Microsoft 365 sent an answer that could not be read.", service_code="malformed"
-        ) from exc
+        answer = self.bearer.request(
+            method,
+            self.url(path),
+            path=path,
+            headers={"Accept": "application/json", **(headers or {})},
+            params=params,
+            json=json,
+        )
+        return answer.status, answer.body, answer.headers

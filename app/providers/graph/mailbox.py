@@ -42,8 +42,9 @@ from app.core.competitors import Traces, category_traces, unreadable
 from app.core.errors import ItemError, SyncbarError
 from app.core.model import Direction, ItemKind, MailItem, Person
 from app.core.ports import Attachment, ChangePage, Mark, MarkResult
-from app.providers.graph.client import MAX_INLINE_WAIT, GraphClient, graph_error
-from app.providers.http import retry_after_seconds
+from app.net.bearer import MAX_INLINE_WAIT
+from app.net.retry_after import retry_after_seconds
+from app.providers.graph.client import GraphClient, graph_error
 from app.providers.textutil import html_to_text, parse_time
 from app.providers.window import window_start, windowed
 
@@ -332,7 +333,7 @@ class GraphMailbox:
             if status < 300:
                 results[index] = MarkResult(marks[index].mailbox_id, True)
             else:
-                code = graph_error(status, body).code
+                code = graph_error(status, body, catalog=self.client.catalog).code
                 results[index] = MarkResult(marks[index].mailbox_id, False, code)
         return [results.get(i, MarkResult(m.mailbox_id, False, "SYNC_UNKNOWN_ERROR")) for i, m in enumerate(marks)]
 
@@ -395,6 +396,8 @@ SOURCE = "mailbox categories"
 def _headers(response: dict[str, Any]) -> dict[str, str]:
     headers = response.get("headers")
     return {str(k): str(v) for k, v in headers.items()} if isinstance(headers, dict) else {}
+
+
 def _instance_of(master: dict[str, Any], instance: dict[str, Any]) -> dict[str, Any]:
     """An occurrence as a whole event: the series' subject and people, the instance's id, times and marks
     (its link, absent from the bare instance, opens the series)."""

@@ -24,10 +24,12 @@ import requests
 from simple_salesforce.api import Salesforce
 from simple_salesforce.exceptions import SalesforceError, SalesforceExpiredSession
 
+from app.core.catalog import Catalog
 from app.core.competitors import LOGIN_DAYS, Sighting, Traces, tool_for_app
 from app.core.errors import AccountError
 from app.core.model import ApiUsage, CrmMatch, CrmRecord, PushResult
-from app.providers.http import TrustedSession, network_error
+from app.net.errors import network_error
+from app.net.session import TrustedSession
 from app.providers.salesforce.budget import Allocation, CallLog, MemoryCallLog
 from app.providers.salesforce.errors import classify_salesforce_error, record_error
 from app.providers.salesforce.reconcile import assign, probe_queries
@@ -73,6 +75,7 @@ class SalesforceCrm:
         account: str,
         session_source: SessionSource,
         *,
+        catalog: Catalog,
         ca_file: str | None = None,
         version: str = DEFAULT_VERSION,
         call_log: CallLog | None = None,
@@ -82,6 +85,7 @@ class SalesforceCrm:
     ) -> None:
         self.account = account
         self._source = session_source
+        self.catalog = catalog
         self._ca_file = ca_file
         self._version = version
         self._clock = clock
@@ -113,7 +117,7 @@ class SalesforceCrm:
             except SalesforceExpiredSession:
                 result = self._counted(fn, self._build(True))
         except SalesforceExpiredSession as exc:
-            problem = classify_salesforce_error(401, exc.content)
+            problem = classify_salesforce_error(401, exc.content, catalog=self.catalog)
             raise AccountError(
                 problem.code,
                 "Salesforce refused the refreshed session: " + problem.message,
@@ -122,7 +126,7 @@ class SalesforceCrm:
         except SalesforceError as exc:
             raise self._account_error(exc.status, exc.content) from exc
         except requests.RequestException as exc:
-            raise network_error(exc, "Salesforce") from exc
+            raise network_error(exc, "Salesforce", self.catalog) from exc
         usage = (self._sf.api_usage if self._sf else {}).get("api-usage")
         if usage is not None:
             used, total = getattr(usage, "used", 0), getattr(usage, "total", 0)
@@ -138,7 +142,7 @@ class SalesforceCrm:
             self.allocation.spent(1)
 
     def _account_error(self, status: int, body: Any) -> AccountError:
-        problem = classify_salesforce_error(status, body)
+        problem = classify_salesforce_error(status, body, catalog=self.catalog)
         resume_at = None
         if problem.service_code == "REQUEST_LIMIT_EXCEEDED":
             # The org's limit is a rolling 24 h window; look again in an hour.
@@ -299,7 +303,7 @@ class SalesforceCrm:
         results: list[PushResult | None] = [None] * len(records)
         for (status, body), part in zip(self._packed(subs), members, strict=True):
             if status >= 300 or not isinstance(body, list):
-                problem = classify_salesforce_error(status, body)
+                problem = classify_salesforce_error(status, body, catalog=self.catalog)
                 entry_scope_account = status in (401, 403) and problem.service_code in (
                     "INVALID_SESSION_ID",
                     "REQUEST_LIMIT_EXCEEDED",
@@ -324,7 +328,7 @@ class SalesforceCrm:
             else PushResult(
                 records[i].item_key,
                 False,
-                code=record_error([]).code,
+                code=record_error([], catalog=self.catalog).code,
                 message="Salesforce returned no result for this record",
             )
             for i, r in enumerate(results)
@@ -344,14 +348,13 @@ class SalesforceCrm:
                 values[KEY_FIELD] = record.idempotency_key
         return values
 
-    @staticmethod
-    def _result(record: CrmRecord, answer: Any) -> PushResult:
+    def _result(self, record: CrmRecord, answer: Any) -> PushResult:
         if isinstance(answer, dict) and answer.get("success"):
             created = bool(answer.get("created", not record.existing_id))
             return PushResult(
                 record.item_key, True, record_id=str(answer.get("id") or record.existing_id), created=created
             )
-        problem = record_error(answer.get("errors") if isinstance(answer, dict) else None)
+        problem = record_error(answer.get("errors") if isinstance(answer, dict) else None, catalog=self.catalog)
         return PushResult(record.item_key, False, code=problem.code, message=problem.message, fields=problem.fields)
 
     def reconcile(self, records: Sequence[CrmRecord]) -> Mapping[str, str]:
@@ -421,7 +424,8 @@ class SalesforceCrm:
         unreadable: list[str] = []
         for (source, _), (status, body) in zip(sources.items(), answers[1:], strict=True):
             if status >= 300:
-                unreadable.append(f"{source} ({classify_salesforce_error(status, body).service_code})")
+                problem = classify_salesforce_error(status, body, catalog=self.catalog)
+                unreadable.append(f"{source} ({problem.service_code})")
                 continue
             checked.append(source)
             for row in body.get("records", []) if isinstance(body, dict) else []:
@@ -447,5 +451,5 @@ class SalesforceCrm:
         result = answer[0] if isinstance(answer, list) and answer else answer
         if not isinstance(result, dict) or not result.get("isSuccess"):
             errors = result.get("errors") if isinstance(result, dict) else None
-            problem = record_error(errors)
+            problem = record_error(errors, catalog=self.catalog)
             raise AccountError(problem.code, problem.message, service_code=problem.service_code)

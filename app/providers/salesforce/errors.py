@@ -1,4 +1,4 @@
-"""Salesforce answers as catalogue codes: ``classify_salesforce_error(status, body)``.
+"""Salesforce answers as catalogue codes: ``classify_salesforce_error(status, body, catalog=...)``.
 
 Salesforce reports errors as ``[{"message", "errorCode", "fields"}]`` (REST),
 ``{"error", "error_description"}`` (OAuth) or per record as
@@ -21,7 +21,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from app.core.catalog import load_default
+from app.core.catalog import Catalog
 
 SERVICE = "salesforce"
 UNKNOWN = "SYNC_UNKNOWN_ERROR"
@@ -58,10 +58,9 @@ def _first_error(body: Any) -> tuple[str, str, tuple[str, ...], bool]:
     return "", "", (), False
 
 
-def classify_salesforce_error(status: int, body: Any) -> SalesforceProblem:
+def classify_salesforce_error(status: int, body: Any, *, catalog: Catalog) -> SalesforceProblem:
     """The catalogue code for a Salesforce error answer (HTTP status plus body)."""
     service_code, message, fields, data_error = _first_error(body)
-    catalog = load_default()
     if not service_code:
         # No errorCode: fall back on what the HTTP status means at Salesforce.
         service_code = {
@@ -89,9 +88,9 @@ def _unknown_class(status: int, service_code: str, data_error: bool) -> str:
     return UNKNOWN
 
 
-def record_error(errors: Any) -> SalesforceProblem:
+def record_error(errors: Any, *, catalog: Catalog) -> SalesforceProblem:
     """The problem of one record in an sObject Collections result (its first error)."""
     if not isinstance(errors, list) or not errors:
-        unknown = load_default().get("SYNC_UNKNOWN_ERROR").code
+        unknown = catalog.get("SYNC_UNKNOWN_ERROR").code
         return SalesforceProblem(unknown, "UNKNOWN_EXCEPTION", "Salesforce rejected the record without saying why")
-    return classify_salesforce_error(400, errors)
+    return classify_salesforce_error(400, errors, catalog=catalog)
