@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
+from app.compose.desktop import DesktopBackend
 from app.core.scheduler import NoticeKind
 from app.core.service import SyncState
 from app.emulators.base import Fault
@@ -27,7 +28,7 @@ def desktop(demo: Demo, qtbot: QtBot) -> Iterator[DesktopApp]:
 
     qapp = QApplication.instance()
     assert isinstance(qapp, QApplication)
-    app = DesktopApp(qapp, demo.paths, tokens=demo.tokens, demo=True, tray=True)
+    app = DesktopApp(qapp, DesktopBackend(demo.paths, demo.tokens, demo=True), tray=True)
     app.start(show_window=True)
     yield app
     app.controller.shutdown()
