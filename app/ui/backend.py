@@ -1,9 +1,10 @@
 """What the window needs from outside the UI and the core, as one protocol the desktop entry hands in.
 
 ``app/compose/desktop.py`` implements it (the service from the profile, sign-ins, the support report, the
-company's registrations, "Start at login"); the UI imports only ``app.core``, PySide6 and itself. Every
-method that may wait (the disk, the keyring, the network) is called from a pool thread
-(``app/ui/background.py``), except where a method says otherwise.
+company's registrations, "Start at login"); the UI imports only ``app.core``, PySide6 and itself. What
+reaches the network, the keyring or the database is called from a pool thread (``app/ui/background.py``);
+``open_service`` also runs once before the window shows, and the small file reads and writes (the profile,
+the registrations file, the autostart entry) run where the user's click is handled, as they always have.
 """
 
 from __future__ import annotations

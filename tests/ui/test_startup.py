@@ -110,6 +110,8 @@ def test_a_fault_at_start_is_shown_not_swallowed(tmp_path: Path, monkeypatch: py
     assert shown[0]["title"] == "Unexpected error"
     assert "RuntimeError: a bug at start" in shown[0]["detail"]
     assert shown[0]["buttons"] == ["Open the log folder", "Quit"]
+    logged = paths.log_file.read_text(encoding="utf-8")  # the log support reads has where it came from
+    assert "Traceback" in logged and "RuntimeError: a bug at start" in logged
 
 
 def test_a_database_the_last_sync_found_damaged_is_checked_at_start(
