@@ -106,7 +106,7 @@ class DesktopApp:
         g.setup.connect(self.open_setup)
         g.autostart.setChecked(self.backend.autostart_enabled())
         g.autostart_toggled.connect(self._set_autostart)
-        g.notifications_changed.connect(lambda v: self.service.store.set_setting(NOTIFY_SETTING, v))
+        g.notifications_changed.connect(self._keep_notify_mode)
         i.retry.connect(lambda ids: self.controller.retry(ids))
         i.ignore.connect(lambda ids: self.controller.ignore(ids))
         i.details.connect(self.show_issue_details)
@@ -153,6 +153,18 @@ class DesktopApp:
         g.notifications.blockSignals(True)
         g.notifications.setCurrentIndex(max(0, g.notifications.findData(current)))
         g.notifications.blockSignals(False)
+
+    def _keep_notify_mode(self, mode: str) -> None:
+        """General → Notifications: kept in the store (a write: off the GUI thread)."""
+        store = self.service.store
+
+        def failed(exc: Exception) -> None:
+            log.error("keeping the notification setting failed", exc_info=exc)
+            self.window.show_notice(
+                QCoreApplication.translate("DesktopApp", "Could not save the settings: {error}").format(error=exc)
+            )
+
+        run_in_background(lambda: store.set_setting(NOTIFY_SETTING, mode), lambda _: None, failed)
 
     def save_choices(self, choices: Any, allocation_percent: float = 10.0) -> None:
         """Settings → Save: keep the choices in the profile and restart the service on them."""

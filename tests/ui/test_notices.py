@@ -100,3 +100,11 @@ def test_waiting_notice_opens_the_general_tab(desktop: DesktopApp, demo: Demo, q
     click_notice(desktop)
     assert desktop.window.isVisible() and desktop.window.tabs.currentWidget() is desktop.window.general
     assert desktop.window.findChild(ReauthDialog) is None
+
+
+def test_the_notification_choice_is_kept_off_the_gui_thread(desktop: DesktopApp, qtbot: QtBot) -> None:
+    """General → Notifications: the choice reaches the store (the thread guard fails a write on the GUI thread)."""
+    combo = desktop.window.general.notifications
+    combo.setCurrentIndex(combo.findData("never"))
+    qtbot.waitUntil(lambda: desktop.service.store.get_setting("ui.notifications") == "never", timeout=5_000)
+    assert desktop.notify_mode() == "never"
