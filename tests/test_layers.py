@@ -334,5 +334,12 @@ def test_emulators_import_nothing_else_from_app() -> None:
     assert others == [], f"app.emulators imported {others}"
 
 
+def test_the_ui_loads_nothing_of_ours_beyond_the_core() -> None:
+    # the static check reads import statements; this one also sees an import by name at run time
+    loaded = _imported_after(_modules("app.ui"))
+    others = sorted(m for m in loaded if m.startswith("app.") and not m.startswith(("app.ui", "app.core")))
+    assert others == [], f"app.ui loaded {others}"
+
+
 def test_version_is_exposed() -> None:
     assert app.__version__.count(".") == 2
