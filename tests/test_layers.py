@@ -103,12 +103,7 @@ KNOWN_EXCEPTIONS: frozenset[tuple[str, str]] = frozenset(
 )
 
 # Today's cycles, each broken by removing one named edge; the list may only shrink (issue 16).
-KNOWN_CYCLE_EDGES: frozenset[tuple[str, str]] = frozenset(
-    {
-        # the Gmail emulator's drafts/trash module reaches back for the service's Mail, ids and errors
-        ("app.emulators.gmail_mail", "app.emulators.gmail"),
-    }
-)
+KNOWN_CYCLE_EDGES: frozenset[tuple[str, str]] = frozenset()  # none left
 
 
 def layer_of(module: str) -> str | None:

@@ -144,3 +144,26 @@ def test_the_log_file_rotates_at_two_megabytes_keeps_three_and_reads_as_lines(tm
     finally:
         logging.getLogger().removeHandler(handler)
         handler.close()
+
+
+def test_the_file_redacts_its_own_copy_and_leaves_the_record_to_other_handlers(log_file: Path) -> None:
+    seen: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record)
+
+    keep = Keep()
+    root = logging.getLogger()
+    root.addHandler(keep)  # added after the file's handler: it receives the record the file has formatted
+    try:
+        try:
+            raise RuntimeError("refresh_token=1//0gSeCrEtVaLuE")
+        except RuntimeError:
+            logging.getLogger("app.test").exception("refresh failed with access_token=%s", "eyJhbGciOi.payload")
+    finally:
+        root.removeHandler(keep)
+    text = written(log_file)
+    assert "1//0gSeCrEtVaLuE" not in text and "eyJhbGciOi.payload" not in text and "RuntimeError" in text
+    (record,) = [r for r in seen if r.name == "app.test"]
+    assert record.exc_info is not None and record.args == ("eyJhbGciOi.payload",)  # not consumed by the file

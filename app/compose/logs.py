@@ -1,6 +1,6 @@
 """Logging to ``data/logs/syncbar.log`` (rotated), with every record passed through the redactor.
 
-Secrets never reach the log: the filter removes tokens and passwords by
+Secrets never reach the log: the formatter removes tokens and passwords by
 pattern and every secret value the keyring handed out in this process.
 """
 
@@ -21,14 +21,15 @@ def remember_secret(value: str) -> None:
         _known_secrets.add(value)
 
 
-class RedactingFilter(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(record.getMessage(), _known_secrets, keep_personal=True)
-        record.args = None
-        if record.exc_info:
-            record.exc_text = redact(logging.Formatter().formatException(record.exc_info), _known_secrets, True)
-            record.exc_info = None
-        return True
+class RedactingFormatter(logging.Formatter):
+    """Formats a record, then redacts the whole line, traceback included.
+
+    It works on the formatted text, never on the record: a record is shared by every handler (the console,
+    a test's capture), and the file's redaction must not change what the others receive.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record), _known_secrets, keep_personal=True)
 
 
 def setup(log_file: Path, level: int = logging.INFO) -> logging.Handler:
@@ -42,8 +43,7 @@ def setup(log_file: Path, level: int = logging.INFO) -> logging.Handler:
             return existing
     log_file.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.handlers.RotatingFileHandler(log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactingFilter())
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.setLevel(level)
     root.addHandler(handler)
     # Client libraries log request details at DEBUG; keep them at INFO and above.

@@ -345,7 +345,7 @@ class GmailService(Service):
             for name in SYSTEM_LABELS
         }
         self.label_seq = 0
-        self.drafts = gmail_mail.Drafts(self)
+        self.drafts = gmail_mail.Drafts(self, GoogleError, self._add_mail)
         self.granted: frozenset[str] | None = None  # scopes the user ticked on the consent screen; None: all
         self.events: dict[str, CalEvent] = {}
         self.event_log = ChangeLog()
@@ -372,6 +372,9 @@ class GmailService(Service):
             self._load_series(e)
         self.token, self.refresh_token = self._issue()
 
+
+    def _add_mail(self, message_id: str, thread_id: str, labels: list[str], raw: bytes, internal_ms: int) -> None:
+        self.mails[message_id] = Mail(message_id, thread_id, labels, raw, internal_ms)
     def add_series(self, event: Any) -> str:
         """Back door: a recurring series (a ``SeedEvent`` with ``weekly`` > 0) is created; its id."""
         with self.lock:

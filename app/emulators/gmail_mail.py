@@ -15,16 +15,19 @@ get/list/delete/send, users.messages.trash/untrash, messages.list
     POST   /messages/{id}/trash | /untrash   the TRASH label added / removed (history: labelsAdded/Removed)
 
 Spam arrives as a new message carrying SPAM (back door ``add_spam``).  The
-service object is ``app.emulators.gmail.GmailService``; this module uses its
-messages, history and errors and is imported by it.
+service object is ``app.emulators.gmail.GmailService``: it hands this module its messages, history,
+its error type and a way to add a message, so the import runs one way only.
 """
 
 from __future__ import annotations
 
+import base64
 import email.policy
+import hashlib
 import re
 import secrets
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -70,20 +73,26 @@ def listed(labels: list[str], query: str, args: dict[str, str]) -> bool:
 class Drafts:
     """users.drafts and the trash of one emulated mailbox."""
 
-    def __init__(self, service: Any) -> None:
+    def __init__(
+        self,
+        service: Any,
+        error: Callable[[int, str, str], Exception],
+        add_mail: Callable[[str, str, list[str], bytes, int], None],
+    ) -> None:
+        """``error`` makes the service's error answer; ``add_mail`` stores a new message (id, thread, labels,
+        RFC 822 bytes, internal date in ms) in the mailbox: both given by the service, so this module never
+        imports it back."""
         self.svc = service
+        self.error = error
+        self.add_mail = add_mail
         self.by_id: dict[str, str] = {}  # draft id -> its current message id
 
     def _error(self, status: int, reason: str, message: str) -> Exception:
-        from app.emulators.gmail import GoogleError
-
-        return GoogleError(status, reason, message)
+        return self.error(status, reason, message)
 
     def _mail(self, raw: bytes, thread_id: str, labels: list[str]) -> str:
-        from app.emulators.gmail import Mail, _hex_id
-
-        message_id = _hex_id(f"draft-{self.svc.next_history}-{secrets.token_hex(4)}")
-        self.svc.mails[message_id] = Mail(message_id, thread_id or message_id, labels, raw, int(time.time() * 1000))
+        message_id = hashlib.sha1(f"draft-{self.svc.next_history}-{secrets.token_hex(4)}".encode()).hexdigest()[:16]
+        self.add_mail(message_id, thread_id or message_id, labels, raw, int(time.time() * 1000))
         self.svc._record("messagesAdded", message_id)
         return message_id
 
@@ -94,14 +103,12 @@ class Drafts:
             self.svc._record("messagesDeleted", message_id)
 
     def _raw(self, body: Any) -> bytes:
-        from app.emulators.gmail import _unb64
-
         message = body.get("message") if isinstance(body, dict) else None
         raw = message.get("raw") if isinstance(message, dict) else None
         if not isinstance(raw, str):
             raise self._error(400, "invalidArgument", "Message payload is required")
         try:
-            return _unb64(raw)
+            return base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
         except (ValueError, TypeError):
             raise self._error(400, "invalidArgument", "Invalid raw message") from None
 
