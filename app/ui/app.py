@@ -398,12 +398,12 @@ class DesktopApp:
     def _show_support(self, issues: list[Issue], shot: bytes, secrets: list[str]) -> None:
         import PySide6
 
-        backend, service, prof = self.backend, self.service, self.profile
+        backend, prof = self.backend, self.profile
 
         def build(keep: bool, what_happened: str) -> list[ReportFile]:
-            return backend.build_report(
-                service,
-                prof,
+            return backend.build_report(  # the service of the moment: a setup may have reopened it
+                self.service,
+                self.profile,
                 secrets=secrets,
                 keep_personal=keep,
                 screenshot=shot,
