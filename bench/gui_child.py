@@ -56,6 +56,7 @@ def main(items: int) -> None:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from app.compose.desktop import DesktopBackend
     from app.compose.paths import Paths
     from app.compose.setup import profile_from_info, served_elsewhere
     from app.core import profile
@@ -68,7 +69,7 @@ def main(items: int) -> None:
         prof = profile_from_info(info, "graph")
         tokens = signed_in_elsewhere(info)
         profile.save(paths.config, prof)
-        app = DesktopApp(qapp, paths, tokens=tokens, demo=True, tray=False)
+        app = DesktopApp(qapp, DesktopBackend(paths, tokens, demo=True), tray=False)
         ticks: list[float] = []
         timer = QTimer()
         timer.setInterval(5)

@@ -138,12 +138,11 @@ def test_the_support_report_removes_tokens_and_by_default_addresses(tmp_path: Pa
 
 def test_the_login_entry_command_starts_the_app_minimized(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The autostart entry runs `syncbar --minimized`: it must start the tray app, not fail on the option."""
-    import app.ui.app as ui_app
-    from app.compose import autostart
+    from app.compose import autostart, desktop
     from app.compose.cli import main
 
     seen: list[bool] = []
-    monkeypatch.setattr(ui_app, "run", lambda paths, minimized=False: seen.append(minimized) or 0)
+    monkeypatch.setattr(desktop, "run", lambda paths, minimized=False: seen.append(minimized) or 0)
     command = autostart.entry_text().split("Exec=", 1)[1].splitlines()[0]
     assert command.endswith(" --minimized")
     assert main(["--minimized"]) == 0 and seen == [True]

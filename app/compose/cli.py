@@ -224,9 +224,9 @@ def _unexpected(exc: BaseException) -> int:
 
 
 def _run_desktop(paths: Paths, tokens: TokenStore, demo: bool) -> int:
-    from app.ui.app import run as run_app
+    from app.compose import desktop
 
-    return run_app(paths, tokens=tokens, demo=demo)
+    return desktop.run(paths, tokens=tokens, demo=demo)
 
 
 def _data_folder() -> Path | None:
@@ -287,9 +287,9 @@ def _main(argv: Sequence[str] | None) -> int:
             print(f"syncbar: cannot write the log ({exc}); going on without it", file=sys.stderr)
     try:
         if command is None:
-            from app.ui.app import run as run_app
+            from app.compose import desktop
 
-            return run_app(where, minimized=args.minimized)
+            return desktop.run(where, minimized=args.minimized)
         if command in ("connect-emulators", "demo", "accounts", "registrations"):
             from app.compose import setup
 

@@ -1,20 +1,19 @@
-"""The desktop app's composition root: one instance, a tray, the Sync Settings window, a worker thread.
+"""The desktop app: one instance, a tray, the Sync Settings window, on the ``Backend`` it is handed.
 
-syncbar            -> run(paths): second launch? bring the first one's window up and exit
-                      else: service + controller + window + tray; the event loop until Quit
-syncbar demo       -> run(paths, tokens=<in-memory>, demo=True) while the emulators serve
+syncbar            -> app/compose/desktop.py: run(backend): second launch? bring the first one's window up
+                      and exit; else service + controller + window + tray; the event loop until Quit
+syncbar demo       -> the same, on a demo backend (in-memory keyring) while the emulators serve
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
+import logging
 import os
 import signal
 import sys
 import threading
-import webbrowser
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,25 +23,19 @@ from PySide6.QtCore import (
     QByteArray,
     QCoreApplication,
     QIODevice,
-    QObject,
     Qt,
-    QThreadPool,
     QTimer,
-    Signal,
-    Slot,
     qVersion,
 )
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication
 
-from app.auth.tokens import TokenStore
-from app.compose import autostart, logs, report, wiring
-from app.compose.paths import Paths
-from app.core import profile as profile_mod
 from app.core.mailbox_kinds import MailboxKind
 from app.core.model import Action, Issue
 from app.core.scheduler import Notice, NoticeKind
 from app.core.service import StatusSnapshot, SyncState
+from app.ui.backend import Backend, Folders, ReportFile
+from app.ui.background import run_in_background
 from app.ui.controller import Controller
 from app.ui.dialogs import DetailsDialog, ReauthDialog, SupportDialog
 from app.ui.icons import app_icon
@@ -52,9 +45,10 @@ from app.ui.tray import Target, Tray, notice_target, notice_text
 from app.ui.window import SettingsWindow
 
 NOTIFY_SETTING = "ui.notifications"
+log = logging.getLogger("syncbar.ui")
 
 
-def instance_name(paths: Paths) -> str:
+def instance_name(paths: Folders) -> str:
     digest = hashlib.sha1(str(paths.config.resolve()).encode()).hexdigest()[:12]
     return f"syncbar-{digest}"
 
@@ -72,67 +66,34 @@ def signal_running_instance(name: str, timeout_ms: int = 500) -> bool:
     return True
 
 
-class _Background(QObject):
-    """Runs work that may wait (the keyring, opening the database) off the GUI thread and hands its
-    result, or the exception it raised, to a callback back on the GUI thread."""
-
-    _done = Signal(object, object)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._done.connect(self._deliver)
-
-    def run(self, work: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
-        def job() -> None:
-            try:
-                result = work()
-            except Exception as exc:  # handed to on_done, which says what failed
-                result = exc
-            self._done.emit(on_done, result)
-
-        QThreadPool.globalInstance().start(job)
-
-    @Slot(object, object)
-    def _deliver(self, on_done: Callable[[Any], None], result: Any) -> None:
-        on_done(result)
-
-
 class DesktopApp:
     """Wires the service to the window and the tray; owns nothing the core owns."""
 
-    def __init__(
-        self,
-        qapp: QApplication,
-        paths: Paths,
-        *,
-        tokens: TokenStore | None = None,
-        demo: bool = False,
-        tray: bool | None = None,
-    ) -> None:
+    def __init__(self, qapp: QApplication, backend: Backend, *, tray: bool | None = None) -> None:
         self.qapp = qapp
-        self.paths = paths
-        self.demo = demo
-        self.tokens = tokens or TokenStore()
-        self.service, self.profile = wiring.open_service(paths, tokens=self.tokens)
+        self.backend = backend
+        self.paths = backend.paths
+        self.demo = backend.demo
+        self.service, self.profile = backend.open_service()
         self.catalog = self.service.catalog
         self.controller = self._new_controller()
         self.window = SettingsWindow(self.catalog)
         self.window.setWindowIcon(app_icon())
-        if demo:
+        if self.demo:
             self.window.setWindowTitle("Syncbar — Sync Settings (demo)")
         self.use_tray = Tray.available() if tray is None else tray
         self.tray = Tray(self.catalog) if self.use_tray else None
         self.notices: list[tuple[str, str]] = []  # every notice shown (tests and the window read it)
         self._told_this_cycle = False  # a notice for this cycle went out: the "always" pop-up stays quiet
         self._reauth_open = False
-        self._background = _Background()
         self._wire()
 
     # -- wiring -----------------------------------------------------------------------
 
     def _new_controller(self) -> Controller:
         """Cycles run in a child process of their own (app/compose/sync_child.py); this process shows them."""
-        return Controller(self.service, CycleProcess(self.paths, self.tokens, self.service.store))
+        cycle = CycleProcess(self.paths, self.backend.secrets, self.service.store, self.backend.cycle_command())
+        return Controller(self.service, cycle)
 
     def _wire(self) -> None:
         """Window and tray to the app (once); the window's actions reach whichever controller is current."""
@@ -143,9 +104,9 @@ class DesktopApp:
         g.show_details.connect(self.show_current_error)
         g.reauth.connect(self.open_reauth)
         g.setup.connect(self.open_setup)
-        g.autostart.setChecked(autostart.is_enabled())
+        g.autostart.setChecked(self.backend.autostart_enabled())
         g.autostart_toggled.connect(self._set_autostart)
-        g.notifications_changed.connect(lambda v: self.service.store.set_setting(NOTIFY_SETTING, v))
+        g.notifications_changed.connect(self._keep_notify_mode)
         i.retry.connect(lambda ids: self.controller.retry(ids))
         i.ignore.connect(lambda ids: self.controller.ignore(ids))
         i.details.connect(self.show_issue_details)
@@ -180,14 +141,30 @@ class DesktopApp:
         settings.setEnabled(self.profile is not None)
         if self.profile is not None:
             prof = self.profile
-            company = wiring.support_contact(None, self.paths.config)
+            backend = self.backend
             settings.show_choices(
-                prof.choices, prof.crm.allocation_percent, prof.mailbox.account, (company.address, company.url)
+                prof.choices,
+                prof.crm.allocation_percent,
+                prof.mailbox.account,
+                backend.support_contact(None),
+                default_support_address=backend.default_support_address,
             )
-            settings.describe = lambda obj: wiring.build_crm(prof, self.tokens).describe_fields(obj)  # type: ignore[attr-defined]
+            settings.describe = lambda obj: backend.describe_fields(prof, obj)
         g.notifications.blockSignals(True)
         g.notifications.setCurrentIndex(max(0, g.notifications.findData(current)))
         g.notifications.blockSignals(False)
+
+    def _keep_notify_mode(self, mode: str) -> None:
+        """General → Notifications: kept in the store (a write: off the GUI thread)."""
+        store = self.service.store
+
+        def failed(exc: Exception) -> None:
+            log.error("keeping the notification setting failed", exc_info=exc)
+            self.window.show_notice(
+                QCoreApplication.translate("DesktopApp", "Could not save the settings: {error}").format(error=exc)
+            )
+
+        run_in_background(lambda: store.set_setting(NOTIFY_SETTING, mode), lambda _: None, failed)
 
     def save_choices(self, choices: Any, allocation_percent: float = 10.0) -> None:
         """Settings → Save: keep the choices in the profile and restart the service on them."""
@@ -196,7 +173,7 @@ class DesktopApp:
         self.profile.choices = choices
         self.profile.crm.allocation_percent = allocation_percent
         try:
-            profile_mod.save(self.paths.config, self.profile)
+            self.backend.save_profile(self.profile)
         except OSError as exc:
             self.window.show_notice(
                 QCoreApplication.translate("DesktopApp", "Could not save the settings: {error}").format(error=exc)
@@ -207,7 +184,7 @@ class DesktopApp:
     def open_setup(self) -> None:
         from app.ui.setup_dialog import SetupDialog
 
-        dialog = SetupDialog(self.paths, self.tokens, parent=self.window)
+        dialog = SetupDialog(self.backend, parent=self.window)
         dialog.configured.connect(lambda _profile: self._configured(dialog.competitor_note))
         dialog.open()
 
@@ -227,14 +204,15 @@ class DesktopApp:
         The database and the keyring are opened off the GUI thread; the window carries on meanwhile."""
         self.controller.shutdown()
         self.service.store.close()
-        self._background.run(lambda: wiring.open_service(self.paths, tokens=self.tokens), self._reopened)
+        run_in_background(self.backend.open_service, self._reopened, self._not_reopened)
+
+    def _not_reopened(self, exc: Exception) -> None:
+        log.error("reopening the service failed", exc_info=exc)
+        self.window.show_notice(
+            QCoreApplication.translate("DesktopApp", "Could not open the settings: {error}").format(error=exc)
+        )
 
     def _reopened(self, opened: Any) -> None:
-        if isinstance(opened, Exception):
-            self.window.show_notice(
-                QCoreApplication.translate("DesktopApp", "Could not open the settings: {error}").format(error=opened)
-            )
-            return
         self.service, self.profile = opened
         self.catalog = self.service.catalog
         self.controller = self._new_controller()
@@ -376,23 +354,11 @@ class DesktopApp:
         which = self._which(snap)
         if account in (self.profile.crm.account, self.profile.mailbox.account):
             which = "crm" if account == self.profile.crm.account else "mailbox"
-        prof = self.profile
+        prof, backend = self.profile, self.backend
         account = prof.crm.account if which == "crm" else prof.mailbox.account
-        ca = prof.crm.ca_file if which == "crm" else prof.mailbox.ca_file
-        browser = wiring.headless_browser(ca or None) if self.demo else webbrowser.open
 
         def sign_in(how: str, cancelled: threading.Event, extra: str) -> str:
-            self.tokens.require()  # no keyring: say so before signing anyone out or in
-            if how == "change":
-                wiring.sign_out(prof, self.tokens, which)
-            if which == "mailbox" and prof.mailbox.kind == MailboxKind.EWS and extra:
-                from app.providers.ews.connect import https_problem
-
-                if https_problem(extra):  # a password or a sign-in goes only to an https:// address
-                    raise ValueError(https_problem(extra))
-                prof.mailbox.base_url = extra
-                profile_mod.save(self.paths.config, prof)
-            return wiring.sign_in(prof, self.tokens, which, browser, cancelled)
+            return backend.reauthenticate(prof, which, how, cancelled, extra)
 
         dialog = ReauthDialog(
             self.catalog,
@@ -417,20 +383,27 @@ class DesktopApp:
     def open_support(self, issues: list[Issue]) -> None:
         """The report's preview; the secrets it must cut out are read from the keyring off the GUI thread."""
         shot = self.screenshot()
-        prof = self.profile
-        self._background.run(
-            lambda: wiring.known_secrets(prof, self.tokens) if prof else [],
-            lambda secrets: self._show_support(issues, shot, [] if isinstance(secrets, Exception) else secrets),
+        prof, backend = self.profile, self.backend
+
+        def no_secrets(exc: Exception) -> None:  # a locked keyring: the pattern-based redaction still applies
+            log.warning("reading the secrets to cut out of the report failed", exc_info=exc)
+            self._show_support(issues, shot, [])
+
+        run_in_background(
+            lambda: backend.known_secrets(prof),
+            lambda secrets: self._show_support(issues, shot, secrets),
+            no_secrets,
         )
 
     def _show_support(self, issues: list[Issue], shot: bytes, secrets: list[str]) -> None:
         import PySide6
 
-        def build(keep: bool, what_happened: str) -> list[report.ReportFile]:
-            return report.build(
+        backend, prof = self.backend, self.profile
+
+        def build(keep: bool, what_happened: str) -> list[ReportFile]:
+            return backend.build_report(  # the service of the moment: a setup may have reopened it
                 self.service,
-                profile=self.profile,
-                log_file=self.paths.log_file,
+                self.profile,
                 secrets=secrets,
                 keep_personal=keep,
                 screenshot=shot,
@@ -439,19 +412,20 @@ class DesktopApp:
             )
 
         context = ", ".join(sorted({i.code for i in issues}))
-        support = wiring.support_contact(self.profile, self.paths.config)
-        prof, tokens = self.profile, self.tokens
+        address, url = backend.support_contact(prof)
 
         def send(to: str, subject: str, body: str, zip_path: Path) -> None:
             assert prof is not None
-            wiring.send_report(prof, tokens, to, subject, body, zip_path)
+            backend.send_report(prof, to, subject, body, zip_path)
 
         SupportDialog(
             build,
             self.paths.data / "reports",
-            support.address,
+            address,
+            write=backend.write_report,
+            mail_text=backend.report_mail_text,
             context=context,
-            support_url=support.url,
+            support_url=url,
             send=send if prof is not None else None,
             sender=prof.mailbox.account if prof is not None else "",
             parent=self.window,
@@ -459,7 +433,7 @@ class DesktopApp:
 
     def _set_autostart(self, enabled: bool) -> None:
         try:
-            autostart.set_enabled(enabled)
+            self.backend.set_autostart(enabled)
         except OSError as exc:
             self.window.show_notice(
                 QCoreApplication.translate("DesktopApp", "Could not change “Start at login”: {error}").format(error=exc)
@@ -503,33 +477,24 @@ def _refuse_a_damaged_store(desktop: DesktopApp) -> None:
         raise StoreError(f"The database {store.path} is damaged ({found}).")
 
 
-def _start(qapp: QApplication, paths: Paths, tokens: TokenStore | None, demo: bool) -> DesktopApp | None:
+def _start(qapp: QApplication, backend: Backend) -> DesktopApp | None:
     """The app, or ``None`` once the user has read why it cannot start and chosen Quit; never a silent exit."""
-    from app.core.catalog import load_default
     from app.ui import startup
 
     while True:
         try:
-            paths.ensure()
-            logs.setup(paths.log_file)
-            desktop = DesktopApp(qapp, paths, tokens=tokens, demo=demo)
+            backend.prepare()
+            desktop = DesktopApp(qapp, backend)
             _refuse_a_damaged_store(desktop)
             return desktop
         except Exception as exc:  # whatever stops the start is shown, with its fix where there is one
-            failure = startup.explain(exc, paths, load_default())
+            failure = startup.explain(exc, backend.paths, backend.catalog)
             print(f"syncbar: {failure.title}. {failure.detail}", file=sys.stderr)
             if startup.ask(failure) != startup.RETRY:
                 return None
 
 
-def run(
-    paths: Paths,
-    tokens: TokenStore | None = None,
-    demo: bool = False,
-    *,
-    minimized: bool = False,
-    quit_after_ms: int = 0,
-) -> int:
+def run(backend: Backend, *, minimized: bool = False, quit_after_ms: int = 0) -> int:
     """Start the desktop app (or bring up the running one) and block until Quit."""
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and sys.platform.startswith("linux"):
         if not os.environ.get("QT_QPA_PLATFORM"):
@@ -548,7 +513,7 @@ def run(
     i18n.install(qapp)
     theme.apply(qapp)
     qapp.setQuitOnLastWindowClosed(False)
-    name = instance_name(paths)
+    name = instance_name(backend.paths)
     if signal_running_instance(name):
         print("Syncbar is already running; its window is now up.", file=sys.stderr)
         return 0
@@ -556,7 +521,7 @@ def run(
     QLocalServer.removeServer(name)  # a stale socket left by a crash
     if not server.listen(name):
         print(f"syncbar: cannot listen for other launches: {server.errorString()}", file=sys.stderr)
-    desktop = _start(qapp, paths, tokens, demo)
+    desktop = _start(qapp, backend)
     if desktop is None:
         server.close()
         return EXIT_NOT_STARTED

@@ -9,7 +9,8 @@
     cycle_finished ◀───────session line───   the Session (read back from the store)
 
 Reads and user actions that touch the store (issues list, sessions, Retry,
-Ignore) run on Qt's thread pool and answer with signals, so the GUI thread
+Ignore) run on a one-thread pool (``run_in_background``), in order, and answer
+on the GUI thread, so the GUI thread
 never waits on the disk or the network.  Only ``service.status()`` and
 ``due()`` (two small reads of committed state) run on the GUI thread.
 """
@@ -26,6 +27,7 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 
 from app.core.model import Session
 from app.core.service import AppService, Progress, SyncState
+from app.ui.background import run_in_background
 from app.ui.sync_process import CycleProcess
 
 ESCALATION_RETRY = timedelta(minutes=10)
@@ -42,7 +44,6 @@ class Controller(QObject):
     error = Signal(str)  # something the user should read (a failed action, a bug)
     _start = Signal()
     _escalate = Signal()
-    _loaded = Signal(object, object)  # (callback, result) from the pool back to the GUI thread
 
     def __init__(
         self,
@@ -66,7 +67,6 @@ class Controller(QObject):
         cycle.finished.connect(self._on_finished)
         cycle.failed.connect(self.error)
         cycle.notice.connect(self.notice)
-        self._loaded.connect(self._deliver)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)  # store reads and writes in order, never two at once
         self._timer = QTimer(self)
@@ -184,20 +184,11 @@ class Controller(QObject):
     # -- plumbing ---------------------------------------------------------------------
 
     def _background(self, work: Callable[[], Any], then: Callable[[Any], None]) -> None:
-        def job() -> None:
-            try:
-                result = work()
-            except Exception as exc:
-                log.exception("background work failed")
-                self.error.emit(f"{type(exc).__name__}: {exc}")
-                return
-            self._loaded.emit(then, result)
+        run_in_background(work, then, self._failed, pool=self._pool)
 
-        self._pool.start(job)
-
-    @Slot(object, object)
-    def _deliver(self, callback: Callable[[Any], None], result: Any) -> None:
-        callback(result)
+    def _failed(self, exc: Exception) -> None:
+        log.error("background work failed", exc_info=exc)
+        self.error.emit(f"{type(exc).__name__}: {exc}")
 
     def shutdown(self, wait_ms: int = 15000) -> None:
         """Stop the timer, ask a running cycle to stop at its next safe point, and wait for it."""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.compose import report
 from app.core.catalog import Catalog
 from app.core.model import Action, Fixer
+from app.ui.backend import ReportFile
+from app.ui.background import run_in_background
 
 log = logging.getLogger("syncbar.ui")
 
@@ -105,10 +106,6 @@ class DetailsDialog(QDialog):
         self.resize(520, self.sizeHint().height())
 
 
-class _SignInRelay(QObject):
-    done = Signal(str, str)  # account, error ("" when it worked)
-
-
 class ReauthDialog(QDialog):
     """Names the account and the reason; Refresh (same account), Change (another account), Advanced (EWS URL).
 
@@ -169,26 +166,19 @@ class ReauthDialog(QDialog):
         self.change_button.clicked.connect(lambda: self._start("change"))
         self.advanced_button.toggled.connect(self.advanced.setVisible)
         self.cancel_button.clicked.connect(self._on_cancel)
-        self._relay = _SignInRelay()
-        self._relay.done.connect(self._finished)
 
     def _start(self, how: str) -> None:
         self._cancel.clear()
         self.refresh_button.setEnabled(False)
         self.change_button.setEnabled(False)
         self.status.setText(self.tr("Waiting for you to finish signing in in your browser…"))
-        extra = self.ews_url.text().strip()
+        extra, sign_in, cancel = self.ews_url.text().strip(), self._sign_in, self._cancel
 
-        def job() -> None:
-            try:
-                account = self._sign_in(how, self._cancel, extra)
-            except Exception as exc:  # shown in words; the log keeps where it came from
-                log.warning("signing in again did not complete", exc_info=True)
-                self._relay.done.emit("", str(exc) or type(exc).__name__)
-                return
-            self._relay.done.emit(account, "")
+        def failed(exc: Exception) -> None:  # shown in words; the log keeps where it came from
+            log.warning("signing in again did not complete", exc_info=exc)
+            self._finished("", str(exc) or type(exc).__name__)
 
-        QThreadPool.globalInstance().start(job)
+        run_in_background(lambda: sign_in(how, cancel, extra), lambda account: self._finished(account, ""), failed)
 
     def _finished(self, account: str, error: str) -> None:
         self.refresh_button.setEnabled(True)
@@ -215,10 +205,12 @@ class SupportDialog(QDialog):
 
     def __init__(
         self,
-        build: Callable[[bool, str], list[report.ReportFile]],
+        build: Callable[[bool, str], list[ReportFile]],
         out_dir: Path,
         support_address: str,
         *,
+        write: Callable[[Sequence[ReportFile], Path], Path],
+        mail_text: Callable[[Sequence[ReportFile], str, str], tuple[str, str]],
         context: str = "",
         support_url: str = "",
         send: Callable[[str, str, str, Path], None] | None = None,
@@ -228,14 +220,14 @@ class SupportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Chat with support"))
         self._build = build
+        self._write_zip = write
+        self._mail_text = mail_text
         self._out_dir = out_dir
         self._address = support_address
         self._url = support_url
         self._send = send
         self._context = context
-        self._relay = _SendRelay()
-        self._relay.done.connect(self._sent)
-        self.files: list[report.ReportFile] = []
+        self.files: list[ReportFile] = []
         self.written: Path | None = None
         layout = QVBoxLayout(self)
         intro = self.tr("Send goes to {address} from your mailbox ({sender}), with the report attached.").format(
@@ -325,7 +317,7 @@ class SupportDialog(QDialog):
         self.rebuild()  # with the words in "What happened?"
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         try:
-            self.written = report.write(self.files, self._out_dir / f"syncbar-report-{stamp}.zip")
+            self.written = self._write_zip(self.files, self._out_dir / f"syncbar-report-{stamp}.zip")
         except OSError as exc:
             self.note.setText(self.tr("Could not save the report: {error}. Nothing was sent.").format(error=exc))
             return None
@@ -344,20 +336,16 @@ class SupportDialog(QDialog):
         path = self._write()
         if path is None or send is None:
             return
-        subject, body = report.mail_text(self.files, self.what.toPlainText(), self._context)
+        subject, body = self._mail_text(self.files, self.what.toPlainText(), self._context)
         self.send_button.setEnabled(False)
         self.note.setText(self.tr("Sending the report to {address}…").format(address=self._address))
-        address, relay = self._address, self._relay
+        address = self._address
 
-        def job() -> None:
-            try:
-                send(address, subject, body, path)
-            except Exception as exc:  # a sign-in needed, the mailbox unreachable: said in the dialog
-                relay.done.emit(getattr(exc, "message", "") or str(exc) or type(exc).__name__)
-                return
-            relay.done.emit("")
+        def failed(exc: Exception) -> None:  # a sign-in needed, the mailbox unreachable: said in the dialog
+            log.warning("sending the support report did not complete", exc_info=exc)
+            self._sent(getattr(exc, "message", "") or str(exc) or type(exc).__name__)
 
-        QThreadPool.globalInstance().start(job)
+        run_in_background(lambda: send(address, subject, body, path), lambda _: self._sent(""), failed)
 
     def _sent(self, problem: str) -> None:
         self.send_button.setEnabled(True)
@@ -376,10 +364,6 @@ class SupportDialog(QDialog):
         self.send_button.setText(self.tr("Done"))
         self.send_button.clicked.disconnect()
         self.send_button.clicked.connect(self.accept)
-
-
-class _SendRelay(QObject):
-    done = Signal(str)  # "" when it went, else what went wrong
 
 
 def _esc(text: str) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,21 +25,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.compose.registrations import DEFAULT_SUPPORT_ADDRESS
 from app.core.mapping import DEFAULT_MAPPING, FieldInfo, FieldMapping, check_mapping, with_overrides
 from app.core.model import ItemKind
 from app.core.profile import SyncChoices
 from app.core.rules import DEFAULT_GROUP_LOCAL_PARTS
+from app.ui.background import run_in_background
 from app.ui.choices_box import ChoicesBox, split_list
 
 log = logging.getLogger("syncbar.ui")
 
 # describe(object_type) -> {field name: describe entry}; runs on a pool thread (an API call).
 Describe = Callable[[str], dict[str, Any]]
-
-
-class _Relay(QObject):
-    checked = Signal(object, str)  # list of problems (or None), error
 
 
 class SettingsTab(QWidget):
@@ -128,8 +124,6 @@ class SettingsTab(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
         layout.addLayout(buttons)
-        self._relay = _Relay()
-        self._relay.checked.connect(self._checked)
         self.check_button.clicked.connect(self.check)
         self.reset_button.clicked.connect(lambda: self._fill_mapping(DEFAULT_MAPPING))
         self.save_button.clicked.connect(
@@ -145,15 +139,17 @@ class SettingsTab(QWidget):
         allocation_percent: float = 10.0,
         mailbox_address: str = "",
         company_support: tuple[str, str] = ("", ""),
+        *,
+        default_support_address: str = "",
     ) -> None:
         """``company_support``: the address and page the company configured (or the default), shown when the
-        user has not chosen their own."""
+        user has not chosen their own; ``default_support_address`` is Syncbar's own, never shown as the user's."""
         self.choices = choices
         self.support_address.setPlaceholderText(company_support[0])
         self.support_url.setPlaceholderText(company_support[1] or "https://")
         own = (
             choices.support_address
-            if choices.support_address not in (company_support[0], DEFAULT_SUPPORT_ADDRESS)
+            if choices.support_address not in (company_support[0], default_support_address)
             else ""
         )
         self.support_address.setText(own)
@@ -237,19 +233,19 @@ class SettingsTab(QWidget):
         self.check_button.setEnabled(False)
         self.problems.setText(self.tr("Reading the fields of your Salesforce org…"))
 
-        def job() -> None:
-            try:
-                objects = {m.object_type for m in mapping.objects.values()}
-                described = {
-                    obj: {name: FieldInfo.from_describe(data) for name, data in describe(obj).items()}
-                    for obj in sorted(objects)
-                }
-                self._relay.checked.emit(check_mapping(mapping, described), "")
-            except Exception as exc:
-                log.warning("checking the field mapping did not complete", exc_info=True)
-                self._relay.checked.emit(None, str(exc) or type(exc).__name__)
+        def work() -> list[Any]:
+            objects = {m.object_type for m in mapping.objects.values()}
+            described = {
+                obj: {name: FieldInfo.from_describe(data) for name, data in describe(obj).items()}
+                for obj in sorted(objects)
+            }
+            return list(check_mapping(mapping, described))
 
-        QThreadPool.globalInstance().start(job)
+        def failed(exc: Exception) -> None:
+            log.warning("checking the field mapping did not complete", exc_info=exc)
+            self._checked(None, str(exc) or type(exc).__name__)
+
+        run_in_background(work, lambda problems: self._checked(problems, ""), failed)
 
     def _checked(self, problems: list[Any] | None, error: str) -> None:
         self.check_button.setEnabled(True)

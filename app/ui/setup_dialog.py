@@ -10,10 +10,9 @@ import logging
 import threading
 import webbrowser
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -29,18 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.auth.tokens import TokenStore
-from app.compose.paths import Paths
-from app.core import profile as profile_mod
 from app.core.mailbox_kinds import MailboxKind
 from app.core.profile import Profile, SyncChoices
+from app.ui.backend import Backend
+from app.ui.background import run_in_background
 from app.ui.choices_box import ChoicesBox
 
 log = logging.getLogger("syncbar.ui")
-
-
-class _Relay(QObject):
-    done = Signal(object, str)  # Profile | None, error
 
 
 class SetupDialog(QDialog):
@@ -48,22 +42,21 @@ class SetupDialog(QDialog):
 
     def __init__(
         self,
-        paths: Paths,
-        tokens: TokenStore,
+        backend: Backend,
         *,
         make_profile: Callable[[str, dict[str, str], SyncChoices], Profile] | None = None,
         open_url: Callable[[str], object] | None = None,
         parent: Any = None,
     ) -> None:
-        """``make_profile`` and ``open_url`` default to the real services and the system browser
-        (tests and the demo point them at the emulators)."""
+        """``make_profile`` and ``open_url`` default to the real services (the backend's profile for them,
+        which needs the company's app registrations) and the system browser (tests and the demo point them
+        at the emulators)."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Set up Syncbar"))
-        self.paths = paths
-        self.tokens = tokens
+        self.backend = backend
         self._check_apps = make_profile is None  # injected profiles (the emulators) bring their own apps
         self._apps_problem = ""
-        self._make = make_profile or (lambda kind, fields, choices: _real_profile(kind, fields, choices, paths.config))
+        self._make = make_profile or backend.new_profile
         self._open_url = open_url or webbrowser.open
         self._cancel = threading.Event()
         self.profile: Profile | None = None
@@ -151,8 +144,6 @@ class SetupDialog(QDialog):
         row.addWidget(self.start_button)
         row.addWidget(self.cancel_button)
         layout.addLayout(row)
-        self._relay = _Relay()
-        self._relay.done.connect(self._finished)
         self.kind_group.buttonToggled.connect(lambda *_: self._update())
         self.environment.currentIndexChanged.connect(lambda *_: self._update())
         self.start_button.clicked.connect(self.start)
@@ -172,13 +163,7 @@ class SetupDialog(QDialog):
         user fills in the rest (the words name the file, the variables and docs/admin.md)."""
         if not self._check_apps:
             return
-        from app.compose import registrations
-
-        try:
-            registrations.load(self.paths.config).for_mailbox(self.kind())
-            problem = ""
-        except registrations.RegistrationError as exc:
-            problem = str(exc)
+        problem = self.backend.registrations_problem(self.kind())
         if problem or self._apps_problem:
             self.status.setText(problem)
         self._apps_problem = problem
@@ -196,28 +181,30 @@ class SetupDialog(QDialog):
         }
         password = self.password.text()
         kind, choices = self.kind(), self.choices()
-        if kind == MailboxKind.EWS and not password and not exchange_online(fields["ews_url"]):
+        if kind == MailboxKind.EWS and not password and not self.backend.exchange_online(fields["ews_url"]):
             self.status.setText(self.tr("Exchange needs your mailbox password."))
             return
         self._cancel.clear()
         self.start_button.setEnabled(False)
         self.status.setText(self.tr("Sign in to Salesforce, then to your mailbox, in the browser windows that open…"))
 
-        def job() -> None:
-            from app.compose.setup import sign_in_profile
+        backend, make, open_url, cancel = self.backend, self._make, self._open_url, self._cancel
 
-            try:
-                prof = self._make(kind, fields, choices)
-                sign_in_profile(prof, self.tokens, self._open_url, self._cancel, password=password)
-                profile_mod.save(self.paths.ensure().config, prof)
-                self.competitor_note = _competitor_note(self.paths, prof, self.tokens)
-            except Exception as exc:  # every failure is shown, in words, and nothing is saved
-                log.warning("setup did not complete", exc_info=True)
-                self._relay.done.emit(None, str(exc) or type(exc).__name__)
-                return
-            self._relay.done.emit(prof, "")
+        def work() -> tuple[Profile, str]:
+            prof = make(kind, fields, choices)
+            backend.sign_in_profile(prof, open_url, cancel, password=password)
+            backend.save_profile(prof)
+            return prof, backend.competitor_note(prof)
 
-        QThreadPool.globalInstance().start(job)
+        def failed(exc: Exception) -> None:  # every failure is shown, in words, and nothing is saved
+            log.warning("setup did not complete", exc_info=exc)
+            self._finished(None, str(exc) or type(exc).__name__)
+
+        def done(result: tuple[Profile, str]) -> None:
+            self.competitor_note = result[1]
+            self._finished(result[0], "")
+
+        run_in_background(work, done, failed)
 
     def _finished(self, prof: Profile | None, error: str) -> None:
         self.start_button.setEnabled(not self._apps_problem)
@@ -234,26 +221,3 @@ class SetupDialog(QDialog):
     def _on_cancel(self) -> None:
         self._cancel.set()
         self.reject()
-
-
-def exchange_online(ews_url: str) -> bool:
-    from app.compose.setup import exchange_online as online  # Exchange Online signs in in the browser, with no password
-
-    return online(ews_url)
-
-
-def _competitor_note(paths: Paths, prof: Profile, tokens: TokenStore) -> str:
-    """Other sync software seen at setup, or (said once, here) what could not be checked; "" when all is clear."""
-    from app.compose import wiring
-    from app.core.competitors import unchecked, warning
-
-    scan = wiring.scan_competitors(paths, prof, tokens)
-    return warning(scan) or unchecked(scan)
-
-
-def _real_profile(kind: str, fields: dict[str, str], choices: SyncChoices, config: Path) -> Profile:
-    """A profile for the real services; without the company's app registrations the error names what is
-    missing, where it goes and docs/admin.md, and the dialog shows it before any browser opens."""
-    from app.compose.setup import new_profile
-
-    return new_profile(kind, choices=choices, config=config, **fields)

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -25,24 +24,10 @@ from app.core import profile as profile_mod
 from app.core.catalog import UNKNOWN, Catalog
 from app.core.local import DATABASE_DAMAGED, storage_code
 from app.core.store import StoreError
+from app.ui.backend import Folders
 
 log = logging.getLogger("syncbar.ui")
 
-
-class Folders(Protocol):
-    """Where the profile, the database and the log live (``app.compose.paths.Paths``)."""
-
-    @property
-    def config(self) -> Path: ...
-
-    @property
-    def data(self) -> Path: ...
-
-    @property
-    def database(self) -> Path: ...
-
-    @property
-    def logs(self) -> Path: ...
 
 QUIT, RETRY = "quit", "retry"
 

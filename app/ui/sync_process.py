@@ -8,50 +8,14 @@ QProcess delivers the child's lines on the GUI thread's event loop: nothing here
 from __future__ import annotations
 
 import json
-import os
-import sys
-from pathlib import Path
-from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, QProcess, QProcessEnvironment, Signal, Slot
 
 from app.core.cycle_messages import DoneMessage, ErrorMessage, NoticeMessage, ProgressMessage, SecretMessage, decode
 from app.core.store import Store
+from app.ui.backend import CycleCommand, Folders, Secrets
 
 STDERR_KEPT = 4000  # characters of the child's stderr kept to explain a crash
-
-
-class Home(Protocol):
-    """The profile's folders the child is started on (``app.compose.paths.Paths``)."""
-
-    @property
-    def config(self) -> Path: ...
-
-    @property
-    def data(self) -> Path: ...
-
-
-class SecretsInMemory(Protocol):
-    """An in-memory keyring (``app.auth.tokens.ProcessKeyring``): the demo's and the tests' secrets."""
-
-    def entries(self) -> list[tuple[str, str, str]]: ...
-
-    def put(self, service: str, username: str, password: str | None) -> None: ...
-
-
-class Secrets(Protocol):
-    """The token store (``app.auth.tokens.TokenStore``): the child reads the OS keyring itself, or is handed
-    the in-memory secrets over its pipe and hands back the ones it changed."""
-
-    @property
-    def in_process(self) -> SecretsInMemory | None: ...
-
-
-def cycle_command() -> tuple[str, list[str]]:
-    """The program and arguments that run one cycle: the bundle's own binary, or this interpreter."""
-    if getattr(sys, "frozen", False):
-        return sys.executable, ["_cycle"]
-    return sys.executable, ["-m", "app", "_cycle"]
 
 
 class CycleProcess(QObject):
@@ -62,9 +26,12 @@ class CycleProcess(QObject):
     finished = Signal(object)  # Session | None
     failed = Signal(str)
 
-    def __init__(self, paths: Home, tokens: Secrets, store: Store, parent: QObject | None = None) -> None:
+    def __init__(
+        self, paths: Folders, tokens: Secrets, store: Store, command: CycleCommand, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.paths = paths
+        self.command = command
         self.tokens = tokens
         self.store = store
         self._proc: QProcess | None = None
@@ -97,13 +64,11 @@ class CycleProcess(QObject):
         self._session_id, self._error, self._stderr = None, "", ""
         self._escalating = escalate
         proc = QProcess(self)
-        program, args = cycle_command()
-        proc.setProgram(program)
-        proc.setArguments(args)
+        proc.setProgram(self.command.program)
+        proc.setArguments(self.command.args)
         env = QProcessEnvironment.systemEnvironment()
-        if not getattr(sys, "frozen", False):  # the child imports the same ``app`` package as this process
-            root = str(Path(__file__).resolve().parents[2])
-            env.insert("PYTHONPATH", os.pathsep.join(p for p in (root, env.value("PYTHONPATH")) if p))
+        for name, value in self.command.env.items():
+            env.insert(name, value)
         proc.setProcessEnvironment(env)
         proc.readyReadStandardOutput.connect(self._read)
         proc.readyReadStandardError.connect(self._read_stderr)

@@ -193,13 +193,14 @@ import json, sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from app.compose import paths as paths_mod
+from app.compose.desktop import DesktopBackend
 from app.ui.app import DesktopApp
 from app.ui.dialogs import ReauthDialog
 from app.ui.setup_dialog import SetupDialog
 
 which = sys.argv[1]
 qapp = QApplication([])
-app = DesktopApp(qapp, paths_mod.resolve(), tray=False)  # the keyring the user has, as `syncbar` builds it
+app = DesktopApp(qapp, DesktopBackend(paths_mod.resolve()), tray=False)  # the keyring the user has, as `syncbar` has
 app.start(show_window=True)
 state = {"clicked": False}
 

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
+from app.compose.desktop import DesktopBackend
 from app.core.model import IssueState, ItemKind, Scope, Source
 from app.core.service import SyncState
 from app.emulators.base import Fault
@@ -29,7 +30,7 @@ def desktop(demo: Demo, qtbot: QtBot) -> Iterator[DesktopApp]:
 
     qapp = QApplication.instance()
     assert isinstance(qapp, QApplication)
-    app = DesktopApp(qapp, demo.paths, tokens=demo.tokens, demo=True, tray=False)
+    app = DesktopApp(qapp, DesktopBackend(demo.paths, demo.tokens, demo=True), tray=False)
     app.start(show_window=True)
     yield app
     app.controller.shutdown()
@@ -299,7 +300,7 @@ def test_gui_thread_stays_responsive_during_a_5000_item_demo_sync(
         profile.save(paths.config, prof)
         qapp = QApplication.instance()
         assert isinstance(qapp, QApplication)
-        app = DesktopApp(qapp, paths, tokens=tokens, demo=True, tray=False)
+        app = DesktopApp(qapp, DesktopBackend(paths, tokens, demo=True), tray=False)
         ticks: list[float] = []
         timer = QTimer()
         timer.setInterval(10)
@@ -478,7 +479,7 @@ def test_first_run_setup_signs_in_and_starts_syncing(
         )
         qapp = QApplication.instance()
         assert isinstance(qapp, QApplication)
-        app = DesktopApp(qapp, paths, tokens=TokenStore(ProcessKeyring()), tray=False)
+        app = DesktopApp(qapp, DesktopBackend(paths, TokenStore(ProcessKeyring())), tray=False)
         try:
             app.start(show_window=True)
             assert app.service.status().state is SyncState.NOT_SET_UP

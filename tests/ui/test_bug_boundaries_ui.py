@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from app.auth.tokens import ProcessKeyring, TokenStore
+from app.compose.desktop import DesktopBackend
 from app.compose.paths import Paths
 from app.core.store import Store
 from app.ui.controller import Controller
@@ -47,7 +48,8 @@ def test_a_failing_read_or_action_is_shown_and_its_traceback_logged(
     store = Store.open(tmp_path / "syncbar.db")
     service = BrokenService(store)
     paths = Paths(config=tmp_path / "config", data=tmp_path / "data").ensure()
-    cycle = CycleProcess(paths, TokenStore(ProcessKeyring()), store)
+    backend = DesktopBackend(paths, TokenStore(ProcessKeyring()))
+    cycle = CycleProcess(paths, backend.secrets, store, backend.cycle_command())
     controller = Controller(service, cycle, tick_ms=3_600_000)  # type: ignore[arg-type]
     shown: list[str] = []
     controller.error.connect(shown.append)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
+from app.compose.desktop import DesktopBackend
 from app.core import profile
 from app.ui.app import DesktopApp
 from tests.ui.conftest import Demo
@@ -20,7 +21,7 @@ def desktop(demo: Demo, qtbot: QtBot) -> Iterator[DesktopApp]:
 
     qapp = QApplication.instance()
     assert isinstance(qapp, QApplication)
-    app = DesktopApp(qapp, demo.paths, tokens=demo.tokens, demo=True, tray=False)
+    app = DesktopApp(qapp, DesktopBackend(demo.paths, demo.tokens, demo=True), tray=False)
     app.start(show_window=True)
     yield app
     app.controller.shutdown()

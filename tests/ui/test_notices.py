@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
+from app.compose.desktop import DesktopBackend
 from app.core.scheduler import NoticeKind
 from app.core.service import SyncState
 from app.emulators.base import Fault
@@ -27,7 +28,7 @@ def desktop(demo: Demo, qtbot: QtBot) -> Iterator[DesktopApp]:
 
     qapp = QApplication.instance()
     assert isinstance(qapp, QApplication)
-    app = DesktopApp(qapp, demo.paths, tokens=demo.tokens, demo=True, tray=True)
+    app = DesktopApp(qapp, DesktopBackend(demo.paths, demo.tokens, demo=True), tray=True)
     app.start(show_window=True)
     yield app
     app.controller.shutdown()
@@ -99,3 +100,11 @@ def test_waiting_notice_opens_the_general_tab(desktop: DesktopApp, demo: Demo, q
     click_notice(desktop)
     assert desktop.window.isVisible() and desktop.window.tabs.currentWidget() is desktop.window.general
     assert desktop.window.findChild(ReauthDialog) is None
+
+
+def test_the_notification_choice_is_kept_off_the_gui_thread(desktop: DesktopApp, qtbot: QtBot) -> None:
+    """General → Notifications: the choice reaches the store (the thread guard fails a write on the GUI thread)."""
+    combo = desktop.window.general.notifications
+    combo.setCurrentIndex(combo.findData("never"))
+    qtbot.waitUntil(lambda: desktop.service.store.get_setting("ui.notifications") == "never", timeout=5_000)
+    assert desktop.notify_mode() == "never"

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from app.auth.tokens import ProcessKeyring, TokenStore
 from app.compose import setup
+from app.compose.desktop import DesktopBackend
 from app.compose.paths import Paths
 from app.core import profile
 from app.core.profile import Profile
@@ -52,7 +53,7 @@ def sign_ins(monkeypatch: pytest.MonkeyPatch) -> SignIns:
 
 def dialog(tmp_path: Path, qtbot: QtBot) -> tuple[SetupDialog, Paths]:
     paths = Paths(config=tmp_path / "config", data=tmp_path / "data")
-    d = SetupDialog(paths, TokenStore(ProcessKeyring()))
+    d = SetupDialog(DesktopBackend(paths, TokenStore(ProcessKeyring())))
     qtbot.addWidget(d)
     return d, paths
 

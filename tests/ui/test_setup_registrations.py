@@ -9,6 +9,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app.auth.tokens import ProcessKeyring, TokenStore
+from app.compose.desktop import DesktopBackend
 from app.compose.paths import Paths
 from app.ui.setup_dialog import SetupDialog
 
@@ -24,7 +25,7 @@ def _no_registrations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_setup_names_the_missing_registrations_and_the_guide(tmp_path: Path, qtbot: QtBot) -> None:
     paths = Paths(config=tmp_path / "config", data=tmp_path / "data").ensure()
     opened: list[str] = []
-    dialog = SetupDialog(paths, TokenStore(ProcessKeyring()), open_url=opened.append)
+    dialog = SetupDialog(DesktopBackend(paths, TokenStore(ProcessKeyring())), open_url=opened.append)
     qtbot.addWidget(dialog)
     text = dialog.status.text()
     assert "microsoft.client_id" in text and "salesforce.client_id" in text and "docs/admin.md" in text

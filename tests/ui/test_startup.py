@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from app.compose import desktop
 from app.compose.paths import Paths
 from app.ui import app as ui_app
 from app.ui import startup
@@ -45,7 +46,7 @@ def answer_with(monkeypatch: pytest.MonkeyPatch, label: str | None) -> list[dict
 
 def launch(paths: Paths, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> int:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
-    return ui_app.run(paths, quit_after_ms=300)
+    return desktop.run(paths, quit_after_ms=300)
 
 
 def bad_profile(paths: Paths, mutate: Callable[[dict[str, Any]], None]) -> None:
@@ -109,6 +110,8 @@ def test_a_fault_at_start_is_shown_not_swallowed(tmp_path: Path, monkeypatch: py
     assert shown[0]["title"] == "Unexpected error"
     assert "RuntimeError: a bug at start" in shown[0]["detail"]
     assert shown[0]["buttons"] == ["Open the log folder", "Quit"]
+    logged = paths.log_file.read_text(encoding="utf-8")  # the log support reads has where it came from
+    assert "Traceback" in logged and "RuntimeError: a bug at start" in logged
 
 
 def test_a_database_the_last_sync_found_damaged_is_checked_at_start(
