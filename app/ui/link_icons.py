@@ -1,0 +1,64 @@
+"""The Issues tab's Connectivity icons, drawn in code: an envelope (open in the mailbox), a cloud (open in Salesforce)
+and the ⋮ of a row's actions. Colours read on light and dark palettes alike."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
+
+MAILBOX_COLOUR = "#2f81f7"
+CRM_COLOUR = "#1b96d4"
+SIZES = (16, 20, 24, 32)
+
+
+def _canvas(size: int) -> tuple[QPixmap, QPainter]:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pixmap)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    return pixmap, p
+
+
+def _envelope(size: int) -> QPixmap:
+    pixmap, p = _canvas(size)
+    u = size / 16.0
+    pen = QPen(QColor(MAILBOX_COLOUR), max(1.0, 1.3 * u))
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    p.setPen(pen)
+    p.drawRoundedRect(QRectF(1.5 * u, 3.5 * u, 13 * u, 9 * u), 1.2 * u, 1.2 * u)
+    p.drawPolyline([QPointF(2 * u, 4.5 * u), QPointF(8 * u, 9 * u), QPointF(14 * u, 4.5 * u)])
+    p.end()
+    return pixmap
+
+
+def _cloud(size: int) -> QPixmap:
+    pixmap, p = _canvas(size)
+    u = size / 16.0
+    path = QPainterPath()
+    path.addEllipse(QRectF(1 * u, 6 * u, 7 * u, 7 * u))
+    path.addEllipse(QRectF(4 * u, 2.5 * u, 8 * u, 8 * u))
+    path.addEllipse(QRectF(8.5 * u, 5.5 * u, 6.5 * u, 6.5 * u))
+    path.addRect(QRectF(4.5 * u, 9 * u, 7 * u, 4 * u))
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor(CRM_COLOUR))
+    p.drawPath(path.simplified())
+    p.end()
+    return pixmap
+
+
+@cache
+def mailbox_icon() -> QIcon:
+    icon = QIcon()
+    for size in SIZES:
+        icon.addPixmap(_envelope(size))
+    return icon
+
+
+@cache
+def crm_icon() -> QIcon:
+    icon = QIcon()
+    for size in SIZES:
+        icon.addPixmap(_cloud(size))
+    return icon
