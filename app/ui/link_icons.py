@@ -6,23 +6,23 @@ from __future__ import annotations
 from functools import cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPainterPath, QPen, QPixmap
 
 MAILBOX_COLOUR = "#2f81f7"
 CRM_COLOUR = "#1b96d4"
-SIZES = (16, 20, 24, 32)
+SIZES = (16, 32)  # Qt scales between them; each drawn size costs start-up time
 
 
-def _canvas(size: int) -> tuple[QPixmap, QPainter]:
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    p = QPainter(pixmap)
+def _canvas(size: int) -> tuple[QImage, QPainter]:
+    image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    p = QPainter(image)
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    return pixmap, p
+    return image, p
 
 
 def _envelope(size: int) -> QPixmap:
-    pixmap, p = _canvas(size)
+    image, p = _canvas(size)
     u = size / 16.0
     pen = QPen(QColor(MAILBOX_COLOUR), max(1.0, 1.3 * u))
     pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
@@ -30,11 +30,11 @@ def _envelope(size: int) -> QPixmap:
     p.drawRoundedRect(QRectF(1.5 * u, 3.5 * u, 13 * u, 9 * u), 1.2 * u, 1.2 * u)
     p.drawPolyline([QPointF(2 * u, 4.5 * u), QPointF(8 * u, 9 * u), QPointF(14 * u, 4.5 * u)])
     p.end()
-    return pixmap
+    return QPixmap.fromImage(image)
 
 
 def _cloud(size: int) -> QPixmap:
-    pixmap, p = _canvas(size)
+    image, p = _canvas(size)
     u = size / 16.0
     path = QPainterPath()
     path.addEllipse(QRectF(1 * u, 6 * u, 7 * u, 7 * u))
@@ -45,7 +45,7 @@ def _cloud(size: int) -> QPixmap:
     p.setBrush(QColor(CRM_COLOUR))
     p.drawPath(path.simplified())
     p.end()
-    return pixmap
+    return QPixmap.fromImage(image)
 
 
 @cache

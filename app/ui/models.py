@@ -251,17 +251,22 @@ class IssuesModel(QAbstractTableModel):
 
     def reload(self) -> None:
         """Read the counts again and forget the pages read (after a sync, a Retry, an Ignore...)."""
+        self._refetch(total=True)
+
+    def _refetch(self, *, total: bool) -> None:
         self.beginResetModel()
         self._pages.clear()
         self._count = self._source.count(self.query)
-        self._total = self._source.total()
+        if total:  # a filter change leaves the log as it was: one count, not two, on 100,000 issues
+            unfiltered = replace(self.query, order="last_seen", descending=True) == IssueQuery()
+            self._total = self._count if unfiltered else self._source.total()
         self.endResetModel()
 
     def set_filters(self, *, kind: str = "", source: str = "", state: str = "", text: str = "") -> None:
         text = text.strip().lower()
         codes = tuple(e.code for e in self.catalog.entries() if text and text in e.title.lower())
         self.query = replace(self.query, kind=kind, source=source, state=state, text=text, codes=codes)
-        self.reload()
+        self._refetch(total=False)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.layoutAboutToBeChanged.emit()
