@@ -120,9 +120,11 @@ class IssuesTab(QWidget):
         self.retry_selected = QPushButton(self.tr("Retry selected"))
         self.ignore_selected = QPushButton(self.tr("Ignore selected"))
         self.unignore_selected = QPushButton(self.tr("Un-ignore selected"))
+        self.selection_label.setMinimumHeight(self.retry_selected.sizeHint().height())  # the table does not jump
         row.addWidget(self.selection_label, 1)
         for b in (self.retry_selected, self.ignore_selected, self.unignore_selected):
             b.setEnabled(False)
+            b.setVisible(False)
             row.addWidget(b)
         return row
 
@@ -291,9 +293,16 @@ class IssuesTab(QWidget):
     def _selection_changed(self, *_: object) -> None:
         rows = self.view.selectionModel().selectedRows()
         chosen = [self.model.issue(i.row()) for i in rows if i.row() < self.model.rowCount()]
-        self.retry_selected.setEnabled(any(i.state is IssueState.OPEN for i in chosen))
-        self.ignore_selected.setEnabled(any(i.state is IssueState.OPEN for i in chosen))
-        self.unignore_selected.setEnabled(any(i.state is IssueState.IGNORED for i in chosen))
+        any_open = any(i.state is IssueState.OPEN for i in chosen)
+        any_ignored = any(i.state is IssueState.IGNORED for i in chosen)
+        # Only the actions that apply to the selection are on offer (a greyed row of buttons reads as noise).
+        for button, offered in (
+            (self.retry_selected, any_open),
+            (self.ignore_selected, any_open),
+            (self.unignore_selected, any_ignored),
+        ):
+            button.setEnabled(offered)
+            button.setVisible(offered)
         self.selection_label.setText(
             self.tr("{n} selected").format(n=self.locale().toString(len(chosen))) if len(chosen) > 1 else ""
         )
