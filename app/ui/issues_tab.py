@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QUrl, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -80,6 +80,11 @@ class IssuesTab(QWidget):
         layout.addWidget(self.count)
         self._build_menu()
         self._connect()
+        # "5 min ago" ages: repaint the visible cells each minute (no reread; the rows are cached pages).
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(60_000)
+        self._ticker.timeout.connect(self.view.viewport().update)
+        self._ticker.start()
 
     # -- building ---------------------------------------------------------------------
 
@@ -322,6 +327,8 @@ class IssuesTab(QWidget):
         index = self.view.indexAt(pos)
         if index.isValid():
             self.open_menu(index.row(), self.view.viewport().mapToGlobal(pos))
+        elif self.view.currentIndex().isValid():  # the Menu key: the current row's actions, under it
+            self.open_menu(self.view.currentIndex().row())
 
     def _update_actions(self) -> None:
         self._chosen = self.selected()

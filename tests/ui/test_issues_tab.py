@@ -233,3 +233,14 @@ def test_swedish_headers_values_menu_and_empty_state(qtbot: QtBot) -> None:
         assert "Sluta ignorera" in visible and "Kopiera detaljer" in visible and "Visa detaljer…" in visible
     finally:
         i18n.remove(qapp, translators)
+
+
+def test_the_menu_key_opens_the_current_rows_menu(tab: IssuesTab, qtbot: QtBot) -> None:
+    from PySide6.QtCore import QPoint
+
+    tab.set_issues([issue(1), issue(2)])
+    tab.view.setCurrentIndex(tab.model.index(1, COLUMN["item"]))
+    tab._context_menu(QPoint(-5, -5))  # what a keyboard-raised context menu reports: no row under a mouse
+    qtbot.waitUntil(tab.menu.isVisible)
+    assert tab.selected() == [tab.model.issue(1)]
+    tab.menu.hide()
