@@ -10,6 +10,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from app.compose.paths import resolve
 from app.compose.terminal import clean, json_text
 from app.core.model import ItemKind, ItemState, Source
@@ -102,3 +104,42 @@ def test_clean_keeps_words_and_drops_controls() -> None:
     assert clean("x\ny", one_line=False) == "x\ny"
     assert clean("Räksmörgås 日本 ✓") == "Räksmörgås 日本 ✓"
     assert json.loads(json_text({"v": "\x9b\u202e"})) == {"v": "\x9b\u202e"}
+
+
+def test_status_and_sessions_print_a_services_words_without_controls(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The service's message (SF_AUTH_FAILED here) reaches `syncbar status` cleaned; sessions too."""
+    import argparse
+    import random
+    import threading
+
+    from app.compose import commands
+    from app.core.catalog import load_default
+    from app.core.rules import Rules, RulesConfig
+    from app.core.runner import SyncService
+    from app.core.scheduler import Scheduler
+    from tests.fakes import OWNER, T0, Clock, FakeCrm, FakeMailbox, account_error, email
+
+    catalog = load_default()
+    store = Store.open(tmp_path / "s.db")
+    mailbox, crm = FakeMailbox([email(1)]), FakeCrm()
+    crm.faults.errors["match"] = [account_error("SF_AUTH_FAILED", HOSTILE)]
+    svc = SyncService(
+        store,
+        catalog,
+        Scheduler(store, catalog, rng=random.Random(1)),
+        tmp_path / "lock",
+        connect=lambda: (mailbox, crm),
+        rules=Rules(RulesConfig(owner_addresses=frozenset({OWNER}), activated_at=T0)),
+        mailbox_account=f"{OWNER}\x1b[8m",
+        crm_account=crm.account,
+        clock=Clock(),
+    )
+    svc.run_cycle(lambda p: None, threading.Event())
+    assert commands.cmd_status(svc, argparse.Namespace(json=False)) == 0
+    assert commands.cmd_sessions(svc, argparse.Namespace(json=False, days=7)) == 0
+    out = capsys.readouterr().out
+    assert "SF_AUTH_FAILED" in out and "Service said: Invoice" in out, out
+    assert not [c for c in CONTROL if c in out.replace("\n", "")], repr(out)
+    assert "pwned" not in out
