@@ -265,7 +265,10 @@ class IssuesModel(QAbstractTableModel):
     def set_filters(self, *, kind: str = "", source: str = "", state: str = "", text: str = "") -> None:
         text = text.strip().lower()
         codes = tuple(e.code for e in self.catalog.entries() if text and text in e.title.lower())
-        self.query = replace(self.query, kind=kind, source=source, state=state, text=text, codes=codes)
+        query = replace(self.query, kind=kind, source=source, state=state, text=text, codes=codes)
+        if query == self.query:
+            return  # the same rows: no count on 100,000 issues, no reset of the view (reload() rereads)
+        self.query = query
         self._refetch(total=False)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
