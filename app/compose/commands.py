@@ -11,7 +11,6 @@ Exit codes (README.md lists them too; tests/test_exit_codes.py holds each one):
 from __future__ import annotations
 
 import argparse
-import json
 import signal
 import sys
 import threading
@@ -32,6 +31,7 @@ from app.compose.exits import (
     EXIT_USAGE,
 )
 from app.compose.paths import Paths
+from app.compose.terminal import clean, json_text, say
 from app.core.catalog import Catalog
 from app.core.competitors import CompetitorCheck, warning
 from app.core.errors import SyncbarError
@@ -50,7 +50,7 @@ NO_ACCOUNT = (
 
 
 def print_json(value: Any) -> None:
-    print(json.dumps(value, indent=2, default=str, ensure_ascii=False))
+    print(json_text(value))
 
 
 def exit_code(session: Session, catalog: Catalog, open_item_issues: int = 0) -> int:
@@ -146,7 +146,7 @@ def notice_text(notice: Notice, catalog: Catalog) -> str:
 
 def cmd_sync(svc: SyncService, args: argparse.Namespace) -> int:
     if not svc.set_up:
-        print(NO_ACCOUNT, file=sys.stderr)
+        say(NO_ACCOUNT, file=sys.stderr)
         return EXIT_USAGE
     stop = threading.Event()
     signalled: list[int] = []
@@ -166,7 +166,7 @@ def cmd_sync(svc: SyncService, args: argparse.Namespace) -> int:
         if args.json:
             print_json({"outcome": "busy", "error_code": exc.code, "message": exc.message})
         else:
-            print(f"syncbar: {exc.message}", file=sys.stderr)
+            say(f"syncbar: {exc.message}", file=sys.stderr)
         return EXIT_BUSY
     finally:
         _handle_stop_signals(previous)
@@ -174,14 +174,14 @@ def cmd_sync(svc: SyncService, args: argparse.Namespace) -> int:
         session.outcome = Outcome.INTERRUPTED  # not the user's Pause: a signal cut the run short
         svc.store.save_session(session)
     if sys.stderr.isatty():
-        print(file=sys.stderr)
+        say(file=sys.stderr)
     code = exit_code(session, svc.catalog, svc.open_item_issues())
     if args.json:
         data = session_json(session, svc.catalog)
         data["exit_code"] = code
         print_json(data)
     else:
-        print(session_text(session, svc.catalog))
+        say(session_text(session, svc.catalog))
     return code
 
 
@@ -209,24 +209,24 @@ def cmd_status(svc: SyncService, args: argparse.Namespace) -> int:
         print_json(data)
         return EXIT_CLEAN
     if not svc.set_up:
-        print(NO_ACCOUNT)
+        say(NO_ACCOUNT)
         return EXIT_CLEAN
-    print(status_line(snap, svc.catalog, now))
-    print(f"  Mailbox:    {snap.mailbox_account}")
-    print(f"  Salesforce: {snap.crm_account}")
+    say(status_line(snap, svc.catalog, now))
+    say(f"  Mailbox:    {snap.mailbox_account}")
+    say(f"  Salesforce: {snap.crm_account}")
     if snap.next_run_at:
-        print(f"  Next run:   {clock_time(snap.next_run_at, now)}")
-    print(f"  Open issues: {snap.open_issues}")
+        say(f"  Next run:   {clock_time(snap.next_run_at, now)}")
+    say(f"  Open issues: {snap.open_issues}")
     if snap.error_code:
         entry = svc.catalog.get(snap.error_code)
-        print(f"  Error {entry.code}: {entry.title}")
-        print(f"    Why: {entry.reason}")
-        print(f"    Fix: {entry.recommendation}")
+        say(f"  Error {entry.code}: {entry.title}")
+        say(f"    Why: {entry.reason}")
+        say(f"    Fix: {entry.recommendation}")
         if snap.error_message:
-            print(f"    Service said: {snap.error_message}")
+            say(f"    Service said: {clean(snap.error_message)}")
     scan = CompetitorCheck(svc.store).last()
     if scan is not None and scan.sightings:
-        print(warning(scan))
+        say(warning(scan))
     return EXIT_CLEAN
 
 
@@ -271,37 +271,37 @@ def cmd_issues(svc: SyncService, args: argparse.Namespace) -> int:
         print_json(out)
         return EXIT_CLEAN
     if not svc.set_up and not issues:
-        print(NO_ACCOUNT)
+        say(NO_ACCOUNT)
         return EXIT_CLEAN
     if not issues:
-        print("No open issues." if not args.all else "No issues recorded.")
+        say("No open issues." if not args.all else "No issues recorded.")
         return EXIT_CLEAN
     for i in issues:
         entry = svc.catalog.get(i.code)
-        what = i.item_title or i.account
-        print(
+        what = clean(i.item_title or i.account)  # one line: a subject cannot fake the next issue
+        say(
             f"#{i.id:<5} {i.last_seen.astimezone().strftime('%Y-%m-%d %H:%M')}  {i.source.value:<10} "
             f"{(i.kind.value if i.kind else 'account'):<8} {i.code:<30} x{i.attempts:<3} {what[:50]}"
         )
-        print(f"       {entry.title}. {entry.recommendation}")
+        say(f"       {entry.title}. {entry.recommendation}")
     return EXIT_CLEAN
 
 
 def cmd_sessions(svc: SyncService, args: argparse.Namespace) -> int:
     if args.days < 1:
-        print("syncbar: --days must be at least 1", file=sys.stderr)
+        say("syncbar: --days must be at least 1", file=sys.stderr)
         return EXIT_USAGE
     sessions = svc.sessions(args.days)
     if args.json:
         print_json([session_json(s, svc.catalog) for s in sessions])
         return EXIT_CLEAN
     if not svc.set_up and not sessions:
-        print(NO_ACCOUNT)
+        say(NO_ACCOUNT)
         return EXIT_CLEAN
     if not sessions:
-        print(f"No sync sessions in the last {args.days} days.")
+        say(f"No sync sessions in the last {args.days} days.")
     for s in sessions:
-        print(session_text(s, svc.catalog))
+        say(session_text(s, svc.catalog))
     return EXIT_CLEAN
 
 

@@ -126,6 +126,8 @@ class _Cycle:
     session: Session
     seen: set[tuple[ItemKind, str, str]] = field(default_factory=set)
     denied: list[StreamDenied] = field(default_factory=list)  # streams the account may not read
+    # item key -> the Contact or Lead the match found for it: the Issues tab links a failure to it
+    matched: dict[str, str] = field(default_factory=dict)
 
 
 class Engine:
@@ -440,6 +442,9 @@ class Engine:
             for row, item in candidates:
                 counts = session.counts_for(row.kind)
                 try:
+                    who = self.rules.matched_record(item, matches)
+                    if who:
+                        cycle.matched[row.key] = who
                     built = self.rules.build(item, matches, self.crm.account, row.record_id)
                 except Exception as exc:  # our bug, as above
                     log.exception("building the record of item %s failed; it becomes an issue", row.key)
@@ -450,7 +455,16 @@ class Engine:
                     counts.ignored[built.ignore_code] = counts.ignored.get(built.ignore_code, 0) + 1
                 elif built.error_code or built.record is None:
                     code = built.error_code or "SYNC_UNKNOWN_ERROR"
-                    self._fail(tx, cycle, row, code, "; ".join(built.notes), built.error_fields, now)
+                    self._fail(
+                        tx,
+                        cycle,
+                        row,
+                        code,
+                        "; ".join(built.notes),
+                        built.error_fields,
+                        now,
+                        record_id=cycle.matched.get(row.key, ""),
+                    )
                 else:
                     to_send.append((row, built.record, built.notes))
             self.store.save_progress(tx, session, now)
@@ -499,7 +513,8 @@ class Engine:
                         res.fields,
                         now,
                         source=Source.SALESFORCE,
-                        record_id=row.record_id,
+                        # the record updated, the one the service named, or the Contact/Lead it was for
+                        record_id=rec.existing_id or res.record_id or cycle.matched.get(row.key, ""),
                         request_id=res.request_id,
                     )
             self.store.save_progress(tx, session, now)
@@ -535,6 +550,7 @@ class Engine:
         request_id: str = "",
     ) -> None:
         entry = self.catalog.get(code)
+        record_id = record_id or row.record_id  # a record created by an earlier sync is known too
         attempts = row.attempts + 1
         first_failed = row.first_failed or now
         quarantined = entry.retry_class is RetryClass.PERMANENT or now - first_failed >= GIVE_UP_AFTER

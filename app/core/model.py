@@ -310,6 +310,8 @@ class Issue:
     kind: ItemKind | None = None
     item_key: str = ""
     item_title: str = ""
+    item_who: str = ""  # the correspondent: who the mail is from (or to, when sent)
+    item_at: datetime | None = None  # when the item was sent, received or happens
     mailbox_link: str = ""
     crm_link: str = ""
     message: str = ""  # the service's words or the engine's detail

@@ -277,6 +277,15 @@ class Rules:
         )
         return Built(record=record, notes=tuple(notes))
 
+    def matched_record(self, item: MailItem, matches: Mapping[str, CrmMatch]) -> str:
+        """The id of the Salesforce record the match found for ``item`` ("" when none): the Contact or Lead
+        an email or event is logged against, or the Contact a contact item updates."""
+        if item.kind is ItemKind.CONTACT:
+            same = matches.get(normalize_address(item.fields.get("email")))
+            return same.record_id if same is not None and same.object_type == "Contact" else ""
+        who = self._who(item, matches)
+        return who.record_id if who is not None else ""
+
     def _who(self, item: MailItem, matches: Mapping[str, CrmMatch]) -> CrmMatch | None:
         """The first matched Contact among the counterparts, else the first Lead."""
         found = [m for a in self.addresses_to_match(item) if (m := _match(matches, a)) is not None]

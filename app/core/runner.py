@@ -135,9 +135,10 @@ class SyncService:
         keys = [i.item_key for i in issues if i.scope is Scope.ITEM and i.item_key]
         if keys:
             self.store.make_due(keys, self.clock())
-            self.store.set_issue_state(
-                [i.id for i in issues if i.state is IssueState.IGNORED], IssueState.OPEN, self.clock()
-            )
+        # Un-ignore: an ignored issue (an item's or an account's) is open again and tried at the next cycle.
+        ignored = [i.id for i in issues if i.state is IssueState.IGNORED]
+        if ignored:
+            self.store.set_issue_state(ignored, IssueState.OPEN, self.clock())
         self.scheduler.request()
 
     def ignore(self, issue_ids: Sequence[int]) -> None:

@@ -39,7 +39,7 @@ from app.ui.background import run_in_background
 from app.ui.controller import Controller
 from app.ui.dialogs import DetailsDialog, ReauthDialog, SupportDialog
 from app.ui.icons import app_icon
-from app.ui.models import StoreIssues
+from app.ui.models import StoreIssues, item_text
 from app.ui.sync_process import CycleProcess
 from app.ui.tray import Target, Tray, notice_target, notice_text
 from app.ui.window import SettingsWindow
@@ -319,7 +319,7 @@ class DesktopApp:
 
     def show_issue_details(self, issue: Issue) -> None:
         dialog = DetailsDialog(
-            self.catalog, issue.code, issue.message, issue.account, self.window, item=issue.item_title
+            self.catalog, issue.code, issue.message, issue.account, self.window, item=item_text(issue)
         )
         dialog.action_requested.connect(lambda action: self._act(action, [issue]))
         dialog.open()

@@ -74,6 +74,7 @@ class DetailsDialog(QDialog):
         self.setWindowTitle(self.tr("Sync error details — {code}").format(code=entry.code))
         form = QFormLayout()
         title = QLabel(f"<b>{_esc(entry.title)}</b>")
+        title.setTextFormat(Qt.TextFormat.RichText)  # our catalogue's words, escaped
         form.addRow(self.tr("Problem:"), title)
         form.addRow(self.tr("Code:"), _selectable(entry.code))
         if item:
@@ -134,7 +135,8 @@ class ReauthDialog(QDialog):
             _wrapped(
                 self.tr("<b>{account}</b> needs you to sign in again.").format(
                     account=_esc(account or self.tr("Your account"))
-                )
+                ),
+                rich=True,
             )
         )
         layout.addWidget(_wrapped(f"{entry.title}. {entry.reason}"))
@@ -147,11 +149,14 @@ class ReauthDialog(QDialog):
         self.advanced.setVisible(False)
         layout.addWidget(self.advanced)
         self.status = QLabel("")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # may carry a sign-in service's words
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
         row = QHBoxLayout()
         self.refresh_button = QPushButton(self.tr("Refresh"))
-        self.refresh_button.setToolTip(self.tr("Sign in again as {account}").format(account=account))
+        self.refresh_button.setToolTip(
+            "<qt>" + _esc(self.tr("Sign in again as {account}").format(account=account)) + "</qt>"
+        )
         self.change_button = QPushButton(self.tr("Change account…"))
         self.advanced_button = QPushButton(self.tr("Advanced"))
         self.advanced_button.setCheckable(True)
@@ -378,8 +383,11 @@ def _plain(text: str) -> QLabel:
     return label
 
 
-def _wrapped(text: str, *, selectable: bool = False) -> QLabel:
+def _wrapped(text: str, *, selectable: bool = False, rich: bool = False) -> QLabel:
+    """A wrapped label shown as plain text: a subject, a name or a service's words never become markup.
+    ``rich`` only for our own markup around escaped values (``_esc``)."""
     label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     if selectable:
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

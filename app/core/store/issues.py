@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from app.core.model import Issue, IssueState, ItemKind, ItemState, Scope, Source
+from app.core.model import Direction, Issue, IssueState, ItemKind, ItemState, Scope, Source
 from app.core.store.database import Database, from_ts, to_datetime, ts
 from app.core.store.rows import LedgerRow
 
@@ -64,8 +64,10 @@ class IssueQuery:
             args.append(self.scope)
         if self.text:
             like = "%" + self.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            fields = " OR ".join(f"{f} LIKE ? ESCAPE '\\'" for f in ("item_title", "account", "code", "message"))
-            args += [like] * 4
+            fields = " OR ".join(
+                f"{f} LIKE ? ESCAPE '\\'" for f in ("item_title", "item_who", "account", "code", "message")
+            )
+            args += [like] * 5
             if self.codes:
                 fields += f" OR code IN ({','.join('?' * len(self.codes))})"
                 args += list(self.codes)
@@ -100,6 +102,7 @@ class IssueLog(Database):
         request_id: str = "",
     ) -> None:
         stamp = ts(now)
+        who, at = _correspondent(row)
         existing = tx.execute(
             "SELECT id FROM issues WHERE item_key=? AND state IN (?, ?)",
             (row.key, IssueState.OPEN.value, IssueState.IGNORED.value),
@@ -107,7 +110,7 @@ class IssueLog(Database):
         if existing:
             tx.execute(
                 "UPDATE issues SET code=?, source=?, last_seen=?, attempts=?, next_attempt=?, message=?,"
-                " item_title=?, mailbox_link=?, crm_link=?, request_id=? WHERE id=?",
+                " item_title=?, item_who=?, item_at=?, mailbox_link=?, crm_link=?, request_id=? WHERE id=?",
                 (
                     code,
                     source.value,
@@ -116,6 +119,8 @@ class IssueLog(Database):
                     ts(next_attempt),
                     message,
                     row.title,
+                    who,
+                    ts(at),
                     row.web_link,
                     crm_link,
                     request_id,
@@ -125,8 +130,8 @@ class IssueLog(Database):
             return
         tx.execute(
             "INSERT INTO issues(code, scope, source, account, state, first_seen, last_seen, attempts, next_attempt,"
-            " kind, item_key, item_title, mailbox_link, crm_link, message, request_id)"
-            " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " kind, item_key, item_title, item_who, item_at, mailbox_link, crm_link, message, request_id)"
+            " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 code,
                 Scope.ITEM.value,
@@ -140,6 +145,8 @@ class IssueLog(Database):
                 row.kind.value,
                 row.key,
                 row.title,
+                who,
+                ts(at),
                 row.web_link,
                 crm_link,
                 message,
@@ -248,6 +255,22 @@ class IssueLog(Database):
                 )
 
 
+def _correspondent(row: LedgerRow) -> tuple[str, datetime | None]:
+    """Who the item is with (the sender of a received mail, the first recipient of a sent one) and its date."""
+    if row.payload is None:
+        return "", None
+    try:
+        item = row.item()
+    except (ValueError, KeyError, TypeError):  # an old payload shape: the issue keeps its subject only
+        return "", None
+    if item.kind is ItemKind.CONTACT:
+        return item.fields.get("email", ""), None
+    people = item.recipients if item.direction is Direction.OUTBOUND else ()
+    person = people[0] if people else item.sender or (item.recipients[0] if item.recipients else None)
+    who = (person.name or person.address) if person is not None else ""
+    return who[:200], item.occurred_at
+
+
 def _issue(r: sqlite3.Row) -> Issue:
     return Issue(
         id=int(r["id"]),
@@ -263,6 +286,8 @@ def _issue(r: sqlite3.Row) -> Issue:
         kind=ItemKind(r["kind"]) if r["kind"] else None,
         item_key=r["item_key"],
         item_title=r["item_title"],
+        item_who=r["item_who"],
+        item_at=from_ts(r["item_at"]),
         mailbox_link=r["mailbox_link"],
         crm_link=r["crm_link"],
         message=r["message"],

@@ -98,6 +98,11 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE items ADD COLUMN sent_values TEXT NOT NULL DEFAULT ''
     """,
+    # v4: the Issues tab names an item by subject, correspondent and date (two mails both called "Hello").
+    """
+    ALTER TABLE issues ADD COLUMN item_who TEXT NOT NULL DEFAULT '';
+    ALTER TABLE issues ADD COLUMN item_at TEXT NOT NULL DEFAULT ''
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
