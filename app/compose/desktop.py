@@ -9,7 +9,9 @@ registrations and "Start at login" goes through ``DesktopBackend``; the UI impor
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import sys
 import threading
 import webbrowser
@@ -20,8 +22,10 @@ from typing import Any
 from app.auth.tokens import TokenStore
 from app.compose import autostart, logs, report, wiring
 from app.compose.paths import Paths
+from app.core import cycle_messages
 from app.core import profile as profile_mod
 from app.core.catalog import Catalog, load_default
+from app.core.errors import SyncbarError
 from app.core.mailbox_kinds import MailboxKind
 from app.core.profile import Profile, SyncChoices
 from app.core.runner import SyncService
@@ -83,8 +87,36 @@ class DesktopBackend:
         return support.address, support.url
 
     def describe_fields(self, profile: Profile, object_type: str) -> dict[str, Any]:
-        fields: dict[str, Any] = wiring.build_crm(profile, self.tokens).describe_fields(object_type)  # type: ignore[attr-defined]
-        return fields
+        """Read in a child process (``syncbar _cycle`` with ``describe``), as the cycles are: the window's process
+        never loads the Salesforce library. Called on a pool thread; a refreshed token comes back over the pipe."""
+        command = self.cycle_command()
+        memory = self.tokens.in_process
+        header = {
+            "config": str(self._paths.config),
+            "data": str(self._paths.data),
+            "secrets": memory.entries() if memory is not None else None,
+            "describe": object_type,
+        }
+        done = subprocess.run(
+            [command.program, *command.args],
+            input=json.dumps(header) + "\n",
+            env={**os.environ, **command.env},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        error = ""
+        for line in done.stdout.splitlines():
+            message = cycle_messages.decode(line)
+            if isinstance(message, cycle_messages.SecretMessage) and memory is not None:
+                memory.put(message.service, message.account, message.secret)
+            elif isinstance(message, cycle_messages.DescribedMessage):
+                return message.fields
+            elif isinstance(message, cycle_messages.ErrorMessage):
+                if message.code:
+                    raise SyncbarError(message.code, message.error)
+                error = message.error
+        raise RuntimeError(error or f"the describe process ended with exit code {done.returncode}")
 
     def autostart_enabled(self) -> bool:
         return autostart.is_enabled()

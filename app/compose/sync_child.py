@@ -10,6 +10,8 @@ stdin, one JSON line::
     {"config": DIR, "data": DIR, "secrets": [[service, account, secret], ...] | null, "escalate": false}
 
 ``escalate`` true: no cycle; only the escalation email owed while nothing syncs is sent.
+``describe``: an object name (``"Contact"``): no cycle; the org's describe of that object is read and sent
+back (the settings' mapping check), so the window's process never loads the Salesforce library.
 
 ``secrets`` is null when the app uses the OS keyring (this process reads it too); the
 demo and the tests hold their secrets in memory, so they come over this pipe, and a
@@ -30,12 +32,14 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 from app.auth.tokens import ProcessKeyring, TokenStore
 from app.compose import commands, exits, logs, wiring
 from app.compose.paths import Paths
 from app.core.cycle_messages import (
     CycleMessage,
+    DescribedMessage,
     DoneMessage,
     ErrorMessage,
     EscalatedMessage,
@@ -75,13 +79,22 @@ def main() -> int:
     cancelled = threading.Event()
     signal.signal(signal.SIGTERM, lambda _signum, _frame: cancelled.set())
     try:
-        svc, _prof = wiring.open_service(paths, tokens=tokens, on_notice=lambda n: emit(NoticeMessage(n)))
+        svc, prof = wiring.open_service(paths, tokens=tokens, on_notice=lambda n: emit(NoticeMessage(n)))
         if not svc.set_up:
             emit(ErrorMessage(commands.NO_ACCOUNT))
             return exits.EXIT_USAGE
         if header.get("escalate"):
             emit(EscalatedMessage(svc.escalate()))
             svc.store.close()
+            return exits.EXIT_CLEAN
+        if header.get("describe"):
+            object_type = str(header["describe"])
+            svc.store.close()
+            if prof is None:
+                emit(ErrorMessage(commands.NO_ACCOUNT))
+                return exits.EXIT_USAGE
+            crm: Any = wiring.build_crm(prof, tokens or wiring.redact_handed_out(TokenStore()))
+            emit(DescribedMessage(object_type, crm.describe_fields(object_type)))
             return exits.EXIT_CLEAN
         session = svc.run_cycle(lambda p: emit(ProgressMessage(p)), cancelled)
     except SyncbarError as exc:  # another sync holds the lock, no keyring...

@@ -13,6 +13,8 @@ Wire format (one JSON object per line)::
     {"error": "...", "code": CODE}                          (why it could not run; "code" only when known)
     {"escalated": true | false}                             (a child started only to send the escalation
                                                              email: whether one went out)
+    {"described": [object, {field: describe entry}]}        (a child started only to read one Salesforce
+                                                             object's describe, for the settings' check)
 
 A line that is not one of these (a library printing on stdout) decodes to None.
 """
@@ -65,7 +67,17 @@ class EscalatedMessage:
     sent: bool
 
 
-CycleMessage = ProgressMessage | NoticeMessage | SecretMessage | DoneMessage | ErrorMessage | EscalatedMessage
+@dataclass(frozen=True)
+class DescribedMessage:
+    """The org's describe of one object, read in the child so the window never loads a service library."""
+
+    object_type: str
+    fields: dict[str, Any]
+
+
+CycleMessage = (
+    ProgressMessage | NoticeMessage | SecretMessage | DoneMessage | ErrorMessage | EscalatedMessage | DescribedMessage
+)
 
 
 def encode(message: CycleMessage) -> str:
@@ -92,6 +104,8 @@ def encode(message: CycleMessage) -> str:
         data = {"session": message.session, "outcome": message.outcome, "exit_code": message.exit_code}
     elif isinstance(message, EscalatedMessage):
         data = {"escalated": message.sent}
+    elif isinstance(message, DescribedMessage):
+        data = {"described": [message.object_type, message.fields]}
     else:
         data = {"error": message.error}
         if message.code is not None:
@@ -123,6 +137,10 @@ def decode(line: str) -> CycleMessage | None:
             return ErrorMessage(str(data["error"]), None if code is None else str(code))
         if "escalated" in data and isinstance(data["escalated"], bool):
             return EscalatedMessage(data["escalated"])
+        if "described" in data:
+            object_type, fields = data["described"]
+            if isinstance(fields, dict):
+                return DescribedMessage(str(object_type), fields)
     except (TypeError, ValueError, KeyError):
         return None
     return None

@@ -9,6 +9,7 @@ import pytest
 
 from app.core.cycle_messages import (
     CycleMessage,
+    DescribedMessage,
     DoneMessage,
     ErrorMessage,
     EscalatedMessage,
@@ -43,6 +44,7 @@ MESSAGES: list[CycleMessage] = [
     EscalatedMessage(True),
     EscalatedMessage(False),
     ErrorMessage('line one\nline two, with "quotes" and ünïcode'),
+    DescribedMessage("Contact", {"LastName": {"name": "LastName", "type": "string", "nillable": False}}),
 ]
 
 
@@ -63,6 +65,7 @@ def test_the_wire_format_is_the_documented_one() -> None:
     }
     assert json.loads(encode(ErrorMessage("crash"))) == {"error": "crash"}
     assert json.loads(encode(EscalatedMessage(True))) == {"escalated": True}
+    assert json.loads(encode(DescribedMessage("Lead", {}))) == {"described": ["Lead", {}]}
     notice = json.loads(encode(NoticeMessage(Notice(NoticeKind.REAUTH, code="MBX_AUTH_FAILED"))))
     assert notice == {
         "notice": {
