@@ -488,6 +488,7 @@ def _start(qapp: QApplication, backend: Backend) -> DesktopApp | None:
             _refuse_a_damaged_store(desktop)
             return desktop
         except Exception as exc:  # whatever stops the start is shown, with its fix where there is one
+            log.warning("the app could not start", exc_info=exc)
             failure = startup.explain(exc, backend.paths, backend.catalog)
             print(f"syncbar: {failure.title}. {failure.detail}", file=sys.stderr)
             if startup.ask(failure) != startup.RETRY:

@@ -99,6 +99,7 @@ class Controller(QObject):
         try:
             owed = self.service.escalation_due(now)
         except Exception:
+            log.exception("checking whether an escalation email is owed failed")
             return False
         if owed:
             self._escalation_tried = now
