@@ -47,6 +47,17 @@ class SettingsTab(QWidget):
         self.choices = SyncChoices()
         self.describe: Describe | None = None
         layout = QVBoxLayout(self)
+        # Before the first setup the settings have nothing to apply to: said here, not only greyed out.
+        self.unavailable = QLabel(
+            self.tr(
+                "These settings apply once your mailbox and Salesforce are connected. "
+                "Use “Set up accounts…” on the General tab first."
+            )
+        )
+        self.unavailable.setObjectName("unavailable")
+        self.unavailable.setWordWrap(True)
+        self.unavailable.setVisible(False)
+        layout.addWidget(self.unavailable)
         what = ChoicesBox()
         form = what.form
         self.what = what
@@ -130,6 +141,13 @@ class SettingsTab(QWidget):
             lambda: self.save_requested.emit(self.edited_choices(), float(self.allocation.value()))
         )
         self.change_button.clicked.connect(self.change_accounts)
+
+    def set_available(self, available: bool) -> None:
+        """Greyed out, with the reason on top, until there is an account to apply the settings to."""
+        self.unavailable.setVisible(not available)
+        for child in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if child is not self.unavailable:
+                child.setEnabled(available)
 
     # -- in and out ---------------------------------------------------------------------
 

@@ -251,14 +251,10 @@ class GeneralTab(QWidget):
                 )
             )
         else:
-            self.accounts.setText(
-                self.tr(
-                    "No account is set up yet. Click “Set up accounts…”, or run “syncbar demo” to try Syncbar first."
-                )
-            )
+            self.accounts.setText(self.tr("Click “Set up accounts…” to connect your mailbox and Salesforce."))
         self.setup_button.setVisible(snap.state is SyncState.NOT_SET_UP)
         paused = snap.state is SyncState.PAUSED
-        self.pause_button.setText(self.tr("Resume") if paused else "Pause")
+        self.pause_button.setText(self.tr("Resume") if paused else self.tr("Pause"))
         self.sync_button.setEnabled(snap.state not in (SyncState.SYNCING, SyncState.NOT_SET_UP))
         self.pause_button.setEnabled(snap.state is not SyncState.NOT_SET_UP)
         if snap.state is SyncState.SYNCING:
@@ -591,9 +587,14 @@ class IssuesTab(QWidget):
 
 
 class SettingsWindow(QMainWindow):
+    about_requested = Signal()
+
     def __init__(self, catalog: Catalog, parent: Any = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Syncbar — Sync Settings"))
+        self.help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.about_action = self.help_menu.addAction(self.tr("About Syncbar…"))
+        self.about_action.triggered.connect(self.about_requested)
         self.tabs = QTabWidget()
         self.general = GeneralTab(catalog)
         self.issues = IssuesTab(catalog)
@@ -606,6 +607,11 @@ class SettingsWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.resize(1100, 720)
         self.quit_on_close = False
+
+    def settings_available(self, available: bool) -> None:
+        """The Settings tab's tooltip says why its contents are greyed out before the first setup."""
+        at = self.tabs.indexOf(self.settings)
+        self.tabs.setTabToolTip(at, "" if available else self.tr("Set up your accounts first"))
 
     def show_notice(self, text: str) -> None:
         """Where notices go when there is no tray: the status bar, for a minute."""

@@ -252,4 +252,26 @@ SV = {
     ),
     "Other sync software": "Annan synkprogramvara",
     "Another sync tool found": "Ett annat synkverktyg hittades",
+    # First run, About (issue 17)
+    "Click “Set up accounts…” to connect your mailbox and Salesforce.": (
+        "Klicka på ”Konfigurera konton…” för att ansluta din brevlåda och Salesforce."
+    ),
+    "These settings apply once your mailbox and Salesforce are connected. "
+    "Use “Set up accounts…” on the General tab first.": (
+        "De här inställningarna gäller när din brevlåda och Salesforce är anslutna. "
+        "Använd först ”Konfigurera konton…” på fliken Allmänt."
+    ),
+    "Set up your accounts first": "Konfigurera dina konton först",
+    "DOMAIN\\user (if it differs from the address)": "DOMÄN\\användare (om det skiljer sig från adressen)",
+    "&Help": "&Hjälp",
+    "About Syncbar…": "Om Syncbar…",
+    "About Syncbar": "Om Syncbar",
+    "Syncbar {version}": "Syncbar {version}",
+    "Keeps your mailbox and Salesforce in step.": "Håller din brevlåda och Salesforce i takt.",
+    "Help and documentation": "Hjälp och dokumentation",
+    "Syncbar is built with these libraries:": "Syncbar är byggt med de här biblioteken:",
+    "Library": "Bibliotek",
+    "Version": "Version",
+    "Licence": "Licens",
+    "Libraries and their licences": "Bibliotek och deras licenser",
 }
