@@ -110,7 +110,8 @@ class AboutDialog(QDialog):
         layout.addWidget(intro)
         self.help_url = docs_url(help_url)
         if self.help_url:
-            link = QLabel(f'<a href="{_esc(self.help_url)}">{_esc(self.tr("Help and documentation"))}</a>')
+            words = self.tr("Help and documentation")
+            link = QLabel(f'<a href="{_esc(self.help_url)}">{_esc(words)}</a>')
             link.setObjectName("help")
             link.setTextFormat(Qt.TextFormat.RichText)  # built here from an escaped address only
             link.setToolTip(self.help_url)

@@ -80,7 +80,7 @@ class DesktopApp:
         self.window = SettingsWindow(self.catalog)
         self.window.setWindowIcon(app_icon())
         if self.demo:
-            self.window.setWindowTitle("Syncbar — Sync Settings (demo)")
+            self.window.setWindowTitle(QCoreApplication.translate("DesktopApp", "Syncbar — Sync Settings (demo)"))
         self.use_tray = Tray.available() if tray is None else tray
         self.tray = Tray(self.catalog) if self.use_tray else None
         self.notices: list[tuple[str, str]] = []  # every notice shown (tests and the window read it)

@@ -7,26 +7,34 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 
 from app.core.catalog import Catalog
 from app.core.model import Issue
 from app.core.store import IssueQuery
+from app.ui import words
 
 Index = QModelIndex | QPersistentModelIndex
 
 COLUMNS = (
-    ("last_seen", "Last seen"),
-    ("first_seen", "First seen"),
-    ("source", "Source"),
-    ("kind", "Object"),
-    ("item", "Item"),
-    ("code", "Error code"),
-    ("message", "Message"),
-    ("attempts", "Attempts"),
-    ("state", "State"),
-    ("mailbox", "Mailbox"),
-    ("crm", "Salesforce"),
+    ("last_seen", QT_TRANSLATE_NOOP("IssuesModel", "Last seen")),
+    ("first_seen", QT_TRANSLATE_NOOP("IssuesModel", "First seen")),
+    ("source", QT_TRANSLATE_NOOP("IssuesModel", "Source")),
+    ("kind", QT_TRANSLATE_NOOP("IssuesModel", "Object")),
+    ("item", QT_TRANSLATE_NOOP("IssuesModel", "Item")),
+    ("code", QT_TRANSLATE_NOOP("IssuesModel", "Error code")),
+    ("message", QT_TRANSLATE_NOOP("IssuesModel", "Message")),
+    ("attempts", QT_TRANSLATE_NOOP("IssuesModel", "Attempts")),
+    ("state", QT_TRANSLATE_NOOP("IssuesModel", "State")),
+    ("mailbox", QT_TRANSLATE_NOOP("IssuesModel", "Mailbox")),
+    ("crm", QT_TRANSLATE_NOOP("IssuesModel", "Salesforce")),
 )
 COLUMN = {key: i for i, (key, _) in enumerate(COLUMNS)}
 IssueRole = Qt.ItemDataRole.UserRole + 1  # the Issue itself
@@ -34,7 +42,11 @@ LinkRole = Qt.ItemDataRole.UserRole + 3  # the URL a Connectivity cell opens
 
 
 def _when(moment: datetime) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    return words.when(moment)
+
+
+def _tr(text: object) -> str:
+    return QCoreApplication.translate("IssuesModel", str(text))
 
 
 class ListIssues:
@@ -181,7 +193,7 @@ class IssuesModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section][1]
+            return _tr(COLUMNS[section][1])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -199,9 +211,17 @@ class IssuesModel(QAbstractTableModel):
             return issue.mailbox_link if key == "mailbox" else issue.crm_link if key == "crm" else ""
         if role == Qt.ItemDataRole.ToolTipRole:
             if key == "mailbox":
-                return "Open the item in your mailbox" if issue.mailbox_link else "No mailbox link for this issue"
+                return (
+                    QCoreApplication.translate("IssuesModel", "Open the item in your mailbox")
+                    if issue.mailbox_link
+                    else QCoreApplication.translate("IssuesModel", "No mailbox link for this issue")
+                )
             if key == "crm":
-                return "Open the record in Salesforce" if issue.crm_link else "No Salesforce record yet"
+                return (
+                    QCoreApplication.translate("IssuesModel", "Open the record in Salesforce")
+                    if issue.crm_link
+                    else QCoreApplication.translate("IssuesModel", "No Salesforce record yet")
+                )
             entry = self.catalog.get(issue.code)
             return f"{entry.title}\n{entry.recommendation}"
         if role == Qt.ItemDataRole.TextAlignmentRole and key in ("attempts", "mailbox", "crm"):
@@ -214,9 +234,9 @@ class IssuesModel(QAbstractTableModel):
         if key == "first_seen":
             return _when(issue.first_seen)
         if key == "source":
-            return issue.source.value
+            return words.source_label(issue.source)
         if key == "kind":
-            return issue.kind.value if issue.kind else "account"
+            return words.kind_label(issue.kind)
         if key == "item":
             return issue.item_title or issue.account
         if key == "code":
@@ -226,7 +246,7 @@ class IssuesModel(QAbstractTableModel):
         if key == "attempts":
             return issue.attempts
         if key == "state":
-            return issue.state.value
+            return words.state_label(issue.state)
         if key == "mailbox":
             return "↗" if issue.mailbox_link else ""
         if key == "crm":

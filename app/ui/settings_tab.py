@@ -29,6 +29,7 @@ from app.core.mapping import DEFAULT_MAPPING, FieldInfo, FieldMapping, check_map
 from app.core.model import ItemKind
 from app.core.profile import SyncChoices
 from app.core.rules import DEFAULT_GROUP_LOCAL_PARTS
+from app.ui import words
 from app.ui.background import run_in_background
 from app.ui.choices_box import ChoicesBox, split_list
 
@@ -197,7 +198,7 @@ class SettingsTab(QWidget):
                 if not rule.source or rule.source.startswith("@"):
                     continue  # constants and the matched Contact/Lead are not the user's to move
                 cells = [
-                    QStandardItem(f"{kind.value} → {object_mapping.object_type}"),
+                    QStandardItem(f"{words.kind_label(kind)} → {object_mapping.object_type}"),
                     QStandardItem(rule.source),
                     QStandardItem(rule.target),
                     QStandardItem(rule.sf_type),

@@ -6,7 +6,7 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QUrl, Signal
@@ -46,6 +46,7 @@ from app.core.catalog import Catalog
 from app.core.model import Issue, IssueState, ItemKind, Session, Source
 from app.core.service import StatusSnapshot, SyncState
 from app.core.status_text import clock_time, status_line
+from app.ui import words
 from app.ui.icons import state_icon, state_key
 from app.ui.models import COLUMN, IssueRole, IssuesModel, LinkRole
 
@@ -63,7 +64,10 @@ class HistoryChart(QWidget):
     def set_days(self, days: list[tuple[str, int, int]]) -> None:
         self.days = days
         self.setAccessibleDescription(
-            "; ".join(f"{label}: {synced} synced, {failed} failed" for label, synced, failed in days)
+            "; ".join(
+                self.tr("{day}: {synced} synced, {failed} failed").format(day=label, synced=synced, failed=failed)
+                for label, synced, failed in days
+            )
         )
         self.update()
 
@@ -282,9 +286,9 @@ class GeneralTab(QWidget):
         if last is None:
             self.session_times.setText(self.tr("No session yet"))
         else:
-            end = last.ended_at.astimezone().strftime("%H:%M:%S") if last.ended_at else "running"
-            start = last.started_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-            outcome = last.outcome.value.replace("_", " ")
+            end = words.time_of(last.ended_at, seconds=True) if last.ended_at else words.outcome_label("running")
+            start = words.when(last.started_at)
+            outcome = words.outcome_label(last.outcome)
             self.session_times.setText(
                 self.tr("Started {start}, ended {end} — {outcome}").format(start=start, end=end, outcome=outcome)
             )
@@ -294,7 +298,7 @@ class GeneralTab(QWidget):
                     continue
                 ignored = str(c.ignored_total)
                 row = (
-                    [QStandardItem(kind.value.capitalize())]
+                    [QStandardItem(words.kind_label(kind))]
                     + [QStandardItem(str(v)) for v in (c.new, c.updated, c.duplicate)]
                     + [QStandardItem(ignored), QStandardItem(str(c.failed))]
                 )
@@ -306,9 +310,9 @@ class GeneralTab(QWidget):
 
     def _show_history(self, recent: Sequence[Session]) -> None:
         self.history_model.removeRows(0, self.history_model.rowCount())
-        per_day: dict[str, dict[ItemKind, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
+        per_day: dict[date, dict[ItemKind, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
         for s in recent:
-            day = s.started_at.astimezone().strftime("%Y-%m-%d")
+            day = s.started_at.astimezone().date()
             for kind, c in s.counts.items():
                 tally = per_day[day][kind]
                 tally[0] += c.new
@@ -321,9 +325,9 @@ class GeneralTab(QWidget):
                     [
                         QStandardItem(x)
                         for x in (
-                            day,
-                            "Mailbox → Salesforce",
-                            kind.value.capitalize(),
+                            words.day(day),
+                            words.direction_label(),
+                            words.kind_label(kind),
                             str(added),
                             str(updated),
                             str(failed),
@@ -332,10 +336,10 @@ class GeneralTab(QWidget):
                 )
         today = datetime.now(UTC).astimezone().date()
         for back in range(6, -1, -1):  # always seven days, today last, empty days included
-            day = (today - timedelta(days=back)).strftime("%Y-%m-%d")
+            day = today - timedelta(days=back)
             synced = sum(t[0] + t[1] for t in per_day.get(day, {}).values())
             failed = sum(t[2] for t in per_day.get(day, {}).values())
-            chart.append((day[5:], synced, failed))
+            chart.append((words.day_month(day), synced, failed))
         self.chart.set_days(chart)
 
 
@@ -355,11 +359,11 @@ class IssuesTab(QWidget):
         self.kind.addItem(self.tr("All objects"), "")
         for k in (*KINDS, "account"):
             value = k.value if isinstance(k, ItemKind) else k
-            self.kind.addItem(self.tr(value.capitalize()), value)
+            self.kind.addItem(words.kind_label(k), value)
         self.source = QComboBox()
         self.source.addItem(self.tr("All sources"), "")
         for s in Source:
-            self.source.addItem(s.value, s.value)
+            self.source.addItem(words.source_label(s), s.value)
         self.state = QComboBox()
         for value, label in (
             ("open", self.tr("Open")),
@@ -483,9 +487,11 @@ class IssuesTab(QWidget):
     def _count(self) -> None:
         shown, total = self.model.rowCount(), self.model.total
         if shown != total:
-            self.count.setText(self.tr("{shown} of {total} issues").format(shown=f"{shown:,}", total=f"{total:,}"))
+            self.count.setText(
+                self.tr("{shown} of {total} issues").format(shown=words.number(shown), total=words.number(total))
+            )
         else:
-            self.count.setText(self.tr("{total} issues").format(total=f"{total:,}"))
+            self.count.setText(self.tr("{total} issues").format(total=words.number(total)))
 
     def selected(self) -> list[Issue]:
         rows = {i.row() for i in self.view.selectionModel().selectedRows()}
@@ -577,13 +583,15 @@ class IssuesTab(QWidget):
 
     def _export_dialog(self) -> None:
         stamp = datetime.now(UTC).strftime("%Y%m%d")
-        path, _ = QFileDialog.getSaveFileName(self, "Export issues", f"syncbar-issues-{stamp}.csv", "CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export issues"), f"syncbar-issues-{stamp}.csv", self.tr("CSV files (*.csv)")
+        )
         if path:
             try:
                 with open(path, "w", encoding="utf-8", newline="") as fh:
                     fh.write(self.export_csv())
             except OSError as exc:
-                self.count.setText(f"Could not export: {exc}")
+                self.count.setText(self.tr("Could not export: {error}").format(error=exc))
 
 
 class SettingsWindow(QMainWindow):

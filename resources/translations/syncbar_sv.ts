@@ -18,27 +18,32 @@
         <translation>Håller din brevlåda och Salesforce i takt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/about.py" line="119" />
+        <location filename="../../app/ui/about.py" line="113" />
+        <source>Help and documentation</source>
+        <translation>Hjälp och dokumentation</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/about.py" line="120" />
         <source>Syncbar is built with these libraries:</source>
         <translation>Syncbar är byggt med de här biblioteken:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/about.py" line="122" />
+        <location filename="../../app/ui/about.py" line="123" />
         <source>Library</source>
         <translation>Bibliotek</translation>
     </message>
     <message>
-        <location filename="../../app/ui/about.py" line="122" />
+        <location filename="../../app/ui/about.py" line="123" />
         <source>Version</source>
         <translation>Version</translation>
     </message>
     <message>
-        <location filename="../../app/ui/about.py" line="122" />
+        <location filename="../../app/ui/about.py" line="123" />
         <source>Licence</source>
         <translation>Licens</translation>
     </message>
     <message>
-        <location filename="../../app/ui/about.py" line="123" />
+        <location filename="../../app/ui/about.py" line="124" />
         <source>Libraries and their licences</source>
         <translation>Bibliotek och deras licenser</translation>
     </message>
@@ -131,6 +136,11 @@
 </context>
 <context>
     <name>DesktopApp</name>
+    <message>
+        <location filename="../../app/ui/app.py" line="83" />
+        <source>Syncbar — Sync Settings (demo)</source>
+        <translation>Syncbar — Synkinställningar (demo)</translation>
+    </message>
     <message>
         <location filename="../../app/ui/app.py" line="167" />
         <location filename="../../app/ui/app.py" line="182" />
@@ -260,168 +270,168 @@
 <context>
     <name>GeneralTab</name>
     <message>
-        <location filename="../../app/ui/window.py" line="116" />
+        <location filename="../../app/ui/window.py" line="120" />
         <source>Sign in again…</source>
         <translation>Logga in igen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="137" />
+        <location filename="../../app/ui/window.py" line="141" />
         <source>Sync now</source>
         <translation>Synka nu</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="138" />
-        <location filename="../../app/ui/window.py" line="257" />
+        <location filename="../../app/ui/window.py" line="142" />
+        <location filename="../../app/ui/window.py" line="261" />
         <source>Pause</source>
         <translation>Pausa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="139" />
+        <location filename="../../app/ui/window.py" line="143" />
         <source>Set up accounts…</source>
         <translation>Konfigurera konton…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="147" />
+        <location filename="../../app/ui/window.py" line="151" />
         <source>Current sync error</source>
         <translation>Aktuellt synkfel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="151" />
+        <location filename="../../app/ui/window.py" line="155" />
         <source>Show details</source>
         <translation>Visa detaljer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="157" />
-        <location filename="../../app/ui/window.py" line="225" />
+        <location filename="../../app/ui/window.py" line="161" />
+        <location filename="../../app/ui/window.py" line="229" />
         <source>Last session details</source>
         <translation>Senaste synkningen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="160" />
-        <location filename="../../app/ui/window.py" line="283" />
+        <location filename="../../app/ui/window.py" line="164" />
+        <location filename="../../app/ui/window.py" line="287" />
         <source>No session yet</source>
         <translation>Ingen synkning än</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="161" />
+        <location filename="../../app/ui/window.py" line="165" />
         <source>Refresh</source>
         <translation>Uppdatera</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="168" />
-        <location filename="../../app/ui/window.py" line="194" />
+        <location filename="../../app/ui/window.py" line="172" />
+        <location filename="../../app/ui/window.py" line="198" />
         <source>Object</source>
         <translation>Objekt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="169" />
+        <location filename="../../app/ui/window.py" line="173" />
         <source>New</source>
         <translation>Nya</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="170" />
-        <location filename="../../app/ui/window.py" line="196" />
+        <location filename="../../app/ui/window.py" line="174" />
+        <location filename="../../app/ui/window.py" line="200" />
         <source>Updated</source>
         <translation>Uppdaterade</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="171" />
+        <location filename="../../app/ui/window.py" line="175" />
         <source>Duplicate</source>
         <translation>Dubbletter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="172" />
+        <location filename="../../app/ui/window.py" line="176" />
         <source>Ignored</source>
         <translation>Ignorerade</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="173" />
-        <location filename="../../app/ui/window.py" line="197" />
+        <location filename="../../app/ui/window.py" line="177" />
+        <location filename="../../app/ui/window.py" line="201" />
         <source>Failed</source>
         <translation>Misslyckade</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="185" />
+        <location filename="../../app/ui/window.py" line="189" />
         <source>Sync history (last 7 days)</source>
         <translation>Synkhistorik (senaste 7 dagarna)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="192" />
+        <location filename="../../app/ui/window.py" line="196" />
         <source>Date</source>
         <translation>Datum</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="193" />
+        <location filename="../../app/ui/window.py" line="197" />
         <source>Direction</source>
         <translation>Riktning</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="195" />
+        <location filename="../../app/ui/window.py" line="199" />
         <source>Added</source>
         <translation>Tillagda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="209" />
+        <location filename="../../app/ui/window.py" line="213" />
         <source>Start at login</source>
         <translation>Starta vid inloggning</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="212" />
+        <location filename="../../app/ui/window.py" line="216" />
         <source>Notify me the first time</source>
         <translation>Meddela mig första gången</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="213" />
+        <location filename="../../app/ui/window.py" line="217" />
         <source>Notify me every time</source>
         <translation>Meddela mig varje gång</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="214" />
+        <location filename="../../app/ui/window.py" line="218" />
         <source>Never notify me</source>
         <translation>Meddela mig aldrig</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="219" />
+        <location filename="../../app/ui/window.py" line="223" />
         <source>Notifications:</source>
         <translation>Aviseringar:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="223" />
+        <location filename="../../app/ui/window.py" line="227" />
         <source>Sync status</source>
         <translation>Synkstatus</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="224" />
+        <location filename="../../app/ui/window.py" line="228" />
         <source>Sync state icon</source>
         <translation>Ikon för synkläge</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="226" />
+        <location filename="../../app/ui/window.py" line="230" />
         <source>Sync history</source>
         <translation>Synkhistorik</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="227" />
+        <location filename="../../app/ui/window.py" line="231" />
         <source>Sync history chart</source>
         <translation>Diagram över synkhistorik</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="228" />
+        <location filename="../../app/ui/window.py" line="232" />
         <source>Notifications</source>
         <translation>Aviseringar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="230" />
+        <location filename="../../app/ui/window.py" line="234" />
         <source>Sync now (F5)</source>
         <translation>Synka nu (F5)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="249" />
+        <location filename="../../app/ui/window.py" line="253" />
         <source>Mailbox: {mailbox}    Salesforce: {crm}</source>
         <translation>Brevlåda: {mailbox}    Salesforce: {crm}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="254" />
+        <location filename="../../app/ui/window.py" line="258" />
         <source>Click “Set up accounts…” to connect your mailbox and Salesforce.</source>
         <translation>Klicka på ”Konfigurera konton…” för att ansluta din brevlåda och Salesforce.</translation>
     </message>
@@ -430,27 +440,27 @@
         <translation>Inget konto är konfigurerat än. Klicka på ”Konfigurera konton…”, eller kör ”syncbar demo” för att prova Syncbar först.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="257" />
+        <location filename="../../app/ui/window.py" line="261" />
         <source>Resume</source>
         <translation>Återuppta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="263" />
+        <location filename="../../app/ui/window.py" line="267" />
         <source>Next sync: {time}</source>
         <translation>Nästa synkning: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="274" />
+        <location filename="../../app/ui/window.py" line="278" />
         <source>&lt;b&gt;{account}&lt;/b&gt; needs you to sign in again. Syncing is on hold until then.</source>
         <translation>&lt;b&gt;{account}&lt;/b&gt; behöver att du loggar in igen. Synkningen väntar tills dess.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="275" />
+        <location filename="../../app/ui/window.py" line="279" />
         <source>An account</source>
         <translation>Ett konto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="289" />
+        <location filename="../../app/ui/window.py" line="293" />
         <source>Started {start}, ended {end} — {outcome}</source>
         <translation>Startade {start}, slutade {end} — {outcome}</translation>
     </message>
@@ -458,122 +468,220 @@
 <context>
     <name>HistoryChart</name>
     <message>
-        <location filename="../../app/ui/window.py" line="75" />
+        <location filename="../../app/ui/window.py" line="68" />
+        <source>{day}: {synced} synced, {failed} failed</source>
+        <translation>{day}: {synced} synkade, {failed} misslyckades</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="79" />
         <source>No sync in the last 7 days</source>
         <translation>Ingen synkning de senaste 7 dagarna</translation>
     </message>
 </context>
 <context>
+    <name>IssuesModel</name>
+    <message>
+        <location filename="../../app/ui/models.py" line="27" />
+        <source>Last seen</source>
+        <translation>Senast sedd</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="28" />
+        <source>First seen</source>
+        <translation>Först sedd</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="29" />
+        <source>Source</source>
+        <translation>Källa</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="30" />
+        <source>Object</source>
+        <translation>Objekt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="31" />
+        <source>Item</source>
+        <translation>Element</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="32" />
+        <source>Error code</source>
+        <translation>Felkod</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="33" />
+        <source>Message</source>
+        <translation>Meddelande</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="34" />
+        <source>Attempts</source>
+        <translation>Försök</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="35" />
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="36" />
+        <source>Mailbox</source>
+        <translation>Brevlåda</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="37" />
+        <source>Salesforce</source>
+        <translation>Salesforce</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="215" />
+        <source>Open the item in your mailbox</source>
+        <translation>Öppna objektet i din brevlåda</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="217" />
+        <source>No mailbox link for this issue</source>
+        <translation>Ingen länk till brevlådan för det här problemet</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="221" />
+        <source>Open the record in Salesforce</source>
+        <translation>Öppna posten i Salesforce</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="223" />
+        <source>No Salesforce record yet</source>
+        <translation>Ingen Salesforce-post än</translation>
+    </message>
+</context>
+<context>
     <name>IssuesTab</name>
     <message>
-        <location filename="../../app/ui/window.py" line="355" />
+        <location filename="../../app/ui/window.py" line="359" />
         <source>All objects</source>
         <translation>Alla objekt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="360" />
+        <location filename="../../app/ui/window.py" line="364" />
         <source>All sources</source>
         <translation>Alla källor</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="365" />
+        <location filename="../../app/ui/window.py" line="369" />
         <source>Open</source>
         <translation>Öppna</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="366" />
+        <location filename="../../app/ui/window.py" line="370" />
         <source>All states</source>
         <translation>Alla lägen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="367" />
+        <location filename="../../app/ui/window.py" line="371" />
         <source>Resolved</source>
         <translation>Lösta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="368" />
+        <location filename="../../app/ui/window.py" line="372" />
         <source>Ignored</source>
         <translation>Ignorerade</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="372" />
+        <location filename="../../app/ui/window.py" line="376" />
         <source>Search item, code or message</source>
         <translation>Sök objekt, kod eller meddelande</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="376" />
+        <location filename="../../app/ui/window.py" line="380" />
         <source>Actions for the selected issues (or right-click a row)</source>
         <translation>Åtgärder för de markerade problemen (eller högerklicka på en rad)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="377" />
+        <location filename="../../app/ui/window.py" line="381" />
         <source>Actions</source>
         <translation>Åtgärder</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="380" />
+        <location filename="../../app/ui/window.py" line="384" />
         <source>Retry now</source>
         <translation>Försök igen nu</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="381" />
+        <location filename="../../app/ui/window.py" line="385" />
         <source>Ignore item</source>
         <translation>Ignorera objektet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="382" />
+        <location filename="../../app/ui/window.py" line="386" />
         <source>Copy details</source>
         <translation>Kopiera detaljer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="383" />
+        <location filename="../../app/ui/window.py" line="387" />
         <source>Show details</source>
         <translation>Visa detaljer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="385" />
+        <location filename="../../app/ui/window.py" line="389" />
         <source>Chat with support…</source>
         <translation>Chatta med supporten…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="387" />
+        <location filename="../../app/ui/window.py" line="391" />
         <source>Export CSV…</source>
         <translation>Exportera CSV…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="422" />
+        <location filename="../../app/ui/window.py" line="426" />
         <source>Issues</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="424" />
+        <location filename="../../app/ui/window.py" line="428" />
         <source>Object filter</source>
         <translation>Objektfilter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="425" />
+        <location filename="../../app/ui/window.py" line="429" />
         <source>Source filter</source>
         <translation>Källfilter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="426" />
+        <location filename="../../app/ui/window.py" line="430" />
         <source>State filter</source>
         <translation>Lägesfilter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="429" />
+        <location filename="../../app/ui/window.py" line="433" />
         <source>Search issues</source>
         <translation>Sök bland problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="486" />
+        <location filename="../../app/ui/window.py" line="491" />
         <source>{shown} of {total} issues</source>
         <translation>{shown} av {total} problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="488" />
+        <location filename="../../app/ui/window.py" line="494" />
         <source>{total} issues</source>
         <translation>{total} problem</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="587" />
+        <source>Export issues</source>
+        <translation>Exportera problem</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="587" />
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-filer (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="594" />
+        <source>Could not export: {error}</source>
+        <translation>Kunde inte exportera: {error}</translation>
     </message>
 </context>
 <context>
@@ -647,182 +755,182 @@
 <context>
     <name>SettingsTab</name>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="53" />
+        <location filename="../../app/ui/settings_tab.py" line="54" />
         <source>These settings apply once your mailbox and Salesforce are connected. Use “Set up accounts…” on the General tab first.</source>
         <translation>De här inställningarna gäller när din brevlåda och Salesforce är anslutna. Använd först ”Konfigurera konton…” på fliken Allmänt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="68" />
+        <location filename="../../app/ui/settings_tab.py" line="69" />
         <source> minutes</source>
         <translation> minuter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="69" />
+        <location filename="../../app/ui/settings_tab.py" line="70" />
         <source>Sync every</source>
         <translation>Synka var</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="70" />
+        <location filename="../../app/ui/settings_tab.py" line="71" />
         <source>Sync every:</source>
         <translation>Synka var:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="71" />
+        <location filename="../../app/ui/settings_tab.py" line="72" />
         <source>Mail among colleagues stays out of Salesforce</source>
         <translation>Post mellan kolleger hålls utanför Salesforce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="74" />
+        <location filename="../../app/ui/settings_tab.py" line="75" />
         <source>Do not mail</source>
         <translation>Kontakta inte</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="75" />
+        <location filename="../../app/ui/settings_tab.py" line="76" />
         <source>Do not mail:</source>
         <translation>Kontakta inte:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="77" />
+        <location filename="../../app/ui/settings_tab.py" line="78" />
         <source>Shared addresses</source>
         <translation>Delade adresser</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="78" />
+        <location filename="../../app/ui/settings_tab.py" line="79" />
         <source>Shared addresses:</source>
         <translation>Delade adresser:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="80" />
+        <location filename="../../app/ui/settings_tab.py" line="81" />
         <source>Accounts</source>
         <translation>Konton</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="85" />
+        <location filename="../../app/ui/settings_tab.py" line="86" />
         <source>API allocation</source>
         <translation>API-andel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="86" />
+        <location filename="../../app/ui/settings_tab.py" line="87" />
         <source>Salesforce API allocation (share of the org's daily calls):</source>
         <translation>Salesforce API-andel (del av organisationens dagliga anrop):</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="87" />
+        <location filename="../../app/ui/settings_tab.py" line="88" />
         <source>Change accounts…</source>
         <translation>Byt konton…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="90" />
+        <location filename="../../app/ui/settings_tab.py" line="91" />
         <source>When syncing stops</source>
         <translation>När synkningen stannar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="92" />
+        <location filename="../../app/ui/settings_tab.py" line="93" />
         <source>Email me when syncing has been stopped for</source>
         <translation>Mejla mig när synkningen har stått still i</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="95" />
+        <location filename="../../app/ui/settings_tab.py" line="96" />
         <source> hours</source>
         <translation> timmar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="96" />
+        <location filename="../../app/ui/settings_tab.py" line="97" />
         <source>Email me after</source>
         <translation>Mejla mig efter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="104" />
+        <location filename="../../app/ui/settings_tab.py" line="105" />
         <source>Support address</source>
         <translation>Supportadress</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="105" />
+        <location filename="../../app/ui/settings_tab.py" line="106" />
         <source>Support address:</source>
         <translation>Supportadress:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="107" />
+        <location filename="../../app/ui/settings_tab.py" line="108" />
         <source>Support page</source>
         <translation>Supportsida</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="108" />
+        <location filename="../../app/ui/settings_tab.py" line="109" />
         <source>Support page:</source>
         <translation>Supportsida:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="110" />
+        <location filename="../../app/ui/settings_tab.py" line="111" />
         <source>Field mapping (mailbox field → Salesforce field)</source>
         <translation>Fältmappning (brevlådefält → Salesforce-fält)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="114" />
+        <location filename="../../app/ui/settings_tab.py" line="115" />
         <source>Object</source>
         <translation>Objekt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="114" />
+        <location filename="../../app/ui/settings_tab.py" line="115" />
         <source>Mailbox field</source>
         <translation>Brevlådefält</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="114" />
+        <location filename="../../app/ui/settings_tab.py" line="115" />
         <source>Salesforce field</source>
         <translation>Salesforce-fält</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="114" />
+        <location filename="../../app/ui/settings_tab.py" line="115" />
         <source>Type</source>
         <translation>Typ</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="118" />
+        <location filename="../../app/ui/settings_tab.py" line="119" />
         <source>Field mapping</source>
         <translation>Fältmappning</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="130" />
+        <location filename="../../app/ui/settings_tab.py" line="131" />
         <source>Check against Salesforce</source>
         <translation>Kontrollera mot Salesforce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="131" />
+        <location filename="../../app/ui/settings_tab.py" line="132" />
         <source>Restore defaults</source>
         <translation>Återställ standardvärden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="132" />
+        <location filename="../../app/ui/settings_tab.py" line="133" />
         <source>Save</source>
         <translation>Spara</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="181" />
+        <location filename="../../app/ui/settings_tab.py" line="182" />
         <source>Sent to {address}, from your mailbox when Salesforce is what fails, through Salesforce when your mailbox is; once per problem, at most once a day.</source>
         <translation>Skickas till {address}, från din brevlåda när det är Salesforce som fallerar, via Salesforce när det är brevlådan; en gång per problem, högst en gång om dagen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="183" />
+        <location filename="../../app/ui/settings_tab.py" line="184" />
         <source>your mailbox address</source>
         <translation>din brevlådeadress</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="248" />
+        <location filename="../../app/ui/settings_tab.py" line="249" />
         <source>Set up the Salesforce account first.</source>
         <translation>Konfigurera Salesforce-kontot först.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="252" />
+        <location filename="../../app/ui/settings_tab.py" line="253" />
         <source>Reading the fields of your Salesforce org…</source>
         <translation>Läser fälten i din Salesforce-organisation…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="271" />
+        <location filename="../../app/ui/settings_tab.py" line="272" />
         <source>Could not read the org's fields: {error}</source>
         <translation>Kunde inte läsa organisationens fält: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="274" />
+        <location filename="../../app/ui/settings_tab.py" line="275" />
         <source>Every mapped field exists in Salesforce and takes these values.</source>
         <translation>Alla mappade fält finns i Salesforce och tar emot de här värdena.</translation>
     </message>
@@ -830,37 +938,37 @@
 <context>
     <name>SettingsWindow</name>
     <message>
-        <location filename="../../app/ui/window.py" line="594" />
+        <location filename="../../app/ui/window.py" line="602" />
         <source>Syncbar — Sync Settings</source>
         <translation>Syncbar — Synkinställningar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="595" />
+        <location filename="../../app/ui/window.py" line="603" />
         <source>&amp;Help</source>
         <translation>&amp;Hjälp</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="596" />
+        <location filename="../../app/ui/window.py" line="604" />
         <source>About Syncbar…</source>
         <translation>Om Syncbar…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="601" />
+        <location filename="../../app/ui/window.py" line="609" />
         <source>General</source>
         <translation>Allmänt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="602" />
+        <location filename="../../app/ui/window.py" line="610" />
         <source>Issues</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="606" />
+        <location filename="../../app/ui/window.py" line="614" />
         <source>Settings</source>
         <translation>Inställningar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="614" />
+        <location filename="../../app/ui/window.py" line="622" />
         <source>Set up your accounts first</source>
         <translation>Konfigurera dina konton först</translation>
     </message>
@@ -1265,6 +1373,99 @@
         <location filename="../../app/ui/tray.py" line="132" />
         <source>Resume</source>
         <translation>Återuppta</translation>
+    </message>
+</context>
+<context>
+    <name>Words</name>
+    <message>
+        <location filename="../../app/ui/words.py" line="19" />
+        <source>Email</source>
+        <translation>E-post</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="20" />
+        <source>Event</source>
+        <translation>Möte</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="21" />
+        <source>Contact</source>
+        <translation>Kontakt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="22" />
+        <source>Task</source>
+        <translation>Uppgift</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="24" />
+        <source>Account</source>
+        <translation>Konto</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="26" />
+        <source>Mailbox</source>
+        <translation>Brevlåda</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="27" />
+        <source>Salesforce</source>
+        <translation>Salesforce</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="28" />
+        <source>Syncbar</source>
+        <translation>Syncbar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="31" />
+        <source>Open</source>
+        <translation>Öppna</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="32" />
+        <source>Resolved</source>
+        <translation>Lösta</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="33" />
+        <source>Ignored</source>
+        <translation>Ignorerade</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="36" />
+        <source>running</source>
+        <translation>pågår</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="37" />
+        <source>everything synced</source>
+        <translation>allt synkades</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="38" />
+        <source>some items could not sync</source>
+        <translation>vissa objekt kunde inte synkas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="39" />
+        <source>stopped by an error</source>
+        <translation>stoppad av ett fel</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="40" />
+        <source>stopped</source>
+        <translation>stoppad</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="41" />
+        <source>interrupted</source>
+        <translation>avbruten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="43" />
+        <source>Mailbox → Salesforce</source>
+        <translation>Brevlåda → Salesforce</translation>
     </message>
 </context>
 </TS>

@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QAbstractItemView,
     QAbstractSpinBox,
     QComboBox,
     QGroupBox,
     QLabel,
     QLineEdit,
+    QListWidget,
     QMainWindow,
     QMenu,
     QPlainTextEdit,
+    QTableView,
     QTabWidget,
     QWidget,
 )
@@ -41,13 +42,13 @@ def _name(widget: QWidget) -> str:
     return f"{type(widget).__name__}#{widget.objectName() or '?'}"
 
 
-def _header_texts(view: QAbstractItemView) -> list[str]:
+def _header_texts(view: QTableView) -> list[str]:
     model = view.model()
     if model is None:
         return []
     texts = []
-    for section in range(model.columnCount()):
-        if getattr(view, "isColumnHidden", lambda _s: False)(section):
+    for section in range(model.columnCount(QModelIndex())):
+        if view.isColumnHidden(section):
             continue
         value = model.headerData(section, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
         if value is not None:
@@ -55,15 +56,15 @@ def _header_texts(view: QAbstractItemView) -> list[str]:
     return texts
 
 
-def _cell_texts(view: QAbstractItemView, rows: int = 30) -> list[str]:
+def _cell_texts(view: QTableView, rows: int = 30) -> list[str]:
     """The cells and their tooltips (the first rows: what is on screen)."""
     model = view.model()
     if model is None:
         return []
     texts = []
-    for row in range(min(rows, model.rowCount())):
-        for column in range(model.columnCount()):
-            if getattr(view, "isColumnHidden", lambda _s: False)(column):
+    for row in range(min(rows, model.rowCount(QModelIndex()))):
+        for column in range(model.columnCount(QModelIndex())):
+            if view.isColumnHidden(column):
                 continue
             index = model.index(row, column)
             for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
@@ -113,7 +114,10 @@ def visible_texts(root: QWidget, *, cells: bool = True) -> list[Seen]:
             for action in w.actions():
                 add(w, f"action:{action.objectName()}", action.text().replace("&", ""))
                 add(w, "actionToolTip", action.toolTip() if action.toolTip() != action.text() else "")
-        if isinstance(w, QAbstractItemView):
+        if isinstance(w, QListWidget):
+            for i in range(w.count()):
+                add(w, f"row{i}", w.item(i).text())
+        elif isinstance(w, QTableView):
             for text in _header_texts(w):
                 add(w, "header", text)
             if cells:
