@@ -520,23 +520,20 @@ class IssuesTab(QWidget):
         parts = []
         for i in issues:
             entry = self.catalog.get(i.code)
-            parts.append(
-                "\n".join(
-                    [
-                        f"{i.code} — {entry.title}",
-                        f"Item: {i.item_title or i.account} "
-                        f"({i.kind.value if i.kind else 'account'}, {i.source.value})",
-                        f"Message: {i.message}" if i.message else "",
-                        f"First seen: {i.first_seen.isoformat(timespec='seconds')}; last seen: "
-                        f"{i.last_seen.isoformat(timespec='seconds')}; attempts: {i.attempts}",
-                        f"What to do: {entry.recommendation}",
-                        f"Mailbox: {i.mailbox_link}" if i.mailbox_link else "",
-                        f"Salesforce: {i.crm_link}" if i.crm_link else "",
-                    ]
-                )
-                .replace("\n\n", "\n")
-                .strip()
-            )
+            lines = [
+                f"{i.code} — {entry.title}",
+                self.tr("Item: {item} ({kind}, {source})").format(
+                    item=i.item_title or i.account, kind=words.kind_label(i.kind), source=words.source_label(i.source)
+                ),
+                self.tr("Message: {message}").format(message=i.message) if i.message else "",
+                self.tr("First seen: {first}; last seen: {last}; attempts: {n}").format(
+                    first=words.when(i.first_seen), last=words.when(i.last_seen), n=i.attempts
+                ),
+                self.tr("What to do: {fix}").format(fix=entry.recommendation),
+                self.tr("Mailbox: {link}").format(link=i.mailbox_link) if i.mailbox_link else "",
+                self.tr("Salesforce: {link}").format(link=i.crm_link) if i.crm_link else "",
+            ]
+            parts.append("\n".join(line for line in lines if line))
         return "\n\n".join(parts)
 
     def copy_details(self) -> None:

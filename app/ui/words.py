@@ -104,12 +104,8 @@ def day(value: date) -> str:
 
 
 def day_month(value: date) -> str:
-    """A day without its year (the chart's axis), in the user's order of day and month."""
-    fmt = locale().dateFormat(QLocale.FormatType.ShortFormat)
-    for year in ("yyyy", "yy"):
-        fmt = fmt.replace(year, "")
-    fmt = fmt.strip("-/. ").replace("//", "/").replace("--", "-").replace("..", ".")
-    return locale().toString(QDate(value.year, value.month, value.day), fmt)
+    """A day without its year (the chart's axis): the day and the month's short name, in the user's language."""
+    return locale().toString(QDate(value.year, value.month, value.day), "d MMM")
 
 
 def number(value: int) -> str:

@@ -305,4 +305,10 @@ SV = {
     "interrupted": "avbruten",
     "Mailbox → Salesforce": "Brevlåda → Salesforce",
     "Syncbar — Sync Settings (demo)": "Syncbar — Synkinställningar (demo)",
+    "Item: {item} ({kind}, {source})": "Element: {item} ({kind}, {source})",
+    "Message: {message}": "Meddelande: {message}",
+    "First seen: {first}; last seen: {last}; attempts: {n}": "Först sedd: {first}; senast sedd: {last}; försök: {n}",
+    "What to do: {fix}": "Gör så här: {fix}",
+    "Mailbox: {link}": "Brevlåda: {link}",
+    "Salesforce: {link}": "Salesforce: {link}",
 }

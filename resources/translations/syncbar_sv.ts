@@ -669,17 +669,47 @@
         <translation>{total} problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="587" />
+        <location filename="../../app/ui/window.py" line="525" />
+        <source>Item: {item} ({kind}, {source})</source>
+        <translation>Element: {item} ({kind}, {source})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="528" />
+        <source>Message: {message}</source>
+        <translation>Meddelande: {message}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="529" />
+        <source>First seen: {first}; last seen: {last}; attempts: {n}</source>
+        <translation>Först sedd: {first}; senast sedd: {last}; försök: {n}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="532" />
+        <source>What to do: {fix}</source>
+        <translation>Gör så här: {fix}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="533" />
+        <source>Mailbox: {link}</source>
+        <translation>Brevlåda: {link}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="534" />
+        <source>Salesforce: {link}</source>
+        <translation>Salesforce: {link}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="584" />
         <source>Export issues</source>
         <translation>Exportera problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="587" />
+        <location filename="../../app/ui/window.py" line="584" />
         <source>CSV files (*.csv)</source>
         <translation>CSV-filer (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="594" />
+        <location filename="../../app/ui/window.py" line="591" />
         <source>Could not export: {error}</source>
         <translation>Kunde inte exportera: {error}</translation>
     </message>
@@ -938,37 +968,37 @@
 <context>
     <name>SettingsWindow</name>
     <message>
-        <location filename="../../app/ui/window.py" line="602" />
+        <location filename="../../app/ui/window.py" line="599" />
         <source>Syncbar — Sync Settings</source>
         <translation>Syncbar — Synkinställningar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="603" />
+        <location filename="../../app/ui/window.py" line="600" />
         <source>&amp;Help</source>
         <translation>&amp;Hjälp</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="604" />
+        <location filename="../../app/ui/window.py" line="601" />
         <source>About Syncbar…</source>
         <translation>Om Syncbar…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="609" />
+        <location filename="../../app/ui/window.py" line="606" />
         <source>General</source>
         <translation>Allmänt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="610" />
+        <location filename="../../app/ui/window.py" line="607" />
         <source>Issues</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="614" />
+        <location filename="../../app/ui/window.py" line="611" />
         <source>Settings</source>
         <translation>Inställningar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="622" />
+        <location filename="../../app/ui/window.py" line="619" />
         <source>Set up your accounts first</source>
         <translation>Konfigurera dina konton först</translation>
     </message>

@@ -231,6 +231,14 @@ def test_first_run_in_swedish(swedish: None, tmp_path: Path, qtbot: QtBot, monke
             checker.check(f"setup ({kind})", visible_texts(setup))
         setup.close()
         checker.check("first run", dialog_texts(app, qtbot, app.open_about, AboutDialog))
+        # The dialog a start that cannot go on shows (an unusable settings file).
+        from app.core.profile import ProfileError
+        from app.ui import startup
+
+        box, _ = startup.dialog(startup.explain(ProfileError("bad value"), paths, load_default()))
+        qtbot.addWidget(box)
+        checker.data |= {"bad value"}
+        checker.check("start-up failure", visible_texts(box))
     finally:
         close(app)
     assert checker.checked > 60
@@ -263,6 +271,7 @@ def test_every_state_of_a_demo_in_swedish(swedish: None, demo: Demo, qtbot: QtBo
                 dialog_texts(app, qtbot, lambda i=issue: app.show_issue_details(i), DetailsDialog),
             )
         issues = list(codes.values())[:2]
+        checker.check("copy details", [Seen("Copy details", app.window.issues.details_text(list(codes.values())))])
         checker.check("support", dialog_texts(app, qtbot, lambda: app.open_support(issues), SupportDialog))
 
         # Paused, and back: the Pause button keeps its Swedish after every update.
