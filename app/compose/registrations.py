@@ -49,6 +49,7 @@ import platformdirs
 from app.auth.microsoft import DEFAULT_AUTHORITY
 from app.auth.salesforce import DEFAULT_SF_CALLBACK, callback_parts
 from app.compose.exits import UsageError
+from app.core.language import language
 from app.core.mailbox_kinds import ROWS, MailboxKind
 
 FILE_NAME = "registrations.json"
@@ -71,6 +72,40 @@ WHAT = {
     ("google", "client_secret"): "the Client secret of that Google OAuth client",
     ("salesforce", "client_id"): "the Consumer Key of the Salesforce External Client App or Connected App",
 }
+# The words of the missing-registration message, in the user's language (app.core.language).
+WORDS = {
+    "en": {
+        "lead": "Syncbar cannot sign in before your company's app registrations are set up. ",
+        "where": " Put them in {places}, or in the environment; {docs} shows your IT department how to register "
+        "each app and how to write that file.",
+        "or": " or ",
+        "missing": "{name}.{key} ({what}; or {env}) is missing",
+        "desktop": " (a Desktop app client needs it to sign in)",
+    },
+    "sv": {
+        "lead": "Syncbar kan inte logga in förrän företagets appregistreringar är konfigurerade. ",
+        "where": " Lägg in dem i {places} eller i miljön; {docs} visar din IT-avdelning hur varje app registreras "
+        "och hur filen skrivs.",
+        "or": " eller ",
+        "missing": "{name}.{key} ({what}; eller {env}) saknas",
+        "desktop": " (en klient av typen Desktop app behöver den för att logga in)",
+    },
+}
+WHAT_SV = {
+    ("microsoft", "client_id"): "program-id:t (Application (client) ID) för Entra-appregistreringen",
+    ("google", "client_id"): "klient-id:t (Client ID) för Google Cloud OAuth-klienten (Desktop app)",
+    ("google", "client_secret"): "klienthemligheten (Client secret) för den Google OAuth-klienten",
+    (
+        "salesforce",
+        "client_id",
+    ): "konsumentnyckeln (Consumer Key) för Salesforce External Client App eller Connected App",
+}
+
+
+def _w(key: str) -> str:
+    return WORDS.get(language(), WORDS["en"])[key]
+
+
 # What each mailbox kind signs in to, in the order 'syncbar registrations' lists the kinds that are ready.
 NEEDS = {kind.value: ROWS[kind].registrations for kind in (MailboxKind.GRAPH, MailboxKind.GMAIL, MailboxKind.EWS)}
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -122,10 +157,9 @@ class Registrations:
         wrong = [f"{SERVICES[s]}: {'; '.join(self.problems[s])}" for s in services if self.problems.get(s)]
         if wrong:
             raise RegistrationError(
-                "Syncbar cannot sign in before your company's app registrations are set up. "
+                _w("lead")
                 + " ".join(f"{line}." for line in wrong)
-                + f" Put them in {' or '.join(self.places)}, or in the environment; {DOCS} shows your IT "
-                "department how to register each app and how to write that file."
+                + _w("where").format(places=_w("or").join(self.places), docs=DOCS)
             )
 
     def for_mailbox(self, kind: str) -> Registrations:
@@ -204,7 +238,8 @@ def _support(values: dict[str, str]) -> Support:
 
 
 def _missing(name: str, key: str) -> str:
-    return f"{name}.{key} ({WHAT[(name, key)]}; or {ENV[(name, key)]}) is missing"
+    what = (WHAT_SV if language() == "sv" else WHAT)[(name, key)]
+    return _w("missing").format(name=name, key=key, what=what, env=ENV[(name, key)])
 
 
 def _check(name: str, values: dict[str, str], problems: list[str]) -> Any:
@@ -226,7 +261,7 @@ def _check(name: str, values: dict[str, str], problems: list[str]) -> Any:
                 f"google.client_id {client_id!r} is not a Google OAuth client ID (NNNN-xxxx.apps.googleusercontent.com)"
             )
         if not secret:
-            problems.append(_missing(name, "client_secret") + " (a Desktop app client needs it to sign in)")
+            problems.append(_missing(name, "client_secret") + _w("desktop"))
         return None if problems else Google(client_id, secret)
     client_id, callback = values.get("client_id", ""), values.get("callback_url", "") or DEFAULT_SF_CALLBACK
     if not client_id:

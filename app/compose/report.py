@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
+from app.core import mail_words
 from app.core.catalog import Catalog
 from app.core.model import Issue, IssueState, Session
 from app.core.profile import Profile
@@ -171,14 +172,7 @@ def build(
 
 def mail_text(files: Sequence[ReportFile], what_happened: str, context: str = "") -> tuple[str, str]:
     """Subject and body of the mail that carries the report to support (the zip goes as its attachment)."""
-    subject = "Syncbar support request" + (f": {context}" if context else "")
-    words = what_happened.strip() or "(nothing written)"
-    names = ", ".join(f.name for f in files)
-    body = (
-        f"Hello Syncbar support,\n\nWhat happened, in my words:\n\n{words}\n\n"
-        f"The support report is attached ({names}); tokens and passwords are removed from it.\n"
-    )
-    return subject, body
+    return mail_words.support_request(what_happened, ", ".join(f.name for f in files), context)
 
 
 def write(files: Sequence[ReportFile], out: Path) -> Path:

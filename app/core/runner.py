@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from app.core import mail_words
 from app.core.catalog import Catalog
 from app.core.competitors import CompetitorCheck, warning
 from app.core.engine import Engine, source_of
@@ -362,14 +363,13 @@ class SyncService:
     def _escalation_text(self, notice: Notice, now: datetime) -> tuple[str, str]:
         entry = self.catalog.get(notice.code)
         since = notice.until or now
-        hours = max(1, round((now - since).total_seconds() / 3600))
-        side = {"salesforce": "Salesforce", "mailbox": "your mailbox"}.get(self.scheduler.blocked_source(), "")
-        where = f" because of {side}" if side else ""
-        body = (
-            f"Syncbar has not been able to sync{where} for about {hours} hour{'s' if hours != 1 else ''} "
-            f"(since {since:%Y-%m-%d %H:%M} UTC).\n\n"
-            f"{entry.title}\n{entry.reason}\n\nWhat to do: {entry.recommendation}\n\n"
-            f"Account: {notice.account}\nError code: {entry.code}\n\n"
-            "You get this email once per problem and at most once a day; Settings turns it off.\n"
+        return mail_words.escalation(
+            side=self.scheduler.blocked_source(),
+            hours=max(1, round((now - since).total_seconds() / 3600)),
+            since=since,
+            title=entry.title,
+            reason=entry.reason,
+            fix=entry.recommendation,
+            account=notice.account,
+            code=entry.code,
         )
-        return "Syncbar has stopped syncing", body

@@ -80,7 +80,7 @@ class DesktopApp:
         self.window = SettingsWindow(self.catalog)
         self.window.setWindowIcon(app_icon())
         if self.demo:
-            self.window.setWindowTitle("Syncbar — Sync Settings (demo)")
+            self.window.setWindowTitle(QCoreApplication.translate("DesktopApp", "Syncbar — Sync Settings (demo)"))
         self.use_tray = Tray.available() if tray is None else tray
         self.tray = Tray(self.catalog) if self.use_tray else None
         self.notices: list[tuple[str, str]] = []  # every notice shown (tests and the window read it)
@@ -113,11 +113,13 @@ class DesktopApp:
         i.support.connect(self.open_support)
         self.window.settings.save_requested.connect(self.save_choices)
         self.window.settings.change_accounts.connect(self.open_setup)
+        self.window.about_requested.connect(self.open_about)
         if self.tray is not None:
             self.tray.sync_now.connect(lambda: self.controller.sync_now())
             self.tray.toggle_pause.connect(self.toggle_pause)
             self.tray.open_settings.connect(self.window.bring_up)
             self.tray.notice_clicked.connect(self.open_notice)
+            self.tray.about.connect(self.open_about)
             self.tray.quit.connect(self.quit)
         else:
             self.window.quit_on_close = True
@@ -138,7 +140,8 @@ class DesktopApp:
             self.profile.choices.notifications if self.profile else "first"
         )
         settings = self.window.settings
-        settings.setEnabled(self.profile is not None)
+        settings.set_available(self.profile is not None)
+        self.window.settings_available(self.profile is not None)
         if self.profile is not None:
             prof = self.profile
             backend = self.backend
@@ -180,6 +183,14 @@ class DesktopApp:
             )
             return
         self.reconfigure()
+
+    def open_about(self) -> None:
+        """About Syncbar: the version, the bundled libraries' licences, and the company's help page if it set one."""
+        from app.ui.about import AboutDialog
+
+        _address, url = self.backend.support_contact(self.profile)
+        self.window.bring_up()
+        AboutDialog(url, parent=self.window).open()
 
     def open_setup(self) -> None:
         from app.ui.setup_dialog import SetupDialog

@@ -23,11 +23,11 @@ STATE_COLOURS = {
 def state_key(state: SyncState, open_issues: int = 0, has_error: bool = False) -> str:
     if state is SyncState.SYNCING:
         return "syncing"
-    if state is SyncState.PAUSED:
-        return "paused"
+    if state in (SyncState.PAUSED, SyncState.NOT_SET_UP):
+        return "paused"  # grey: nothing is wrong before the first setup, nothing to alarm anyone
     if state is SyncState.NEEDS_REAUTH:
         return "signin"
-    if state in (SyncState.BACKING_OFF, SyncState.SUSPENDED, SyncState.NOT_SET_UP) or has_error:
+    if state in (SyncState.BACKING_OFF, SyncState.SUSPENDED) or has_error:
         return "error"
     return "issues" if open_issues else "synced"
 

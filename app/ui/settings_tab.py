@@ -29,6 +29,7 @@ from app.core.mapping import DEFAULT_MAPPING, FieldInfo, FieldMapping, check_map
 from app.core.model import ItemKind
 from app.core.profile import SyncChoices
 from app.core.rules import DEFAULT_GROUP_LOCAL_PARTS
+from app.ui import words
 from app.ui.background import run_in_background
 from app.ui.choices_box import ChoicesBox, split_list
 
@@ -47,6 +48,17 @@ class SettingsTab(QWidget):
         self.choices = SyncChoices()
         self.describe: Describe | None = None
         layout = QVBoxLayout(self)
+        # Before the first setup the settings have nothing to apply to: said here, not only greyed out.
+        self.unavailable = QLabel(
+            self.tr(
+                "These settings apply once your mailbox and Salesforce are connected. "
+                "Use “Set up accounts…” on the General tab first."
+            )
+        )
+        self.unavailable.setObjectName("unavailable")
+        self.unavailable.setWordWrap(True)
+        self.unavailable.setVisible(False)
+        layout.addWidget(self.unavailable)
         what = ChoicesBox()
         form = what.form
         self.what = what
@@ -131,6 +143,13 @@ class SettingsTab(QWidget):
         )
         self.change_button.clicked.connect(self.change_accounts)
 
+    def set_available(self, available: bool) -> None:
+        """Greyed out, with the reason on top, until there is an account to apply the settings to."""
+        self.unavailable.setVisible(not available)
+        for child in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if child is not self.unavailable:
+                child.setEnabled(available)
+
     # -- in and out ---------------------------------------------------------------------
 
     def show_choices(
@@ -179,7 +198,7 @@ class SettingsTab(QWidget):
                 if not rule.source or rule.source.startswith("@"):
                     continue  # constants and the matched Contact/Lead are not the user's to move
                 cells = [
-                    QStandardItem(f"{kind.value} → {object_mapping.object_type}"),
+                    QStandardItem(f"{words.kind_label(kind)} → {object_mapping.object_type}"),
                     QStandardItem(rule.source),
                     QStandardItem(rule.target),
                     QStandardItem(rule.sf_type),

@@ -62,14 +62,15 @@ class SetupDialog(QDialog):
         self.profile: Profile | None = None
         self.competitor_note = ""  # what setup found of other sync software (or could not check)
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(
-                self.tr(
-                    "Syncbar logs your mail, meetings and contacts to Salesforce. Pick your mailbox, "
-                    "sign in to it and to Salesforce in your browser, and choose what to sync."
-                )
+        intro = QLabel(
+            self.tr(
+                "Syncbar logs your mail, meetings and contacts to Salesforce. Pick your mailbox, "
+                "sign in to it and to Salesforce in your browser, and choose what to sync."
             )
         )
+        intro.setObjectName("intro")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
         box = QGroupBox(self.tr("Mailbox"))
         form = QVBoxLayout(box)
         self.kind_group = QButtonGroup(self)
@@ -90,7 +91,7 @@ class SetupDialog(QDialog):
         self.address = QLineEdit()
         self.address.setPlaceholderText(self.tr("you@company.com"))
         self.username = QLineEdit()
-        self.username.setPlaceholderText("DOMAIN\\user (if it differs from the address)")
+        self.username.setPlaceholderText(self.tr("DOMAIN\\user (if it differs from the address)"))
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.ews_url = QLineEdit()

@@ -84,6 +84,7 @@ class Tray(QObject):
     toggle_pause = Signal()
     open_settings = Signal()
     notice_clicked = Signal(object)  # the Notice whose pop-up the user clicked
+    about = Signal()
     quit = Signal()
 
     def __init__(self, catalog: Catalog, parent: Any = None) -> None:
@@ -95,8 +96,9 @@ class Tray(QObject):
         self.sync_action = QAction(self.tr("Sync now"), menu)
         self.pause_action = QAction(self.tr("Pause"), menu)
         self.open_action = QAction(self.tr("Open Sync Settings"), menu)
+        self.about_action = QAction(self.tr("About Syncbar…"), menu)
         self.quit_action = QAction(self.tr("Quit Syncbar"), menu)
-        for a in (self.sync_action, self.pause_action, self.open_action):
+        for a in (self.sync_action, self.pause_action, self.open_action, self.about_action):
             menu.addAction(a)
         menu.addSeparator()
         menu.addAction(self.quit_action)
@@ -104,6 +106,7 @@ class Tray(QObject):
         self.sync_action.triggered.connect(self.sync_now)
         self.pause_action.triggered.connect(self.toggle_pause)
         self.open_action.triggered.connect(self.open_settings)
+        self.about_action.triggered.connect(self.about)
         self.quit_action.triggered.connect(self.quit)
         self.icon.activated.connect(self._activated)
         self.icon.messageClicked.connect(self._message_clicked)
@@ -126,7 +129,7 @@ class Tray(QObject):
         self.icon.setIcon(state_icon(key))
         self.last_tooltip = f"Syncbar — {status_line(snap, self.catalog, now)}"
         self.icon.setToolTip(self.last_tooltip)
-        self.pause_action.setText(self.tr("Resume") if snap.state is SyncState.PAUSED else "Pause")
+        self.pause_action.setText(self.tr("Resume") if snap.state is SyncState.PAUSED else self.tr("Pause"))
         self.sync_action.setEnabled(snap.state not in (SyncState.SYNCING, SyncState.NOT_SET_UP))
 
     def _message_clicked(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -37,6 +37,7 @@ from app.core.catalog import Catalog
 from app.core.model import ItemKind, Session
 from app.core.service import StatusSnapshot, SyncState
 from app.core.status_text import clock_time, status_line
+from app.ui import words
 from app.ui.icons import state_icon, state_key
 from app.ui.issues_tab import IssuesTab
 
@@ -54,7 +55,10 @@ class HistoryChart(QWidget):
     def set_days(self, days: list[tuple[str, int, int]]) -> None:
         self.days = days
         self.setAccessibleDescription(
-            "; ".join(f"{label}: {synced} synced, {failed} failed" for label, synced, failed in days)
+            "; ".join(
+                self.tr("{day}: {synced} synced, {failed} failed").format(day=label, synced=synced, failed=failed)
+                for label, synced, failed in days
+            )
         )
         self.update()
 
@@ -242,14 +246,10 @@ class GeneralTab(QWidget):
                 )
             )
         else:
-            self.accounts.setText(
-                self.tr(
-                    "No account is set up yet. Click “Set up accounts…”, or run “syncbar demo” to try Syncbar first."
-                )
-            )
+            self.accounts.setText(self.tr("Click “Set up accounts…” to connect your mailbox and Salesforce."))
         self.setup_button.setVisible(snap.state is SyncState.NOT_SET_UP)
         paused = snap.state is SyncState.PAUSED
-        self.pause_button.setText(self.tr("Resume") if paused else "Pause")
+        self.pause_button.setText(self.tr("Resume") if paused else self.tr("Pause"))
         self.sync_button.setEnabled(snap.state not in (SyncState.SYNCING, SyncState.NOT_SET_UP))
         self.pause_button.setEnabled(snap.state is not SyncState.NOT_SET_UP)
         if snap.state is SyncState.SYNCING:
@@ -277,9 +277,9 @@ class GeneralTab(QWidget):
         if last is None:
             self.session_times.setText(self.tr("No session yet"))
         else:
-            end = last.ended_at.astimezone().strftime("%H:%M:%S") if last.ended_at else "running"
-            start = last.started_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-            outcome = last.outcome.value.replace("_", " ")
+            end = words.time_of(last.ended_at, seconds=True) if last.ended_at else words.outcome_label("running")
+            start = words.when(last.started_at)
+            outcome = words.outcome_label(last.outcome)
             self.session_times.setText(
                 self.tr("Started {start}, ended {end} — {outcome}").format(start=start, end=end, outcome=outcome)
             )
@@ -289,7 +289,7 @@ class GeneralTab(QWidget):
                     continue
                 ignored = str(c.ignored_total)
                 row = (
-                    [QStandardItem(kind.value.capitalize())]
+                    [QStandardItem(words.kind_label(kind))]
                     + [QStandardItem(str(v)) for v in (c.new, c.updated, c.duplicate)]
                     + [QStandardItem(ignored), QStandardItem(str(c.failed))]
                 )
@@ -301,9 +301,9 @@ class GeneralTab(QWidget):
 
     def _show_history(self, recent: Sequence[Session]) -> None:
         self.history_model.removeRows(0, self.history_model.rowCount())
-        per_day: dict[str, dict[ItemKind, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
+        per_day: dict[date, dict[ItemKind, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
         for s in recent:
-            day = s.started_at.astimezone().strftime("%Y-%m-%d")
+            day = s.started_at.astimezone().date()
             for kind, c in s.counts.items():
                 tally = per_day[day][kind]
                 tally[0] += c.new
@@ -316,9 +316,9 @@ class GeneralTab(QWidget):
                     [
                         QStandardItem(x)
                         for x in (
-                            day,
-                            "Mailbox → Salesforce",
-                            kind.value.capitalize(),
+                            words.day(day),
+                            words.direction_label(),
+                            words.kind_label(kind),
                             str(added),
                             str(updated),
                             str(failed),
@@ -327,17 +327,22 @@ class GeneralTab(QWidget):
                 )
         today = datetime.now(UTC).astimezone().date()
         for back in range(6, -1, -1):  # always seven days, today last, empty days included
-            day = (today - timedelta(days=back)).strftime("%Y-%m-%d")
+            day = today - timedelta(days=back)
             synced = sum(t[0] + t[1] for t in per_day.get(day, {}).values())
             failed = sum(t[2] for t in per_day.get(day, {}).values())
-            chart.append((day[5:], synced, failed))
+            chart.append((words.day_month(day), synced, failed))
         self.chart.set_days(chart)
 
 
 class SettingsWindow(QMainWindow):
+    about_requested = Signal()
+
     def __init__(self, catalog: Catalog, parent: Any = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Syncbar — Sync Settings"))
+        self.help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.about_action = self.help_menu.addAction(self.tr("About Syncbar…"))
+        self.about_action.triggered.connect(self.about_requested)
         self.tabs = QTabWidget()
         self.general = GeneralTab(catalog)
         self.issues = IssuesTab(catalog)
@@ -350,6 +355,11 @@ class SettingsWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.resize(1100, 720)
         self.quit_on_close = False
+
+    def settings_available(self, available: bool) -> None:
+        """The Settings tab's tooltip says why its contents are greyed out before the first setup."""
+        at = self.tabs.indexOf(self.settings)
+        self.tabs.setTabToolTip(at, "" if available else self.tr("Set up your accounts first"))
 
     def show_notice(self, text: str) -> None:
         """Where notices go when there is no tray: the status bar, for a minute."""

@@ -258,6 +258,43 @@ SV = {
     "Problem": "Problem",
     "What to do": "Gör så här",
     "First seen": "Först sedd",
+    # First run, About (issue 17)
+    "Click “Set up accounts…” to connect your mailbox and Salesforce.": (
+        "Klicka på ”Konfigurera konton…” för att ansluta din brevlåda och Salesforce."
+    ),
+    "These settings apply once your mailbox and Salesforce are connected. "
+    "Use “Set up accounts…” on the General tab first.": (
+        "De här inställningarna gäller när din brevlåda och Salesforce är anslutna. "
+        "Använd först ”Konfigurera konton…” på fliken Allmänt."
+    ),
+    "Set up your accounts first": "Konfigurera dina konton först",
+    "DOMAIN\\user (if it differs from the address)": "DOMÄN\\användare (om det skiljer sig från adressen)",
+    "&Help": "&Hjälp",
+    "About Syncbar…": "Om Syncbar…",
+    "About Syncbar": "Om Syncbar",
+    "Syncbar {version}": "Syncbar {version}",
+    "Keeps your mailbox and Salesforce in step.": "Håller din brevlåda och Salesforce i takt.",
+    "Help and documentation": "Hjälp och dokumentation",
+    "Syncbar is built with these libraries:": "Syncbar är byggt med de här biblioteken:",
+    "Library": "Bibliotek",
+    "Version": "Version",
+    "Licence": "Licens",
+    "Libraries and their licences": "Bibliotek och deras licenser",
+    # The core's values and the Issues table, in words (issue 17)
+    "{day}: {synced} synced, {failed} failed": "{day}: {synced} synkade, {failed} misslyckades",
+    "Last seen": "Senast sedd",
+    "Source": "Källa",
+    "Error code": "Felkod",
+    "Message": "Meddelande",
+    "Attempts": "Försök",
+    "State": "Status",
+    "Open the item in your mailbox": "Öppna objektet i din brevlåda",
+    "No mailbox link for this issue": "Ingen länk till brevlådan för det här problemet",
+    "Open the record in Salesforce": "Öppna posten i Salesforce",
+    "No Salesforce record yet": "Ingen Salesforce-post än",
+    "Export issues": "Exportera problem",
+    "CSV files (*.csv)": "CSV-filer (*.csv)",
+    "Could not export: {error}": "Kunde inte exportera: {error}",
     "Email": "E-post",
     "Event": "Möte",
     "Contact": "Kontakt",
@@ -279,10 +316,7 @@ SV = {
     "Account: {account}": "Konto: {account}",
     "Code: {code}": "Kod: {code}",
     "The service said: {message}": "Tjänsten svarade: {message}",
-    "Open the item in your mailbox": "Öppna objektet i din brevlåda",
     "No mailbox link": "Ingen länk till brevlådan",
-    "Open the record in Salesforce": "Öppna posten i Salesforce",
-    "No Salesforce record yet": "Ingen Salesforce-post än",
     "Actions: Retry, Ignore, Copy details, Show details, Chat with support": (
         "Åtgärder: Försök igen, Ignorera, Kopiera detaljer, Visa detaljer, Chatta med support"
     ),
@@ -308,7 +342,16 @@ SV = {
     "Mailbox: {link}": "Brevlåda: {link}",
     "Salesforce: {link}": "Salesforce: {link}",
     "Request id: {id}": "Begärans id: {id}",
-    "Export issues": "Exportera problem",
     "CSV (*.csv)": "CSV (*.csv)",
-    "Could not export: {error}": "Kunde inte exportera: {error}",
+    "running": "pågår",
+    "everything synced": "allt synkades",
+    "some items could not sync": "vissa objekt kunde inte synkas",
+    "stopped by an error": "stoppad av ett fel",
+    "stopped": "stoppad",
+    "interrupted": "avbruten",
+    "Mailbox → Salesforce": "Brevlåda → Salesforce",
+    "Syncbar — Sync Settings (demo)": "Syncbar — Synkinställningar (demo)",
+    "Item: {item} ({kind}, {source})": "Element: {item} ({kind}, {source})",
+    "Message: {message}": "Meddelande: {message}",
+    "What to do: {fix}": "Gör så här: {fix}",
 }

@@ -32,6 +32,54 @@
     </message>
 </context>
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../app/ui/about.py" line="99" />
+        <source>About Syncbar</source>
+        <translation>Om Syncbar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/about.py" line="101" />
+        <source>Syncbar {version}</source>
+        <translation>Syncbar {version}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/about.py" line="108" />
+        <source>Keeps your mailbox and Salesforce in step.</source>
+        <translation>Håller din brevlåda och Salesforce i takt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/about.py" line="113" />
+        <source>Help and documentation</source>
+        <translation>Hjälp och dokumentation</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/about.py" line="120" />
+        <source>Syncbar is built with these libraries:</source>
+        <translation>Syncbar är byggt med de här biblioteken:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/about.py" line="123" />
+        <source>Library</source>
+        <translation>Bibliotek</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/about.py" line="123" />
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/about.py" line="123" />
+        <source>Licence</source>
+        <translation>Licens</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/about.py" line="124" />
+        <source>Libraries and their licences</source>
+        <translation>Bibliotek och deras licenser</translation>
+    </message>
+</context>
+<context>
     <name>ChoicesBox</name>
     <message>
         <location filename="../../app/ui/choices_box.py" line="22" />
@@ -107,12 +155,12 @@
 <context>
     <name>CycleProcess</name>
     <message>
-        <location filename="../../app/ui/sync_process.py" line="170" />
+        <location filename="../../app/ui/sync_process.py" line="135" />
         <source>The sync process could not start: {error}</source>
         <translation>Synkprocessen kunde inte starta: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync_process.py" line="183" />
+        <location filename="../../app/ui/sync_process.py" line="148" />
         <source>The sync process stopped unexpectedly ({detail}). Nothing is lost: the next sync goes on from where it stopped.</source>
         <translation>Synkprocessen avbröts oväntat ({detail}). Inget har gått förlorat: nästa synkning fortsätter där den slutade.</translation>
     </message>
@@ -120,32 +168,38 @@
 <context>
     <name>DesktopApp</name>
     <message>
-        <location filename="../../app/ui/app.py" line="202" />
+        <location filename="../../app/ui/app.py" line="83" />
+        <source>Syncbar — Sync Settings (demo)</source>
+        <translation>Syncbar — Synkinställningar (demo)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/app.py" line="167" />
+        <location filename="../../app/ui/app.py" line="182" />
         <source>Could not save the settings: {error}</source>
         <translation>Kunde inte spara inställningarna: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="218" />
+        <location filename="../../app/ui/app.py" line="206" />
         <source>Other sync software</source>
         <translation>Annan synkprogramvara</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="235" />
+        <location filename="../../app/ui/app.py" line="223" />
         <source>Could not open the settings: {error}</source>
         <translation>Kunde inte öppna inställningarna: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="279" />
+        <location filename="../../app/ui/app.py" line="268" />
         <source>Sync error</source>
         <translation>Synkfel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="465" />
+        <location filename="../../app/ui/app.py" line="450" />
         <source>Could not change “Start at login”: {error}</source>
         <translation>Kunde inte ändra ”Starta vid inloggning”: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="472" />
+        <location filename="../../app/ui/app.py" line="457" />
         <source>Finishing the current step of the sync…</source>
         <translation>Avslutar det pågående steget i synkningen…</translation>
     </message>
@@ -153,93 +207,93 @@
 <context>
     <name>DetailsDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="38" />
+        <location filename="../../app/ui/dialogs.py" line="39" />
         <source>You</source>
         <translation>Du</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="39" />
+        <location filename="../../app/ui/dialogs.py" line="40" />
         <source>Your Salesforce administrator</source>
         <translation>Din Salesforce-administratör</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="40" />
+        <location filename="../../app/ui/dialogs.py" line="41" />
         <source>Your mailbox (Microsoft 365, Exchange or Google) administrator</source>
         <translation>Administratören för din brevlåda (Microsoft 365, Exchange eller Google)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="43" />
+        <location filename="../../app/ui/dialogs.py" line="44" />
         <source>Syncbar support</source>
         <translation>Syncbars support</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="46" />
+        <location filename="../../app/ui/dialogs.py" line="47" />
         <source>Sign in again…</source>
         <translation>Logga in igen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="47" />
+        <location filename="../../app/ui/dialogs.py" line="48" />
         <source>Sync now</source>
         <translation>Synka nu</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="48" />
         <location filename="../../app/ui/dialogs.py" line="49" />
+        <location filename="../../app/ui/dialogs.py" line="50" />
         <source>Retry now</source>
         <translation>Försök igen nu</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="50" />
+        <location filename="../../app/ui/dialogs.py" line="51" />
         <source>Chat with support…</source>
         <translation>Chatta med supporten…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="73" />
+        <location filename="../../app/ui/dialogs.py" line="74" />
         <source>Sync error details — {code}</source>
         <translation>Detaljer om synkfelet — {code}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="77" />
+        <location filename="../../app/ui/dialogs.py" line="78" />
         <source>Problem:</source>
         <translation>Problem:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="78" />
+        <location filename="../../app/ui/dialogs.py" line="79" />
         <source>Code:</source>
         <translation>Kod:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="80" />
+        <location filename="../../app/ui/dialogs.py" line="81" />
         <source>Item:</source>
         <translation>Objekt:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="82" />
+        <location filename="../../app/ui/dialogs.py" line="83" />
         <source>Account:</source>
         <translation>Konto:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="83" />
+        <location filename="../../app/ui/dialogs.py" line="84" />
         <source>Description:</source>
         <translation>Beskrivning:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="85" />
+        <location filename="../../app/ui/dialogs.py" line="86" />
         <source>The service said:</source>
         <translation>Tjänsten svarade:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="86" />
+        <location filename="../../app/ui/dialogs.py" line="87" />
         <source>What to do:</source>
         <translation>Gör så här:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="88" />
+        <location filename="../../app/ui/dialogs.py" line="89" />
         <source>Who can fix it:</source>
         <translation>Vem kan åtgärda det:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="100" />
+        <location filename="../../app/ui/dialogs.py" line="101" />
         <source>Open Salesforce Setup</source>
         <translation>Öppna Salesforce-inställningar</translation>
     </message>
@@ -247,167 +301,172 @@
 <context>
     <name>GeneralTab</name>
     <message>
-        <location filename="../../app/ui/window.py" line="107" />
+        <location filename="../../app/ui/window.py" line="111" />
         <source>Sign in again…</source>
         <translation>Logga in igen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="128" />
+        <location filename="../../app/ui/window.py" line="132" />
         <source>Sync now</source>
         <translation>Synka nu</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="129" />
+        <location filename="../../app/ui/window.py" line="133" />
+        <location filename="../../app/ui/window.py" line="252" />
         <source>Pause</source>
         <translation>Pausa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="130" />
+        <location filename="../../app/ui/window.py" line="134" />
         <source>Set up accounts…</source>
         <translation>Konfigurera konton…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="138" />
+        <location filename="../../app/ui/window.py" line="142" />
         <source>Current sync error</source>
         <translation>Aktuellt synkfel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="142" />
+        <location filename="../../app/ui/window.py" line="146" />
         <source>Show details</source>
         <translation>Visa detaljer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="148" />
-        <location filename="../../app/ui/window.py" line="216" />
+        <location filename="../../app/ui/window.py" line="152" />
+        <location filename="../../app/ui/window.py" line="220" />
         <source>Last session details</source>
         <translation>Senaste synkningen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="151" />
+        <location filename="../../app/ui/window.py" line="155" />
         <location filename="../../app/ui/window.py" line="278" />
         <source>No session yet</source>
         <translation>Ingen synkning än</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="152" />
+        <location filename="../../app/ui/window.py" line="156" />
         <source>Refresh</source>
         <translation>Uppdatera</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="159" />
-        <location filename="../../app/ui/window.py" line="185" />
+        <location filename="../../app/ui/window.py" line="163" />
+        <location filename="../../app/ui/window.py" line="189" />
         <source>Object</source>
         <translation>Objekt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="160" />
+        <location filename="../../app/ui/window.py" line="164" />
         <source>New</source>
         <translation>Nya</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="161" />
-        <location filename="../../app/ui/window.py" line="187" />
+        <location filename="../../app/ui/window.py" line="165" />
+        <location filename="../../app/ui/window.py" line="191" />
         <source>Updated</source>
         <translation>Uppdaterade</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="162" />
+        <location filename="../../app/ui/window.py" line="166" />
         <source>Duplicate</source>
         <translation>Dubbletter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="163" />
+        <location filename="../../app/ui/window.py" line="167" />
         <source>Ignored</source>
         <translation>Ignorerade</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="164" />
-        <location filename="../../app/ui/window.py" line="188" />
+        <location filename="../../app/ui/window.py" line="168" />
+        <location filename="../../app/ui/window.py" line="192" />
         <source>Failed</source>
         <translation>Misslyckade</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="176" />
+        <location filename="../../app/ui/window.py" line="180" />
         <source>Sync history (last 7 days)</source>
         <translation>Synkhistorik (senaste 7 dagarna)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="183" />
+        <location filename="../../app/ui/window.py" line="187" />
         <source>Date</source>
         <translation>Datum</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="184" />
+        <location filename="../../app/ui/window.py" line="188" />
         <source>Direction</source>
         <translation>Riktning</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="186" />
+        <location filename="../../app/ui/window.py" line="190" />
         <source>Added</source>
         <translation>Tillagda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="200" />
+        <location filename="../../app/ui/window.py" line="204" />
         <source>Start at login</source>
         <translation>Starta vid inloggning</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="203" />
+        <location filename="../../app/ui/window.py" line="207" />
         <source>Notify me the first time</source>
         <translation>Meddela mig första gången</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="204" />
+        <location filename="../../app/ui/window.py" line="208" />
         <source>Notify me every time</source>
         <translation>Meddela mig varje gång</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="205" />
+        <location filename="../../app/ui/window.py" line="209" />
         <source>Never notify me</source>
         <translation>Meddela mig aldrig</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="210" />
+        <location filename="../../app/ui/window.py" line="214" />
         <source>Notifications:</source>
         <translation>Aviseringar:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="214" />
+        <location filename="../../app/ui/window.py" line="218" />
         <source>Sync status</source>
         <translation>Synkstatus</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="215" />
+        <location filename="../../app/ui/window.py" line="219" />
         <source>Sync state icon</source>
         <translation>Ikon för synkläge</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="217" />
+        <location filename="../../app/ui/window.py" line="221" />
         <source>Sync history</source>
         <translation>Synkhistorik</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="218" />
+        <location filename="../../app/ui/window.py" line="222" />
         <source>Sync history chart</source>
         <translation>Diagram över synkhistorik</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="219" />
+        <location filename="../../app/ui/window.py" line="223" />
         <source>Notifications</source>
         <translation>Aviseringar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="221" />
+        <location filename="../../app/ui/window.py" line="225" />
         <source>Sync now (F5)</source>
         <translation>Synka nu (F5)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="240" />
+        <location filename="../../app/ui/window.py" line="244" />
         <source>Mailbox: {mailbox}    Salesforce: {crm}</source>
         <translation>Brevlåda: {mailbox}    Salesforce: {crm}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="247" />
+        <location filename="../../app/ui/window.py" line="249" />
+        <source>Click “Set up accounts…” to connect your mailbox and Salesforce.</source>
+        <translation>Klicka på ”Konfigurera konton…” för att ansluta din brevlåda och Salesforce.</translation>
+    </message>
+    <message>
         <source>No account is set up yet. Click “Set up accounts…”, or run “syncbar demo” to try Syncbar first.</source>
         <translation>Inget konto är konfigurerat än. Klicka på ”Konfigurera konton…”, eller kör ”syncbar demo” för att prova Syncbar först.</translation>
     </message>
@@ -440,7 +499,12 @@
 <context>
     <name>HistoryChart</name>
     <message>
-        <location filename="../../app/ui/window.py" line="66" />
+        <location filename="../../app/ui/window.py" line="59" />
+        <source>{day}: {synced} synced, {failed} failed</source>
+        <translation>{day}: {synced} synkade, {failed} misslyckades</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="70" />
         <source>No sync in the last 7 days</source>
         <translation>Ingen synkning de senaste 7 dagarna</translation>
     </message>
@@ -565,22 +629,22 @@
         <translation>(inget ämne)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="305" />
+        <location filename="../../app/ui/models.py" line="313" />
         <source>Each row's ⋮ opens its actions</source>
         <translation>Varje rads ⋮ öppnar dess åtgärder</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="307" />
+        <location filename="../../app/ui/models.py" line="315" />
         <source>Actions</source>
         <translation>Åtgärder</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="354" />
+        <location filename="../../app/ui/models.py" line="362" />
         <source>{problem} ({state})</source>
         <translation>{problem} ({state})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="365" />
+        <location filename="../../app/ui/models.py" line="373" />
         <source>Last seen {last}
 First seen {first}
 Attempts: {n}</source>
@@ -589,52 +653,52 @@ Först sedd {first}
 Försök: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="371" />
+        <location filename="../../app/ui/models.py" line="379" />
         <source>Date: {when}</source>
         <translation>Datum: {when}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="373" />
+        <location filename="../../app/ui/models.py" line="381" />
         <source>{object} · reported by {source} · {state}</source>
         <translation>{object} · rapporterat av {source} · {state}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="377" />
+        <location filename="../../app/ui/models.py" line="385" />
         <source>Account: {account}</source>
         <translation>Konto: {account}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="380" />
+        <location filename="../../app/ui/models.py" line="388" />
         <source>Code: {code}</source>
         <translation>Kod: {code}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="382" />
+        <location filename="../../app/ui/models.py" line="390" />
         <source>The service said: {message}</source>
         <translation>Tjänsten svarade: {message}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="387" />
+        <location filename="../../app/ui/models.py" line="395" />
         <source>Open the item in your mailbox</source>
         <translation>Öppna objektet i din brevlåda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="387" />
+        <location filename="../../app/ui/models.py" line="395" />
         <source>No mailbox link</source>
         <translation>Ingen länk till brevlådan</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="389" />
+        <location filename="../../app/ui/models.py" line="397" />
         <source>Open the record in Salesforce</source>
         <translation>Öppna posten i Salesforce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="389" />
+        <location filename="../../app/ui/models.py" line="397" />
         <source>No Salesforce record yet</source>
         <translation>Ingen Salesforce-post än</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="391" />
+        <location filename="../../app/ui/models.py" line="399" />
         <source>Actions: Retry, Ignore, Copy details, Show details, Chat with support</source>
         <translation>Åtgärder: Försök igen, Ignorera, Kopiera detaljer, Visa detaljer, Chatta med support</translation>
     </message>
@@ -642,12 +706,12 @@ Försök: {n}</translation>
 <context>
     <name>IssuesTab</name>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="89" />
+        <location filename="../../app/ui/issues_tab.py" line="94" />
         <source>All objects</source>
         <translation>Alla objekt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="93" />
+        <location filename="../../app/ui/issues_tab.py" line="98" />
         <source>All sources</source>
         <translation>Alla källor</translation>
     </message>
@@ -656,7 +720,7 @@ Försök: {n}</translation>
         <translation>Öppna</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="98" />
+        <location filename="../../app/ui/issues_tab.py" line="103" />
         <source>All states</source>
         <translation>Alla lägen</translation>
     </message>
@@ -689,7 +753,7 @@ Försök: {n}</translation>
         <translation>Ignorera objektet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="183" />
+        <location filename="../../app/ui/issues_tab.py" line="190" />
         <source>Copy details</source>
         <translation>Kopiera detaljer</translation>
     </message>
@@ -698,182 +762,182 @@ Försök: {n}</translation>
         <translation>Visa detaljer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="185" />
+        <location filename="../../app/ui/issues_tab.py" line="192" />
         <source>Chat with support…</source>
         <translation>Chatta med supporten…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="104" />
+        <location filename="../../app/ui/issues_tab.py" line="109" />
         <source>Export CSV…</source>
         <translation>Exportera CSV…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="150" />
+        <location filename="../../app/ui/issues_tab.py" line="157" />
         <source>Issues</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="106" />
+        <location filename="../../app/ui/issues_tab.py" line="111" />
         <source>Object filter</source>
         <translation>Objektfilter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="102" />
+        <location filename="../../app/ui/issues_tab.py" line="107" />
         <source>Search item, person, problem or code</source>
         <translation>Sök objekt, person, problem eller kod</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="107" />
+        <location filename="../../app/ui/issues_tab.py" line="112" />
         <source>Source filter</source>
         <translation>Källfilter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="108" />
+        <location filename="../../app/ui/issues_tab.py" line="113" />
         <source>State filter</source>
         <translation>Lägesfilter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="112" />
+        <location filename="../../app/ui/issues_tab.py" line="117" />
         <source>Search issues</source>
         <translation>Sök bland problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="120" />
+        <location filename="../../app/ui/issues_tab.py" line="125" />
         <source>Retry selected</source>
         <translation>Försök igen med markerade</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="121" />
+        <location filename="../../app/ui/issues_tab.py" line="126" />
         <source>Ignore selected</source>
         <translation>Ignorera markerade</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="122" />
+        <location filename="../../app/ui/issues_tab.py" line="127" />
         <source>Un-ignore selected</source>
         <translation>Sluta ignorera markerade</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="164" />
+        <location filename="../../app/ui/issues_tab.py" line="171" />
         <source>Clear filters</source>
         <translation>Rensa filter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="176" />
+        <location filename="../../app/ui/issues_tab.py" line="183" />
         <source>Retry</source>
         <translation>Försök igen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="177" />
+        <location filename="../../app/ui/issues_tab.py" line="184" />
         <source>Ignore</source>
         <translation>Ignorera</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="178" />
+        <location filename="../../app/ui/issues_tab.py" line="185" />
         <source>Un-ignore</source>
         <translation>Sluta ignorera</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="180" />
+        <location filename="../../app/ui/issues_tab.py" line="187" />
         <source>Retry all with this problem</source>
         <translation>Försök igen med alla med detta problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="181" />
+        <location filename="../../app/ui/issues_tab.py" line="188" />
         <source>Ignore all with this problem</source>
         <translation>Ignorera alla med detta problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="184" />
+        <location filename="../../app/ui/issues_tab.py" line="191" />
         <source>Show details…</source>
         <translation>Visa detaljer…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="268" />
+        <location filename="../../app/ui/issues_tab.py" line="275" />
         <source>{shown} of {total} issues</source>
         <translation>{shown} av {total} problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="271" />
+        <location filename="../../app/ui/issues_tab.py" line="278" />
         <source>{total} issues</source>
         <translation>{total} problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="276" />
+        <location filename="../../app/ui/issues_tab.py" line="283" />
         <source>No issues match these filters.</source>
         <translation>Inga problem matchar filtren.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="278" />
+        <location filename="../../app/ui/issues_tab.py" line="285" />
         <source>No issues — everything synced.</source>
         <translation>Inga problem – allt är synkat.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="298" />
+        <location filename="../../app/ui/issues_tab.py" line="312" />
         <source>{n} selected</source>
         <translation>{n} markerade</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="331" />
+        <location filename="../../app/ui/issues_tab.py" line="347" />
         <source>Retry all “{problem}”</source>
         <translation>Försök igen med alla ”{problem}”</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="332" />
+        <location filename="../../app/ui/issues_tab.py" line="348" />
         <source>Ignore all “{problem}”</source>
         <translation>Ignorera alla ”{problem}”</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="377" />
+        <location filename="../../app/ui/issues_tab.py" line="393" />
         <source>Item: {item}</source>
         <translation>Objekt: {item}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="378" />
+        <location filename="../../app/ui/issues_tab.py" line="394" />
         <source>{object} · reported by {source} · {state}</source>
         <translation>{object} · rapporterat av {source} · {state}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="381" />
+        <location filename="../../app/ui/issues_tab.py" line="397" />
         <source>The service said: {message}</source>
         <translation>Tjänsten svarade: {message}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="382" />
+        <location filename="../../app/ui/issues_tab.py" line="398" />
         <source>First seen: {first}; last seen: {last}; attempts: {n}</source>
         <translation>Först sedd: {first}; senast sedd: {last}; försök: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="385" />
+        <location filename="../../app/ui/issues_tab.py" line="401" />
         <source>What to do: {advice}</source>
         <translation>Gör så här: {advice}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="386" />
+        <location filename="../../app/ui/issues_tab.py" line="402" />
         <source>Mailbox: {link}</source>
         <translation>Brevlåda: {link}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="387" />
+        <location filename="../../app/ui/issues_tab.py" line="403" />
         <source>Salesforce: {link}</source>
         <translation>Salesforce: {link}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="388" />
+        <location filename="../../app/ui/issues_tab.py" line="404" />
         <source>Request id: {id}</source>
         <translation>Begärans id: {id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="441" />
+        <location filename="../../app/ui/issues_tab.py" line="457" />
         <source>Export issues</source>
         <translation>Exportera problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="441" />
+        <location filename="../../app/ui/issues_tab.py" line="457" />
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/issues_tab.py" line="448" />
+        <location filename="../../app/ui/issues_tab.py" line="464" />
         <source>Could not export: {error}</source>
         <translation>Kunde inte exportera: {error}</translation>
     </message>
@@ -881,67 +945,67 @@ Försök: {n}</translation>
 <context>
     <name>ReauthDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="135" />
+        <location filename="../../app/ui/dialogs.py" line="132" />
         <source>Sign in again</source>
         <translation>Logga in igen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="139" />
+        <location filename="../../app/ui/dialogs.py" line="136" />
         <source>&lt;b&gt;{account}&lt;/b&gt; needs you to sign in again.</source>
         <translation>&lt;b&gt;{account}&lt;/b&gt; behöver att du loggar in igen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="140" />
+        <location filename="../../app/ui/dialogs.py" line="137" />
         <source>Your account</source>
         <translation>Ditt konto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="150" />
+        <location filename="../../app/ui/dialogs.py" line="147" />
         <source>https://mail.example.com/EWS/Exchange.asmx</source>
         <translation>https://mail.example.com/EWS/Exchange.asmx</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="151" />
+        <location filename="../../app/ui/dialogs.py" line="148" />
         <source>Exchange (EWS) URL:</source>
         <translation>Exchange-adress (EWS):</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="159" />
+        <location filename="../../app/ui/dialogs.py" line="156" />
         <source>Refresh</source>
         <translation>Uppdatera</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="161" />
+        <location filename="../../app/ui/dialogs.py" line="158" />
         <source>Sign in again as {account}</source>
         <translation>Logga in igen som {account}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="163" />
+        <location filename="../../app/ui/dialogs.py" line="160" />
         <source>Change account…</source>
         <translation>Byt konto…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="164" />
+        <location filename="../../app/ui/dialogs.py" line="161" />
         <source>Advanced</source>
         <translation>Avancerat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="167" />
+        <location filename="../../app/ui/dialogs.py" line="164" />
         <source>Cancel</source>
         <translation>Avbryt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="184" />
+        <location filename="../../app/ui/dialogs.py" line="179" />
         <source>Waiting for you to finish signing in in your browser…</source>
         <translation>Väntar på att du loggar in klart i webbläsaren…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="202" />
+        <location filename="../../app/ui/dialogs.py" line="192" />
         <source>Sign-in did not finish: {error}</source>
         <translation>Inloggningen blev inte klar: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="204" />
+        <location filename="../../app/ui/dialogs.py" line="194" />
         <source>Signed in as {account}.</source>
         <translation>Inloggad som {account}.</translation>
     </message>
@@ -949,177 +1013,182 @@ Försök: {n}</translation>
 <context>
     <name>SettingsTab</name>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="61" />
+        <location filename="../../app/ui/settings_tab.py" line="54" />
+        <source>These settings apply once your mailbox and Salesforce are connected. Use “Set up accounts…” on the General tab first.</source>
+        <translation>De här inställningarna gäller när din brevlåda och Salesforce är anslutna. Använd först ”Konfigurera konton…” på fliken Allmänt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_tab.py" line="69" />
         <source> minutes</source>
         <translation> minuter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="62" />
+        <location filename="../../app/ui/settings_tab.py" line="70" />
         <source>Sync every</source>
         <translation>Synka var</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="63" />
+        <location filename="../../app/ui/settings_tab.py" line="71" />
         <source>Sync every:</source>
         <translation>Synka var:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="64" />
+        <location filename="../../app/ui/settings_tab.py" line="72" />
         <source>Mail among colleagues stays out of Salesforce</source>
         <translation>Post mellan kolleger hålls utanför Salesforce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="67" />
+        <location filename="../../app/ui/settings_tab.py" line="75" />
         <source>Do not mail</source>
         <translation>Kontakta inte</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="68" />
+        <location filename="../../app/ui/settings_tab.py" line="76" />
         <source>Do not mail:</source>
         <translation>Kontakta inte:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="70" />
+        <location filename="../../app/ui/settings_tab.py" line="78" />
         <source>Shared addresses</source>
         <translation>Delade adresser</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="71" />
+        <location filename="../../app/ui/settings_tab.py" line="79" />
         <source>Shared addresses:</source>
         <translation>Delade adresser:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="73" />
+        <location filename="../../app/ui/settings_tab.py" line="81" />
         <source>Accounts</source>
         <translation>Konton</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="78" />
+        <location filename="../../app/ui/settings_tab.py" line="86" />
         <source>API allocation</source>
         <translation>API-andel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="79" />
+        <location filename="../../app/ui/settings_tab.py" line="87" />
         <source>Salesforce API allocation (share of the org's daily calls):</source>
         <translation>Salesforce API-andel (del av organisationens dagliga anrop):</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="80" />
+        <location filename="../../app/ui/settings_tab.py" line="88" />
         <source>Change accounts…</source>
         <translation>Byt konton…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="83" />
+        <location filename="../../app/ui/settings_tab.py" line="91" />
         <source>When syncing stops</source>
         <translation>När synkningen stannar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="85" />
+        <location filename="../../app/ui/settings_tab.py" line="93" />
         <source>Email me when syncing has been stopped for</source>
         <translation>Mejla mig när synkningen har stått still i</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="88" />
+        <location filename="../../app/ui/settings_tab.py" line="96" />
         <source> hours</source>
         <translation> timmar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="89" />
+        <location filename="../../app/ui/settings_tab.py" line="97" />
         <source>Email me after</source>
         <translation>Mejla mig efter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="97" />
+        <location filename="../../app/ui/settings_tab.py" line="105" />
         <source>Support address</source>
         <translation>Supportadress</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="98" />
+        <location filename="../../app/ui/settings_tab.py" line="106" />
         <source>Support address:</source>
         <translation>Supportadress:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="100" />
+        <location filename="../../app/ui/settings_tab.py" line="108" />
         <source>Support page</source>
         <translation>Supportsida</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="101" />
+        <location filename="../../app/ui/settings_tab.py" line="109" />
         <source>Support page:</source>
         <translation>Supportsida:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="103" />
+        <location filename="../../app/ui/settings_tab.py" line="111" />
         <source>Field mapping (mailbox field → Salesforce field)</source>
         <translation>Fältmappning (brevlådefält → Salesforce-fält)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="107" />
+        <location filename="../../app/ui/settings_tab.py" line="115" />
         <source>Object</source>
         <translation>Objekt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="107" />
+        <location filename="../../app/ui/settings_tab.py" line="115" />
         <source>Mailbox field</source>
         <translation>Brevlådefält</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="107" />
+        <location filename="../../app/ui/settings_tab.py" line="115" />
         <source>Salesforce field</source>
         <translation>Salesforce-fält</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="107" />
+        <location filename="../../app/ui/settings_tab.py" line="115" />
         <source>Type</source>
         <translation>Typ</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="111" />
+        <location filename="../../app/ui/settings_tab.py" line="119" />
         <source>Field mapping</source>
         <translation>Fältmappning</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="123" />
+        <location filename="../../app/ui/settings_tab.py" line="131" />
         <source>Check against Salesforce</source>
         <translation>Kontrollera mot Salesforce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="124" />
+        <location filename="../../app/ui/settings_tab.py" line="132" />
         <source>Restore defaults</source>
         <translation>Återställ standardvärden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="125" />
+        <location filename="../../app/ui/settings_tab.py" line="133" />
         <source>Save</source>
         <translation>Spara</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="167" />
+        <location filename="../../app/ui/settings_tab.py" line="182" />
         <source>Sent to {address}, from your mailbox when Salesforce is what fails, through Salesforce when your mailbox is; once per problem, at most once a day.</source>
         <translation>Skickas till {address}, från din brevlåda när det är Salesforce som fallerar, via Salesforce när det är brevlådan; en gång per problem, högst en gång om dagen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="169" />
+        <location filename="../../app/ui/settings_tab.py" line="184" />
         <source>your mailbox address</source>
         <translation>din brevlådeadress</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="234" />
+        <location filename="../../app/ui/settings_tab.py" line="249" />
         <source>Set up the Salesforce account first.</source>
         <translation>Konfigurera Salesforce-kontot först.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="238" />
+        <location filename="../../app/ui/settings_tab.py" line="253" />
         <source>Reading the fields of your Salesforce org…</source>
         <translation>Läser fälten i din Salesforce-organisation…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="257" />
+        <location filename="../../app/ui/settings_tab.py" line="272" />
         <source>Could not read the org's fields: {error}</source>
         <translation>Kunde inte läsa organisationens fält: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="260" />
+        <location filename="../../app/ui/settings_tab.py" line="275" />
         <source>Every mapped field exists in Salesforce and takes these values.</source>
         <translation>Alla mappade fält finns i Salesforce och tar emot de här värdena.</translation>
     </message>
@@ -1127,160 +1196,180 @@ Försök: {n}</translation>
 <context>
     <name>SettingsWindow</name>
     <message>
-        <location filename="../../app/ui/window.py" line="340" />
+        <location filename="../../app/ui/window.py" line="342" />
         <source>Syncbar — Sync Settings</source>
         <translation>Syncbar — Synkinställningar</translation>
     </message>
     <message>
+        <location filename="../../app/ui/window.py" line="343" />
+        <source>&amp;Help</source>
+        <translation>&amp;Hjälp</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/window.py" line="344" />
+        <source>About Syncbar…</source>
+        <translation>Om Syncbar…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="349" />
         <source>General</source>
         <translation>Allmänt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="345" />
+        <location filename="../../app/ui/window.py" line="350" />
         <source>Issues</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="349" />
+        <location filename="../../app/ui/window.py" line="354" />
         <source>Settings</source>
         <translation>Inställningar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="362" />
+        <source>Set up your accounts first</source>
+        <translation>Konfigurera dina konton först</translation>
     </message>
 </context>
 <context>
     <name>SetupDialog</name>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="61" />
+        <location filename="../../app/ui/setup_dialog.py" line="55" />
         <source>Set up Syncbar</source>
         <translation>Konfigurera Syncbar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="75" />
+        <location filename="../../app/ui/setup_dialog.py" line="67" />
         <source>Syncbar logs your mail, meetings and contacts to Salesforce. Pick your mailbox, sign in to it and to Salesforce in your browser, and choose what to sync.</source>
         <translation>Syncbar loggar din e-post, dina möten och kontakter i Salesforce. Välj brevlåda, logga in i den och i Salesforce i webbläsaren, och välj vad som ska synkas.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="80" />
+        <location filename="../../app/ui/setup_dialog.py" line="74" />
         <source>Mailbox</source>
         <translation>Brevlåda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="85" />
+        <location filename="../../app/ui/setup_dialog.py" line="79" />
         <source>Microsoft 365 (Outlook)</source>
         <translation>Microsoft 365 (Outlook)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="86" />
+        <location filename="../../app/ui/setup_dialog.py" line="80" />
         <source>Exchange Server</source>
         <translation>Exchange Server</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="87" />
+        <location filename="../../app/ui/setup_dialog.py" line="81" />
         <source>Gmail / Google Workspace</source>
         <translation>Gmail / Google Workspace</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="98" />
+        <location filename="../../app/ui/setup_dialog.py" line="92" />
         <source>you@company.com</source>
         <translation>du@foretag.se</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="105" />
+        <location filename="../../app/ui/setup_dialog.py" line="94" />
+        <source>DOMAIN\user (if it differs from the address)</source>
+        <translation>DOMÄN\användare (om det skiljer sig från adressen)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/setup_dialog.py" line="99" />
         <source>https://mail.company.com/EWS/Exchange.asmx (empty: find it automatically)</source>
         <translation>https://mail.foretag.se/EWS/Exchange.asmx (tomt: hitta den automatiskt)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="108" />
+        <location filename="../../app/ui/setup_dialog.py" line="102" />
         <source>Address:</source>
         <translation>Adress:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="109" />
+        <location filename="../../app/ui/setup_dialog.py" line="103" />
         <source>User name:</source>
         <translation>Användarnamn:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="110" />
+        <location filename="../../app/ui/setup_dialog.py" line="104" />
         <source>Password:</source>
         <translation>Lösenord:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="111" />
+        <location filename="../../app/ui/setup_dialog.py" line="105" />
         <source>EWS URL:</source>
         <translation>EWS-adress:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="117" />
+        <location filename="../../app/ui/setup_dialog.py" line="111" />
         <source>Salesforce</source>
         <translation>Salesforce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="121" />
+        <location filename="../../app/ui/setup_dialog.py" line="115" />
         <source>Production</source>
         <translation>Produktion</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="122" />
+        <location filename="../../app/ui/setup_dialog.py" line="116" />
         <source>Sandbox</source>
         <translation>Sandlåda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="123" />
+        <location filename="../../app/ui/setup_dialog.py" line="117" />
         <source>Custom domain…</source>
         <translation>Egen domän…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="128" />
+        <location filename="../../app/ui/setup_dialog.py" line="122" />
         <source>https://mycompany.my.salesforce.com</source>
         <translation>https://foretag.my.salesforce.com</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="129" />
+        <location filename="../../app/ui/setup_dialog.py" line="123" />
         <source>Org:</source>
         <translation>Organisation:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="130" />
+        <location filename="../../app/ui/setup_dialog.py" line="124" />
         <source>Domain:</source>
         <translation>Domän:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="131" />
+        <location filename="../../app/ui/setup_dialog.py" line="125" />
         <source>Salesforce org</source>
         <translation>Salesforce-organisation</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="132" />
+        <location filename="../../app/ui/setup_dialog.py" line="126" />
         <source>Salesforce custom domain</source>
         <translation>Egen Salesforce-domän</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="149" />
+        <location filename="../../app/ui/setup_dialog.py" line="143" />
         <source>Sign in and start</source>
         <translation>Logga in och starta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="150" />
+        <location filename="../../app/ui/setup_dialog.py" line="144" />
         <source>Cancel</source>
         <translation>Avbryt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="200" />
+        <location filename="../../app/ui/setup_dialog.py" line="186" />
         <source>Exchange needs your mailbox password.</source>
         <translation>Exchange behöver lösenordet till din brevlåda.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="204" />
+        <location filename="../../app/ui/setup_dialog.py" line="190" />
         <source>Sign in to Salesforce, then to your mailbox, in the browser windows that open…</source>
         <translation>Logga in i Salesforce och sedan i din brevlåda i webbläsarfönstren som öppnas…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="225" />
+        <location filename="../../app/ui/setup_dialog.py" line="213" />
         <source>Setup did not finish: {error}</source>
         <translation>Konfigurationen blev inte klar: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="229" />
+        <location filename="../../app/ui/setup_dialog.py" line="217" />
         <source>Signed in as {mailbox} and {crm}.</source>
         <translation>Inloggad som {mailbox} och {crm}.</translation>
     </message>
@@ -1288,39 +1377,39 @@ Försök: {n}</translation>
 <context>
     <name>Startup</name>
     <message>
-        <location filename="../../app/ui/startup.py" line="87" />
+        <location filename="../../app/ui/startup.py" line="72" />
         <source>Syncbar's settings cannot be used</source>
         <translation>Syncbars inställningar kan inte användas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/startup.py" line="88" />
+        <location filename="../../app/ui/startup.py" line="73" />
         <source>The settings file (profile.json) has a value Syncbar cannot use. Fix it in the file, or start the setup again: the old file is kept beside the new one, and your sync history stays.</source>
         <translation>Inställningsfilen (profile.json) har ett värde som Syncbar inte kan använda. Rätta det i filen, eller gör inställningen igen: den gamla filen sparas bredvid den nya, och din synkhistorik finns kvar.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/startup.py" line="95" />
+        <location filename="../../app/ui/startup.py" line="80" />
         <source>Start setup again</source>
         <translation>Gör inställningen igen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/startup.py" line="96" />
-        <location filename="../../app/ui/startup.py" line="117" />
-        <location filename="../../app/ui/startup.py" line="125" />
+        <location filename="../../app/ui/startup.py" line="81" />
+        <location filename="../../app/ui/startup.py" line="102" />
+        <location filename="../../app/ui/startup.py" line="110" />
         <source>Open the folder</source>
         <translation>Öppna mappen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/startup.py" line="116" />
+        <location filename="../../app/ui/startup.py" line="101" />
         <source>Start fresh</source>
         <translation>Börja om</translation>
     </message>
     <message>
-        <location filename="../../app/ui/startup.py" line="132" />
+        <location filename="../../app/ui/startup.py" line="117" />
         <source>Open the log folder</source>
         <translation>Öppna loggmappen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/startup.py" line="145" />
+        <location filename="../../app/ui/startup.py" line="130" />
         <source>Quit</source>
         <translation>Avsluta</translation>
     </message>
@@ -1328,103 +1417,103 @@ Försök: {n}</translation>
 <context>
     <name>SupportDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="234" />
+        <location filename="../../app/ui/dialogs.py" line="226" />
         <source>Chat with support</source>
         <translation>Chatta med supporten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="271" />
+        <location filename="../../app/ui/dialogs.py" line="263" />
         <source>Keep addresses and subjects (helps support find the item)</source>
         <translation>Behåll adresser och ämnen (hjälper supporten att hitta objektet)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="246" />
+        <location filename="../../app/ui/dialogs.py" line="238" />
         <source>Send goes to {address} from your mailbox ({sender}), with the report attached.</source>
         <translation>Skicka går till {address} från din brevlåda ({sender}), med rapporten bifogad.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="247" />
+        <location filename="../../app/ui/dialogs.py" line="239" />
         <source>your mailbox</source>
         <translation>din brevlåda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="254" />
+        <location filename="../../app/ui/dialogs.py" line="246" />
         <source>Support page</source>
         <translation>Supportsida</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="255" />
+        <location filename="../../app/ui/dialogs.py" line="247" />
         <source>Support page:</source>
         <translation>Supportsida:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="257" />
-        <location filename="../../app/ui/dialogs.py" line="260" />
+        <location filename="../../app/ui/dialogs.py" line="249" />
+        <location filename="../../app/ui/dialogs.py" line="252" />
         <source>What happened?</source>
         <translation>Vad hände?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="259" />
+        <location filename="../../app/ui/dialogs.py" line="251" />
         <source>What were you doing, and what went wrong?</source>
         <translation>Vad gjorde du, och vad gick fel?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="266" />
+        <location filename="../../app/ui/dialogs.py" line="258" />
         <source>Tokens and passwords are always removed; addresses, subjects and message text are removed too unless you keep them below.</source>
         <translation>Token och lösenord tas alltid bort; adresser, ämnesrader och meddelandetext tas också bort om du inte behåller dem nedan.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="276" />
+        <location filename="../../app/ui/dialogs.py" line="268" />
         <source>Files in the report</source>
         <translation>Filer i rapporten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="282" />
+        <location filename="../../app/ui/dialogs.py" line="274" />
         <source>Screenshot</source>
         <translation>Skärmbild</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="293" />
+        <location filename="../../app/ui/dialogs.py" line="285" />
         <source>Save to file</source>
         <translation>Spara till fil</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="294" />
+        <location filename="../../app/ui/dialogs.py" line="286" />
         <source>Send</source>
         <translation>Skicka</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="309" />
+        <location filename="../../app/ui/dialogs.py" line="301" />
         <source>{name} ({size} bytes)</source>
         <translation>{name} ({size} byte)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="335" />
+        <location filename="../../app/ui/dialogs.py" line="327" />
         <source>Could not save the report: {error}. Nothing was sent.</source>
         <translation>Kunde inte spara rapporten: {error}. Inget skickades.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="345" />
+        <location filename="../../app/ui/dialogs.py" line="337" />
         <source>Saved {path}.</source>
         <translation>Sparade {path}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="354" />
+        <location filename="../../app/ui/dialogs.py" line="346" />
         <source>Sending the report to {address}…</source>
         <translation>Skickar rapporten till {address}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="377" />
+        <location filename="../../app/ui/dialogs.py" line="365" />
         <source>Sent to {address}. A copy is in your Sent Items and saved as {path}.</source>
         <translation>Skickad till {address}. En kopia finns i Skickat och är sparad som {path}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="371" />
+        <location filename="../../app/ui/dialogs.py" line="359" />
         <source>Not sent: {problem}. The report is saved as {path}; try again later.</source>
         <translation>Inte skickad: {problem}. Rapporten är sparad som {path}; försök igen senare.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="381" />
+        <location filename="../../app/ui/dialogs.py" line="369" />
         <source>Done</source>
         <translation>Klar</translation>
     </message>
@@ -1513,29 +1602,128 @@ Försök: {n}</translation>
         <translation>Något behöver din uppmärksamhet.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="95" />
+        <location filename="../../app/ui/tray.py" line="96" />
         <source>Sync now</source>
         <translation>Synka nu</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="96" />
+        <location filename="../../app/ui/tray.py" line="97" />
+        <location filename="../../app/ui/tray.py" line="132" />
         <source>Pause</source>
         <translation>Pausa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="97" />
+        <location filename="../../app/ui/tray.py" line="98" />
         <source>Open Sync Settings</source>
         <translation>Öppna synkinställningar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="98" />
+        <location filename="../../app/ui/tray.py" line="99" />
+        <source>About Syncbar…</source>
+        <translation>Om Syncbar…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="100" />
         <source>Quit Syncbar</source>
         <translation>Avsluta Syncbar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="129" />
+        <location filename="../../app/ui/tray.py" line="132" />
         <source>Resume</source>
         <translation>Återuppta</translation>
+    </message>
+</context>
+<context>
+    <name>Words</name>
+    <message>
+        <location filename="../../app/ui/words.py" line="19" />
+        <source>Email</source>
+        <translation>E-post</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="20" />
+        <source>Event</source>
+        <translation>Möte</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="21" />
+        <source>Contact</source>
+        <translation>Kontakt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="22" />
+        <source>Task</source>
+        <translation>Uppgift</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="24" />
+        <source>Account</source>
+        <translation>Konto</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="26" />
+        <source>Mailbox</source>
+        <translation>Brevlåda</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="27" />
+        <source>Salesforce</source>
+        <translation>Salesforce</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="28" />
+        <source>Syncbar</source>
+        <translation>Syncbar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="31" />
+        <source>Open</source>
+        <translation>Öppna</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="32" />
+        <source>Resolved</source>
+        <translation>Lösta</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="33" />
+        <source>Ignored</source>
+        <translation>Ignorerade</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="36" />
+        <source>running</source>
+        <translation>pågår</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="37" />
+        <source>everything synced</source>
+        <translation>allt synkades</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="38" />
+        <source>some items could not sync</source>
+        <translation>vissa objekt kunde inte synkas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="39" />
+        <source>stopped by an error</source>
+        <translation>stoppad av ett fel</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="40" />
+        <source>stopped</source>
+        <translation>stoppad</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="41" />
+        <source>interrupted</source>
+        <translation>avbruten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="43" />
+        <source>Mailbox → Salesforce</source>
+        <translation>Brevlåda → Salesforce</translation>
     </message>
 </context>
 </TS>

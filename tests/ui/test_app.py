@@ -556,6 +556,8 @@ def test_swedish_translation_is_complete_and_used(tmp_path: Path, qtbot: QtBot) 
 def test_settings_edit_choices_and_mapping_checked_against_the_org(desktop: DesktopApp, qtbot: QtBot) -> None:
     """Settings: a mapping to a field the org lacks is caught by describe; a valid change and the choices
     are saved to the profile and used by the next sync."""
+    from PySide6.QtCore import Qt
+
     from app.core import profile
     from app.core.model import ItemKind
 
@@ -567,7 +569,8 @@ def test_settings_edit_choices_and_mapping_checked_against_the_org(desktop: Desk
         return next(
             r
             for r in range(tab.mapping_model.rowCount())
-            if tab.mapping_model.item(r, 1).text() == source and tab.mapping_model.item(r, 0).text().startswith(kind)
+            if tab.mapping_model.item(r, 1).text() == source
+            and tab.mapping_model.item(r, 0).data(Qt.ItemDataRole.UserRole) == kind
         )
 
     title = row_of("contact", "title")
