@@ -39,6 +39,7 @@ from xml.sax.saxutils import escape, quoteattr
 from app.emulators import ews_folders, ews_items, tenant
 from app.emulators.base import ChangeLog, Limits, Request, Response, SeedData, SeedMessage, SeedPerson, Service
 from app.emulators.ews_folders import DISTINGUISHED, Folder, FolderError, FolderTree, folder_restriction
+from app.emulators.ews_notify import InvalidSubscriptions, Notifications, NotifyError
 from app.emulators.ntlm import NtlmGate
 
 SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -171,6 +172,9 @@ class EwsService(Service):
         self.occurrences: dict[str, Item] = {}
         self._last = threading.local()
         self._shape: tuple[str, list[ET.Element]] = ("AllProperties", [])  # of the request being answered
+        self.notify = Notifications()
+        self.affinity = f"MBX01.{self.owner.address.rpartition('@')[2]}~{secrets.randbelow(2**31)}"
+        self._seeding = True  # the seeded mailbox raises no events: it was there before any subscription
         for m in seed.messages:
             self._load_message(m)
         for e in seed.events:
@@ -221,6 +225,7 @@ class EwsService(Service):
                     "Categories": [],
                 },
             )
+        self._seeding = False
 
     # --- store ---
 
@@ -311,19 +316,33 @@ class EwsService(Service):
             },
         )
 
-    def _put(self, folder: str, item_id: str, fields: dict[str, Any]) -> str:
+    def _put(self, folder: str, item_id: str, fields: dict[str, Any], quiet: bool = False) -> str:
         self.seq += 1
         change_key = "CQAAABYAAA" + _b64(hashlib.sha1(f"{item_id}:{self.seq}".encode()).digest())[:24]
         old = self.items.get(item_id)
         created = old.created if old is not None else self.seq
         self.items[item_id] = Item(item_id, folder, fields, self.seq, change_key, created=created)
         self.logs.setdefault(folder, ChangeLog()).touch(item_id)
+        if not quiet:
+            self._event("CreatedEvent" if old is None or old.deleted else "ModifiedEvent", self.items[item_id])
         return item_id
 
+    def _event(self, kind: str, item: Item, old: Item | None = None) -> None:
+        """Tell the subscriptions (ews_notify) that an item was created, changed, deleted, moved or copied."""
+        if self._seeding:
+            return
+        parent = self.tree.folders[item.folder]
+        before = None
+        if old is not None:
+            old_parent = self.tree.folders[old.folder]
+            before = ((old.id, old.change_key), (old_parent.id, old_parent.change_key), old.folder)
+        self.notify.record(kind, (item.id, item.change_key), (parent.id, parent.change_key), item.folder, before)
+
     def add_message(self, folder: str, subject: str, sender: str, to: str, body: str = "") -> str:
+        """Back door: a message delivered (a NewMailEvent besides its CreatedEvent)."""
         with self.lock:
             seed_id = f"new-{self.seq}-{secrets.token_hex(4)}"
-            return self._load_message(
+            item_id = self._load_message(
                 SeedMessage(
                     id=seed_id,
                     folder=folder,
@@ -334,13 +353,12 @@ class EwsService(Service):
                     sent_at=datetime.now(UTC),
                 )
             )
+            self._event("NewMailEvent", self.items[item_id])
+            return item_id
 
     def delete_item(self, item_id: str) -> None:
         with self.lock:
-            item = self.items[item_id]
-            self.seq += 1
-            item.deleted, item.seq = True, self.seq
-            self.logs.setdefault(item.folder, ChangeLog()).touch(item_id)
+            self._drop(self.items[item_id])
 
     def categories_of(self, item_id: str) -> list[str]:
         with self.lock:
@@ -422,7 +440,13 @@ class EwsService(Service):
             handler = getattr(self, "_op_" + _local(op.tag), None)
             if handler is None:
                 return self._fault("ErrorInvalidRequest", f"The request is invalid: {_local(op.tag)}", 500)
-            return _envelope(handler(op))
+            answer = handler(op)
+            response = _envelope(answer) if isinstance(answer, str) else _envelopes(answer)
+            if request.headers.get("x-preferserveraffinity", "").lower() == "true":
+                # Subscriptions and their GetEvents / GetStreamingEvents go to one mailbox server: the
+                # client sends this cookie back ("Maintain affinity between a group of subscriptions").
+                response.headers["Set-Cookie"] = f"X-BackEndOverrideCookie={self.affinity}; path=/; secure; HttpOnly"
+            return response
 
     def error_response(self, status: int, code: str, message: str) -> Response:
         """401: no body; ErrorServerBusy and bare 5xx: a SOAP fault; any other code: the operation's own
@@ -1076,10 +1100,12 @@ class EwsService(Service):
 
     # --- items a client creates (stored as the properties it sent; see ews_items) ---
 
-    def _drop(self, item: Item) -> None:
+    def _drop(self, item: Item, quiet: bool = False) -> None:
         self.seq += 1
         item.deleted, item.seq = True, self.seq
         self.logs.setdefault(item.folder, ChangeLog()).touch(item.id)
+        if not quiet:
+            self._event("DeletedEvent", item)
 
     def _find(self, item_id: str) -> Item:
         """An item by id: ErrorInvalidIdMalformed for what is not an id, ErrorItemNotFound for a gone one."""
@@ -1371,8 +1397,9 @@ class EwsService(Service):
         fields = copy.deepcopy(item.fields)
         new_id = _item_id(f"moved:{item.id}:{self.seq}:{secrets.token_hex(4)}")
         if not keep:
-            self._drop(item)
-        self._put(folder, new_id, fields)
+            self._drop(item, quiet=True)
+        self._put(folder, new_id, fields, quiet=True)
+        self._event("CopiedEvent" if keep else "MovedEvent", self.items[new_id], item)
         return self.items[new_id]
 
     def _move_or_copy(self, op: ET.Element, name: str, keep: bool) -> str:
@@ -1644,6 +1671,60 @@ class EwsService(Service):
             self._expand(self.items[item.id])
         return self.items[item.id]
 
+    # --- notifications (ews_notify) ---
+
+    def _op_Subscribe(self, op: ET.Element) -> str:
+        messages = []
+        for request in op:
+            try:
+                folders: list[str] | None = None
+                if request.get("SubscribeToAllFolders") not in ("true", "1"):
+                    folders = []
+                    for folder in self._folders_named(request.find(f"{{{T}}}FolderIds")):
+                        if isinstance(folder, FolderError):
+                            raise NotifyError(folder.code, folder.message)
+                        folders.append(folder.key)
+                messages.append(_message("Subscribe", self.notify.subscribe(request, folders)))
+            except NotifyError as exc:
+                messages.append(_error("Subscribe", exc.code, exc.message))
+        return _response("Subscribe", messages)
+
+    def _op_Unsubscribe(self, op: ET.Element) -> str:
+        messages = []
+        for sub in op.iter(f"{{{M}}}SubscriptionId"):
+            try:
+                self.notify.unsubscribe(sub.text or "")
+                messages.append(_message("Unsubscribe", ""))
+            except NotifyError as exc:
+                messages.append(_error("Unsubscribe", exc.code, exc.message))
+        return _response("Unsubscribe", messages)
+
+    def _op_GetEvents(self, op: ET.Element) -> str:
+        sub, mark = op.findtext(f"{{{M}}}SubscriptionId") or "", op.findtext(f"{{{M}}}Watermark") or ""
+        try:
+            return _response("GetEvents", [_message("GetEvents", self.notify.get_events(sub, mark))])
+        except NotifyError as exc:
+            return _response("GetEvents", [_error("GetEvents", exc.code, exc.message)])
+
+    def _op_GetStreamingEvents(self, op: ET.Element) -> list[str]:
+        """The pending notifications in one SOAP document, then ConnectionStatus Closed in a second one
+        (the documents of one streamed answer; ours closes at once, see ews_notify)."""
+        ids = [s.text or "" for s in op.iter(f"{{{T}}}SubscriptionId")]
+        minutes = op.findtext(f"{{{M}}}ConnectionTimeout") or ""
+        name = "GetStreamingEvents"
+        try:
+            notes = self.notify.streaming(ids, int(minutes) if minutes.strip().isdigit() else 0)
+        except InvalidSubscriptions as exc:
+            error = _error(name, exc.code, exc.message).replace(f"</m:{name}ResponseMessage>", "")
+            return [_response(name, [f"{error}{exc.detail()}</m:{name}ResponseMessage>"])]
+        except NotifyError as exc:
+            return [_response(name, [_error(name, exc.code, exc.message)])]
+        status = "<m:ConnectionStatus>{}</m:ConnectionStatus>"
+        return [
+            _response(name, [_message(name, notes + status.format("OK"))]),
+            _response(name, [_message(name, status.format("Closed"))]),
+        ]
+
     def _config_key(self, op: ET.Element) -> tuple[str, str]:
         name_el = next((e for e in op.iter() if _local(e.tag) in ("UserConfigurationName",)), None)
         if name_el is None:
@@ -1842,6 +1923,12 @@ def _response(op: str, messages: list[str]) -> str:
         f'<m:{op}Response xmlns:m="{M}" xmlns:t="{T}"><m:ResponseMessages>{"".join(messages)}'
         f"</m:ResponseMessages></m:{op}Response>"
     )
+
+
+def _envelopes(bodies: list[str]) -> Response:
+    """Several SOAP documents in one streamed answer (GetStreamingEvents)."""
+    parts = [_envelope(b).body for b in bodies]
+    return Response(200, b"".join(parts), {"Content-Type": "text/xml; charset=utf-8"})
 
 
 def _envelope(body: str) -> Response:

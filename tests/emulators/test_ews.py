@@ -58,7 +58,7 @@ def read_all(box: EwsMailbox, stream: str) -> list[Any]:
             return items
 
 
-def soap(host: EmulatorHost, body: str) -> requests.Response:
+def soap(host: EmulatorHost, body: str, headers: dict[str, str] | None = None) -> requests.Response:
     c = host.info()["services"]["ews"]
     envelope = (
         '<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"'
@@ -73,8 +73,27 @@ def soap(host: EmulatorHost, body: str) -> requests.Response:
         data=envelope.encode(),
         verify=str(host.ca_path),
         timeout=30,
-        headers={"Authorization": f"Basic {auth}", "Content-Type": "text/xml; charset=utf-8"},
+        headers={"Authorization": f"Basic {auth}", "Content-Type": "text/xml; charset=utf-8", **(headers or {})},
     )
+
+
+T = "{http://schemas.microsoft.com/exchange/services/2006/types}"
+
+
+def texts(xml: bytes | str, tag: str) -> list[str]:
+    """The text of every element named ``tag`` (either namespace), in document order."""
+    return [el.text or "" for el in ET.fromstring(xml).iter() if el.tag.rpartition("}")[2] == tag]
+
+
+def save_draft(host: EmulatorHost, subject: str) -> tuple[str, str]:
+    answer = soap(
+        host,
+        '<m:CreateItem MessageDisposition="SaveOnly"><m:SavedItemFolderId><t:DistinguishedFolderId Id="drafts"/>'
+        f"</m:SavedItemFolderId><m:Items><t:Message><t:Subject>{subject}</t:Subject></t:Message></m:Items>"
+        "</m:CreateItem>",
+    )
+    ref = next(ET.fromstring(answer.content).iter(f"{T}ItemId"))
+    return ref.get("Id", ""), ref.get("ChangeKey", "")
 
 
 def test_all_streams_read_through_exchangelib(host: EmulatorHost, svc: Any) -> None:
@@ -295,3 +314,133 @@ def test_recurring_master_and_its_expanded_instances(host: EmulatorHost, svc: An
     for tag in ("Recurrence", "FirstOccurrence", "LastOccurrence"):
         mine, theirs = next(got.iter(f"{T}{tag}")), next(ref.iter(f"{T}{tag}"))
         assert [e.tag for e in mine.iter()] == [e.tag for e in theirs.iter()], tag
+
+
+def test_pull_subscription_reports_each_change_once_after_its_watermark(host: EmulatorHost, svc: Any) -> None:
+    """Subscribe (pull) / GetEvents / Unsubscribe, with the event elements of the EWS reference."""
+    types = "".join(f"<t:EventType>{e}Event</t:EventType>" for e in ("Created", "Modified", "Deleted", "Moved"))
+    answer = soap(
+        host,
+        '<m:Subscribe><m:PullSubscriptionRequest><t:FolderIds><t:DistinguishedFolderId Id="drafts"/></t:FolderIds>'
+        f"<t:EventTypes>{types}</t:EventTypes><t:Timeout>10</t:Timeout></m:PullSubscriptionRequest></m:Subscribe>",
+    )
+    assert texts(answer.content, "ResponseCode") == ["NoError"]
+    [sub], [mark] = texts(answer.content, "SubscriptionId"), texts(answer.content, "Watermark")
+
+    def events(watermark: str) -> tuple[ET.Element, str]:
+        got = soap(
+            host,
+            f"<m:GetEvents><m:SubscriptionId>{sub}</m:SubscriptionId><m:Watermark>{watermark}</m:Watermark>"
+            "</m:GetEvents>",
+        )
+        note = next(ET.fromstring(got.content).iter(f"{M}Notification"))
+        return note, texts(got.content, "Watermark")[-1]
+
+    note, mark = events(mark)
+    assert [e.tag for e in note][3:] == [f"{T}StatusEvent"]  # nothing happened yet
+    soap(
+        host,
+        '<m:CreateItem MessageDisposition="SaveOnly"><m:SavedItemFolderId><t:DistinguishedFolderId Id="inbox"/>'
+        "</m:SavedItemFolderId><m:Items><t:Message><t:Subject>elsewhere</t:Subject></t:Message></m:Items>"
+        "</m:CreateItem>",
+    )  # not in Drafts: not reported
+    draft, change_key = save_draft(host, "watched")
+    soap(
+        host,
+        '<m:UpdateItem ConflictResolution="AlwaysOverwrite" MessageDisposition="SaveOnly"><m:ItemChanges>'
+        f'<t:ItemChange><t:ItemId Id="{draft}" ChangeKey="{change_key}"/><t:Updates><t:SetItemField>'
+        '<t:FieldURI FieldURI="item:Subject"/><t:Message><t:Subject>renamed</t:Subject></t:Message>'
+        "</t:SetItemField></t:Updates></t:ItemChange></m:ItemChanges></m:UpdateItem>",
+    )
+    soap(
+        host,
+        f'<m:DeleteItem DeleteType="MoveToDeletedItems"><m:ItemIds><t:ItemId Id="{draft}"/></m:ItemIds></m:DeleteItem>',
+    )
+    note, later = events(mark)
+    kinds = [e.tag.rpartition("}")[2] for e in note][3:]
+    assert kinds == ["CreatedEvent", "ModifiedEvent", "MovedEvent"]
+    created, _, moved = list(note)[3:]
+    drafts = svc.tree.folders["drafts"].id
+    assert created.find(f"{T}ItemId").get("Id") == draft and created.find(f"{T}ParentFolderId").get("Id") == drafts
+    assert moved.find(f"{T}OldItemId").get("Id") == draft and moved.find(f"{T}OldParentFolderId").get("Id") == drafts
+    assert moved.find(f"{T}ParentFolderId").get("Id") == svc.tree.folders["deleteditems"].id
+    assert [e.tag for e in events(later)[0]][3:] == [f"{T}StatusEvent"]  # acknowledged: not told again
+    bad = soap(
+        host,
+        f"<m:GetEvents><m:SubscriptionId>{sub}</m:SubscriptionId><m:Watermark>bm9wZQ==</m:Watermark></m:GetEvents>",
+    )
+    assert texts(bad.content, "ResponseCode") == ["ErrorInvalidWatermark"]
+    gone = f"<m:Unsubscribe><m:SubscriptionId>{sub}</m:SubscriptionId></m:Unsubscribe>"
+    assert texts(soap(host, gone).content, "ResponseCode") == ["NoError"]
+    assert texts(soap(host, gone).content, "ResponseCode") == ["ErrorSubscriptionNotFound"]
+
+
+def test_pull_subscription_lapses_when_not_polled_within_its_timeout(host: EmulatorHost, svc: Any) -> None:
+    now = [1000.0]
+    clock, svc.notify.clock = svc.notify.clock, lambda: now[0]
+    try:
+        answer = soap(
+            host,
+            '<m:Subscribe><m:PullSubscriptionRequest SubscribeToAllFolders="true"><t:EventTypes>'
+            "<t:EventType>CreatedEvent</t:EventType></t:EventTypes><t:Timeout>2</t:Timeout>"
+            "</m:PullSubscriptionRequest></m:Subscribe>",
+        )
+        [sub], [mark] = texts(answer.content, "SubscriptionId"), texts(answer.content, "Watermark")
+        poll = f"<m:GetEvents><m:SubscriptionId>{sub}</m:SubscriptionId><m:Watermark>{mark}</m:Watermark></m:GetEvents>"
+        now[0] += 119
+        assert texts(soap(host, poll).content, "ResponseCode") == ["NoError"]
+        now[0] += 121
+        assert texts(soap(host, poll).content, "ResponseCode") == ["ErrorSubscriptionNotFound"]
+    finally:
+        svc.notify.clock = clock
+
+
+def test_streaming_subscription_streams_pending_events_then_closes(host: EmulatorHost, svc: Any) -> None:
+    affinity = {"X-PreferServerAffinity": "true"}
+    answer = soap(
+        host,
+        '<m:Subscribe><m:StreamingSubscriptionRequest><t:FolderIds><t:DistinguishedFolderId Id="drafts"/>'
+        "</t:FolderIds><t:EventTypes><t:EventType>CreatedEvent</t:EventType></t:EventTypes>"
+        "</m:StreamingSubscriptionRequest></m:Subscribe>",
+        affinity,
+    )
+    assert answer.cookies.get("X-BackEndOverrideCookie")  # the mailbox server the group stays with
+    [sub] = texts(answer.content, "SubscriptionId")
+    assert texts(answer.content, "Watermark") == []  # a streaming subscription has none
+    draft, _ = save_draft(host, "streamed")
+    stream = (
+        f"<m:GetStreamingEvents><m:SubscriptionIds><t:SubscriptionId>{sub}</t:SubscriptionId></m:SubscriptionIds>"
+        "<m:ConnectionTimeout>1</m:ConnectionTimeout></m:GetStreamingEvents>"
+    )
+    body = soap(host, stream, affinity).content
+    documents = [d for d in body.split(b"<?xml") if d]
+    assert len(documents) == 2  # the notifications, then the end of the stream
+    first, last = (b"<?xml" + d for d in documents)
+    assert texts(first, "ConnectionStatus") == ["OK"] and texts(last, "ConnectionStatus") == ["Closed"]
+    assert [e.get("Id") for e in ET.fromstring(first).iter(f"{T}ItemId")] == [draft]
+    again = soap(host, stream).content
+    assert b"CreatedEvent" not in again  # each event is streamed once
+    wrong = stream.replace(
+        f"<t:SubscriptionId>{sub}", "<t:SubscriptionId>AAA-</t:SubscriptionId><t:SubscriptionId>" + sub
+    )
+    refused = soap(host, wrong).content
+    assert texts(refused, "ResponseCode") == ["ErrorInvalidSubscription"]
+    assert texts(refused, "MessageText") == ["Subscription is invalid."]
+    assert next(ET.fromstring(refused).iter(f"{M}ErrorSubscriptionIds"))[0].text == "AAA-"
+
+
+def test_push_subscription_ends_only_by_answering_a_notification(host: EmulatorHost, svc: Any) -> None:
+    def push(url: str) -> requests.Response:
+        return soap(
+            host,
+            '<m:Subscribe><m:PushSubscriptionRequest><t:FolderIds><t:DistinguishedFolderId Id="inbox"/></t:FolderIds>'
+            "<t:EventTypes><t:EventType>NewMailEvent</t:EventType></t:EventTypes>"
+            f"<t:StatusFrequency>30</t:StatusFrequency><t:URL>{url}</t:URL></m:PushSubscriptionRequest></m:Subscribe>",
+        )
+
+    answer = push("https://listener.example.com/ews")
+    [sub] = texts(answer.content, "SubscriptionId")
+    assert texts(answer.content, "Watermark")
+    ended = soap(host, f"<m:Unsubscribe><m:SubscriptionId>{sub}</m:SubscriptionId></m:Unsubscribe>")
+    assert texts(ended.content, "ResponseCode") == ["ErrorInvalidSubscription"]
+    assert texts(push("listener").content, "ResponseCode") == ["ErrorInvalidPushSubscriptionUrl"]
