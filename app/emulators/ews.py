@@ -36,7 +36,7 @@ from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from app.emulators import ews_folders, ews_items, tenant
+from app.emulators import ews_folders, ews_items, ews_times, tenant
 from app.emulators.base import ChangeLog, Limits, Request, Response, SeedData, SeedMessage, SeedPerson, Service
 from app.emulators.ews_folders import DISTINGUISHED, Folder, FolderError, FolderTree, folder_restriction
 from app.emulators.ews_notify import InvalidSubscriptions, Notifications, NotifyError
@@ -557,7 +557,8 @@ class EwsService(Service):
             if isinstance(folder, FolderError):
                 messages.append(_error("GetFolder", folder.code, folder.message))
                 continue
-            messages.append(_message("GetFolder", f"<m:Folders>{self._folder_xml(folder.key)}</m:Folders>"))
+            xml = self._folder_xml(folder.key, ews_folders.shape(op))
+            messages.append(_message("GetFolder", f"<m:Folders>{xml}</m:Folders>"))
         return _response("GetFolder", messages)
 
     def _op_CreateFolder(self, op: ET.Element) -> str:
@@ -754,23 +755,32 @@ class EwsService(Service):
         )
 
     def _op_FindItem(self, op: ET.Element) -> str:
-        names = self._folder_name(op.find(f"{{{M}}}ParentFolderIds") or op)
-        name = names[0] if names else ""
-        if name not in self.tree.folders:
-            return _response(
-                "FindItem", [_error("FindItem", "ErrorFolderNotFound", "The specified folder could not be found.")]
-            )
+        """Items of each folder ParentFolderIds names, one response message per folder, in order."""
+        names = self._folder_name(op.find(f"{{{M}}}ParentFolderIds") or op) or ["?"]
         self._shape = ews_items.requested(op)
         calendar_view = op.find(f"{{{M}}}CalendarView")
         restriction = op.find(f"{{{M}}}Restriction")
         try:
             test = self._item_restriction(restriction) if restriction is not None else None
-            if calendar_view is not None:
-                if restriction is not None:
-                    raise EwsError("ErrorInvalidOperation", "Restrictions are not supported with a CalendarView.")
-                return self._calendar_view(name, calendar_view)
+            if calendar_view is not None and restriction is not None:
+                raise EwsError("ErrorInvalidOperation", "Restrictions are not supported with a CalendarView.")
         except EwsError as exc:
             return _response("FindItem", [_error("FindItem", exc.code, exc.message)])
+        messages = []
+        for name in names:
+            try:
+                if name not in self.tree.folders:
+                    raise EwsError("ErrorFolderNotFound", "The specified folder could not be found.")
+                if calendar_view is not None:
+                    messages.append(self._calendar_view(name, calendar_view))
+                else:
+                    messages.append(self._found(op, name, test))
+            except EwsError as exc:
+                messages.append(_error("FindItem", exc.code, exc.message))
+        return _response("FindItem", messages)
+
+    def _found(self, op: ET.Element, name: str, test: Any) -> str:
+        """One folder's FindItem answer: a page of its items that pass ``test``, sorted as asked."""
         view = op.find(f"{{{M}}}IndexedPageItemView")
         limit = int(view.get("MaxEntriesReturned", "1000")) if view is not None else 1000
         offset = int(view.get("Offset", "0")) if view is not None else 0
@@ -788,7 +798,7 @@ class EwsService(Service):
             + "".join(self._item_xml(i) for i in page)
             + "</t:Items></m:RootFolder>"
         )
-        return _response("FindItem", [_message("FindItem", xml)])
+        return _message("FindItem", xml)
 
     def _item_restriction(self, restriction: ET.Element) -> Any:
         try:
@@ -833,7 +843,7 @@ class EwsService(Service):
             f'<m:RootFolder TotalItemsInView="{len(shown)}" IncludesLastItemInRange="{"true" if last else "false"}">'
             "<t:Items>" + "".join(self._item_xml(i) for i in page) + "</t:Items></m:RootFolder>"
         )
-        return _response("FindItem", [_message("FindItem", xml)])
+        return _message("FindItem", xml)
 
     def _kind_of(self, item: Item) -> str:
         if "_props" in item.fields:
@@ -852,16 +862,17 @@ class EwsService(Service):
         except ValueError:
             return False
 
-    def _folder_xml(self, name: str) -> str:
+    def _folder_xml(self, name: str, fields: frozenset[str] | None = None) -> str:
         folder = self.tree.folders[name]
         mine = [i for i in self.items.values() if i.folder == name and not i.deleted]
         unread = sum(
             1 for i in mine if self._element(i) == "Message" and self._read(i, _uri("message:IsRead")) != ["true"]
         )
-        return self.tree.xml(folder, len(mine), unread)
+        return self.tree.xml(folder, len(mine), unread, fields)
 
     def _op_FindFolder(self, op: ET.Element) -> str:
         deep = op.get("Traversal") == "Deep"
+        fields = ews_folders.shape(op)
         messages = []
         try:
             restriction = op.find(f"{{{M}}}Restriction")
@@ -881,7 +892,7 @@ class EwsService(Service):
             xml = (
                 f'<m:RootFolder IndexedPagingOffset="{offset + len(page)}" TotalItemsInView="{len(below)}" '
                 f'IncludesLastItemInRange="{"true" if last else "false"}"><t:Folders>'
-                f"{''.join(self._folder_xml(f.key) for f in page)}</t:Folders></m:RootFolder>"
+                f"{''.join(self._folder_xml(f.key, fields) for f in page)}</t:Folders></m:RootFolder>"
             )
             messages.append(_message("FindFolder", xml))
         return _response("FindFolder", messages)
@@ -897,7 +908,7 @@ class EwsService(Service):
             since = ews_folders.read_sync_state(state, top.key, self.epoch) if state else 0
         except FolderError as exc:
             return _response("SyncFolderHierarchy", [_error("SyncFolderHierarchy", exc.code, exc.message)])
-        changes = []
+        changes, fields = [], ews_folders.shape(op)
         for f in self.tree.folders.values():
             if f.seq <= since or not self.tree.below(top.key, f):
                 continue
@@ -906,7 +917,7 @@ class EwsService(Service):
                     changes.append(f'<t:Delete><t:FolderId Id="{f.id}" ChangeKey="{f.change_key}"/></t:Delete>')
                 continue
             kind = "Create" if f.created > since else "Update"
-            changes.append(f"<t:{kind}>{self._folder_xml(f.key)}</t:{kind}>")
+            changes.append(f"<t:{kind}>{self._folder_xml(f.key, fields)}</t:{kind}>")
         xml = (
             f"<m:SyncState>{ews_folders.sync_state(top.key, self.seq, self.epoch)}</m:SyncState>"
             "<m:IncludesLastFolderInRange>true</m:IncludesLastFolderInRange>"
@@ -1030,6 +1041,13 @@ class EwsService(Service):
         return f"<t:{element}>{''.join(parts)}</t:{element}>"
 
     def _op_UpdateItem(self, op: ET.Element) -> str:
+        """Changes to items; a message updated with MessageDisposition SendOnly or SendAndSaveCopy is then sent
+        (its copy saved in SavedItemFolderId, Sent Items by default)."""
+        disposition = op.get("MessageDisposition", "")
+        try:
+            saved = self._target(op, "SavedItemFolderId", "sentitems")
+        except EwsError as exc:
+            return _response("UpdateItem", [_error("UpdateItem", exc.code, exc.message)])
         messages = []
         for change in op.iter(f"{{{T}}}ItemChange"):
             ref = change.find(f"{{{T}}}ItemId")
@@ -1038,6 +1056,15 @@ class EwsService(Service):
                 if "_props" in item.fields:
                     fresh = self._update_generic(item, change)
                     element = self._element(fresh)
+                    if element == "Message" and disposition in ("SendOnly", "SendAndSaveCopy"):
+                        self._send_saved(fresh, saved if disposition == "SendAndSaveCopy" else "")  # may refuse
+                        # Sent: the message has left the folder, so no id is returned (as CreateItem answers).
+                        messages.append(
+                            _message(
+                                "UpdateItem", "<m:Items/><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>"
+                            )
+                        )
+                        continue
                     messages.append(
                         _message(
                             "UpdateItem",
@@ -1216,8 +1243,10 @@ class EwsService(Service):
         return self._keep(folder, element, fields, item_id)
 
     def _new_fields(self, folder: str, element: ET.Element, draft: bool) -> dict[str, Any]:
-        props = ews_items.props_of(element)
         kind = _local(element.tag)
+        props = ews_items.props_of(element)
+        if kind == "CalendarItem":
+            props = ews_times.to_midnights(props)
         kind = "Message" if kind == "Item" and self.tree.folders[folder].item_element == "Message" else kind
         now = _iso(datetime.now(UTC))
         fields: dict[str, Any] = {
@@ -1448,26 +1477,32 @@ class EwsService(Service):
                 item = self._find(ref.get("Id", ""))
                 if self._element(item) != "Message" or "_props" not in item.fields:
                     raise EwsError("ErrorInvalidItemForOperationSendItem", "Only saved messages can be sent.")
-                props = item.fields["_props"]
-                to = [(m.findtext(f"{{{T}}}EmailAddress") or "") for p in props for m in p.iter(f"{{{T}}}Mailbox")]
-                if not any("@" in a for a in to):
-                    raise EwsError("ErrorInvalidRecipients", "At least one recipient isn't valid.")
+                self._send_saved(item, folder if save else "")
             except EwsError as exc:
                 messages.append(_error("SendItem", exc.code, exc.message))
                 continue
-            subject = next((p.text or "" for p in props if _local(p.tag) == "Subject"), "")
-            self.sent.append({"subject": subject, "to": to, "body": ""})
-            if save:
-                moved = self._move(item, folder)
-                moved.fields["_draft"] = False
-            else:
-                self._drop(item)
             messages.append(_message("SendItem", ""))
         return _response("SendItem", messages)
 
+    def _send_saved(self, item: Item, folder: str) -> None:
+        """A saved message sent: its copy moved to ``folder`` (no longer a draft), or gone when that is empty."""
+        props = item.fields["_props"]
+        to = [(m.findtext(f"{{{T}}}EmailAddress") or "") for p in props for m in p.iter(f"{{{T}}}Mailbox")]
+        if not any("@" in a for a in to):
+            raise EwsError("ErrorInvalidRecipients", "At least one recipient isn't valid.")
+        subject = next((p.text or "" for p in props if _local(p.tag) == "Subject"), "")
+        self.sent.append({"subject": subject, "to": to, "body": ""})
+        if folder:
+            moved = self._move(item, folder)
+            moved.fields["_draft"] = False
+        else:
+            self._drop(item)
+
     def _op_MarkAsJunk(self, op: ET.Element) -> str:
-        """Junk (or not junk); with MoveItem the item goes to Junk Email (or the Inbox) and its new id is told."""
-        junk, move = op.get("IsJunk") == "true", op.get("MoveItem") == "true"
+        """Junk (or not junk); with MoveItem the item goes to Junk Email (or the Inbox) and its new id is told.
+        Junk mail is filed by its sender: an item with no sender (a message saved, never received) stays where
+        it is (learned from exchangelib's test against Exchange Online, which keeps such a message in the Inbox)."""
+        junk, move = op.get("IsJunk") in ("true", "1"), op.get("MoveItem") in ("true", "1")
         messages = []
         for ref in op.iter(f"{{{T}}}ItemId"):
             try:
@@ -1476,12 +1511,20 @@ class EwsService(Service):
                 messages.append(_error("MarkAsJunk", exc.code, exc.message))
                 continue
             target = "junkemail" if junk else "inbox"
-            if move and item.folder != target:
+            if move and item.folder != target and self._has_sender(item):
                 item = self._move(item, target)
             messages.append(
                 _message("MarkAsJunk", f'<m:MovedItemId Id="{item.id}" ChangeKey="{item.change_key}"/>' if move else "")
             )
         return _response("MarkAsJunk", messages)
+
+    def _has_sender(self, item: Item) -> bool:
+        if "_props" not in item.fields:
+            return bool(item.fields.get("From"))
+        return any(
+            _local(p.tag) in ("From", "Sender") and (p.findtext(f".//{{{T}}}EmailAddress") or "").strip()
+            for p in item.fields["_props"]
+        )
 
     def _op_ArchiveItem(self, op: ET.Element) -> str:
         """Items moved to the folder ArchiveSourceFolderId names (the Archive folder when it names none)."""
@@ -1654,6 +1697,8 @@ class EwsService(Service):
                 props = ews_items.apply_update(props, update)
         except ews_items.ItemError as exc:
             raise EwsError(exc.code, exc.message) from None
+        if item.fields["_element"] == "CalendarItem":
+            props = ews_times.to_midnights(props)
         fields = dict(item.fields, _props=props, _LastModifiedTime=_iso(datetime.now(UTC)))
         uris = {u.get("FieldURI") for u in change.iter(f"{{{T}}}FieldURI")}
         fields["_read_change"] = uris == {"message:IsRead"}  # SyncFolderItems reports a ReadFlagChange

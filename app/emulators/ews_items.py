@@ -35,6 +35,10 @@ SERVER_SET = {
     "ConversationId",
     "IsDraft",
 }
+# A contact's name parts hold at most 255 characters; a longer value is refused with ErrorPropertyUpdate
+# (learned from exchangelib's live-server test of text fields, which expects exactly these three to refuse).
+NAME_PARTS = {"GivenName", "MiddleName", "Surname"}
+NAME_PART_LIMIT = 255
 # FieldURIs whose element has another name.
 URI_ELEMENT = {"item:Body": "Body", "message:IsRead": "IsRead"}
 
@@ -350,6 +354,8 @@ def apply_update(props: list[ET.Element], update: ET.Element) -> list[ET.Element
         else:
             merged.text = (merged.text or "") + (new.text or "")
         new = merged
+    if name in NAME_PARTS and len(new.text or "") > NAME_PART_LIMIT:
+        raise ItemError("ErrorPropertyUpdate", f"The value of {path.get('FieldURI')} is too long.")
     return [p for p in props if p is not old] + [normal(new)]
 
 

@@ -444,3 +444,147 @@ def test_push_subscription_ends_only_by_answering_a_notification(host: EmulatorH
     ended = soap(host, f"<m:Unsubscribe><m:SubscriptionId>{sub}</m:SubscriptionId></m:Unsubscribe>")
     assert texts(ended.content, "ResponseCode") == ["ErrorInvalidSubscription"]
     assert texts(push("listener").content, "ResponseCode") == ["ErrorInvalidPushSubscriptionUrl"]
+
+
+def create(host: EmulatorHost, item: str, folder: str, disposition: str = "SaveOnly") -> tuple[str, str]:
+    """CreateItem of one item element in a distinguished folder: its (Id, ChangeKey)."""
+    answer = soap(
+        host,
+        f'<m:CreateItem MessageDisposition="{disposition}" SendMeetingInvitations="SendToNone">'
+        f'<m:SavedItemFolderId><t:DistinguishedFolderId Id="{folder}"/></m:SavedItemFolderId>'
+        f"<m:Items>{item}</m:Items></m:CreateItem>",
+    )
+    ref = next(ET.fromstring(answer.content).iter(f"{T}ItemId"))
+    return ref.get("Id", ""), ref.get("ChangeKey", "")
+
+
+def update(host: EmulatorHost, ref: tuple[str, str], uri: str, value: str, disposition: str = "SaveOnly") -> bytes:
+    return soap(
+        host,
+        f'<m:UpdateItem ConflictResolution="AutoResolve" MessageDisposition="{disposition}"><m:ItemChanges>'
+        f'<t:ItemChange><t:ItemId Id="{ref[0]}" ChangeKey="{ref[1]}"/><t:Updates><t:SetItemField>'
+        f'<t:FieldURI FieldURI="{uri}"/>{value}</t:SetItemField></t:Updates></t:ItemChange></m:ItemChanges>'
+        "</m:UpdateItem>",
+    ).content
+
+
+def get_item(host: EmulatorHost, item_id: str) -> bytes:
+    return soap(
+        host,
+        "<m:GetItem><m:ItemShape><t:BaseShape>AllProperties</t:BaseShape></m:ItemShape>"
+        f'<m:ItemIds><t:ItemId Id="{item_id}"/></m:ItemIds></m:GetItem>',
+    ).content
+
+
+def test_a_saved_message_updated_with_a_send_disposition_is_sent(host: EmulatorHost, svc: Any) -> None:
+    """UpdateItem with MessageDisposition SendAndSaveCopy: changed, sent, its copy in Sent Items, no id told."""
+    to = "<t:ToRecipients><t:Mailbox><t:EmailAddress>dana@example.net</t:EmailAddress></t:Mailbox></t:ToRecipients>"
+    draft = create(host, f"<t:Message><t:Subject>draft to send</t:Subject>{to}</t:Message>", "drafts")
+    answer = update(
+        host, draft, "item:Subject", "<t:Message><t:Subject>sent at last</t:Subject></t:Message>", "SendAndSaveCopy"
+    )
+    assert texts(answer, "ResponseCode") == ["NoError"]
+    assert list(next(ET.fromstring(answer).iter(f"{M}Items"))) == []
+    assert svc.sent[-1]["subject"] == "sent at last" and svc.sent[-1]["to"] == ["dana@example.net"]
+    assert texts(get_item(host, draft[0]), "ResponseCode") == ["ErrorItemNotFound"]  # it left Drafts
+    copies = [i for i in svc.items.values() if i.folder == "sentitems" and not i.deleted and "_props" in i.fields]
+    assert any("sent at last" in ET.tostring(p, encoding="unicode") for i in copies for p in i.fields["_props"])
+    lonely = create(host, "<t:Message><t:Subject>nobody</t:Subject></t:Message>", "drafts")
+    refused = update(host, lonely, "item:Subject", "<t:Message><t:Subject>x</t:Subject></t:Message>", "SendOnly")
+    assert texts(refused, "ResponseCode") == ["ErrorInvalidRecipients"]
+
+
+def test_mark_as_junk_moves_only_mail_that_has_a_sender(host: EmulatorHost, svc: Any) -> None:
+    def junk(item_id: str) -> bytes:
+        return soap(
+            host,
+            '<m:MarkAsJunk IsJunk="true" MoveItem="true"><m:ItemIds>'
+            f'<t:ItemId Id="{item_id}"/></m:ItemIds></m:MarkAsJunk>',
+        ).content
+
+    saved, _ = create(host, "<t:Message><t:Subject>no sender</t:Subject></t:Message>", "inbox")
+    kept = junk(saved)
+    assert texts(kept, "ResponseCode") == ["NoError"]
+    assert next(ET.fromstring(kept).iter(f"{M}MovedItemId")).get("Id") == saved
+    assert svc.items[saved].folder == "inbox" and not svc.items[saved].deleted
+    received = next(i.id for i in svc.items.values() if i.folder == "inbox" and not i.deleted and i.fields.get("From"))
+    moved = next(ET.fromstring(junk(received)).iter(f"{M}MovedItemId")).get("Id")
+    assert moved != received and svc.items[moved].folder == "junkemail"
+
+
+def test_a_contacts_name_parts_hold_at_most_255_characters(host: EmulatorHost, svc: Any) -> None:
+    ref = create(host, "<t:Contact><t:GivenName>Kim</t:GivenName></t:Contact>", "contacts")
+    for field in ("GivenName", "MiddleName", "Surname"):
+        longest = update(host, ref, f"contacts:{field}", f"<t:Contact><t:{field}>{'k' * 255}</t:{field}></t:Contact>")
+        assert texts(longest, "ResponseCode") == ["NoError"]
+        ref = (ref[0], next(ET.fromstring(longest).iter(f"{T}ItemId")).get("ChangeKey", ""))
+        too_long = update(host, ref, f"contacts:{field}", f"<t:Contact><t:{field}>{'k' * 256}</t:{field}></t:Contact>")
+        assert texts(too_long, "ResponseCode") == ["ErrorPropertyUpdate"]
+    assert texts(get_item(host, ref[0]), "GivenName") == ["k" * 255]
+
+
+def test_an_all_day_event_runs_from_midnight_to_midnight_in_its_time_zones(host: EmulatorHost, svc: Any) -> None:
+    """Berlin is UTC+1 in early March: 10 March 15:30 UTC starts at 9 March 23:00 UTC, an end on 12 March 09:00
+    UTC goes on to 12 March 23:00 UTC; an end already at a midnight of its zone stays."""
+    zones = '<t:StartTimeZone Id="W. Europe Standard Time"/><t:EndTimeZone Id="{end}"/>'
+    item_id, _ = create(
+        host,
+        "<t:CalendarItem><t:Subject>offsite</t:Subject><t:Start>2026-03-10T15:30:00Z</t:Start>"
+        "<t:End>2026-03-12T09:00:00Z</t:End><t:IsAllDayEvent>true</t:IsAllDayEvent>"
+        + zones.format(end="W. Europe Standard Time")
+        + "</t:CalendarItem>",
+        "calendar",
+    )
+    got = get_item(host, item_id)
+    assert texts(got, "Start") == ["2026-03-09T23:00:00Z"] and texts(got, "End") == ["2026-03-12T23:00:00Z"]
+    at_midnight, _ = create(
+        host,
+        "<t:CalendarItem><t:Subject>holiday</t:Subject><t:Start>2026-07-01T00:00:00Z</t:Start>"
+        "<t:End>2026-07-02T00:00:00Z</t:End><t:IsAllDayEvent>true</t:IsAllDayEvent>"
+        + zones.format(end="UTC")
+        + "</t:CalendarItem>",
+        "calendar",
+    )
+    got = get_item(host, at_midnight)  # Berlin is UTC+2 in July: the start goes back to 30 June 22:00 UTC
+    assert texts(got, "Start") == ["2026-06-30T22:00:00Z"] and texts(got, "End") == ["2026-07-02T00:00:00Z"]
+    timed, _ = create(
+        host,
+        "<t:CalendarItem><t:Subject>meeting</t:Subject><t:Start>2026-03-10T15:30:00Z</t:Start>"
+        "<t:End>2026-03-10T16:00:00Z</t:End></t:CalendarItem>",
+        "calendar",
+    )
+    assert texts(get_item(host, timed), "Start") == ["2026-03-10T15:30:00Z"]  # not all day: as sent
+
+
+def test_find_item_answers_for_each_folder_it_names(host: EmulatorHost, svc: Any) -> None:
+    answer = soap(
+        host,
+        '<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape>'
+        '<m:IndexedPageItemView MaxEntriesReturned="5" Offset="0" BasePoint="Beginning"/><m:ParentFolderIds>'
+        '<t:DistinguishedFolderId Id="inbox"/><t:DistinguishedFolderId Id="sentitems"/>'
+        '<t:FolderId Id="AAMkADnotafolderAAA="/></m:ParentFolderIds></m:FindItem>',
+    ).content
+    assert texts(answer, "ResponseCode") == ["NoError", "NoError", "ErrorFolderNotFound"]
+    totals = [el.get("TotalItemsInView") for el in ET.fromstring(answer).iter(f"{M}RootFolder")]
+    live = [sum(1 for i in svc.items.values() if i.folder == f and not i.deleted) for f in ("inbox", "sentitems")]
+    assert totals == [str(n) for n in live]
+
+
+def test_an_id_only_folder_shape_gives_just_the_properties_asked_for(host: EmulatorHost, svc: Any) -> None:
+    def find(shape: str) -> ET.Element:
+        answer = soap(
+            host,
+            f'<m:FindFolder Traversal="Shallow"><m:FolderShape>{shape}</m:FolderShape><m:ParentFolderIds>'
+            '<t:DistinguishedFolderId Id="msgfolderroot"/></m:ParentFolderIds></m:FindFolder>',
+        ).content
+        return next(ET.fromstring(answer).iter(f"{T}Folders"))[0]
+
+    names = find(
+        '<t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI="folder:DisplayName"/>'
+        "</t:AdditionalProperties>"
+    )
+    assert [e.tag.rpartition("}")[2] for e in names] == ["FolderId", "DisplayName"]
+    assert [e.tag.rpartition("}")[2] for e in find("<t:BaseShape>IdOnly</t:BaseShape>")] == ["FolderId"]
+    assert {"DisplayName", "ChildFolderCount", "TotalCount"} <= {
+        e.tag.rpartition("}")[2] for e in find("<t:BaseShape>Default</t:BaseShape>")
+    }
