@@ -36,7 +36,7 @@ from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from app.emulators import ews_folders, ews_items, ews_times, tenant
+from app.emulators import ews_folders, ews_items, ews_mime, ews_times, tenant
 from app.emulators.base import ChangeLog, Limits, Request, Response, SeedData, SeedMessage, SeedPerson, Service
 from app.emulators.ews_folders import DISTINGUISHED, Folder, FolderError, FolderTree, folder_restriction
 from app.emulators.ews_notify import InvalidSubscriptions, Notifications, NotifyError
@@ -1206,6 +1206,8 @@ class EwsService(Service):
         for name, xml in extra.items():
             if every or name in asked:
                 server.append(xml)
+        if "MimeContent" in asked and "MimeContent" not in have:
+            server.insert(0, ews_mime.mime_of(f["_props"], str(f.get("_DateTimeSent") or f["_DateTimeCreated"])))
         if f.get("_CalendarItemType") == "RecurringMaster":
             server.append(self._master_xml(item, every, asked))
         return f"<t:{element}>{''.join(server)}{''.join(ews_items.serialize(p) for p in props)}</t:{element}>"
@@ -1244,7 +1246,10 @@ class EwsService(Service):
 
     def _new_fields(self, folder: str, element: ET.Element, draft: bool) -> dict[str, Any]:
         kind = _local(element.tag)
-        props = ews_items.props_of(element)
+        try:
+            props = ews_mime.from_mime(ews_items.props_of(element))
+        except ValueError as exc:
+            raise EwsError("ErrorInvalidRequest", str(exc)) from None
         if kind == "CalendarItem":
             props = ews_times.to_midnights(props)
         kind = "Message" if kind == "Item" and self.tree.folders[folder].item_element == "Message" else kind
@@ -1273,9 +1278,8 @@ class EwsService(Service):
 
     def _keep(self, folder: str, element: ET.Element, fields: dict[str, Any], item_id: str) -> Item:
         now = str(fields["_DateTimeCreated"])
-        for a in element.iter(f"{{{T}}}Attachments"):
-            for att in a:
-                fields["_attachments"].append(self._new_attachment(att, item_id or now, folder))
+        for att in _children(element, "Attachments"):  # its own; an attached item's stay with that item
+            fields["_attachments"].append(self._new_attachment(att, item_id or now, folder))
         item_id = item_id or _item_id(f"created:{self.seq}:{secrets.token_hex(6)}")
         self._put(folder, item_id, fields)
         if fields.get("_CalendarItemType") == "RecurringMaster":
@@ -1291,6 +1295,8 @@ class EwsService(Service):
         item_xml = ""
         if inner is not None:  # an attached item is kept as a created one is, with an id of its own
             fields = self._new_fields(folder, inner, draft=False)
+            for nested in _children(inner, "Attachments"):  # an attached item may have attachments too
+                fields["_attachments"].append(self._new_attachment(nested, seed, folder))
             attached = Item(_item_id(f"attached:{seed}:{self.seq}:{secrets.token_hex(4)}"), folder, fields, self.seq)
             attached.change_key = "CQAAABYAAA" + _b64(hashlib.sha1(attached.id.encode()).digest())[:24]
             shape, self._shape = self._shape, ("AllProperties", [])
@@ -1310,6 +1316,7 @@ class EwsService(Service):
             "photo": (att.findtext(f"{{{T}}}IsContactPhoto") or "false") == "true",
             "content": content,
             "item": item_xml,
+            "children": fields["_attachments"] if inner is not None else [],
             "size": size,
             "modified": _iso(datetime.now(UTC)),
         }
@@ -1366,11 +1373,19 @@ class EwsService(Service):
             except EwsError as exc:
                 messages.append(_error("CreateItem", exc.code, exc.message))
                 continue
+            # The new item's id, and its attachments' ids (as CreateAttachment tells them).
+            attached = "".join(
+                f'<t:{a["kind"]}><t:AttachmentId Id="{a["id"]}" RootItemId="{item.id}" '
+                f'RootItemChangeKey="{item.change_key}"/></t:{a["kind"]}>'
+                for a in item.fields.get("_attachments") or []
+            )
+            element = item.fields["_element"]
             messages.append(
                 _message(
                     "CreateItem",
-                    f'<m:Items><t:{item.fields["_element"]}><t:ItemId Id="{item.id}" ChangeKey="{item.change_key}"/>'
-                    f"</t:{item.fields['_element']}></m:Items>",
+                    f'<m:Items><t:{element}><t:ItemId Id="{item.id}" ChangeKey="{item.change_key}"/>'
+                    + (f"<t:Attachments>{attached}</t:Attachments>" if attached else "")
+                    + f"</t:{element}></m:Items>",
                 )
             )
         return _response("CreateItem", messages)
@@ -1500,8 +1515,9 @@ class EwsService(Service):
 
     def _op_MarkAsJunk(self, op: ET.Element) -> str:
         """Junk (or not junk); with MoveItem the item goes to Junk Email (or the Inbox) and its new id is told.
-        Junk mail is filed by its sender: an item with no sender (a message saved, never received) stays where
-        it is (learned from exchangelib's test against Exchange Online, which keeps such a message in the Inbox)."""
+        Junk mail is filed by its sender, and the owner's own address is never blocked: an item with no sender, or
+        from the owner, stays where it is (learned from exchangelib's live-server test: a message from the account's
+        own address stays in the Inbox)."""
         junk, move = op.get("IsJunk") in ("true", "1"), op.get("MoveItem") in ("true", "1")
         messages = []
         for ref in op.iter(f"{{{T}}}ItemId"):
@@ -1511,20 +1527,27 @@ class EwsService(Service):
                 messages.append(_error("MarkAsJunk", exc.code, exc.message))
                 continue
             target = "junkemail" if junk else "inbox"
-            if move and item.folder != target and self._has_sender(item):
+            if move and item.folder != target and self._blockable_sender(item):
                 item = self._move(item, target)
             messages.append(
                 _message("MarkAsJunk", f'<m:MovedItemId Id="{item.id}" ChangeKey="{item.change_key}"/>' if move else "")
             )
         return _response("MarkAsJunk", messages)
 
-    def _has_sender(self, item: Item) -> bool:
+    def _blockable_sender(self, item: Item) -> bool:
+        """Whether junk filing can block the item's sender: it has one, and it is not the mailbox's owner."""
         if "_props" not in item.fields:
-            return bool(item.fields.get("From"))
-        return any(
-            _local(p.tag) in ("From", "Sender") and (p.findtext(f".//{{{T}}}EmailAddress") or "").strip()
-            for p in item.fields["_props"]
-        )
+            sender = str((item.fields.get("From") or {}).get("address") or "")
+        else:
+            sender = next(
+                (
+                    (p.findtext(f".//{{{T}}}EmailAddress") or "").strip()
+                    for p in item.fields["_props"]
+                    if _local(p.tag) in ("From", "Sender")
+                ),
+                "",
+            )
+        return bool(sender) and sender.lower() != self.owner.address.lower()
 
     def _op_ArchiveItem(self, op: ET.Element) -> str:
         """Items moved to the folder ArchiveSourceFolderId names (the Archive folder when it names none)."""
@@ -1579,20 +1602,27 @@ class EwsService(Service):
             )
         return _response("CreateAttachment", messages)
 
-    def _attachment(self, attachment_id: str) -> tuple[Item, dict[str, Any]]:
+    def _attachment(self, attachment_id: str) -> tuple[Item, list[dict[str, Any]], dict[str, Any]]:
+        """An attachment by id, also one of an attached item: its root item, the list holding it, and it."""
         for item in self.items.values():
-            for a in item.fields.get("_attachments") or []:
-                if a["id"] == attachment_id and not item.deleted:
-                    return item, a
+            if item.deleted:
+                continue
+            holders = [item.fields.get("_attachments") or []]
+            while holders:
+                holder = holders.pop()
+                for a in holder:
+                    if a["id"] == attachment_id:
+                        return item, holder, a
+                    holders.append(a.get("children") or [])
         if _malformed(attachment_id):
             raise EwsError("ErrorInvalidIdMalformed", "Id is malformed.")
-        raise EwsError("ErrorItemNotFound", "The specified object was not found in the store.")
+        raise EwsError("ErrorInvalidAttachmentId", "The attachment ID is invalid.")
 
     def _op_GetAttachment(self, op: ET.Element) -> str:
         messages = []
         for ref in op.iter(f"{{{T}}}AttachmentId"):
             try:
-                _, record = self._attachment(ref.get("Id", ""))
+                _, _, record = self._attachment(ref.get("Id", ""))
             except EwsError as exc:
                 messages.append(_error("GetAttachment", exc.code, exc.message))
                 continue
@@ -1604,11 +1634,11 @@ class EwsService(Service):
         messages = []
         for ref in op.iter(f"{{{T}}}AttachmentId"):
             try:
-                item, record = self._attachment(ref.get("Id", ""))
+                item, holder, record = self._attachment(ref.get("Id", ""))
             except EwsError as exc:
                 messages.append(_error("DeleteAttachment", exc.code, exc.message))
                 continue
-            item.fields["_attachments"].remove(record)
+            holder.remove(record)
             self._put(item.folder, item.id, item.fields)
             item = self.items[item.id]
             messages.append(
@@ -1715,6 +1745,70 @@ class EwsService(Service):
         if fields["_element"] == "CalendarItem" and uris & {"calendar:Recurrence", "calendar:Start", "calendar:End"}:
             self._expand(self.items[item.id])
         return self.items[item.id]
+
+    # --- export and upload (ews_mime) ---
+
+    def _op_ExportItems(self, op: ET.Element) -> str:
+        messages = []
+        for ref in op.iter(f"{{{T}}}ItemId"):
+            try:
+                item = self._by_ref(ref)
+                if item.id not in self.items:
+                    raise EwsError("ErrorInvalidOperation", "An occurrence cannot be exported on its own.")
+            except EwsError as exc:
+                messages.append(_error("ExportItems", exc.code, exc.message))
+                continue
+            data = ews_mime.pack(item.fields)
+            messages.append(
+                _message(
+                    "ExportItems",
+                    f'<m:ItemId Id="{item.id}" ChangeKey="{item.change_key}"/><m:Data>{data}</m:Data>',
+                )
+            )
+        return _response("ExportItems", messages)
+
+    def _op_UploadItems(self, op: ET.Element) -> str:
+        """Exported items put back: CreateNew makes a new item (new ids for it and its attachments), Update
+        replaces the item ItemId names (a new ChangeKey), UpdateOrCreate does either."""
+        messages = []
+        for upload in op.iter(f"{{{T}}}Item"):
+            action = upload.get("CreateAction", "")
+            try:
+                if action not in ("CreateNew", "Update", "UpdateOrCreate"):
+                    raise EwsError("ErrorInvalidRequest", "CreateAction must be CreateNew, Update or UpdateOrCreate.")
+                folder = self._upload_folder(upload)
+                try:
+                    fields = ews_mime.unpack(upload.findtext(f"{{{T}}}Data") or "")
+                except ValueError as exc:
+                    raise EwsError("ErrorInvalidRequest", str(exc)) from None
+                ref = upload.find(f"{{{T}}}ItemId")
+                target = self._lookup(ref.get("Id", "")) if ref is not None else None
+                if action == "Update" and target is None:
+                    raise EwsError("ErrorItemNotFound", "The specified object was not found in the store.")
+                if target is not None and action != "CreateNew":
+                    item_id = target.id
+                else:
+                    item_id = _item_id(f"uploaded:{self.seq}:{secrets.token_hex(6)}")
+                    _renumber(fields.get("_attachments") or [], item_id)
+                self._put(folder, item_id, fields)
+                if fields.get("_CalendarItemType") == "RecurringMaster":
+                    self._expand(self.items[item_id])
+            except EwsError as exc:
+                messages.append(_error("UploadItems", exc.code, exc.message))
+                continue
+            item = self.items[item_id]
+            messages.append(_message("UploadItems", f'<m:ItemId Id="{item.id}" ChangeKey="{item.change_key}"/>'))
+        return _response("UploadItems", messages)
+
+    def _upload_folder(self, upload: ET.Element) -> str:
+        """The folder an upload's ParentFolderId names."""
+        holder = upload.find(f"{{{T}}}ParentFolderId")
+        if holder is None:
+            raise EwsError("ErrorInvalidRequest", "ParentFolderId is required.")
+        try:
+            return self.tree.resolve(holder).key
+        except FolderError as exc:
+            raise EwsError(exc.code, exc.message) from None
 
     # --- notifications (ews_notify) ---
 
@@ -1894,6 +1988,19 @@ def _search(node: ET.Element) -> Any:
         return bool(value) and compare(_ews_time(str(value)), bound)
 
     return test
+
+
+def _renumber(attachments: list[dict[str, Any]], seed: str) -> None:
+    """New ids for uploaded attachments (and those of attached items): a new item's are its own."""
+    for n, a in enumerate(attachments):
+        a["id"] = ews_items.attachment_id(f"{seed}:{n}:{secrets.token_hex(6)}")
+        _renumber(a.get("children") or [], a["id"])
+
+
+def _children(element: ET.Element, tag: str) -> list[ET.Element]:
+    """The children of ``element``'s child ``tag`` (types namespace); none when it has no such child."""
+    holder = element.find(f"{{{T}}}{tag}")
+    return list(holder) if holder is not None else []
 
 
 def _uri(name: str) -> ET.Element:

@@ -81,8 +81,9 @@ T = "{http://schemas.microsoft.com/exchange/services/2006/types}"
 
 
 def texts(xml: bytes | str, tag: str) -> list[str]:
-    """The text of every element named ``tag`` (either namespace), in document order."""
-    return [el.text or "" for el in ET.fromstring(xml).iter() if el.tag.rpartition("}")[2] == tag]
+    """The text of every EWS element (messages or types namespace) named ``tag``, in document order."""
+    ews = "{http://schemas.microsoft.com/exchange/services/2006/"
+    return [el.text or "" for el in ET.fromstring(xml).iter() if el.tag.startswith(ews) and el.tag.endswith("}" + tag)]
 
 
 def save_draft(host: EmulatorHost, subject: str) -> tuple[str, str]:
@@ -494,7 +495,7 @@ def test_a_saved_message_updated_with_a_send_disposition_is_sent(host: EmulatorH
     assert texts(refused, "ResponseCode") == ["ErrorInvalidRecipients"]
 
 
-def test_mark_as_junk_moves_only_mail_that_has_a_sender(host: EmulatorHost, svc: Any) -> None:
+def test_mark_as_junk_moves_mail_from_a_sender_that_can_be_blocked(host: EmulatorHost, svc: Any) -> None:
     def junk(item_id: str) -> bytes:
         return soap(
             host,
@@ -502,11 +503,14 @@ def test_mark_as_junk_moves_only_mail_that_has_a_sender(host: EmulatorHost, svc:
             f'<t:ItemId Id="{item_id}"/></m:ItemIds></m:MarkAsJunk>',
         ).content
 
-    saved, _ = create(host, "<t:Message><t:Subject>no sender</t:Subject></t:Message>", "inbox")
-    kept = junk(saved)
-    assert texts(kept, "ResponseCode") == ["NoError"]
-    assert next(ET.fromstring(kept).iter(f"{M}MovedItemId")).get("Id") == saved
-    assert svc.items[saved].folder == "inbox" and not svc.items[saved].deleted
+    me = svc.owner.address
+    mine = f"<t:From><t:Mailbox><t:EmailAddress>{me}</t:EmailAddress></t:Mailbox></t:From>"
+    for sender in ("", mine):
+        saved, _ = create(host, f"<t:Message><t:Subject>not blocked</t:Subject>{sender}</t:Message>", "inbox")
+        kept = junk(saved)
+        assert texts(kept, "ResponseCode") == ["NoError"]
+        assert next(ET.fromstring(kept).iter(f"{M}MovedItemId")).get("Id") == saved
+        assert svc.items[saved].folder == "inbox" and not svc.items[saved].deleted
     received = next(i.id for i in svc.items.values() if i.folder == "inbox" and not i.deleted and i.fields.get("From"))
     moved = next(ET.fromstring(junk(received)).iter(f"{M}MovedItemId")).get("Id")
     assert moved != received and svc.items[moved].folder == "junkemail"
@@ -588,3 +592,117 @@ def test_an_id_only_folder_shape_gives_just_the_properties_asked_for(host: Emula
     assert {"DisplayName", "ChildFolderCount", "TotalCount"} <= {
         e.tag.rpartition("}")[2] for e in find("<t:BaseShape>Default</t:BaseShape>")
     }
+
+
+def test_created_attachments_are_told_and_attached_items_keep_their_own(host: EmulatorHost, svc: Any) -> None:
+    """CreateItem answers the new attachments' ids; an attached item's attachments stay with that item, and each
+    is read by its own id; an id that names no attachment is ErrorInvalidAttachmentId."""
+    inner = (
+        "<t:ItemAttachment><t:Name>level 2</t:Name><t:Message><t:Subject>deepest</t:Subject></t:Message>"
+        "</t:ItemAttachment>"
+    )
+    middle = (
+        f"<t:ItemAttachment><t:Name>level 1</t:Name><t:Message><t:Subject>middle</t:Subject>"
+        f"<t:Attachments>{inner}</t:Attachments></t:Message></t:ItemAttachment>"
+    )
+    answer = soap(
+        host,
+        '<m:CreateItem MessageDisposition="SaveOnly"><m:Items><t:Message><t:Subject>outer</t:Subject>'
+        f"<t:Attachments>{middle}<t:FileAttachment><t:Name>a.txt</t:Name><t:Content>aGk=</t:Content>"
+        "</t:FileAttachment></t:Attachments></t:Message></m:Items></m:CreateItem>",
+    ).content
+    item_id = next(ET.fromstring(answer).iter(f"{T}ItemId")).get("Id")
+    told = [a.get("Id") for a in ET.fromstring(answer).iter(f"{T}AttachmentId")]
+    assert len(told) == 2 and all(
+        a.get("RootItemId") == item_id for a in ET.fromstring(answer).iter(f"{T}AttachmentId")
+    )
+    assert len(svc.items[item_id].fields["_attachments"]) == 2  # the nested one is not the outer item's
+
+    def attachment(attachment_id: str) -> bytes:
+        return soap(
+            host,
+            f'<m:GetAttachment><m:AttachmentIds><t:AttachmentId Id="{attachment_id}"/></m:AttachmentIds>'
+            "</m:GetAttachment>",
+        ).content
+
+    middle_xml = attachment(told[0])
+    assert "middle" in texts(middle_xml, "Subject")
+    nested = [a.get("Id") for a in ET.fromstring(middle_xml).iter(f"{T}AttachmentId")][1:]
+    assert texts(attachment(nested[0]), "Subject") == ["deepest"]
+    deleted = soap(
+        host,
+        f'<m:DeleteAttachment><m:AttachmentIds><t:AttachmentId Id="{told[1]}"/></m:AttachmentIds></m:DeleteAttachment>',
+    ).content
+    assert texts(deleted, "ResponseCode") == ["NoError"]
+    assert texts(attachment(told[1]), "ResponseCode") == ["ErrorInvalidAttachmentId"]
+
+
+def test_exported_items_upload_as_new_items_or_over_their_copies(host: EmulatorHost, svc: Any) -> None:
+    source = create(
+        host,
+        '<t:Message><t:Subject>to export</t:Subject><t:Body BodyType="Text">kept</t:Body>'
+        "<t:Attachments><t:FileAttachment><t:Name>f.txt</t:Name><t:Content>aGk=</t:Content></t:FileAttachment>"
+        "</t:Attachments></t:Message>",
+        "inbox",
+    )
+    gone, _ = create(host, "<t:Message><t:Subject>deleted</t:Subject></t:Message>", "inbox")
+    soap(host, f'<m:DeleteItem DeleteType="HardDelete"><m:ItemIds><t:ItemId Id="{gone}"/></m:ItemIds></m:DeleteItem>')
+    exported = soap(
+        host,
+        f'<m:ExportItems><m:ItemIds><t:ItemId Id="{source[0]}"/><t:ItemId Id="{gone}"/></m:ItemIds></m:ExportItems>',
+    ).content
+    assert texts(exported, "ResponseCode") == ["NoError", "ErrorItemNotFound"]
+    [data] = texts(exported, "Data")
+    drafts = svc.tree.folders["drafts"]
+
+    def upload(action: str, data: str, item_id: str = "") -> bytes:
+        ref = f'<t:ItemId Id="{item_id}"/>' if item_id else ""
+        return soap(
+            host,
+            f'<m:UploadItems><m:Items><t:Item CreateAction="{action}"><t:ParentFolderId Id="{drafts.id}"/>'
+            f"{ref}<t:Data>{data}</t:Data></t:Item></m:Items></m:UploadItems>",
+        ).content
+
+    created = upload("CreateNew", data)
+    new = next(ET.fromstring(created).iter(f"{M}ItemId"))
+    assert new.get("Id") != source[0] and svc.items[new.get("Id")].folder == "drafts"
+    copy = get_item(host, new.get("Id", ""))
+    assert texts(copy, "Subject") == ["to export"] and texts(copy, "Body") == ["kept"]
+    original_attachment = svc.items[source[0]].fields["_attachments"][0]["id"]
+    assert [a.get("Id") for a in ET.fromstring(copy).iter(f"{T}AttachmentId")] != [original_attachment]
+    again = next(ET.fromstring(upload("Update", data, new.get("Id", ""))).iter(f"{M}ItemId"))
+    assert again.get("Id") == new.get("Id") and again.get("ChangeKey") != new.get("ChangeKey")
+    assert texts(upload("Update", data, gone), "ResponseCode") == ["ErrorItemNotFound"]
+    assert texts(upload("CreateNew", "bm90IGV4cG9ydGVk"), "ResponseCode") == ["ErrorInvalidRequest"]
+
+
+def test_mime_content_is_read_on_create_and_built_when_asked(host: EmulatorHost, svc: Any) -> None:
+    from email import message_from_bytes, policy
+
+    raw = (
+        b"From: Robin <robin@example.org>\r\nTo: kim@example.net\r\nSubject: from MIME\r\n"
+        b'Content-Type: text/plain; charset="utf-8"\r\n\r\nBody from MIME\r\n'
+    )
+    mime = base64.b64encode(raw).decode()
+    item_id, _ = create(host, f"<t:Message><t:MimeContent>{mime}</t:MimeContent></t:Message>", "inbox")
+    got = get_item(host, item_id)
+    assert texts(got, "Subject") == ["from MIME"] and [b.strip() for b in texts(got, "Body")] == ["Body from MIME"]
+    assert "robin@example.org" in texts(got, "EmailAddress") and "kim@example.net" in texts(got, "EmailAddress")
+    plain, _ = create(
+        host,
+        '<t:Message><t:Subject>built</t:Subject><t:Body BodyType="Text">plain words</t:Body>'
+        "<t:ToRecipients><t:Mailbox><t:EmailAddress>kim@example.net</t:EmailAddress></t:Mailbox></t:ToRecipients>"
+        "</t:Message>",
+        "inbox",
+    )
+    asked = soap(
+        host,
+        "<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties>"
+        '<t:FieldURI FieldURI="item:MimeContent"/></t:AdditionalProperties></m:ItemShape>'
+        f'<m:ItemIds><t:ItemId Id="{plain}"/></m:ItemIds></m:GetItem>',
+    ).content
+    [content] = texts(asked, "MimeContent")
+    message = message_from_bytes(base64.b64decode(content), policy=policy.default)
+    assert message["Subject"] == "built" and message["To"] == "kim@example.net"
+    assert message.get_content().strip() == "plain words"
+    assert texts(get_item(host, plain), "MimeContent") == []  # only when asked for
