@@ -36,7 +36,7 @@ from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from app.emulators import ews_folders, ews_items, ews_mime, ews_times, tenant
+from app.emulators import ews_folders, ews_items, ews_mime, ews_search, ews_times, tenant
 from app.emulators.base import ChangeLog, Limits, Request, Response, SeedData, SeedMessage, SeedPerson, Service
 from app.emulators.ews_folders import DISTINGUISHED, Folder, FolderError, FolderTree, folder_restriction
 from app.emulators.ews_notify import InvalidSubscriptions, Notifications, NotifyError
@@ -760,9 +760,14 @@ class EwsService(Service):
         self._shape = ews_items.requested(op)
         calendar_view = op.find(f"{{{M}}}CalendarView")
         restriction = op.find(f"{{{M}}}Restriction")
+        query = op.find(f"{{{M}}}QueryString")
         try:
             test = self._item_restriction(restriction) if restriction is not None else None
-            if calendar_view is not None and restriction is not None:
+            if query is not None:
+                if restriction is not None:
+                    raise EwsError("ErrorInvalidRequest", "A QueryString cannot come with a Restriction.")
+                test = self._query_string(query.text or "")
+            if calendar_view is not None and (restriction is not None or query is not None):
                 raise EwsError("ErrorInvalidOperation", "Restrictions are not supported with a CalendarView.")
         except EwsError as exc:
             return _response("FindItem", [_error("FindItem", exc.code, exc.message)])
@@ -799,6 +804,15 @@ class EwsService(Service):
             + "</t:Items></m:RootFolder>"
         )
         return _message("FindItem", xml)
+
+    def _query_string(self, query: str) -> Any:
+        """An AQS QueryString as a test of items (ews_search)."""
+        groups = ews_search.parse(query)
+
+        def test(item: Item) -> bool:
+            return ews_search.matches(groups, lambda uri: self._read(item, _uri(uri)))
+
+        return test
 
     def _item_restriction(self, restriction: ET.Element) -> Any:
         try:
@@ -1252,6 +1266,7 @@ class EwsService(Service):
             raise EwsError("ErrorInvalidRequest", str(exc)) from None
         if kind == "CalendarItem":
             props = ews_times.to_midnights(props)
+        self._resolve_owner(props)
         kind = "Message" if kind == "Item" and self.tree.folders[folder].item_element == "Message" else kind
         now = _iso(datetime.now(UTC))
         fields: dict[str, Any] = {
@@ -1275,6 +1290,19 @@ class EwsService(Service):
             fields["_IsRecurring"] = "false"  # a master is not itself recurring (an instance is)
             fields["_UID"] = _uid(f"created:{self.seq}:{secrets.token_hex(6)}")  # shared by the series' instances
         return fields
+
+    def _resolve_owner(self, props: list[ET.Element]) -> None:
+        """The mailbox owner named by address alone gets its display name, as Exchange resolves a recipient
+        or sender it knows (the stored properties are the server's own copies)."""
+        for p in props:
+            for box in p.iter(f"{{{T}}}Mailbox"):
+                address = (box.findtext(f"{{{T}}}EmailAddress") or "").strip().lower()
+                if address == self.owner.address.lower() and not box.findtext(f"{{{T}}}Name"):
+                    name = box.find(f"{{{T}}}Name")
+                    if name is None:
+                        name = ET.Element(f"{{{T}}}Name")
+                        box.insert(0, name)
+                    name.text = self.owner.name or self.owner.address
 
     def _keep(self, folder: str, element: ET.Element, fields: dict[str, Any], item_id: str) -> Item:
         now = str(fields["_DateTimeCreated"])
@@ -1729,6 +1757,8 @@ class EwsService(Service):
             raise EwsError(exc.code, exc.message) from None
         if item.fields["_element"] == "CalendarItem":
             props = ews_times.to_midnights(props)
+        props = [copy.deepcopy(p) if p.find(f".//{{{T}}}Mailbox") is not None else p for p in props]
+        self._resolve_owner(props)
         fields = dict(item.fields, _props=props, _LastModifiedTime=_iso(datetime.now(UTC)))
         uris = {u.get("FieldURI") for u in change.iter(f"{{{T}}}FieldURI")}
         fields["_read_change"] = uris == {"message:IsRead"}  # SyncFolderItems reports a ReadFlagChange

@@ -706,3 +706,37 @@ def test_mime_content_is_read_on_create_and_built_when_asked(host: EmulatorHost,
     assert message["Subject"] == "built" and message["To"] == "kim@example.net"
     assert message.get_content().strip() == "plain words"
     assert texts(get_item(host, plain), "MimeContent") == []  # only when asked for
+
+
+def test_query_string_finds_items_by_aqs_terms(host: EmulatorHost, svc: Any) -> None:
+    """FindItem with an AQS QueryString: property terms, phrases, free text, AND / OR / NOT; the owner named by
+    address alone is resolved to its display name, so a search by name finds it."""
+    me = svc.owner.address
+    to = f"<t:ToRecipients><t:Mailbox><t:EmailAddress>{me}</t:EmailAddress></t:Mailbox></t:ToRecipients>"
+    first, _ = create(
+        host,
+        f'<t:Message><t:Subject>Quarterly plan</t:Subject><t:Body BodyType="Text">budget review</t:Body>{to}'
+        "</t:Message>",
+        "drafts",
+    )
+    second, _ = create(host, "<t:Message><t:Subject>Quarterly lunch</t:Subject></t:Message>", "drafts")
+
+    def search(query: str) -> list[str]:
+        answer = soap(
+            host,
+            '<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape>'
+            f'<m:QueryString ResetCache="true">{query}</m:QueryString>'
+            '<m:ParentFolderIds><t:DistinguishedFolderId Id="drafts"/></m:ParentFolderIds></m:FindItem>',
+        ).content
+        return sorted(el.get("Id", "") for el in ET.fromstring(answer).iter(f"{T}ItemId"))
+
+    assert search("Subject:quarterly") == sorted([first, second])
+    assert search("Subject:quarterly AND Body:budget") == [first]
+    assert search(f"To:{me} AND Subject:plan") == [first]
+    name = svc.owner.name or me
+    assert search(f'Participants:"{name}" Subject:quarterly') == [first]
+    assert search("Subject:lunch OR Body:review") == sorted([first, second])
+    assert search("quarterly NOT budget") == [second]
+    assert search("Subject:nothing-like-it") == []
+    named = texts(get_item(host, first), "Name")
+    assert name in named
