@@ -163,7 +163,8 @@ class EwsService(Service):
         self.seq = 0
         self.tree = FolderTree(self._step)
         self.epoch = 1
-        self.configs: dict[tuple[str, str], bytes] = {("calendar", "CategoryList"): DEFAULT_CATEGORY_LIST}
+        self.configs: dict[tuple[str, str], bytes] = {("calendar", "CategoryList"): DEFAULT_CATEGORY_LIST}  # XmlData
+        self.config_parts: dict[tuple[str, str], dict[str, str]] = {}  # their Dictionary and BinaryData
         self.sent: list[dict[str, Any]] = []
         self.busy_until = 0.0
         # Occurrences and exceptions of recurring series: not items of the folder (SyncFolderItems and
@@ -557,7 +558,7 @@ class EwsService(Service):
             if isinstance(folder, FolderError):
                 messages.append(_error("GetFolder", folder.code, folder.message))
                 continue
-            xml = self._folder_xml(folder.key, ews_folders.shape(op))
+            xml = self._folder_xml(folder.key, ews_folders.shape(op), op)
             messages.append(_message("GetFolder", f"<m:Folders>{xml}</m:Folders>"))
         return _response("GetFolder", messages)
 
@@ -876,13 +877,38 @@ class EwsService(Service):
         except ValueError:
             return False
 
-    def _folder_xml(self, name: str, fields: frozenset[str] | None = None) -> str:
+    def _folder_xml(self, name: str, fields: frozenset[str] | None = None, op: ET.Element | None = None) -> str:
+        """A folder as GetFolder / FindFolder / SyncFolderHierarchy answer it; the extended properties the
+        request's FolderShape names that the emulator keeps (PidTagMessageSize) are added."""
         folder = self.tree.folders[name]
         mine = [i for i in self.items.values() if i.folder == name and not i.deleted]
         unread = sum(
             1 for i in mine if self._element(i) == "Message" and self._read(i, _uri("message:IsRead")) != ["true"]
         )
-        return self.tree.xml(folder, len(mine), unread, fields)
+        xml = self.tree.xml(folder, len(mine), unread, fields)
+        extended = "".join(self._folder_extended(name, uri) for uri in _extended_paths(op))
+        if not extended:
+            return xml
+        closing = xml.rindex("</t:")
+        return xml[:closing] + extended + xml[closing:]
+
+    def _folder_extended(self, name: str, uri: ET.Element) -> str:
+        """PidTagMessageSize (0x0E08, [MS-OXPROPS]) of a folder: the bytes of its items (ours: and of the
+        folders below it, so the root tells the mailbox's size); other folder extended properties are not kept."""
+        try:
+            tag = int(uri.get("PropertyTag", ""), 0)
+        except ValueError:
+            return ""
+        if tag != 0x0E08:
+            return ""
+        keys = {name} | {f.key for f in self.tree.children(name, deep=True)}
+        size = sum(self._size(i) for i in self.items.values() if i.folder in keys and not i.deleted)
+        attrs = "".join(f' {k}="{escape(v)}"' for k, v in uri.attrib.items())
+        return f"<t:ExtendedProperty><t:ExtendedFieldURI{attrs}/><t:Value>{size}</t:Value></t:ExtendedProperty>"
+
+    def _size(self, item: Item) -> int:
+        """An item's size in bytes: what Exchange computed when it was created, else its stored text."""
+        return int(item.fields.get("_Size") or len(json.dumps(item.fields, default=str)))
 
     def _op_FindFolder(self, op: ET.Element) -> str:
         deep = op.get("Traversal") == "Deep"
@@ -906,7 +932,7 @@ class EwsService(Service):
             xml = (
                 f'<m:RootFolder IndexedPagingOffset="{offset + len(page)}" TotalItemsInView="{len(below)}" '
                 f'IncludesLastItemInRange="{"true" if last else "false"}"><t:Folders>'
-                f"{''.join(self._folder_xml(f.key, fields) for f in page)}</t:Folders></m:RootFolder>"
+                f"{''.join(self._folder_xml(f.key, fields, op) for f in page)}</t:Folders></m:RootFolder>"
             )
             messages.append(_message("FindFolder", xml))
         return _response("FindFolder", messages)
@@ -931,7 +957,7 @@ class EwsService(Service):
                     changes.append(f'<t:Delete><t:FolderId Id="{f.id}" ChangeKey="{f.change_key}"/></t:Delete>')
                 continue
             kind = "Create" if f.created > since else "Update"
-            changes.append(f"<t:{kind}>{self._folder_xml(f.key, fields)}</t:{kind}>")
+            changes.append(f"<t:{kind}>{self._folder_xml(f.key, fields, op)}</t:{kind}>")
         xml = (
             f"<m:SyncState>{ews_folders.sync_state(top.key, self.seq, self.epoch)}</m:SyncState>"
             "<m:IncludesLastFolderInRange>true</m:IncludesLastFolderInRange>"
@@ -1899,48 +1925,70 @@ class EwsService(Service):
         if name_el is None:
             raise EwsError("ErrorInvalidRequest", "UserConfigurationName is required.")
         folders = self._folder_name(name_el) or ["calendar"]
+        if folders[0].startswith("?"):
+            raise EwsError("ErrorFolderNotFound", "The specified folder could not be found in the store.")
         return folders[0], name_el.get("Name", "")
 
     def _op_GetUserConfiguration(self, op: ET.Element) -> str:
+        """A folder's user configuration, with the parts UserConfigurationProperties asks for (All, Id,
+        Dictionary, XmlData, BinaryData)."""
+        name = "GetUserConfiguration"
         try:
             key = self._config_key(op)
-        except EwsError as exc:
-            return _response("GetUserConfiguration", [_error("GetUserConfiguration", exc.code, exc.message)])
-        data = self.configs.get(key)
-        if data is None:
-            return _response(
-                "GetUserConfiguration",
-                [
-                    _error(
-                        "GetUserConfiguration", "ErrorItemNotFound", "The specified object was not found in the store."
-                    )
-                ],
-            )
-        xml = (
-            f'<m:UserConfiguration><t:UserConfigurationName Name="{key[1]}"><t:DistinguishedFolderId Id="{key[0]}"/>'
-            f'</t:UserConfigurationName><t:ItemId Id="{_item_id("config:" + key[1])}" ChangeKey="BwAAAA=="/>'
-            f"<t:XmlData>{_b64(data)}</t:XmlData></m:UserConfiguration>"
-        )
-        return _response("GetUserConfiguration", [_message("GetUserConfiguration", xml)])
-
-    def _set_config(self, op: ET.Element, create: bool, name: str) -> str:
-        try:
-            key = self._config_key(op)
+            if key not in self.configs:
+                raise EwsError("ErrorItemNotFound", "The specified object was not found in the store.")
         except EwsError as exc:
             return _response(name, [_error(name, exc.code, exc.message)])
-        if create and key in self.configs:
-            return _response(name, [_error(name, "ErrorItemSave", "The user configuration already exists.")])
-        if not create and key not in self.configs:
-            return _response(
-                name, [_error(name, "ErrorItemNotFound", "The specified object was not found in the store.")]
-            )
-        raw = next((e.text or "" for e in op.iter() if _local(e.tag) == "XmlData"), "")
+        asked = set((op.findtext(f"{{{M}}}UserConfigurationProperties") or "All").replace(",", " ").split())
+        every = "All" in asked
+        parts = self.config_parts.get(key, {})
+        folder = self.tree.folders[key[0]]
+        where = (
+            f'<t:DistinguishedFolderId Id="{key[0]}"/>'
+            if folder.distinguished
+            else f'<t:FolderId Id="{folder.id}" ChangeKey="{folder.change_key}"/>'
+        )
+        xml = f'<m:UserConfiguration><t:UserConfigurationName Name="{escape(key[1])}">{where}</t:UserConfigurationName>'
+        if every or "Id" in asked:
+            xml += f'<t:ItemId Id="{_item_id("config:" + key[0] + ":" + key[1])}" ChangeKey="BwAAAA=="/>'
+        if (every or "Dictionary" in asked) and parts.get("Dictionary"):
+            xml += parts["Dictionary"]
+        if (every or "XmlData" in asked) and self.configs[key]:
+            xml += f"<t:XmlData>{_b64(self.configs[key])}</t:XmlData>"
+        if (every or "BinaryData" in asked) and parts.get("BinaryData"):
+            xml += f"<t:BinaryData>{parts['BinaryData']}</t:BinaryData>"
+        return _response(name, [_message(name, xml + "</m:UserConfiguration>")])
+
+    def _set_config(self, op: ET.Element, create: bool, name: str) -> str:
+        """Create or update a user configuration: the parts the request gives replace the stored ones."""
         try:
-            data = base64.b64decode(raw)
-            ET.fromstring(data)
-        except (ValueError, ET.ParseError):
-            return _response(name, [_error(name, "ErrorInvalidRequest", "XmlData is not well-formed XML.")])
+            key = self._config_key(op)
+            if create and key in self.configs:
+                raise EwsError("ErrorItemSave", "The user configuration already exists.")
+            if not create and key not in self.configs:
+                raise EwsError("ErrorItemNotFound", "The specified object was not found in the store.")
+            given = {_local(e.tag): e for e in op.iter() if e.tag.startswith(f"{{{T}}}")}
+            data = self.configs.get(key, b"")
+            if "XmlData" in given:
+                try:
+                    data = base64.b64decode(given["XmlData"].text or "", validate=True)
+                    ET.fromstring(data)
+                except (ValueError, ET.ParseError):
+                    raise EwsError("ErrorInvalidRequest", "XmlData is not well-formed XML.") from None
+            parts = dict(self.config_parts.get(key, {}))
+            if "BinaryData" in given:
+                raw = (given["BinaryData"].text or "").strip()
+                try:
+                    base64.b64decode(raw, validate=True)
+                except ValueError:
+                    raise EwsError("ErrorInvalidRequest", "BinaryData is not base64.") from None
+                parts["BinaryData"] = raw
+            if "Dictionary" in given:
+                parts["Dictionary"] = ET.tostring(given["Dictionary"], encoding="unicode")
+        except EwsError as exc:
+            return _response(name, [_error(name, exc.code, exc.message)])
         self.configs[key] = data
+        self.config_parts[key] = parts
         return _response(name, [_message(name, "")])
 
     def _op_CreateUserConfiguration(self, op: ET.Element) -> str:
@@ -1948,6 +1996,18 @@ class EwsService(Service):
 
     def _op_UpdateUserConfiguration(self, op: ET.Element) -> str:
         return self._set_config(op, False, "UpdateUserConfiguration")
+
+    def _op_DeleteUserConfiguration(self, op: ET.Element) -> str:
+        name = "DeleteUserConfiguration"
+        try:
+            key = self._config_key(op)
+            if key not in self.configs:
+                raise EwsError("ErrorItemNotFound", "The specified object was not found in the store.")
+        except EwsError as exc:
+            return _response(name, [_error(name, exc.code, exc.message)])
+        del self.configs[key]
+        self.config_parts.pop(key, None)
+        return _response(name, [_message(name, "")])
 
     def category_colours(self) -> dict[str, str]:
         """Name -> colour of the master category list (for tests)."""
@@ -2025,6 +2085,12 @@ def _renumber(attachments: list[dict[str, Any]], seed: str) -> None:
     for n, a in enumerate(attachments):
         a["id"] = ews_items.attachment_id(f"{seed}:{n}:{secrets.token_hex(6)}")
         _renumber(a.get("children") or [], a["id"])
+
+
+def _extended_paths(op: ET.Element | None) -> list[ET.Element]:
+    """The ExtendedFieldURIs a request's FolderShape asks for."""
+    shape = op.find(f"{{{M}}}FolderShape") if op is not None else None
+    return list(shape.iter(f"{{{T}}}ExtendedFieldURI")) if shape is not None else []
 
 
 def _children(element: ET.Element, tag: str) -> list[ET.Element]:

@@ -740,3 +740,61 @@ def test_query_string_finds_items_by_aqs_terms(host: EmulatorHost, svc: Any) -> 
     assert search("Subject:nothing-like-it") == []
     named = texts(get_item(host, first), "Name")
     assert name in named
+
+
+def test_user_configurations_keep_dictionary_xml_and_binary_data(host: EmulatorHost, svc: Any) -> None:
+    name = '<t:UserConfigurationName Name="SyncbarTest"><t:DistinguishedFolderId Id="inbox"/></t:UserConfigurationName>'
+    dictionary = (
+        "<t:Dictionary><t:DictionaryEntry><t:DictionaryKey><t:Type>String</t:Type><t:Value>colour</t:Value>"
+        "</t:DictionaryKey><t:DictionaryValue><t:Type>Integer32</t:Type><t:Value>7</t:Value></t:DictionaryValue>"
+        "</t:DictionaryEntry></t:Dictionary>"
+    )
+    xml_data, binary = base64.b64encode(b"<a>1</a>").decode(), base64.b64encode(b"\x00\x01").decode()
+
+    def get(properties: str) -> bytes:
+        return soap(
+            host,
+            f"<m:GetUserConfiguration>{name.replace('t:UserConfigurationName', 'm:UserConfigurationName')}"
+            f"<m:UserConfigurationProperties>{properties}</m:UserConfigurationProperties></m:GetUserConfiguration>",
+        ).content
+
+    assert texts(get("All"), "ResponseCode") == ["ErrorItemNotFound"]
+    body = f"<m:UserConfiguration>{name}{dictionary}<t:XmlData>{xml_data}</t:XmlData>"
+    body += f"<t:BinaryData>{binary}</t:BinaryData></m:UserConfiguration>"
+    created = soap(host, f"<m:CreateUserConfiguration>{body}</m:CreateUserConfiguration>").content
+    assert texts(created, "ResponseCode") == ["NoError"]
+    again = soap(host, f"<m:CreateUserConfiguration>{body}</m:CreateUserConfiguration>").content
+    assert texts(again, "ResponseCode") == ["ErrorItemSave"]
+    every = get("All")
+    assert texts(every, "XmlData") == [xml_data] and texts(every, "BinaryData") == [binary]
+    assert texts(every, "Value") == ["colour", "7"] and texts(every, "ItemId") == [""]
+    only = get("XmlData")
+    assert texts(only, "XmlData") == [xml_data] and texts(only, "BinaryData") == [] and texts(only, "Value") == []
+    changed = base64.b64encode(b"\x02").decode()
+    update = f"<m:UserConfiguration>{name}<t:BinaryData>{changed}</t:BinaryData></m:UserConfiguration>"
+    assert texts(
+        soap(host, f"<m:UpdateUserConfiguration>{update}</m:UpdateUserConfiguration>").content, "ResponseCode"
+    ) == ["NoError"]
+    after = get("All")
+    assert texts(after, "BinaryData") == [changed] and texts(after, "XmlData") == [xml_data]  # the rest kept
+    bare = name.replace("t:UserConfigurationName", "m:UserConfigurationName")
+    delete = f"<m:DeleteUserConfiguration>{bare}</m:DeleteUserConfiguration>"
+    assert texts(soap(host, delete).content, "ResponseCode") == ["NoError"]
+    assert texts(soap(host, delete).content, "ResponseCode") == ["ErrorItemNotFound"]
+
+
+def test_a_folders_message_size_property_counts_its_items(host: EmulatorHost, svc: Any) -> None:
+    def size(folder: str) -> int:
+        answer = soap(
+            host,
+            "<m:GetFolder><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties>"
+            '<t:ExtendedFieldURI PropertyTag="0xe08" PropertyType="Long"/></t:AdditionalProperties></m:FolderShape>'
+            f'<m:FolderIds><t:DistinguishedFolderId Id="{folder}"/></m:FolderIds></m:GetFolder>',
+        ).content
+        [value] = texts(answer, "Value")
+        return int(value)
+
+    before = size("inbox")
+    assert before > 0 and size("root") >= before  # the root counts the whole mailbox
+    create(host, "<t:Message><t:Subject>adds bytes</t:Subject></t:Message>", "inbox")
+    assert size("inbox") > before
