@@ -49,6 +49,8 @@ PATH = "/EWS/Exchange.asmx"
 USERNAME = "alex.morgan"
 FOLDERS = {k: v[:3] for k, v in DISTINGUISHED.items()}  # distinguished id -> (element, FolderClass, display name)
 MAX_CHANGES = 512
+# CreateItem's response objects for meetings that the emulator carries out (see _meeting_response).
+MEETING_RESPONSES = ("AcceptItem", "TentativelyAcceptItem", "DeclineItem", "CancelCalendarItem")
 MAX_CONCURRENCY = 27  # EWSMaxConcurrency of Exchange Online's default throttling policy
 
 # Properties of a created item that the server sets, or gives a default when the client sent none.
@@ -1391,6 +1393,9 @@ class EwsService(Service):
         for element in list(holder) if holder is not None else []:
             kind = _local(element.tag)
             try:
+                if kind in MEETING_RESPONSES:
+                    messages.append(self._meeting_response(op, element, disposition))
+                    continue
                 if kind not in ews_items.ITEM_ELEMENTS:
                     raise EwsError("ErrorInvalidRequest", f"Items of type {kind} cannot be created.")
                 if kind in ("Message", "MeetingRequest") and not disposition:
@@ -1443,6 +1448,68 @@ class EwsService(Service):
                 )
             )
         return _response("CreateItem", messages)
+
+    def _meeting_response(self, op: ET.Element, element: ET.Element, disposition: str) -> str:
+        """A response object of CreateItem ("CreateItem operation": response objects): CancelCalendarItem
+        deletes the organizer's meeting and sends a MeetingCancellation to its attendees; AcceptItem,
+        TentativelyAcceptItem and DeclineItem answer the organizer of a meeting someone else organized (a
+        declined one leaves the calendar). With SendAndSaveCopy the message sent is kept in Sent Items (or
+        SavedItemFolderId) and its id is told (ours: Exchange's answer for these is not documented)."""
+        kind = _local(element.tag)
+        ref = element.find(f"{{{T}}}ReferenceItemId")
+        if ref is None:
+            raise EwsError("ErrorMissingInformationReferenceItemId", "The ReferenceItemId is missing.")
+        item = self._by_ref(ref)
+        if self._element(item) != "CalendarItem":
+            raise EwsError("ErrorInvalidReferenceItem", "The reference item does not support this response.")
+        organizer = self._organizer(item)
+        mine = organizer.lower() == self.owner.address.lower()
+        if mine != (kind == "CancelCalendarItem"):
+            raise EwsError("ErrorInvalidReferenceItem", "The reference item does not support this response.")
+        if kind == "CancelCalendarItem":
+            to = [a for a in self._attendees(item) if a.lower() != self.owner.address.lower()] or self._attendees(item)
+            if not to:
+                raise EwsError("ErrorInvalidRecipients", "The meeting has no attendees to tell.")
+            subject, answer = "Canceled: ", "MeetingCancellation"
+        else:
+            to = [organizer]
+            subject = {"AcceptItem": "Accepted: ", "TentativelyAcceptItem": "Tentative: "}.get(kind, "Declined: ")
+            answer = "MeetingResponse"
+        subject += self._read(item, _uri("item:Subject"))[0] if self._read(item, _uri("item:Subject")) else ""
+        self.sent.append({"subject": subject, "to": to, "body": element.findtext(f"{{{T}}}Body") or ""})
+        if kind in ("CancelCalendarItem", "DeclineItem"):
+            self._drop(item)
+        else:
+            response = kind.removesuffix("Item").replace("TentativelyAccept", "Tentative")
+            fields = dict(item.fields, MyResponseType=response)
+            if "_props" in fields:  # a created item serves its properties: the response is one of them
+                told = ET.Element(f"{{{T}}}MyResponseType")
+                told.text = response
+                fields["_props"] = [p for p in fields["_props"] if _local(p.tag) != "MyResponseType"] + [told]
+            self._put(item.folder, item.id, fields)
+        if disposition != "SendAndSaveCopy":
+            return _message("CreateItem", "<m:Items/>")
+        saved = ET.Element(f"{{{T}}}Message")
+        ET.SubElement(saved, f"{{{T}}}Subject").text = subject
+        holder = ET.SubElement(ET.SubElement(saved, f"{{{T}}}ToRecipients"), f"{{{T}}}Mailbox")
+        ET.SubElement(holder, f"{{{T}}}EmailAddress").text = to[0]
+        copy_ = self._store(self._target(op, "SavedItemFolderId", "sentitems"), saved, draft=False)
+        copy_.fields["_element"] = answer
+        return _message(
+            "CreateItem",
+            f'<m:Items><t:{answer}><t:ItemId Id="{copy_.id}" ChangeKey="{copy_.change_key}"/></t:{answer}></m:Items>',
+        )
+
+    def _organizer(self, item: Item) -> str:
+        """A calendar item's organizer: the owner for one created here without another organizer."""
+        found = self._read(item, _uri("calendar:Organizer"))
+        return next((v for v in found if "@" in v), self.owner.address)
+
+    def _attendees(self, item: Item) -> list[str]:
+        found = self._read(item, _uri("calendar:RequiredAttendees")) + self._read(
+            item, _uri("calendar:OptionalAttendees")
+        )
+        return [v for v in found if "@" in v]
 
     def _op_DeleteItem(self, op: ET.Element) -> str:
         how = op.get("DeleteType", "")

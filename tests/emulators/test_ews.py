@@ -798,3 +798,55 @@ def test_a_folders_message_size_property_counts_its_items(host: EmulatorHost, sv
     assert before > 0 and size("root") >= before  # the root counts the whole mailbox
     create(host, "<t:Message><t:Subject>adds bytes</t:Subject></t:Message>", "inbox")
     assert size("inbox") > before
+
+
+def test_meeting_responses_cancel_accept_and_decline(host: EmulatorHost, svc: Any) -> None:
+    """CreateItem's response objects: the organizer cancels (the meeting goes, attendees are told), an attendee
+    accepts or declines someone else's meeting; a response without ReferenceItemId or to the wrong meeting is
+    refused."""
+    me = svc.owner.address
+    guest = "<t:RequiredAttendees><t:Attendee><t:Mailbox><t:EmailAddress>sam@example.net</t:EmailAddress>"
+    guest += "</t:Mailbox></t:Attendee></t:RequiredAttendees>"
+    meeting, _ = create(
+        host,
+        "<t:CalendarItem><t:Subject>Review</t:Subject><t:Start>2026-12-10T10:00:00Z</t:Start>"
+        f"<t:End>2026-12-10T11:00:00Z</t:End>{guest}</t:CalendarItem>",
+        "calendar",
+    )
+
+    def respond(kind: str, item_id: str = "", disposition: str = "SendAndSaveCopy") -> bytes:
+        ref = f'<t:ReferenceItemId Id="{item_id}"/>' if item_id else ""
+        return soap(
+            host,
+            f'<m:CreateItem MessageDisposition="{disposition}"><m:Items><t:{kind}>{ref}</t:{kind}></m:Items>'
+            "</m:CreateItem>",
+        ).content
+
+    assert texts(respond("AcceptItem"), "ResponseCode") == ["ErrorMissingInformationReferenceItemId"]
+    assert texts(respond("AcceptItem", meeting), "ResponseCode") == ["ErrorInvalidReferenceItem"]  # it is mine
+    cancelled = respond("CancelCalendarItem", meeting)
+    assert texts(cancelled, "ResponseCode") == ["NoError"]
+    notice = next(ET.fromstring(cancelled).iter(f"{T}MeetingCancellation"))[0].get("Id", "")
+    assert svc.items[notice].folder == "sentitems"
+    assert svc.sent[-1]["to"] == ["sam@example.net"] and svc.sent[-1]["subject"] == "Canceled: Review"
+    assert texts(get_item(host, meeting), "ResponseCode") == ["ErrorItemNotFound"]
+    assert texts(respond("CancelCalendarItem", meeting), "ResponseCode") == ["ErrorItemNotFound"]
+
+    organizer = "<t:Organizer><t:Mailbox><t:EmailAddress>lee@example.org</t:EmailAddress></t:Mailbox></t:Organizer>"
+    invited = [
+        create(
+            host,
+            f"<t:CalendarItem><t:Subject>{subject}</t:Subject><t:Start>2026-12-11T10:00:00Z</t:Start>"
+            f"<t:End>2026-12-11T11:00:00Z</t:End>{organizer}</t:CalendarItem>",
+            "calendar",
+        )[0]
+        for subject in ("Planning", "Offsite")
+    ]
+    accepted, declined = invited
+    assert me not in texts(get_item(host, accepted), "EmailAddress")
+    assert texts(respond("CancelCalendarItem", accepted), "ResponseCode") == ["ErrorInvalidReferenceItem"]
+    assert texts(respond("AcceptItem", accepted, "SendOnly"), "ResponseCode") == ["NoError"]
+    assert svc.sent[-1]["to"] == ["lee@example.org"] and svc.sent[-1]["subject"] == "Accepted: Planning"
+    assert texts(get_item(host, accepted), "MyResponseType") == ["Accept"]
+    assert texts(respond("DeclineItem", declined, "SendOnly"), "ResponseCode") == ["NoError"]
+    assert svc.items[declined].deleted and svc.sent[-1]["subject"] == "Declined: Offsite"
