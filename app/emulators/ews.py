@@ -1400,7 +1400,12 @@ class EwsService(Service):
                     raise EwsError("ErrorInvalidRequest", f"Items of type {kind} cannot be created.")
                 if kind in ("Message", "MeetingRequest") and not disposition:
                     raise EwsError("ErrorInvalidRequest", "MessageDisposition is required for a message.")
-                default = {"CalendarItem": "calendar", "Contact": "contacts", "Task": "tasks"}.get(kind, "drafts")
+                default = {
+                    "CalendarItem": "calendar",
+                    "Contact": "contacts",
+                    "DistributionList": "contacts",
+                    "Task": "tasks",
+                }.get(kind, "drafts")
                 if disposition == "SendAndSaveCopy" and kind == "Message":
                     default = "sentitems"
                 folder = self._target(op, "SavedItemFolderId", default)

@@ -21,8 +21,23 @@ from datetime import datetime, timedelta
 from typing import Any
 
 T = "http://schemas.microsoft.com/exchange/services/2006/types"
-ITEM_ELEMENTS = ("Message", "CalendarItem", "Contact", "Task", "Item", "PostItem", "MeetingRequest")
-ITEM_CLASS = {"Message": "IPM.Note", "CalendarItem": "IPM.Appointment", "Contact": "IPM.Contact", "Task": "IPM.Task"}
+ITEM_ELEMENTS = (
+    "Message",
+    "CalendarItem",
+    "Contact",
+    "DistributionList",
+    "Task",
+    "Item",
+    "PostItem",
+    "MeetingRequest",
+)
+ITEM_CLASS = {
+    "Message": "IPM.Note",
+    "CalendarItem": "IPM.Appointment",
+    "Contact": "IPM.Contact",
+    "DistributionList": "IPM.DistList",  # a contact group, kept in a contacts folder ("DistributionList")
+    "Task": "IPM.Task",
+}
 # Properties Exchange computes: a client's value for them is not kept.
 SERVER_SET = {
     "ItemId",

@@ -850,3 +850,25 @@ def test_meeting_responses_cancel_accept_and_decline(host: EmulatorHost, svc: An
     assert texts(get_item(host, accepted), "MyResponseType") == ["Accept"]
     assert texts(respond("DeclineItem", declined, "SendOnly"), "ResponseCode") == ["NoError"]
     assert svc.items[declined].deleted and svc.sent[-1]["subject"] == "Declined: Offsite"
+
+
+def test_a_distribution_list_keeps_its_members(host: EmulatorHost, svc: Any) -> None:
+    group, change_key = create(
+        host, "<t:DistributionList><t:DisplayName>Board</t:DisplayName></t:DistributionList>", "contacts"
+    )
+    got = get_item(host, group)
+    assert texts(got, "DisplayName") == ["Board"] and texts(got, "ItemClass") == ["IPM.DistList"]
+    assert next(ET.fromstring(got).iter(f"{M}Items"))[0].tag == f"{T}DistributionList"
+    members = "".join(
+        f"<t:Member><t:Mailbox><t:EmailAddress>{a}</t:EmailAddress><t:MailboxType>OneOff</t:MailboxType>"
+        "</t:Mailbox></t:Member>"
+        for a in ("ann@example.net", "bo@example.net")
+    )
+    answer = update(
+        host,
+        (group, change_key),
+        "distributionlist:Members",
+        f"<t:DistributionList><t:Members>{members}</t:Members></t:DistributionList>",
+    )
+    assert texts(answer, "ResponseCode") == ["NoError"]
+    assert texts(get_item(host, group), "EmailAddress") == ["ann@example.net", "bo@example.net"]
