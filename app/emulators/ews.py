@@ -1938,6 +1938,102 @@ class EwsService(Service):
         except FolderError as exc:
             raise EwsError(exc.code, exc.message) from None
 
+    # --- people (personas of the contacts) ---
+
+    def _persona_xml(self, contact: Item, full: bool) -> str:
+        """The persona ("Persona", EWS reference) of one contact: its id, name and first e-mail address; GetPersona
+        adds the name parts and the contact it comes from (Attributions)."""
+        read = functools.partial(self._read, contact)
+        name = next(iter(read(_uri("contacts:DisplayName"))), "")
+        address = next((a for a in read(_uri("contacts:EmailAddresses")) if "@" in a), "")
+        xml = f'<t:PersonaId Id="{_persona_id(contact.id)}"/><t:PersonaType>Person</t:PersonaType>'
+        xml += f"<t:DisplayName>{escape(name)}</t:DisplayName>"
+        if address:
+            xml += (
+                f"<t:EmailAddress><t:Name>{escape(name)}</t:Name><t:EmailAddress>{escape(address)}</t:EmailAddress>"
+                "<t:RoutingType>SMTP</t:RoutingType></t:EmailAddress>"
+            )
+        if full:
+            for tag, uri in (("GivenName", "contacts:GivenName"), ("Surname", "contacts:Surname")):
+                value = next(iter(read(_uri(uri))), "")
+                if value:
+                    xml += f"<t:{tag}>{escape(value)}</t:{tag}>"
+            folder = self.tree.folders[contact.folder]
+            xml += (
+                f'<t:Attributions><t:Attribution><t:Id>0</t:Id><t:SourceId Id="{contact.id}" '
+                f'ChangeKey="{contact.change_key}"/><t:DisplayName>Outlook</t:DisplayName>'
+                "<t:IsWritable>true</t:IsWritable><t:IsQuickContact>false</t:IsQuickContact>"
+                f'<t:IsHidden>false</t:IsHidden><t:FolderId Id="{folder.id}" ChangeKey="{folder.change_key}"/>'
+                "</t:Attribution></t:Attributions>"
+            )
+        return f"<m:Persona>{xml}</m:Persona>"  # in the messages namespace, as FindPeople and GetPersona answer
+
+    def _op_FindPeople(self, op: ET.Element) -> str:
+        """The people of a contacts folder (one persona per contact), with Restriction, SortOrder, an AQS
+        QueryString and IndexedPageItemView paging. Answered in FindPeopleResponse itself (no
+        ResponseMessages), with TotalNumberOfPeopleInView, FirstMatchingRowIndex and FirstLoadedRowIndex."""
+        try:
+            named = self._folders_named(op.find(f"{{{M}}}ParentFolderId"))
+            if not named:
+                raise EwsError("ErrorInvalidRequest", "ParentFolderId is required.")
+            if isinstance(named[0], FolderError):
+                raise EwsError(named[0].code, named[0].message)
+            folder = named[0].key
+            restriction, query = op.find(f"{{{M}}}Restriction"), op.find(f"{{{M}}}QueryString")
+            tests = [self._item_restriction(restriction)] if restriction is not None else []
+            tests += [self._query_string(query.text or "")] if query is not None else []
+        except EwsError as exc:
+            return (
+                f'<m:FindPeopleResponse xmlns:m="{M}" xmlns:t="{T}" ResponseClass="Error">'
+                f"<m:MessageText>{escape(exc.message)}</m:MessageText><m:ResponseCode>{exc.code}</m:ResponseCode>"
+                "<m:DescriptiveLinkKey>0</m:DescriptiveLinkKey></m:FindPeopleResponse>"
+            )
+        people = [
+            i
+            for i in self.items.values()
+            if i.folder == folder and not i.deleted and self._element(i) == "Contact" and all(t(i) for t in tests)
+        ]
+        people.sort(key=lambda i: (next(iter(self._read(i, _uri("contacts:DisplayName"))), "").lower(), i.id))
+        for order in reversed(list(op.iter(f"{{{T}}}FieldOrder"))):
+            path = next(iter(order), None)
+            if path is not None:
+                people.sort(
+                    key=functools.partial(self._sort_key, path=path), reverse=order.get("Order") == "Descending"
+                )
+        view = op.find(f"{{{M}}}IndexedPageItemView")
+        limit = int(view.get("MaxEntriesReturned", "100")) if view is not None else 100
+        offset = int(view.get("Offset", "0")) if view is not None else 0
+        page = "".join(self._persona_xml(i, False) for i in people[offset : offset + limit])
+        return (
+            f'<m:FindPeopleResponse xmlns:m="{M}" xmlns:t="{T}" ResponseClass="Success">'
+            f"<m:ResponseCode>NoError</m:ResponseCode><m:People>{page}</m:People>"
+            f"<m:TotalNumberOfPeopleInView>{len(people)}</m:TotalNumberOfPeopleInView>"
+            f"<m:FirstMatchingRowIndex>{offset}</m:FirstMatchingRowIndex>"
+            f"<m:FirstLoadedRowIndex>{offset}</m:FirstLoadedRowIndex></m:FindPeopleResponse>"
+        )
+
+    def _op_GetPersona(self, op: ET.Element) -> str:
+        """One persona by its PersonaId, answered in GetPersonaResponseMessage itself."""
+        ref = next((e for e in op.iter() if _local(e.tag) == "PersonaId"), None)
+        persona_id = ref.get("Id", "") if ref is not None else ""
+        found = next((i for i in self.items.values() if _persona_id(i.id) == persona_id and not i.deleted), None)
+        if found is None or self._element(found) != "Contact":
+            code, text = (
+                ("ErrorInvalidIdMalformed", "Id is malformed.")
+                if _malformed(persona_id) or not persona_id.startswith("AAQkAD")
+                else ("ErrorItemNotFound", "The specified object was not found in the store.")
+            )
+            return (
+                f'<m:GetPersonaResponseMessage xmlns:m="{M}" xmlns:t="{T}" ResponseClass="Error">'
+                f"<m:MessageText>{text}</m:MessageText><m:ResponseCode>{code}</m:ResponseCode>"
+                "<m:DescriptiveLinkKey>0</m:DescriptiveLinkKey></m:GetPersonaResponseMessage>"
+            )
+        persona = self._persona_xml(found, True)
+        return (
+            f'<m:GetPersonaResponseMessage xmlns:m="{M}" xmlns:t="{T}" ResponseClass="Success">'
+            f"<m:ResponseCode>NoError</m:ResponseCode>{persona}</m:GetPersonaResponseMessage>"
+        )
+
     # --- notifications (ews_notify) ---
 
     def _op_Subscribe(self, op: ET.Element) -> str:
@@ -2163,6 +2259,11 @@ def _extended_paths(op: ET.Element | None) -> list[ET.Element]:
     """The ExtendedFieldURIs a request's FolderShape asks for."""
     shape = op.find(f"{{{M}}}FolderShape") if op is not None else None
     return list(shape.iter(f"{{{T}}}ExtendedFieldURI")) if shape is not None else []
+
+
+def _persona_id(item_id: str) -> str:
+    """A contact's persona id (ours: one persona per contact; Exchange links contacts of one person)."""
+    return "AAQkAD" + _b64(hashlib.sha1(f"persona:{item_id}".encode()).digest()).rstrip("=") + "AAA="
 
 
 def _children(element: ET.Element, tag: str) -> list[ET.Element]:

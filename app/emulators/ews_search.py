@@ -5,10 +5,10 @@ search in EWS in Exchange"): a query is terms separated by spaces, all of which 
 written, OR joins alternatives, NOT negates the next term); a term is ``property:value``,
 ``property:"a phrase"`` or free text, which is looked for in the subject, body, sender and recipients.
 The properties kept here: Subject, Body, From, To, Cc, Bcc, Participants (sender and every recipient),
-Category.  A term matches when the property's text (a recipient's name or address) contains the
-value, ignoring case.  What is ours: Exchange matches by words of its content index, and indexes new
-items after a delay; the emulator compares text and finds an item as soon as it is saved; parentheses
-are not supported.
+Category, DisplayName (of a contact).  A term matches when the property's text (a recipient's name or
+address) contains the value, ignoring case.  What is ours: Exchange matches by words of its content
+index, and indexes new items after a delay; the emulator compares text and finds an item as soon as it
+is saved; parentheses are not supported.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ PROPERTIES: dict[str, tuple[str, ...]] = {
     "bcc": ("message:BccRecipients",),
     "participants": ("message:From", "message:ToRecipients", "message:CcRecipients", "message:BccRecipients"),
     "category": ("item:Categories",),
+    "displayname": ("contacts:DisplayName",),
 }
 FREE_TEXT = ("item:Subject", "item:Body", "message:From", "message:ToRecipients", "message:CcRecipients")
 _TERM = re.compile(r'(?:(\w+):)?("[^"]*"|\S+)')

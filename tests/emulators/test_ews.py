@@ -872,3 +872,50 @@ def test_a_distribution_list_keeps_its_members(host: EmulatorHost, svc: Any) -> 
     )
     assert texts(answer, "ResponseCode") == ["NoError"]
     assert texts(get_item(host, group), "EmailAddress") == ["ann@example.net", "bo@example.net"]
+
+
+def test_find_people_and_get_persona_read_the_contacts(host: EmulatorHost, svc: Any) -> None:
+    contacts = [i for i in svc.items.values() if i.folder == "contacts" and not i.deleted and "_props" not in i.fields]
+    target = next(c for c in contacts if c.fields["EmailAddresses"])
+    name = target.fields["DisplayName"]
+
+    def find(
+        extra: str = "",
+        view: str = '<m:IndexedPageItemView MaxEntriesReturned="500" Offset="0" BasePoint="Beginning"/>',
+    ) -> ET.Element:
+        answer = soap(
+            host,
+            "<m:FindPeople><m:PersonaShape><t:BaseShape>IdOnly</t:BaseShape></m:PersonaShape>"
+            f'{view}{extra}<m:ParentFolderId><t:DistinguishedFolderId Id="contacts"/></m:ParentFolderId>'
+            "</m:FindPeople>",
+        ).content
+        return next(ET.fromstring(answer).iter(f"{M}FindPeopleResponse"))
+
+    every = find()
+    live = [i for i in svc.items.values() if i.folder == "contacts" and not i.deleted and svc._element(i) == "Contact"]
+    assert every.get("ResponseClass") == "Success"
+    assert every.findtext(f"{M}TotalNumberOfPeopleInView") == str(len(live))
+    assert every.findtext(f"{M}FirstMatchingRowIndex") == "0"
+    shown = [p.findtext(f"{T}DisplayName") for p in every.iter(f"{M}Persona")]
+    assert len(shown) == len(live) and shown == sorted(shown, key=lambda n: (n or "").lower())
+    restricted = find(
+        '<m:Restriction><t:IsEqualTo><t:FieldURI FieldURI="persona:DisplayName"/><t:FieldURIOrConstant>'
+        f'<t:Constant Value="{name}"/></t:FieldURIOrConstant></t:IsEqualTo></m:Restriction>'
+    )
+    [persona] = [p for p in restricted.iter(f"{M}Persona") if p.findtext(f"{T}DisplayName") == name]
+    assert persona.find(f"{T}EmailAddress/{T}EmailAddress").text == target.fields["EmailAddresses"][0]
+    assert [
+        p.findtext(f"{T}DisplayName")
+        for p in find(f'<m:QueryString>DisplayName:"{name}"</m:QueryString>').iter(f"{M}Persona")
+    ] == [name]
+    page = find(view='<m:IndexedPageItemView MaxEntriesReturned="2" Offset="1" BasePoint="Beginning"/>')
+    assert [p.findtext(f"{T}DisplayName") for p in page.iter(f"{M}Persona")] == shown[1:3]
+
+    persona_id = persona.find(f"{T}PersonaId").get("Id")
+    got = soap(host, f'<m:GetPersona><t:PersonaId Id="{persona_id}"/></m:GetPersona>').content
+    message = next(ET.fromstring(got).iter(f"{M}GetPersonaResponseMessage"))
+    assert message.get("ResponseClass") == "Success"
+    assert next(message.iter(f"{T}SourceId")).get("Id") == target.id
+    assert next(message.iter(f"{T}Surname")).text == target.fields["Surname"]
+    bad = soap(host, '<m:GetPersona><t:PersonaId Id="AAA="/></m:GetPersona>').content
+    assert texts(bad, "ResponseCode") == ["ErrorInvalidIdMalformed"]
