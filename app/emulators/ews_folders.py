@@ -161,6 +161,10 @@ class FolderTree:
         tag = el.tag.rsplit("}", 1)[-1]
         if tag == "DistinguishedFolderId":
             key = el.get("Id", "")
+            if key == "publicfoldersroot":  # an organisation without public folders answers this
+                raise FolderError(
+                    "ErrorNoPublicFolderReplicaAvailable", "There are no public folder servers available."
+                )
             if key not in DISTINGUISHED:  # a well-known folder this mailbox does not have
                 raise FolderError(*NOT_FOUND)
             return self.get(key)

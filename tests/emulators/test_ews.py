@@ -919,3 +919,13 @@ def test_find_people_and_get_persona_read_the_contacts(host: EmulatorHost, svc: 
     assert next(message.iter(f"{T}Surname")).text == target.fields["Surname"]
     bad = soap(host, '<m:GetPersona><t:PersonaId Id="AAA="/></m:GetPersona>').content
     assert texts(bad, "ResponseCode") == ["ErrorInvalidIdMalformed"]
+
+
+def test_public_folders_are_not_available(host: EmulatorHost, svc: Any) -> None:
+    """The mailbox's organisation has no public folders: Exchange answers that no public folder server is there."""
+    answer = soap(
+        host,
+        '<m:FindFolder Traversal="Shallow"><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape></m:FolderShape>'
+        '<m:ParentFolderIds><t:DistinguishedFolderId Id="publicfoldersroot"/></m:ParentFolderIds></m:FindFolder>',
+    ).content
+    assert texts(answer, "ResponseCode") == ["ErrorNoPublicFolderReplicaAvailable"]
