@@ -16,7 +16,10 @@ ServerVersionInfo), GetFolder (distinguished folders), SyncFolderItems
 MaxChangesReturned per call, IncludesLastItemInRange; a stale state answers
 ErrorInvalidSyncStateData), GetItem, UpdateItem (Set/Append/DeleteItemField
 of item:Categories and a few more), CreateItem (SendOnly / SendAndSaveCopy),
-Get/Create/UpdateUserConfiguration (IPM.Configuration.CategoryList XmlData).
+Get/Create/Update/DeleteUserConfiguration (IPM.Configuration.CategoryList XmlData,
+and any configuration's Dictionary and BinaryData). Items a client creates, folders,
+notifications, MIME and export, AQS searches and all-day times live in the ews_*
+modules beside this one; docs/emulators.md lists every rule with its source.
 """
 
 from __future__ import annotations
