@@ -625,6 +625,14 @@ class EwsService(Service):
                         folder.name = value
                     elif name == "FolderClass" and value is not None and value != folder.folder_class:
                         raise FolderError("ErrorObjectTypeChanged", "The folder's class cannot be changed.")
+                    elif name == "PermissionSet":  # kept as given, served back by GetFolder
+                        given = next(
+                            (e.find(f"{{{T}}}PermissionSet") for e in update if _local(e.tag) != "FieldURI"), None
+                        )
+                        deleting = _local(update.tag) == "DeleteFolderField"
+                        folder.permission_set = (
+                            "" if deleting or given is None else ET.tostring(given, encoding="unicode")
+                        )
                     elif name not in ("DisplayName", "FolderClass", "PermissionSet", "ExtendedProperty"):
                         raise FolderError("ErrorInvalidPropertySet", f"The property folder:{name} cannot be updated.")
                 self.tree.touch(folder)

@@ -109,6 +109,7 @@ class Folder:
     seq: int = 0
     created: int = 0
     deleted: bool = False
+    permission_set: str = ""  # the PermissionSet element an UpdateFolder set, as given
 
     @property
     def id(self) -> str:
@@ -234,6 +235,7 @@ class FolderTree:
             "TotalCount": f"<t:TotalCount>{total}</t:TotalCount>",
             "ChildFolderCount": f"<t:ChildFolderCount>{len(self.children(folder.key))}</t:ChildFolderCount>",
             "UnreadCount": f"<t:UnreadCount>{unread}</t:UnreadCount>" if folder.element != "ContactsFolder" else "",
+            "PermissionSet": folder.permission_set,
         }
         shown = "".join(v for k, v in parts.items() if fields is None or k in fields)
         return (

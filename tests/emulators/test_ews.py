@@ -929,3 +929,42 @@ def test_public_folders_are_not_available(host: EmulatorHost, svc: Any) -> None:
         '<m:ParentFolderIds><t:DistinguishedFolderId Id="publicfoldersroot"/></m:ParentFolderIds></m:FindFolder>',
     ).content
     assert texts(answer, "ResponseCode") == ["ErrorNoPublicFolderReplicaAvailable"]
+
+
+def test_a_folders_permission_set_is_kept(host: EmulatorHost, svc: Any) -> None:
+    made = soap(
+        host,
+        '<m:CreateFolder><m:ParentFolderId><t:DistinguishedFolderId Id="inbox"/></m:ParentFolderId><m:Folders>'
+        "<t:Folder><t:DisplayName>Shared with Kim</t:DisplayName></t:Folder></m:Folders></m:CreateFolder>",
+    ).content
+    ref = next(ET.fromstring(made).iter(f"{T}FolderId"))
+    permissions = (
+        "<t:PermissionSet><t:Permissions><t:Permission><t:UserId><t:PrimarySmtpAddress>kim@example.net"
+        "</t:PrimarySmtpAddress></t:UserId><t:PermissionLevel>Reviewer</t:PermissionLevel></t:Permission>"
+        "</t:Permissions></t:PermissionSet>"
+    )
+
+    def change(update: str) -> None:
+        answer = soap(
+            host,
+            f'<m:UpdateFolder><m:FolderChanges><t:FolderChange><t:FolderId Id="{ref.get("Id")}"/><t:Updates>'
+            f"{update}</t:Updates></t:FolderChange></m:FolderChanges></m:UpdateFolder>",
+        ).content
+        assert texts(answer, "ResponseCode") == ["NoError"]
+
+    def shown() -> list[str]:
+        return texts(
+            soap(
+                host,
+                "<m:GetFolder><m:FolderShape><t:BaseShape>AllProperties</t:BaseShape></m:FolderShape>"
+                f'<m:FolderIds><t:FolderId Id="{ref.get("Id")}"/></m:FolderIds></m:GetFolder>',
+            ).content,
+            "PrimarySmtpAddress",
+        )
+
+    assert shown() == []
+    uri = '<t:FieldURI FieldURI="folder:PermissionSet"/>'
+    change(f"<t:SetFolderField>{uri}<t:Folder>{permissions}</t:Folder></t:SetFolderField>")
+    assert shown() == ["kim@example.net"]
+    change(f"<t:DeleteFolderField>{uri}</t:DeleteFolderField>")
+    assert shown() == []
