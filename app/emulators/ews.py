@@ -2163,7 +2163,7 @@ class EwsService(Service):
                     raise EwsError("ErrorInvalidRequest", "BinaryData is not base64.") from None
                 parts["BinaryData"] = raw
             if "Dictionary" in given:
-                parts["Dictionary"] = ET.tostring(given["Dictionary"], encoding="unicode")
+                parts["Dictionary"] = _dictionary(given["Dictionary"])
         except EwsError as exc:
             return _response(name, [_error(name, exc.code, exc.message)])
         self.configs[key] = data
@@ -2275,6 +2275,17 @@ def _extended_paths(op: ET.Element | None) -> list[ET.Element]:
 def _persona_id(item_id: str) -> str:
     """A contact's persona id (ours: one persona per contact; Exchange links contacts of one person)."""
     return "AAQkAD" + _b64(hashlib.sha1(f"persona:{item_id}".encode()).digest()).rstrip("=") + "AAA="
+
+
+def _dictionary(given: ET.Element) -> str:
+    """A user configuration's Dictionary as Exchange keeps it: a Boolean key or value written as 1 / 0 comes
+    back as true / false (xs:boolean's canonical form, as for item properties)."""
+    kept = copy.deepcopy(given)
+    for typed in kept.iter():
+        if typed.findtext(f"{{{T}}}Type") == "Boolean":
+            for value in typed.iter(f"{{{T}}}Value"):
+                value.text = {"1": "true", "0": "false"}.get((value.text or "").strip(), value.text)
+    return ET.tostring(kept, encoding="unicode")
 
 
 def _children(element: ET.Element, tag: str) -> list[ET.Element]:

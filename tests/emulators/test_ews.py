@@ -747,6 +747,8 @@ def test_user_configurations_keep_dictionary_xml_and_binary_data(host: EmulatorH
     dictionary = (
         "<t:Dictionary><t:DictionaryEntry><t:DictionaryKey><t:Type>String</t:Type><t:Value>colour</t:Value>"
         "</t:DictionaryKey><t:DictionaryValue><t:Type>Integer32</t:Type><t:Value>7</t:Value></t:DictionaryValue>"
+        "</t:DictionaryEntry><t:DictionaryEntry><t:DictionaryKey><t:Type>Boolean</t:Type><t:Value>1</t:Value>"
+        "</t:DictionaryKey><t:DictionaryValue><t:Type>Boolean</t:Type><t:Value>0</t:Value></t:DictionaryValue>"
         "</t:DictionaryEntry></t:Dictionary>"
     )
     xml_data, binary = base64.b64encode(b"<a>1</a>").decode(), base64.b64encode(b"\x00\x01").decode()
@@ -767,7 +769,8 @@ def test_user_configurations_keep_dictionary_xml_and_binary_data(host: EmulatorH
     assert texts(again, "ResponseCode") == ["ErrorItemSave"]
     every = get("All")
     assert texts(every, "XmlData") == [xml_data] and texts(every, "BinaryData") == [binary]
-    assert texts(every, "Value") == ["colour", "7"] and texts(every, "ItemId") == [""]
+    assert texts(every, "Value") == ["colour", "7", "true", "false"]  # xs:boolean in its canonical form
+    assert texts(every, "ItemId") == [""]
     only = get("XmlData")
     assert texts(only, "XmlData") == [xml_data] and texts(only, "BinaryData") == [] and texts(only, "Value") == []
     changed = base64.b64encode(b"\x02").decode()
