@@ -1483,9 +1483,11 @@ class EwsService(Service):
         if mine != (kind == "CancelCalendarItem"):
             raise EwsError("ErrorInvalidReferenceItem", "The reference item does not support this response.")
         if kind == "CancelCalendarItem":
-            to = [a for a in self._attendees(item) if a.lower() != self.owner.address.lower()] or self._attendees(item)
+            # The organizer is not told of their own cancellation: a meeting with no other attendee has no one
+            # to send it to (exchangelib's live test, run with one account, expects ErrorInvalidRecipients).
+            to = [a for a in self._attendees(item) if a.lower() != self.owner.address.lower()]
             if not to:
-                raise EwsError("ErrorInvalidRecipients", "The meeting has no attendees to tell.")
+                raise EwsError("ErrorInvalidRecipients", "At least one recipient isn't valid.")
             subject, answer = "Canceled: ", "MeetingCancellation"
         else:
             to = [organizer]

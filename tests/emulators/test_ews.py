@@ -825,6 +825,13 @@ def test_meeting_responses_cancel_accept_and_decline(host: EmulatorHost, svc: An
             "</m:CreateItem>",
         ).content
 
+    alone, _ = create(
+        host,
+        "<t:CalendarItem><t:Subject>Just me</t:Subject><t:Start>2026-12-10T10:00:00Z</t:Start>"
+        f"<t:End>2026-12-10T11:00:00Z</t:End>{guest.replace('sam@example.net', me)}</t:CalendarItem>",
+        "calendar",
+    )
+    assert texts(respond("CancelCalendarItem", alone), "ResponseCode") == ["ErrorInvalidRecipients"]
     assert texts(respond("AcceptItem"), "ResponseCode") == ["ErrorMissingInformationReferenceItemId"]
     assert texts(respond("AcceptItem", meeting), "ResponseCode") == ["ErrorInvalidReferenceItem"]  # it is mine
     cancelled = respond("CancelCalendarItem", meeting)
