@@ -34,26 +34,38 @@ import secrets
 import threading
 import time
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from app.emulators import ews_folders, ews_items, ews_mime, ews_search, ews_times, tenant
+from app.emulators import ews_folders, ews_items, ews_meetings, ews_mime, ews_people, ews_search, ews_times, tenant
 from app.emulators.base import ChangeLog, Limits, Request, Response, SeedData, SeedMessage, SeedPerson, Service
+from app.emulators.ews_common import (
+    BASE64,
+    EwsError,
+    Item,
+    M,
+    T,
+    b64,
+    error_message,
+    field_uri,
+    iso,
+    local_name,
+    make_folder_id,
+    make_item_id,
+    malformed_id,
+    ok_message,
+    response_body,
+)
 from app.emulators.ews_folders import DISTINGUISHED, Folder, FolderError, FolderTree, folder_restriction
 from app.emulators.ews_notify import InvalidSubscriptions, Notifications, NotifyError
 from app.emulators.ntlm import NtlmGate
 
 SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
-M = "http://schemas.microsoft.com/exchange/services/2006/messages"
-T = "http://schemas.microsoft.com/exchange/services/2006/types"
 PATH = "/EWS/Exchange.asmx"
 USERNAME = "alex.morgan"
 FOLDERS = {k: v[:3] for k, v in DISTINGUISHED.items()}  # distinguished id -> (element, FolderClass, display name)
 MAX_CHANGES = 512
-# CreateItem's response objects for meetings that the emulator carries out (see _meeting_response).
-MEETING_RESPONSES = ("AcceptItem", "TentativelyAcceptItem", "DeclineItem", "CancelCalendarItem")
 MAX_CONCURRENCY = 27  # EWSMaxConcurrency of Exchange Online's default throttling policy
 
 # Properties of a created item that the server sets, or gives a default when the client sent none.
@@ -96,51 +108,6 @@ DEFAULT_CATEGORY_LIST = (
     )
     + "</categories>"
 ).encode("utf-8")
-
-
-class EwsError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code, self.message = code, message
-
-
-@dataclass
-class Item:
-    id: str
-    folder: str
-    fields: dict[str, Any]
-    seq: int
-    change_key: str = ""
-    deleted: bool = False
-    created: int = 0  # the step that created it: a change after a sync state is a Create or an Update
-
-
-def _b64(raw: bytes) -> str:
-    return base64.b64encode(raw).decode("ascii")
-
-
-def _folder_id(name: str) -> str:
-    return "AAMkAD" + _b64(hashlib.sha1(f"folder:{name}".encode()).digest())[:40] + "AAA="
-
-
-def _malformed(item_id: str) -> bool:
-    """Whether an id is not one of Exchange's (base64 of a store entry id): ErrorInvalidIdMalformed."""
-    return len(item_id) < 20 or not set(item_id) <= _BASE64
-
-
-_BASE64 = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_")
-
-
-def _item_id(seed: str) -> str:
-    return "AAMkAD" + _b64(hashlib.sha256(f"item:{seed}".encode()).digest()) + "AAA="
-
-
-def _iso(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
 
 
 def _mailbox(p: SeedPerson) -> dict[str, str]:
@@ -186,12 +153,12 @@ class EwsService(Service):
         for e in seed.events:
             self._put(
                 "calendar",
-                _item_id("event:" + e.id),
+                make_item_id("event:" + e.id),
                 {
                     "Subject": e.subject,
                     "Body": e.body,
-                    "Start": _iso(e.start),
-                    "End": _iso(e.end),
+                    "Start": iso(e.start),
+                    "End": iso(e.end),
                     "Location": e.location,
                     "Organizer": _mailbox(e.organizer),
                     "RequiredAttendees": [_mailbox(a) for a in e.attendees],
@@ -205,7 +172,7 @@ class EwsService(Service):
         for c in seed.contacts:
             self._put(
                 "contacts",
-                _item_id("contact:" + c.id),
+                make_item_id("contact:" + c.id),
                 {
                     "DisplayName": f"{c.first_name} {c.last_name}".strip(),
                     "GivenName": c.first_name,
@@ -220,11 +187,11 @@ class EwsService(Service):
         for t in seed.tasks:
             self._put(
                 "tasks",
-                _item_id("task:" + t.id),
+                make_item_id("task:" + t.id),
                 {
                     "Subject": t.subject,
                     "Body": t.body,
-                    "DueDate": _iso(t.due) if t.due else "",
+                    "DueDate": iso(t.due) if t.due else "",
                     "Status": {"notStarted": "NotStarted", "inProgress": "InProgress", "completed": "Completed"}.get(
                         t.status, "NotStarted"
                     ),
@@ -240,7 +207,7 @@ class EwsService(Service):
 
         Shapes: wire samples getitem_response_recurringmaster.xml, finditem_response_calendarview_occurrences.xml.
         """
-        master_id = _item_id("series:" + e.id)
+        master_id = make_item_id("series:" + e.id)
         occurrences = e.occurrences()
         common = {
             "Subject": e.subject,
@@ -251,26 +218,26 @@ class EwsService(Service):
             "Categories": [],
             "UID": _uid(e.id),
         }
-        ids = [_item_id(f"occurrence:{e.id}:{n}") for n in range(len(occurrences))]
+        ids = [make_item_id(f"occurrence:{e.id}:{n}") for n in range(len(occurrences))]
         edge = {
             "first": (ids[0], occurrences[0]),
             "last": (ids[-1], occurrences[-1]),
         }
         master = dict(
             common,
-            Start=_iso(e.start),
-            End=_iso(e.end),
+            Start=iso(e.start),
+            End=iso(e.end),
             CalendarItemType="RecurringMaster",
             Recurrence={"weekday": e.start.strftime("%A"), "start": e.start.strftime("%Y-%m-%dZ"), "count": len(ids)},
-            Occurrences={k: (i, _iso(s), _iso(en), _iso(o)) for k, (i, (s, en, o)) in edge.items()},
+            Occurrences={k: (i, iso(s), iso(en), iso(o)) for k, (i, (s, en, o)) in edge.items()},
         )
         self._put("calendar", master_id, master)
         for n, (start, end, original) in enumerate(occurrences):
             fields = dict(
                 common,
-                Start=_iso(start),
-                End=_iso(end),
-                OriginalStart=_iso(original),
+                Start=iso(start),
+                End=iso(end),
+                OriginalStart=iso(original),
                 CalendarItemType="Exception" if n == e.moved else "Occurrence",
                 Master=master_id,
             )
@@ -280,7 +247,7 @@ class EwsService(Service):
         """Back door: a recurring series (a ``SeedEvent`` with ``weekly`` > 0) is created; its master's id."""
         with self.lock:
             self._load_series(event)
-            return _item_id("series:" + event.id)
+            return make_item_id("series:" + event.id)
 
     def _step(self) -> int:
         self.seq += 1
@@ -292,7 +259,7 @@ class EwsService(Service):
 
     def _put_occurrence(self, item_id: str, fields: dict[str, Any]) -> None:
         self.seq += 1
-        change_key = "DwAAABYAAA" + _b64(hashlib.sha1(f"{item_id}:{self.seq}".encode()).digest())[:24]
+        change_key = "DwAAABYAAA" + b64(hashlib.sha1(f"{item_id}:{self.seq}".encode()).digest())[:24]
         self.occurrences[item_id] = Item(item_id, "calendar", fields, self.seq, change_key, created=self.seq)
 
     def _lookup(self, item_id: str) -> Item | None:
@@ -306,12 +273,12 @@ class EwsService(Service):
         folder = "sentitems" if m.folder in ("sent", "sentitems") else "inbox"
         return self._put(
             folder,
-            _item_id("message:" + m.id),
+            make_item_id("message:" + m.id),
             {
                 "Subject": m.subject,
                 "Body": m.body,
-                "DateTimeReceived": _iso(m.sent_at),
-                "DateTimeSent": _iso(m.sent_at),
+                "DateTimeReceived": iso(m.sent_at),
+                "DateTimeSent": iso(m.sent_at),
                 "From": _mailbox(m.sender),
                 "Sender": _mailbox(m.sender),
                 "ToRecipients": [_mailbox(p) for p in m.to],
@@ -324,7 +291,7 @@ class EwsService(Service):
 
     def _put(self, folder: str, item_id: str, fields: dict[str, Any], quiet: bool = False) -> str:
         self.seq += 1
-        change_key = "CQAAABYAAA" + _b64(hashlib.sha1(f"{item_id}:{self.seq}".encode()).digest())[:24]
+        change_key = "CQAAABYAAA" + b64(hashlib.sha1(f"{item_id}:{self.seq}".encode()).digest())[:24]
         old = self.items.get(item_id)
         created = old.created if old is not None else self.seq
         self.items[item_id] = Item(item_id, folder, fields, self.seq, change_key, created=created)
@@ -385,7 +352,7 @@ class EwsService(Service):
             return "other"
         try:
             body = ET.fromstring(request.body).find(f"{{{SOAP}}}Body")
-            return _local(body[0].tag) if body is not None and len(body) else "other"
+            return local_name(body[0].tag) if body is not None and len(body) else "other"
         except ET.ParseError:
             return "other"
 
@@ -443,9 +410,9 @@ class EwsService(Service):
             except ET.ParseError as exc:
                 return self._fault("ErrorSchemaValidation", f"The request failed schema validation: {exc}", 500)
             op = body[0]
-            handler = getattr(self, "_op_" + _local(op.tag), None)
+            handler = getattr(self, "_op_" + local_name(op.tag), None)
             if handler is None:
-                return self._fault("ErrorInvalidRequest", f"The request is invalid: {_local(op.tag)}", 500)
+                return self._fault("ErrorInvalidRequest", f"The request is invalid: {local_name(op.tag)}", 500)
             answer = handler(op)
             response = _envelope(answer) if isinstance(answer, str) else _envelopes(answer)
             if request.headers.get("x-preferserveraffinity", "").lower() == "true":
@@ -465,7 +432,7 @@ class EwsService(Service):
         op = getattr(self._last, "op", "")
         if not code or status >= 500 or not op or op == "other":
             return self._fault(code or "ErrorInternalServerError", text, status if status >= 400 else 500)
-        return _envelope(_response(op, [_error(op, code, text)]))
+        return _envelope(response_body(op, [error_message(op, code, text)]))
 
     def limits(self) -> Limits:
         # Exchange Online's default throttling policy: EWSMaxConcurrency 27 connections per account
@@ -523,7 +490,7 @@ class EwsService(Service):
         for alt in op.iter(f"{{{T}}}AlternateId"):
             if alt.get("Id", "") in self.items:
                 messages.append(
-                    _message(
+                    ok_message(
                         "ConvertId",
                         '<m:AlternateId xsi:type="t:AlternateIdType" '
                         f'Format="EwsId" Id={quoteattr(alt.get("Id", ""))} '
@@ -531,15 +498,15 @@ class EwsService(Service):
                     )
                 )
             else:
-                messages.append(_error("ConvertId", "ErrorInvalidIdMalformed", "Id is malformed."))
-        return _response("ConvertId", messages)
+                messages.append(error_message("ConvertId", "ErrorInvalidIdMalformed", "Id is malformed."))
+        return response_body("ConvertId", messages)
 
     def _folder_name(self, op: ET.Element) -> list[str]:
         """The folders a request names, in order, as keys of the tree ("?<id>" for one it does not have)."""
         names = []
         for el in op.iter():
-            if _local(el.tag) == "DistinguishedFolderId" or (
-                _local(el.tag) == "FolderId" and el.tag == f"{{{T}}}FolderId"
+            if local_name(el.tag) == "DistinguishedFolderId" or (
+                local_name(el.tag) == "FolderId" and el.tag == f"{{{T}}}FolderId"
             ):
                 try:
                     names.append(self.tree.resolve(el).key)
@@ -550,7 +517,7 @@ class EwsService(Service):
     def _folders_named(self, op: ET.Element | None) -> list[Folder | FolderError]:
         found: list[Folder | FolderError] = []
         for el in op.iter() if op is not None else []:
-            if _local(el.tag) == "DistinguishedFolderId" or el.tag == f"{{{T}}}FolderId":
+            if local_name(el.tag) == "DistinguishedFolderId" or el.tag == f"{{{T}}}FolderId":
                 try:
                     found.append(self.tree.resolve(el))
                 except FolderError as exc:
@@ -561,11 +528,11 @@ class EwsService(Service):
         messages = []
         for folder in self._folders_named(op.find(f"{{{M}}}FolderIds")):
             if isinstance(folder, FolderError):
-                messages.append(_error("GetFolder", folder.code, folder.message))
+                messages.append(error_message("GetFolder", folder.code, folder.message))
                 continue
             xml = self._folder_xml(folder.key, ews_folders.shape(op), op)
-            messages.append(_message("GetFolder", f"<m:Folders>{xml}</m:Folders>"))
-        return _response("GetFolder", messages)
+            messages.append(ok_message("GetFolder", f"<m:Folders>{xml}</m:Folders>"))
+        return response_body("GetFolder", messages)
 
     def _op_CreateFolder(self, op: ET.Element) -> str:
         parents = self._folders_named(op.find(f"{{{M}}}ParentFolderId"))
@@ -576,19 +543,21 @@ class EwsService(Service):
                 parent = parents[0] if parents else FolderError("ErrorInvalidRequest", "ParentFolderId is required.")
                 if isinstance(parent, FolderError):
                     raise parent
-                if _local(new.tag) not in ("Folder", "CalendarFolder", "ContactsFolder", "TasksFolder"):
-                    raise FolderError("ErrorInvalidRequest", f"Folders of type {_local(new.tag)} cannot be created.")
+                if local_name(new.tag) not in ("Folder", "CalendarFolder", "ContactsFolder", "TasksFolder"):
+                    raise FolderError(
+                        "ErrorInvalidRequest", f"Folders of type {local_name(new.tag)} cannot be created."
+                    )
                 folder = self.tree.create(
                     parent,
-                    _local(new.tag),
+                    local_name(new.tag),
                     new.findtext(f"{{{T}}}FolderClass") or "",
                     new.findtext(f"{{{T}}}DisplayName") or "",
                 )
             except FolderError as exc:
-                messages.append(_error("CreateFolder", exc.code, exc.message))
+                messages.append(error_message("CreateFolder", exc.code, exc.message))
                 continue
             messages.append(_folder_answer("CreateFolder", folder))
-        return _response("CreateFolder", messages)
+        return response_body("CreateFolder", messages)
 
     def _op_DeleteFolder(self, op: ET.Element) -> str:
         messages = []
@@ -598,13 +567,13 @@ class EwsService(Service):
                     raise folder
                 self.tree.delete(folder)
             except FolderError as exc:
-                messages.append(_error("DeleteFolder", exc.code, exc.message))
+                messages.append(error_message("DeleteFolder", exc.code, exc.message))
                 continue
             for item in self.items.values():
                 if not item.deleted and self.tree.folders[item.folder].deleted:
                     self._drop(item)
-            messages.append(_message("DeleteFolder", ""))
-        return _response("DeleteFolder", messages)
+            messages.append(ok_message("DeleteFolder", ""))
+        return response_body("DeleteFolder", messages)
 
     def _op_UpdateFolder(self, op: ET.Element) -> str:
         messages = []
@@ -618,8 +587,10 @@ class EwsService(Service):
                 for update in change.find(f"{{{T}}}Updates") or []:
                     uri = update.find(f"{{{T}}}FieldURI")
                     name = (uri.get("FieldURI", "") if uri is not None else "").split(":")[-1]
-                    value = next((e.findtext(f"{{{T}}}{name}") for e in update if _local(e.tag) != "FieldURI"), None)
-                    if name == "DisplayName" and _local(update.tag) == "SetFolderField" and value:
+                    value = next(
+                        (e.findtext(f"{{{T}}}{name}") for e in update if local_name(e.tag) != "FieldURI"), None
+                    )
+                    if name == "DisplayName" and local_name(update.tag) == "SetFolderField" and value:
                         if folder.distinguished and folder.parent in ("", "root"):
                             raise FolderError("ErrorInvalidPropertyUpdateSentMessage", "This folder cannot be renamed.")
                         folder.name = value
@@ -627,9 +598,9 @@ class EwsService(Service):
                         raise FolderError("ErrorObjectTypeChanged", "The folder's class cannot be changed.")
                     elif name == "PermissionSet":  # kept as given, served back by GetFolder
                         given = next(
-                            (e.find(f"{{{T}}}PermissionSet") for e in update if _local(e.tag) != "FieldURI"), None
+                            (e.find(f"{{{T}}}PermissionSet") for e in update if local_name(e.tag) != "FieldURI"), None
                         )
-                        deleting = _local(update.tag) == "DeleteFolderField"
+                        deleting = local_name(update.tag) == "DeleteFolderField"
                         folder.permission_set = (
                             "" if deleting or given is None else ET.tostring(given, encoding="unicode")
                         )
@@ -637,10 +608,10 @@ class EwsService(Service):
                         raise FolderError("ErrorInvalidPropertySet", f"The property folder:{name} cannot be updated.")
                 self.tree.touch(folder)
             except FolderError as exc:
-                messages.append(_error("UpdateFolder", exc.code, exc.message))
+                messages.append(error_message("UpdateFolder", exc.code, exc.message))
                 continue
             messages.append(_folder_answer("UpdateFolder", folder))
-        return _response("UpdateFolder", messages)
+        return response_body("UpdateFolder", messages)
 
     def _op_MoveFolder(self, op: ET.Element) -> str:
         """Folders moved under ToFolderId: same id, a new ChangeKey ("MoveFolder operation")."""
@@ -662,17 +633,17 @@ class EwsService(Service):
                 folder.parent = target.key
                 self.tree.touch(folder)
             except FolderError as exc:
-                messages.append(_error("MoveFolder", exc.code, exc.message))
+                messages.append(error_message("MoveFolder", exc.code, exc.message))
                 continue
             messages.append(_folder_answer("MoveFolder", folder))
-        return _response("MoveFolder", messages)
+        return response_body("MoveFolder", messages)
 
     def _op_EmptyFolder(self, op: ET.Element) -> str:
         messages = []
         subfolders = op.get("DeleteSubFolders", "false") == "true"
         for folder in self._folders_named(op.find(f"{{{M}}}FolderIds")):
             if isinstance(folder, FolderError):
-                messages.append(_error("EmptyFolder", folder.code, folder.message))
+                messages.append(error_message("EmptyFolder", folder.code, folder.message))
                 continue
             for item in list(self.items.values()):
                 if item.folder == folder.key and not item.deleted:
@@ -680,16 +651,16 @@ class EwsService(Service):
             if subfolders:
                 for child in self.tree.children(folder.key):
                     self.tree.delete(child)
-            messages.append(_message("EmptyFolder", ""))
-        return _response("EmptyFolder", messages)
+            messages.append(ok_message("EmptyFolder", ""))
+        return response_body("EmptyFolder", messages)
 
     def _op_SyncFolderItems(self, op: ET.Element) -> str:
         names = self._folder_name(op)
         name = names[0] if names else ""
         if name not in self.tree.folders:
-            return _response(
+            return response_body(
                 "SyncFolderItems",
-                [_error("SyncFolderItems", "ErrorFolderNotFound", "The specified folder could not be found.")],
+                [error_message("SyncFolderItems", "ErrorFolderNotFound", "The specified folder could not be found.")],
             )
         state_text = (op.findtext(f"{{{M}}}SyncState") or "").strip()
         try:
@@ -697,9 +668,13 @@ class EwsService(Service):
         except ValueError:
             limit = 0
         if not 1 <= limit <= MAX_CHANGES:
-            return _response(
+            return response_body(
                 "SyncFolderItems",
-                [_error("SyncFolderItems", "ErrorInvalidArgument", "MaxChangesReturned must be between 1 and 512.")],
+                [
+                    error_message(
+                        "SyncFolderItems", "ErrorInvalidArgument", "MaxChangesReturned must be between 1 and 512."
+                    )
+                ],
             )
         if state_text:
             try:
@@ -708,10 +683,10 @@ class EwsService(Service):
                 if state["f"] != name:
                     raise ValueError("another folder")
             except (ValueError, KeyError, TypeError):
-                return _response(
+                return response_body(
                     "SyncFolderItems",
                     [
-                        _error(
+                        error_message(
                             "SyncFolderItems",
                             "ErrorInvalidSyncStateData",
                             "Synchronization state data is corrupt or otherwise invalid.",
@@ -719,10 +694,10 @@ class EwsService(Service):
                     ],
                 )
             if epoch != self.epoch:
-                return _response(
+                return response_body(
                     "SyncFolderItems",
                     [
-                        _error(
+                        error_message(
                             "SyncFolderItems",
                             "ErrorInvalidSyncStateData",
                             "Synchronization state data is corrupt or otherwise invalid.",
@@ -747,7 +722,7 @@ class EwsService(Service):
                 kind = "Create" if item.created > since else "Update"
                 element = self._element(item)
                 if kind == "Update" and item.fields.get("_read_change"):
-                    read = next((v for v in self._read(item, _uri("message:IsRead"))), "false")
+                    read = next((v for v in self._read(item, field_uri("message:IsRead"))), "false")
                     changes.append(f"<t:ReadFlagChange>{ref}<t:IsRead>{read}</t:IsRead></t:ReadFlagChange>")
                     continue
                 subject = (
@@ -757,11 +732,11 @@ class EwsService(Service):
                 )
                 changes.append(f"<t:{kind}><t:{element}>{ref}{subject}</t:{element}></t:{kind}>")
         xml = (
-            f"<m:SyncState>{_b64(json.dumps(new_state).encode())}</m:SyncState>"
+            f"<m:SyncState>{b64(json.dumps(new_state).encode())}</m:SyncState>"
             f"<m:IncludesLastItemInRange>{'true' if last else 'false'}</m:IncludesLastItemInRange>"
             f"<m:Changes>{''.join(changes)}</m:Changes>"
         )
-        return _response("SyncFolderItems", [_message("SyncFolderItems", xml)])
+        return response_body("SyncFolderItems", [ok_message("SyncFolderItems", xml)])
 
     def _changed(self, folder: str, since: int, upto: int) -> list[str]:
         return self.logs.setdefault(folder, ChangeLog()).between(
@@ -784,7 +759,7 @@ class EwsService(Service):
             if calendar_view is not None and (restriction is not None or query is not None):
                 raise EwsError("ErrorInvalidOperation", "Restrictions are not supported with a CalendarView.")
         except EwsError as exc:
-            return _response("FindItem", [_error("FindItem", exc.code, exc.message)])
+            return response_body("FindItem", [error_message("FindItem", exc.code, exc.message)])
         messages = []
         for name in names:
             try:
@@ -795,8 +770,8 @@ class EwsService(Service):
                 else:
                     messages.append(self._found(op, name, test))
             except EwsError as exc:
-                messages.append(_error("FindItem", exc.code, exc.message))
-        return _response("FindItem", messages)
+                messages.append(error_message("FindItem", exc.code, exc.message))
+        return response_body("FindItem", messages)
 
     def _found(self, op: ET.Element, name: str, test: Any) -> str:
         """One folder's FindItem answer: a page of its items that pass ``test``, sorted as asked."""
@@ -817,14 +792,14 @@ class EwsService(Service):
             + "".join(self._item_xml(i) for i in page)
             + "</t:Items></m:RootFolder>"
         )
-        return _message("FindItem", xml)
+        return ok_message("FindItem", xml)
 
     def _query_string(self, query: str) -> Any:
         """An AQS QueryString as a test of items (ews_search)."""
         groups = ews_search.parse(query)
 
         def test(item: Item) -> bool:
-            return ews_search.matches(groups, lambda uri: self._read(item, _uri(uri)))
+            return ews_search.matches(groups, lambda uri: self._read(item, field_uri(uri)))
 
         return test
 
@@ -871,7 +846,7 @@ class EwsService(Service):
             f'<m:RootFolder TotalItemsInView="{len(shown)}" IncludesLastItemInRange="{"true" if last else "false"}">'
             "<t:Items>" + "".join(self._item_xml(i) for i in page) + "</t:Items></m:RootFolder>"
         )
-        return _message("FindItem", xml)
+        return ok_message("FindItem", xml)
 
     def _kind_of(self, item: Item) -> str:
         if "_props" in item.fields:
@@ -879,8 +854,8 @@ class EwsService(Service):
         return str(item.fields.get("CalendarItemType") or "")
 
     def _when(self, item: Item) -> tuple[str, str]:
-        start = next(iter(self._read(item, _uri("calendar:Start"))), "")
-        return start, next(iter(self._read(item, _uri("calendar:End"))), start)
+        start = next(iter(self._read(item, field_uri("calendar:Start"))), "")
+        return start, next(iter(self._read(item, field_uri("calendar:End"))), start)
 
     def _overlaps(self, item: Item, start: datetime, end: datetime) -> bool:
         """In a CalendarView: not ending before StartDate, not starting on or after EndDate (EWS reference)."""
@@ -896,7 +871,7 @@ class EwsService(Service):
         folder = self.tree.folders[name]
         mine = [i for i in self.items.values() if i.folder == name and not i.deleted]
         unread = sum(
-            1 for i in mine if self._element(i) == "Message" and self._read(i, _uri("message:IsRead")) != ["true"]
+            1 for i in mine if self._element(i) == "Message" and self._read(i, field_uri("message:IsRead")) != ["true"]
         )
         xml = self.tree.xml(folder, len(mine), unread, fields)
         extended = "".join(self._folder_extended(name, uri) for uri in _extended_paths(op))
@@ -931,13 +906,13 @@ class EwsService(Service):
             restriction = op.find(f"{{{M}}}Restriction")
             test = folder_restriction(restriction) if restriction is not None else None
         except FolderError as exc:
-            return _response("FindFolder", [_error("FindFolder", exc.code, exc.message)])
+            return response_body("FindFolder", [error_message("FindFolder", exc.code, exc.message)])
         view = op.find(f"{{{M}}}IndexedPageFolderView")
         limit = int(view.get("MaxEntriesReturned", "1000")) if view is not None else 1000
         offset = int(view.get("Offset", "0")) if view is not None else 0
         for parent in self._folders_named(op.find(f"{{{M}}}ParentFolderIds")):
             if isinstance(parent, FolderError):
-                messages.append(_error("FindFolder", parent.code, parent.message))
+                messages.append(error_message("FindFolder", parent.code, parent.message))
                 continue
             below = [f for f in self.tree.children(parent.key, deep) if test is None or test(f)]
             page = below[offset : offset + limit]
@@ -947,8 +922,8 @@ class EwsService(Service):
                 f'IncludesLastItemInRange="{"true" if last else "false"}"><t:Folders>'
                 f"{''.join(self._folder_xml(f.key, fields, op) for f in page)}</t:Folders></m:RootFolder>"
             )
-            messages.append(_message("FindFolder", xml))
-        return _response("FindFolder", messages)
+            messages.append(ok_message("FindFolder", xml))
+        return response_body("FindFolder", messages)
 
     def _op_SyncFolderHierarchy(self, op: ET.Element) -> str:
         """Changes to the folders below SyncFolderId (the whole mailbox when absent) since SyncState."""
@@ -960,7 +935,7 @@ class EwsService(Service):
                 raise top
             since = ews_folders.read_sync_state(state, top.key, self.epoch) if state else 0
         except FolderError as exc:
-            return _response("SyncFolderHierarchy", [_error("SyncFolderHierarchy", exc.code, exc.message)])
+            return response_body("SyncFolderHierarchy", [error_message("SyncFolderHierarchy", exc.code, exc.message)])
         changes, fields = [], ews_folders.shape(op)
         for f in self.tree.folders.values():
             if f.seq <= since or not self.tree.below(top.key, f):
@@ -976,23 +951,23 @@ class EwsService(Service):
             "<m:IncludesLastFolderInRange>true</m:IncludesLastFolderInRange>"
             f"<m:Changes>{''.join(changes)}</m:Changes>"
         )
-        return _response("SyncFolderHierarchy", [_message("SyncFolderHierarchy", xml)])
+        return response_body("SyncFolderHierarchy", [ok_message("SyncFolderHierarchy", xml)])
 
     def _op_GetItem(self, op: ET.Element) -> str:
         messages = []
         self._shape = ews_items.requested(op)
         for ref in op.iter():
-            if _local(ref.tag) not in ("ItemId", "OccurrenceItemId", "RecurringMasterItemId") or ref.tag.startswith(
+            if local_name(ref.tag) not in ("ItemId", "OccurrenceItemId", "RecurringMasterItemId") or ref.tag.startswith(
                 f"{{{M}}}"
             ):
                 continue
             try:
                 item = self._by_ref(ref)
             except EwsError as exc:
-                messages.append(_error("GetItem", exc.code, exc.message))
+                messages.append(error_message("GetItem", exc.code, exc.message))
                 continue
-            messages.append(_message("GetItem", f"<m:Items>{self._item_xml(item)}</m:Items>"))
-        return _response("GetItem", messages)
+            messages.append(ok_message("GetItem", f"<m:Items>{self._item_xml(item)}</m:Items>"))
+        return response_body("GetItem", messages)
 
     def _item_xml(self, item: Item) -> str:
         f = item.fields
@@ -1001,7 +976,7 @@ class EwsService(Service):
         element = self._element(item)
         parts = [
             f'<t:ItemId Id="{item.id}" ChangeKey="{item.change_key}"/>',
-            f'<t:ParentFolderId Id="{_folder_id(item.folder)}" ChangeKey="AQAAAA=="/>',
+            f'<t:ParentFolderId Id="{make_folder_id(item.folder)}" ChangeKey="AQAAAA=="/>',
             f"<t:ItemClass>{self.tree.folders[item.folder].folder_class.replace('IPF', 'IPM')}</t:ItemClass>",
         ]
         if "Subject" in f:
@@ -1017,7 +992,7 @@ class EwsService(Service):
             )
         if f.get("DateTimeSent"):
             parts.append(f"<t:DateTimeSent>{f['DateTimeSent']}</t:DateTimeSent>")
-        parts.append(f"<t:DateTimeCreated>{f.get('DateTimeSent') or _iso(datetime.now(UTC))}</t:DateTimeCreated>")
+        parts.append(f"<t:DateTimeCreated>{f.get('DateTimeSent') or iso(datetime.now(UTC))}</t:DateTimeCreated>")
         parts.append("<t:HasAttachments>false</t:HasAttachments>")
         if element == "Message":
             parts.append(_box("Sender", f["Sender"]))
@@ -1100,7 +1075,7 @@ class EwsService(Service):
         try:
             saved = self._target(op, "SavedItemFolderId", "sentitems")
         except EwsError as exc:
-            return _response("UpdateItem", [_error("UpdateItem", exc.code, exc.message)])
+            return response_body("UpdateItem", [error_message("UpdateItem", exc.code, exc.message)])
         messages = []
         for change in op.iter(f"{{{T}}}ItemChange"):
             ref = change.find(f"{{{T}}}ItemId")
@@ -1113,13 +1088,13 @@ class EwsService(Service):
                         self._send_saved(fresh, saved if disposition == "SendAndSaveCopy" else "")  # may refuse
                         # Sent: the message has left the folder, so no id is returned (as CreateItem answers).
                         messages.append(
-                            _message(
+                            ok_message(
                                 "UpdateItem", "<m:Items/><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>"
                             )
                         )
                         continue
                     messages.append(
-                        _message(
+                        ok_message(
                             "UpdateItem",
                             f'<m:Items><t:{element}><t:ItemId Id="{fresh.id}" ChangeKey="{fresh.change_key}"/>'
                             f"</t:{element}></m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>",
@@ -1127,7 +1102,7 @@ class EwsService(Service):
                     )
                     continue
             except EwsError as exc:
-                messages.append(_error("UpdateItem", exc.code, exc.message))
+                messages.append(error_message("UpdateItem", exc.code, exc.message))
                 continue
             fields = dict(item.fields)
             try:
@@ -1137,7 +1112,7 @@ class EwsService(Service):
                     name = uri.split(":", 1)[-1]
                     if name not in ("Categories", "Subject", "IsRead", "Importance", "Sensitivity"):
                         raise EwsError("ErrorInvalidPropertySet", f"The property {uri} cannot be set.")
-                    kind = _local(update.tag)
+                    kind = local_name(update.tag)
                     if kind == "DeleteItemField":
                         fields.pop(name, None) if name != "Categories" else fields.update(Categories=[])
                         continue
@@ -1155,7 +1130,7 @@ class EwsService(Service):
                     else:
                         fields[name] = value_el.text or ""
             except EwsError as exc:
-                messages.append(_error("UpdateItem", exc.code, exc.message))
+                messages.append(error_message("UpdateItem", exc.code, exc.message))
                 continue
             if item.id in self.occurrences:
                 # Changing one instance makes it an exception, which is kept in (so changes) its master.
@@ -1169,14 +1144,14 @@ class EwsService(Service):
                 fresh = self.items[item.id]
             element = self._element(item)
             messages.append(
-                _message(
+                ok_message(
                     "UpdateItem",
                     f'<m:Items><t:{element}><t:ItemId Id="{fresh.id}" '
                     f'ChangeKey="{fresh.change_key}"/></t:{element}></m:Items>'
                     "<m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>",
                 )
             )
-        return _response("UpdateItem", messages)
+        return response_body("UpdateItem", messages)
 
     # --- items a client creates (stored as the properties it sent; see ews_items) ---
 
@@ -1189,7 +1164,7 @@ class EwsService(Service):
 
     def _find(self, item_id: str) -> Item:
         """An item by id: ErrorInvalidIdMalformed for what is not an id, ErrorItemNotFound for a gone one."""
-        if _malformed(item_id):
+        if malformed_id(item_id):
             raise EwsError("ErrorInvalidIdMalformed", "Id is malformed.")
         item = self._lookup(item_id)
         if item is None:
@@ -1216,7 +1191,7 @@ class EwsService(Service):
 
     def _server_props(self, item: Item) -> list[ET.Element]:
         """The properties the server sets, or defaults, of a created item (for restrictions and sorting)."""
-        have = {_local(p.tag) for p in item.fields["_props"]}
+        have = {local_name(p.tag) for p in item.fields["_props"]}
         found = []
         for name in SERVER_DEFAULTS:
             if ("_" + name) in item.fields and name not in have:
@@ -1230,7 +1205,7 @@ class EwsService(Service):
         element = f["_element"]
         base, paths = self._shape
         props = ews_items.shaped(f["_props"], base, paths)
-        asked = {ews_items.element_of(p.get("FieldURI", "")) for p in paths if _local(p.tag) == "FieldURI"}
+        asked = {ews_items.element_of(p.get("FieldURI", "")) for p in paths if local_name(p.tag) == "FieldURI"}
         every = base != "IdOnly"
         attachments = f.get("_attachments") or []
         server = [f'<t:ItemId Id="{item.id}" ChangeKey="{item.change_key}"/>']
@@ -1250,8 +1225,8 @@ class EwsService(Service):
             else "",
             "TextBody": self._text_body(f["_props"]),
         }
-        have = {_local(p.tag) for p in props}
-        have = {_local(p.tag) for p in f["_props"]}
+        have = {local_name(p.tag) for p in props}
+        have = {local_name(p.tag) for p in f["_props"]}
         for name in SERVER_DEFAULTS[3:]:
             value = f.get("_" + name)
             if value is not None and name not in have and (every or name in asked):
@@ -1267,7 +1242,7 @@ class EwsService(Service):
 
     def _text_body(self, props: list[ET.Element]) -> str:
         """item:TextBody (Exchange 2013): the Body as plain text."""
-        body = next((p for p in props if _local(p.tag) == "Body"), None)
+        body = next((p for p in props if local_name(p.tag) == "Body"), None)
         if body is None:
             return ""
         text = body.text or ""
@@ -1298,7 +1273,7 @@ class EwsService(Service):
         return self._keep(folder, element, fields, item_id)
 
     def _new_fields(self, folder: str, element: ET.Element, draft: bool) -> dict[str, Any]:
-        kind = _local(element.tag)
+        kind = local_name(element.tag)
         try:
             props = ews_mime.from_mime(ews_items.props_of(element))
         except ValueError as exc:
@@ -1307,7 +1282,7 @@ class EwsService(Service):
             props = ews_times.to_midnights(props)
         self._resolve_owner(props)
         kind = "Message" if kind == "Item" and self.tree.folders[folder].item_element == "Message" else kind
-        now = _iso(datetime.now(UTC))
+        now = iso(datetime.now(UTC))
         fields: dict[str, Any] = {
             "_element": kind,
             "_props": props,
@@ -1324,7 +1299,7 @@ class EwsService(Service):
             fields["_DateTimeSent"] = now
             fields["_IsRead"] = "true" if draft else "false"
         if kind == "CalendarItem":
-            recurring = any(_local(p.tag) == "Recurrence" for p in props)
+            recurring = any(local_name(p.tag) == "Recurrence" for p in props)
             fields["_CalendarItemType"] = "RecurringMaster" if recurring else "Single"
             fields["_IsRecurring"] = "false"  # a master is not itself recurring (an instance is)
             fields["_UID"] = _uid(f"created:{self.seq}:{secrets.token_hex(6)}")  # shared by the series' instances
@@ -1347,25 +1322,27 @@ class EwsService(Service):
         now = str(fields["_DateTimeCreated"])
         for att in _children(element, "Attachments"):  # its own; an attached item's stay with that item
             fields["_attachments"].append(self._new_attachment(att, item_id or now, folder))
-        item_id = item_id or _item_id(f"created:{self.seq}:{secrets.token_hex(6)}")
+        item_id = item_id or make_item_id(f"created:{self.seq}:{secrets.token_hex(6)}")
         self._put(folder, item_id, fields)
         if fields.get("_CalendarItemType") == "RecurringMaster":
             self._expand(self.items[item_id])
         return self.items[item_id]
 
     def _new_attachment(self, att: ET.Element, seed: str, folder: str) -> dict[str, Any]:
-        kind = _local(att.tag)
+        kind = local_name(att.tag)
         if kind not in ("FileAttachment", "ItemAttachment", "ReferenceAttachment"):
             raise EwsError("ErrorInvalidRequest", f"Attachments of type {kind} are not supported.")
         content = att.findtext(f"{{{T}}}Content") or ""
-        inner = next((c for c in att if _local(c.tag) in ews_items.ITEM_ELEMENTS), None)
+        inner = next((c for c in att if local_name(c.tag) in ews_items.ITEM_ELEMENTS), None)
         item_xml = ""
         if inner is not None:  # an attached item is kept as a created one is, with an id of its own
             fields = self._new_fields(folder, inner, draft=False)
             for nested in _children(inner, "Attachments"):  # an attached item may have attachments too
                 fields["_attachments"].append(self._new_attachment(nested, seed, folder))
-            attached = Item(_item_id(f"attached:{seed}:{self.seq}:{secrets.token_hex(4)}"), folder, fields, self.seq)
-            attached.change_key = "CQAAABYAAA" + _b64(hashlib.sha1(attached.id.encode()).digest())[:24]
+            attached = Item(
+                make_item_id(f"attached:{seed}:{self.seq}:{secrets.token_hex(4)}"), folder, fields, self.seq
+            )
+            attached.change_key = "CQAAABYAAA" + b64(hashlib.sha1(attached.id.encode()).digest())[:24]
             shape, self._shape = self._shape, ("AllProperties", [])
             item_xml = self._generic_xml(attached)
             self._shape = shape
@@ -1385,7 +1362,7 @@ class EwsService(Service):
             "item": item_xml,
             "children": fields["_attachments"] if inner is not None else [],
             "size": size,
-            "modified": _iso(datetime.now(UTC)),
+            "modified": iso(datetime.now(UTC)),
         }
 
     def _target(self, op: ET.Element, holder: str, default: str) -> str:
@@ -1402,10 +1379,10 @@ class EwsService(Service):
         holder = op.find(f"{{{M}}}Items")
         messages = []
         for element in list(holder) if holder is not None else []:
-            kind = _local(element.tag)
+            kind = local_name(element.tag)
             try:
-                if kind in MEETING_RESPONSES:
-                    messages.append(self._meeting_response(op, element, disposition))
+                if kind in ews_meetings.MEETING_RESPONSES:
+                    messages.append(ews_meetings.respond(self, op, element, disposition))
                     continue
                 if kind not in ews_items.ITEM_ELEMENTS:
                     raise EwsError("ErrorInvalidRequest", f"Items of type {kind} cannot be created.")
@@ -1433,20 +1410,20 @@ class EwsService(Service):
                         }
                     )
                     if disposition == "SendOnly":
-                        messages.append(_message("CreateItem", "<m:Items/>"))
+                        messages.append(ok_message("CreateItem", "<m:Items/>"))
                         continue
                 item = self._store(folder, element, draft=kind == "Message" and disposition == "SaveOnly")
                 if kind == "Message" and disposition == "SendAndSaveCopy":
                     me = ET.SubElement(ET.Element("x"), f"{{{T}}}From")
                     box = ET.SubElement(me, f"{{{T}}}Mailbox")
                     ET.SubElement(box, f"{{{T}}}EmailAddress").text = self.owner.address
-                    if not any(_local(p.tag) == "From" for p in item.fields["_props"]):
+                    if not any(local_name(p.tag) == "From" for p in item.fields["_props"]):
                         item.fields["_props"].append(me)
                     # Exchange answers a send with an empty Items: the copy's id is not returned.
-                    messages.append(_message("CreateItem", "<m:Items/>"))
+                    messages.append(ok_message("CreateItem", "<m:Items/>"))
                     continue
             except EwsError as exc:
-                messages.append(_error("CreateItem", exc.code, exc.message))
+                messages.append(error_message("CreateItem", exc.code, exc.message))
                 continue
             # The new item's id, and its attachments' ids (as CreateAttachment tells them).
             attached = "".join(
@@ -1456,91 +1433,29 @@ class EwsService(Service):
             )
             element = item.fields["_element"]
             messages.append(
-                _message(
+                ok_message(
                     "CreateItem",
                     f'<m:Items><t:{element}><t:ItemId Id="{item.id}" ChangeKey="{item.change_key}"/>'
                     + (f"<t:Attachments>{attached}</t:Attachments>" if attached else "")
                     + f"</t:{element}></m:Items>",
                 )
             )
-        return _response("CreateItem", messages)
-
-    def _meeting_response(self, op: ET.Element, element: ET.Element, disposition: str) -> str:
-        """A response object of CreateItem ("CreateItem operation": response objects): CancelCalendarItem
-        deletes the organizer's meeting and sends a MeetingCancellation to its attendees; AcceptItem,
-        TentativelyAcceptItem and DeclineItem answer the organizer of a meeting someone else organized (a
-        declined one leaves the calendar). With SendAndSaveCopy the message sent is kept in Sent Items (or
-        SavedItemFolderId) and its id is told (ours: Exchange's answer for these is not documented)."""
-        kind = _local(element.tag)
-        ref = element.find(f"{{{T}}}ReferenceItemId")
-        if ref is None:
-            raise EwsError("ErrorMissingInformationReferenceItemId", "The ReferenceItemId is missing.")
-        item = self._by_ref(ref)
-        if self._element(item) != "CalendarItem":
-            raise EwsError("ErrorInvalidReferenceItem", "The reference item does not support this response.")
-        organizer = self._organizer(item)
-        mine = organizer.lower() == self.owner.address.lower()
-        if mine != (kind == "CancelCalendarItem"):
-            raise EwsError("ErrorInvalidReferenceItem", "The reference item does not support this response.")
-        if kind == "CancelCalendarItem":
-            # The organizer is not told of their own cancellation: a meeting with no other attendee has no one
-            # to send it to (exchangelib's live test, run with one account, expects ErrorInvalidRecipients).
-            to = [a for a in self._attendees(item) if a.lower() != self.owner.address.lower()]
-            if not to:
-                raise EwsError("ErrorInvalidRecipients", "At least one recipient isn't valid.")
-            subject, answer = "Canceled: ", "MeetingCancellation"
-        else:
-            to = [organizer]
-            subject = {"AcceptItem": "Accepted: ", "TentativelyAcceptItem": "Tentative: "}.get(kind, "Declined: ")
-            answer = "MeetingResponse"
-        subject += self._read(item, _uri("item:Subject"))[0] if self._read(item, _uri("item:Subject")) else ""
-        self.sent.append({"subject": subject, "to": to, "body": element.findtext(f"{{{T}}}Body") or ""})
-        if kind in ("CancelCalendarItem", "DeclineItem"):
-            self._drop(item)
-        else:
-            response = kind.removesuffix("Item").replace("TentativelyAccept", "Tentative")
-            fields = dict(item.fields, MyResponseType=response)
-            if "_props" in fields:  # a created item serves its properties: the response is one of them
-                told = ET.Element(f"{{{T}}}MyResponseType")
-                told.text = response
-                fields["_props"] = [p for p in fields["_props"] if _local(p.tag) != "MyResponseType"] + [told]
-            self._put(item.folder, item.id, fields)
-        if disposition != "SendAndSaveCopy":
-            return _message("CreateItem", "<m:Items/>")
-        saved = ET.Element(f"{{{T}}}Message")
-        ET.SubElement(saved, f"{{{T}}}Subject").text = subject
-        holder = ET.SubElement(ET.SubElement(saved, f"{{{T}}}ToRecipients"), f"{{{T}}}Mailbox")
-        ET.SubElement(holder, f"{{{T}}}EmailAddress").text = to[0]
-        copy_ = self._store(self._target(op, "SavedItemFolderId", "sentitems"), saved, draft=False)
-        copy_.fields["_element"] = answer
-        return _message(
-            "CreateItem",
-            f'<m:Items><t:{answer}><t:ItemId Id="{copy_.id}" ChangeKey="{copy_.change_key}"/></t:{answer}></m:Items>',
-        )
-
-    def _organizer(self, item: Item) -> str:
-        """A calendar item's organizer: the owner for one created here without another organizer."""
-        found = self._read(item, _uri("calendar:Organizer"))
-        return next((v for v in found if "@" in v), self.owner.address)
-
-    def _attendees(self, item: Item) -> list[str]:
-        found = self._read(item, _uri("calendar:RequiredAttendees")) + self._read(
-            item, _uri("calendar:OptionalAttendees")
-        )
-        return [v for v in found if "@" in v]
+        return response_body("CreateItem", messages)
 
     def _op_DeleteItem(self, op: ET.Element) -> str:
         how = op.get("DeleteType", "")
         if how not in ("HardDelete", "SoftDelete", "MoveToDeletedItems"):
-            return _response("DeleteItem", [_error("DeleteItem", "ErrorInvalidRequest", "DeleteType is required.")])
+            return response_body(
+                "DeleteItem", [error_message("DeleteItem", "ErrorInvalidRequest", "DeleteType is required.")]
+            )
         messages = []
         for ref in op.iter():
-            if _local(ref.tag) not in ("ItemId", "OccurrenceItemId") or ref.tag.startswith(f"{{{M}}}"):
+            if local_name(ref.tag) not in ("ItemId", "OccurrenceItemId") or ref.tag.startswith(f"{{{M}}}"):
                 continue
             try:
                 item = self._by_ref(ref)
             except EwsError as exc:
-                messages.append(_error("DeleteItem", exc.code, exc.message))
+                messages.append(error_message("DeleteItem", exc.code, exc.message))
                 continue
             if item.id in self.occurrences:  # an instance leaves its series (DeletedOccurrences)
                 item.deleted = True
@@ -1549,11 +1464,11 @@ class EwsService(Service):
                 self._move(item, "deleteditems")
             else:
                 self._drop(item)
-            messages.append(_message("DeleteItem", ""))
-        return _response("DeleteItem", messages)
+            messages.append(ok_message("DeleteItem", ""))
+        return response_body("DeleteItem", messages)
 
     def _by_ref(self, ref: ET.Element) -> Item:
-        if _local(ref.tag) == "OccurrenceItemId":
+        if local_name(ref.tag) == "OccurrenceItemId":
             master = self._find(ref.get("RecurringMasterId", ""))
             index = int(ref.get("InstanceIndex", "0"))
             occurrences = self._instances(master)
@@ -1564,21 +1479,21 @@ class EwsService(Service):
                     "ErrorCalendarOccurrenceIsDeletedFromRecurrence", "The occurrence was deleted from the series."
                 )
             return occurrences[index - 1]
-        if _local(ref.tag) == "RecurringMasterItemId":
+        if local_name(ref.tag) == "RecurringMasterItemId":
             occurrence = self._find(ref.get("OccurrenceId", ""))
             series = self.items.get(str(occurrence.fields.get("Master") or ""))
             if series is None:
                 raise EwsError("ErrorItemNotFound", "The item is not an occurrence of a series.")
             return series
         change_key = ref.get("ChangeKey")
-        if change_key is not None and (len(change_key) < 8 or not set(change_key) <= _BASE64):
+        if change_key is not None and (len(change_key) < 8 or not set(change_key) <= BASE64):
             raise EwsError("ErrorInvalidChangeKey", "The change key is invalid.")
         return self._find(ref.get("Id", ""))
 
     def _move(self, item: Item, folder: str, keep: bool = False) -> Item:
         """An item moved (or copied) to a folder: a new id there, as Exchange gives it."""
         fields = copy.deepcopy(item.fields)
-        new_id = _item_id(f"moved:{item.id}:{self.seq}:{secrets.token_hex(4)}")
+        new_id = make_item_id(f"moved:{item.id}:{self.seq}:{secrets.token_hex(4)}")
         if not keep:
             self._drop(item, quiet=True)
         self._put(folder, new_id, fields, quiet=True)
@@ -1591,7 +1506,7 @@ class EwsService(Service):
             if not folder:
                 raise EwsError("ErrorInvalidRequest", "ToFolderId is required.")
         except EwsError as exc:
-            return _response(name, [_error(name, exc.code, exc.message)])
+            return response_body(name, [error_message(name, exc.code, exc.message)])
         messages = []
         for ref in op.iter(f"{{{T}}}ItemId"):
             try:
@@ -1599,18 +1514,18 @@ class EwsService(Service):
                 if item.id not in self.items:
                     raise EwsError("ErrorInvalidRequest", "An occurrence cannot be moved on its own.")
             except EwsError as exc:
-                messages.append(_error(name, exc.code, exc.message))
+                messages.append(error_message(name, exc.code, exc.message))
                 continue
             moved = self._move(item, folder, keep)
             element = self._element(moved)
             messages.append(
-                _message(
+                ok_message(
                     name,
                     f'<m:Items><t:{element}><t:ItemId Id="{moved.id}" ChangeKey="{moved.change_key}"/>'
                     f"</t:{element}></m:Items>",
                 )
             )
-        return _response(name, messages)
+        return response_body(name, messages)
 
     def _op_MoveItem(self, op: ET.Element) -> str:
         return self._move_or_copy(op, "MoveItem", False)
@@ -1625,7 +1540,7 @@ class EwsService(Service):
         try:
             folder = self._target(op, "SavedItemFolderId", "sentitems")
         except EwsError as exc:
-            return _response("SendItem", [_error("SendItem", exc.code, exc.message)])
+            return response_body("SendItem", [error_message("SendItem", exc.code, exc.message)])
         for ref in op.iter(f"{{{T}}}ItemId"):
             try:
                 item = self._find(ref.get("Id", ""))
@@ -1633,10 +1548,10 @@ class EwsService(Service):
                     raise EwsError("ErrorInvalidItemForOperationSendItem", "Only saved messages can be sent.")
                 self._send_saved(item, folder if save else "")
             except EwsError as exc:
-                messages.append(_error("SendItem", exc.code, exc.message))
+                messages.append(error_message("SendItem", exc.code, exc.message))
                 continue
-            messages.append(_message("SendItem", ""))
-        return _response("SendItem", messages)
+            messages.append(ok_message("SendItem", ""))
+        return response_body("SendItem", messages)
 
     def _send_saved(self, item: Item, folder: str) -> None:
         """A saved message sent: its copy moved to ``folder`` (no longer a draft), or gone when that is empty."""
@@ -1644,7 +1559,7 @@ class EwsService(Service):
         to = [(m.findtext(f"{{{T}}}EmailAddress") or "") for p in props for m in p.iter(f"{{{T}}}Mailbox")]
         if not any("@" in a for a in to):
             raise EwsError("ErrorInvalidRecipients", "At least one recipient isn't valid.")
-        subject = next((p.text or "" for p in props if _local(p.tag) == "Subject"), "")
+        subject = next((p.text or "" for p in props if local_name(p.tag) == "Subject"), "")
         self.sent.append({"subject": subject, "to": to, "body": ""})
         if folder:
             moved = self._move(item, folder)
@@ -1663,15 +1578,17 @@ class EwsService(Service):
             try:
                 item = self._find(ref.get("Id", ""))
             except EwsError as exc:
-                messages.append(_error("MarkAsJunk", exc.code, exc.message))
+                messages.append(error_message("MarkAsJunk", exc.code, exc.message))
                 continue
             target = "junkemail" if junk else "inbox"
             if move and item.folder != target and self._blockable_sender(item):
                 item = self._move(item, target)
             messages.append(
-                _message("MarkAsJunk", f'<m:MovedItemId Id="{item.id}" ChangeKey="{item.change_key}"/>' if move else "")
+                ok_message(
+                    "MarkAsJunk", f'<m:MovedItemId Id="{item.id}" ChangeKey="{item.change_key}"/>' if move else ""
+                )
             )
-        return _response("MarkAsJunk", messages)
+        return response_body("MarkAsJunk", messages)
 
     def _blockable_sender(self, item: Item) -> bool:
         """Whether junk filing can block the item's sender: it has one, and it is not the mailbox's owner."""
@@ -1682,7 +1599,7 @@ class EwsService(Service):
                 (
                     (p.findtext(f".//{{{T}}}EmailAddress") or "").strip()
                     for p in item.fields["_props"]
-                    if _local(p.tag) in ("From", "Sender")
+                    if local_name(p.tag) in ("From", "Sender")
                 ),
                 "",
             )
@@ -1694,23 +1611,23 @@ class EwsService(Service):
         try:
             target = self._target(op, "ArchiveSourceFolderId", "archive")
         except EwsError as exc:
-            return _response("ArchiveItem", [_error("ArchiveItem", exc.code, exc.message)])
+            return response_body("ArchiveItem", [error_message("ArchiveItem", exc.code, exc.message)])
         for ref in op.iter(f"{{{T}}}ItemId"):
             try:
                 item = self._find(ref.get("Id", ""))
             except EwsError as exc:
-                messages.append(_error("ArchiveItem", exc.code, exc.message))
+                messages.append(error_message("ArchiveItem", exc.code, exc.message))
                 continue
             moved = self._move(item, target)
             element = self._element(moved)
             messages.append(
-                _message(
+                ok_message(
                     "ArchiveItem",
                     f'<m:Items><t:{element}><t:ItemId Id="{moved.id}" ChangeKey="{moved.change_key}"/>'
                     f"</t:{element}></m:Items>",
                 )
             )
-        return _response("ArchiveItem", messages)
+        return response_body("ArchiveItem", messages)
 
     def _op_CreateAttachment(self, op: ET.Element) -> str:
         parent = op.find(f"{{{M}}}ParentItemId")
@@ -1719,27 +1636,27 @@ class EwsService(Service):
             if "_props" not in item.fields:
                 item.fields = dict(item.fields, _attachments=list(item.fields.get("_attachments") or []))
         except EwsError as exc:
-            return _response("CreateAttachment", [_error("CreateAttachment", exc.code, exc.message)])
+            return response_body("CreateAttachment", [error_message("CreateAttachment", exc.code, exc.message)])
         messages = []
         holder = op.find(f"{{{M}}}Attachments")
         for att in list(holder) if holder is not None else []:
             try:
                 record = self._new_attachment(att, item.id, item.folder)
             except EwsError as exc:
-                messages.append(_error("CreateAttachment", exc.code, exc.message))
+                messages.append(error_message("CreateAttachment", exc.code, exc.message))
                 continue
             item.fields["_attachments"].append(record)
             self._put(item.folder, item.id, item.fields)
             item = self.items[item.id]
             messages.append(
-                _message(
+                ok_message(
                     "CreateAttachment",
                     f'<m:Attachments><t:{record["kind"]}><t:AttachmentId Id="{record["id"]}" '
                     f'RootItemId="{item.id}" RootItemChangeKey="{item.change_key}"/></t:{record["kind"]}>'
                     "</m:Attachments>",
                 )
             )
-        return _response("CreateAttachment", messages)
+        return response_body("CreateAttachment", messages)
 
     def _attachment(self, attachment_id: str) -> tuple[Item, list[dict[str, Any]], dict[str, Any]]:
         """An attachment by id, also one of an attached item: its root item, the list holding it, and it."""
@@ -1753,7 +1670,7 @@ class EwsService(Service):
                     if a["id"] == attachment_id:
                         return item, holder, a
                     holders.append(a.get("children") or [])
-        if _malformed(attachment_id):
+        if malformed_id(attachment_id):
             raise EwsError("ErrorInvalidIdMalformed", "Id is malformed.")
         raise EwsError("ErrorInvalidAttachmentId", "The attachment ID is invalid.")
 
@@ -1763,11 +1680,11 @@ class EwsService(Service):
             try:
                 _, _, record = self._attachment(ref.get("Id", ""))
             except EwsError as exc:
-                messages.append(_error("GetAttachment", exc.code, exc.message))
+                messages.append(error_message("GetAttachment", exc.code, exc.message))
                 continue
             xml = f"<m:Attachments>{self._attachment_xml(record, True)}</m:Attachments>"
-            messages.append(_message("GetAttachment", xml))
-        return _response("GetAttachment", messages)
+            messages.append(ok_message("GetAttachment", xml))
+        return response_body("GetAttachment", messages)
 
     def _op_DeleteAttachment(self, op: ET.Element) -> str:
         messages = []
@@ -1775,17 +1692,17 @@ class EwsService(Service):
             try:
                 item, holder, record = self._attachment(ref.get("Id", ""))
             except EwsError as exc:
-                messages.append(_error("DeleteAttachment", exc.code, exc.message))
+                messages.append(error_message("DeleteAttachment", exc.code, exc.message))
                 continue
             holder.remove(record)
             self._put(item.folder, item.id, item.fields)
             item = self.items[item.id]
             messages.append(
-                _message(
+                ok_message(
                     "DeleteAttachment", f'<m:RootItemId RootItemId="{item.id}" RootItemChangeKey="{item.change_key}"/>'
                 )
             )
-        return _response("DeleteAttachment", messages)
+        return response_body("DeleteAttachment", messages)
 
     def _expand(self, master: Item) -> None:
         """The instances of a created recurring master (kept with ids derived from their start)."""
@@ -1794,10 +1711,10 @@ class EwsService(Service):
         props = master.fields["_props"]
         base = {k: v for k, v in master.fields.items() if k not in ("_props", "_attachments")}
         for start, end in ews_items.occurrences(props):
-            when = {"Start": _iso(start), "End": _iso(end)}
+            when = {"Start": iso(start), "End": iso(end)}
             copies = []
             for p in props:
-                name = _local(p.tag)
+                name = local_name(p.tag)
                 if name == "Recurrence":
                     continue
                 p = copy.deepcopy(p)
@@ -1813,7 +1730,7 @@ class EwsService(Service):
                 _OriginalStart=when["Start"],
                 Master=master.id,
             )
-            self._put_occurrence(_item_id(f"occurrence:{master.id}:{when['Start']}"), fields)
+            self._put_occurrence(make_item_id(f"occurrence:{master.id}:{when['Start']}"), fields)
 
     def _instances(self, master: Item) -> list[Item]:
         return [i for i in self.occurrences.values() if i.fields.get("Master") == master.id]
@@ -1870,7 +1787,7 @@ class EwsService(Service):
             props = ews_times.to_midnights(props)
         props = [copy.deepcopy(p) if p.find(f".//{{{T}}}Mailbox") is not None else p for p in props]
         self._resolve_owner(props)
-        fields = dict(item.fields, _props=props, _LastModifiedTime=_iso(datetime.now(UTC)))
+        fields = dict(item.fields, _props=props, _LastModifiedTime=iso(datetime.now(UTC)))
         uris = {u.get("FieldURI") for u in change.iter(f"{{{T}}}FieldURI")}
         fields["_read_change"] = uris == {"message:IsRead"}  # SyncFolderItems reports a ReadFlagChange
         if item.id in self.occurrences:  # a changed instance is an exception of its series
@@ -1879,7 +1796,7 @@ class EwsService(Service):
             self._touch_master(item)
             return self.occurrences[item.id]
         if fields["_element"] == "CalendarItem":
-            recurring = any(_local(p.tag) == "Recurrence" for p in props)
+            recurring = any(local_name(p.tag) == "Recurrence" for p in props)
             fields["_CalendarItemType"] = "RecurringMaster" if recurring else "Single"
             fields["_IsRecurring"] = "false"
         self._put(item.folder, item.id, fields)
@@ -1897,16 +1814,16 @@ class EwsService(Service):
                 if item.id not in self.items:
                     raise EwsError("ErrorInvalidOperation", "An occurrence cannot be exported on its own.")
             except EwsError as exc:
-                messages.append(_error("ExportItems", exc.code, exc.message))
+                messages.append(error_message("ExportItems", exc.code, exc.message))
                 continue
             data = ews_mime.pack(item.fields)
             messages.append(
-                _message(
+                ok_message(
                     "ExportItems",
                     f'<m:ItemId Id="{item.id}" ChangeKey="{item.change_key}"/><m:Data>{data}</m:Data>',
                 )
             )
-        return _response("ExportItems", messages)
+        return response_body("ExportItems", messages)
 
     def _op_UploadItems(self, op: ET.Element) -> str:
         """Exported items put back: CreateNew makes a new item (new ids for it and its attachments), Update
@@ -1929,17 +1846,17 @@ class EwsService(Service):
                 if target is not None and action != "CreateNew":
                     item_id = target.id
                 else:
-                    item_id = _item_id(f"uploaded:{self.seq}:{secrets.token_hex(6)}")
+                    item_id = make_item_id(f"uploaded:{self.seq}:{secrets.token_hex(6)}")
                     _renumber(fields.get("_attachments") or [], item_id)
                 self._put(folder, item_id, fields)
                 if fields.get("_CalendarItemType") == "RecurringMaster":
                     self._expand(self.items[item_id])
             except EwsError as exc:
-                messages.append(_error("UploadItems", exc.code, exc.message))
+                messages.append(error_message("UploadItems", exc.code, exc.message))
                 continue
             item = self.items[item_id]
-            messages.append(_message("UploadItems", f'<m:ItemId Id="{item.id}" ChangeKey="{item.change_key}"/>'))
-        return _response("UploadItems", messages)
+            messages.append(ok_message("UploadItems", f'<m:ItemId Id="{item.id}" ChangeKey="{item.change_key}"/>'))
+        return response_body("UploadItems", messages)
 
     def _upload_folder(self, upload: ET.Element) -> str:
         """The folder an upload's ParentFolderId names."""
@@ -1951,101 +1868,13 @@ class EwsService(Service):
         except FolderError as exc:
             raise EwsError(exc.code, exc.message) from None
 
-    # --- people (personas of the contacts) ---
-
-    def _persona_xml(self, contact: Item, full: bool) -> str:
-        """The persona ("Persona", EWS reference) of one contact: its id, name and first e-mail address; GetPersona
-        adds the name parts and the contact it comes from (Attributions)."""
-        read = functools.partial(self._read, contact)
-        name = next(iter(read(_uri("contacts:DisplayName"))), "")
-        address = next((a for a in read(_uri("contacts:EmailAddresses")) if "@" in a), "")
-        xml = f'<t:PersonaId Id="{_persona_id(contact.id)}"/><t:PersonaType>Person</t:PersonaType>'
-        xml += f"<t:DisplayName>{escape(name)}</t:DisplayName>"
-        if address:
-            xml += (
-                f"<t:EmailAddress><t:Name>{escape(name)}</t:Name><t:EmailAddress>{escape(address)}</t:EmailAddress>"
-                "<t:RoutingType>SMTP</t:RoutingType></t:EmailAddress>"
-            )
-        if full:
-            for tag, uri in (("GivenName", "contacts:GivenName"), ("Surname", "contacts:Surname")):
-                value = next(iter(read(_uri(uri))), "")
-                if value:
-                    xml += f"<t:{tag}>{escape(value)}</t:{tag}>"
-            folder = self.tree.folders[contact.folder]
-            xml += (
-                f'<t:Attributions><t:Attribution><t:Id>0</t:Id><t:SourceId Id="{contact.id}" '
-                f'ChangeKey="{contact.change_key}"/><t:DisplayName>Outlook</t:DisplayName>'
-                "<t:IsWritable>true</t:IsWritable><t:IsQuickContact>false</t:IsQuickContact>"
-                f'<t:IsHidden>false</t:IsHidden><t:FolderId Id="{folder.id}" ChangeKey="{folder.change_key}"/>'
-                "</t:Attribution></t:Attributions>"
-            )
-        return f"<m:Persona>{xml}</m:Persona>"  # in the messages namespace, as FindPeople and GetPersona answer
+    # --- people (ews_people) ---
 
     def _op_FindPeople(self, op: ET.Element) -> str:
-        """The people of a contacts folder (one persona per contact), with Restriction, SortOrder, an AQS
-        QueryString and IndexedPageItemView paging. Answered in FindPeopleResponse itself (no
-        ResponseMessages), with TotalNumberOfPeopleInView, FirstMatchingRowIndex and FirstLoadedRowIndex."""
-        try:
-            named = self._folders_named(op.find(f"{{{M}}}ParentFolderId"))
-            if not named:
-                raise EwsError("ErrorInvalidRequest", "ParentFolderId is required.")
-            if isinstance(named[0], FolderError):
-                raise EwsError(named[0].code, named[0].message)
-            folder = named[0].key
-            restriction, query = op.find(f"{{{M}}}Restriction"), op.find(f"{{{M}}}QueryString")
-            tests = [self._item_restriction(restriction)] if restriction is not None else []
-            tests += [self._query_string(query.text or "")] if query is not None else []
-        except EwsError as exc:
-            return (
-                f'<m:FindPeopleResponse xmlns:m="{M}" xmlns:t="{T}" ResponseClass="Error">'
-                f"<m:MessageText>{escape(exc.message)}</m:MessageText><m:ResponseCode>{exc.code}</m:ResponseCode>"
-                "<m:DescriptiveLinkKey>0</m:DescriptiveLinkKey></m:FindPeopleResponse>"
-            )
-        people = [
-            i
-            for i in self.items.values()
-            if i.folder == folder and not i.deleted and self._element(i) == "Contact" and all(t(i) for t in tests)
-        ]
-        people.sort(key=lambda i: (next(iter(self._read(i, _uri("contacts:DisplayName"))), "").lower(), i.id))
-        for order in reversed(list(op.iter(f"{{{T}}}FieldOrder"))):
-            path = next(iter(order), None)
-            if path is not None:
-                people.sort(
-                    key=functools.partial(self._sort_key, path=path), reverse=order.get("Order") == "Descending"
-                )
-        view = op.find(f"{{{M}}}IndexedPageItemView")
-        limit = int(view.get("MaxEntriesReturned", "100")) if view is not None else 100
-        offset = int(view.get("Offset", "0")) if view is not None else 0
-        page = "".join(self._persona_xml(i, False) for i in people[offset : offset + limit])
-        return (
-            f'<m:FindPeopleResponse xmlns:m="{M}" xmlns:t="{T}" ResponseClass="Success">'
-            f"<m:ResponseCode>NoError</m:ResponseCode><m:People>{page}</m:People>"
-            f"<m:TotalNumberOfPeopleInView>{len(people)}</m:TotalNumberOfPeopleInView>"
-            f"<m:FirstMatchingRowIndex>{offset}</m:FirstMatchingRowIndex>"
-            f"<m:FirstLoadedRowIndex>{offset}</m:FirstLoadedRowIndex></m:FindPeopleResponse>"
-        )
+        return ews_people.find_people(self, op)
 
     def _op_GetPersona(self, op: ET.Element) -> str:
-        """One persona by its PersonaId, answered in GetPersonaResponseMessage itself."""
-        ref = next((e for e in op.iter() if _local(e.tag) == "PersonaId"), None)
-        persona_id = ref.get("Id", "") if ref is not None else ""
-        found = next((i for i in self.items.values() if _persona_id(i.id) == persona_id and not i.deleted), None)
-        if found is None or self._element(found) != "Contact":
-            code, text = (
-                ("ErrorInvalidIdMalformed", "Id is malformed.")
-                if _malformed(persona_id) or not persona_id.startswith("AAQkAD")
-                else ("ErrorItemNotFound", "The specified object was not found in the store.")
-            )
-            return (
-                f'<m:GetPersonaResponseMessage xmlns:m="{M}" xmlns:t="{T}" ResponseClass="Error">'
-                f"<m:MessageText>{text}</m:MessageText><m:ResponseCode>{code}</m:ResponseCode>"
-                "<m:DescriptiveLinkKey>0</m:DescriptiveLinkKey></m:GetPersonaResponseMessage>"
-            )
-        persona = self._persona_xml(found, True)
-        return (
-            f'<m:GetPersonaResponseMessage xmlns:m="{M}" xmlns:t="{T}" ResponseClass="Success">'
-            f"<m:ResponseCode>NoError</m:ResponseCode>{persona}</m:GetPersonaResponseMessage>"
-        )
+        return ews_people.get_persona(self, op)
 
     # --- notifications (ews_notify) ---
 
@@ -2060,27 +1889,27 @@ class EwsService(Service):
                         if isinstance(folder, FolderError):
                             raise NotifyError(folder.code, folder.message)
                         folders.append(folder.key)
-                messages.append(_message("Subscribe", self.notify.subscribe(request, folders)))
+                messages.append(ok_message("Subscribe", self.notify.subscribe(request, folders)))
             except NotifyError as exc:
-                messages.append(_error("Subscribe", exc.code, exc.message))
-        return _response("Subscribe", messages)
+                messages.append(error_message("Subscribe", exc.code, exc.message))
+        return response_body("Subscribe", messages)
 
     def _op_Unsubscribe(self, op: ET.Element) -> str:
         messages = []
         for sub in op.iter(f"{{{M}}}SubscriptionId"):
             try:
                 self.notify.unsubscribe(sub.text or "")
-                messages.append(_message("Unsubscribe", ""))
+                messages.append(ok_message("Unsubscribe", ""))
             except NotifyError as exc:
-                messages.append(_error("Unsubscribe", exc.code, exc.message))
-        return _response("Unsubscribe", messages)
+                messages.append(error_message("Unsubscribe", exc.code, exc.message))
+        return response_body("Unsubscribe", messages)
 
     def _op_GetEvents(self, op: ET.Element) -> str:
         sub, mark = op.findtext(f"{{{M}}}SubscriptionId") or "", op.findtext(f"{{{M}}}Watermark") or ""
         try:
-            return _response("GetEvents", [_message("GetEvents", self.notify.get_events(sub, mark))])
+            return response_body("GetEvents", [ok_message("GetEvents", self.notify.get_events(sub, mark))])
         except NotifyError as exc:
-            return _response("GetEvents", [_error("GetEvents", exc.code, exc.message)])
+            return response_body("GetEvents", [error_message("GetEvents", exc.code, exc.message)])
 
     def _op_GetStreamingEvents(self, op: ET.Element) -> list[str]:
         """The pending notifications in one SOAP document, then ConnectionStatus Closed in a second one
@@ -2091,18 +1920,18 @@ class EwsService(Service):
         try:
             notes = self.notify.streaming(ids, int(minutes) if minutes.strip().isdigit() else 0)
         except InvalidSubscriptions as exc:
-            error = _error(name, exc.code, exc.message).replace(f"</m:{name}ResponseMessage>", "")
-            return [_response(name, [f"{error}{exc.detail()}</m:{name}ResponseMessage>"])]
+            error = error_message(name, exc.code, exc.message).replace(f"</m:{name}ResponseMessage>", "")
+            return [response_body(name, [f"{error}{exc.detail()}</m:{name}ResponseMessage>"])]
         except NotifyError as exc:
-            return [_response(name, [_error(name, exc.code, exc.message)])]
+            return [response_body(name, [error_message(name, exc.code, exc.message)])]
         status = "<m:ConnectionStatus>{}</m:ConnectionStatus>"
         return [
-            _response(name, [_message(name, notes + status.format("OK"))]),
-            _response(name, [_message(name, status.format("Closed"))]),
+            response_body(name, [ok_message(name, notes + status.format("OK"))]),
+            response_body(name, [ok_message(name, status.format("Closed"))]),
         ]
 
     def _config_key(self, op: ET.Element) -> tuple[str, str]:
-        name_el = next((e for e in op.iter() if _local(e.tag) in ("UserConfigurationName",)), None)
+        name_el = next((e for e in op.iter() if local_name(e.tag) in ("UserConfigurationName",)), None)
         if name_el is None:
             raise EwsError("ErrorInvalidRequest", "UserConfigurationName is required.")
         folders = self._folder_name(name_el) or ["calendar"]
@@ -2119,7 +1948,7 @@ class EwsService(Service):
             if key not in self.configs:
                 raise EwsError("ErrorItemNotFound", "The specified object was not found in the store.")
         except EwsError as exc:
-            return _response(name, [_error(name, exc.code, exc.message)])
+            return response_body(name, [error_message(name, exc.code, exc.message)])
         asked = set((op.findtext(f"{{{M}}}UserConfigurationProperties") or "All").replace(",", " ").split())
         every = "All" in asked
         parts = self.config_parts.get(key, {})
@@ -2131,14 +1960,14 @@ class EwsService(Service):
         )
         xml = f'<m:UserConfiguration><t:UserConfigurationName Name="{escape(key[1])}">{where}</t:UserConfigurationName>'
         if every or "Id" in asked:
-            xml += f'<t:ItemId Id="{_item_id("config:" + key[0] + ":" + key[1])}" ChangeKey="BwAAAA=="/>'
+            xml += f'<t:ItemId Id="{make_item_id("config:" + key[0] + ":" + key[1])}" ChangeKey="BwAAAA=="/>'
         if (every or "Dictionary" in asked) and parts.get("Dictionary"):
             xml += parts["Dictionary"]
         if (every or "XmlData" in asked) and self.configs[key]:
-            xml += f"<t:XmlData>{_b64(self.configs[key])}</t:XmlData>"
+            xml += f"<t:XmlData>{b64(self.configs[key])}</t:XmlData>"
         if (every or "BinaryData" in asked) and parts.get("BinaryData"):
             xml += f"<t:BinaryData>{parts['BinaryData']}</t:BinaryData>"
-        return _response(name, [_message(name, xml + "</m:UserConfiguration>")])
+        return response_body(name, [ok_message(name, xml + "</m:UserConfiguration>")])
 
     def _set_config(self, op: ET.Element, create: bool, name: str) -> str:
         """Create or update a user configuration: the parts the request gives replace the stored ones."""
@@ -2148,7 +1977,7 @@ class EwsService(Service):
                 raise EwsError("ErrorItemSave", "The user configuration already exists.")
             if not create and key not in self.configs:
                 raise EwsError("ErrorItemNotFound", "The specified object was not found in the store.")
-            given = {_local(e.tag): e for e in op.iter() if e.tag.startswith(f"{{{T}}}")}
+            given = {local_name(e.tag): e for e in op.iter() if e.tag.startswith(f"{{{T}}}")}
             data = self.configs.get(key, b"")
             if "XmlData" in given:
                 try:
@@ -2167,10 +1996,10 @@ class EwsService(Service):
             if "Dictionary" in given:
                 parts["Dictionary"] = _dictionary(given["Dictionary"])
         except EwsError as exc:
-            return _response(name, [_error(name, exc.code, exc.message)])
+            return response_body(name, [error_message(name, exc.code, exc.message)])
         self.configs[key] = data
         self.config_parts[key] = parts
-        return _response(name, [_message(name, "")])
+        return response_body(name, [ok_message(name, "")])
 
     def _op_CreateUserConfiguration(self, op: ET.Element) -> str:
         return self._set_config(op, True, "CreateUserConfiguration")
@@ -2185,10 +2014,10 @@ class EwsService(Service):
             if key not in self.configs:
                 raise EwsError("ErrorItemNotFound", "The specified object was not found in the store.")
         except EwsError as exc:
-            return _response(name, [_error(name, exc.code, exc.message)])
+            return response_body(name, [error_message(name, exc.code, exc.message)])
         del self.configs[key]
         self.config_parts.pop(key, None)
-        return _response(name, [_message(name, "")])
+        return response_body(name, [ok_message(name, "")])
 
     def category_colours(self) -> dict[str, str]:
         """Name -> colour of the master category list (for tests)."""
@@ -2196,7 +2025,7 @@ class EwsService(Service):
         if not data:
             return {}
         root = ET.fromstring(data)
-        return {c.get("name", ""): c.get("color", "") for c in root.iter() if _local(c.tag) == "category"}
+        return {c.get("name", ""): c.get("color", "") for c in root.iter() if local_name(c.tag) == "category"}
 
     def category_list_xml(self) -> bytes:
         """The master category list's XmlData exactly as stored (for tests)."""
@@ -2233,7 +2062,7 @@ def _restriction(element: ET.Element) -> Any:
 
 
 def _search(node: ET.Element) -> Any:
-    tag = _local(node.tag)
+    tag = local_name(node.tag)
     if tag in ("And", "Or"):
         parts = [_search(c) for c in node]
         combine = all if tag == "And" else any
@@ -2274,11 +2103,6 @@ def _extended_paths(op: ET.Element | None) -> list[ET.Element]:
     return list(shape.iter(f"{{{T}}}ExtendedFieldURI")) if shape is not None else []
 
 
-def _persona_id(item_id: str) -> str:
-    """A contact's persona id (ours: one persona per contact; Exchange links contacts of one person)."""
-    return "AAQkAD" + _b64(hashlib.sha1(f"persona:{item_id}".encode()).digest()).rstrip("=") + "AAA="
-
-
 def _dictionary(given: ET.Element) -> str:
     """A user configuration's Dictionary as Exchange keeps it: a Boolean key or value written as 1 / 0 comes
     back as true / false (xs:boolean's canonical form, as for item properties)."""
@@ -2294,10 +2118,6 @@ def _children(element: ET.Element, tag: str) -> list[ET.Element]:
     """The children of ``element``'s child ``tag`` (types namespace); none when it has no such child."""
     holder = element.find(f"{{{T}}}{tag}")
     return list(holder) if holder is not None else []
-
-
-def _uri(name: str) -> ET.Element:
-    return ET.Element(f"{{{T}}}FieldURI", FieldURI=name)
 
 
 def _uid(seed_id: str) -> str:
@@ -2337,36 +2157,10 @@ def _file_attachments(message: ET.Element) -> list[tuple[str, str, bytes]]:
 
 def _folder_answer(operation: str, folder: Folder) -> str:
     """A folder operation's success: the folder's id and its new ChangeKey."""
-    return _message(
+    return ok_message(
         operation,
         f'<m:Folders><t:{folder.element}><t:FolderId Id="{folder.id}" ChangeKey="{folder.change_key}"/>'
         f"</t:{folder.element}></m:Folders>",
-    )
-
-
-def _message(op: str, inner: str) -> str:
-    return (
-        f'<m:{op}ResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>{inner}'
-        f"</m:{op}ResponseMessage>"
-    )
-
-
-def _error(op: str, code: str, text: str) -> str:
-    # A failed SyncFolderItems still carries an empty SyncState and IncludesLastItemInRange, as Exchange sends it.
-    tail = (
-        "<m:SyncState/><m:IncludesLastItemInRange>true</m:IncludesLastItemInRange>" if op == "SyncFolderItems" else ""
-    )
-    return (
-        f'<m:{op}ResponseMessage ResponseClass="Error"><m:MessageText>{escape(text)}</m:MessageText>'
-        f"<m:ResponseCode>{code}</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey>{tail}"
-        f"</m:{op}ResponseMessage>"
-    )
-
-
-def _response(op: str, messages: list[str]) -> str:
-    return (
-        f'<m:{op}Response xmlns:m="{M}" xmlns:t="{T}"><m:ResponseMessages>{"".join(messages)}'
-        f"</m:ResponseMessages></m:{op}Response>"
     )
 
 
