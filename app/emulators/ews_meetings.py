@@ -48,7 +48,7 @@ def respond(svc: EwsService, op: ET.Element, element: ET.Element, disposition: s
         to = [host]
         subject = {"AcceptItem": "Accepted: ", "TentativelyAcceptItem": "Tentative: "}.get(kind, "Declined: ")
         answer = "MeetingResponse"
-    subject += svc._read(item, field_uri("item:Subject"))[0] if svc._read(item, field_uri("item:Subject")) else ""
+    subject += next(iter(svc._read(item, field_uri("item:Subject"))), "")
     svc.sent.append({"subject": subject, "to": to, "body": element.findtext(f"{{{T}}}Body") or ""})
     if kind in ("CancelCalendarItem", "DeclineItem"):
         svc._drop(item)
@@ -64,13 +64,14 @@ def respond(svc: EwsService, op: ET.Element, element: ET.Element, disposition: s
         return ok_message("CreateItem", "<m:Items/>")
     saved = ET.Element(f"{{{T}}}Message")
     ET.SubElement(saved, f"{{{T}}}Subject").text = subject
-    holder = ET.SubElement(ET.SubElement(saved, f"{{{T}}}ToRecipients"), f"{{{T}}}Mailbox")
-    ET.SubElement(holder, f"{{{T}}}EmailAddress").text = to[0]
-    copy_ = svc._store(svc._target(op, "SavedItemFolderId", "sentitems"), saved, draft=False)
-    copy_.fields["_element"] = answer
+    recipients = ET.SubElement(saved, f"{{{T}}}ToRecipients")
+    for address in to:
+        ET.SubElement(ET.SubElement(recipients, f"{{{T}}}Mailbox"), f"{{{T}}}EmailAddress").text = address
+    kept = svc._store(svc._target(op, "SavedItemFolderId", "sentitems"), saved, draft=False)
+    kept.fields["_element"] = answer
     return ok_message(
         "CreateItem",
-        f'<m:Items><t:{answer}><t:ItemId Id="{copy_.id}" ChangeKey="{copy_.change_key}"/></t:{answer}></m:Items>',
+        f'<m:Items><t:{answer}><t:ItemId Id="{kept.id}" ChangeKey="{kept.change_key}"/></t:{answer}></m:Items>',
     )
 
 
@@ -81,6 +82,7 @@ def organizer(svc: EwsService, item: Item) -> str:
 
 
 def attendees(svc: EwsService, item: Item) -> list[str]:
+    """The addresses of a calendar item's required and optional attendees."""
     found = svc._read(item, field_uri("calendar:RequiredAttendees")) + svc._read(
         item, field_uri("calendar:OptionalAttendees")
     )
