@@ -38,7 +38,17 @@ from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from app.emulators import ews_folders, ews_items, ews_meetings, ews_mime, ews_people, ews_search, ews_times, tenant
+from app.emulators import (
+    ews_folders,
+    ews_items,
+    ews_meetings,
+    ews_mime,
+    ews_people,
+    ews_search,
+    ews_tasks,
+    ews_times,
+    tenant,
+)
 from app.emulators.base import ChangeLog, Limits, Request, Response, SeedData, SeedMessage, SeedPerson, Service
 from app.emulators.ews_common import (
     BASE64,
@@ -82,6 +92,7 @@ SERVER_DEFAULTS = (
     "IsRecurring",
     "OriginalStart",
     "UID",
+    "ChangeCount",
 )
 # A new mailbox's master category list as Outlook writes it ([MS-OXOCFG] 2.2.5.2.2: root
 # <categories> in the default namespace "CategoryList.xsd"; colours are the Outlook indices of
@@ -1298,6 +1309,9 @@ class EwsService(Service):
         if kind == "Message":
             fields["_DateTimeSent"] = now
             fields["_IsRead"] = "true" if draft else "false"
+        if kind == "Task":  # a task with a Recurrence is itself the recurring one (see ews_tasks)
+            fields["_IsRecurring"] = "true" if any(local_name(p.tag) == "Recurrence" for p in props) else "false"
+            fields["_ChangeCount"] = "1"
         if kind == "CalendarItem":
             recurring = any(local_name(p.tag) == "Recurrence" for p in props)
             fields["_CalendarItemType"] = "RecurringMaster" if recurring else "Single"
@@ -1799,10 +1813,26 @@ class EwsService(Service):
             recurring = any(local_name(p.tag) == "Recurrence" for p in props)
             fields["_CalendarItemType"] = "RecurringMaster" if recurring else "Single"
             fields["_IsRecurring"] = "false"
+        if fields["_element"] == "Task":
+            parts = ews_tasks.split(item.fields["_props"], props, datetime.now(UTC).date())
+            if parts is not None:
+                return self._split_task(item, fields, *parts)
+            fields["_IsRecurring"] = "true" if any(local_name(p.tag) == "Recurrence" for p in props) else "false"
         self._put(item.folder, item.id, fields)
         if fields["_element"] == "CalendarItem" and uris & {"calendar:Recurrence", "calendar:Start", "calendar:End"}:
             self._expand(self.items[item.id])
         return self.items[item.id]
+
+    def _split_task(
+        self, item: Item, fields: dict[str, Any], one_off: list[ET.Element], series: list[ET.Element]
+    ) -> Item:
+        """A recurring task's current occurrence split off as a new one-off task; the series moves on
+        (ews_tasks). The one-off is what UpdateItem answers with."""
+        count = int(str(item.fields.get("_ChangeCount") or "1")) + 1
+        self._put(item.folder, item.id, dict(fields, _props=series, _ChangeCount=str(count), _IsRecurring="true"))
+        new_id = make_item_id(f"task-occurrence:{item.id}:{self.seq}:{secrets.token_hex(4)}")
+        self._put(item.folder, new_id, dict(fields, _props=one_off, _ChangeCount="1", _IsRecurring="false"))
+        return self.items[new_id]
 
     # --- export and upload (ews_mime) ---
 

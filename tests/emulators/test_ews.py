@@ -978,3 +978,54 @@ def test_a_folders_permission_set_is_kept(host: EmulatorHost, svc: Any) -> None:
     assert shown() == ["kim@example.net"]
     change(f"<t:DeleteFolderField>{uri}</t:DeleteFolderField>")
     assert shown() == []
+
+
+def test_completing_a_recurring_task_splits_off_the_occurrence(host: EmulatorHost, svc: Any) -> None:
+    """UpdateItem (task): a change of a non-regenerating task's dates, or its completion, creates a one-off task
+    (the answer names it); the series moves to its next occurrence with one occurrence fewer. A regenerating
+    task whose start moves is changed in place, and completing it counts its next occurrence from today."""
+    from datetime import UTC, datetime, timedelta
+
+    def recurring(pattern: str, start: str, count: int) -> str:
+        return (
+            f"<t:Recurrence><t:{pattern}><t:Interval>1</t:Interval></t:{pattern}><t:NumberedRecurrence>"
+            f"<t:StartDate>{start}</t:StartDate><t:NumberOfOccurrences>{count}</t:NumberOfOccurrences>"
+            "</t:NumberedRecurrence></t:Recurrence>"
+        )
+
+    def task_update(ref: tuple[str, str], uri: str, value: str) -> str:
+        answer = update(host, ref, uri, f"<t:Task>{value}</t:Task>")
+        assert texts(answer, "ResponseCode") == ["NoError"]
+        return next(ET.fromstring(answer).iter(f"{T}ItemId")).get("Id", "")
+
+    series = create(
+        host,
+        f"<t:Task><t:Subject>Daily check</t:Subject>{recurring('DailyRecurrence', '2016-01-01', 4)}</t:Task>",
+        "tasks",
+    )
+    got = get_item(host, series[0])
+    assert texts(got, "IsRecurring") == ["true"] and texts(got, "ChangeCount") == ["1"]
+    moved = task_update(series, "task:Recurrence", recurring("DailyRecurrence", "2016-02-01", 4))
+    assert moved != series[0]
+    assert texts(get_item(host, moved), "IsRecurring") == ["false"]
+    after = get_item(host, series[0])
+    assert texts(after, "DueDate") == ["2016-01-02T00:00:00Z"] and texts(after, "NumberOfOccurrences") == ["3"]
+    assert texts(after, "ChangeCount") == ["2"]
+    change_key = next(ET.fromstring(after).iter(f"{T}ItemId")).get("ChangeKey", "")
+    done = task_update((series[0], change_key), "task:Status", "<t:Status>Completed</t:Status>")
+    assert texts(get_item(host, done), "Status") == ["Completed"]
+    after = get_item(host, series[0])
+    assert texts(after, "DueDate") == ["2016-02-01T00:00:00Z"] and texts(after, "NumberOfOccurrences") == ["2"]
+    assert texts(after, "Status") == ["NotStarted"]
+
+    regenerating = create(
+        host,
+        f"<t:Task><t:Subject>Water plants</t:Subject>{recurring('DailyRegeneration', '2016-01-01', 4)}</t:Task>",
+        "tasks",
+    )
+    same = task_update(regenerating, "task:Recurrence", recurring("DailyRegeneration", "2016-01-02", 4))
+    assert same == regenerating[0]
+    change_key = next(ET.fromstring(get_item(host, same)).iter(f"{T}ItemId")).get("ChangeKey", "")
+    task_update((same, change_key), "task:Status", "<t:Status>Completed</t:Status>")
+    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
+    assert texts(get_item(host, same), "DueDate") == [f"{tomorrow}T00:00:00Z"]
