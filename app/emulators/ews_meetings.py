@@ -9,12 +9,13 @@ ErrorMissingInformationReferenceItemId, ErrorInvalidReferenceItem and ErrorInval
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from typing import TYPE_CHECKING
+from typing import Any
 
 from app.emulators.ews_common import EwsError, Item, T, field_uri, local_name, ok_message
 
-if TYPE_CHECKING:
-    from app.emulators.ews import EwsService
+# ``svc`` below is the EwsService answering the request; it is typed Any because ews imports this module
+# (a module-level import back would be a cycle, which tests/test_layers.py refuses).
+EwsService = Any
 
 # CreateItem's response objects for meetings carried out here.
 MEETING_RESPONSES = ("AcceptItem", "TentativelyAcceptItem", "DeclineItem", "CancelCalendarItem")
@@ -77,8 +78,8 @@ def respond(svc: EwsService, op: ET.Element, element: ET.Element, disposition: s
 
 def organizer(svc: EwsService, item: Item) -> str:
     """A calendar item's organizer: the owner for one created here without another organizer."""
-    found = svc._read(item, field_uri("calendar:Organizer"))
-    return next((v for v in found if "@" in v), svc.owner.address)
+    found: list[str] = svc._read(item, field_uri("calendar:Organizer"))
+    return next((v for v in found if "@" in v), str(svc.owner.address))
 
 
 def attendees(svc: EwsService, item: Item) -> list[str]:
