@@ -4,7 +4,7 @@ exchangelib's tests are not in its published package and are not ours: this scri
 external checkout of its source at the tag of the installed version, e.g.::
 
     git --git-dir=<exchangelib mirror> archive v5.6.0 | tar -x -C /tmp/exchangelib-src
-    pip install --target /tmp/exchangelib-deps requests_mock python-dateutil   # the tests' own imports
+    pip install --no-deps --target /tmp/exchangelib-deps requests_mock python-dateutil   # the tests' own imports
     python -m bench.exchangelib_live /tmp/exchangelib-src --deps /tmp/exchangelib-deps
 
 It serves the emulator in this process, and for each module: resets it (a fresh seeded mailbox), writes

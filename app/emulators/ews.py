@@ -16,7 +16,10 @@ ServerVersionInfo), GetFolder (distinguished folders), SyncFolderItems
 MaxChangesReturned per call, IncludesLastItemInRange; a stale state answers
 ErrorInvalidSyncStateData), GetItem, UpdateItem (Set/Append/DeleteItemField
 of item:Categories and a few more), CreateItem (SendOnly / SendAndSaveCopy),
-Get/Create/UpdateUserConfiguration (IPM.Configuration.CategoryList XmlData).
+Get/Create/Update/DeleteUserConfiguration (IPM.Configuration.CategoryList XmlData,
+and any configuration's Dictionary and BinaryData). Items a client creates, folders,
+notifications, MIME and export, AQS searches and all-day times live in the ews_*
+modules beside this one; docs/emulators.md lists every rule with its source.
 """
 
 from __future__ import annotations
@@ -31,19 +34,44 @@ import secrets
 import threading
 import time
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from app.emulators import ews_folders, ews_items, tenant
+from app.emulators import (
+    ews_folders,
+    ews_items,
+    ews_meetings,
+    ews_mime,
+    ews_people,
+    ews_search,
+    ews_tasks,
+    ews_times,
+    tenant,
+)
 from app.emulators.base import ChangeLog, Limits, Request, Response, SeedData, SeedMessage, SeedPerson, Service
+from app.emulators.ews_common import (
+    BASE64,
+    EwsError,
+    Item,
+    M,
+    T,
+    b64,
+    error_message,
+    field_uri,
+    iso,
+    local_name,
+    make_folder_id,
+    make_item_id,
+    malformed_id,
+    ok_message,
+    response_body,
+)
 from app.emulators.ews_folders import DISTINGUISHED, Folder, FolderError, FolderTree, folder_restriction
+from app.emulators.ews_notify import InvalidSubscriptions, Notifications, NotifyError
 from app.emulators.ntlm import NtlmGate
 
 SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
-M = "http://schemas.microsoft.com/exchange/services/2006/messages"
-T = "http://schemas.microsoft.com/exchange/services/2006/types"
 PATH = "/EWS/Exchange.asmx"
 USERNAME = "alex.morgan"
 FOLDERS = {k: v[:3] for k, v in DISTINGUISHED.items()}  # distinguished id -> (element, FolderClass, display name)
@@ -64,6 +92,7 @@ SERVER_DEFAULTS = (
     "IsRecurring",
     "OriginalStart",
     "UID",
+    "ChangeCount",
 )
 # A new mailbox's master category list as Outlook writes it ([MS-OXOCFG] 2.2.5.2.2: root
 # <categories> in the default namespace "CategoryList.xsd"; colours are the Outlook indices of
@@ -92,51 +121,6 @@ DEFAULT_CATEGORY_LIST = (
 ).encode("utf-8")
 
 
-class EwsError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code, self.message = code, message
-
-
-@dataclass
-class Item:
-    id: str
-    folder: str
-    fields: dict[str, Any]
-    seq: int
-    change_key: str = ""
-    deleted: bool = False
-    created: int = 0  # the step that created it: a change after a sync state is a Create or an Update
-
-
-def _b64(raw: bytes) -> str:
-    return base64.b64encode(raw).decode("ascii")
-
-
-def _folder_id(name: str) -> str:
-    return "AAMkAD" + _b64(hashlib.sha1(f"folder:{name}".encode()).digest())[:40] + "AAA="
-
-
-def _malformed(item_id: str) -> bool:
-    """Whether an id is not one of Exchange's (base64 of a store entry id): ErrorInvalidIdMalformed."""
-    return len(item_id) < 20 or not set(item_id) <= _BASE64
-
-
-_BASE64 = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_")
-
-
-def _item_id(seed: str) -> str:
-    return "AAMkAD" + _b64(hashlib.sha256(f"item:{seed}".encode()).digest()) + "AAA="
-
-
-def _iso(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
 def _mailbox(p: SeedPerson) -> dict[str, str]:
     return {"name": p.name or p.address, "address": p.address}
 
@@ -162,7 +146,8 @@ class EwsService(Service):
         self.seq = 0
         self.tree = FolderTree(self._step)
         self.epoch = 1
-        self.configs: dict[tuple[str, str], bytes] = {("calendar", "CategoryList"): DEFAULT_CATEGORY_LIST}
+        self.configs: dict[tuple[str, str], bytes] = {("calendar", "CategoryList"): DEFAULT_CATEGORY_LIST}  # XmlData
+        self.config_parts: dict[tuple[str, str], dict[str, str]] = {}  # their Dictionary and BinaryData
         self.sent: list[dict[str, Any]] = []
         self.busy_until = 0.0
         # Occurrences and exceptions of recurring series: not items of the folder (SyncFolderItems and
@@ -171,17 +156,20 @@ class EwsService(Service):
         self.occurrences: dict[str, Item] = {}
         self._last = threading.local()
         self._shape: tuple[str, list[ET.Element]] = ("AllProperties", [])  # of the request being answered
+        self.notify = Notifications()
+        self.affinity = f"MBX01.{self.owner.address.rpartition('@')[2]}~{secrets.randbelow(2**31)}"
+        self._seeding = True  # the seeded mailbox raises no events: it was there before any subscription
         for m in seed.messages:
             self._load_message(m)
         for e in seed.events:
             self._put(
                 "calendar",
-                _item_id("event:" + e.id),
+                make_item_id("event:" + e.id),
                 {
                     "Subject": e.subject,
                     "Body": e.body,
-                    "Start": _iso(e.start),
-                    "End": _iso(e.end),
+                    "Start": iso(e.start),
+                    "End": iso(e.end),
                     "Location": e.location,
                     "Organizer": _mailbox(e.organizer),
                     "RequiredAttendees": [_mailbox(a) for a in e.attendees],
@@ -195,7 +183,7 @@ class EwsService(Service):
         for c in seed.contacts:
             self._put(
                 "contacts",
-                _item_id("contact:" + c.id),
+                make_item_id("contact:" + c.id),
                 {
                     "DisplayName": f"{c.first_name} {c.last_name}".strip(),
                     "GivenName": c.first_name,
@@ -210,17 +198,18 @@ class EwsService(Service):
         for t in seed.tasks:
             self._put(
                 "tasks",
-                _item_id("task:" + t.id),
+                make_item_id("task:" + t.id),
                 {
                     "Subject": t.subject,
                     "Body": t.body,
-                    "DueDate": _iso(t.due) if t.due else "",
+                    "DueDate": iso(t.due) if t.due else "",
                     "Status": {"notStarted": "NotStarted", "inProgress": "InProgress", "completed": "Completed"}.get(
                         t.status, "NotStarted"
                     ),
                     "Categories": [],
                 },
             )
+        self._seeding = False
 
     # --- store ---
 
@@ -229,7 +218,7 @@ class EwsService(Service):
 
         Shapes: wire samples getitem_response_recurringmaster.xml, finditem_response_calendarview_occurrences.xml.
         """
-        master_id = _item_id("series:" + e.id)
+        master_id = make_item_id("series:" + e.id)
         occurrences = e.occurrences()
         common = {
             "Subject": e.subject,
@@ -240,26 +229,26 @@ class EwsService(Service):
             "Categories": [],
             "UID": _uid(e.id),
         }
-        ids = [_item_id(f"occurrence:{e.id}:{n}") for n in range(len(occurrences))]
+        ids = [make_item_id(f"occurrence:{e.id}:{n}") for n in range(len(occurrences))]
         edge = {
             "first": (ids[0], occurrences[0]),
             "last": (ids[-1], occurrences[-1]),
         }
         master = dict(
             common,
-            Start=_iso(e.start),
-            End=_iso(e.end),
+            Start=iso(e.start),
+            End=iso(e.end),
             CalendarItemType="RecurringMaster",
             Recurrence={"weekday": e.start.strftime("%A"), "start": e.start.strftime("%Y-%m-%dZ"), "count": len(ids)},
-            Occurrences={k: (i, _iso(s), _iso(en), _iso(o)) for k, (i, (s, en, o)) in edge.items()},
+            Occurrences={k: (i, iso(s), iso(en), iso(o)) for k, (i, (s, en, o)) in edge.items()},
         )
         self._put("calendar", master_id, master)
         for n, (start, end, original) in enumerate(occurrences):
             fields = dict(
                 common,
-                Start=_iso(start),
-                End=_iso(end),
-                OriginalStart=_iso(original),
+                Start=iso(start),
+                End=iso(end),
+                OriginalStart=iso(original),
                 CalendarItemType="Exception" if n == e.moved else "Occurrence",
                 Master=master_id,
             )
@@ -269,7 +258,7 @@ class EwsService(Service):
         """Back door: a recurring series (a ``SeedEvent`` with ``weekly`` > 0) is created; its master's id."""
         with self.lock:
             self._load_series(event)
-            return _item_id("series:" + event.id)
+            return make_item_id("series:" + event.id)
 
     def _step(self) -> int:
         self.seq += 1
@@ -281,7 +270,7 @@ class EwsService(Service):
 
     def _put_occurrence(self, item_id: str, fields: dict[str, Any]) -> None:
         self.seq += 1
-        change_key = "DwAAABYAAA" + _b64(hashlib.sha1(f"{item_id}:{self.seq}".encode()).digest())[:24]
+        change_key = "DwAAABYAAA" + b64(hashlib.sha1(f"{item_id}:{self.seq}".encode()).digest())[:24]
         self.occurrences[item_id] = Item(item_id, "calendar", fields, self.seq, change_key, created=self.seq)
 
     def _lookup(self, item_id: str) -> Item | None:
@@ -295,12 +284,12 @@ class EwsService(Service):
         folder = "sentitems" if m.folder in ("sent", "sentitems") else "inbox"
         return self._put(
             folder,
-            _item_id("message:" + m.id),
+            make_item_id("message:" + m.id),
             {
                 "Subject": m.subject,
                 "Body": m.body,
-                "DateTimeReceived": _iso(m.sent_at),
-                "DateTimeSent": _iso(m.sent_at),
+                "DateTimeReceived": iso(m.sent_at),
+                "DateTimeSent": iso(m.sent_at),
                 "From": _mailbox(m.sender),
                 "Sender": _mailbox(m.sender),
                 "ToRecipients": [_mailbox(p) for p in m.to],
@@ -311,19 +300,33 @@ class EwsService(Service):
             },
         )
 
-    def _put(self, folder: str, item_id: str, fields: dict[str, Any]) -> str:
+    def _put(self, folder: str, item_id: str, fields: dict[str, Any], quiet: bool = False) -> str:
         self.seq += 1
-        change_key = "CQAAABYAAA" + _b64(hashlib.sha1(f"{item_id}:{self.seq}".encode()).digest())[:24]
+        change_key = "CQAAABYAAA" + b64(hashlib.sha1(f"{item_id}:{self.seq}".encode()).digest())[:24]
         old = self.items.get(item_id)
         created = old.created if old is not None else self.seq
         self.items[item_id] = Item(item_id, folder, fields, self.seq, change_key, created=created)
         self.logs.setdefault(folder, ChangeLog()).touch(item_id)
+        if not quiet:
+            self._event("CreatedEvent" if old is None or old.deleted else "ModifiedEvent", self.items[item_id])
         return item_id
 
+    def _event(self, kind: str, item: Item, old: Item | None = None) -> None:
+        """Tell the subscriptions (ews_notify) that an item was created, changed, deleted, moved or copied."""
+        if self._seeding:
+            return
+        parent = self.tree.folders[item.folder]
+        before = None
+        if old is not None:
+            old_parent = self.tree.folders[old.folder]
+            before = ((old.id, old.change_key), (old_parent.id, old_parent.change_key), old.folder)
+        self.notify.record(kind, (item.id, item.change_key), (parent.id, parent.change_key), item.folder, before)
+
     def add_message(self, folder: str, subject: str, sender: str, to: str, body: str = "") -> str:
+        """Back door: a message delivered (a NewMailEvent besides its CreatedEvent)."""
         with self.lock:
             seed_id = f"new-{self.seq}-{secrets.token_hex(4)}"
-            return self._load_message(
+            item_id = self._load_message(
                 SeedMessage(
                     id=seed_id,
                     folder=folder,
@@ -334,13 +337,12 @@ class EwsService(Service):
                     sent_at=datetime.now(UTC),
                 )
             )
+            self._event("NewMailEvent", self.items[item_id])
+            return item_id
 
     def delete_item(self, item_id: str) -> None:
         with self.lock:
-            item = self.items[item_id]
-            self.seq += 1
-            item.deleted, item.seq = True, self.seq
-            self.logs.setdefault(item.folder, ChangeLog()).touch(item_id)
+            self._drop(self.items[item_id])
 
     def categories_of(self, item_id: str) -> list[str]:
         with self.lock:
@@ -361,7 +363,7 @@ class EwsService(Service):
             return "other"
         try:
             body = ET.fromstring(request.body).find(f"{{{SOAP}}}Body")
-            return _local(body[0].tag) if body is not None and len(body) else "other"
+            return local_name(body[0].tag) if body is not None and len(body) else "other"
         except ET.ParseError:
             return "other"
 
@@ -419,10 +421,16 @@ class EwsService(Service):
             except ET.ParseError as exc:
                 return self._fault("ErrorSchemaValidation", f"The request failed schema validation: {exc}", 500)
             op = body[0]
-            handler = getattr(self, "_op_" + _local(op.tag), None)
+            handler = getattr(self, "_op_" + local_name(op.tag), None)
             if handler is None:
-                return self._fault("ErrorInvalidRequest", f"The request is invalid: {_local(op.tag)}", 500)
-            return _envelope(handler(op))
+                return self._fault("ErrorInvalidRequest", f"The request is invalid: {local_name(op.tag)}", 500)
+            answer = handler(op)
+            response = _envelope(answer) if isinstance(answer, str) else _envelopes(answer)
+            if request.headers.get("x-preferserveraffinity", "").lower() == "true":
+                # Subscriptions and their GetEvents / GetStreamingEvents go to one mailbox server: the
+                # client sends this cookie back ("Maintain affinity between a group of subscriptions").
+                response.headers["Set-Cookie"] = f"X-BackEndOverrideCookie={self.affinity}; path=/; secure; HttpOnly"
+            return response
 
     def error_response(self, status: int, code: str, message: str) -> Response:
         """401: no body; ErrorServerBusy and bare 5xx: a SOAP fault; any other code: the operation's own
@@ -435,7 +443,7 @@ class EwsService(Service):
         op = getattr(self._last, "op", "")
         if not code or status >= 500 or not op or op == "other":
             return self._fault(code or "ErrorInternalServerError", text, status if status >= 400 else 500)
-        return _envelope(_response(op, [_error(op, code, text)]))
+        return _envelope(response_body(op, [error_message(op, code, text)]))
 
     def limits(self) -> Limits:
         # Exchange Online's default throttling policy: EWSMaxConcurrency 27 connections per account
@@ -493,7 +501,7 @@ class EwsService(Service):
         for alt in op.iter(f"{{{T}}}AlternateId"):
             if alt.get("Id", "") in self.items:
                 messages.append(
-                    _message(
+                    ok_message(
                         "ConvertId",
                         '<m:AlternateId xsi:type="t:AlternateIdType" '
                         f'Format="EwsId" Id={quoteattr(alt.get("Id", ""))} '
@@ -501,15 +509,15 @@ class EwsService(Service):
                     )
                 )
             else:
-                messages.append(_error("ConvertId", "ErrorInvalidIdMalformed", "Id is malformed."))
-        return _response("ConvertId", messages)
+                messages.append(error_message("ConvertId", "ErrorInvalidIdMalformed", "Id is malformed."))
+        return response_body("ConvertId", messages)
 
     def _folder_name(self, op: ET.Element) -> list[str]:
         """The folders a request names, in order, as keys of the tree ("?<id>" for one it does not have)."""
         names = []
         for el in op.iter():
-            if _local(el.tag) == "DistinguishedFolderId" or (
-                _local(el.tag) == "FolderId" and el.tag == f"{{{T}}}FolderId"
+            if local_name(el.tag) == "DistinguishedFolderId" or (
+                local_name(el.tag) == "FolderId" and el.tag == f"{{{T}}}FolderId"
             ):
                 try:
                     names.append(self.tree.resolve(el).key)
@@ -520,7 +528,7 @@ class EwsService(Service):
     def _folders_named(self, op: ET.Element | None) -> list[Folder | FolderError]:
         found: list[Folder | FolderError] = []
         for el in op.iter() if op is not None else []:
-            if _local(el.tag) == "DistinguishedFolderId" or el.tag == f"{{{T}}}FolderId":
+            if local_name(el.tag) == "DistinguishedFolderId" or el.tag == f"{{{T}}}FolderId":
                 try:
                     found.append(self.tree.resolve(el))
                 except FolderError as exc:
@@ -531,10 +539,11 @@ class EwsService(Service):
         messages = []
         for folder in self._folders_named(op.find(f"{{{M}}}FolderIds")):
             if isinstance(folder, FolderError):
-                messages.append(_error("GetFolder", folder.code, folder.message))
+                messages.append(error_message("GetFolder", folder.code, folder.message))
                 continue
-            messages.append(_message("GetFolder", f"<m:Folders>{self._folder_xml(folder.key)}</m:Folders>"))
-        return _response("GetFolder", messages)
+            xml = self._folder_xml(folder.key, ews_folders.shape(op), op)
+            messages.append(ok_message("GetFolder", f"<m:Folders>{xml}</m:Folders>"))
+        return response_body("GetFolder", messages)
 
     def _op_CreateFolder(self, op: ET.Element) -> str:
         parents = self._folders_named(op.find(f"{{{M}}}ParentFolderId"))
@@ -545,19 +554,21 @@ class EwsService(Service):
                 parent = parents[0] if parents else FolderError("ErrorInvalidRequest", "ParentFolderId is required.")
                 if isinstance(parent, FolderError):
                     raise parent
-                if _local(new.tag) not in ("Folder", "CalendarFolder", "ContactsFolder", "TasksFolder"):
-                    raise FolderError("ErrorInvalidRequest", f"Folders of type {_local(new.tag)} cannot be created.")
+                if local_name(new.tag) not in ("Folder", "CalendarFolder", "ContactsFolder", "TasksFolder"):
+                    raise FolderError(
+                        "ErrorInvalidRequest", f"Folders of type {local_name(new.tag)} cannot be created."
+                    )
                 folder = self.tree.create(
                     parent,
-                    _local(new.tag),
+                    local_name(new.tag),
                     new.findtext(f"{{{T}}}FolderClass") or "",
                     new.findtext(f"{{{T}}}DisplayName") or "",
                 )
             except FolderError as exc:
-                messages.append(_error("CreateFolder", exc.code, exc.message))
+                messages.append(error_message("CreateFolder", exc.code, exc.message))
                 continue
             messages.append(_folder_answer("CreateFolder", folder))
-        return _response("CreateFolder", messages)
+        return response_body("CreateFolder", messages)
 
     def _op_DeleteFolder(self, op: ET.Element) -> str:
         messages = []
@@ -567,13 +578,13 @@ class EwsService(Service):
                     raise folder
                 self.tree.delete(folder)
             except FolderError as exc:
-                messages.append(_error("DeleteFolder", exc.code, exc.message))
+                messages.append(error_message("DeleteFolder", exc.code, exc.message))
                 continue
             for item in self.items.values():
                 if not item.deleted and self.tree.folders[item.folder].deleted:
                     self._drop(item)
-            messages.append(_message("DeleteFolder", ""))
-        return _response("DeleteFolder", messages)
+            messages.append(ok_message("DeleteFolder", ""))
+        return response_body("DeleteFolder", messages)
 
     def _op_UpdateFolder(self, op: ET.Element) -> str:
         messages = []
@@ -587,21 +598,31 @@ class EwsService(Service):
                 for update in change.find(f"{{{T}}}Updates") or []:
                     uri = update.find(f"{{{T}}}FieldURI")
                     name = (uri.get("FieldURI", "") if uri is not None else "").split(":")[-1]
-                    value = next((e.findtext(f"{{{T}}}{name}") for e in update if _local(e.tag) != "FieldURI"), None)
-                    if name == "DisplayName" and _local(update.tag) == "SetFolderField" and value:
+                    value = next(
+                        (e.findtext(f"{{{T}}}{name}") for e in update if local_name(e.tag) != "FieldURI"), None
+                    )
+                    if name == "DisplayName" and local_name(update.tag) == "SetFolderField" and value:
                         if folder.distinguished and folder.parent in ("", "root"):
                             raise FolderError("ErrorInvalidPropertyUpdateSentMessage", "This folder cannot be renamed.")
                         folder.name = value
                     elif name == "FolderClass" and value is not None and value != folder.folder_class:
                         raise FolderError("ErrorObjectTypeChanged", "The folder's class cannot be changed.")
+                    elif name == "PermissionSet":  # kept as given, served back by GetFolder
+                        given = next(
+                            (e.find(f"{{{T}}}PermissionSet") for e in update if local_name(e.tag) != "FieldURI"), None
+                        )
+                        deleting = local_name(update.tag) == "DeleteFolderField"
+                        folder.permission_set = (
+                            "" if deleting or given is None else ET.tostring(given, encoding="unicode")
+                        )
                     elif name not in ("DisplayName", "FolderClass", "PermissionSet", "ExtendedProperty"):
                         raise FolderError("ErrorInvalidPropertySet", f"The property folder:{name} cannot be updated.")
                 self.tree.touch(folder)
             except FolderError as exc:
-                messages.append(_error("UpdateFolder", exc.code, exc.message))
+                messages.append(error_message("UpdateFolder", exc.code, exc.message))
                 continue
             messages.append(_folder_answer("UpdateFolder", folder))
-        return _response("UpdateFolder", messages)
+        return response_body("UpdateFolder", messages)
 
     def _op_MoveFolder(self, op: ET.Element) -> str:
         """Folders moved under ToFolderId: same id, a new ChangeKey ("MoveFolder operation")."""
@@ -623,17 +644,17 @@ class EwsService(Service):
                 folder.parent = target.key
                 self.tree.touch(folder)
             except FolderError as exc:
-                messages.append(_error("MoveFolder", exc.code, exc.message))
+                messages.append(error_message("MoveFolder", exc.code, exc.message))
                 continue
             messages.append(_folder_answer("MoveFolder", folder))
-        return _response("MoveFolder", messages)
+        return response_body("MoveFolder", messages)
 
     def _op_EmptyFolder(self, op: ET.Element) -> str:
         messages = []
         subfolders = op.get("DeleteSubFolders", "false") == "true"
         for folder in self._folders_named(op.find(f"{{{M}}}FolderIds")):
             if isinstance(folder, FolderError):
-                messages.append(_error("EmptyFolder", folder.code, folder.message))
+                messages.append(error_message("EmptyFolder", folder.code, folder.message))
                 continue
             for item in list(self.items.values()):
                 if item.folder == folder.key and not item.deleted:
@@ -641,16 +662,16 @@ class EwsService(Service):
             if subfolders:
                 for child in self.tree.children(folder.key):
                     self.tree.delete(child)
-            messages.append(_message("EmptyFolder", ""))
-        return _response("EmptyFolder", messages)
+            messages.append(ok_message("EmptyFolder", ""))
+        return response_body("EmptyFolder", messages)
 
     def _op_SyncFolderItems(self, op: ET.Element) -> str:
         names = self._folder_name(op)
         name = names[0] if names else ""
         if name not in self.tree.folders:
-            return _response(
+            return response_body(
                 "SyncFolderItems",
-                [_error("SyncFolderItems", "ErrorFolderNotFound", "The specified folder could not be found.")],
+                [error_message("SyncFolderItems", "ErrorFolderNotFound", "The specified folder could not be found.")],
             )
         state_text = (op.findtext(f"{{{M}}}SyncState") or "").strip()
         try:
@@ -658,9 +679,13 @@ class EwsService(Service):
         except ValueError:
             limit = 0
         if not 1 <= limit <= MAX_CHANGES:
-            return _response(
+            return response_body(
                 "SyncFolderItems",
-                [_error("SyncFolderItems", "ErrorInvalidArgument", "MaxChangesReturned must be between 1 and 512.")],
+                [
+                    error_message(
+                        "SyncFolderItems", "ErrorInvalidArgument", "MaxChangesReturned must be between 1 and 512."
+                    )
+                ],
             )
         if state_text:
             try:
@@ -669,10 +694,10 @@ class EwsService(Service):
                 if state["f"] != name:
                     raise ValueError("another folder")
             except (ValueError, KeyError, TypeError):
-                return _response(
+                return response_body(
                     "SyncFolderItems",
                     [
-                        _error(
+                        error_message(
                             "SyncFolderItems",
                             "ErrorInvalidSyncStateData",
                             "Synchronization state data is corrupt or otherwise invalid.",
@@ -680,10 +705,10 @@ class EwsService(Service):
                     ],
                 )
             if epoch != self.epoch:
-                return _response(
+                return response_body(
                     "SyncFolderItems",
                     [
-                        _error(
+                        error_message(
                             "SyncFolderItems",
                             "ErrorInvalidSyncStateData",
                             "Synchronization state data is corrupt or otherwise invalid.",
@@ -708,7 +733,7 @@ class EwsService(Service):
                 kind = "Create" if item.created > since else "Update"
                 element = self._element(item)
                 if kind == "Update" and item.fields.get("_read_change"):
-                    read = next((v for v in self._read(item, _uri("message:IsRead"))), "false")
+                    read = next((v for v in self._read(item, field_uri("message:IsRead"))), "false")
                     changes.append(f"<t:ReadFlagChange>{ref}<t:IsRead>{read}</t:IsRead></t:ReadFlagChange>")
                     continue
                 subject = (
@@ -718,11 +743,11 @@ class EwsService(Service):
                 )
                 changes.append(f"<t:{kind}><t:{element}>{ref}{subject}</t:{element}></t:{kind}>")
         xml = (
-            f"<m:SyncState>{_b64(json.dumps(new_state).encode())}</m:SyncState>"
+            f"<m:SyncState>{b64(json.dumps(new_state).encode())}</m:SyncState>"
             f"<m:IncludesLastItemInRange>{'true' if last else 'false'}</m:IncludesLastItemInRange>"
             f"<m:Changes>{''.join(changes)}</m:Changes>"
         )
-        return _response("SyncFolderItems", [_message("SyncFolderItems", xml)])
+        return response_body("SyncFolderItems", [ok_message("SyncFolderItems", xml)])
 
     def _changed(self, folder: str, since: int, upto: int) -> list[str]:
         return self.logs.setdefault(folder, ChangeLog()).between(
@@ -730,23 +755,37 @@ class EwsService(Service):
         )
 
     def _op_FindItem(self, op: ET.Element) -> str:
-        names = self._folder_name(op.find(f"{{{M}}}ParentFolderIds") or op)
-        name = names[0] if names else ""
-        if name not in self.tree.folders:
-            return _response(
-                "FindItem", [_error("FindItem", "ErrorFolderNotFound", "The specified folder could not be found.")]
-            )
+        """Items of each folder ParentFolderIds names, one response message per folder, in order."""
+        names = self._folder_name(op.find(f"{{{M}}}ParentFolderIds") or op) or ["?"]
         self._shape = ews_items.requested(op)
         calendar_view = op.find(f"{{{M}}}CalendarView")
         restriction = op.find(f"{{{M}}}Restriction")
+        query = op.find(f"{{{M}}}QueryString")
         try:
             test = self._item_restriction(restriction) if restriction is not None else None
-            if calendar_view is not None:
+            if query is not None:
                 if restriction is not None:
-                    raise EwsError("ErrorInvalidOperation", "Restrictions are not supported with a CalendarView.")
-                return self._calendar_view(name, calendar_view)
+                    raise EwsError("ErrorInvalidRequest", "A QueryString cannot come with a Restriction.")
+                test = self._query_string(query.text or "")
+            if calendar_view is not None and (restriction is not None or query is not None):
+                raise EwsError("ErrorInvalidOperation", "Restrictions are not supported with a CalendarView.")
         except EwsError as exc:
-            return _response("FindItem", [_error("FindItem", exc.code, exc.message)])
+            return response_body("FindItem", [error_message("FindItem", exc.code, exc.message)])
+        messages = []
+        for name in names:
+            try:
+                if name not in self.tree.folders:
+                    raise EwsError("ErrorFolderNotFound", "The specified folder could not be found.")
+                if calendar_view is not None:
+                    messages.append(self._calendar_view(name, calendar_view))
+                else:
+                    messages.append(self._found(op, name, test))
+            except EwsError as exc:
+                messages.append(error_message("FindItem", exc.code, exc.message))
+        return response_body("FindItem", messages)
+
+    def _found(self, op: ET.Element, name: str, test: Any) -> str:
+        """One folder's FindItem answer: a page of its items that pass ``test``, sorted as asked."""
         view = op.find(f"{{{M}}}IndexedPageItemView")
         limit = int(view.get("MaxEntriesReturned", "1000")) if view is not None else 1000
         offset = int(view.get("Offset", "0")) if view is not None else 0
@@ -764,7 +803,16 @@ class EwsService(Service):
             + "".join(self._item_xml(i) for i in page)
             + "</t:Items></m:RootFolder>"
         )
-        return _response("FindItem", [_message("FindItem", xml)])
+        return ok_message("FindItem", xml)
+
+    def _query_string(self, query: str) -> Any:
+        """An AQS QueryString as a test of items (ews_search)."""
+        groups = ews_search.parse(query)
+
+        def test(item: Item) -> bool:
+            return ews_search.matches(groups, lambda uri: self._read(item, field_uri(uri)))
+
+        return test
 
     def _item_restriction(self, restriction: ET.Element) -> Any:
         try:
@@ -809,7 +857,7 @@ class EwsService(Service):
             f'<m:RootFolder TotalItemsInView="{len(shown)}" IncludesLastItemInRange="{"true" if last else "false"}">'
             "<t:Items>" + "".join(self._item_xml(i) for i in page) + "</t:Items></m:RootFolder>"
         )
-        return _response("FindItem", [_message("FindItem", xml)])
+        return ok_message("FindItem", xml)
 
     def _kind_of(self, item: Item) -> str:
         if "_props" in item.fields:
@@ -817,8 +865,8 @@ class EwsService(Service):
         return str(item.fields.get("CalendarItemType") or "")
 
     def _when(self, item: Item) -> tuple[str, str]:
-        start = next(iter(self._read(item, _uri("calendar:Start"))), "")
-        return start, next(iter(self._read(item, _uri("calendar:End"))), start)
+        start = next(iter(self._read(item, field_uri("calendar:Start"))), "")
+        return start, next(iter(self._read(item, field_uri("calendar:End"))), start)
 
     def _overlaps(self, item: Item, start: datetime, end: datetime) -> bool:
         """In a CalendarView: not ending before StartDate, not starting on or after EndDate (EWS reference)."""
@@ -828,28 +876,54 @@ class EwsService(Service):
         except ValueError:
             return False
 
-    def _folder_xml(self, name: str) -> str:
+    def _folder_xml(self, name: str, fields: frozenset[str] | None = None, op: ET.Element | None = None) -> str:
+        """A folder as GetFolder / FindFolder / SyncFolderHierarchy answer it; the extended properties the
+        request's FolderShape names that the emulator keeps (PidTagMessageSize) are added."""
         folder = self.tree.folders[name]
         mine = [i for i in self.items.values() if i.folder == name and not i.deleted]
         unread = sum(
-            1 for i in mine if self._element(i) == "Message" and self._read(i, _uri("message:IsRead")) != ["true"]
+            1 for i in mine if self._element(i) == "Message" and self._read(i, field_uri("message:IsRead")) != ["true"]
         )
-        return self.tree.xml(folder, len(mine), unread)
+        xml = self.tree.xml(folder, len(mine), unread, fields)
+        extended = "".join(self._folder_extended(name, uri) for uri in _extended_paths(op))
+        if not extended:
+            return xml
+        closing = xml.rindex("</t:")
+        return xml[:closing] + extended + xml[closing:]
+
+    def _folder_extended(self, name: str, uri: ET.Element) -> str:
+        """PidTagMessageSize (0x0E08, [MS-OXPROPS]) of a folder: the bytes of its items (ours: and of the
+        folders below it, so the root tells the mailbox's size); other folder extended properties are not kept."""
+        try:
+            tag = int(uri.get("PropertyTag", ""), 0)
+        except ValueError:
+            return ""
+        if tag != 0x0E08:
+            return ""
+        keys = {name} | {f.key for f in self.tree.children(name, deep=True)}
+        size = sum(self._size(i) for i in self.items.values() if i.folder in keys and not i.deleted)
+        attrs = "".join(f' {k}="{escape(v)}"' for k, v in uri.attrib.items())
+        return f"<t:ExtendedProperty><t:ExtendedFieldURI{attrs}/><t:Value>{size}</t:Value></t:ExtendedProperty>"
+
+    def _size(self, item: Item) -> int:
+        """An item's size in bytes: what Exchange computed when it was created, else its stored text."""
+        return int(item.fields.get("_Size") or len(json.dumps(item.fields, default=str)))
 
     def _op_FindFolder(self, op: ET.Element) -> str:
         deep = op.get("Traversal") == "Deep"
+        fields = ews_folders.shape(op)
         messages = []
         try:
             restriction = op.find(f"{{{M}}}Restriction")
             test = folder_restriction(restriction) if restriction is not None else None
         except FolderError as exc:
-            return _response("FindFolder", [_error("FindFolder", exc.code, exc.message)])
+            return response_body("FindFolder", [error_message("FindFolder", exc.code, exc.message)])
         view = op.find(f"{{{M}}}IndexedPageFolderView")
         limit = int(view.get("MaxEntriesReturned", "1000")) if view is not None else 1000
         offset = int(view.get("Offset", "0")) if view is not None else 0
         for parent in self._folders_named(op.find(f"{{{M}}}ParentFolderIds")):
             if isinstance(parent, FolderError):
-                messages.append(_error("FindFolder", parent.code, parent.message))
+                messages.append(error_message("FindFolder", parent.code, parent.message))
                 continue
             below = [f for f in self.tree.children(parent.key, deep) if test is None or test(f)]
             page = below[offset : offset + limit]
@@ -857,10 +931,10 @@ class EwsService(Service):
             xml = (
                 f'<m:RootFolder IndexedPagingOffset="{offset + len(page)}" TotalItemsInView="{len(below)}" '
                 f'IncludesLastItemInRange="{"true" if last else "false"}"><t:Folders>'
-                f"{''.join(self._folder_xml(f.key) for f in page)}</t:Folders></m:RootFolder>"
+                f"{''.join(self._folder_xml(f.key, fields, op) for f in page)}</t:Folders></m:RootFolder>"
             )
-            messages.append(_message("FindFolder", xml))
-        return _response("FindFolder", messages)
+            messages.append(ok_message("FindFolder", xml))
+        return response_body("FindFolder", messages)
 
     def _op_SyncFolderHierarchy(self, op: ET.Element) -> str:
         """Changes to the folders below SyncFolderId (the whole mailbox when absent) since SyncState."""
@@ -872,8 +946,8 @@ class EwsService(Service):
                 raise top
             since = ews_folders.read_sync_state(state, top.key, self.epoch) if state else 0
         except FolderError as exc:
-            return _response("SyncFolderHierarchy", [_error("SyncFolderHierarchy", exc.code, exc.message)])
-        changes = []
+            return response_body("SyncFolderHierarchy", [error_message("SyncFolderHierarchy", exc.code, exc.message)])
+        changes, fields = [], ews_folders.shape(op)
         for f in self.tree.folders.values():
             if f.seq <= since or not self.tree.below(top.key, f):
                 continue
@@ -882,29 +956,29 @@ class EwsService(Service):
                     changes.append(f'<t:Delete><t:FolderId Id="{f.id}" ChangeKey="{f.change_key}"/></t:Delete>')
                 continue
             kind = "Create" if f.created > since else "Update"
-            changes.append(f"<t:{kind}>{self._folder_xml(f.key)}</t:{kind}>")
+            changes.append(f"<t:{kind}>{self._folder_xml(f.key, fields, op)}</t:{kind}>")
         xml = (
             f"<m:SyncState>{ews_folders.sync_state(top.key, self.seq, self.epoch)}</m:SyncState>"
             "<m:IncludesLastFolderInRange>true</m:IncludesLastFolderInRange>"
             f"<m:Changes>{''.join(changes)}</m:Changes>"
         )
-        return _response("SyncFolderHierarchy", [_message("SyncFolderHierarchy", xml)])
+        return response_body("SyncFolderHierarchy", [ok_message("SyncFolderHierarchy", xml)])
 
     def _op_GetItem(self, op: ET.Element) -> str:
         messages = []
         self._shape = ews_items.requested(op)
         for ref in op.iter():
-            if _local(ref.tag) not in ("ItemId", "OccurrenceItemId", "RecurringMasterItemId") or ref.tag.startswith(
+            if local_name(ref.tag) not in ("ItemId", "OccurrenceItemId", "RecurringMasterItemId") or ref.tag.startswith(
                 f"{{{M}}}"
             ):
                 continue
             try:
                 item = self._by_ref(ref)
             except EwsError as exc:
-                messages.append(_error("GetItem", exc.code, exc.message))
+                messages.append(error_message("GetItem", exc.code, exc.message))
                 continue
-            messages.append(_message("GetItem", f"<m:Items>{self._item_xml(item)}</m:Items>"))
-        return _response("GetItem", messages)
+            messages.append(ok_message("GetItem", f"<m:Items>{self._item_xml(item)}</m:Items>"))
+        return response_body("GetItem", messages)
 
     def _item_xml(self, item: Item) -> str:
         f = item.fields
@@ -913,7 +987,7 @@ class EwsService(Service):
         element = self._element(item)
         parts = [
             f'<t:ItemId Id="{item.id}" ChangeKey="{item.change_key}"/>',
-            f'<t:ParentFolderId Id="{_folder_id(item.folder)}" ChangeKey="AQAAAA=="/>',
+            f'<t:ParentFolderId Id="{make_folder_id(item.folder)}" ChangeKey="AQAAAA=="/>',
             f"<t:ItemClass>{self.tree.folders[item.folder].folder_class.replace('IPF', 'IPM')}</t:ItemClass>",
         ]
         if "Subject" in f:
@@ -929,7 +1003,7 @@ class EwsService(Service):
             )
         if f.get("DateTimeSent"):
             parts.append(f"<t:DateTimeSent>{f['DateTimeSent']}</t:DateTimeSent>")
-        parts.append(f"<t:DateTimeCreated>{f.get('DateTimeSent') or _iso(datetime.now(UTC))}</t:DateTimeCreated>")
+        parts.append(f"<t:DateTimeCreated>{f.get('DateTimeSent') or iso(datetime.now(UTC))}</t:DateTimeCreated>")
         parts.append("<t:HasAttachments>false</t:HasAttachments>")
         if element == "Message":
             parts.append(_box("Sender", f["Sender"]))
@@ -1006,6 +1080,13 @@ class EwsService(Service):
         return f"<t:{element}>{''.join(parts)}</t:{element}>"
 
     def _op_UpdateItem(self, op: ET.Element) -> str:
+        """Changes to items; a message updated with MessageDisposition SendOnly or SendAndSaveCopy is then sent
+        (its copy saved in SavedItemFolderId, Sent Items by default)."""
+        disposition = op.get("MessageDisposition", "")
+        try:
+            saved = self._target(op, "SavedItemFolderId", "sentitems")
+        except EwsError as exc:
+            return response_body("UpdateItem", [error_message("UpdateItem", exc.code, exc.message)])
         messages = []
         for change in op.iter(f"{{{T}}}ItemChange"):
             ref = change.find(f"{{{T}}}ItemId")
@@ -1014,8 +1095,17 @@ class EwsService(Service):
                 if "_props" in item.fields:
                     fresh = self._update_generic(item, change)
                     element = self._element(fresh)
+                    if element == "Message" and disposition in ("SendOnly", "SendAndSaveCopy"):
+                        self._send_saved(fresh, saved if disposition == "SendAndSaveCopy" else "")  # may refuse
+                        # Sent: the message has left the folder, so no id is returned (as CreateItem answers).
+                        messages.append(
+                            ok_message(
+                                "UpdateItem", "<m:Items/><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>"
+                            )
+                        )
+                        continue
                     messages.append(
-                        _message(
+                        ok_message(
                             "UpdateItem",
                             f'<m:Items><t:{element}><t:ItemId Id="{fresh.id}" ChangeKey="{fresh.change_key}"/>'
                             f"</t:{element}></m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>",
@@ -1023,7 +1113,7 @@ class EwsService(Service):
                     )
                     continue
             except EwsError as exc:
-                messages.append(_error("UpdateItem", exc.code, exc.message))
+                messages.append(error_message("UpdateItem", exc.code, exc.message))
                 continue
             fields = dict(item.fields)
             try:
@@ -1033,7 +1123,7 @@ class EwsService(Service):
                     name = uri.split(":", 1)[-1]
                     if name not in ("Categories", "Subject", "IsRead", "Importance", "Sensitivity"):
                         raise EwsError("ErrorInvalidPropertySet", f"The property {uri} cannot be set.")
-                    kind = _local(update.tag)
+                    kind = local_name(update.tag)
                     if kind == "DeleteItemField":
                         fields.pop(name, None) if name != "Categories" else fields.update(Categories=[])
                         continue
@@ -1051,7 +1141,7 @@ class EwsService(Service):
                     else:
                         fields[name] = value_el.text or ""
             except EwsError as exc:
-                messages.append(_error("UpdateItem", exc.code, exc.message))
+                messages.append(error_message("UpdateItem", exc.code, exc.message))
                 continue
             if item.id in self.occurrences:
                 # Changing one instance makes it an exception, which is kept in (so changes) its master.
@@ -1065,25 +1155,27 @@ class EwsService(Service):
                 fresh = self.items[item.id]
             element = self._element(item)
             messages.append(
-                _message(
+                ok_message(
                     "UpdateItem",
                     f'<m:Items><t:{element}><t:ItemId Id="{fresh.id}" '
                     f'ChangeKey="{fresh.change_key}"/></t:{element}></m:Items>'
                     "<m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>",
                 )
             )
-        return _response("UpdateItem", messages)
+        return response_body("UpdateItem", messages)
 
     # --- items a client creates (stored as the properties it sent; see ews_items) ---
 
-    def _drop(self, item: Item) -> None:
+    def _drop(self, item: Item, quiet: bool = False) -> None:
         self.seq += 1
         item.deleted, item.seq = True, self.seq
         self.logs.setdefault(item.folder, ChangeLog()).touch(item.id)
+        if not quiet:
+            self._event("DeletedEvent", item)
 
     def _find(self, item_id: str) -> Item:
         """An item by id: ErrorInvalidIdMalformed for what is not an id, ErrorItemNotFound for a gone one."""
-        if _malformed(item_id):
+        if malformed_id(item_id):
             raise EwsError("ErrorInvalidIdMalformed", "Id is malformed.")
         item = self._lookup(item_id)
         if item is None:
@@ -1110,7 +1202,7 @@ class EwsService(Service):
 
     def _server_props(self, item: Item) -> list[ET.Element]:
         """The properties the server sets, or defaults, of a created item (for restrictions and sorting)."""
-        have = {_local(p.tag) for p in item.fields["_props"]}
+        have = {local_name(p.tag) for p in item.fields["_props"]}
         found = []
         for name in SERVER_DEFAULTS:
             if ("_" + name) in item.fields and name not in have:
@@ -1124,7 +1216,7 @@ class EwsService(Service):
         element = f["_element"]
         base, paths = self._shape
         props = ews_items.shaped(f["_props"], base, paths)
-        asked = {ews_items.element_of(p.get("FieldURI", "")) for p in paths if _local(p.tag) == "FieldURI"}
+        asked = {ews_items.element_of(p.get("FieldURI", "")) for p in paths if local_name(p.tag) == "FieldURI"}
         every = base != "IdOnly"
         attachments = f.get("_attachments") or []
         server = [f'<t:ItemId Id="{item.id}" ChangeKey="{item.change_key}"/>']
@@ -1144,8 +1236,8 @@ class EwsService(Service):
             else "",
             "TextBody": self._text_body(f["_props"]),
         }
-        have = {_local(p.tag) for p in props}
-        have = {_local(p.tag) for p in f["_props"]}
+        have = {local_name(p.tag) for p in props}
+        have = {local_name(p.tag) for p in f["_props"]}
         for name in SERVER_DEFAULTS[3:]:
             value = f.get("_" + name)
             if value is not None and name not in have and (every or name in asked):
@@ -1153,13 +1245,15 @@ class EwsService(Service):
         for name, xml in extra.items():
             if every or name in asked:
                 server.append(xml)
+        if "MimeContent" in asked and "MimeContent" not in have:
+            server.insert(0, ews_mime.mime_of(f["_props"], str(f.get("_DateTimeSent") or f["_DateTimeCreated"])))
         if f.get("_CalendarItemType") == "RecurringMaster":
             server.append(self._master_xml(item, every, asked))
         return f"<t:{element}>{''.join(server)}{''.join(ews_items.serialize(p) for p in props)}</t:{element}>"
 
     def _text_body(self, props: list[ET.Element]) -> str:
         """item:TextBody (Exchange 2013): the Body as plain text."""
-        body = next((p for p in props if _local(p.tag) == "Body"), None)
+        body = next((p for p in props if local_name(p.tag) == "Body"), None)
         if body is None:
             return ""
         text = body.text or ""
@@ -1190,10 +1284,16 @@ class EwsService(Service):
         return self._keep(folder, element, fields, item_id)
 
     def _new_fields(self, folder: str, element: ET.Element, draft: bool) -> dict[str, Any]:
-        props = ews_items.props_of(element)
-        kind = _local(element.tag)
+        kind = local_name(element.tag)
+        try:
+            props = ews_mime.from_mime(ews_items.props_of(element))
+        except ValueError as exc:
+            raise EwsError("ErrorInvalidRequest", str(exc)) from None
+        if kind == "CalendarItem":
+            props = ews_times.to_midnights(props)
+        self._resolve_owner(props)
         kind = "Message" if kind == "Item" and self.tree.folders[folder].item_element == "Message" else kind
-        now = _iso(datetime.now(UTC))
+        now = iso(datetime.now(UTC))
         fields: dict[str, Any] = {
             "_element": kind,
             "_props": props,
@@ -1209,35 +1309,54 @@ class EwsService(Service):
         if kind == "Message":
             fields["_DateTimeSent"] = now
             fields["_IsRead"] = "true" if draft else "false"
+        if kind == "Task":  # a task with a Recurrence is itself the recurring one (see ews_tasks)
+            fields["_IsRecurring"] = "true" if any(local_name(p.tag) == "Recurrence" for p in props) else "false"
+            fields["_ChangeCount"] = "1"
         if kind == "CalendarItem":
-            recurring = any(_local(p.tag) == "Recurrence" for p in props)
+            recurring = any(local_name(p.tag) == "Recurrence" for p in props)
             fields["_CalendarItemType"] = "RecurringMaster" if recurring else "Single"
             fields["_IsRecurring"] = "false"  # a master is not itself recurring (an instance is)
             fields["_UID"] = _uid(f"created:{self.seq}:{secrets.token_hex(6)}")  # shared by the series' instances
         return fields
 
+    def _resolve_owner(self, props: list[ET.Element]) -> None:
+        """The mailbox owner named by address alone gets its display name, as Exchange resolves a recipient
+        or sender it knows (the stored properties are the server's own copies)."""
+        for p in props:
+            for box in p.iter(f"{{{T}}}Mailbox"):
+                address = (box.findtext(f"{{{T}}}EmailAddress") or "").strip().lower()
+                if address == self.owner.address.lower() and not box.findtext(f"{{{T}}}Name"):
+                    name = box.find(f"{{{T}}}Name")
+                    if name is None:
+                        name = ET.Element(f"{{{T}}}Name")
+                        box.insert(0, name)
+                    name.text = self.owner.name or self.owner.address
+
     def _keep(self, folder: str, element: ET.Element, fields: dict[str, Any], item_id: str) -> Item:
         now = str(fields["_DateTimeCreated"])
-        for a in element.iter(f"{{{T}}}Attachments"):
-            for att in a:
-                fields["_attachments"].append(self._new_attachment(att, item_id or now, folder))
-        item_id = item_id or _item_id(f"created:{self.seq}:{secrets.token_hex(6)}")
+        for att in _children(element, "Attachments"):  # its own; an attached item's stay with that item
+            fields["_attachments"].append(self._new_attachment(att, item_id or now, folder))
+        item_id = item_id or make_item_id(f"created:{self.seq}:{secrets.token_hex(6)}")
         self._put(folder, item_id, fields)
         if fields.get("_CalendarItemType") == "RecurringMaster":
             self._expand(self.items[item_id])
         return self.items[item_id]
 
     def _new_attachment(self, att: ET.Element, seed: str, folder: str) -> dict[str, Any]:
-        kind = _local(att.tag)
+        kind = local_name(att.tag)
         if kind not in ("FileAttachment", "ItemAttachment", "ReferenceAttachment"):
             raise EwsError("ErrorInvalidRequest", f"Attachments of type {kind} are not supported.")
         content = att.findtext(f"{{{T}}}Content") or ""
-        inner = next((c for c in att if _local(c.tag) in ews_items.ITEM_ELEMENTS), None)
+        inner = next((c for c in att if local_name(c.tag) in ews_items.ITEM_ELEMENTS), None)
         item_xml = ""
         if inner is not None:  # an attached item is kept as a created one is, with an id of its own
             fields = self._new_fields(folder, inner, draft=False)
-            attached = Item(_item_id(f"attached:{seed}:{self.seq}:{secrets.token_hex(4)}"), folder, fields, self.seq)
-            attached.change_key = "CQAAABYAAA" + _b64(hashlib.sha1(attached.id.encode()).digest())[:24]
+            for nested in _children(inner, "Attachments"):  # an attached item may have attachments too
+                fields["_attachments"].append(self._new_attachment(nested, seed, folder))
+            attached = Item(
+                make_item_id(f"attached:{seed}:{self.seq}:{secrets.token_hex(4)}"), folder, fields, self.seq
+            )
+            attached.change_key = "CQAAABYAAA" + b64(hashlib.sha1(attached.id.encode()).digest())[:24]
             shape, self._shape = self._shape, ("AllProperties", [])
             item_xml = self._generic_xml(attached)
             self._shape = shape
@@ -1255,8 +1374,9 @@ class EwsService(Service):
             "photo": (att.findtext(f"{{{T}}}IsContactPhoto") or "false") == "true",
             "content": content,
             "item": item_xml,
+            "children": fields["_attachments"] if inner is not None else [],
             "size": size,
-            "modified": _iso(datetime.now(UTC)),
+            "modified": iso(datetime.now(UTC)),
         }
 
     def _target(self, op: ET.Element, holder: str, default: str) -> str:
@@ -1273,13 +1393,21 @@ class EwsService(Service):
         holder = op.find(f"{{{M}}}Items")
         messages = []
         for element in list(holder) if holder is not None else []:
-            kind = _local(element.tag)
+            kind = local_name(element.tag)
             try:
+                if kind in ews_meetings.MEETING_RESPONSES:
+                    messages.append(ews_meetings.respond(self, op, element, disposition))
+                    continue
                 if kind not in ews_items.ITEM_ELEMENTS:
                     raise EwsError("ErrorInvalidRequest", f"Items of type {kind} cannot be created.")
                 if kind in ("Message", "MeetingRequest") and not disposition:
                     raise EwsError("ErrorInvalidRequest", "MessageDisposition is required for a message.")
-                default = {"CalendarItem": "calendar", "Contact": "contacts", "Task": "tasks"}.get(kind, "drafts")
+                default = {
+                    "CalendarItem": "calendar",
+                    "Contact": "contacts",
+                    "DistributionList": "contacts",
+                    "Task": "tasks",
+                }.get(kind, "drafts")
                 if disposition == "SendAndSaveCopy" and kind == "Message":
                     default = "sentitems"
                 folder = self._target(op, "SavedItemFolderId", default)
@@ -1296,42 +1424,52 @@ class EwsService(Service):
                         }
                     )
                     if disposition == "SendOnly":
-                        messages.append(_message("CreateItem", "<m:Items/>"))
+                        messages.append(ok_message("CreateItem", "<m:Items/>"))
                         continue
                 item = self._store(folder, element, draft=kind == "Message" and disposition == "SaveOnly")
                 if kind == "Message" and disposition == "SendAndSaveCopy":
                     me = ET.SubElement(ET.Element("x"), f"{{{T}}}From")
                     box = ET.SubElement(me, f"{{{T}}}Mailbox")
                     ET.SubElement(box, f"{{{T}}}EmailAddress").text = self.owner.address
-                    if not any(_local(p.tag) == "From" for p in item.fields["_props"]):
+                    if not any(local_name(p.tag) == "From" for p in item.fields["_props"]):
                         item.fields["_props"].append(me)
                     # Exchange answers a send with an empty Items: the copy's id is not returned.
-                    messages.append(_message("CreateItem", "<m:Items/>"))
+                    messages.append(ok_message("CreateItem", "<m:Items/>"))
                     continue
             except EwsError as exc:
-                messages.append(_error("CreateItem", exc.code, exc.message))
+                messages.append(error_message("CreateItem", exc.code, exc.message))
                 continue
+            # The new item's id, and its attachments' ids (as CreateAttachment tells them).
+            attached = "".join(
+                f'<t:{a["kind"]}><t:AttachmentId Id="{a["id"]}" RootItemId="{item.id}" '
+                f'RootItemChangeKey="{item.change_key}"/></t:{a["kind"]}>'
+                for a in item.fields.get("_attachments") or []
+            )
+            element = item.fields["_element"]
             messages.append(
-                _message(
+                ok_message(
                     "CreateItem",
-                    f'<m:Items><t:{item.fields["_element"]}><t:ItemId Id="{item.id}" ChangeKey="{item.change_key}"/>'
-                    f"</t:{item.fields['_element']}></m:Items>",
+                    f'<m:Items><t:{element}><t:ItemId Id="{item.id}" ChangeKey="{item.change_key}"/>'
+                    + (f"<t:Attachments>{attached}</t:Attachments>" if attached else "")
+                    + f"</t:{element}></m:Items>",
                 )
             )
-        return _response("CreateItem", messages)
+        return response_body("CreateItem", messages)
 
     def _op_DeleteItem(self, op: ET.Element) -> str:
         how = op.get("DeleteType", "")
         if how not in ("HardDelete", "SoftDelete", "MoveToDeletedItems"):
-            return _response("DeleteItem", [_error("DeleteItem", "ErrorInvalidRequest", "DeleteType is required.")])
+            return response_body(
+                "DeleteItem", [error_message("DeleteItem", "ErrorInvalidRequest", "DeleteType is required.")]
+            )
         messages = []
         for ref in op.iter():
-            if _local(ref.tag) not in ("ItemId", "OccurrenceItemId") or ref.tag.startswith(f"{{{M}}}"):
+            if local_name(ref.tag) not in ("ItemId", "OccurrenceItemId") or ref.tag.startswith(f"{{{M}}}"):
                 continue
             try:
                 item = self._by_ref(ref)
             except EwsError as exc:
-                messages.append(_error("DeleteItem", exc.code, exc.message))
+                messages.append(error_message("DeleteItem", exc.code, exc.message))
                 continue
             if item.id in self.occurrences:  # an instance leaves its series (DeletedOccurrences)
                 item.deleted = True
@@ -1340,11 +1478,11 @@ class EwsService(Service):
                 self._move(item, "deleteditems")
             else:
                 self._drop(item)
-            messages.append(_message("DeleteItem", ""))
-        return _response("DeleteItem", messages)
+            messages.append(ok_message("DeleteItem", ""))
+        return response_body("DeleteItem", messages)
 
     def _by_ref(self, ref: ET.Element) -> Item:
-        if _local(ref.tag) == "OccurrenceItemId":
+        if local_name(ref.tag) == "OccurrenceItemId":
             master = self._find(ref.get("RecurringMasterId", ""))
             index = int(ref.get("InstanceIndex", "0"))
             occurrences = self._instances(master)
@@ -1355,24 +1493,25 @@ class EwsService(Service):
                     "ErrorCalendarOccurrenceIsDeletedFromRecurrence", "The occurrence was deleted from the series."
                 )
             return occurrences[index - 1]
-        if _local(ref.tag) == "RecurringMasterItemId":
+        if local_name(ref.tag) == "RecurringMasterItemId":
             occurrence = self._find(ref.get("OccurrenceId", ""))
             series = self.items.get(str(occurrence.fields.get("Master") or ""))
             if series is None:
                 raise EwsError("ErrorItemNotFound", "The item is not an occurrence of a series.")
             return series
         change_key = ref.get("ChangeKey")
-        if change_key is not None and (len(change_key) < 8 or not set(change_key) <= _BASE64):
+        if change_key is not None and (len(change_key) < 8 or not set(change_key) <= BASE64):
             raise EwsError("ErrorInvalidChangeKey", "The change key is invalid.")
         return self._find(ref.get("Id", ""))
 
     def _move(self, item: Item, folder: str, keep: bool = False) -> Item:
         """An item moved (or copied) to a folder: a new id there, as Exchange gives it."""
         fields = copy.deepcopy(item.fields)
-        new_id = _item_id(f"moved:{item.id}:{self.seq}:{secrets.token_hex(4)}")
+        new_id = make_item_id(f"moved:{item.id}:{self.seq}:{secrets.token_hex(4)}")
         if not keep:
-            self._drop(item)
-        self._put(folder, new_id, fields)
+            self._drop(item, quiet=True)
+        self._put(folder, new_id, fields, quiet=True)
+        self._event("CopiedEvent" if keep else "MovedEvent", self.items[new_id], item)
         return self.items[new_id]
 
     def _move_or_copy(self, op: ET.Element, name: str, keep: bool) -> str:
@@ -1381,7 +1520,7 @@ class EwsService(Service):
             if not folder:
                 raise EwsError("ErrorInvalidRequest", "ToFolderId is required.")
         except EwsError as exc:
-            return _response(name, [_error(name, exc.code, exc.message)])
+            return response_body(name, [error_message(name, exc.code, exc.message)])
         messages = []
         for ref in op.iter(f"{{{T}}}ItemId"):
             try:
@@ -1389,18 +1528,18 @@ class EwsService(Service):
                 if item.id not in self.items:
                     raise EwsError("ErrorInvalidRequest", "An occurrence cannot be moved on its own.")
             except EwsError as exc:
-                messages.append(_error(name, exc.code, exc.message))
+                messages.append(error_message(name, exc.code, exc.message))
                 continue
             moved = self._move(item, folder, keep)
             element = self._element(moved)
             messages.append(
-                _message(
+                ok_message(
                     name,
                     f'<m:Items><t:{element}><t:ItemId Id="{moved.id}" ChangeKey="{moved.change_key}"/>'
                     f"</t:{element}></m:Items>",
                 )
             )
-        return _response(name, messages)
+        return response_body(name, messages)
 
     def _op_MoveItem(self, op: ET.Element) -> str:
         return self._move_or_copy(op, "MoveItem", False)
@@ -1415,46 +1554,70 @@ class EwsService(Service):
         try:
             folder = self._target(op, "SavedItemFolderId", "sentitems")
         except EwsError as exc:
-            return _response("SendItem", [_error("SendItem", exc.code, exc.message)])
+            return response_body("SendItem", [error_message("SendItem", exc.code, exc.message)])
         for ref in op.iter(f"{{{T}}}ItemId"):
             try:
                 item = self._find(ref.get("Id", ""))
                 if self._element(item) != "Message" or "_props" not in item.fields:
                     raise EwsError("ErrorInvalidItemForOperationSendItem", "Only saved messages can be sent.")
-                props = item.fields["_props"]
-                to = [(m.findtext(f"{{{T}}}EmailAddress") or "") for p in props for m in p.iter(f"{{{T}}}Mailbox")]
-                if not any("@" in a for a in to):
-                    raise EwsError("ErrorInvalidRecipients", "At least one recipient isn't valid.")
+                self._send_saved(item, folder if save else "")
             except EwsError as exc:
-                messages.append(_error("SendItem", exc.code, exc.message))
+                messages.append(error_message("SendItem", exc.code, exc.message))
                 continue
-            subject = next((p.text or "" for p in props if _local(p.tag) == "Subject"), "")
-            self.sent.append({"subject": subject, "to": to, "body": ""})
-            if save:
-                moved = self._move(item, folder)
-                moved.fields["_draft"] = False
-            else:
-                self._drop(item)
-            messages.append(_message("SendItem", ""))
-        return _response("SendItem", messages)
+            messages.append(ok_message("SendItem", ""))
+        return response_body("SendItem", messages)
+
+    def _send_saved(self, item: Item, folder: str) -> None:
+        """A saved message sent: its copy moved to ``folder`` (no longer a draft), or gone when that is empty."""
+        props = item.fields["_props"]
+        to = [(m.findtext(f"{{{T}}}EmailAddress") or "") for p in props for m in p.iter(f"{{{T}}}Mailbox")]
+        if not any("@" in a for a in to):
+            raise EwsError("ErrorInvalidRecipients", "At least one recipient isn't valid.")
+        subject = next((p.text or "" for p in props if local_name(p.tag) == "Subject"), "")
+        self.sent.append({"subject": subject, "to": to, "body": ""})
+        if folder:
+            moved = self._move(item, folder)
+            moved.fields["_draft"] = False
+        else:
+            self._drop(item)
 
     def _op_MarkAsJunk(self, op: ET.Element) -> str:
-        """Junk (or not junk); with MoveItem the item goes to Junk Email (or the Inbox) and its new id is told."""
-        junk, move = op.get("IsJunk") == "true", op.get("MoveItem") == "true"
+        """Junk (or not junk); with MoveItem the item goes to Junk Email (or the Inbox) and its new id is told.
+        Junk mail is filed by its sender, and the owner's own address is never blocked: an item with no sender, or
+        from the owner, stays where it is (learned from exchangelib's live-server test: a message from the account's
+        own address stays in the Inbox)."""
+        junk, move = op.get("IsJunk") in ("true", "1"), op.get("MoveItem") in ("true", "1")
         messages = []
         for ref in op.iter(f"{{{T}}}ItemId"):
             try:
                 item = self._find(ref.get("Id", ""))
             except EwsError as exc:
-                messages.append(_error("MarkAsJunk", exc.code, exc.message))
+                messages.append(error_message("MarkAsJunk", exc.code, exc.message))
                 continue
             target = "junkemail" if junk else "inbox"
-            if move and item.folder != target:
+            if move and item.folder != target and self._blockable_sender(item):
                 item = self._move(item, target)
             messages.append(
-                _message("MarkAsJunk", f'<m:MovedItemId Id="{item.id}" ChangeKey="{item.change_key}"/>' if move else "")
+                ok_message(
+                    "MarkAsJunk", f'<m:MovedItemId Id="{item.id}" ChangeKey="{item.change_key}"/>' if move else ""
+                )
             )
-        return _response("MarkAsJunk", messages)
+        return response_body("MarkAsJunk", messages)
+
+    def _blockable_sender(self, item: Item) -> bool:
+        """Whether junk filing can block the item's sender: it has one, and it is not the mailbox's owner."""
+        if "_props" not in item.fields:
+            sender = str((item.fields.get("From") or {}).get("address") or "")
+        else:
+            sender = next(
+                (
+                    (p.findtext(f".//{{{T}}}EmailAddress") or "").strip()
+                    for p in item.fields["_props"]
+                    if local_name(p.tag) in ("From", "Sender")
+                ),
+                "",
+            )
+        return bool(sender) and sender.lower() != self.owner.address.lower()
 
     def _op_ArchiveItem(self, op: ET.Element) -> str:
         """Items moved to the folder ArchiveSourceFolderId names (the Archive folder when it names none)."""
@@ -1462,23 +1625,23 @@ class EwsService(Service):
         try:
             target = self._target(op, "ArchiveSourceFolderId", "archive")
         except EwsError as exc:
-            return _response("ArchiveItem", [_error("ArchiveItem", exc.code, exc.message)])
+            return response_body("ArchiveItem", [error_message("ArchiveItem", exc.code, exc.message)])
         for ref in op.iter(f"{{{T}}}ItemId"):
             try:
                 item = self._find(ref.get("Id", ""))
             except EwsError as exc:
-                messages.append(_error("ArchiveItem", exc.code, exc.message))
+                messages.append(error_message("ArchiveItem", exc.code, exc.message))
                 continue
             moved = self._move(item, target)
             element = self._element(moved)
             messages.append(
-                _message(
+                ok_message(
                     "ArchiveItem",
                     f'<m:Items><t:{element}><t:ItemId Id="{moved.id}" ChangeKey="{moved.change_key}"/>'
                     f"</t:{element}></m:Items>",
                 )
             )
-        return _response("ArchiveItem", messages)
+        return response_body("ArchiveItem", messages)
 
     def _op_CreateAttachment(self, op: ET.Element) -> str:
         parent = op.find(f"{{{M}}}ParentItemId")
@@ -1487,66 +1650,73 @@ class EwsService(Service):
             if "_props" not in item.fields:
                 item.fields = dict(item.fields, _attachments=list(item.fields.get("_attachments") or []))
         except EwsError as exc:
-            return _response("CreateAttachment", [_error("CreateAttachment", exc.code, exc.message)])
+            return response_body("CreateAttachment", [error_message("CreateAttachment", exc.code, exc.message)])
         messages = []
         holder = op.find(f"{{{M}}}Attachments")
         for att in list(holder) if holder is not None else []:
             try:
                 record = self._new_attachment(att, item.id, item.folder)
             except EwsError as exc:
-                messages.append(_error("CreateAttachment", exc.code, exc.message))
+                messages.append(error_message("CreateAttachment", exc.code, exc.message))
                 continue
             item.fields["_attachments"].append(record)
             self._put(item.folder, item.id, item.fields)
             item = self.items[item.id]
             messages.append(
-                _message(
+                ok_message(
                     "CreateAttachment",
                     f'<m:Attachments><t:{record["kind"]}><t:AttachmentId Id="{record["id"]}" '
                     f'RootItemId="{item.id}" RootItemChangeKey="{item.change_key}"/></t:{record["kind"]}>'
                     "</m:Attachments>",
                 )
             )
-        return _response("CreateAttachment", messages)
+        return response_body("CreateAttachment", messages)
 
-    def _attachment(self, attachment_id: str) -> tuple[Item, dict[str, Any]]:
+    def _attachment(self, attachment_id: str) -> tuple[Item, list[dict[str, Any]], dict[str, Any]]:
+        """An attachment by id, also one of an attached item: its root item, the list holding it, and it."""
         for item in self.items.values():
-            for a in item.fields.get("_attachments") or []:
-                if a["id"] == attachment_id and not item.deleted:
-                    return item, a
-        if _malformed(attachment_id):
+            if item.deleted:
+                continue
+            holders = [item.fields.get("_attachments") or []]
+            while holders:
+                holder = holders.pop()
+                for a in holder:
+                    if a["id"] == attachment_id:
+                        return item, holder, a
+                    holders.append(a.get("children") or [])
+        if malformed_id(attachment_id):
             raise EwsError("ErrorInvalidIdMalformed", "Id is malformed.")
-        raise EwsError("ErrorItemNotFound", "The specified object was not found in the store.")
+        raise EwsError("ErrorInvalidAttachmentId", "The attachment ID is invalid.")
 
     def _op_GetAttachment(self, op: ET.Element) -> str:
         messages = []
         for ref in op.iter(f"{{{T}}}AttachmentId"):
             try:
-                _, record = self._attachment(ref.get("Id", ""))
+                _, _, record = self._attachment(ref.get("Id", ""))
             except EwsError as exc:
-                messages.append(_error("GetAttachment", exc.code, exc.message))
+                messages.append(error_message("GetAttachment", exc.code, exc.message))
                 continue
             xml = f"<m:Attachments>{self._attachment_xml(record, True)}</m:Attachments>"
-            messages.append(_message("GetAttachment", xml))
-        return _response("GetAttachment", messages)
+            messages.append(ok_message("GetAttachment", xml))
+        return response_body("GetAttachment", messages)
 
     def _op_DeleteAttachment(self, op: ET.Element) -> str:
         messages = []
         for ref in op.iter(f"{{{T}}}AttachmentId"):
             try:
-                item, record = self._attachment(ref.get("Id", ""))
+                item, holder, record = self._attachment(ref.get("Id", ""))
             except EwsError as exc:
-                messages.append(_error("DeleteAttachment", exc.code, exc.message))
+                messages.append(error_message("DeleteAttachment", exc.code, exc.message))
                 continue
-            item.fields["_attachments"].remove(record)
+            holder.remove(record)
             self._put(item.folder, item.id, item.fields)
             item = self.items[item.id]
             messages.append(
-                _message(
+                ok_message(
                     "DeleteAttachment", f'<m:RootItemId RootItemId="{item.id}" RootItemChangeKey="{item.change_key}"/>'
                 )
             )
-        return _response("DeleteAttachment", messages)
+        return response_body("DeleteAttachment", messages)
 
     def _expand(self, master: Item) -> None:
         """The instances of a created recurring master (kept with ids derived from their start)."""
@@ -1555,10 +1725,10 @@ class EwsService(Service):
         props = master.fields["_props"]
         base = {k: v for k, v in master.fields.items() if k not in ("_props", "_attachments")}
         for start, end in ews_items.occurrences(props):
-            when = {"Start": _iso(start), "End": _iso(end)}
+            when = {"Start": iso(start), "End": iso(end)}
             copies = []
             for p in props:
-                name = _local(p.tag)
+                name = local_name(p.tag)
                 if name == "Recurrence":
                     continue
                 p = copy.deepcopy(p)
@@ -1574,7 +1744,7 @@ class EwsService(Service):
                 _OriginalStart=when["Start"],
                 Master=master.id,
             )
-            self._put_occurrence(_item_id(f"occurrence:{master.id}:{when['Start']}"), fields)
+            self._put_occurrence(make_item_id(f"occurrence:{master.id}:{when['Start']}"), fields)
 
     def _instances(self, master: Item) -> list[Item]:
         return [i for i in self.occurrences.values() if i.fields.get("Master") == master.id]
@@ -1627,7 +1797,11 @@ class EwsService(Service):
                 props = ews_items.apply_update(props, update)
         except ews_items.ItemError as exc:
             raise EwsError(exc.code, exc.message) from None
-        fields = dict(item.fields, _props=props, _LastModifiedTime=_iso(datetime.now(UTC)))
+        if item.fields["_element"] == "CalendarItem":
+            props = ews_times.to_midnights(props)
+        props = [copy.deepcopy(p) if p.find(f".//{{{T}}}Mailbox") is not None else p for p in props]
+        self._resolve_owner(props)
+        fields = dict(item.fields, _props=props, _LastModifiedTime=iso(datetime.now(UTC)))
         uris = {u.get("FieldURI") for u in change.iter(f"{{{T}}}FieldURI")}
         fields["_read_change"] = uris == {"message:IsRead"}  # SyncFolderItems reports a ReadFlagChange
         if item.id in self.occurrences:  # a changed instance is an exception of its series
@@ -1636,62 +1810,226 @@ class EwsService(Service):
             self._touch_master(item)
             return self.occurrences[item.id]
         if fields["_element"] == "CalendarItem":
-            recurring = any(_local(p.tag) == "Recurrence" for p in props)
+            recurring = any(local_name(p.tag) == "Recurrence" for p in props)
             fields["_CalendarItemType"] = "RecurringMaster" if recurring else "Single"
             fields["_IsRecurring"] = "false"
+        if fields["_element"] == "Task":
+            parts = ews_tasks.split(item.fields["_props"], props, datetime.now(UTC).date())
+            if parts is not None:
+                return self._split_task(item, fields, *parts)
+            fields["_IsRecurring"] = "true" if any(local_name(p.tag) == "Recurrence" for p in props) else "false"
         self._put(item.folder, item.id, fields)
         if fields["_element"] == "CalendarItem" and uris & {"calendar:Recurrence", "calendar:Start", "calendar:End"}:
             self._expand(self.items[item.id])
         return self.items[item.id]
 
+    def _split_task(
+        self, item: Item, fields: dict[str, Any], one_off: list[ET.Element], series: list[ET.Element]
+    ) -> Item:
+        """A recurring task's current occurrence split off as a new one-off task; the series moves on
+        (ews_tasks). The one-off is what UpdateItem answers with."""
+        count = int(str(item.fields.get("_ChangeCount") or "1")) + 1
+        self._put(item.folder, item.id, dict(fields, _props=series, _ChangeCount=str(count), _IsRecurring="true"))
+        new_id = make_item_id(f"task-occurrence:{item.id}:{self.seq}:{secrets.token_hex(4)}")
+        self._put(item.folder, new_id, dict(fields, _props=one_off, _ChangeCount="1", _IsRecurring="false"))
+        return self.items[new_id]
+
+    # --- export and upload (ews_mime) ---
+
+    def _op_ExportItems(self, op: ET.Element) -> str:
+        messages = []
+        for ref in op.iter(f"{{{T}}}ItemId"):
+            try:
+                item = self._by_ref(ref)
+                if item.id not in self.items:
+                    raise EwsError("ErrorInvalidOperation", "An occurrence cannot be exported on its own.")
+            except EwsError as exc:
+                messages.append(error_message("ExportItems", exc.code, exc.message))
+                continue
+            data = ews_mime.pack(item.fields)
+            messages.append(
+                ok_message(
+                    "ExportItems",
+                    f'<m:ItemId Id="{item.id}" ChangeKey="{item.change_key}"/><m:Data>{data}</m:Data>',
+                )
+            )
+        return response_body("ExportItems", messages)
+
+    def _op_UploadItems(self, op: ET.Element) -> str:
+        """Exported items put back: CreateNew makes a new item (new ids for it and its attachments), Update
+        replaces the item ItemId names (a new ChangeKey), UpdateOrCreate does either."""
+        messages = []
+        for upload in op.iter(f"{{{T}}}Item"):
+            action = upload.get("CreateAction", "")
+            try:
+                if action not in ("CreateNew", "Update", "UpdateOrCreate"):
+                    raise EwsError("ErrorInvalidRequest", "CreateAction must be CreateNew, Update or UpdateOrCreate.")
+                folder = self._upload_folder(upload)
+                try:
+                    fields = ews_mime.unpack(upload.findtext(f"{{{T}}}Data") or "")
+                except ValueError as exc:
+                    raise EwsError("ErrorInvalidRequest", str(exc)) from None
+                ref = upload.find(f"{{{T}}}ItemId")
+                target = self._lookup(ref.get("Id", "")) if ref is not None else None
+                if action == "Update" and target is None:
+                    raise EwsError("ErrorItemNotFound", "The specified object was not found in the store.")
+                if target is not None and action != "CreateNew":
+                    item_id = target.id
+                else:
+                    item_id = make_item_id(f"uploaded:{self.seq}:{secrets.token_hex(6)}")
+                    _renumber(fields.get("_attachments") or [], item_id)
+                self._put(folder, item_id, fields)
+                if fields.get("_CalendarItemType") == "RecurringMaster":
+                    self._expand(self.items[item_id])
+            except EwsError as exc:
+                messages.append(error_message("UploadItems", exc.code, exc.message))
+                continue
+            item = self.items[item_id]
+            messages.append(ok_message("UploadItems", f'<m:ItemId Id="{item.id}" ChangeKey="{item.change_key}"/>'))
+        return response_body("UploadItems", messages)
+
+    def _upload_folder(self, upload: ET.Element) -> str:
+        """The folder an upload's ParentFolderId names."""
+        holder = upload.find(f"{{{T}}}ParentFolderId")
+        if holder is None:
+            raise EwsError("ErrorInvalidRequest", "ParentFolderId is required.")
+        try:
+            return self.tree.resolve(holder).key
+        except FolderError as exc:
+            raise EwsError(exc.code, exc.message) from None
+
+    # --- people (ews_people) ---
+
+    def _op_FindPeople(self, op: ET.Element) -> str:
+        return ews_people.find_people(self, op)
+
+    def _op_GetPersona(self, op: ET.Element) -> str:
+        return ews_people.get_persona(self, op)
+
+    # --- notifications (ews_notify) ---
+
+    def _op_Subscribe(self, op: ET.Element) -> str:
+        messages = []
+        for request in op:
+            try:
+                folders: list[str] | None = None
+                if request.get("SubscribeToAllFolders") not in ("true", "1"):
+                    folders = []
+                    for folder in self._folders_named(request.find(f"{{{T}}}FolderIds")):
+                        if isinstance(folder, FolderError):
+                            raise NotifyError(folder.code, folder.message)
+                        folders.append(folder.key)
+                messages.append(ok_message("Subscribe", self.notify.subscribe(request, folders)))
+            except NotifyError as exc:
+                messages.append(error_message("Subscribe", exc.code, exc.message))
+        return response_body("Subscribe", messages)
+
+    def _op_Unsubscribe(self, op: ET.Element) -> str:
+        messages = []
+        for sub in op.iter(f"{{{M}}}SubscriptionId"):
+            try:
+                self.notify.unsubscribe(sub.text or "")
+                messages.append(ok_message("Unsubscribe", ""))
+            except NotifyError as exc:
+                messages.append(error_message("Unsubscribe", exc.code, exc.message))
+        return response_body("Unsubscribe", messages)
+
+    def _op_GetEvents(self, op: ET.Element) -> str:
+        sub, mark = op.findtext(f"{{{M}}}SubscriptionId") or "", op.findtext(f"{{{M}}}Watermark") or ""
+        try:
+            return response_body("GetEvents", [ok_message("GetEvents", self.notify.get_events(sub, mark))])
+        except NotifyError as exc:
+            return response_body("GetEvents", [error_message("GetEvents", exc.code, exc.message)])
+
+    def _op_GetStreamingEvents(self, op: ET.Element) -> list[str]:
+        """The pending notifications in one SOAP document, then ConnectionStatus Closed in a second one
+        (the documents of one streamed answer; ours closes at once, see ews_notify)."""
+        ids = [s.text or "" for s in op.iter(f"{{{T}}}SubscriptionId")]
+        minutes = op.findtext(f"{{{M}}}ConnectionTimeout") or ""
+        name = "GetStreamingEvents"
+        try:
+            notes = self.notify.streaming(ids, int(minutes) if minutes.strip().isdigit() else 0)
+        except InvalidSubscriptions as exc:
+            error = error_message(name, exc.code, exc.message).replace(f"</m:{name}ResponseMessage>", "")
+            return [response_body(name, [f"{error}{exc.detail()}</m:{name}ResponseMessage>"])]
+        except NotifyError as exc:
+            return [response_body(name, [error_message(name, exc.code, exc.message)])]
+        status = "<m:ConnectionStatus>{}</m:ConnectionStatus>"
+        return [
+            response_body(name, [ok_message(name, notes + status.format("OK"))]),
+            response_body(name, [ok_message(name, status.format("Closed"))]),
+        ]
+
     def _config_key(self, op: ET.Element) -> tuple[str, str]:
-        name_el = next((e for e in op.iter() if _local(e.tag) in ("UserConfigurationName",)), None)
+        name_el = next((e for e in op.iter() if local_name(e.tag) in ("UserConfigurationName",)), None)
         if name_el is None:
             raise EwsError("ErrorInvalidRequest", "UserConfigurationName is required.")
         folders = self._folder_name(name_el) or ["calendar"]
+        if folders[0].startswith("?"):
+            raise EwsError("ErrorFolderNotFound", "The specified folder could not be found in the store.")
         return folders[0], name_el.get("Name", "")
 
     def _op_GetUserConfiguration(self, op: ET.Element) -> str:
+        """A folder's user configuration, with the parts UserConfigurationProperties asks for (All, Id,
+        Dictionary, XmlData, BinaryData)."""
+        name = "GetUserConfiguration"
         try:
             key = self._config_key(op)
+            if key not in self.configs:
+                raise EwsError("ErrorItemNotFound", "The specified object was not found in the store.")
         except EwsError as exc:
-            return _response("GetUserConfiguration", [_error("GetUserConfiguration", exc.code, exc.message)])
-        data = self.configs.get(key)
-        if data is None:
-            return _response(
-                "GetUserConfiguration",
-                [
-                    _error(
-                        "GetUserConfiguration", "ErrorItemNotFound", "The specified object was not found in the store."
-                    )
-                ],
-            )
-        xml = (
-            f'<m:UserConfiguration><t:UserConfigurationName Name="{key[1]}"><t:DistinguishedFolderId Id="{key[0]}"/>'
-            f'</t:UserConfigurationName><t:ItemId Id="{_item_id("config:" + key[1])}" ChangeKey="BwAAAA=="/>'
-            f"<t:XmlData>{_b64(data)}</t:XmlData></m:UserConfiguration>"
+            return response_body(name, [error_message(name, exc.code, exc.message)])
+        asked = set((op.findtext(f"{{{M}}}UserConfigurationProperties") or "All").replace(",", " ").split())
+        every = "All" in asked
+        parts = self.config_parts.get(key, {})
+        folder = self.tree.folders[key[0]]
+        where = (
+            f'<t:DistinguishedFolderId Id="{key[0]}"/>'
+            if folder.distinguished
+            else f'<t:FolderId Id="{folder.id}" ChangeKey="{folder.change_key}"/>'
         )
-        return _response("GetUserConfiguration", [_message("GetUserConfiguration", xml)])
+        xml = f'<m:UserConfiguration><t:UserConfigurationName Name="{escape(key[1])}">{where}</t:UserConfigurationName>'
+        if every or "Id" in asked:
+            xml += f'<t:ItemId Id="{make_item_id("config:" + key[0] + ":" + key[1])}" ChangeKey="BwAAAA=="/>'
+        if (every or "Dictionary" in asked) and parts.get("Dictionary"):
+            xml += parts["Dictionary"]
+        if (every or "XmlData" in asked) and self.configs[key]:
+            xml += f"<t:XmlData>{b64(self.configs[key])}</t:XmlData>"
+        if (every or "BinaryData" in asked) and parts.get("BinaryData"):
+            xml += f"<t:BinaryData>{parts['BinaryData']}</t:BinaryData>"
+        return response_body(name, [ok_message(name, xml + "</m:UserConfiguration>")])
 
     def _set_config(self, op: ET.Element, create: bool, name: str) -> str:
+        """Create or update a user configuration: the parts the request gives replace the stored ones."""
         try:
             key = self._config_key(op)
+            if create and key in self.configs:
+                raise EwsError("ErrorItemSave", "The user configuration already exists.")
+            if not create and key not in self.configs:
+                raise EwsError("ErrorItemNotFound", "The specified object was not found in the store.")
+            given = {local_name(e.tag): e for e in op.iter() if e.tag.startswith(f"{{{T}}}")}
+            data = self.configs.get(key, b"")
+            if "XmlData" in given:
+                try:
+                    data = base64.b64decode(given["XmlData"].text or "", validate=True)
+                    ET.fromstring(data)
+                except (ValueError, ET.ParseError):
+                    raise EwsError("ErrorInvalidRequest", "XmlData is not well-formed XML.") from None
+            parts = dict(self.config_parts.get(key, {}))
+            if "BinaryData" in given:
+                raw = (given["BinaryData"].text or "").strip()
+                try:
+                    base64.b64decode(raw, validate=True)
+                except ValueError:
+                    raise EwsError("ErrorInvalidRequest", "BinaryData is not base64.") from None
+                parts["BinaryData"] = raw
+            if "Dictionary" in given:
+                parts["Dictionary"] = _dictionary(given["Dictionary"])
         except EwsError as exc:
-            return _response(name, [_error(name, exc.code, exc.message)])
-        if create and key in self.configs:
-            return _response(name, [_error(name, "ErrorItemSave", "The user configuration already exists.")])
-        if not create and key not in self.configs:
-            return _response(
-                name, [_error(name, "ErrorItemNotFound", "The specified object was not found in the store.")]
-            )
-        raw = next((e.text or "" for e in op.iter() if _local(e.tag) == "XmlData"), "")
-        try:
-            data = base64.b64decode(raw)
-            ET.fromstring(data)
-        except (ValueError, ET.ParseError):
-            return _response(name, [_error(name, "ErrorInvalidRequest", "XmlData is not well-formed XML.")])
+            return response_body(name, [error_message(name, exc.code, exc.message)])
         self.configs[key] = data
-        return _response(name, [_message(name, "")])
+        self.config_parts[key] = parts
+        return response_body(name, [ok_message(name, "")])
 
     def _op_CreateUserConfiguration(self, op: ET.Element) -> str:
         return self._set_config(op, True, "CreateUserConfiguration")
@@ -1699,13 +2037,25 @@ class EwsService(Service):
     def _op_UpdateUserConfiguration(self, op: ET.Element) -> str:
         return self._set_config(op, False, "UpdateUserConfiguration")
 
+    def _op_DeleteUserConfiguration(self, op: ET.Element) -> str:
+        name = "DeleteUserConfiguration"
+        try:
+            key = self._config_key(op)
+            if key not in self.configs:
+                raise EwsError("ErrorItemNotFound", "The specified object was not found in the store.")
+        except EwsError as exc:
+            return response_body(name, [error_message(name, exc.code, exc.message)])
+        del self.configs[key]
+        self.config_parts.pop(key, None)
+        return response_body(name, [ok_message(name, "")])
+
     def category_colours(self) -> dict[str, str]:
         """Name -> colour of the master category list (for tests)."""
         data = self.configs.get(("calendar", "CategoryList"))
         if not data:
             return {}
         root = ET.fromstring(data)
-        return {c.get("name", ""): c.get("color", "") for c in root.iter() if _local(c.tag) == "category"}
+        return {c.get("name", ""): c.get("color", "") for c in root.iter() if local_name(c.tag) == "category"}
 
     def category_list_xml(self) -> bytes:
         """The master category list's XmlData exactly as stored (for tests)."""
@@ -1742,7 +2092,7 @@ def _restriction(element: ET.Element) -> Any:
 
 
 def _search(node: ET.Element) -> Any:
-    tag = _local(node.tag)
+    tag = local_name(node.tag)
     if tag in ("And", "Or"):
         parts = [_search(c) for c in node]
         combine = all if tag == "And" else any
@@ -1770,8 +2120,34 @@ def _search(node: ET.Element) -> Any:
     return test
 
 
-def _uri(name: str) -> ET.Element:
-    return ET.Element(f"{{{T}}}FieldURI", FieldURI=name)
+def _renumber(attachments: list[dict[str, Any]], seed: str) -> None:
+    """New ids for uploaded attachments (and those of attached items): a new item's are its own."""
+    for n, a in enumerate(attachments):
+        a["id"] = ews_items.attachment_id(f"{seed}:{n}:{secrets.token_hex(6)}")
+        _renumber(a.get("children") or [], a["id"])
+
+
+def _extended_paths(op: ET.Element | None) -> list[ET.Element]:
+    """The ExtendedFieldURIs a request's FolderShape asks for."""
+    shape = op.find(f"{{{M}}}FolderShape") if op is not None else None
+    return list(shape.iter(f"{{{T}}}ExtendedFieldURI")) if shape is not None else []
+
+
+def _dictionary(given: ET.Element) -> str:
+    """A user configuration's Dictionary as Exchange keeps it: a Boolean key or value written as 1 / 0 comes
+    back as true / false (xs:boolean's canonical form, as for item properties)."""
+    kept = copy.deepcopy(given)
+    for typed in kept.iter():
+        if typed.findtext(f"{{{T}}}Type") == "Boolean":
+            for value in typed.iter(f"{{{T}}}Value"):
+                value.text = {"1": "true", "0": "false"}.get((value.text or "").strip(), value.text)
+    return ET.tostring(kept, encoding="unicode")
+
+
+def _children(element: ET.Element, tag: str) -> list[ET.Element]:
+    """The children of ``element``'s child ``tag`` (types namespace); none when it has no such child."""
+    holder = element.find(f"{{{T}}}{tag}")
+    return list(holder) if holder is not None else []
 
 
 def _uid(seed_id: str) -> str:
@@ -1811,37 +2187,17 @@ def _file_attachments(message: ET.Element) -> list[tuple[str, str, bytes]]:
 
 def _folder_answer(operation: str, folder: Folder) -> str:
     """A folder operation's success: the folder's id and its new ChangeKey."""
-    return _message(
+    return ok_message(
         operation,
         f'<m:Folders><t:{folder.element}><t:FolderId Id="{folder.id}" ChangeKey="{folder.change_key}"/>'
         f"</t:{folder.element}></m:Folders>",
     )
 
 
-def _message(op: str, inner: str) -> str:
-    return (
-        f'<m:{op}ResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>{inner}'
-        f"</m:{op}ResponseMessage>"
-    )
-
-
-def _error(op: str, code: str, text: str) -> str:
-    # A failed SyncFolderItems still carries an empty SyncState and IncludesLastItemInRange, as Exchange sends it.
-    tail = (
-        "<m:SyncState/><m:IncludesLastItemInRange>true</m:IncludesLastItemInRange>" if op == "SyncFolderItems" else ""
-    )
-    return (
-        f'<m:{op}ResponseMessage ResponseClass="Error"><m:MessageText>{escape(text)}</m:MessageText>'
-        f"<m:ResponseCode>{code}</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey>{tail}"
-        f"</m:{op}ResponseMessage>"
-    )
-
-
-def _response(op: str, messages: list[str]) -> str:
-    return (
-        f'<m:{op}Response xmlns:m="{M}" xmlns:t="{T}"><m:ResponseMessages>{"".join(messages)}'
-        f"</m:ResponseMessages></m:{op}Response>"
-    )
+def _envelopes(bodies: list[str]) -> Response:
+    """Several SOAP documents in one streamed answer (GetStreamingEvents)."""
+    parts = [_envelope(b).body for b in bodies]
+    return Response(200, b"".join(parts), {"Content-Type": "text/xml; charset=utf-8"})
 
 
 def _envelope(body: str) -> Response:

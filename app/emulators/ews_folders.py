@@ -109,6 +109,7 @@ class Folder:
     seq: int = 0
     created: int = 0
     deleted: bool = False
+    permission_set: str = ""  # the PermissionSet element an UpdateFolder set, as given
 
     @property
     def id(self) -> str:
@@ -161,6 +162,10 @@ class FolderTree:
         tag = el.tag.rsplit("}", 1)[-1]
         if tag == "DistinguishedFolderId":
             key = el.get("Id", "")
+            if key == "publicfoldersroot":  # an organisation without public folders answers this
+                raise FolderError(
+                    "ErrorNoPublicFolderReplicaAvailable", "There are no public folder servers available."
+                )
             if key not in DISTINGUISHED:  # a well-known folder this mailbox does not have
                 raise FolderError(*NOT_FOUND)
             return self.get(key)
@@ -213,21 +218,40 @@ class FolderTree:
             child.deleted = True
             child.seq = self.step()
 
-    def xml(self, folder: Folder, total: int, unread: int) -> str:
-        children = len(self.children(folder.key))
-        parent = f'<t:ParentFolderId Id="{folder_id(folder.parent)}" ChangeKey="AQAAAA=="/>' if folder.parent else ""
-        cls = f"<t:FolderClass>{escape(folder.folder_class)}</t:FolderClass>" if folder.folder_class else ""
-        if (
-            folder.distinguished
-        ):  # Exchange 2013 and later tell a well-known folder's name (folder:DistinguishedFolderId)
-            cls += f"<t:DistinguishedFolderId>{folder.key}</t:DistinguishedFolderId>"
+    def xml(self, folder: Folder, total: int, unread: int, fields: frozenset[str] | None = None) -> str:
+        """A folder element with the properties ``fields`` names (all when None); its FolderId always."""
+        parts = {
+            "ParentFolderId": f'<t:ParentFolderId Id="{folder_id(folder.parent)}" ChangeKey="AQAAAA=="/>'
+            if folder.parent
+            else "",
+            "FolderClass": f"<t:FolderClass>{escape(folder.folder_class)}</t:FolderClass>"
+            if folder.folder_class
+            else "",
+            # Exchange 2013 and later tell a well-known folder's name (folder:DistinguishedFolderId)
+            "DistinguishedFolderId": f"<t:DistinguishedFolderId>{folder.key}</t:DistinguishedFolderId>"
+            if folder.distinguished
+            else "",
+            "DisplayName": f"<t:DisplayName>{escape(folder.name)}</t:DisplayName>",
+            "TotalCount": f"<t:TotalCount>{total}</t:TotalCount>",
+            "ChildFolderCount": f"<t:ChildFolderCount>{len(self.children(folder.key))}</t:ChildFolderCount>",
+            "UnreadCount": f"<t:UnreadCount>{unread}</t:UnreadCount>" if folder.element != "ContactsFolder" else "",
+            "PermissionSet": folder.permission_set,
+        }
+        shown = "".join(v for k, v in parts.items() if fields is None or k in fields)
         return (
-            f'<t:{folder.element}><t:FolderId Id="{folder.id}" ChangeKey="{folder.change_key}"/>{parent}{cls}'
-            f"<t:DisplayName>{escape(folder.name)}</t:DisplayName><t:TotalCount>{total}</t:TotalCount>"
-            f"<t:ChildFolderCount>{children}</t:ChildFolderCount>"
-            + (f"<t:UnreadCount>{unread}</t:UnreadCount>" if folder.element != "ContactsFolder" else "")
-            + f"</t:{folder.element}>"
+            f'<t:{folder.element}><t:FolderId Id="{folder.id}" ChangeKey="{folder.change_key}"/>{shown}'
+            f"</t:{folder.element}>"
         )
+
+
+def shape(op: ET.Element) -> frozenset[str] | None:
+    """The folder properties a request's FolderShape asks for: with BaseShape IdOnly, the FolderId and the
+    AdditionalProperties only (EWS reference, "BaseShape"); None (all we keep) for Default, AllProperties
+    or no shape."""
+    holder = op.find(f"{{{M}}}FolderShape")
+    if holder is None or (holder.findtext(f"{{{T}}}BaseShape") or "").strip() != "IdOnly":
+        return None
+    return frozenset(uri.get("FieldURI", "").rpartition(":")[2] for uri in holder.iter(f"{{{T}}}FieldURI"))
 
 
 def folder_restriction(element: ET.Element) -> Any:

@@ -21,8 +21,23 @@ from datetime import datetime, timedelta
 from typing import Any
 
 T = "http://schemas.microsoft.com/exchange/services/2006/types"
-ITEM_ELEMENTS = ("Message", "CalendarItem", "Contact", "Task", "Item", "PostItem", "MeetingRequest")
-ITEM_CLASS = {"Message": "IPM.Note", "CalendarItem": "IPM.Appointment", "Contact": "IPM.Contact", "Task": "IPM.Task"}
+ITEM_ELEMENTS = (
+    "Message",
+    "CalendarItem",
+    "Contact",
+    "DistributionList",
+    "Task",
+    "Item",
+    "PostItem",
+    "MeetingRequest",
+)
+ITEM_CLASS = {
+    "Message": "IPM.Note",
+    "CalendarItem": "IPM.Appointment",
+    "Contact": "IPM.Contact",
+    "DistributionList": "IPM.DistList",  # a contact group, kept in a contacts folder ("DistributionList")
+    "Task": "IPM.Task",
+}
 # Properties Exchange computes: a client's value for them is not kept.
 SERVER_SET = {
     "ItemId",
@@ -35,6 +50,10 @@ SERVER_SET = {
     "ConversationId",
     "IsDraft",
 }
+# A contact's name parts hold at most 255 characters; a longer value is refused with ErrorPropertyUpdate
+# (learned from exchangelib's live-server test of text fields, which expects exactly these three to refuse).
+NAME_PARTS = {"GivenName", "MiddleName", "Surname"}
+NAME_PART_LIMIT = 255
 # FieldURIs whose element has another name.
 URI_ELEMENT = {"item:Body": "Body", "message:IsRead": "IsRead"}
 
@@ -350,6 +369,8 @@ def apply_update(props: list[ET.Element], update: ET.Element) -> list[ET.Element
         else:
             merged.text = (merged.text or "") + (new.text or "")
         new = merged
+    if name in NAME_PARTS and len(new.text or "") > NAME_PART_LIMIT:
+        raise ItemError("ErrorPropertyUpdate", f"The value of {path.get('FieldURI')} is too long.")
     return [p for p in props if p is not old] + [normal(new)]
 
 
