@@ -31,13 +31,14 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication
 
 from app.core.mailbox_kinds import MailboxKind
-from app.core.model import Action, Issue
+from app.core.model import Issue
 from app.core.scheduler import Notice, NoticeKind
 from app.core.service import StatusSnapshot, SyncState
+from app.core.status_text import mailbox_service
 from app.ui.backend import Backend, Folders, ReportFile
 from app.ui.background import run_in_background
 from app.ui.controller import Controller
-from app.ui.dialogs import DetailsDialog, ReauthDialog, SupportDialog
+from app.ui.dialogs import Act, DetailsDialog, ReauthDialog, SupportDialog
 from app.ui.icons import app_icon
 from app.ui.models import StoreIssues
 from app.ui.sync_process import CycleProcess
@@ -103,6 +104,7 @@ class DesktopApp:
         g.refresh.connect(self.refresh)
         g.show_details.connect(self.show_current_error)
         g.reauth.connect(self.open_reauth)
+        g.try_now.connect(lambda: self.controller.try_now())
         g.setup.connect(self.open_setup)
         g.autostart.setChecked(self.backend.autostart_enabled())
         g.autostart_toggled.connect(self._set_autostart)
@@ -132,6 +134,10 @@ class DesktopApp:
         c.error.connect(self.window.show_notice)
         c.cycle_finished.connect(self._on_cycle_finished)
         c.notice.connect(self._on_notice)
+        service_label = mailbox_service(self.profile.mailbox.kind) if self.profile else ""
+        g.mailbox_service = service_label
+        if self.tray is not None:
+            self.tray.mailbox_service = service_label
         i.model.set_source(StoreIssues(self.service.store))
         i.apply_filters()  # the tab opens on open issues
         current = self.service.store.get_setting(NOTIFY_SETTING) or (
@@ -278,6 +284,8 @@ class DesktopApp:
         self.notices.append((title, text))
         if self.tray is not None:
             self.tray.notify(title, text, critical, notice)
+        elif notice is not None and notice.kind is NoticeKind.REAUTH and self.window.isVisible():
+            pass  # the open window's banner says it, with its button: not a second copy in the status bar
         else:
             self.window.show_notice(f"{title}: {text}")
 
@@ -313,13 +321,22 @@ class DesktopApp:
             snap.error_account,
             self.window,
             salesforce_setup_url=self._salesforce_setup_url(),
+            mailbox_service=self.window.general.mailbox_service,
         )
         dialog.action_requested.connect(lambda action: self._act(action, []))
         dialog.open()
 
     def show_issue_details(self, issue: Issue) -> None:
         dialog = DetailsDialog(
-            self.catalog, issue.code, issue.message, issue.account, self.window, item=issue.item_title
+            self.catalog,
+            issue.code,
+            issue.message,
+            issue.account,
+            self.window,
+            item=issue.item_title,
+            salesforce_setup_url=self._salesforce_setup_url(),
+            issue=issue,
+            mailbox_service=self.window.general.mailbox_service,
         )
         dialog.action_requested.connect(lambda action: self._act(action, [issue]))
         dialog.open()
@@ -330,14 +347,17 @@ class DesktopApp:
         return self.profile.crm.login_url.rstrip("/") + "/lightning/setup/SetupOneHome/home"
 
     def _act(self, action: str, issues: list[Issue]) -> None:
-        if action == Action.REAUTHENTICATE.value:
-            self.open_reauth()
-        elif action == Action.CONTACT_SUPPORT.value:
+        """A Show details button: each does what its label says, and nothing else."""
+        if action == Act.REAUTH:
+            self.open_reauth(issues[0].account if issues else "")
+        elif action == Act.SUPPORT:
             self.open_support(issues)
-        elif issues and action in (Action.FIX_ITEM.value, Action.FIX_SETTING.value):
+        elif action == Act.RETRY:
             self.controller.retry([i.id for i in issues])
-        else:
-            self.controller.sync_now()
+        elif action == Act.IGNORE:
+            self.controller.ignore([i.id for i in issues])
+        elif action == Act.TRY_NOW:
+            self.controller.try_now()
 
     def _which(self, snap: StatusSnapshot) -> str:
         if self.profile is None:
