@@ -124,8 +124,10 @@ class Scheduler:
     # --- user actions ---
 
     def pause(self) -> None:
+        """Pause: nothing runs until Resume; a Sync now asked before the pause is dropped with it."""
         state = self.state()
         state.paused = True
+        state.requested = state.probe = False
         self._save(state)
 
     def resume(self) -> None:
