@@ -501,6 +501,7 @@ class Engine:
                         source=Source.SALESFORCE,
                         record_id=row.record_id,
                         request_id=res.request_id,
+                        candidates=res.candidates,
                     )
             self.store.save_progress(tx, session, now)
         if stopped is not None:
@@ -533,6 +534,7 @@ class Engine:
         source: Source = Source.ENGINE,
         record_id: str = "",
         request_id: str = "",
+        candidates: Sequence[str] = (),
     ) -> None:
         entry = self.catalog.get(code)
         attempts = row.attempts + 1
@@ -565,6 +567,7 @@ class Engine:
             now=now,
             crm_link=self.crm.record_link(record_id) if record_id else "",
             request_id=request_id,
+            candidates=[self.crm.record_link(found) for found in candidates],
         )
         cycle.session.counts_for(row.kind).failed += 1
         log.info(

@@ -44,6 +44,12 @@ FIXER_TEXT = {
     ),
     Fixer.SUPPORT: QT_TRANSLATE_NOOP("DetailsDialog", "Syncbar support"),
 }
+# Salesforce's key prefixes of the objects a duplicate rule can match (the first three characters of an id).
+KEY_PREFIXES = {
+    "003": QT_TRANSLATE_NOOP("DetailsDialog", "Contact"),
+    "00Q": QT_TRANSLATE_NOOP("DetailsDialog", "Lead"),
+    "001": QT_TRANSLATE_NOOP("DetailsDialog", "Account"),
+}
 
 
 class Act(StrEnum):
@@ -103,6 +109,13 @@ class DetailsDialog(QDialog):
         if message:
             form.addRow(self.tr("The service said:"), _selectable(message))
         form.addRow(self.tr("What to do:"), _plain(entry.recommendation))
+        self.candidates = QWidget()  # the records a duplicate rule found: one button each, opening it
+        found = QVBoxLayout(self.candidates)
+        found.setContentsMargins(0, 0, 0, 0)
+        for n, url in enumerate(issue.candidates if issue is not None else ()):
+            found.addWidget(self._candidate(url, n))
+        if issue is not None and issue.candidates:
+            form.addRow(self.tr("Records the duplicate rule found:"), self.candidates)
         fixer = FIXER_TEXT.get(entry.fixer, FIXER_TEXT[Fixer.USER])
         form.addRow(self.tr("Who can fix it:"), QLabel(QCoreApplication.translate("DetailsDialog", str(fixer))))
         layout = QVBoxLayout(self)
@@ -155,6 +168,17 @@ class DetailsDialog(QDialog):
     def _link(self, label: str, url: str, name: str) -> QPushButton:
         button = self.buttons.addButton(label, QDialogButtonBox.ButtonRole.ActionRole)
         button.setObjectName(name)
+        button.setAutoDefault(False)
+        button.setToolTip(url)
+        button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl(url)))
+        return button
+
+    def _candidate(self, url: str, n: int) -> QPushButton:
+        ident = url.rstrip("/").rsplit("/", 1)[-1]
+        kind = KEY_PREFIXES.get(ident[:3])
+        name = QCoreApplication.translate("DetailsDialog", str(kind)) if kind else self.tr("Record")
+        button = QPushButton(self.tr("Open {object} {id}").format(object=name, id=ident))
+        button.setObjectName(f"candidate_{n}")
         button.setAutoDefault(False)
         button.setToolTip(url)
         button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl(url)))

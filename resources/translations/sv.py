@@ -255,4 +255,10 @@ SV = {
     "Open record": "Öppna posten",
     "Retry": "Försök igen",
     "Ignore": "Ignorera",
+    "Lead": "Lead",
+    "Account": "Konto",
+    "Record": "Post",
+    "Open {object} {id}": "Öppna {object} {id}",
+    "Records the duplicate rule found:": "Poster som dubblettregeln hittade:",
+    "Contact": "Kontakt",
 }

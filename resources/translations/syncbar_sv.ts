@@ -143,99 +143,129 @@
         <translation>Syncbars support</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="115" />
+        <location filename="../../app/ui/dialogs.py" line="128" />
         <source>Sign in again…</source>
         <translation>Logga in igen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="131" />
+        <location filename="../../app/ui/dialogs.py" line="144" />
         <source>Chat with support…</source>
         <translation>Chatta med supporten…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="90" />
+        <location filename="../../app/ui/dialogs.py" line="96" />
         <source>Sync error details — {code}</source>
         <translation>Detaljer om synkfelet — {code}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="96" />
+        <location filename="../../app/ui/dialogs.py" line="49" />
+        <source>Contact</source>
+        <translation>Kontakt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="50" />
+        <source>Lead</source>
+        <translation>Lead</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="51" />
+        <source>Account</source>
+        <translation>Konto</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="102" />
         <source>Problem:</source>
         <translation>Problem:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="97" />
+        <location filename="../../app/ui/dialogs.py" line="103" />
         <source>Code:</source>
         <translation>Kod:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="99" />
+        <location filename="../../app/ui/dialogs.py" line="105" />
         <source>Item:</source>
         <translation>Objekt:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="101" />
+        <location filename="../../app/ui/dialogs.py" line="107" />
         <source>Account:</source>
         <translation>Konto:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="102" />
+        <location filename="../../app/ui/dialogs.py" line="108" />
         <source>Description:</source>
         <translation>Beskrivning:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="104" />
+        <location filename="../../app/ui/dialogs.py" line="110" />
         <source>The service said:</source>
         <translation>Tjänsten svarade:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="105" />
+        <location filename="../../app/ui/dialogs.py" line="111" />
         <source>What to do:</source>
         <translation>Gör så här:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="107" />
+        <location filename="../../app/ui/dialogs.py" line="118" />
+        <source>Records the duplicate rule found:</source>
+        <translation>Poster som dubblettregeln hittade:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="120" />
         <source>Who can fix it:</source>
         <translation>Vem kan åtgärda det:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="111" />
+        <location filename="../../app/ui/dialogs.py" line="124" />
         <source>Close</source>
         <translation>Stäng</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="118" />
+        <location filename="../../app/ui/dialogs.py" line="131" />
         <source>Open in Gmail</source>
         <translation>Öppna i Gmail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="118" />
+        <location filename="../../app/ui/dialogs.py" line="131" />
         <source>Open in Outlook</source>
         <translation>Öppna i Outlook</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="122" />
+        <location filename="../../app/ui/dialogs.py" line="135" />
         <source>Open Salesforce Setup</source>
         <translation>Öppna Salesforce-inställningar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="125" />
+        <location filename="../../app/ui/dialogs.py" line="138" />
         <source>Open record</source>
         <translation>Öppna posten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="127" />
+        <location filename="../../app/ui/dialogs.py" line="140" />
         <source>Retry</source>
         <translation>Försök igen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="128" />
+        <location filename="../../app/ui/dialogs.py" line="141" />
         <source>Ignore</source>
         <translation>Ignorera</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="130" />
+        <location filename="../../app/ui/dialogs.py" line="143" />
         <source>Try now</source>
         <translation>Försök nu</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="179" />
+        <source>Record</source>
+        <translation>Post</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="180" />
+        <source>Open {object} {id}</source>
+        <translation>Öppna {object} {id}</translation>
     </message>
 </context>
 <context>
@@ -573,67 +603,67 @@
 <context>
     <name>ReauthDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="190" />
+        <location filename="../../app/ui/dialogs.py" line="214" />
         <source>Sign in again</source>
         <translation>Logga in igen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="194" />
+        <location filename="../../app/ui/dialogs.py" line="218" />
         <source>&lt;b&gt;{account}&lt;/b&gt; needs you to sign in again.</source>
         <translation>&lt;b&gt;{account}&lt;/b&gt; behöver att du loggar in igen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="195" />
+        <location filename="../../app/ui/dialogs.py" line="219" />
         <source>Your account</source>
         <translation>Ditt konto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="204" />
+        <location filename="../../app/ui/dialogs.py" line="228" />
         <source>https://mail.example.com/EWS/Exchange.asmx</source>
         <translation>https://mail.example.com/EWS/Exchange.asmx</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="205" />
+        <location filename="../../app/ui/dialogs.py" line="229" />
         <source>Exchange (EWS) URL:</source>
         <translation>Exchange-adress (EWS):</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="212" />
+        <location filename="../../app/ui/dialogs.py" line="236" />
         <source>Refresh</source>
         <translation>Uppdatera</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="213" />
+        <location filename="../../app/ui/dialogs.py" line="237" />
         <source>Sign in again as {account}</source>
         <translation>Logga in igen som {account}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="214" />
+        <location filename="../../app/ui/dialogs.py" line="238" />
         <source>Change account…</source>
         <translation>Byt konto…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="215" />
+        <location filename="../../app/ui/dialogs.py" line="239" />
         <source>Advanced</source>
         <translation>Avancerat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="218" />
+        <location filename="../../app/ui/dialogs.py" line="242" />
         <source>Cancel</source>
         <translation>Avbryt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="233" />
+        <location filename="../../app/ui/dialogs.py" line="257" />
         <source>Waiting for you to finish signing in in your browser…</source>
         <translation>Väntar på att du loggar in klart i webbläsaren…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="246" />
+        <location filename="../../app/ui/dialogs.py" line="270" />
         <source>Sign-in did not finish: {error}</source>
         <translation>Inloggningen blev inte klar: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="248" />
+        <location filename="../../app/ui/dialogs.py" line="272" />
         <source>Signed in as {account}.</source>
         <translation>Inloggad som {account}.</translation>
     </message>
@@ -1020,103 +1050,103 @@
 <context>
     <name>SupportDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="280" />
+        <location filename="../../app/ui/dialogs.py" line="304" />
         <source>Chat with support</source>
         <translation>Chatta med supporten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="317" />
+        <location filename="../../app/ui/dialogs.py" line="341" />
         <source>Keep addresses and subjects (helps support find the item)</source>
         <translation>Behåll adresser och ämnen (hjälper supporten att hitta objektet)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="292" />
+        <location filename="../../app/ui/dialogs.py" line="316" />
         <source>Send goes to {address} from your mailbox ({sender}), with the report attached.</source>
         <translation>Skicka går till {address} från din brevlåda ({sender}), med rapporten bifogad.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="293" />
+        <location filename="../../app/ui/dialogs.py" line="317" />
         <source>your mailbox</source>
         <translation>din brevlåda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="300" />
+        <location filename="../../app/ui/dialogs.py" line="324" />
         <source>Support page</source>
         <translation>Supportsida</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="301" />
+        <location filename="../../app/ui/dialogs.py" line="325" />
         <source>Support page:</source>
         <translation>Supportsida:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="303" />
-        <location filename="../../app/ui/dialogs.py" line="306" />
+        <location filename="../../app/ui/dialogs.py" line="327" />
+        <location filename="../../app/ui/dialogs.py" line="330" />
         <source>What happened?</source>
         <translation>Vad hände?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="305" />
+        <location filename="../../app/ui/dialogs.py" line="329" />
         <source>What were you doing, and what went wrong?</source>
         <translation>Vad gjorde du, och vad gick fel?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="312" />
+        <location filename="../../app/ui/dialogs.py" line="336" />
         <source>Tokens and passwords are always removed; addresses, subjects and message text are removed too unless you keep them below.</source>
         <translation>Token och lösenord tas alltid bort; adresser, ämnesrader och meddelandetext tas också bort om du inte behåller dem nedan.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="322" />
+        <location filename="../../app/ui/dialogs.py" line="346" />
         <source>Files in the report</source>
         <translation>Filer i rapporten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="328" />
+        <location filename="../../app/ui/dialogs.py" line="352" />
         <source>Screenshot</source>
         <translation>Skärmbild</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="339" />
+        <location filename="../../app/ui/dialogs.py" line="363" />
         <source>Save to file</source>
         <translation>Spara till fil</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="340" />
+        <location filename="../../app/ui/dialogs.py" line="364" />
         <source>Send</source>
         <translation>Skicka</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="355" />
+        <location filename="../../app/ui/dialogs.py" line="379" />
         <source>{name} ({size} bytes)</source>
         <translation>{name} ({size} byte)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="381" />
+        <location filename="../../app/ui/dialogs.py" line="405" />
         <source>Could not save the report: {error}. Nothing was sent.</source>
         <translation>Kunde inte spara rapporten: {error}. Inget skickades.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="391" />
+        <location filename="../../app/ui/dialogs.py" line="415" />
         <source>Saved {path}.</source>
         <translation>Sparade {path}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="400" />
+        <location filename="../../app/ui/dialogs.py" line="424" />
         <source>Sending the report to {address}…</source>
         <translation>Skickar rapporten till {address}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="419" />
+        <location filename="../../app/ui/dialogs.py" line="443" />
         <source>Sent to {address}. A copy is in your Sent Items and saved as {path}.</source>
         <translation>Skickad till {address}. En kopia finns i Skickat och är sparad som {path}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="413" />
+        <location filename="../../app/ui/dialogs.py" line="437" />
         <source>Not sent: {problem}. The report is saved as {path}; try again later.</source>
         <translation>Inte skickad: {problem}. Rapporten är sparad som {path}; försök igen senare.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="423" />
+        <location filename="../../app/ui/dialogs.py" line="447" />
         <source>Done</source>
         <translation>Klar</translation>
     </message>

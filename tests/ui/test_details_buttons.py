@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -21,6 +22,7 @@ from app.core.catalog import Catalog
 from app.core.model import Action, IssueState, ItemKind, RetryClass, Scope, Source
 from app.core.model import Issue as IssueRecord
 from app.core.resources import resource_path
+from tests.ui.conftest import Demo
 
 # The convention: a button is named in quotes right after "click" ("klicka på"); other quotes are not buttons.
 QUOTED = re.compile(r"\b(?:click|klicka(?: sedan)?(?: bara)? på) [“”]([^“”]+)”", re.IGNORECASE)
@@ -167,3 +169,45 @@ def test_per_problem_buttons_open_the_item_and_ask_the_app(qtbot: QtBot, monkeyp
     resolved = DetailsDialog(catalog, item.code, issue=replace(item, state=IssueState.RESOLVED))
     qtbot.addWidget(resolved)
     assert "Retry" not in resolved.visible_buttons()  # nothing left to retry
+
+
+def test_a_duplicate_shows_the_records_the_rule_found_with_links(
+    demo: Demo, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The emulated org's duplicate rule blocks a Contact; its answer names the matches (duplicateResult), the
+    issue keeps them, and Show details offers each as a button opening that Salesforce record."""
+    from PySide6.QtWidgets import QApplication, QPushButton
+
+    from app.compose.desktop import DesktopBackend
+    from app.ui.app import DesktopApp
+    from app.ui.dialogs import DetailsDialog
+
+    qapp = QApplication.instance()
+    assert isinstance(qapp, QApplication)
+    app = DesktopApp(qapp, DesktopBackend(demo.paths, demo.tokens, demo=True), tray=False)
+    app.start(show_window=True)
+    try:
+        qtbot.waitUntil(lambda: not app.controller.running, timeout=60_000)
+        with qtbot.waitSignal(app.controller.cycle_finished, timeout=60_000):
+            app.controller.sync_now()
+        duplicates = [i for i in app.service.issues() if i.code == "DATA_DUPLICATE_DETECTED"]
+        assert duplicates, sorted({i.code for i in app.service.issues()})
+        issue = duplicates[0]
+        sf: Any = demo.host.services["salesforce"]
+        ids = [url.rsplit("/", 1)[-1] for url in issue.candidates]
+        assert ids and all(any(i in sf.records[t] for t in ("Contact", "Lead")) for i in ids), issue.candidates
+        opened: list[str] = []
+        monkeypatch.setattr("app.ui.dialogs.QDesktopServices.openUrl", lambda url: opened.append(url.toString()))
+        app.show_issue_details(issue)
+        dialog = app.window.findChild(DetailsDialog)
+        assert dialog is not None
+        button = dialog.findChild(QPushButton, "candidate_0")
+        assert button is not None and button.isVisibleTo(dialog) and ids[0] in button.text()
+        button.click()
+        assert opened == [issue.candidates[0]]
+        assert {"Retry", "Ignore", "Chat with support…"} <= set(dialog.visible_buttons())
+        dialog.close()
+    finally:
+        app.controller.shutdown()
+        app.window.quit_on_close = True
+        app.window.close()

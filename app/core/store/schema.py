@@ -98,6 +98,10 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE items ADD COLUMN sent_values TEXT NOT NULL DEFAULT ''
     """,
+    # v4: the records a duplicate rule found, one link a line, so Show details can offer them.
+    """
+    ALTER TABLE issues ADD COLUMN candidates TEXT NOT NULL DEFAULT ''
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
