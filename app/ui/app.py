@@ -34,7 +34,7 @@ from app.core.mailbox_kinds import MailboxKind
 from app.core.model import Issue
 from app.core.scheduler import Notice, NoticeKind
 from app.core.service import StatusSnapshot, SyncState
-from app.core.status_text import mailbox_service
+from app.core.status_text import mailbox_service, waiting
 from app.ui.backend import Backend, Folders, ReportFile
 from app.ui.background import run_in_background
 from app.ui.controller import Controller
@@ -259,8 +259,13 @@ class DesktopApp:
             snap = self.service.status()
             if snap.error_code:
                 entry = self.catalog.get(snap.error_code)
+                title = (  # a wait is not an error: nobody has to act
+                    QCoreApplication.translate("DesktopApp", "Sync on hold")
+                    if waiting(snap, self.catalog)
+                    else QCoreApplication.translate("DesktopApp", "Sync error")
+                )
                 self._show_notice(
-                    QCoreApplication.translate("DesktopApp", "Sync error"),
+                    title,
                     f"{entry.title}. {entry.recommendation}",
                     critical=True,
                     notice=Notice(NoticeKind.FIRST_FAILURE, snap.error_code, snap.error_account),

@@ -106,16 +106,21 @@
     </message>
     <message>
         <location filename="../../app/ui/app.py" line="263" />
+        <source>Sync on hold</source>
+        <translation>Synkningen väntar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/app.py" line="265" />
         <source>Sync error</source>
         <translation>Synkfel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="459" />
+        <location filename="../../app/ui/app.py" line="464" />
         <source>Could not change “Start at login”: {error}</source>
         <translation>Kunde inte ändra ”Starta vid inloggning”: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="466" />
+        <location filename="../../app/ui/app.py" line="471" />
         <source>Finishing the current step of the sync…</source>
         <translation>Avslutar det pågående steget i synkningen…</translation>
     </message>

@@ -192,6 +192,7 @@ def test_revoked_salesforce_session_shows_banner_and_reauth_fixes_it(
     assert not general.error_box.isVisibleTo(desktop.window)  # one copy: the banner, with its button
     assert general.status_text.text() == "Sign-in needed"
     assert not general.sync_button.isEnabled() and "sign in again to Salesforce" in general.sync_reason.text()
+    assert "sign in" not in desktop.window.statusBar().currentMessage().lower()  # the banner says it, once
     assert desktop.notices and desktop.notices[-1][0] == "Sign in again"
     desktop.open_reauth()
     dialog = desktop.window.findChild(ReauthDialog)
