@@ -289,10 +289,13 @@ class DesktopApp:
         self.notices.append((title, text))
         if self.tray is not None:
             self.tray.notify(title, text, critical, notice)
-        elif notice is not None and notice.kind is NoticeKind.REAUTH and self.window.isVisible():
-            pass  # the open window's banner says it, with its button: not a second copy in the status bar
+        elif notice is not None and notice.kind in (NoticeKind.REAUTH, NoticeKind.SUSPENDED) and self._general_shown():
+            pass  # the General tab's banner or Waiting box says it, with its button: not a second copy below
         else:
             self.window.show_notice(f"{title}: {text}")
+
+    def _general_shown(self) -> bool:
+        return self.window.isVisible() and self.window.tabs.currentWidget() is self.window.general
 
     def open_notice(self, notice: Notice) -> None:
         """A click on a notice: the re-auth dialog for its account, its items in the Issues tab, or General."""

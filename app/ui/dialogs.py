@@ -146,8 +146,11 @@ class DetailsDialog(QDialog):
             fixes.insert(0, support)
         waits = entry.retry_class in WAITS and issue is None
         default = self.buttons.button(QDialogButtonBox.StandardButton.Close) if waits or not fixes else fixes[0]
-        default.setDefault(True)
+        close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setAutoDefault(False)  # a focused Close must not take Enter from the fix
         default.setAutoDefault(True)
+        default.setDefault(True)
+        default.setFocus()
         self.default_button = default
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)

@@ -114,6 +114,8 @@ def test_every_button_a_catalogue_text_names_is_in_its_dialog(lang: str, qtbot: 
 
 def test_the_default_button_is_the_fix_never_one_that_fails_again(qtbot: QtBot) -> None:
     """A wait defaults to Close (nothing to redo); a sign-in to Sign in again…; an item to opening it."""
+    from PySide6.QtWidgets import QPushButton
+
     from app.core.catalog import load_default
     from app.ui.dialogs import DetailsDialog
 
@@ -121,7 +123,10 @@ def test_the_default_button_is_the_fix_never_one_that_fails_again(qtbot: QtBot) 
     for entry in catalog.entries():
         dialog = DetailsDialog(catalog, entry.code, salesforce_setup_url=SETUP)
         qtbot.addWidget(dialog)
+        dialog.show()
+        defaults = [b.text() for b in dialog.findChildren(QPushButton) if b.isDefault()]
         default = dialog.default_button.text()
+        assert defaults == [default], (entry.code, defaults)  # what Enter presses is the one we meant
         assert default != "Sync now", entry.code
         if entry.scope is Scope.ACCOUNT and entry.retry_class in (
             RetryClass.THROTTLED,

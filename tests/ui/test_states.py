@@ -81,6 +81,7 @@ def test_daily_limit_waits_in_amber_and_try_now_checks_once(desktop: DesktopApp,
     assert "Nothing to do" in g.error_text.text()
     at = until.astimezone().strftime("%H:%M")
     assert text.count(at) == 1, text  # the time, once
+    assert at not in window.statusBar().currentMessage()  # and not again in the status bar
     assert near(icon_colour(desktop), STATE_COLOURS["waiting"]) and not near(icon_colour(desktop), "#cf222e")
     # Sync now would be refused again: off, with the reason in a tooltip and a visible line.
     assert not g.sync_button.isEnabled() and g.sync_reason.isVisibleTo(window)
