@@ -216,3 +216,56 @@ def test_a_duplicate_shows_the_records_the_rule_found_with_links(
         app.controller.shutdown()
         app.window.quit_on_close = True
         app.window.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_the_general_tab_has_every_button_its_error_text_names(lang: str, qtbot: QtBot) -> None:
+    """The current error on the General tab (its box or the sign-in banner) carries the buttons its text names."""
+    from datetime import timedelta
+
+    from PySide6.QtWidgets import QApplication, QPushButton
+
+    from app.core.service import StatusSnapshot, SyncState
+    from app.ui import i18n
+    from app.ui.window import SettingsWindow
+
+    catalog = dict(catalogs())[lang]
+    qapp = QApplication.instance()
+    assert isinstance(qapp, QApplication)
+    translators = i18n.install(qapp, lang) if lang != "en" else []
+    wrong: list[str] = []
+    checked = 0
+    try:
+        window = SettingsWindow(catalog)
+        qtbot.addWidget(window)
+        window.show()
+        general = window.general
+        now = datetime.now(UTC)
+        for entry in catalog.entries():
+            if entry.scope is not Scope.ACCOUNT or entry.retry_class is RetryClass.IGNORED:
+                continue
+            state = {
+                RetryClass.NEEDS_REAUTH: SyncState.NEEDS_REAUTH,
+                RetryClass.SUSPENDED: SyncState.SUSPENDED,
+            }.get(entry.retry_class, SyncState.BACKING_OFF)
+            snap = StatusSnapshot(
+                state,
+                "alex@example.com",
+                "rep@acme.com",
+                next_run_at=now + timedelta(hours=1),
+                suspended_until=now + timedelta(hours=1) if state is SyncState.SUSPENDED else None,
+                error_code=entry.code,
+                error_account="rep@acme.com",
+            )
+            general.show_status(snap, now)
+            said = " ".join(w.text() for w in (general.error_text, general.banner_text) if w.isVisibleTo(window))
+            shown = {b.text().replace("&", "") for b in general.findChildren(QPushButton) if b.isVisibleTo(window)}
+            for name in QUOTED.findall(said):
+                checked += 1
+                if name not in shown:
+                    wrong.append(f"{entry.code}: “{name}” is not a button on the General tab: {sorted(shown)}")
+    finally:
+        if translators:
+            i18n.remove(qapp, translators)
+    assert not wrong, "\n".join(wrong)
+    assert checked >= 4  # red account errors do name Try now
