@@ -46,6 +46,8 @@ from app.ui.tray import Target, Tray, notice_target, notice_text
 from app.ui.window import SettingsWindow
 
 NOTIFY_SETTING = "ui.notifications"
+# Notices that say what the General tab's status already says (its banner, its Waiting or error box).
+STATE_NOTICES = frozenset({NoticeKind.FIRST_FAILURE, NoticeKind.REAUTH, NoticeKind.SUSPENDED})
 log = logging.getLogger("syncbar.ui")
 
 
@@ -289,8 +291,8 @@ class DesktopApp:
         self.notices.append((title, text))
         if self.tray is not None:
             self.tray.notify(title, text, critical, notice)
-        elif notice is not None and notice.kind in (NoticeKind.REAUTH, NoticeKind.SUSPENDED) and self._general_shown():
-            pass  # the General tab's banner or Waiting box says it, with its button: not a second copy below
+        elif notice is not None and notice.kind in STATE_NOTICES and self._general_shown():
+            pass  # the General tab's banner or box says it, with its button: not a second copy below
         else:
             self.window.show_notice(f"{title}: {text}")
 

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from app.core.catalog import Catalog
 from app.core.model import RetryClass
-from app.core.scheduler import Notice, NoticeKind
+from app.core.scheduler import MAILBOX_REJECTION_CODES, Notice, NoticeKind
 from app.core.service import StatusSnapshot, SyncState
-from app.core.status_text import clock_time, present, status_line
+from app.core.status_text import SELF_HEALING, clock_time, present, status_line
 from app.ui.icons import state_icon, tone_key
 
 
@@ -54,6 +54,11 @@ def notice_text(notice: Notice, catalog: Catalog, now: datetime) -> tuple[str, s
             return QCoreApplication.translate("Tray", "Sync on hold"), text.format(
                 title=entry.title, who=who, time=clock_time(notice.until, now)
             )
+        return QCoreApplication.translate("Tray", "Sync on hold"), QCoreApplication.translate(
+            "Tray", "{title}{who}. Syncbar waits and then goes on by itself."
+        ).format(title=entry.title, who=who)
+    quiet_retry = notice.code in MAILBOX_REJECTION_CODES  # a mailbox refusing is retried a few times first
+    if notice.kind is NoticeKind.FIRST_FAILURE and entry and (entry.retry_class in SELF_HEALING or quiet_retry):
         return QCoreApplication.translate("Tray", "Sync on hold"), QCoreApplication.translate(
             "Tray", "{title}{who}. Syncbar waits and then goes on by itself."
         ).format(title=entry.title, who=who)

@@ -89,38 +89,38 @@
 <context>
     <name>DesktopApp</name>
     <message>
-        <location filename="../../app/ui/app.py" line="170" />
-        <location filename="../../app/ui/app.py" line="185" />
+        <location filename="../../app/ui/app.py" line="172" />
+        <location filename="../../app/ui/app.py" line="187" />
         <source>Could not save the settings: {error}</source>
         <translation>Kunde inte spara inställningarna: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="201" />
+        <location filename="../../app/ui/app.py" line="203" />
         <source>Other sync software</source>
         <translation>Annan synkprogramvara</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="218" />
+        <location filename="../../app/ui/app.py" line="220" />
         <source>Could not open the settings: {error}</source>
         <translation>Kunde inte öppna inställningarna: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="263" />
+        <location filename="../../app/ui/app.py" line="265" />
         <source>Sync on hold</source>
         <translation>Synkningen väntar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="265" />
+        <location filename="../../app/ui/app.py" line="267" />
         <source>Sync error</source>
         <translation>Synkfel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="464" />
+        <location filename="../../app/ui/app.py" line="469" />
         <source>Could not change “Start at login”: {error}</source>
         <translation>Kunde inte ändra ”Starta vid inloggning”: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="471" />
+        <location filename="../../app/ui/app.py" line="476" />
         <source>Finishing the current step of the sync…</source>
         <translation>Avslutar det pågående steget i synkningen…</translation>
     </message>
@@ -263,12 +263,12 @@
         <translation>Försök nu</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="179" />
+        <location filename="../../app/ui/dialogs.py" line="182" />
         <source>Record</source>
         <translation>Post</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="180" />
+        <location filename="../../app/ui/dialogs.py" line="183" />
         <source>Open {object} {id}</source>
         <translation>Öppna {object} {id}</translation>
     </message>
@@ -608,67 +608,67 @@
 <context>
     <name>ReauthDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="214" />
+        <location filename="../../app/ui/dialogs.py" line="217" />
         <source>Sign in again</source>
         <translation>Logga in igen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="218" />
+        <location filename="../../app/ui/dialogs.py" line="221" />
         <source>&lt;b&gt;{account}&lt;/b&gt; needs you to sign in again.</source>
         <translation>&lt;b&gt;{account}&lt;/b&gt; behöver att du loggar in igen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="219" />
+        <location filename="../../app/ui/dialogs.py" line="222" />
         <source>Your account</source>
         <translation>Ditt konto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="228" />
+        <location filename="../../app/ui/dialogs.py" line="231" />
         <source>https://mail.example.com/EWS/Exchange.asmx</source>
         <translation>https://mail.example.com/EWS/Exchange.asmx</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="229" />
+        <location filename="../../app/ui/dialogs.py" line="232" />
         <source>Exchange (EWS) URL:</source>
         <translation>Exchange-adress (EWS):</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="236" />
+        <location filename="../../app/ui/dialogs.py" line="239" />
         <source>Refresh</source>
         <translation>Uppdatera</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="237" />
+        <location filename="../../app/ui/dialogs.py" line="240" />
         <source>Sign in again as {account}</source>
         <translation>Logga in igen som {account}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="238" />
+        <location filename="../../app/ui/dialogs.py" line="241" />
         <source>Change account…</source>
         <translation>Byt konto…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="239" />
+        <location filename="../../app/ui/dialogs.py" line="242" />
         <source>Advanced</source>
         <translation>Avancerat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="242" />
+        <location filename="../../app/ui/dialogs.py" line="245" />
         <source>Cancel</source>
         <translation>Avbryt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="257" />
+        <location filename="../../app/ui/dialogs.py" line="260" />
         <source>Waiting for you to finish signing in in your browser…</source>
         <translation>Väntar på att du loggar in klart i webbläsaren…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="270" />
+        <location filename="../../app/ui/dialogs.py" line="273" />
         <source>Sign-in did not finish: {error}</source>
         <translation>Inloggningen blev inte klar: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="272" />
+        <location filename="../../app/ui/dialogs.py" line="275" />
         <source>Signed in as {account}.</source>
         <translation>Inloggad som {account}.</translation>
     </message>
@@ -1055,103 +1055,103 @@
 <context>
     <name>SupportDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="304" />
+        <location filename="../../app/ui/dialogs.py" line="307" />
         <source>Chat with support</source>
         <translation>Chatta med supporten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="341" />
+        <location filename="../../app/ui/dialogs.py" line="344" />
         <source>Keep addresses and subjects (helps support find the item)</source>
         <translation>Behåll adresser och ämnen (hjälper supporten att hitta objektet)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="316" />
+        <location filename="../../app/ui/dialogs.py" line="319" />
         <source>Send goes to {address} from your mailbox ({sender}), with the report attached.</source>
         <translation>Skicka går till {address} från din brevlåda ({sender}), med rapporten bifogad.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="317" />
+        <location filename="../../app/ui/dialogs.py" line="320" />
         <source>your mailbox</source>
         <translation>din brevlåda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="324" />
+        <location filename="../../app/ui/dialogs.py" line="327" />
         <source>Support page</source>
         <translation>Supportsida</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="325" />
+        <location filename="../../app/ui/dialogs.py" line="328" />
         <source>Support page:</source>
         <translation>Supportsida:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="327" />
         <location filename="../../app/ui/dialogs.py" line="330" />
+        <location filename="../../app/ui/dialogs.py" line="333" />
         <source>What happened?</source>
         <translation>Vad hände?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="329" />
+        <location filename="../../app/ui/dialogs.py" line="332" />
         <source>What were you doing, and what went wrong?</source>
         <translation>Vad gjorde du, och vad gick fel?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="336" />
+        <location filename="../../app/ui/dialogs.py" line="339" />
         <source>Tokens and passwords are always removed; addresses, subjects and message text are removed too unless you keep them below.</source>
         <translation>Token och lösenord tas alltid bort; adresser, ämnesrader och meddelandetext tas också bort om du inte behåller dem nedan.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="346" />
+        <location filename="../../app/ui/dialogs.py" line="349" />
         <source>Files in the report</source>
         <translation>Filer i rapporten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="352" />
+        <location filename="../../app/ui/dialogs.py" line="355" />
         <source>Screenshot</source>
         <translation>Skärmbild</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="363" />
+        <location filename="../../app/ui/dialogs.py" line="366" />
         <source>Save to file</source>
         <translation>Spara till fil</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="364" />
+        <location filename="../../app/ui/dialogs.py" line="367" />
         <source>Send</source>
         <translation>Skicka</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="379" />
+        <location filename="../../app/ui/dialogs.py" line="382" />
         <source>{name} ({size} bytes)</source>
         <translation>{name} ({size} byte)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="405" />
+        <location filename="../../app/ui/dialogs.py" line="408" />
         <source>Could not save the report: {error}. Nothing was sent.</source>
         <translation>Kunde inte spara rapporten: {error}. Inget skickades.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="415" />
+        <location filename="../../app/ui/dialogs.py" line="418" />
         <source>Saved {path}.</source>
         <translation>Sparade {path}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="424" />
+        <location filename="../../app/ui/dialogs.py" line="427" />
         <source>Sending the report to {address}…</source>
         <translation>Skickar rapporten till {address}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="443" />
+        <location filename="../../app/ui/dialogs.py" line="446" />
         <source>Sent to {address}. A copy is in your Sent Items and saved as {path}.</source>
         <translation>Skickad till {address}. En kopia finns i Skickat och är sparad som {path}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="437" />
+        <location filename="../../app/ui/dialogs.py" line="440" />
         <source>Not sent: {problem}. The report is saved as {path}; try again later.</source>
         <translation>Inte skickad: {problem}. Rapporten är sparad som {path}; försök igen senare.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="447" />
+        <location filename="../../app/ui/dialogs.py" line="450" />
         <source>Done</source>
         <translation>Klar</translation>
     </message>
@@ -1176,92 +1176,94 @@
     <message>
         <location filename="../../app/ui/tray.py" line="54" />
         <location filename="../../app/ui/tray.py" line="57" />
+        <location filename="../../app/ui/tray.py" line="62" />
         <source>Sync on hold</source>
         <translation>Synkningen väntar</translation>
     </message>
     <message>
         <location filename="../../app/ui/tray.py" line="57" />
+        <location filename="../../app/ui/tray.py" line="62" />
         <source>{title}{who}. Syncbar waits and then goes on by itself.</source>
         <translation>{title}{who}. Syncbar väntar och fortsätter sedan av sig självt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="61" />
+        <location filename="../../app/ui/tray.py" line="66" />
         <source>Sync keeps failing</source>
         <translation>Synkningen misslyckas gång på gång</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="61" />
+        <location filename="../../app/ui/tray.py" line="66" />
         <source>Syncing has been stopped for a while: {title}. We emailed you about it. {fix}</source>
         <translation>Synkningen har stått still en tid: {title}. Vi har mejlat dig om det. {fix}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="65" />
+        <location filename="../../app/ui/tray.py" line="70" />
         <source>Sync is working again</source>
         <translation>Synkningen fungerar igen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="65" />
+        <location filename="../../app/ui/tray.py" line="70" />
         <source>The last sync went through.</source>
         <translation>Den senaste synkningen gick igenom.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="69" />
+        <location filename="../../app/ui/tray.py" line="74" />
         <source>Another sync tool found</source>
         <translation>Ett annat synkverktyg hittades</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="71" />
+        <location filename="../../app/ui/tray.py" line="76" />
         <source>various problems</source>
         <translation>olika problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="72" />
+        <location filename="../../app/ui/tray.py" line="77" />
         <source>Items could not sync</source>
         <translation>Objekt kunde inte synkas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="72" />
+        <location filename="../../app/ui/tray.py" line="77" />
         <source>{n} item(s): {what}. Click to see them in the Issues tab.</source>
         <translation>{n} objekt: {what}. Klicka för att se dem på fliken Problem.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="76" />
+        <location filename="../../app/ui/tray.py" line="81" />
         <source>Sync error</source>
         <translation>Synkfel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="76" />
+        <location filename="../../app/ui/tray.py" line="81" />
         <source>{title}{who}. {fix}</source>
         <translation>{title}{who}. {fix}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="79" />
+        <location filename="../../app/ui/tray.py" line="84" />
         <source>Something needs your attention.</source>
         <translation>Något behöver din uppmärksamhet.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="96" />
+        <location filename="../../app/ui/tray.py" line="101" />
         <source>Sync now</source>
         <translation>Synka nu</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="97" />
-        <location filename="../../app/ui/tray.py" line="131" />
+        <location filename="../../app/ui/tray.py" line="102" />
+        <location filename="../../app/ui/tray.py" line="136" />
         <source>Pause</source>
         <translation>Pausa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="98" />
+        <location filename="../../app/ui/tray.py" line="103" />
         <source>Open Sync Settings</source>
         <translation>Öppna synkinställningar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="99" />
+        <location filename="../../app/ui/tray.py" line="104" />
         <source>Quit Syncbar</source>
         <translation>Avsluta Syncbar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="131" />
+        <location filename="../../app/ui/tray.py" line="136" />
         <source>Resume</source>
         <translation>Återuppta</translation>
     </message>

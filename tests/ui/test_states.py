@@ -179,3 +179,31 @@ def test_the_pause_button_stays_in_swedish_after_an_update(qtbot: QtBot) -> None
         assert window.general.pause_button.text() == "Pausa"
     finally:
         i18n.remove(qapp, translators)
+
+
+def test_a_lost_microsoft_365_sign_in_is_one_banner_naming_the_service(
+    desktop: DesktopApp, demo: Demo, qtbot: QtBot
+) -> None:
+    """A mailbox that refuses the sign-in is retried quietly (amber) before a sign-in is asked; then one banner
+    names Microsoft 365 with its button, and the status line, the box and the status bar do not repeat it."""
+    cycle(qtbot, desktop)
+    demo.host.inject("graph", Fault("revoke"))
+    g, window = desktop.window.general, desktop.window
+    for _ in range(10):
+        cycle(qtbot, desktop)
+        if desktop.service.status().state is SyncState.NEEDS_REAUTH:
+            break
+        desktop.controller.emit_status()
+        assert desktop.service.status().error_code == "MBX_AUTH_FAILED"
+        assert g.status_text.text().startswith("Waiting: ") and not g.banner.isVisibleTo(window)
+    assert desktop.service.status().state is SyncState.NEEDS_REAUTH
+    desktop.controller.emit_status()
+    assert g.banner.isVisibleTo(window) and g.banner_button.text() == "Sign in again…"
+    banner = g.banner_text.text()
+    assert banner.startswith("Microsoft 365 needs you to sign in again (alex.morgan@example.com)"), banner
+    title = desktop.catalog.get("MBX_AUTH_FAILED").title
+    assert shown_text(desktop).count(title) == 1  # in the banner only
+    assert not g.error_box.isVisibleTo(window) and g.status_text.text() == "Sign-in needed"
+    assert "sign in" not in window.statusBar().currentMessage().lower()
+    assert not g.sync_button.isEnabled() and "Microsoft 365" in g.sync_button.toolTip()
+    assert near(icon_colour(desktop), STATE_COLOURS["signin"])
