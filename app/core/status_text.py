@@ -175,8 +175,9 @@ def waiting(snap: StatusSnapshot, catalog: Catalog) -> bool:
     if not snap.error_code:
         return snap.state is SyncState.BACKING_OFF  # another sync holds the account for a moment
     retry = catalog.get(snap.error_code).retry_class
-    # A mailbox refusing a sign-in a few times is retried quietly before a sign-in is asked (the scheduler).
-    return retry in SELF_HEALING or (retry is RetryClass.NEEDS_REAUTH and snap.state is SyncState.BACKING_OFF)
+    # A mailbox refusing a sign-in a few times is retried quietly before a sign-in is asked (the scheduler);
+    # once signed in again, the old code stays until the sync that follows at once: nothing to do either way.
+    return retry in SELF_HEALING or retry is RetryClass.NEEDS_REAUTH
 
 
 MAILBOX_SERVICES = {MailboxKind.GRAPH: "Microsoft 365", MailboxKind.GMAIL: "Gmail", MailboxKind.EWS: "Exchange"}

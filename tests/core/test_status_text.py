@@ -82,6 +82,9 @@ def test_a_sign_in_names_the_service_once_and_blocks_sync_now(catalog: Catalog) 
     assert {mailbox_service(k) for k in ("graph", "gmail", "ews")} == {"Microsoft 365", "Gmail", "Exchange"}
     # A mailbox refusing once is retried quietly first: that is a wait, not a sign-in yet.
     assert waiting(_snap(SyncState.BACKING_OFF, "MBX_AUTH_FAILED"), catalog)
+    # Signed in again: the sync that clears the old code starts at once; no red, no "click Sign in again".
+    after = present(_snap(SyncState.IDLE, "SF_AUTH_FAILED"), catalog, NOW)
+    assert after.tone is Tone.WAITING and "Sign in" not in after.box_text
 
 
 def test_sync_now_while_paused_says_it_runs_once(catalog: Catalog) -> None:
