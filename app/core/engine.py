@@ -516,6 +516,7 @@ class Engine:
                         # the record updated, the one the service named, or the Contact/Lead it was for
                         record_id=rec.existing_id or res.record_id or cycle.matched.get(row.key, ""),
                         request_id=res.request_id,
+                        candidates=res.candidates,
                     )
             self.store.save_progress(tx, session, now)
         if stopped is not None:
@@ -548,6 +549,7 @@ class Engine:
         source: Source = Source.ENGINE,
         record_id: str = "",
         request_id: str = "",
+        candidates: Sequence[str] = (),
     ) -> None:
         entry = self.catalog.get(code)
         record_id = record_id or row.record_id  # a record created by an earlier sync is known too
@@ -581,6 +583,7 @@ class Engine:
             now=now,
             crm_link=self.crm.record_link(record_id) if record_id else "",
             request_id=request_id,
+            candidates=[self.crm.record_link(found) for found in candidates],
         )
         cycle.session.counts_for(row.kind).failed += 1
         log.info(

@@ -226,6 +226,7 @@ class PushResult:
     message: str = ""  # the service's own words, for Show details
     fields: tuple[str, ...] = ()
     request_id: str = ""
+    candidates: tuple[str, ...] = ()  # the ids of the records an org's duplicate rule matched
 
 
 @dataclass(frozen=True)
@@ -316,3 +317,4 @@ class Issue:
     crm_link: str = ""
     message: str = ""  # the service's words or the engine's detail
     request_id: str = ""
+    candidates: tuple[str, ...] = ()  # links to the records a duplicate rule found ("use one of these")

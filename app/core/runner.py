@@ -114,6 +114,7 @@ class SyncService:
             error_message=st.error_message,
             open_issues=self.store.count_issues(IssueQuery(state=IssueState.OPEN.value)),
             progress=self._progress if self._running.is_set() else None,
+            paused=st.paused,
         )
 
     def open_item_issues(self) -> int:
@@ -140,7 +141,8 @@ class SyncService:
         ignored = [i.id for i in issues if i.state is IssueState.IGNORED]
         if ignored:
             self.store.set_issue_state(ignored, IssueState.OPEN, self.clock())
-        self.scheduler.request()
+        if not self.scheduler.state().paused:  # paused: the items wait, due, for Resume
+            self.scheduler.request()
 
     def ignore(self, issue_ids: Sequence[int]) -> None:
         issues = [i for i in (self.store.issue(n) for n in issue_ids) if i is not None]
@@ -156,6 +158,12 @@ class SyncService:
 
     def request_sync(self) -> None:
         self.scheduler.request()
+
+    def try_now(self) -> None:
+        self.scheduler.try_now()
+
+    def blocked(self, now: datetime) -> str | None:
+        return self.scheduler.blocked(now)
 
     def due(self, now: datetime) -> bool:
         if self._local_wait_until is not None and now < self._local_wait_until:

@@ -4,6 +4,8 @@ State (persisted in the store's settings, so it survives restarts):
 
     paused            the user paused syncing (Sync now still runs once)
     requested         Sync now was asked for
+    probe             Try now: the next cycle runs even while suspended (a person may have fixed the cause);
+                      its success clears the suspension, its failure sets it again
     backoff_until     a transient or throttled failure: wait (jittered, or Retry-After)
     suspended_until   a limit resets then (daily API limit, our allocation)
     needs_reauth      a sign-in is needed; nothing runs until credentials_updated()
@@ -70,6 +72,7 @@ class Notice:
 class SchedulerState:
     paused: bool = False
     requested: bool = False
+    probe: bool = False
     backoff_until: str = ""
     suspended_until: str = ""
     needs_reauth: bool = False
@@ -121,8 +124,10 @@ class Scheduler:
     # --- user actions ---
 
     def pause(self) -> None:
+        """Pause: nothing runs until Resume; a Sync now asked before the pause is dropped with it."""
         state = self.state()
         state.paused = True
+        state.requested = state.probe = False
         self._save(state)
 
     def resume(self) -> None:
@@ -135,6 +140,22 @@ class Scheduler:
         state = self.state()
         state.requested = True
         self._save(state)
+
+    def try_now(self) -> None:
+        """Try now: check once, even through a suspension (a limit raised, a service back); not a needed sign-in."""
+        state = self.state()
+        state.requested = state.probe = True
+        self._save(state)
+
+    def blocked(self, now: datetime) -> str | None:
+        """Why Sync now would not run now: "needs_reauth", "suspended", or None (paused does not block it)."""
+        state = self.state()
+        if state.needs_reauth:
+            return "needs_reauth"
+        suspended = from_ts(state.suspended_until)
+        if suspended is not None and now < suspended and not state.probe:
+            return "suspended"
+        return None
 
     def credentials_updated(self) -> None:
         state = self.state()
@@ -164,13 +185,15 @@ class Scheduler:
         else:
             base = self._interval_at(state, now)
         suspended = from_ts(state.suspended_until)
+        if state.probe:
+            return base
         return max(base, suspended) if suspended is not None else base
 
     def _blocked(self, state: SchedulerState, now: datetime) -> str | None:
         if state.needs_reauth:
             return "needs_reauth"
         suspended = from_ts(state.suspended_until)
-        if suspended is not None and now < suspended:
+        if suspended is not None and now < suspended and not state.probe:
             return "suspended"
         if state.requested:
             return None
@@ -194,7 +217,7 @@ class Scheduler:
 
     def started(self, now: datetime) -> None:
         state = self.state()
-        state.requested = False
+        state.requested = state.probe = False
         state.last_started = ts(now)
         self._save(state)
 

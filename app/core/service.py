@@ -52,6 +52,7 @@ class StatusSnapshot:
     error_message: str = ""  # the service's words
     open_issues: int = 0
     progress: Progress | None = None
+    paused: bool = False  # the user paused syncing (also while Sync now runs the one cycle it asked for)
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -81,7 +82,15 @@ class AppService(Protocol):
     def resume(self) -> None: ...
 
     def request_sync(self) -> None:
-        """Sync now: the next ``due()`` answers True at once."""
+        """Sync now: the next ``due()`` answers True at once (once, while paused); not while blocked."""
+        ...
+
+    def try_now(self) -> None:
+        """Try now: check once even through a suspension; a success clears it."""
+        ...
+
+    def blocked(self, now: datetime) -> str | None:
+        """Why Sync now cannot run now ("needs_reauth", "suspended"), None when it can."""
         ...
 
     def due(self, now: datetime) -> bool:

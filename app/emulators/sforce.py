@@ -247,16 +247,28 @@ def org_schema(*, key_field: bool, enhanced_email: bool) -> dict[str, dict[str, 
 
 
 class SfError(Exception):
-    def __init__(self, status: int, code: str, message: str, fields: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        fields: list[str] | None = None,
+        *,
+        duplicate_result: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.fields = status, code, message, fields or []
+        self.duplicate_result = duplicate_result
 
     def body(self) -> list[dict[str, Any]]:
-        return [{"message": self.message, "errorCode": self.code, "fields": self.fields}]
+        return [{"message": self.message, "errorCode": self.code, "fields": self.fields, **self._extra()}]
 
     def record_errors(self) -> list[dict[str, Any]]:
         # sObject Collections report errors with statusCode instead of errorCode.
-        return [{"statusCode": self.code, "message": self.message, "fields": self.fields}]
+        return [{"statusCode": self.code, "message": self.message, "fields": self.fields, **self._extra()}]
+
+    def _extra(self) -> dict[str, Any]:
+        return {"duplicateResult": self.duplicate_result} if self.duplicate_result is not None else {}
 
 
 def _order_key(name: str) -> Callable[[dict[str, Any]], tuple[bool, Any]]:
@@ -1219,20 +1231,53 @@ class SalesforceService(Service):
         # through a cross-object matching rule (as orgs configure to keep Leads from being re-entered as
         # Contacts), Leads by email.
         compared = ("Contact", "Lead") if object_type == "Contact" else (object_type,)
-        if (
-            self.org.duplicate_rule
-            and object_type in ("Contact", "Lead")
-            and email
-            and any(self.by_email.get((other, email)) for other in compared)
-        ):
+        matched = {other: sorted(self.by_email.get((other, email), ())) for other in compared} if email else {}
+        if self.org.duplicate_rule and object_type in ("Contact", "Lead") and any(matched.values()):
             raise SfError(
                 400,
                 "DUPLICATES_DETECTED",
                 f"Use one of these records? (duplicate rule: {object_type} Duplicate Rule)",
+                duplicate_result=self._duplicate_result(object_type, matched),
             )
         record_id = sf_id(object_type, 900_000_000 + next(self._seq))
         self._store(object_type, record_id, values)
         return record_id
+
+    def _duplicate_result(self, object_type: str, matched: dict[str, list[str]]) -> dict[str, Any]:
+        """The ``duplicateResult`` of a blocked save: the rule and, per matching rule, the records it found."""
+        return {
+            "allowSave": False,
+            "duplicateRule": f"{object_type}_Duplicate_Rule",
+            "duplicateRuleEntityType": object_type,
+            "errorMessage": "Use one of these records?",
+            "matchResults": [
+                {
+                    "entityType": other,
+                    "errors": [],
+                    "matchEngine": "ExactMatchEngine",
+                    "matchRecords": [
+                        {
+                            "additionalInformation": [],
+                            "fieldDiffs": [],
+                            "matchConfidence": 100.0,
+                            "record": {
+                                "attributes": {
+                                    "type": other,
+                                    "url": f"/services/data/v{VERSIONS[-1]}/sobjects/{other}/{rid}",
+                                },
+                                "Id": rid,
+                            },
+                        }
+                        for rid in ids
+                    ],
+                    "rule": f"{other}_Email_Matching_Rule",
+                    "size": len(ids),
+                    "success": True,
+                }
+                for other, ids in matched.items()
+                if ids
+            ],
+        }
 
     def _update(self, object_type: str, record_id: str, values: dict[str, Any]) -> None:
         current = self.records[object_type][record_id]

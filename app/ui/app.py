@@ -31,13 +31,14 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication
 
 from app.core.mailbox_kinds import MailboxKind
-from app.core.model import Action, Issue
+from app.core.model import Issue
 from app.core.scheduler import Notice, NoticeKind
 from app.core.service import StatusSnapshot, SyncState
+from app.core.status_text import mailbox_service, waiting
 from app.ui.backend import Backend, Folders, ReportFile
 from app.ui.background import run_in_background
 from app.ui.controller import Controller
-from app.ui.dialogs import DetailsDialog, ReauthDialog, SupportDialog
+from app.ui.dialogs import Act, DetailsDialog, ReauthDialog, SupportDialog
 from app.ui.icons import app_icon
 from app.ui.models import StoreIssues, item_text
 from app.ui.sync_process import CycleProcess
@@ -45,6 +46,8 @@ from app.ui.tray import Target, Tray, notice_target, notice_text
 from app.ui.window import SettingsWindow
 
 NOTIFY_SETTING = "ui.notifications"
+# Notices that say what the General tab's status already says (its banner, its Waiting or error box).
+STATE_NOTICES = frozenset({NoticeKind.FIRST_FAILURE, NoticeKind.REAUTH, NoticeKind.SUSPENDED})
 log = logging.getLogger("syncbar.ui")
 
 
@@ -103,6 +106,7 @@ class DesktopApp:
         g.refresh.connect(self.refresh)
         g.show_details.connect(self.show_current_error)
         g.reauth.connect(self.open_reauth)
+        g.try_now.connect(lambda: self.controller.try_now())
         g.setup.connect(self.open_setup)
         g.autostart.setChecked(self.backend.autostart_enabled())
         g.autostart_toggled.connect(self._set_autostart)
@@ -134,6 +138,10 @@ class DesktopApp:
         c.error.connect(self.window.show_notice)
         c.cycle_finished.connect(self._on_cycle_finished)
         c.notice.connect(self._on_notice)
+        service_label = mailbox_service(self.profile.mailbox.kind) if self.profile else ""
+        g.mailbox_service = service_label
+        if self.tray is not None:
+            self.tray.mailbox_service = service_label
         i.model.set_source(StoreIssues(self.service.store))
         i.apply_filters()  # the tab opens on open issues
         current = self.service.store.get_setting(NOTIFY_SETTING) or (
@@ -264,8 +272,13 @@ class DesktopApp:
             snap = self.service.status()
             if snap.error_code:
                 entry = self.catalog.get(snap.error_code)
+                title = (  # a wait is not an error: nobody has to act
+                    QCoreApplication.translate("DesktopApp", "Sync on hold")
+                    if waiting(snap, self.catalog)
+                    else QCoreApplication.translate("DesktopApp", "Sync error")
+                )
                 self._show_notice(
-                    QCoreApplication.translate("DesktopApp", "Sync error"),
+                    title,
                     f"{entry.title}. {entry.recommendation}",
                     critical=True,
                     notice=Notice(NoticeKind.FIRST_FAILURE, snap.error_code, snap.error_account),
@@ -289,8 +302,13 @@ class DesktopApp:
         self.notices.append((title, text))
         if self.tray is not None:
             self.tray.notify(title, text, critical, notice)
+        elif notice is not None and notice.kind in STATE_NOTICES and self._general_shown():
+            pass  # the General tab's banner or box says it, with its button: not a second copy below
         else:
             self.window.show_notice(f"{title}: {text}")
+
+    def _general_shown(self) -> bool:
+        return self.window.isVisible() and self.window.tabs.currentWidget() is self.window.general
 
     def open_notice(self, notice: Notice) -> None:
         """A click on a notice: the re-auth dialog for its account, its items in the Issues tab, or General."""
@@ -324,13 +342,22 @@ class DesktopApp:
             snap.error_account,
             self.window,
             salesforce_setup_url=self._salesforce_setup_url(),
+            mailbox_service=self.window.general.mailbox_service,
         )
         dialog.action_requested.connect(lambda action: self._act(action, []))
         dialog.open()
 
     def show_issue_details(self, issue: Issue) -> None:
         dialog = DetailsDialog(
-            self.catalog, issue.code, issue.message, issue.account, self.window, item=item_text(issue)
+            self.catalog,
+            issue.code,
+            issue.message,
+            issue.account,
+            self.window,
+            item=item_text(issue),
+            salesforce_setup_url=self._salesforce_setup_url(),
+            issue=issue,
+            mailbox_service=self.window.general.mailbox_service,
         )
         dialog.action_requested.connect(lambda action: self._act(action, [issue]))
         dialog.open()
@@ -341,14 +368,17 @@ class DesktopApp:
         return self.profile.crm.login_url.rstrip("/") + "/lightning/setup/SetupOneHome/home"
 
     def _act(self, action: str, issues: list[Issue]) -> None:
-        if action == Action.REAUTHENTICATE.value:
-            self.open_reauth()
-        elif action == Action.CONTACT_SUPPORT.value:
+        """A Show details button: each does what its label says, and nothing else."""
+        if action == Act.REAUTH:
+            self.open_reauth(issues[0].account if issues else "")
+        elif action == Act.SUPPORT:
             self.open_support(issues)
-        elif issues and action in (Action.FIX_ITEM.value, Action.FIX_SETTING.value):
+        elif action == Act.RETRY:
             self.controller.retry([i.id for i in issues])
-        else:
-            self.controller.sync_now()
+        elif action == Act.IGNORE:
+            self.controller.ignore([i.id for i in issues])
+        elif action == Act.TRY_NOW:
+            self.controller.try_now()
 
     def _which(self, snap: StatusSnapshot) -> str:
         if self.profile is None:

@@ -144,10 +144,30 @@ class Controller(QObject):
     # -- user actions ------------------------------------------------------------------
 
     def sync_now(self) -> None:
-        self._background(self.service.request_sync, lambda _: self.tick())
+        """Sync now: one cycle, also while paused; never queued silently behind a needed sign-in or a wait."""
+        service, clock = self.service, self.clock
+
+        def work() -> str | None:
+            blocked = service.blocked(clock())
+            if blocked is None:
+                service.request_sync()
+            return blocked
+
+        self._background(work, lambda _: self.tick())
+
+    def try_now(self) -> None:
+        """Try now: a person may have fixed the cause; check once, even through a wait."""
+        self._background(self.service.try_now, lambda _: self.tick())
 
     def pause(self) -> None:
-        self._background(self.service.pause, lambda _: self.emit_status())
+        """Pause: nothing starts any more, and a running cycle stops at its next safe point."""
+
+        def paused(_: object) -> None:
+            if self.running:
+                self._cycle.cancel()
+            self.emit_status()
+
+        self._background(self.service.pause, paused)
 
     def resume(self) -> None:
         self._background(self.service.resume, lambda _: self.emit_status())
@@ -159,11 +179,7 @@ class Controller(QObject):
             self.refresh_issues()
             self.tick()
 
-        def work() -> None:
-            self.service.retry(ids)
-            self.service.request_sync()
-
-        self._background(work, done)
+        self._background(lambda: self.service.retry(ids), done)  # due at once; while paused, at Resume
 
     def ignore(self, issue_ids: Sequence[int]) -> None:
         ids = list(issue_ids)

@@ -6,6 +6,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.catalog import Catalog
-from app.core.model import Action, Fixer
+from app.core.model import Action, Fixer, Issue, IssueState, RetryClass
 from app.ui.backend import ReportFile
 from app.ui.background import run_in_background
 
@@ -43,20 +44,39 @@ FIXER_TEXT = {
     ),
     Fixer.SUPPORT: QT_TRANSLATE_NOOP("DetailsDialog", "Syncbar support"),
 }
-ACTION_TEXT = {
-    Action.REAUTHENTICATE: QT_TRANSLATE_NOOP("DetailsDialog", "Sign in again…"),
-    Action.RETRY_LATER: QT_TRANSLATE_NOOP("DetailsDialog", "Sync now"),
-    Action.FIX_ITEM: QT_TRANSLATE_NOOP("DetailsDialog", "Retry now"),
-    Action.FIX_SETTING: QT_TRANSLATE_NOOP("DetailsDialog", "Retry now"),
-    Action.CONTACT_SUPPORT: QT_TRANSLATE_NOOP("DetailsDialog", "Chat with support…"),
-    Action.NONE: "",
+# Salesforce's key prefixes of the objects a duplicate rule can match (the first three characters of an id).
+KEY_PREFIXES = {
+    "003": QT_TRANSLATE_NOOP("DetailsDialog", "Contact"),
+    "00Q": QT_TRANSLATE_NOOP("DetailsDialog", "Lead"),
+    "001": QT_TRANSLATE_NOOP("DetailsDialog", "Account"),
 }
 
 
-class DetailsDialog(QDialog):
-    """Show details: code, description, recommendation, who can fix it, and the one action that fixes it."""
+class Act(StrEnum):
+    """What a Show details button asks the app to do (``DetailsDialog.action_requested``)."""
 
-    action_requested = Signal(str)  # the Action value
+    REAUTH = "reauth"  # Sign in again…
+    RETRY = "retry"  # the item is due now (its issue)
+    TRY_NOW = "try_now"  # an account problem a person may have fixed: check once
+    IGNORE = "ignore"
+    SUPPORT = "support"  # Chat with support…
+
+
+WAITS = frozenset({RetryClass.TRANSIENT, RetryClass.THROTTLED, RetryClass.SUSPENDED})
+
+
+class DetailsDialog(QDialog):
+    """Show details: what failed and what to do, with the buttons its text names (and no other promise).
+
+    Buttons, each only where it can help: Sign in again… (a sign-in is needed), Open in Outlook / Gmail
+    (the item), Open record (its Salesforce record), Retry and Ignore (an open item), Try now (an account
+    problem a person may have fixed), Open Salesforce Setup (an org setting), Chat with support…, Close.
+    The default button is the real fix, never one that fails again unchanged: a wait defaults to Close.
+    Catalogue texts name buttons in quotes (“Retry”); tests/ui/test_details_buttons.py holds every name
+    to a visible button of this dialog.
+    """
+
+    action_requested = Signal(str)  # an Act value
 
     def __init__(
         self,
@@ -68,43 +88,108 @@ class DetailsDialog(QDialog):
         *,
         item: str = "",
         salesforce_setup_url: str = "",
+        issue: Issue | None = None,
+        mailbox_service: str = "",
     ) -> None:
         super().__init__(parent)
         entry = catalog.get(code)
         self.setWindowTitle(self.tr("Sync error details — {code}").format(code=entry.code))
         form = QFormLayout()
-        title = QLabel(f"<b>{_esc(entry.title)}</b>")
-        title.setTextFormat(Qt.TextFormat.RichText)  # our catalogue's words, escaped
+        title = _plain(entry.title)
+        bold = title.font()
+        bold.setBold(True)
+        title.setFont(bold)
         form.addRow(self.tr("Problem:"), title)
         form.addRow(self.tr("Code:"), _selectable(entry.code))
         if item:
             form.addRow(self.tr("Item:"), _selectable(item))
         if account:
             form.addRow(self.tr("Account:"), _selectable(account))
-        form.addRow(self.tr("Description:"), _wrapped(entry.reason))
+        form.addRow(self.tr("Description:"), _plain(entry.reason))
         if message:
-            form.addRow(self.tr("The service said:"), _wrapped(message, selectable=True))
-        form.addRow(self.tr("What to do:"), _wrapped(entry.recommendation))
+            form.addRow(self.tr("The service said:"), _selectable(message))
+        form.addRow(self.tr("What to do:"), _plain(entry.recommendation))
+        self.candidates = QWidget()  # the records a duplicate rule found: one button each, opening it
+        found = QVBoxLayout(self.candidates)
+        found.setContentsMargins(0, 0, 0, 0)
+        for n, url in enumerate(issue.candidates if issue is not None else ()):
+            found.addWidget(self._candidate(url, n))
+        if issue is not None and issue.candidates:
+            form.addRow(self.tr("Records the duplicate rule found:"), self.candidates)
         fixer = FIXER_TEXT.get(entry.fixer, FIXER_TEXT[Fixer.USER])
         form.addRow(self.tr("Who can fix it:"), QLabel(QCoreApplication.translate("DetailsDialog", str(fixer))))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        label = ACTION_TEXT.get(entry.action, "")
-        label = QCoreApplication.translate("DetailsDialog", str(label)) if label else ""
-        if label:
-            act = buttons.addButton(label, QDialogButtonBox.ButtonRole.AcceptRole)
-            act.setObjectName("action")
-            act.clicked.connect(lambda: self.action_requested.emit(entry.action.value))
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Close"))
+        fixes: list[QPushButton] = []  # in order of preference for the default
+        open_item = issue is not None and bool(issue.item_key) and issue.state is IssueState.OPEN
+        if entry.retry_class is RetryClass.NEEDS_REAUTH or entry.action is Action.REAUTHENTICATE:
+            fixes.append(self._act(self.tr("Sign in again…"), Act.REAUTH))
+        link = issue.mailbox_link if issue is not None else ""
+        if link and entry.retry_class not in WAITS:
+            label = self.tr("Open in Gmail") if mailbox_service == "Gmail" else self.tr("Open in Outlook")
+            fixes.append(self._link(label, link, "open_mailbox"))
         if salesforce_setup_url and entry.fixer is Fixer.SALESFORCE_ADMIN:
             # A Salesforce setting (permission, storage, field, validation rule): its Setup page is one click away.
-            setup = buttons.addButton(self.tr("Open Salesforce Setup"), QDialogButtonBox.ButtonRole.ActionRole)
-            setup.setObjectName("salesforce_setup")
-            setup.clicked.connect(lambda: QDesktopServices.openUrl(QUrl(salesforce_setup_url)))
-        buttons.rejected.connect(self.reject)
-        buttons.accepted.connect(self.accept)
-        layout.addWidget(buttons)
-        self.resize(520, self.sizeHint().height())
+            fixes.append(self._link(self.tr("Open Salesforce Setup"), salesforce_setup_url, "salesforce_setup"))
+        record = issue.crm_link if issue is not None else ""
+        if record:
+            fixes.append(self._link(self.tr("Open record"), record, "open_record"))
+        if open_item:
+            fixes.append(self._act(self.tr("Retry"), Act.RETRY))
+            self._act(self.tr("Ignore"), Act.IGNORE)
+        elif entry.retry_class in (RetryClass.NEEDS_USER_FIX, RetryClass.PERMANENT, RetryClass.SUSPENDED):
+            fixes.append(self._act(self.tr("Try now"), Act.TRY_NOW))  # a person may have fixed it: check once
+        support = self._act(self.tr("Chat with support…"), Act.SUPPORT)
+        if entry.action is Action.CONTACT_SUPPORT:
+            fixes.insert(0, support)
+        waits = entry.retry_class in WAITS and issue is None
+        default = self.buttons.button(QDialogButtonBox.StandardButton.Close) if waits or not fixes else fixes[0]
+        close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setAutoDefault(False)  # a focused Close must not take Enter from the fix
+        default.setAutoDefault(True)
+        default.setDefault(True)
+        default.setFocus()
+        self.default_button = default
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.resize(560, self.sizeHint().height())
+
+    def _act(self, label: str, act: Act) -> QPushButton:
+        button = self.buttons.addButton(label, QDialogButtonBox.ButtonRole.ActionRole)
+        button.setObjectName(act.value)
+        button.setAutoDefault(False)
+
+        def clicked() -> None:
+            self.action_requested.emit(act.value)
+            self.accept()
+
+        button.clicked.connect(clicked)
+        return button
+
+    def _link(self, label: str, url: str, name: str) -> QPushButton:
+        button = self.buttons.addButton(label, QDialogButtonBox.ButtonRole.ActionRole)
+        button.setObjectName(name)
+        button.setAutoDefault(False)
+        button.setToolTip(url)
+        button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl(url)))
+        return button
+
+    def _candidate(self, url: str, n: int) -> QPushButton:
+        ident = url.rstrip("/").rsplit("/", 1)[-1]
+        kind = KEY_PREFIXES.get(ident[:3])
+        name = QCoreApplication.translate("DetailsDialog", str(kind)) if kind else self.tr("Record")
+        button = QPushButton(self.tr("Open {object} {id}").format(object=name, id=ident))
+        button.setObjectName(f"candidate_{n}")
+        button.setAutoDefault(False)
+        button.setToolTip(url)
+        button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl(url)))
+        return button
+
+    def visible_buttons(self) -> list[str]:
+        """The texts of the buttons a person sees here (mnemonic ampersands removed)."""
+        return [b.text().replace("&", "") for b in self.findChildren(QPushButton) if b.isVisibleTo(self)]
 
 
 class ReauthDialog(QDialog):

@@ -8,11 +8,12 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 
 from app.core.resources import resource_path
-from app.core.service import SyncState
+from app.core.status_text import Tone
 
 STATE_COLOURS = {
     "synced": "#1a7f37",  # green
-    "issues": "#bf8700",  # amber: synced, with item issues
+    "issues": "#bf8700",  # dark amber: synced, with item issues
+    "waiting": "#e8a200",  # amber: waiting, goes on by itself (a slow-down, an outage, a daily limit)
     "syncing": "#1f6feb",  # blue
     "paused": "#6e7781",  # grey
     "error": "#cf222e",  # red
@@ -20,16 +21,9 @@ STATE_COLOURS = {
 }
 
 
-def state_key(state: SyncState, open_issues: int = 0, has_error: bool = False) -> str:
-    if state is SyncState.SYNCING:
-        return "syncing"
-    if state in (SyncState.PAUSED, SyncState.NOT_SET_UP):
-        return "paused"  # grey: nothing is wrong before the first setup, nothing to alarm anyone
-    if state is SyncState.NEEDS_REAUTH:
-        return "signin"
-    if state in (SyncState.BACKING_OFF, SyncState.SUSPENDED) or has_error:
-        return "error"
-    return "issues" if open_issues else "synced"
+def tone_key(tone: Tone) -> str:
+    """The icon for a presentation's tone (status_text.present); "not set up" is the neutral grey."""
+    return "paused" if tone is Tone.NOT_SET_UP else tone.value
 
 
 @cache

@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from app.core.catalog import Catalog
 from app.core.model import RetryClass
-from app.core.scheduler import Notice, NoticeKind
+from app.core.scheduler import MAILBOX_REJECTION_CODES, Notice, NoticeKind
 from app.core.service import StatusSnapshot, SyncState
-from app.core.status_text import clock_time, status_line
-from app.ui.icons import state_icon, state_key
+from app.core.status_text import SELF_HEALING, clock_time, present, status_line
+from app.ui.icons import state_icon, tone_key
 
 
 class Target(StrEnum):
@@ -44,7 +44,7 @@ def notice_text(notice: Notice, catalog: Catalog, now: datetime) -> tuple[str, s
     who = f" ({notice.account})" if notice.account else ""
     if notice.kind is NoticeKind.REAUTH and entry:
         return QCoreApplication.translate("Tray", "Sign in again"), QCoreApplication.translate(
-            "Tray", "{title}{who}. Open Syncbar to sign in; syncing waits until then."
+            "Tray", "{title}{who}. Click here to sign in again; syncing waits until then."
         ).format(title=entry.title, who=who)
     if notice.kind is NoticeKind.SUSPENDED and entry:
         if notice.until:
@@ -54,6 +54,11 @@ def notice_text(notice: Notice, catalog: Catalog, now: datetime) -> tuple[str, s
             return QCoreApplication.translate("Tray", "Sync on hold"), text.format(
                 title=entry.title, who=who, time=clock_time(notice.until, now)
             )
+        return QCoreApplication.translate("Tray", "Sync on hold"), QCoreApplication.translate(
+            "Tray", "{title}{who}. Syncbar waits and then goes on by itself."
+        ).format(title=entry.title, who=who)
+    quiet_retry = notice.code in MAILBOX_REJECTION_CODES  # a mailbox refusing is retried a few times first
+    if notice.kind is NoticeKind.FIRST_FAILURE and entry and (entry.retry_class in SELF_HEALING or quiet_retry):
         return QCoreApplication.translate("Tray", "Sync on hold"), QCoreApplication.translate(
             "Tray", "{title}{who}. Syncbar waits and then goes on by itself."
         ).format(title=entry.title, who=who)
@@ -90,6 +95,7 @@ class Tray(QObject):
     def __init__(self, catalog: Catalog, parent: Any = None) -> None:
         super().__init__(parent)
         self.catalog = catalog
+        self.mailbox_service = ""  # "Microsoft 365", "Gmail", "Exchange"
         self.icon = QSystemTrayIcon(state_icon("synced"), self)
         menu = QMenu()
         self.menu = menu
@@ -125,12 +131,14 @@ class Tray(QObject):
             self.open_settings.emit()
 
     def show_status(self, snap: StatusSnapshot, now: datetime) -> None:
-        key = state_key(snap.state, snap.open_issues, bool(snap.error_code))
-        self.icon.setIcon(state_icon(key))
-        self.last_tooltip = f"Syncbar — {status_line(snap, self.catalog, now)}"
+        view = present(snap, self.catalog, now, mailbox_service=self.mailbox_service)
+        self.icon.setIcon(state_icon(tone_key(view.tone)))
+        self.last_tooltip = f"Syncbar — {status_line(snap, self.catalog, now)}"  # one line: with its time
         self.icon.setToolTip(self.last_tooltip)
-        self.pause_action.setText(self.tr("Resume") if snap.state is SyncState.PAUSED else self.tr("Pause"))
-        self.sync_action.setEnabled(snap.state not in (SyncState.SYNCING, SyncState.NOT_SET_UP))
+        paused = snap.state is SyncState.PAUSED or snap.paused
+        self.pause_action.setText(self.tr("Resume") if paused else self.tr("Pause"))
+        self.sync_action.setEnabled(view.sync_enabled)
+        self.sync_action.setToolTip(view.sync_reason)
 
     def _message_clicked(self) -> None:
         if self.shown is not None:

@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
 from app.core.catalog import Catalog
 from app.core.model import ItemKind, Session
 from app.core.service import StatusSnapshot, SyncState
-from app.core.status_text import clock_time, status_line
+from app.core.status_text import Tone, clock_time, present
 from app.ui import words
-from app.ui.icons import state_icon, state_key
+from app.ui.icons import state_icon, tone_key
 from app.ui.issues_tab import IssuesTab
 
 KINDS = (ItemKind.EMAIL, ItemKind.EVENT, ItemKind.CONTACT, ItemKind.TASK)
@@ -88,6 +88,7 @@ class GeneralTab(QWidget):
     toggle_pause = Signal()
     show_details = Signal()
     reauth = Signal()
+    try_now = Signal()
     setup = Signal()
     refresh = Signal()
     autostart_toggled = Signal(bool)
@@ -97,6 +98,7 @@ class GeneralTab(QWidget):
         super().__init__(parent)
         self.catalog = catalog
         self.snapshot: StatusSnapshot | None = None
+        self.mailbox_service = ""  # "Microsoft 365", "Gmail", "Exchange": the banner names the service
         layout = QVBoxLayout(self)
 
         self.banner = QFrame()
@@ -107,6 +109,7 @@ class GeneralTab(QWidget):
         )
         b = QHBoxLayout(self.banner)
         self.banner_text = QLabel("")
+        self.banner_text.setTextFormat(Qt.TextFormat.PlainText)  # carries an account name
         self.banner_text.setWordWrap(True)
         self.banner_button = QPushButton(self.tr("Sign in again…"))
         b.addWidget(self.banner_text, 1)
@@ -138,13 +141,21 @@ class GeneralTab(QWidget):
         buttons.addWidget(self.pause_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
+        self.sync_reason = QLabel("")  # why Sync now is off, or what it does while paused
+        self.sync_reason.setObjectName("syncReason")
+        self.sync_reason.setWordWrap(True)
+        layout.addWidget(self.sync_reason)
 
         self.error_box = QGroupBox(self.tr("Current sync error"))
         e = QHBoxLayout(self.error_box)
         self.error_text = QLabel("")
+        self.error_text.setTextFormat(Qt.TextFormat.PlainText)
         self.error_text.setWordWrap(True)
+        self.try_button = QPushButton(self.tr("Try now"))
+        self.try_button.setToolTip(self.tr("If the cause is fixed, check once now instead of waiting"))
         self.details_button = QPushButton(self.tr("Show details"))
         e.addWidget(self.error_text, 1)
+        e.addWidget(self.try_button)
         e.addWidget(self.details_button)
         self.error_box.setVisible(False)
         layout.addWidget(self.error_box)
@@ -227,6 +238,7 @@ class GeneralTab(QWidget):
         self.setup_button.clicked.connect(self.setup)
         self.pause_button.clicked.connect(self.toggle_pause)
         self.details_button.clicked.connect(self.show_details)
+        self.try_button.clicked.connect(self.try_now)
         self.banner_button.clicked.connect(self.reauth)
         self.refresh_button.clicked.connect(self.refresh)
         self.autostart.toggled.connect(self.autostart_toggled)
@@ -235,10 +247,11 @@ class GeneralTab(QWidget):
         )
 
     def show_status(self, snap: StatusSnapshot, now: datetime) -> None:
+        """The state, each thing said once: the heading, then the waiting or error box, or the sign-in banner."""
         self.snapshot = snap
-        key = state_key(snap.state, snap.open_issues, bool(snap.error_code))
-        self.status_icon.setPixmap(state_icon(key).pixmap(24, 24))
-        self.status_text.setText(status_line(snap, self.catalog, now))
+        view = present(snap, self.catalog, now, mailbox_service=self.mailbox_service)
+        self.status_icon.setPixmap(state_icon(tone_key(view.tone)).pixmap(24, 24))
+        self.status_text.setText(view.line)
         if snap.mailbox_account or snap.crm_account:
             self.accounts.setText(
                 self.tr("Mailbox: {mailbox}    Salesforce: {crm}").format(
@@ -248,26 +261,32 @@ class GeneralTab(QWidget):
         else:
             self.accounts.setText(self.tr("Click “Set up accounts…” to connect your mailbox and Salesforce."))
         self.setup_button.setVisible(snap.state is SyncState.NOT_SET_UP)
-        paused = snap.state is SyncState.PAUSED
+        paused = snap.state is SyncState.PAUSED or snap.paused
         self.pause_button.setText(self.tr("Resume") if paused else self.tr("Pause"))
-        self.sync_button.setEnabled(snap.state not in (SyncState.SYNCING, SyncState.NOT_SET_UP))
+        self.sync_button.setEnabled(view.sync_enabled)
+        self.sync_button.setToolTip(view.sync_reason or self.tr("Sync now (F5)"))
+        self.sync_reason.setText(view.sync_reason)
+        self.sync_reason.setVisible(bool(view.sync_reason))
         self.pause_button.setEnabled(snap.state is not SyncState.NOT_SET_UP)
-        if snap.state is SyncState.SYNCING:
-            self.next_run.setText("")
-        elif snap.next_run_at is not None and not paused:
+        if view.next_line:
+            self.next_run.setText(view.next_line)
+        elif snap.next_run_at is not None and view.tone in (Tone.SYNCED, Tone.ISSUES):
             self.next_run.setText(self.tr("Next sync: {time}").format(time=clock_time(snap.next_run_at, now)))
         else:
             self.next_run.setText("")
-        if snap.error_code:
-            entry = self.catalog.get(snap.error_code)
-            who = f" ({snap.error_account})" if snap.error_account else ""
-            self.error_text.setText(f"<b>{entry.title}</b>{who}<br>{entry.recommendation}")
-        self.error_box.setVisible(bool(snap.error_code))
-        reauth = snap.state is SyncState.NEEDS_REAUTH
+        self.error_box.setTitle(self.tr("Waiting") if view.tone is Tone.WAITING else self.tr("Current sync error"))
+        self.error_text.setText(view.box_text)
+        self.try_button.setVisible(view.try_now)
+        self.details_button.setVisible(bool(snap.error_code))
+        self.error_box.setVisible(bool(view.box_text))
+        reauth = view.tone is Tone.SIGNIN
         if reauth:
+            title = self.catalog.get(snap.error_code).title if snap.error_code else ""
             self.banner_text.setText(
-                self.tr("<b>{account}</b> needs you to sign in again. Syncing is on hold until then.").format(
-                    account=snap.error_account or self.tr("An account")
+                self.tr("{service} needs you to sign in again{who}: {title}. Syncing is on hold until then.").format(
+                    service=view.service or self.tr("An account"),
+                    who=f" ({snap.error_account})" if snap.error_account and view.service else "",
+                    title=title,
                 )
             )
         self.banner.setVisible(reauth)

@@ -48,12 +48,10 @@ SV = {
     "Notifications": "Aviseringar",
     "Sync now (F5)": "Synka nu (F5)",
     "Mailbox: {mailbox}    Salesforce: {crm}": "Brevlåda: {mailbox}    Salesforce: {crm}",
-    "No account is set up yet. Click “Set up accounts…”, or run “syncbar demo” to try Syncbar first.":
-        "Inget konto är konfigurerat än. Klicka på ”Konfigurera konton…”, eller kör ”syncbar demo” för att prova Syncbar först.",
+    "No account is set up yet. Click “Set up accounts…”, or run “syncbar demo” to try Syncbar first.": "Inget konto är konfigurerat än. Klicka på ”Konfigurera konton…”, eller kör ”syncbar demo” för att prova Syncbar först.",
     "Resume": "Återuppta",
     "Next sync: {time}": "Nästa synkning: {time}",
-    "<b>{account}</b> needs you to sign in again. Syncing is on hold until then.":
-        "<b>{account}</b> behöver att du loggar in igen. Synkningen väntar tills dess.",
+    "<b>{account}</b> needs you to sign in again. Syncing is on hold until then.": "<b>{account}</b> behöver att du loggar in igen. Synkningen väntar tills dess.",
     "An account": "Ett konto",
     "Started {start}, ended {end} — {outcome}": "Startade {start}, slutade {end} — {outcome}",
     "No sync in the last 7 days": "Ingen synkning de senaste 7 dagarna",
@@ -92,8 +90,7 @@ SV = {
     "Exchange Server": "Exchange Server",
     "Gmail / Google Workspace": "Gmail / Google Workspace",
     "you@company.com": "du@foretag.se",
-    "https://mail.company.com/EWS/Exchange.asmx (empty: find it automatically)":
-        "https://mail.foretag.se/EWS/Exchange.asmx (tomt: hitta den automatiskt)",
+    "https://mail.company.com/EWS/Exchange.asmx (empty: find it automatically)": "https://mail.foretag.se/EWS/Exchange.asmx (tomt: hitta den automatiskt)",
     "Address:": "Adress:",
     "User name:": "Användarnamn:",
     "Password:": "Lösenord:",
@@ -123,8 +120,7 @@ SV = {
     "Never log:": "Logga aldrig:",
     "Sign in and start": "Logga in och starta",
     "Exchange needs your mailbox password.": "Exchange behöver lösenordet till din brevlåda.",
-    "Sign in to Salesforce, then to your mailbox, in the browser windows that open…":
-        "Logga in i Salesforce och sedan i din brevlåda i webbläsarfönstren som öppnas…",
+    "Sign in to Salesforce, then to your mailbox, in the browser windows that open…": "Logga in i Salesforce och sedan i din brevlåda i webbläsarfönstren som öppnas…",
     "Chat with support": "Chatta med supporten",
     "Keep addresses and subjects (helps support find the item)": "Behåll adresser och ämnen (hjälper supporten att hitta objektet)",
     "Sending the report to support…": "Skickar rapporten till supporten…",
@@ -133,8 +129,7 @@ SV = {
     "Quit Syncbar": "Avsluta Syncbar",
     "You": "Du",
     "Your Salesforce administrator": "Din Salesforce-administratör",
-    "Your mailbox (Microsoft 365, Exchange or Google) administrator":
-        "Administratören för din brevlåda (Microsoft 365, Exchange eller Google)",
+    "Your mailbox (Microsoft 365, Exchange or Google) administrator": "Administratören för din brevlåda (Microsoft 365, Exchange eller Google)",
     "Syncbar support": "Syncbars support",
     "Settings": "Inställningar",
     "company.com, company.de": "foretag.se, foretag.de",
@@ -148,25 +143,21 @@ SV = {
     "Sign in again as {account}": "Logga in igen som {account}",
     "Sign-in did not finish: {error}": "Inloggningen blev inte klar: {error}",
     "Signed in as {account}.": "Inloggad som {account}.",
-    "Syncbar logs your mail, meetings and contacts to Salesforce. Pick your mailbox, sign in to it and to Salesforce in your browser, and choose what to sync.":
-        "Syncbar loggar din e-post, dina möten och kontakter i Salesforce. Välj brevlåda, logga in i den och i Salesforce i webbläsaren, och välj vad som ska synkas.",
+    "Syncbar logs your mail, meetings and contacts to Salesforce. Pick your mailbox, sign in to it and to Salesforce in your browser, and choose what to sync.": "Syncbar loggar din e-post, dina möten och kontakter i Salesforce. Välj brevlåda, logga in i den och i Salesforce i webbläsaren, och välj vad som ska synkas.",
     "Setup did not finish: {error}": "Konfigurationen blev inte klar: {error}",
     "Signed in as {mailbox} and {crm}.": "Inloggad som {mailbox} och {crm}.",
-    "This report goes to Syncbar support. Tokens and passwords are always removed; addresses, subjects and message text are removed too unless you keep them below.":
-        "Rapporten går till Syncbars support. Token och lösenord tas alltid bort; adresser, ämnen och meddelandetext tas också bort om du inte behåller dem nedan.",
+    "This report goes to Syncbar support. Tokens and passwords are always removed; addresses, subjects and message text are removed too unless you keep them below.": "Rapporten går till Syncbars support. Token och lösenord tas alltid bort; adresser, ämnen och meddelandetext tas också bort om du inte behåller dem nedan.",
     "Send to support": "Skicka till supporten",
     "Save and email…": "Spara och mejla…",
     "{name} ({size} bytes)": "{name} ({size} byte)",
     "Could not save the report: {error}. Nothing was sent.": "Kunde inte spara rapporten: {error}. Inget skickades.",
-    "Saved {path}. Attach it to the message that opened in your mail app.":
-        "Sparade {path}. Bifoga den i meddelandet som öppnades i ditt e-postprogram.",
-    "Not sent: {problem}. The report is saved as {path}; try again later.":
-        "Inte skickad: {problem}. Rapporten är sparad som {path}; försök igen senare.",
+    "Saved {path}. Attach it to the message that opened in your mail app.": "Sparade {path}. Bifoga den i meddelandet som öppnades i ditt e-postprogram.",
+    "Not sent: {problem}. The report is saved as {path}; try again later.": "Inte skickad: {problem}. Rapporten är sparad som {path}; försök igen senare.",
     "Sent to support. A copy is saved as {path}.": "Skickad till supporten. En kopia är sparad som {path}.",
-    "{title}{who}. Open Syncbar to sign in; syncing waits until then.":
-        "{title}{who}. Öppna Syncbar och logga in; synkningen väntar tills dess.",
-    "{title}{who}. Syncbar waits until {time} and then goes on by itself.":
-        "{title}{who}. Syncbar väntar till {time} och fortsätter sedan av sig självt.",
+    "{title}{who}. Click here to sign in again; syncing waits until then.": (
+        "{title}{who}. Klicka här för att logga in igen; synkningen väntar tills dess."
+    ),
+    "{title}{who}. Syncbar waits until {time} and then goes on by itself.": "{title}{who}. Syncbar väntar till {time} och fortsätter sedan av sig självt.",
     "Sync on hold": "Synkningen väntar",
     "{title}{who}. Syncbar waits and then goes on by itself.": "{title}{who}. Syncbar väntar och fortsätter sedan av sig självt.",
     "Sync keeps failing": "Synkningen misslyckas gång på gång",
@@ -202,12 +193,10 @@ SV = {
     "Set up the Salesforce account first.": "Konfigurera Salesforce-kontot först.",
     "Reading the fields of your Salesforce org…": "Läser fälten i din Salesforce-organisation…",
     "Could not read the org's fields: {error}": "Kunde inte läsa organisationens fält: {error}",
-    "Every mapped field exists in Salesforce and takes these values.":
-        "Alla mappade fält finns i Salesforce och tar emot de här värdena.",
+    "Every mapped field exists in Salesforce and takes these values.": "Alla mappade fält finns i Salesforce och tar emot de här värdena.",
     "Syncbar's settings cannot be used": "Syncbars inställningar kan inte användas",
-    "The settings file (profile.json) has a value Syncbar cannot use. Fix it in the file, or start the setup again: the old file is kept beside the new one, and your sync history stays.":
-        "Inställningsfilen (profile.json) har ett värde som Syncbar inte kan använda. Rätta det i filen, eller gör "
-        "inställningen igen: den gamla filen sparas bredvid den nya, och din synkhistorik finns kvar.",
+    "The settings file (profile.json) has a value Syncbar cannot use. Fix it in the file, or start the setup again: the old file is kept beside the new one, and your sync history stays.": "Inställningsfilen (profile.json) har ett värde som Syncbar inte kan använda. Rätta det i filen, eller gör "
+    "inställningen igen: den gamla filen sparas bredvid den nya, och din synkhistorik finns kvar.",
     "Start setup again": "Gör inställningen igen",
     "Open the folder": "Öppna mappen",
     "Start fresh": "Börja om",
@@ -354,4 +343,20 @@ SV = {
     "Item: {item} ({kind}, {source})": "Element: {item} ({kind}, {source})",
     "Message: {message}": "Meddelande: {message}",
     "What to do: {fix}": "Gör så här: {fix}",
+    "Try now": "Försök nu",
+    "If the cause is fixed, check once now instead of waiting": (
+        "Om orsaken är åtgärdad: kontrollera en gång nu i stället för att vänta"
+    ),
+    "Waiting": "Väntar",
+    "{service} needs you to sign in again{who}: {title}. Syncing is on hold until then.": (
+        "{service} behöver att du loggar in igen{who}: {title}. Synkningen väntar tills dess."
+    ),
+    "Close": "Stäng",
+    "Open in Outlook": "Öppna i Outlook",
+    "Open in Gmail": "Öppna i Gmail",
+    "Open record": "Öppna posten",
+    "Lead": "Lead",
+    "Record": "Post",
+    "Open {object} {id}": "Öppna {object} {id}",
+    "Records the duplicate rule found:": "Poster som dubblettregeln hittade:",
 }

@@ -1,37 +1,6 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="sv_SE">
 <context>
-    <name />
-    <message>
-        <source>just now</source>
-        <translation>nyss</translation>
-    </message>
-    <message>
-        <source>{n} min ago</source>
-        <translation>för {n} min sedan</translation>
-    </message>
-    <message>
-        <source>{n} h ago</source>
-        <translation>för {n} tim sedan</translation>
-    </message>
-    <message>
-        <source>yesterday</source>
-        <translation>i går</translation>
-    </message>
-    <message>
-        <source>{n} days ago</source>
-        <translation>för {n} dagar sedan</translation>
-    </message>
-    <message>
-        <source>Whole account: {account}</source>
-        <translation>Hela kontot: {account}</translation>
-    </message>
-    <message>
-        <source>(no subject)</source>
-        <translation>(inget ämne)</translation>
-    </message>
-</context>
-<context>
     <name>AboutDialog</name>
     <message>
         <location filename="../../app/ui/about.py" line="99" />
@@ -168,38 +137,43 @@
 <context>
     <name>DesktopApp</name>
     <message>
-        <location filename="../../app/ui/app.py" line="83" />
+        <location filename="../../app/ui/app.py" line="86" />
         <source>Syncbar — Sync Settings (demo)</source>
         <translation>Syncbar — Synkinställningar (demo)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="167" />
-        <location filename="../../app/ui/app.py" line="182" />
+        <location filename="../../app/ui/app.py" line="175" />
+        <location filename="../../app/ui/app.py" line="190" />
         <source>Could not save the settings: {error}</source>
         <translation>Kunde inte spara inställningarna: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="206" />
+        <location filename="../../app/ui/app.py" line="214" />
         <source>Other sync software</source>
         <translation>Annan synkprogramvara</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="223" />
+        <location filename="../../app/ui/app.py" line="231" />
         <source>Could not open the settings: {error}</source>
         <translation>Kunde inte öppna inställningarna: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="268" />
+        <location filename="../../app/ui/app.py" line="276" />
+        <source>Sync on hold</source>
+        <translation>Synkningen väntar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/app.py" line="278" />
         <source>Sync error</source>
         <translation>Synkfel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="450" />
+        <location filename="../../app/ui/app.py" line="480" />
         <source>Could not change “Start at login”: {error}</source>
         <translation>Kunde inte ändra ”Starta vid inloggning”: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="457" />
+        <location filename="../../app/ui/app.py" line="487" />
         <source>Finishing the current step of the sync…</source>
         <translation>Avslutar det pågående steget i synkningen…</translation>
     </message>
@@ -207,291 +181,358 @@
 <context>
     <name>DetailsDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="39" />
+        <location filename="../../app/ui/dialogs.py" line="40" />
         <source>You</source>
         <translation>Du</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="40" />
+        <location filename="../../app/ui/dialogs.py" line="41" />
         <source>Your Salesforce administrator</source>
         <translation>Din Salesforce-administratör</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="41" />
+        <location filename="../../app/ui/dialogs.py" line="42" />
         <source>Your mailbox (Microsoft 365, Exchange or Google) administrator</source>
         <translation>Administratören för din brevlåda (Microsoft 365, Exchange eller Google)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="44" />
+        <location filename="../../app/ui/dialogs.py" line="45" />
         <source>Syncbar support</source>
         <translation>Syncbars support</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="47" />
+        <location filename="../../app/ui/dialogs.py" line="128" />
         <source>Sign in again…</source>
         <translation>Logga in igen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="48" />
-        <source>Sync now</source>
-        <translation>Synka nu</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/dialogs.py" line="49" />
-        <location filename="../../app/ui/dialogs.py" line="50" />
-        <source>Retry now</source>
-        <translation>Försök igen nu</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/dialogs.py" line="51" />
+        <location filename="../../app/ui/dialogs.py" line="144" />
         <source>Chat with support…</source>
         <translation>Chatta med supporten…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="74" />
+        <location filename="../../app/ui/dialogs.py" line="96" />
         <source>Sync error details — {code}</source>
         <translation>Detaljer om synkfelet — {code}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="78" />
+        <location filename="../../app/ui/dialogs.py" line="49" />
+        <source>Contact</source>
+        <translation>Kontakt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="50" />
+        <source>Lead</source>
+        <translation>Lead</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="51" />
+        <source>Account</source>
+        <translation>Konto</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="102" />
         <source>Problem:</source>
         <translation>Problem:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="79" />
+        <location filename="../../app/ui/dialogs.py" line="103" />
         <source>Code:</source>
         <translation>Kod:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="81" />
+        <location filename="../../app/ui/dialogs.py" line="105" />
         <source>Item:</source>
         <translation>Objekt:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="83" />
+        <location filename="../../app/ui/dialogs.py" line="107" />
         <source>Account:</source>
         <translation>Konto:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="84" />
+        <location filename="../../app/ui/dialogs.py" line="108" />
         <source>Description:</source>
         <translation>Beskrivning:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="86" />
+        <location filename="../../app/ui/dialogs.py" line="110" />
         <source>The service said:</source>
         <translation>Tjänsten svarade:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="87" />
+        <location filename="../../app/ui/dialogs.py" line="111" />
         <source>What to do:</source>
         <translation>Gör så här:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="89" />
+        <location filename="../../app/ui/dialogs.py" line="118" />
+        <source>Records the duplicate rule found:</source>
+        <translation>Poster som dubblettregeln hittade:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="120" />
         <source>Who can fix it:</source>
         <translation>Vem kan åtgärda det:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="101" />
+        <location filename="../../app/ui/dialogs.py" line="124" />
+        <source>Close</source>
+        <translation>Stäng</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="131" />
+        <source>Open in Gmail</source>
+        <translation>Öppna i Gmail</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="131" />
+        <source>Open in Outlook</source>
+        <translation>Öppna i Outlook</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="135" />
         <source>Open Salesforce Setup</source>
         <translation>Öppna Salesforce-inställningar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="138" />
+        <source>Open record</source>
+        <translation>Öppna posten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="140" />
+        <source>Retry</source>
+        <translation>Försök igen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="141" />
+        <source>Ignore</source>
+        <translation>Ignorera</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="143" />
+        <source>Try now</source>
+        <translation>Försök nu</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="182" />
+        <source>Record</source>
+        <translation>Post</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="183" />
+        <source>Open {object} {id}</source>
+        <translation>Öppna {object} {id}</translation>
     </message>
 </context>
 <context>
     <name>GeneralTab</name>
     <message>
-        <location filename="../../app/ui/window.py" line="111" />
+        <location filename="../../app/ui/window.py" line="114" />
         <source>Sign in again…</source>
         <translation>Logga in igen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="132" />
+        <location filename="../../app/ui/window.py" line="135" />
         <source>Sync now</source>
         <translation>Synka nu</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="133" />
-        <location filename="../../app/ui/window.py" line="252" />
+        <location filename="../../app/ui/window.py" line="136" />
+        <location filename="../../app/ui/window.py" line="265" />
         <source>Pause</source>
         <translation>Pausa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="134" />
+        <location filename="../../app/ui/window.py" line="137" />
         <source>Set up accounts…</source>
         <translation>Konfigurera konton…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="142" />
+        <location filename="../../app/ui/window.py" line="149" />
+        <location filename="../../app/ui/window.py" line="277" />
         <source>Current sync error</source>
         <translation>Aktuellt synkfel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="146" />
+        <location filename="../../app/ui/window.py" line="154" />
+        <source>Try now</source>
+        <translation>Försök nu</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="155" />
+        <source>If the cause is fixed, check once now instead of waiting</source>
+        <translation>Om orsaken är åtgärdad: kontrollera en gång nu i stället för att vänta</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="156" />
         <source>Show details</source>
         <translation>Visa detaljer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="152" />
-        <location filename="../../app/ui/window.py" line="220" />
+        <location filename="../../app/ui/window.py" line="163" />
+        <location filename="../../app/ui/window.py" line="231" />
         <source>Last session details</source>
         <translation>Senaste synkningen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="155" />
-        <location filename="../../app/ui/window.py" line="278" />
+        <location filename="../../app/ui/window.py" line="166" />
+        <location filename="../../app/ui/window.py" line="297" />
         <source>No session yet</source>
         <translation>Ingen synkning än</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="156" />
+        <location filename="../../app/ui/window.py" line="167" />
         <source>Refresh</source>
         <translation>Uppdatera</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="163" />
-        <location filename="../../app/ui/window.py" line="189" />
+        <location filename="../../app/ui/window.py" line="174" />
+        <location filename="../../app/ui/window.py" line="200" />
         <source>Object</source>
         <translation>Objekt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="164" />
+        <location filename="../../app/ui/window.py" line="175" />
         <source>New</source>
         <translation>Nya</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="165" />
-        <location filename="../../app/ui/window.py" line="191" />
+        <location filename="../../app/ui/window.py" line="176" />
+        <location filename="../../app/ui/window.py" line="202" />
         <source>Updated</source>
         <translation>Uppdaterade</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="166" />
+        <location filename="../../app/ui/window.py" line="177" />
         <source>Duplicate</source>
         <translation>Dubbletter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="167" />
+        <location filename="../../app/ui/window.py" line="178" />
         <source>Ignored</source>
         <translation>Ignorerade</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="168" />
-        <location filename="../../app/ui/window.py" line="192" />
+        <location filename="../../app/ui/window.py" line="179" />
+        <location filename="../../app/ui/window.py" line="203" />
         <source>Failed</source>
         <translation>Misslyckade</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="180" />
+        <location filename="../../app/ui/window.py" line="191" />
         <source>Sync history (last 7 days)</source>
         <translation>Synkhistorik (senaste 7 dagarna)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="187" />
+        <location filename="../../app/ui/window.py" line="198" />
         <source>Date</source>
         <translation>Datum</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="188" />
+        <location filename="../../app/ui/window.py" line="199" />
         <source>Direction</source>
         <translation>Riktning</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="190" />
+        <location filename="../../app/ui/window.py" line="201" />
         <source>Added</source>
         <translation>Tillagda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="204" />
+        <location filename="../../app/ui/window.py" line="215" />
         <source>Start at login</source>
         <translation>Starta vid inloggning</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="207" />
+        <location filename="../../app/ui/window.py" line="218" />
         <source>Notify me the first time</source>
         <translation>Meddela mig första gången</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="208" />
+        <location filename="../../app/ui/window.py" line="219" />
         <source>Notify me every time</source>
         <translation>Meddela mig varje gång</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="209" />
+        <location filename="../../app/ui/window.py" line="220" />
         <source>Never notify me</source>
         <translation>Meddela mig aldrig</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="214" />
+        <location filename="../../app/ui/window.py" line="225" />
         <source>Notifications:</source>
         <translation>Aviseringar:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="218" />
+        <location filename="../../app/ui/window.py" line="229" />
         <source>Sync status</source>
         <translation>Synkstatus</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="219" />
+        <location filename="../../app/ui/window.py" line="230" />
         <source>Sync state icon</source>
         <translation>Ikon för synkläge</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="221" />
+        <location filename="../../app/ui/window.py" line="232" />
         <source>Sync history</source>
         <translation>Synkhistorik</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="222" />
+        <location filename="../../app/ui/window.py" line="233" />
         <source>Sync history chart</source>
         <translation>Diagram över synkhistorik</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="223" />
+        <location filename="../../app/ui/window.py" line="234" />
         <source>Notifications</source>
         <translation>Aviseringar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="225" />
+        <location filename="../../app/ui/window.py" line="236" />
+        <location filename="../../app/ui/window.py" line="267" />
         <source>Sync now (F5)</source>
         <translation>Synka nu (F5)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="244" />
+        <location filename="../../app/ui/window.py" line="257" />
         <source>Mailbox: {mailbox}    Salesforce: {crm}</source>
         <translation>Brevlåda: {mailbox}    Salesforce: {crm}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="249" />
+        <location filename="../../app/ui/window.py" line="262" />
         <source>Click “Set up accounts…” to connect your mailbox and Salesforce.</source>
         <translation>Klicka på ”Konfigurera konton…” för att ansluta din brevlåda och Salesforce.</translation>
     </message>
     <message>
-        <source>No account is set up yet. Click “Set up accounts…”, or run “syncbar demo” to try Syncbar first.</source>
-        <translation>Inget konto är konfigurerat än. Klicka på ”Konfigurera konton…”, eller kör ”syncbar demo” för att prova Syncbar först.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/window.py" line="252" />
+        <location filename="../../app/ui/window.py" line="265" />
         <source>Resume</source>
         <translation>Återuppta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="258" />
+        <location filename="../../app/ui/window.py" line="274" />
         <source>Next sync: {time}</source>
         <translation>Nästa synkning: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="269" />
-        <source>&lt;b&gt;{account}&lt;/b&gt; needs you to sign in again. Syncing is on hold until then.</source>
-        <translation>&lt;b&gt;{account}&lt;/b&gt; behöver att du loggar in igen. Synkningen väntar tills dess.</translation>
+        <location filename="../../app/ui/window.py" line="277" />
+        <source>Waiting</source>
+        <translation>Väntar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="270" />
+        <location filename="../../app/ui/window.py" line="286" />
+        <source>{service} needs you to sign in again{who}: {title}. Syncing is on hold until then.</source>
+        <translation>{service} behöver att du loggar in igen{who}: {title}. Synkningen väntar tills dess.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/window.py" line="287" />
         <source>An account</source>
         <translation>Ett konto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="284" />
+        <location filename="../../app/ui/window.py" line="303" />
         <source>Started {start}, ended {end} — {outcome}</source>
         <translation>Startade {start}, slutade {end} — {outcome}</translation>
     </message>
@@ -716,50 +757,14 @@ Försök: {n}</translation>
         <translation>Alla källor</translation>
     </message>
     <message>
-        <source>Open</source>
-        <translation>Öppna</translation>
-    </message>
-    <message>
         <location filename="../../app/ui/issues_tab.py" line="103" />
         <source>All states</source>
         <translation>Alla lägen</translation>
     </message>
     <message>
-        <source>Resolved</source>
-        <translation>Lösta</translation>
-    </message>
-    <message>
-        <source>Ignored</source>
-        <translation>Ignorerade</translation>
-    </message>
-    <message>
-        <source>Search item, code or message</source>
-        <translation>Sök objekt, kod eller meddelande</translation>
-    </message>
-    <message>
-        <source>Actions for the selected issues (or right-click a row)</source>
-        <translation>Åtgärder för de markerade problemen (eller högerklicka på en rad)</translation>
-    </message>
-    <message>
-        <source>Actions</source>
-        <translation>Åtgärder</translation>
-    </message>
-    <message>
-        <source>Retry now</source>
-        <translation>Försök igen nu</translation>
-    </message>
-    <message>
-        <source>Ignore item</source>
-        <translation>Ignorera objektet</translation>
-    </message>
-    <message>
         <location filename="../../app/ui/issues_tab.py" line="190" />
         <source>Copy details</source>
         <translation>Kopiera detaljer</translation>
-    </message>
-    <message>
-        <source>Show details</source>
-        <translation>Visa detaljer</translation>
     </message>
     <message>
         <location filename="../../app/ui/issues_tab.py" line="192" />
@@ -945,67 +950,67 @@ Försök: {n}</translation>
 <context>
     <name>ReauthDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="132" />
+        <location filename="../../app/ui/dialogs.py" line="217" />
         <source>Sign in again</source>
         <translation>Logga in igen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="136" />
+        <location filename="../../app/ui/dialogs.py" line="221" />
         <source>&lt;b&gt;{account}&lt;/b&gt; needs you to sign in again.</source>
         <translation>&lt;b&gt;{account}&lt;/b&gt; behöver att du loggar in igen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="137" />
+        <location filename="../../app/ui/dialogs.py" line="222" />
         <source>Your account</source>
         <translation>Ditt konto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="147" />
+        <location filename="../../app/ui/dialogs.py" line="232" />
         <source>https://mail.example.com/EWS/Exchange.asmx</source>
         <translation>https://mail.example.com/EWS/Exchange.asmx</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="148" />
+        <location filename="../../app/ui/dialogs.py" line="233" />
         <source>Exchange (EWS) URL:</source>
         <translation>Exchange-adress (EWS):</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="156" />
+        <location filename="../../app/ui/dialogs.py" line="241" />
         <source>Refresh</source>
         <translation>Uppdatera</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="158" />
+        <location filename="../../app/ui/dialogs.py" line="243" />
         <source>Sign in again as {account}</source>
         <translation>Logga in igen som {account}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="160" />
+        <location filename="../../app/ui/dialogs.py" line="245" />
         <source>Change account…</source>
         <translation>Byt konto…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="161" />
+        <location filename="../../app/ui/dialogs.py" line="246" />
         <source>Advanced</source>
         <translation>Avancerat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="164" />
+        <location filename="../../app/ui/dialogs.py" line="249" />
         <source>Cancel</source>
         <translation>Avbryt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="179" />
+        <location filename="../../app/ui/dialogs.py" line="264" />
         <source>Waiting for you to finish signing in in your browser…</source>
         <translation>Väntar på att du loggar in klart i webbläsaren…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="192" />
+        <location filename="../../app/ui/dialogs.py" line="277" />
         <source>Sign-in did not finish: {error}</source>
         <translation>Inloggningen blev inte klar: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="194" />
+        <location filename="../../app/ui/dialogs.py" line="279" />
         <source>Signed in as {account}.</source>
         <translation>Inloggad som {account}.</translation>
     </message>
@@ -1196,37 +1201,37 @@ Försök: {n}</translation>
 <context>
     <name>SettingsWindow</name>
     <message>
-        <location filename="../../app/ui/window.py" line="342" />
+        <location filename="../../app/ui/window.py" line="361" />
         <source>Syncbar — Sync Settings</source>
         <translation>Syncbar — Synkinställningar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="343" />
+        <location filename="../../app/ui/window.py" line="362" />
         <source>&amp;Help</source>
         <translation>&amp;Hjälp</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="344" />
+        <location filename="../../app/ui/window.py" line="363" />
         <source>About Syncbar…</source>
         <translation>Om Syncbar…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="349" />
+        <location filename="../../app/ui/window.py" line="368" />
         <source>General</source>
         <translation>Allmänt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="350" />
+        <location filename="../../app/ui/window.py" line="369" />
         <source>Issues</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="354" />
+        <location filename="../../app/ui/window.py" line="373" />
         <source>Settings</source>
         <translation>Inställningar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="362" />
+        <location filename="../../app/ui/window.py" line="381" />
         <source>Set up your accounts first</source>
         <translation>Konfigurera dina konton först</translation>
     </message>
@@ -1417,103 +1422,103 @@ Försök: {n}</translation>
 <context>
     <name>SupportDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="226" />
+        <location filename="../../app/ui/dialogs.py" line="311" />
         <source>Chat with support</source>
         <translation>Chatta med supporten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="263" />
+        <location filename="../../app/ui/dialogs.py" line="348" />
         <source>Keep addresses and subjects (helps support find the item)</source>
         <translation>Behåll adresser och ämnen (hjälper supporten att hitta objektet)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="238" />
+        <location filename="../../app/ui/dialogs.py" line="323" />
         <source>Send goes to {address} from your mailbox ({sender}), with the report attached.</source>
         <translation>Skicka går till {address} från din brevlåda ({sender}), med rapporten bifogad.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="239" />
+        <location filename="../../app/ui/dialogs.py" line="324" />
         <source>your mailbox</source>
         <translation>din brevlåda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="246" />
+        <location filename="../../app/ui/dialogs.py" line="331" />
         <source>Support page</source>
         <translation>Supportsida</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="247" />
+        <location filename="../../app/ui/dialogs.py" line="332" />
         <source>Support page:</source>
         <translation>Supportsida:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="249" />
-        <location filename="../../app/ui/dialogs.py" line="252" />
+        <location filename="../../app/ui/dialogs.py" line="334" />
+        <location filename="../../app/ui/dialogs.py" line="337" />
         <source>What happened?</source>
         <translation>Vad hände?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="251" />
+        <location filename="../../app/ui/dialogs.py" line="336" />
         <source>What were you doing, and what went wrong?</source>
         <translation>Vad gjorde du, och vad gick fel?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="258" />
+        <location filename="../../app/ui/dialogs.py" line="343" />
         <source>Tokens and passwords are always removed; addresses, subjects and message text are removed too unless you keep them below.</source>
         <translation>Token och lösenord tas alltid bort; adresser, ämnesrader och meddelandetext tas också bort om du inte behåller dem nedan.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="268" />
+        <location filename="../../app/ui/dialogs.py" line="353" />
         <source>Files in the report</source>
         <translation>Filer i rapporten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="274" />
+        <location filename="../../app/ui/dialogs.py" line="359" />
         <source>Screenshot</source>
         <translation>Skärmbild</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="285" />
+        <location filename="../../app/ui/dialogs.py" line="370" />
         <source>Save to file</source>
         <translation>Spara till fil</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="286" />
+        <location filename="../../app/ui/dialogs.py" line="371" />
         <source>Send</source>
         <translation>Skicka</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="301" />
+        <location filename="../../app/ui/dialogs.py" line="386" />
         <source>{name} ({size} bytes)</source>
         <translation>{name} ({size} byte)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="327" />
+        <location filename="../../app/ui/dialogs.py" line="412" />
         <source>Could not save the report: {error}. Nothing was sent.</source>
         <translation>Kunde inte spara rapporten: {error}. Inget skickades.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="337" />
+        <location filename="../../app/ui/dialogs.py" line="422" />
         <source>Saved {path}.</source>
         <translation>Sparade {path}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="346" />
+        <location filename="../../app/ui/dialogs.py" line="431" />
         <source>Sending the report to {address}…</source>
         <translation>Skickar rapporten till {address}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="365" />
+        <location filename="../../app/ui/dialogs.py" line="450" />
         <source>Sent to {address}. A copy is in your Sent Items and saved as {path}.</source>
         <translation>Skickad till {address}. En kopia finns i Skickat och är sparad som {path}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="359" />
+        <location filename="../../app/ui/dialogs.py" line="444" />
         <source>Not sent: {problem}. The report is saved as {path}; try again later.</source>
         <translation>Inte skickad: {problem}. Rapporten är sparad som {path}; försök igen senare.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="369" />
+        <location filename="../../app/ui/dialogs.py" line="454" />
         <source>Done</source>
         <translation>Klar</translation>
     </message>
@@ -1527,8 +1532,8 @@ Försök: {n}</translation>
     </message>
     <message>
         <location filename="../../app/ui/tray.py" line="46" />
-        <source>{title}{who}. Open Syncbar to sign in; syncing waits until then.</source>
-        <translation>{title}{who}. Öppna Syncbar och logga in; synkningen väntar tills dess.</translation>
+        <source>{title}{who}. Click here to sign in again; syncing waits until then.</source>
+        <translation>{title}{who}. Klicka här för att logga in igen; synkningen väntar tills dess.</translation>
     </message>
     <message>
         <location filename="../../app/ui/tray.py" line="51" />
@@ -1538,97 +1543,99 @@ Försök: {n}</translation>
     <message>
         <location filename="../../app/ui/tray.py" line="54" />
         <location filename="../../app/ui/tray.py" line="57" />
+        <location filename="../../app/ui/tray.py" line="62" />
         <source>Sync on hold</source>
         <translation>Synkningen väntar</translation>
     </message>
     <message>
         <location filename="../../app/ui/tray.py" line="57" />
+        <location filename="../../app/ui/tray.py" line="62" />
         <source>{title}{who}. Syncbar waits and then goes on by itself.</source>
         <translation>{title}{who}. Syncbar väntar och fortsätter sedan av sig självt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="61" />
+        <location filename="../../app/ui/tray.py" line="66" />
         <source>Sync keeps failing</source>
         <translation>Synkningen misslyckas gång på gång</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="61" />
+        <location filename="../../app/ui/tray.py" line="66" />
         <source>Syncing has been stopped for a while: {title}. We emailed you about it. {fix}</source>
         <translation>Synkningen har stått still en tid: {title}. Vi har mejlat dig om det. {fix}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="65" />
+        <location filename="../../app/ui/tray.py" line="70" />
         <source>Sync is working again</source>
         <translation>Synkningen fungerar igen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="65" />
+        <location filename="../../app/ui/tray.py" line="70" />
         <source>The last sync went through.</source>
         <translation>Den senaste synkningen gick igenom.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="69" />
+        <location filename="../../app/ui/tray.py" line="74" />
         <source>Another sync tool found</source>
         <translation>Ett annat synkverktyg hittades</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="71" />
+        <location filename="../../app/ui/tray.py" line="76" />
         <source>various problems</source>
         <translation>olika problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="72" />
+        <location filename="../../app/ui/tray.py" line="77" />
         <source>Items could not sync</source>
         <translation>Objekt kunde inte synkas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="72" />
+        <location filename="../../app/ui/tray.py" line="77" />
         <source>{n} item(s): {what}. Click to see them in the Issues tab.</source>
         <translation>{n} objekt: {what}. Klicka för att se dem på fliken Problem.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="76" />
+        <location filename="../../app/ui/tray.py" line="81" />
         <source>Sync error</source>
         <translation>Synkfel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="76" />
+        <location filename="../../app/ui/tray.py" line="81" />
         <source>{title}{who}. {fix}</source>
         <translation>{title}{who}. {fix}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="79" />
+        <location filename="../../app/ui/tray.py" line="84" />
         <source>Something needs your attention.</source>
         <translation>Något behöver din uppmärksamhet.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="96" />
+        <location filename="../../app/ui/tray.py" line="102" />
         <source>Sync now</source>
         <translation>Synka nu</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="97" />
-        <location filename="../../app/ui/tray.py" line="132" />
+        <location filename="../../app/ui/tray.py" line="103" />
+        <location filename="../../app/ui/tray.py" line="139" />
         <source>Pause</source>
         <translation>Pausa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="98" />
+        <location filename="../../app/ui/tray.py" line="104" />
         <source>Open Sync Settings</source>
         <translation>Öppna synkinställningar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="99" />
+        <location filename="../../app/ui/tray.py" line="105" />
         <source>About Syncbar…</source>
         <translation>Om Syncbar…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="100" />
+        <location filename="../../app/ui/tray.py" line="106" />
         <source>Quit Syncbar</source>
         <translation>Avsluta Syncbar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="132" />
+        <location filename="../../app/ui/tray.py" line="139" />
         <source>Resume</source>
         <translation>Återuppta</translation>
     </message>

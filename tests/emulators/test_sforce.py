@@ -170,6 +170,10 @@ def test_record_rules_of_a_real_org(host: EmulatorHost, svc: Any) -> None:
     with pytest.raises(SalesforceMalformedRequest) as dup:
         sf.Contact.create({"LastName": "Twin", "Email": existing})
     assert dup.value.content[0]["errorCode"] == "DUPLICATES_DETECTED"
+    found = dup.value.content[0]["duplicateResult"]  # the rule and the records it matched, as Salesforce answers
+    ids = [m["record"]["Id"] for r in found["matchResults"] for m in r["matchRecords"]]
+    assert found["allowSave"] is False and ids
+    assert all(svc.records["Contact"].get(i, {}).get("Email") == existing for i in ids if i.startswith("003"))
     with pytest.raises(SalesforceMalformedRequest) as rule:
         sf.Task.create({"Subject": "[BLOCKED] do not log"})
     assert rule.value.content[0]["errorCode"] == "FIELD_CUSTOM_VALIDATION_EXCEPTION"

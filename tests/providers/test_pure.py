@@ -71,6 +71,32 @@ def test_record_error_keeps_fields_and_words() -> None:
     assert (novel.code, novel.service_code, novel.message) == ("DATA_REJECTED", "NEW_ORG_RULE", "Region must be set")
 
 
+def test_a_duplicate_rule_error_keeps_the_records_it_matched() -> None:
+    """DUPLICATES_DETECTED names its matches in duplicateResult.matchResults[].matchRecords[].record.Id."""
+    match = {"record": {"attributes": {"type": "Lead"}, "Id": "00Q000000000001AAA"}, "matchConfidence": 100.0}
+    other = {"record": {"attributes": {"type": "Contact"}, "Id": "003000000000002AAA"}}
+    error = {
+        "statusCode": "DUPLICATES_DETECTED",
+        "message": "Use one of these records?",
+        "fields": [],
+        "duplicateResult": {
+            "allowSave": False,
+            "matchResults": [
+                {"entityType": "Lead", "matchRecords": [match, match]},
+                {"entityType": "Contact", "matchRecords": [other, {"record": None}]},
+                "not a match result",
+            ],
+        },
+    }
+    problem = record_error([error], catalog=CATALOG)
+    assert problem.code == "DATA_DUPLICATE_DETECTED"
+    assert problem.candidates == ("00Q000000000001AAA", "003000000000002AAA")  # each once, in the answer's order
+    plain = record_error(
+        [{"statusCode": "DUPLICATES_DETECTED", "message": "Use one of these records?"}], catalog=CATALOG
+    )
+    assert plain.candidates == ()  # an answer without the details (sObject Collections may omit them)
+
+
 def test_collections_respect_the_ten_chunk_rule() -> None:
     from app.core.model import CrmRecord
     from app.providers.salesforce.client import collections_of

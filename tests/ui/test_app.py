@@ -188,8 +188,11 @@ def test_revoked_salesforce_session_shows_banner_and_reauth_fixes_it(
     desktop.controller.emit_status()
     general = desktop.window.general
     assert general.banner.isVisibleTo(desktop.window)
-    assert general.error_box.isVisibleTo(desktop.window)
-    assert "Sign-in needed" in general.status_text.text()
+    assert general.banner_text.text().startswith("Salesforce needs you to sign in again")
+    assert not general.error_box.isVisibleTo(desktop.window)  # one copy: the banner, with its button
+    assert general.status_text.text() == "Sign-in needed"
+    assert not general.sync_button.isEnabled() and "sign in again to Salesforce" in general.sync_reason.text()
+    assert "sign in" not in desktop.window.statusBar().currentMessage().lower()  # the banner says it, once
     assert desktop.notices and desktop.notices[-1][0] == "Sign in again"
     desktop.open_reauth()
     dialog = desktop.window.findChild(ReauthDialog)
@@ -631,7 +634,7 @@ def test_show_details_offers_the_fix_salesforce_setup_for_admin_problems(
     button.click()
     assert opened == ["https://login.salesforce.com/lightning/setup/SetupOneHome/home"]
     signin = DetailsDialog(load_default(), "SF_AUTH_FAILED", salesforce_setup_url="https://x.example/setup")
-    action = signin.findChild(QPushButton, "action")
+    action = signin.findChild(QPushButton, "reauth")
     assert action is not None and action.text() == "Sign in again…"
     assert signin.findChild(QPushButton, "salesforce_setup") is None
 

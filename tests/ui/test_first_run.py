@@ -4,6 +4,7 @@ command-line advice, every text wrapped, and the greyed Settings tab saying why.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,9 @@ from app.auth.tokens import ProcessKeyring, TokenStore
 from app.compose.desktop import DesktopBackend
 from app.compose.paths import Paths
 from app.core.service import SyncState
+from app.core.status_text import present
 from app.ui.app import DesktopApp
-from app.ui.icons import state_key
+from app.ui.icons import tone_key
 from app.ui.setup_dialog import SetupDialog
 from tests.ui.texts import visible_texts
 
@@ -39,7 +41,7 @@ def first_run(tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> 
 def test_nothing_is_red_before_setup_and_the_setup_dialog_opens(first_run: DesktopApp) -> None:
     snap = first_run.service.status()
     assert snap.state is SyncState.NOT_SET_UP
-    key = state_key(snap.state, snap.open_issues, bool(snap.error_code))
+    key = tone_key(present(snap, first_run.catalog, datetime.now(UTC)).tone)
     assert key not in ("error", "signin"), key  # nothing has failed: no alarm colour
     general = first_run.window.general
     assert not general.error_box.isVisibleTo(first_run.window) and not general.banner.isVisibleTo(first_run.window)

@@ -100,9 +100,11 @@ class IssueLog(Database):
         now: datetime,
         crm_link: str = "",
         request_id: str = "",
+        candidates: Sequence[str] = (),
     ) -> None:
         stamp = ts(now)
         who, at = _correspondent(row)
+        found = "\n".join(candidates)
         existing = tx.execute(
             "SELECT id FROM issues WHERE item_key=? AND state IN (?, ?)",
             (row.key, IssueState.OPEN.value, IssueState.IGNORED.value),
@@ -110,7 +112,8 @@ class IssueLog(Database):
         if existing:
             tx.execute(
                 "UPDATE issues SET code=?, source=?, last_seen=?, attempts=?, next_attempt=?, message=?,"
-                " item_title=?, item_who=?, item_at=?, mailbox_link=?, crm_link=?, request_id=? WHERE id=?",
+                " item_title=?, item_who=?, item_at=?, mailbox_link=?, crm_link=?, request_id=?, candidates=?"
+                " WHERE id=?",
                 (
                     code,
                     source.value,
@@ -124,14 +127,15 @@ class IssueLog(Database):
                     row.web_link,
                     crm_link,
                     request_id,
+                    found,
                     existing["id"],
                 ),
             )
             return
         tx.execute(
             "INSERT INTO issues(code, scope, source, account, state, first_seen, last_seen, attempts, next_attempt,"
-            " kind, item_key, item_title, item_who, item_at, mailbox_link, crm_link, message, request_id)"
-            " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " kind, item_key, item_title, item_who, item_at, mailbox_link, crm_link, message, request_id,"
+            " candidates) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 code,
                 Scope.ITEM.value,
@@ -151,6 +155,7 @@ class IssueLog(Database):
                 crm_link,
                 message,
                 request_id,
+                found,
             ),
         )
 
@@ -292,4 +297,5 @@ def _issue(r: sqlite3.Row) -> Issue:
         crm_link=r["crm_link"],
         message=r["message"],
         request_id=r["request_id"],
+        candidates=tuple(line for line in str(r["candidates"]).split("\n") if line),
     )

@@ -103,6 +103,10 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE issues ADD COLUMN item_who TEXT NOT NULL DEFAULT '';
     ALTER TABLE issues ADD COLUMN item_at TEXT NOT NULL DEFAULT ''
     """,
+    # v5: the records a duplicate rule found, one link a line, so Show details can offer them.
+    """
+    ALTER TABLE issues ADD COLUMN candidates TEXT NOT NULL DEFAULT ''
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

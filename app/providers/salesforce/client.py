@@ -355,7 +355,14 @@ class SalesforceCrm:
                 record.item_key, True, record_id=str(answer.get("id") or record.existing_id), created=created
             )
         problem = record_error(answer.get("errors") if isinstance(answer, dict) else None, catalog=self.catalog)
-        return PushResult(record.item_key, False, code=problem.code, message=problem.message, fields=problem.fields)
+        return PushResult(
+            record.item_key,
+            False,
+            code=problem.code,
+            message=problem.message,
+            fields=problem.fields,
+            candidates=problem.candidates,
+        )
 
     def reconcile(self, records: Sequence[CrmRecord]) -> Mapping[str, str]:
         """What Salesforce committed of these creates whose answer was lost (docs/state.md, per object).

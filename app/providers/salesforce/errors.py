@@ -18,7 +18,7 @@ the answer itself says, always keeping the service's words:
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from app.core.catalog import Catalog
@@ -33,6 +33,7 @@ class SalesforceProblem:
     service_code: str  # Salesforce's errorCode / error
     message: str
     fields: tuple[str, ...] = ()
+    candidates: tuple[str, ...] = ()  # DUPLICATES_DETECTED: the ids the duplicate rule matched
 
 
 def _first_error(body: Any) -> tuple[str, str, tuple[str, ...], bool]:
@@ -93,4 +94,20 @@ def record_error(errors: Any, *, catalog: Catalog) -> SalesforceProblem:
     if not isinstance(errors, list) or not errors:
         unknown = catalog.get("SYNC_UNKNOWN_ERROR").code
         return SalesforceProblem(unknown, "UNKNOWN_EXCEPTION", "Salesforce rejected the record without saying why")
-    return classify_salesforce_error(400, errors, catalog=catalog)
+    problem = classify_salesforce_error(400, errors, catalog=catalog)
+    return replace(problem, candidates=duplicate_matches(errors[0]))
+
+
+def duplicate_matches(error: Any) -> tuple[str, ...]:
+    """The record ids in a DUPLICATES_DETECTED error's ``duplicateResult.matchResults[].matchRecords[]``."""
+    result = error.get("duplicateResult") if isinstance(error, dict) else None
+    matches = result.get("matchResults") if isinstance(result, dict) else None
+    found: list[str] = []
+    for match in matches if isinstance(matches, list) else ():
+        records = match.get("matchRecords") if isinstance(match, dict) else None
+        for record in records if isinstance(records, list) else ():
+            data = record.get("record") if isinstance(record, dict) else None
+            ident = data.get("Id") if isinstance(data, dict) else None
+            if isinstance(ident, str) and ident and ident not in found:
+                found.append(ident)
+    return tuple(found)
