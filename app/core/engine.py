@@ -369,26 +369,29 @@ class Engine:
         total = len(keys)
         started = time.monotonic()
         report(Progress(0, total, None))
-        candidates: list[str] = []
+        # Each candidate's people as screening found them (the rules are the same in pass 2).
+        candidates: dict[str, list[str]] = {}
         addresses: set[str] = set()
         for start in range(0, total, self.batch_size):
             if cancelled.is_set():
                 return
-            for row, item in self._screen(cycle, self.store.rows_by_keys(keys[start : start + self.batch_size])):
-                candidates.append(row.key)
-                addresses.update(self.rules.addresses_to_match(item))
+            rows = self.store.rows_by_keys(keys[start : start + self.batch_size])
+            for row, _item, people in self._screen(cycle, rows):
+                candidates[row.key] = people
+                addresses.update(people)
         if not candidates:
             report(Progress(total, total, 0.0))
             return
         matches = self._crm(self.crm.match, sorted(addresses)) if addresses else {}
         done = total - len(candidates)
+        order = list(candidates)
         ready: list[tuple[LedgerRow, CrmRecord, tuple[str, ...]]] = []
-        for start in range(0, len(candidates), self.batch_size):
+        for start in range(0, len(order), self.batch_size):
             if cancelled.is_set():
                 return
-            rows = self.store.rows_by_keys(candidates[start : start + self.batch_size])
-            ready += self._build(cycle, [(row, row.item()) for row in rows], matches)
-            last = start + self.batch_size >= len(candidates)
+            rows = self.store.rows_by_keys(order[start : start + self.batch_size])
+            ready += self._build(cycle, [(row, row.item(), candidates[row.key]) for row in rows], matches)
+            last = start + self.batch_size >= len(order)
             while ready and (len(ready) >= self.batch_size or last):
                 if cancelled.is_set():
                     return
@@ -401,18 +404,18 @@ class Engine:
         if done < total:  # items settled without a push (no match, cannot build) were not counted above
             report(Progress(total, total, 0.0))
 
-    def _screen(self, cycle: _Cycle, rows: Sequence[LedgerRow]) -> list[tuple[LedgerRow, MailItem]]:
-        """Rules that need no CRM: ignored items and duplicates settle here; the rest go on."""
+    def _screen(self, cycle: _Cycle, rows: Sequence[LedgerRow]) -> list[tuple[LedgerRow, MailItem, list[str]]]:
+        """Rules that need no CRM: ignored items and duplicates settle here; the rest go on with their people."""
         now = self.clock()
         session = cycle.session
-        candidates: list[tuple[LedgerRow, MailItem]] = []
+        candidates: list[tuple[LedgerRow, MailItem, list[str]]] = []
         with self.store.transaction() as tx:
             for row in rows:
                 counts = session.counts_for(row.kind)
                 counts.total += 1
                 try:
                     item = row.item()
-                    code = self.rules.pre_match(item, now)
+                    code, people = self.rules.screen(item, now)
                 except Exception as exc:  # a rule choking on odd data is our bug; the item is an issue
                     log.exception("screening item %s failed; it becomes an issue", row.key)
                     self._fail(tx, cycle, row, "SYNC_UNKNOWN_ERROR", f"{type(exc).__name__}: {exc}", (), now)
@@ -421,26 +424,29 @@ class Engine:
                     self.store.set_ignored(tx, row.key, code, now)
                     counts.ignored[code] = counts.ignored.get(code, 0) + 1
                     continue
-                if self._duplicate(cycle, item):
+                if self._duplicate(cycle, item, row.fingerprint):
                     self.store.set_ignored(tx, row.key, "IGN_DUPLICATE_IN_BATCH", now)
                     counts.duplicate += 1
                     continue
-                candidates.append((row, item))
+                candidates.append((row, item, people))
             self.store.save_progress(tx, session, now)
         return candidates
 
     def _build(
-        self, cycle: _Cycle, candidates: Sequence[tuple[LedgerRow, MailItem]], matches: Mapping[str, CrmMatch]
+        self,
+        cycle: _Cycle,
+        candidates: Sequence[tuple[LedgerRow, MailItem, list[str]]],
+        matches: Mapping[str, CrmMatch],
     ) -> list[tuple[LedgerRow, CrmRecord, tuple[str, ...]]]:
         """The records to send; items the match decides (no Contact or Lead) or cannot build settle here."""
         now = self.clock()
         session = cycle.session
         to_send: list[tuple[LedgerRow, CrmRecord, tuple[str, ...]]] = []
         with self.store.transaction() as tx:
-            for row, item in candidates:
+            for row, item, people in candidates:
                 counts = session.counts_for(row.kind)
                 try:
-                    built = self.rules.build(item, matches, self.crm.account, row.record_id)
+                    built = self.rules.build(item, matches, self.crm.account, row.record_id, people)
                 except Exception as exc:  # our bug, as above
                     log.exception("building the record of item %s failed; it becomes an issue", row.key)
                     self._fail(tx, cycle, row, "SYNC_UNKNOWN_ERROR", f"{type(exc).__name__}: {exc}", (), now)
@@ -508,9 +514,12 @@ class Engine:
             error.source = Source.SALESFORCE.value
             raise error
 
-    def _duplicate(self, cycle: _Cycle, item: MailItem) -> bool:
-        """A second copy of the same message (Inbox and Sent, or the same Message-ID) in one cycle."""
-        keys = {(item.kind, "fp", item.fingerprint())}
+    def _duplicate(self, cycle: _Cycle, item: MailItem, fingerprint: str) -> bool:
+        """A second copy of the same message (Inbox and Sent, or the same Message-ID) in one cycle.
+
+        ``fingerprint`` is the ledger's, written with the payload the item was read from.
+        """
+        keys = {(item.kind, "fp", fingerprint)}
         message_id = next((v for k, v in item.headers.items() if k.strip().casefold() == "message-id"), "")
         message_id = message_id.strip().strip("<>").strip()
         if message_id:
