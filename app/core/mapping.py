@@ -388,7 +388,7 @@ def utf16_length(text: str) -> int:
 
 def truncate(text: str, limit: int, ellipsis: str = "…") -> tuple[str, bool]:
     """``text`` cut to ``limit`` UTF-16 units at a character boundary; (text, was it cut)."""
-    if limit <= 0 or utf16_length(text) <= limit:
+    if limit <= 0 or 2 * len(text) <= limit or utf16_length(text) <= limit:  # a code point is 1 or 2 units
         return text, False
     room = max(0, limit - utf16_length(ellipsis))
     cut = min(len(text), room)

@@ -177,6 +177,7 @@ class Rules:
         self._groups = {normalise_token(part) for part in config.group_local_parts}
         # Every item repeats the addresses of a few hundred correspondents: each is checked once.
         self._addresses: dict[str | None, _Address] = {}
+        self._constants: dict[FieldRule, tuple[object, tuple[str, ...]]] = {}
 
     def _address(self, raw: str | None) -> _Address:
         found = self._addresses.get(raw)
@@ -319,19 +320,31 @@ class Rules:
         values: dict[str, object] = {}
         missing: list[str] = []
         for rule in object_mapping.fields:
+            if rule.source == "" and rule.default:
+                # Always the default: the same value (and notes) for every item, worked out once.
+                constant = self._constants.get(rule)
+                if constant is None:
+                    try:
+                        constant = self._constant(rule)
+                    except CoercionError as exc:
+                        return Built(error_code=exc.code, error_fields=(rule.target,), notes=(str(exc),))
+                values[rule.target] = constant[0]
+                notes += constant[1]
+                continue
             raw = self._source(item, rule, who)
+            cleaned = isinstance(raw, str)
             if isinstance(raw, str):
                 # Blank is missing; only long text keeps its own leading/trailing layout.
                 raw = clean_text(raw)
                 raw = raw if rule.sf_type == "textarea" and raw.strip() else raw.strip()
             if raw in (None, "") and rule.source not in ("@who", "@what"):
-                raw = rule.default or None
+                raw, cleaned = rule.default or None, False
             if raw is None or raw == "":
                 if rule.required:
                     missing.append(rule.target)
                 continue
             try:
-                values[rule.target] = self._value(rule, raw, notes)
+                values[rule.target] = self._value(rule, raw, notes, cleaned=cleaned)
             except CoercionError as exc:
                 return Built(error_code=exc.code, error_fields=(rule.target,), notes=(str(exc),))
         if missing:
@@ -367,10 +380,18 @@ class Rules:
             return getattr(item, rule.source)
         return item.fields.get(rule.source)
 
-    def _value(self, rule: FieldRule, raw: object, notes: list[str]) -> object:
+    def _constant(self, rule: FieldRule) -> tuple[object, tuple[str, ...]]:
+        """The value (and notes) of a rule that always sends its default; kept for the next item."""
+        notes: list[str] = []
+        constant = (self._value(rule, rule.default, notes), tuple(notes))
+        self._constants[rule] = constant
+        return constant
+
+    def _value(self, rule: FieldRule, raw: object, notes: list[str], *, cleaned: bool = False) -> object:
+        """``raw`` as the field takes it; ``cleaned``: text already through ``clean_text``."""
         value: object = raw
         if isinstance(raw, str):
-            value = clean_text(raw)
+            value = raw if cleaned else clean_text(raw)
             if rule.target in self.config.mapping.value_maps:
                 mapped = self.config.mapping.map_value(rule.target, str(value))
                 if mapped is None:
