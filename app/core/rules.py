@@ -207,7 +207,12 @@ class Rules:
         """``pre_match`` and ``addresses_to_match`` at once: (the ``IGN_`` code or ``""``, the people to look up)."""
         if item.kind in _WINDOWED and item.occurred_at is not None:
             start = _utc(self.config.activated_at or now) - timedelta(days=self.config.history_days)
-            if _utc(item.occurred_at) < start:
+            if item.kind is ItemKind.EVENT and item.end_at is not None:
+                # A meeting still going on when the window opens is inside it, as every calendar
+                # service's window query (calendarView, timeMin, CalendarView) lists it.
+                if _utc(item.end_at) <= start:
+                    return "IGN_BEFORE_WINDOW", []
+            elif _utc(item.occurred_at) < start:
                 return "IGN_BEFORE_WINDOW", []
         code, people = self._classify(item)
         if item.kind is ItemKind.TASK:  # a task is the user's own work: it needs no counterpart
@@ -273,23 +278,6 @@ class Rules:
             return True
         sender = item.sender.address if item.sender else ""
         return normalise_token(sender.rpartition("@")[0] or sender) in _BOUNCE_SENDERS
-
-    def dedupe(self, items: Sequence[MailItem]) -> tuple[list[MailItem], list[MailItem]]:
-        """(first copies, later copies): same kind and same Message-ID, or same content fingerprint."""
-        unique: list[MailItem] = []
-        duplicates: list[MailItem] = []
-        seen: set[tuple[ItemKind, str, str]] = set()
-        for item in items:
-            keys = {(item.kind, "fp", item.fingerprint())}
-            message_id = next((v for k, v in item.headers.items() if k.strip().casefold() == "message-id"), "")
-            if message_id.strip().strip("<>").strip():
-                keys.add((item.kind, "mid", message_id.strip().strip("<>").strip()))
-            if keys & seen:
-                duplicates.append(item)
-            else:
-                unique.append(item)
-            seen |= keys
-        return unique, duplicates
 
     # --- building the record ---
 

@@ -74,6 +74,18 @@ def test_history_window_counts_from_now_before_activation_and_skips_contacts() -
     assert rules.pre_match(contact(), NOW) == ""
 
 
+def test_a_meeting_going_on_when_the_window_opens_is_inside_it() -> None:
+    edge = ACTIVATED - timedelta(days=6)
+
+    def meeting(start: datetime, end: datetime) -> MailItem:
+        return mail(kind=ItemKind.EVENT, stream="calendar", occurred_at=start, end_at=end)
+
+    assert RULES.pre_match(meeting(edge - timedelta(minutes=30), edge + timedelta(minutes=30)), NOW) == ""
+    assert RULES.pre_match(meeting(edge - timedelta(hours=2), edge), NOW) == "IGN_BEFORE_WINDOW"  # over at the edge
+    assert RULES.pre_match(meeting(edge - timedelta(hours=2), edge - timedelta(hours=1)), NOW) == "IGN_BEFORE_WINDOW"
+    assert RULES.pre_match(mail(occurred_at=edge - timedelta(minutes=30)), NOW) == "IGN_BEFORE_WINDOW"  # mail: its time
+
+
 # --- addresses ---
 
 
@@ -287,25 +299,6 @@ def test_ignore_codes_are_in_the_catalogue() -> None:
 
 
 # --- dedupe ---
-
-
-def test_dedupe_by_message_id_and_fingerprint() -> None:
-    first = mail(mailbox_id="a", headers={"Message-ID": "<x1@mail.example>"})
-    same_id_other_folder = mail(
-        mailbox_id="b", stream="sent", subject="Re", headers={"message-id": " <x1@mail.example>"}
-    )
-    same_content = mail(mailbox_id="c")
-    other = mail(mailbox_id="d", subject="Something else")
-    event_same_id = MailItem(ItemKind.EVENT, "e", "calendar", headers={"Message-ID": "<x1@mail.example>"})
-    unique, dupes = RULES.dedupe([first, same_id_other_folder, same_content, other, event_same_id])
-    assert [i.mailbox_id for i in unique] == ["a", "d", "e"]
-    assert [i.mailbox_id for i in dupes] == ["b", "c"]
-
-
-def test_dedupe_keeps_items_with_blank_message_ids_apart() -> None:
-    one = mail(mailbox_id="a", subject="One", headers={"Message-ID": "  "})
-    two = mail(mailbox_id="b", subject="Two", headers={"Message-ID": "<>"})
-    assert RULES.dedupe([one, two]) == ([one, two], [])
 
 
 # --- build ---

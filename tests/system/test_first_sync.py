@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from app.compose.cli import main
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
+from tests.system.user_session import User
 
 KINDS = ("graph", "gmail", "ews")
 # What the seeded troublesome items must become (docs/emulators.md); Gmail has no address book here.
@@ -32,12 +32,6 @@ def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[EmulatorH
         yield host
 
 
-def run(home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
-    monkeypatch.setenv("SYNCBAR_HOME", str(home))
-    capsys.readouterr()
-    code = main(list(argv))
-    return code, capsys.readouterr().out
-
 
 def marks_of(host: EmulatorHost, kind: str, mailbox_id: str) -> set[str]:
     svc: Any = host.services[kind]
@@ -52,27 +46,14 @@ def test_first_sync_then_idle_then_fix_then_revoke(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    secret_service_env: dict[str, str],
+    user: User,
 ) -> None:
     host = served
     kind = next(n for n in host.services if n != "salesforce")
-    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", secret_service_env["DBUS_SESSION_BUS_ADDRESS"])
-    home = tmp_path / "home"
-    info = host.info()
-    code, out = run(
-        home,
-        monkeypatch,
-        capsys,
-        "connect-emulators",
-        "--emulators-url",
-        info["control_url"],
-        "--ca-file",
-        info["ca_file"],
-        "--mailbox",
-        kind,
-    )
+    home = user.home
+    code, out = user.connect(host, kind)
     assert code == 0, out
-    code, out = run(home, monkeypatch, capsys, "sync", "--once", "--json")
+    code, out = user.run("sync", "--once", "--json")
     assert code == 1, out  # synced, with the seeded item issues
     session = json.loads(out)
     counts = session["counts"]
@@ -81,7 +62,7 @@ def test_first_sync_then_idle_then_fix_then_revoke(
 
     # Exactly one Salesforce record per synced item, and none for anything else.
     sf: Any = host.services["salesforce"]
-    code, out = run(home, monkeypatch, capsys, "issues", "--json")
+    code, out = user.run("issues", "--json")
     issues = json.loads(out)
     codes = {i["code"] for i in issues}
     assert codes >= EXPECTED, codes
@@ -105,7 +86,7 @@ def test_first_sync_then_idle_then_fix_then_revoke(
 
     # A second cycle with no change: one call per stream, no Salesforce write.
     host.reset_calls()
-    code, out = run(home, monkeypatch, capsys, "sync", "--once", "--json")
+    code, out = user.run("sync", "--once", "--json")
     mailbox_calls = {op: n for op, n in host.calls(kind).items() if not op.startswith(("oauth", "identity"))}
     streams = {"graph": 4, "gmail": 2, "ews": 5}[kind]
     reads = {
@@ -120,14 +101,14 @@ def test_first_sync_then_idle_then_fix_then_revoke(
     # Fix the record in the emulator (the validation rule is relaxed): Retry syncs it, unmarks it, resolves it.
     blocked = next(i for i in issues if i["code"] == "DATA_VALIDATION_FAILED")
     sf.org.validation_subject_marker = ""
-    code, out = run(home, monkeypatch, capsys, "issues", "--json")
+    code, out = user.run("issues", "--json")
     from app.compose import paths, wiring
 
     svc, _ = wiring.open_service(paths.resolve(str(home)))
     svc.retry([blocked["id"]])
     svc.store.close()
-    run(home, monkeypatch, capsys, "sync", "--once", "--json")
-    code, out = run(home, monkeypatch, capsys, "issues", "--json", "--all")
+    user.run("sync", "--once", "--json")
+    code, out = user.run("issues", "--json", "--all")
     after = {i["id"]: i for i in json.loads(out)}
     assert after[blocked["id"]]["state"] == "resolved"
     mailbox_id = blocked["item_key"].split(":", 1)[1]
@@ -136,12 +117,11 @@ def test_first_sync_then_idle_then_fix_then_revoke(
     # Revoke Salesforce's tokens: the cycle stops with the re-authentication code and names the account.
     sf.revoke_tokens()
     customer = sf.org.people[12].email
-    host.services[kind].add_message(
-        "inbox", "New order", customer, info["services"][kind].get("username") or info["services"][kind].get("address")
-    )
-    code, out = run(home, monkeypatch, capsys, "sync", "--once", "--json")
+    mine = host.info()["services"][kind]
+    host.services[kind].add_message("inbox", "New order", customer, mine.get("username") or mine.get("address"))
+    code, out = user.run("sync", "--once", "--json")
     assert code == 3, out
-    code, out = run(home, monkeypatch, capsys, "status", "--json")
+    code, out = user.run("status", "--json")
     status = json.loads(out)
     assert status["state"] == "needs_reauth" and status["error_code"] == "SF_AUTH_FAILED"
     assert status["error_account"] == sf.org.username

@@ -16,7 +16,7 @@ import pytest
 
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
-from tests.system.test_first_sync import run
+from tests.system.user_session import User
 
 
 @pytest.fixture
@@ -35,16 +35,12 @@ def test_drafts_spam_and_trash_never_become_activities(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    secret_service_env: dict[str, str],
+    user: User,
 ) -> None:
     host = served
-    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", secret_service_env["DBUS_SESSION_BUS_ADDRESS"])
-    home = tmp_path / "home"
-    info = host.info()
-    argv = ["connect-emulators", "--emulators-url", info["control_url"], "--ca-file", info["ca_file"]]
-    code, out = run(home, monkeypatch, capsys, *argv, "--mailbox", "gmail")
+    code, out = user.connect(host, "gmail")
     assert code == 0, out
-    code, out = run(home, monkeypatch, capsys, "sync", "--once", "--json")
+    code, out = user.run("sync", "--once", "--json")
     assert code in (0, 1), out  # the seeded troublesome items may leave item issues
 
     sf: Any = host.services["salesforce"]
@@ -54,26 +50,26 @@ def test_drafts_spam_and_trash_never_become_activities(
 
     # The user writes a proposal over several saves (a cycle runs in between), gets spam, bins a mail.
     draft = gmail.drafts.write("Proposal for Q3", me, customer, "Dear customer,")
-    run(home, monkeypatch, capsys, "sync", "--once", "--json")
+    user.run("sync", "--once", "--json")
     for words in ("Dear customer, here is", "Dear customer, here is our offer."):
         draft = gmail.drafts.write("Proposal for Q3", me, customer, words, draft)
     gmail.add_message("spam", "You won a prize", customer, me)
     binned = gmail.add_message("inbox", "Binned without reading", customer, me)
     gmail.drafts.move_to_trash(binned)
     gmail.add_message("sent", "Meeting notes", me, customer)
-    code, out = run(home, monkeypatch, capsys, "sync", "--once", "--json")
+    code, out = user.run("sync", "--once", "--json")
     assert code in (0, 1), out
     assert len(activities(sf, "Meeting notes")) == 1, "mail with this Contact is logged"
     assert activities(sf, "Proposal for Q3") == []
 
     gmail.drafts.send_now(draft)
     for _ in range(2):  # the cycle after the send, and one more that must add nothing
-        code, out = run(home, monkeypatch, capsys, "sync", "--once", "--json")
+        code, out = user.run("sync", "--once", "--json")
         assert code in (0, 1), out
     logged = activities(sf, "Proposal for Q3")
     assert len(logged) == 1
     assert "here is our offer." in str(logged[0].get("Description"))
     assert activities(sf, "You won a prize") == [] and activities(sf, "Binned without reading") == []
-    code, out = run(home, monkeypatch, capsys, "issues", "--json")
+    code, out = user.run("issues", "--json")
     titles = {i.get("item_title") for i in json.loads(out)}
     assert not titles & {"Proposal for Q3", "You won a prize", "Binned without reading"}

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from app.compose import paths
-from app.compose.cli import main
 from app.core import profile
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
+from tests.system.user_session import User
 
 KINDS = ("graph", "gmail", "ews")
 DAYS = 7
@@ -28,12 +28,6 @@ def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[EmulatorH
     with emulators(items=60, seed=33, names=[request.param, "salesforce"], cert_dir=tmp_path / "certs") as host:
         yield host
 
-
-def run(home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
-    monkeypatch.setenv("SYNCBAR_HOME", str(home))
-    capsys.readouterr()
-    code = main(list(argv))
-    return code, capsys.readouterr().out
 
 
 def older_mail(host: EmulatorHost, kind: str, start: datetime) -> int:
@@ -115,18 +109,13 @@ def test_first_read_asks_only_for_the_window(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    secret_service_env: dict[str, str],
+    user: User,
 ) -> None:
     host = served
     kind = next(n for n in host.services if n != "salesforce")
-    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", secret_service_env["DBUS_SESSION_BUS_ADDRESS"])
-    home = tmp_path / "home"
     info = host.info()
     before = datetime.now(UTC)
-    code, out = run(
-        home,
-        monkeypatch,
-        capsys,
+    code, out = user.run(
         "connect-emulators",
         "--emulators-url",
         info["control_url"],
@@ -142,7 +131,7 @@ def test_first_read_asks_only_for_the_window(
     assert older_mail(host, kind, start) > 10, "the seeded mailbox holds mail older than the window"
     host.reset_calls()
 
-    code, out = run(home, monkeypatch, capsys, "sync", "--once", "--json")
+    code, out = user.run("sync", "--once", "--json")
     assert code in (0, 1), out
     session = json.loads(out)
 
@@ -176,18 +165,17 @@ def test_a_wider_window_later_reads_the_older_mail_once(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    secret_service_env: dict[str, str],
+    user: User,
 ) -> None:
     host = served
     kind = next(n for n in host.services if n != "salesforce")
-    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", secret_service_env["DBUS_SESSION_BUS_ADDRESS"])
-    home = tmp_path / "home"
+    home = user.home
     info = host.info()
     before = datetime.now(UTC)
     argv = ["--emulators-url", info["control_url"], "--ca-file", info["ca_file"], "--mailbox", kind]
-    code, out = run(home, monkeypatch, capsys, "connect-emulators", *argv, "--history-days", str(DAYS))
+    code, out = user.run("connect-emulators", *argv, "--history-days", str(DAYS))
     assert code == 0, out
-    code, out = run(home, monkeypatch, capsys, "sync", "--once", "--json")
+    code, out = user.run("sync", "--once", "--json")
     assert code in (0, 1), out
     sf: Any = host.services["salesforce"]
 
@@ -208,7 +196,7 @@ def test_a_wider_window_later_reads_the_older_mail_once(
     prof.choices.history_days = 30
     profile.save(config, prof)
     host.reset_calls()
-    code, out = run(home, monkeypatch, capsys, "sync", "--once", "--json")
+    code, out = user.run("sync", "--once", "--json")
     assert code in (0, 1), out
     mail, calendar = window_filters(host, kind)
     wide = before - timedelta(days=30)
@@ -220,6 +208,6 @@ def test_a_wider_window_later_reads_the_older_mail_once(
 
     # And the next cycle reads changes only.
     host.reset_calls()
-    code, out = run(home, monkeypatch, capsys, "sync", "--once", "--json")
+    code, out = user.run("sync", "--once", "--json")
     assert window_filters(host, kind) == ([], [])
     assert len(email_days()) == len(second)

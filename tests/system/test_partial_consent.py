@@ -16,7 +16,7 @@ import pytest
 
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
-from tests.system.test_first_sync import run
+from tests.system.user_session import User
 
 MAIL_ONLY = [
     "https://www.googleapis.com/auth/gmail.modify",
@@ -36,33 +36,29 @@ def test_mail_syncs_when_the_calendar_was_not_granted(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    secret_service_env: dict[str, str],
+    user: User,
 ) -> None:
     host = served
-    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", secret_service_env["DBUS_SESSION_BUS_ADDRESS"])
-    home = tmp_path / "home"
-    info = host.info()
-    argv = ["connect-emulators", "--emulators-url", info["control_url"], "--ca-file", info["ca_file"]]
-    assert run(home, monkeypatch, capsys, *argv, "--mailbox", "gmail")[0] == 0
+    assert user.connect(host, "gmail")[0] == 0
     gmail: Any = host.services["gmail"]
     gmail.grant_only(MAIL_ONLY)
 
-    code, out = run(home, monkeypatch, capsys, "sync", "--once", "--json")
+    code, out = user.run("sync", "--once", "--json")
     assert code == 1, out  # finished with issues (the seeded troublesome items, and this one)
     session = json.loads(out)
     assert session["counts"]["email"]["new"] > 0, "the mail synced"
     assert "event" not in session["counts"] or session["counts"]["event"]["total"] == 0
-    _, out = run(home, monkeypatch, capsys, "issues", "--json", "--code", "MBX_SCOPE_NOT_GRANTED")
+    _, out = user.run("issues", "--json", "--code", "MBX_SCOPE_NOT_GRANTED")
     [issue] = json.loads(out)
     assert issue["scope"] == "account" and issue["account"] == gmail.owner.address
     assert "calendar.events" in issue["message"] and "Google Calendar" in issue["message"]
     assert "Sign in again" in issue["recommendation"]
-    _, out = run(home, monkeypatch, capsys, "status", "--json")
+    _, out = user.run("status", "--json")
     status = json.loads(out)
     assert status["state"] != "needs_reauth" and not status["error_code"], "the account keeps syncing"
 
     gmail.grant_only(None)  # signed in again with every permission
-    _, out = run(home, monkeypatch, capsys, "sync", "--once", "--json")
+    _, out = user.run("sync", "--once", "--json")
     assert json.loads(out)["counts"]["event"]["new"] > 0
-    _, out = run(home, monkeypatch, capsys, "issues", "--json", "--code", "MBX_SCOPE_NOT_GRANTED")
+    _, out = user.run("issues", "--json", "--code", "MBX_SCOPE_NOT_GRANTED")
     assert json.loads(out) == []

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from app.compose.cli import main
 from app.emulators.host import control_request
+from tests.system.user_session import User
 
 ROOT = Path(__file__).resolve().parents[2]
 ITEMS = {"graph": 400, "gmail": 300, "ews": 400}  # Gmail's quota makes its read the slow one (~6 s)
@@ -39,12 +39,6 @@ def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[dict[str,
             proc.stdout.close()
 
 
-def run(home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
-    monkeypatch.setenv("SYNCBAR_HOME", str(home))
-    capsys.readouterr()
-    code = main(list(argv))
-    return code, capsys.readouterr().out
-
 
 @pytest.mark.parametrize("served", ["graph", "gmail", "ews"], indirect=True)
 def test_first_sync_keeps_every_published_limit(
@@ -52,18 +46,15 @@ def test_first_sync_keeps_every_published_limit(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    secret_service_env: dict[str, str],
+    user: User,
 ) -> None:
-    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", secret_service_env["DBUS_SESSION_BUS_ADDRESS"])
-    home = tmp_path / "home"
     ca = Path(served["ca_file"])
-    code, out = run(
-        home, monkeypatch, capsys, "connect-emulators", "--emulators-url", served["control_url"],
-        "--ca-file", str(ca), "--mailbox", served["kind"],
-    )  # fmt: skip
+    code, out = user.run(
+        "connect-emulators", "--emulators-url", served["control_url"], "--ca-file", str(ca), "--mailbox", served["kind"]
+    )
     assert code == 0, out
     assert control_request(served["control_url"], ca, "GET", "/violations") == []  # signing in broke nothing
-    code, out = run(home, monkeypatch, capsys, "sync", "--once", "--json")
+    code, out = user.run("sync", "--once", "--json")
     assert code in (0, 1), out  # synced (1: with the seeded item issues)
     counts = json.loads(out)["counts"]
     emails = counts["email"]

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from app.compose.cli import main
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
+from tests.system.user_session import User
 
 KINDS = ("graph", "gmail", "ews")
 
@@ -25,12 +25,6 @@ def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[EmulatorH
     with emulators(items=50, seed=44, names=[request.param, "salesforce"], cert_dir=tmp_path / "certs") as host:
         yield host
 
-
-def run(home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
-    monkeypatch.setenv("SYNCBAR_HOME", str(home))
-    capsys.readouterr()
-    code = main(list(argv))
-    return code, capsys.readouterr().out
 
 
 def sf_time(text: str) -> datetime:
@@ -44,19 +38,14 @@ def test_each_occurrence_in_the_window_is_one_event_with_its_series_people(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    secret_service_env: dict[str, str],
+    user: User,
 ) -> None:
     host = served
     kind = next(n for n in host.services if n != "salesforce")
-    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", secret_service_env["DBUS_SESSION_BUS_ADDRESS"])
-    home = tmp_path / "home"
     info = host.info()
     days = 30
     before = datetime.now(UTC)
-    code, out = run(
-        home,
-        monkeypatch,
-        capsys,
+    code, out = user.run(
         "connect-emulators",
         "--emulators-url",
         info["control_url"],
@@ -77,7 +66,7 @@ def test_each_occurrence_in_the_window_is_one_event_with_its_series_people(
     assert expected and older, "the seeded series has occurrences in the window and before it"
 
     host.reset_calls()
-    code, out = run(home, monkeypatch, capsys, "sync", "--once", "--json")
+    code, out = user.run("sync", "--once", "--json")
     assert code in (0, 1), out
     counts = json.loads(out)["counts"]
     assert "IGN_EMPTY_ADDRESS" not in counts.get("event", {}).get("ignored", {}), counts
@@ -102,7 +91,7 @@ def test_each_occurrence_in_the_window_is_one_event_with_its_series_people(
     later = replace(later, weekly=3, moved=-1)
     host.services[kind].add_series(later)
     host.reset_calls()
-    code, out = run(home, monkeypatch, capsys, "sync", "--once", "--json")
+    code, out = user.run("sync", "--once", "--json")
     assert code in (0, 1), out
     counts = json.loads(out)["counts"]
     assert "IGN_EMPTY_ADDRESS" not in counts.get("event", {}).get("ignored", {}), counts

@@ -17,6 +17,7 @@ import pytest
 from app.compose.cli import main
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
+from tests.system.user_session import User
 
 KINDS = ("graph", "gmail", "ews")
 
@@ -50,17 +51,13 @@ def test_send_mails_the_report_zip_to_support_from_the_users_mailbox(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    secret_service_env: dict[str, str],
+    user: User,
 ) -> None:
     host = served
     kind = next(n for n in host.services if n != "salesforce")
-    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", secret_service_env["DBUS_SESSION_BUS_ADDRESS"])
-    monkeypatch.setenv("SYNCBAR_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("SYNCBAR_SUPPORT_ADDRESS", "helpdesk@company.example")  # the company's configuration
-    info = host.info()
-    argv = ["connect-emulators", "--emulators-url", info["control_url"], "--ca-file", info["ca_file"]]
-    assert main([*argv, "--mailbox", kind]) == 0
-    main(["sync", "--once"])
+    assert user.connect(host, kind)[0] == 0
+    user.run("sync", "--once")
     capsys.readouterr()
     out = tmp_path / "report.zip"
     words = "The meeting with Ana did not reach Salesforce."
