@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 from app.core.mapping import (
     DEFAULT_MAPPING,
@@ -151,8 +152,7 @@ class _Entries:
         return any(domain == d or domain.endswith("." + d) for d in self.domains)
 
 
-@dataclass(frozen=True, slots=True)
-class _Address:
+class _Address(NamedTuple):
     """What the rules need to know about one address as an item carries it (computed once per address)."""
 
     key: str  # normalised; "" when there is none
