@@ -64,7 +64,7 @@ class SyncChoices:
     events: bool = True
     contacts: bool = True
     tasks: bool = True
-    history_days: int = 6
+    history_days: int = 30
     activated_at: str = ""  # ISO timestamp of the first sign-in
     internal_domains: list[str] = field(default_factory=list)
     colleagues_internal: bool = True  # the user's own company domain counts as internal too

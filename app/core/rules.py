@@ -93,7 +93,7 @@ class RulesConfig:
     blocklist: frozenset[str] = frozenset()  # addresses or "@domain"
     do_not_mail: frozenset[str] = frozenset()  # addresses or "@domain"
     group_local_parts: frozenset[str] = DEFAULT_GROUP_LOCAL_PARTS
-    history_days: int = 6
+    history_days: int = 30
     activated_at: datetime | None = None
     kinds: frozenset[ItemKind] = frozenset(ItemKind)
     mapping: FieldMapping = DEFAULT_MAPPING

@@ -161,12 +161,12 @@ def test_an_account_error_stops_the_cycle_and_nothing_is_sent_twice(tmp_path: Pa
     w.crm.faults.errors["push"] = [account_error("SF_SERVER_ERROR", "UNKNOWN_EXCEPTION")]
     result = w.run()
     assert result.session.outcome is Outcome.FAILED and result.session.error_code == "SF_SERVER_ERROR"
-    assert w.store.state_counts() == {ItemState.PENDING: 5}
+    assert [r.state for r in w.store.rows()] == [ItemState.PENDING] * 5
     [issue] = w.store.issues()
     assert issue.scope.value == "account" and issue.source.value == "Salesforce"
     assert issue.account == w.crm.account
     w.run()
-    assert len(w.crm.records) == 5 and w.store.state_counts() == {ItemState.SYNCED: 5}
+    assert len(w.crm.records) == 5 and [r.state for r in w.store.rows()] == [ItemState.SYNCED] * 5
     assert w.store.issues() == []  # the account issue resolves when a cycle succeeds
 
 
@@ -486,8 +486,8 @@ def test_a_session_ends_with_its_time_its_usage_and_no_stale_account_issue(tmp_p
     assert clean.session.ended_at == w.clock() and w.store.issues() == []
     resolved = w.store.issues(IssueState.RESOLVED)
     assert resolved and resolved[0].last_seen <= w.clock()
-    used = w.store.latest_usage()
-    assert used is not None and used[0] == w.crm.api_calls and used[1] == 15000
+    usage = w.store.api_usage_since(w.clock() - timedelta(hours=24))
+    assert len(usage) == 2 and usage[-1].used == w.crm.api_calls and usage[-1].limit == 15000
     import threading
 
     stop = threading.Event()

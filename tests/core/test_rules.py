@@ -56,11 +56,11 @@ def contact(**values: str) -> MailItem:
 @pytest.mark.parametrize(
     ("occurred", "code"),
     [
-        (ACTIVATED - timedelta(days=6), ""),  # exactly on the edge: kept
-        (ACTIVATED - timedelta(days=6, seconds=1), "IGN_BEFORE_WINDOW"),
+        (ACTIVATED - timedelta(days=30), ""),  # exactly on the edge of the default 30 days: kept
+        (ACTIVATED - timedelta(days=30, seconds=1), "IGN_BEFORE_WINDOW"),
         (ACTIVATED - timedelta(days=400), "IGN_BEFORE_WINDOW"),
         (NOW + timedelta(days=30), ""),  # future (a meeting next month)
-        ((ACTIVATED - timedelta(days=6, seconds=1)).replace(tzinfo=None), "IGN_BEFORE_WINDOW"),  # naive = UTC
+        ((ACTIVATED - timedelta(days=30, seconds=1)).replace(tzinfo=None), "IGN_BEFORE_WINDOW"),  # naive = UTC
     ],
 )
 def test_history_window_edges(occurred: datetime, code: str) -> None:
@@ -75,7 +75,7 @@ def test_history_window_counts_from_now_before_activation_and_skips_contacts() -
 
 
 def test_a_meeting_going_on_when_the_window_opens_is_inside_it() -> None:
-    edge = ACTIVATED - timedelta(days=6)
+    edge = ACTIVATED - timedelta(days=30)
 
     def meeting(start: datetime, end: datetime) -> MailItem:
         return mail(kind=ItemKind.EVENT, stream="calendar", occurred_at=start, end_at=end)
