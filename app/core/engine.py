@@ -409,6 +409,7 @@ class Engine:
         now = self.clock()
         session = cycle.session
         candidates: list[tuple[LedgerRow, MailItem, list[str]]] = []
+        ignored: list[tuple[str, str]] = []  # (key, code), written together
         with self.store.transaction() as tx:
             for row in rows:
                 counts = session.counts_for(row.kind)
@@ -421,14 +422,15 @@ class Engine:
                     self._fail(tx, cycle, row, "SYNC_UNKNOWN_ERROR", f"{type(exc).__name__}: {exc}", (), now)
                     continue
                 if code:
-                    self.store.set_ignored(tx, row.key, code, now)
+                    ignored.append((row.key, code))
                     counts.ignored[code] = counts.ignored.get(code, 0) + 1
                     continue
                 if self._duplicate(cycle, item, row.fingerprint):
-                    self.store.set_ignored(tx, row.key, "IGN_DUPLICATE_IN_BATCH", now)
+                    ignored.append((row.key, "IGN_DUPLICATE_IN_BATCH"))
                     counts.duplicate += 1
                     continue
                 candidates.append((row, item, people))
+            self.store.set_ignored_many(tx, ignored, now)
             self.store.save_progress(tx, session, now)
         return candidates
 
@@ -442,6 +444,7 @@ class Engine:
         now = self.clock()
         session = cycle.session
         to_send: list[tuple[LedgerRow, CrmRecord, tuple[str, ...]]] = []
+        ignored: list[tuple[str, str]] = []  # (key, code), written together
         with self.store.transaction() as tx:
             for row, item, people in candidates:
                 counts = session.counts_for(row.kind)
@@ -452,13 +455,14 @@ class Engine:
                     self._fail(tx, cycle, row, "SYNC_UNKNOWN_ERROR", f"{type(exc).__name__}: {exc}", (), now)
                     continue
                 if built.ignore_code:
-                    self.store.set_ignored(tx, row.key, built.ignore_code, now)
+                    ignored.append((row.key, built.ignore_code))
                     counts.ignored[built.ignore_code] = counts.ignored.get(built.ignore_code, 0) + 1
                 elif built.error_code or built.record is None:
                     code = built.error_code or "SYNC_UNKNOWN_ERROR"
                     self._fail(tx, cycle, row, code, "; ".join(built.notes), built.error_fields, now)
                 else:
                     to_send.append((row, built.record, built.notes))
+            self.store.set_ignored_many(tx, ignored, now)
             self.store.save_progress(tx, session, now)
         return to_send
 
@@ -480,6 +484,7 @@ class Engine:
             )
         now = self.clock()
         stopped: tuple[str, str] | None = None  # an account-level code answered for a record
+        synced: list[tuple[str, str, str]] = []  # (key, record id, notes), written together
         with self.store.transaction() as tx:
             for (row, rec, notes), res in zip(to_send, results, strict=True):
                 counts = session.counts_for(row.kind)
@@ -490,7 +495,7 @@ class Engine:
                     stopped = stopped or (res.code, res.message)
                     continue
                 if res.ok:
-                    self.store.set_synced(tx, row.key, res.record_id, now, "; ".join(notes))
+                    synced.append((row.key, res.record_id, "; ".join(notes)))
                     if rec.existing_id:
                         counts.updated += 1
                     else:
@@ -508,6 +513,7 @@ class Engine:
                         record_id=row.record_id,
                         request_id=res.request_id,
                     )
+            self.store.set_synced_many(tx, synced, now)
             self.store.save_progress(tx, session, now)
         if stopped is not None:
             error = AccountError(stopped[0], stopped[1])
