@@ -73,8 +73,11 @@ def item_backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=seconds), ITEM_BACKOFF_CAP)
 
 
+_VALUES_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)  # one for every record sent
+
+
 def _values_json(values: Mapping[str, object]) -> str:
-    return json.dumps(dict(values), sort_keys=True, ensure_ascii=False, default=str)
+    return _VALUES_JSON.encode(dict(values))
 
 
 def _sent_values(text: str) -> dict[str, object]:

@@ -83,6 +83,7 @@ DEFAULT_GROUP_LOCAL_PARTS = frozenset(
     }
 )
 _BOUNCE_SENDERS = frozenset({"mailerdaemon", "postmaster"})
+_BOUNCE_HEADERS = frozenset({"auto-submitted", "x-failed-recipients", "content-type"})
 _WINDOWED = frozenset({ItemKind.EMAIL, ItemKind.EVENT})  # contacts and tasks have no "when" to window
 
 
@@ -269,12 +270,17 @@ class Rules:
         return "", [a.key for a in people]
 
     def _is_bounce(self, item: MailItem) -> bool:
-        headers = {k.strip().casefold(): v.strip().casefold() for k, v in item.headers.items()}
-        if headers.get("auto-submitted", "no") not in ("", "no"):
+        # Only three headers matter; the last of any that differ only in case or spaces counts.
+        found: dict[str, str] = {}
+        for name, value in item.headers.items():
+            key = name.strip().casefold()
+            if key in _BOUNCE_HEADERS:
+                found[key] = value.strip().casefold()
+        if found.get("auto-submitted", "no") not in ("", "no"):
             return True
-        if "x-failed-recipients" in headers:
+        if "x-failed-recipients" in found:
             return True
-        if "multipart/report" in headers.get("content-type", ""):
+        if "multipart/report" in found.get("content-type", ""):
             return True
         sender = item.sender.address if item.sender else ""
         return normalise_token(sender.rpartition("@")[0] or sender) in _BOUNCE_SENDERS

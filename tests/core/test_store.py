@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from app.core.model import ApiUsage, ItemState, Source
-from app.core.store import SCHEMA_VERSION, IngestStats, Store, StoreError, item_from_json
+from app.core.model import ApiUsage, Direction, ItemKind, ItemState, MailItem, Person, Source
+from app.core.store import SCHEMA_VERSION, IngestStats, Store, StoreError, item_from_json, item_to_json
 from tests.fakes import T0, email
 
 
@@ -137,3 +137,26 @@ def test_settling_many_items_resolves_their_open_issues_and_no_other(tmp_path: P
     assert synced.payload is None
     assert ignored and ignored.state is ItemState.IGNORED and ignored.last_code == "IGN_NO_MATCH"
     store.close()
+
+
+def test_fingerprints_and_payloads_are_what_earlier_versions_wrote() -> None:
+    """A fingerprint computed differently would make every item in the ledger look edited and send it again."""
+    item = MailItem(
+        ItemKind.EVENT,
+        "AAMk1",
+        "calendar",
+        subject="Réunion — Q4",
+        body="Ligne 1\nLigne 2 ✓",
+        sender=Person("dana@customer.example", "Dana Fox"),
+        recipients=(Person("rep@example.com", "Rep"),),
+        occurred_at=T0,
+        end_at=T0 + timedelta(hours=1),
+        direction=Direction.INBOUND,
+        fields={"location": "Göteborg", "categories": "Blue"},
+        headers={"Message-ID": "<x@y>"},
+        labels=("Blue",),
+    )
+    assert item.fingerprint() == "b0eed503c6db37f77611a60a1482df3e"  # computed by the version before batching
+    payload = item_to_json(item)
+    assert payload.startswith('{"kind": "event", "mailbox_id": "AAMk1", "stream": "calendar", "subject": "Réunion')
+    assert item_from_json(payload) == item

@@ -13,19 +13,19 @@ from typing import Any
 from app.core.model import Direction, ItemKind, ItemState, MailItem, Person
 from app.core.store.database import StoreError, from_ts
 
+_PAYLOAD_JSON = json.JSONEncoder(ensure_ascii=False)  # one encoder for every item (json.dumps makes one per call)
+
 
 def item_to_json(item: MailItem) -> str:
-    def person(p: Person | None) -> list[str] | None:
-        return [p.address, p.name] if p else None
-
-    return json.dumps(
+    sender = item.sender
+    return _PAYLOAD_JSON.encode(
         {
             "kind": item.kind.value,
             "mailbox_id": item.mailbox_id,
             "stream": item.stream,
             "subject": item.subject,
             "body": item.body,
-            "sender": person(item.sender),
+            "sender": [sender.address, sender.name] if sender else None,
             "recipients": [[p.address, p.name] for p in item.recipients],
             "occurred_at": item.occurred_at.isoformat() if item.occurred_at else None,
             "end_at": item.end_at.isoformat() if item.end_at else None,
@@ -34,8 +34,7 @@ def item_to_json(item: MailItem) -> str:
             "fields": dict(item.fields),
             "headers": dict(item.headers),
             "labels": list(item.labels),
-        },
-        ensure_ascii=False,
+        }
     )
 
 
