@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.core.model import Direction, ItemKind, ItemState, MailItem, Person
 from app.core.store.database import StoreError, from_ts
@@ -68,9 +67,12 @@ def item_from_json(text: str) -> MailItem:
     )
 
 
-@dataclass(frozen=True)
-class LedgerRow:
-    """One item as the ledger holds it."""
+class LedgerRow(NamedTuple):
+    """One item as the ledger holds it.
+
+    A named tuple rather than a frozen dataclass: a cycle builds two per item, and a tuple is built
+    several times faster (a frozen dataclass sets each of its 23 fields through ``object.__setattr__``).
+    """
 
     key: str
     kind: ItemKind
