@@ -73,8 +73,11 @@ def item_backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=seconds), ITEM_BACKOFF_CAP)
 
 
+_VALUES_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)  # one for every record sent
+
+
 def _values_json(values: Mapping[str, object]) -> str:
-    return json.dumps(dict(values), sort_keys=True, ensure_ascii=False, default=str)
+    return _VALUES_JSON.encode(dict(values))
 
 
 def _sent_values(text: str) -> dict[str, object]:
@@ -371,26 +374,29 @@ class Engine:
         total = len(keys)
         started = time.monotonic()
         report(Progress(0, total, None))
-        candidates: list[str] = []
+        # Each candidate's people as screening found them (the rules are the same in pass 2).
+        candidates: dict[str, list[str]] = {}
         addresses: set[str] = set()
         for start in range(0, total, self.batch_size):
             if cancelled.is_set():
                 return
-            for row, item in self._screen(cycle, self.store.rows_by_keys(keys[start : start + self.batch_size])):
-                candidates.append(row.key)
-                addresses.update(self.rules.addresses_to_match(item))
+            rows = self.store.rows_by_keys(keys[start : start + self.batch_size])
+            for row, _item, people in self._screen(cycle, rows):
+                candidates[row.key] = people
+                addresses.update(people)
         if not candidates:
             report(Progress(total, total, 0.0))
             return
         matches = self._crm(self.crm.match, sorted(addresses)) if addresses else {}
         done = total - len(candidates)
+        order = list(candidates)
         ready: list[tuple[LedgerRow, CrmRecord, tuple[str, ...]]] = []
-        for start in range(0, len(candidates), self.batch_size):
+        for start in range(0, len(order), self.batch_size):
             if cancelled.is_set():
                 return
-            rows = self.store.rows_by_keys(candidates[start : start + self.batch_size])
-            ready += self._build(cycle, [(row, row.item()) for row in rows], matches)
-            last = start + self.batch_size >= len(candidates)
+            rows = self.store.rows_by_keys(order[start : start + self.batch_size])
+            ready += self._build(cycle, [(row, row.item(), candidates[row.key]) for row in rows], matches)
+            last = start + self.batch_size >= len(order)
             while ready and (len(ready) >= self.batch_size or last):
                 if cancelled.is_set():
                     return
@@ -403,55 +409,61 @@ class Engine:
         if done < total:  # items settled without a push (no match, cannot build) were not counted above
             report(Progress(total, total, 0.0))
 
-    def _screen(self, cycle: _Cycle, rows: Sequence[LedgerRow]) -> list[tuple[LedgerRow, MailItem]]:
-        """Rules that need no CRM: ignored items and duplicates settle here; the rest go on."""
+    def _screen(self, cycle: _Cycle, rows: Sequence[LedgerRow]) -> list[tuple[LedgerRow, MailItem, list[str]]]:
+        """Rules that need no CRM: ignored items and duplicates settle here; the rest go on with their people."""
         now = self.clock()
         session = cycle.session
-        candidates: list[tuple[LedgerRow, MailItem]] = []
+        candidates: list[tuple[LedgerRow, MailItem, list[str]]] = []
+        ignored: list[tuple[str, str]] = []  # (key, code), written together
         with self.store.transaction() as tx:
             for row in rows:
                 counts = session.counts_for(row.kind)
                 counts.total += 1
                 try:
                     item = row.item()
-                    code = self.rules.pre_match(item, now)
+                    code, people = self.rules.screen(item, now)
                 except Exception as exc:  # a rule choking on odd data is our bug; the item is an issue
                     log.exception("screening item %s failed; it becomes an issue", row.key)
                     self._fail(tx, cycle, row, "SYNC_UNKNOWN_ERROR", f"{type(exc).__name__}: {exc}", (), now)
                     continue
                 if code:
-                    self.store.set_ignored(tx, row.key, code, now)
+                    ignored.append((row.key, code))
                     counts.ignored[code] = counts.ignored.get(code, 0) + 1
                     continue
-                if self._duplicate(cycle, item):
-                    self.store.set_ignored(tx, row.key, "IGN_DUPLICATE_IN_BATCH", now)
+                if self._duplicate(cycle, item, row.fingerprint):
+                    ignored.append((row.key, "IGN_DUPLICATE_IN_BATCH"))
                     counts.duplicate += 1
                     continue
-                candidates.append((row, item))
+                candidates.append((row, item, people))
+            self.store.set_ignored_many(tx, ignored, now)
             self.store.save_progress(tx, session, now)
         return candidates
 
     def _build(
-        self, cycle: _Cycle, candidates: Sequence[tuple[LedgerRow, MailItem]], matches: Mapping[str, CrmMatch]
+        self,
+        cycle: _Cycle,
+        candidates: Sequence[tuple[LedgerRow, MailItem, list[str]]],
+        matches: Mapping[str, CrmMatch],
     ) -> list[tuple[LedgerRow, CrmRecord, tuple[str, ...]]]:
         """The records to send; items the match decides (no Contact or Lead) or cannot build settle here."""
         now = self.clock()
         session = cycle.session
         to_send: list[tuple[LedgerRow, CrmRecord, tuple[str, ...]]] = []
+        ignored: list[tuple[str, str]] = []  # (key, code), written together
         with self.store.transaction() as tx:
-            for row, item in candidates:
+            for row, item, people in candidates:
                 counts = session.counts_for(row.kind)
                 try:
-                    who = self.rules.matched_record(item, matches)
+                    who = self.rules.matched_record(item, matches, people)
                     if who:
                         cycle.matched[row.key] = who
-                    built = self.rules.build(item, matches, self.crm.account, row.record_id)
+                    built = self.rules.build(item, matches, self.crm.account, row.record_id, people)
                 except Exception as exc:  # our bug, as above
                     log.exception("building the record of item %s failed; it becomes an issue", row.key)
                     self._fail(tx, cycle, row, "SYNC_UNKNOWN_ERROR", f"{type(exc).__name__}: {exc}", (), now)
                     continue
                 if built.ignore_code:
-                    self.store.set_ignored(tx, row.key, built.ignore_code, now)
+                    ignored.append((row.key, built.ignore_code))
                     counts.ignored[built.ignore_code] = counts.ignored.get(built.ignore_code, 0) + 1
                 elif built.error_code or built.record is None:
                     code = built.error_code or "SYNC_UNKNOWN_ERROR"
@@ -467,6 +479,7 @@ class Engine:
                     )
                 else:
                     to_send.append((row, built.record, built.notes))
+            self.store.set_ignored_many(tx, ignored, now)
             self.store.save_progress(tx, session, now)
         return to_send
 
@@ -488,6 +501,7 @@ class Engine:
             )
         now = self.clock()
         stopped: tuple[str, str] | None = None  # an account-level code answered for a record
+        synced: list[tuple[str, str, str]] = []  # (key, record id, notes), written together
         with self.store.transaction() as tx:
             for (row, rec, notes), res in zip(to_send, results, strict=True):
                 counts = session.counts_for(row.kind)
@@ -498,7 +512,7 @@ class Engine:
                     stopped = stopped or (res.code, res.message)
                     continue
                 if res.ok:
-                    self.store.set_synced(tx, row.key, res.record_id, now, "; ".join(notes))
+                    synced.append((row.key, res.record_id, "; ".join(notes)))
                     if rec.existing_id:
                         counts.updated += 1
                     else:
@@ -518,15 +532,19 @@ class Engine:
                         request_id=res.request_id,
                         candidates=res.candidates,
                     )
+            self.store.set_synced_many(tx, synced, now)
             self.store.save_progress(tx, session, now)
         if stopped is not None:
             error = AccountError(stopped[0], stopped[1])
             error.source = Source.SALESFORCE.value
             raise error
 
-    def _duplicate(self, cycle: _Cycle, item: MailItem) -> bool:
-        """A second copy of the same message (Inbox and Sent, or the same Message-ID) in one cycle."""
-        keys = {(item.kind, "fp", item.fingerprint())}
+    def _duplicate(self, cycle: _Cycle, item: MailItem, fingerprint: str) -> bool:
+        """A second copy of the same message (Inbox and Sent, or the same Message-ID) in one cycle.
+
+        ``fingerprint`` is the ledger's, written with the payload the item was read from.
+        """
+        keys = {(item.kind, "fp", fingerprint)}
         message_id = next((v for k, v in item.headers.items() if k.strip().casefold() == "message-id"), "")
         message_id = message_id.strip().strip("<>").strip()
         if message_id:

@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from app.core.model import ItemKind
 
@@ -45,6 +46,7 @@ _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-\u00a0-\uffff]+"
 _DOT_ATOM = re.compile(rf"^{_ATOM}(?:\.{_ATOM})*$")
 _QUOTED = re.compile(r'^"(?:[^"\\\r\n]|\\.)+"$')
 _LABEL = re.compile(r"^(?!-)[A-Za-z0-9\-\u00a0-\uffff]{1,63}(?<!-)$")
+_SPACE = re.compile(r"\s")  # the same characters as str.isspace
 
 
 class CoercionError(ValueError):
@@ -140,6 +142,7 @@ class MappingProblem:
     message: str
 
 
+@lru_cache(maxsize=4096)  # picklist values and group local parts: few distinct, asked per item
 def normalise_token(value: str) -> str:
     """``Not Started``, ``notStarted`` and ``NOT_STARTED`` all become ``notstarted``."""
     return re.sub(r"[^0-9a-z]", "", value.casefold())
@@ -347,6 +350,7 @@ def _datetime(value: object) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+@lru_cache(maxsize=1 << 16)  # every item repeats the addresses of a few hundred correspondents
 def is_valid_address(address: str) -> bool:
     """A plausible mailbox address: one ``@``, dot-atom or quoted local part, a dotted DNS domain.
 
@@ -354,15 +358,15 @@ def is_valid_address(address: str) -> bool:
     literals (``user@[192.0.2.1]``) do not, since no CRM contact has one.
     """
     local, sep, domain = address.rpartition("@")
-    if not sep or not local or not domain or len(local) > 64 or any(ch.isspace() for ch in domain):
+    if not sep or not local or not domain or len(local) > 64 or _SPACE.search(domain):
         return False
-    if _QUOTED.match(local) is None and (_DOT_ATOM.match(local) is None or any(c.isspace() for c in local)):
+    if _QUOTED.match(local) is None and (_DOT_ATOM.match(local) is None or _SPACE.search(local)):
         return False
     domain = domain[:-1] if domain.endswith(".") else domain
     labels = domain.split(".")
     if len(domain) > 253 or len(labels) < 2 or labels[-1].isdigit():
         return False
-    return all(_LABEL.match(label) for label in labels)
+    return all(map(_LABEL.match, labels))
 
 
 # --- text values: what Salesforce stores without complaint ---
@@ -384,7 +388,7 @@ def utf16_length(text: str) -> int:
 
 def truncate(text: str, limit: int, ellipsis: str = "…") -> tuple[str, bool]:
     """``text`` cut to ``limit`` UTF-16 units at a character boundary; (text, was it cut)."""
-    if limit <= 0 or utf16_length(text) <= limit:
+    if limit <= 0 or 2 * len(text) <= limit or utf16_length(text) <= limit:  # a code point is 1 or 2 units
         return text, False
     room = max(0, limit - utf16_length(ellipsis))
     cut = min(len(text), room)

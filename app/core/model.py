@@ -119,6 +119,10 @@ class Person:
 VOLATILE_FIELDS = frozenset({"categories", "labels", "changekey"})
 
 
+# json.dumps with options builds an encoder per call; the engine fingerprints every item it reads.
+_FINGERPRINT_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+
+
 @dataclass(frozen=True)
 class MailItem:
     """One item read from the mailbox, already normalised by its provider.
@@ -166,7 +170,7 @@ class MailItem:
             "direction": self.direction.value,
             "fields": {k: v for k, v in sorted(self.fields.items()) if k not in VOLATILE_FIELDS},
         }
-        raw = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        raw = _FINGERPRINT_JSON.encode(payload).encode("utf-8")
         return hashlib.sha256(raw).hexdigest()[:32]
 
     def own_labels(self) -> tuple[str, ...]:

@@ -35,7 +35,7 @@ def _tracebacks(caplog: pytest.LogCaptureFixture, text: str) -> list[logging.Log
     return [r for r in caplog.records if r.levelno >= logging.WARNING and has(r)]
 
 
-@pytest.mark.parametrize("step", ["pre_match", "build"])
+@pytest.mark.parametrize("step", ["screen", "build"])
 def test_a_rule_that_chokes_on_an_item_logs_its_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, step: str
 ) -> None:

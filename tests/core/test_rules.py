@@ -232,6 +232,55 @@ def test_tasks_need_no_address() -> None:
     assert RULES.pre_match(task, NOW) == ""
 
 
+_SOME_ADDRESSES = st.sampled_from(
+    [
+        OWNER,
+        OWNER.upper(),
+        CUSTOMER,
+        "Dana <DANA.FOX@Customer.Example.>",
+        "quiet@customer.example",
+        "rival@competitor.example",
+        "x@sub.spam.example",
+        "colleague@syncbar-demo.example",
+        "info@customer.example",
+        "Sales+eu@customer.example",
+        "mailer-daemon@customer.example",
+        "lee@prospect.example",
+        "not an address",
+        "jo@[192.0.2.1]",
+        "",
+        " ",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    kind=st.sampled_from(list(ItemKind)),
+    sender=st.none() | _SOME_ADDRESSES,
+    to=st.lists(_SOME_ADDRESSES, max_size=4),
+    auto_reply=st.booleans(),
+)
+def test_rules_answer_for_an_address_seen_before_as_for_a_new_one(
+    kind: ItemKind, sender: str | None, to: list[str], auto_reply: bool
+) -> None:
+    """The rules remember what they found about each address; a Rules that saw it answers as a fresh one."""
+    item = MailItem(
+        kind,
+        "m1",
+        "inbox",
+        sender=Person(sender) if sender is not None else None,
+        recipients=tuple(Person(a) for a in to),
+        occurred_at=NOW,
+        fields={"email": to[0]} if to else {},
+        headers={"Auto-Submitted": "auto-replied"} if auto_reply else {},
+    )
+    fresh = Rules(CONFIG)
+    expected = (fresh.pre_match(item, NOW), fresh.addresses_to_match(item))
+    assert RULES.screen(item, NOW) == expected
+    assert (RULES.pre_match(item, NOW), RULES.addresses_to_match(item)) == expected
+
+
 def test_ignore_codes_are_in_the_catalogue() -> None:
     catalog = load_default()
     for code in (

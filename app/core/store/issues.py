@@ -83,6 +83,27 @@ def resolve_item_issue(tx: sqlite3.Connection, key: str, stamp: str) -> None:
     )
 
 
+def resolve_item_issues(tx: sqlite3.Connection, keys: Sequence[str], stamp: str) -> None:
+    """``resolve_item_issue`` for many settled items: one look for those with an open issue (most have none,
+    and a look costs a fraction of an update that finds nothing), then an update for each of them."""
+    open_keys: list[str] = []
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        open_keys += [
+            str(r[0])
+            for r in tx.execute(
+                f"SELECT DISTINCT item_key FROM issues WHERE state=? AND item_key IN ({marks})",
+                (IssueState.OPEN.value, *chunk),
+            )
+        ]
+    if open_keys:
+        tx.executemany(
+            "UPDATE issues SET state=?, last_seen=? WHERE item_key=? AND state=?",
+            [(IssueState.RESOLVED.value, stamp, key, IssueState.OPEN.value) for key in open_keys],
+        )
+
+
 class IssueLog(Database):
     """The ``issues`` table."""
 

@@ -16,8 +16,8 @@ from datetime import datetime
 
 from app.core.model import ItemKind, ItemState, MailItem
 from app.core.store.database import Database, ts
-from app.core.store.issues import resolve_item_issue
-from app.core.store.rows import LedgerRow, item_to_json, row_of
+from app.core.store.issues import resolve_item_issue, resolve_item_issues
+from app.core.store.rows import SELECT_ROWS, LedgerRow, item_to_json, row_of
 
 
 @dataclass(frozen=True)
@@ -47,65 +47,10 @@ class Ledger(Database):
         alone, so replaying a page (after a crash or a full resync) creates
         nothing twice.
         """
-        new = changed = unchanged = gone = 0
         stamp = ts(now)
         with self.transaction() as tx:
-            for item in items:
-                fingerprint = item.fingerprint()
-                own_labels = json.dumps(list(item.own_labels()))
-                row = tx.execute("SELECT state, fingerprint FROM items WHERE key=?", (item.key,)).fetchone()
-                payload = item_to_json(item)
-                title = _title(item)
-                if row is None:
-                    tx.execute(
-                        "INSERT INTO items(key, kind, stream, mailbox_id, title, web_link, fingerprint, state,"
-                        " labels, payload, seen_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
-                        (
-                            item.key,
-                            item.kind.value,
-                            item.stream,
-                            item.mailbox_id,
-                            title,
-                            item.web_link,
-                            fingerprint,
-                            ItemState.QUEUED.value,
-                            own_labels,
-                            payload,
-                            stamp,
-                            stamp,
-                        ),
-                    )
-                    new += 1
-                    continue
-                state = ItemState(row["state"])
-                if row["fingerprint"] == fingerprint and state is not ItemState.REMOVED:
-                    tx.execute("UPDATE items SET labels=? WHERE key=?", (own_labels, item.key))
-                    unchanged += 1
-                    continue
-                changed += 1
-                if state is ItemState.PENDING:
-                    # Its CRM call may be in flight from a crashed cycle: keep the intent,
-                    # take the new content; reconcile decides, then it is sent as an update.
-                    tx.execute(
-                        "UPDATE items SET fingerprint=?, payload=?, title=?, web_link=?, labels=?, updated_at=?"
-                        " WHERE key=?",
-                        (fingerprint, payload, title, item.web_link, own_labels, stamp, item.key),
-                    )
-                    continue
-                tx.execute(
-                    "UPDATE items SET fingerprint=?, payload=?, title=?, web_link=?, labels=?, state=?,"
-                    " attempts=0, next_attempt='', first_failed='', updated_at=? WHERE key=?",
-                    (
-                        fingerprint,
-                        payload,
-                        title,
-                        item.web_link,
-                        own_labels,
-                        ItemState.QUEUED.value,
-                        stamp,
-                        item.key,
-                    ),
-                )
+            new, changed, unchanged = _Page(tx, stamp).write(items)
+            gone = 0
             for mailbox_id in removed:
                 rows = tx.execute(
                     "SELECT key, state FROM items WHERE mailbox_id=? AND stream=?", (mailbox_id, stream)
@@ -127,14 +72,14 @@ class Ledger(Database):
         return IngestStats(new, changed, unchanged, gone)
 
     def row(self, key: str) -> LedgerRow | None:
-        r = self._conn().execute("SELECT * FROM items WHERE key=?", (key,)).fetchone()
+        r = self._conn().execute(SELECT_ROWS + " WHERE key=?", (key,)).fetchone()
         return row_of(r) if r else None
 
     def rows(self, state: ItemState | None = None) -> list[LedgerRow]:
         if state is None:
-            cur = self._conn().execute("SELECT * FROM items ORDER BY seen_at, key")
+            cur = self._conn().execute(SELECT_ROWS + " ORDER BY seen_at, key")
         else:
-            cur = self._conn().execute("SELECT * FROM items WHERE state=? ORDER BY seen_at, key", (state.value,))
+            cur = self._conn().execute(SELECT_ROWS + " WHERE state=? ORDER BY seen_at, key", (state.value,))
         return [row_of(r) for r in cur]
 
     def due_keys(self, now: datetime, kinds: Sequence[ItemKind]) -> list[str]:
@@ -160,8 +105,8 @@ class Ledger(Database):
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
             marks = ",".join("?" for _ in chunk)
-            for r in self._conn().execute(f"SELECT * FROM items WHERE key IN ({marks})", tuple(chunk)):
-                found[r["key"]] = row_of(r)
+            for r in self._conn().execute(f"{SELECT_ROWS} WHERE key IN ({marks})", tuple(chunk)):
+                found[r[0]] = row_of(r)
         return [found[k] for k in keys if k in found]
 
     def pending(self) -> list[LedgerRow]:
@@ -206,6 +151,26 @@ class Ledger(Database):
             (ItemState.IGNORED.value, code, stamp, key),
         )
         resolve_item_issue(tx, key, stamp)
+
+    def set_synced_many(self, tx: sqlite3.Connection, settled: Sequence[tuple[str, str, str]], now: datetime) -> None:
+        """``set_synced`` for many items at once: (key, record id, notes) each."""
+        stamp = ts(now)
+        tx.executemany(
+            "UPDATE items SET state=?, record_id=?, last_code='', last_message='', attempts=0, next_attempt='',"
+            " first_failed='', mark_want='', notes=?, payload=NULL, sent_values='', updated_at=? WHERE key=?",
+            [(ItemState.SYNCED.value, record_id, notes, stamp, key) for key, record_id, notes in settled],
+        )
+        resolve_item_issues(tx, [key for key, _, _ in settled], stamp)
+
+    def set_ignored_many(self, tx: sqlite3.Connection, settled: Sequence[tuple[str, str]], now: datetime) -> None:
+        """``set_ignored`` for many items at once: (key, code) each."""
+        stamp = ts(now)
+        tx.executemany(
+            "UPDATE items SET state=?, last_code=?, last_message='', attempts=0, next_attempt='', first_failed='',"
+            " mark_want='', payload=NULL, updated_at=? WHERE key=?",
+            [(ItemState.IGNORED.value, code, stamp, key) for key, code in settled],
+        )
+        resolve_item_issues(tx, [key for key, _ in settled], stamp)
 
     def set_queued(self, tx: sqlite3.Connection, key: str, now: datetime) -> None:
         tx.execute("UPDATE items SET state=?, updated_at=? WHERE key=?", (ItemState.QUEUED.value, ts(now), key))
@@ -258,7 +223,7 @@ class Ledger(Database):
     def marks_to_apply(self) -> list[LedgerRow]:
         """Failed or quarantined items whose mailbox mark is missing or out of date."""
         cur = self._conn().execute(
-            "SELECT * FROM items WHERE state IN (?, ?) AND marked!=mark_want ORDER BY key",
+            SELECT_ROWS + " WHERE state IN (?, ?) AND marked!=mark_want ORDER BY key",
             (ItemState.FAILED.value, ItemState.QUARANTINED.value),
         )
         return [row_of(r) for r in cur]
@@ -266,7 +231,7 @@ class Ledger(Database):
     def marks_to_remove(self) -> list[LedgerRow]:
         """Items marked in the mailbox that no longer fail."""
         cur = self._conn().execute(
-            "SELECT * FROM items WHERE marked!='' AND state NOT IN (?, ?) ORDER BY key",
+            SELECT_ROWS + " WHERE marked!='' AND state NOT IN (?, ?) ORDER BY key",
             (ItemState.FAILED.value, ItemState.QUARANTINED.value),
         )
         return [row_of(r) for r in cur]
@@ -283,6 +248,113 @@ class Ledger(Database):
                 )
                 done += cur.rowcount
         return done
+
+
+class _Page:
+    """One page's items written in a few statements (``ingest``): what the ledger knows of them is read
+    at once, and inserts and updates go to SQLite in batches, each batch holding an item once."""
+
+    def __init__(self, tx: sqlite3.Connection, stamp: str) -> None:
+        self.tx = tx
+        self.stamp = stamp
+        self.inserts: list[tuple[str, ...]] = []
+        self.relabels: list[tuple[str, str]] = []
+        self.contents: list[tuple[str, ...]] = []  # a PENDING item's new content (its intent is kept)
+        self.requeues: list[tuple[str, ...]] = []
+
+    def write(self, items: Sequence[MailItem]) -> tuple[int, int, int]:
+        """(new, changed, unchanged) as ``ingest`` counts them."""
+        new = changed = unchanged = 0
+        known = self._known([item.key for item in items])
+        batched: set[str] = set()
+        for item in items:
+            key = item.key
+            if key in batched:  # the same item twice in a page: its first copy is written first
+                self.flush()
+                batched.clear()
+            batched.add(key)
+            fingerprint = item.fingerprint()
+            own_labels = _labels_json(item.own_labels())
+            row = known.get(key)
+            if row is None:
+                self.inserts.append(
+                    (
+                        key,
+                        item.kind.value,
+                        item.stream,
+                        item.mailbox_id,
+                        _title(item),
+                        item.web_link,
+                        fingerprint,
+                        ItemState.QUEUED.value,
+                        own_labels,
+                        item_to_json(item),
+                        self.stamp,
+                        self.stamp,
+                    )
+                )
+                known[key] = (ItemState.QUEUED.value, fingerprint, own_labels)
+                new += 1
+                continue
+            state, old_fingerprint, old_labels = row
+            if old_fingerprint == fingerprint and state != ItemState.REMOVED.value:
+                if own_labels != old_labels:
+                    self.relabels.append((own_labels, key))
+                    known[key] = (state, fingerprint, own_labels)
+                unchanged += 1
+                continue
+            changed += 1
+            content = (fingerprint, item_to_json(item), _title(item), item.web_link, own_labels)
+            if state == ItemState.PENDING.value:
+                # Its CRM call may be in flight from a crashed cycle: keep the intent,
+                # take the new content; reconcile decides, then it is sent as an update.
+                self.contents.append((*content, self.stamp, key))
+            else:
+                self.requeues.append((*content, ItemState.QUEUED.value, self.stamp, key))
+                state = ItemState.QUEUED.value
+            known[key] = (state, fingerprint, own_labels)
+        self.flush()
+        return new, changed, unchanged
+
+    def _known(self, keys: Sequence[str]) -> dict[str, tuple[str, str, str]]:
+        """key -> (state, fingerprint, labels) of the items the ledger has already."""
+        found: dict[str, tuple[str, str, str]] = {}
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, state, fingerprint, labels in self.tx.execute(
+                f"SELECT key, state, fingerprint, labels FROM items WHERE key IN ({marks})", chunk
+            ):
+                found[key] = (state, fingerprint, labels)
+        return found
+
+    def flush(self) -> None:
+        tx = self.tx
+        if self.inserts:
+            tx.executemany(
+                "INSERT INTO items(key, kind, stream, mailbox_id, title, web_link, fingerprint, state,"
+                " labels, payload, seen_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+                self.inserts,
+            )
+        if self.relabels:
+            tx.executemany("UPDATE items SET labels=? WHERE key=?", self.relabels)
+        if self.contents:
+            tx.executemany(
+                "UPDATE items SET fingerprint=?, payload=?, title=?, web_link=?, labels=?, updated_at=? WHERE key=?",
+                self.contents,
+            )
+        if self.requeues:
+            tx.executemany(
+                "UPDATE items SET fingerprint=?, payload=?, title=?, web_link=?, labels=?, state=?,"
+                " attempts=0, next_attempt='', first_failed='', updated_at=? WHERE key=?",
+                self.requeues,
+            )
+        self.inserts, self.relabels, self.contents, self.requeues = [], [], [], []
+
+
+def _labels_json(labels: Sequence[str]) -> str:
+    return json.dumps(list(labels)) if labels else "[]"
 
 
 def _title(item: MailItem) -> str:
