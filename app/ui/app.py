@@ -104,6 +104,7 @@ class DesktopApp:
         g.show_details.connect(self.show_current_error)
         g.reauth.connect(self.open_reauth)
         g.setup.connect(self.open_setup)
+        g.stop_sync.connect(lambda: self.controller.stop())
         g.autostart.setChecked(self.backend.autostart_enabled())
         g.autostart_toggled.connect(self._set_autostart)
         g.notifications_changed.connect(self._keep_notify_mode)

@@ -28,6 +28,7 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 from app.core.model import Session
 from app.core.service import AppService, Progress, SyncState
 from app.ui.background import run_in_background
+from app.ui.general_tab import SessionsView
 from app.ui.sync_process import CycleProcess
 
 ESCALATION_RETRY = timedelta(minutes=10)
@@ -37,7 +38,7 @@ log = logging.getLogger("syncbar.ui")
 class Controller(QObject):
     status_changed = Signal(object)  # StatusSnapshot
     issues_changed = Signal()  # the Issues tab reads its pages again
-    sessions_loaded = Signal(object, object)  # Session | None, list[Session] (7 days)
+    sessions_loaded = Signal(object)  # SessionsView: last attempt, last completed, 7 days, API usage
     cycle_finished = Signal(object)  # Session | None
     notice = Signal(object)  # Notice from the cycle (first failure, sign-in needed, ...)
     busy_changed = Signal(bool)
@@ -145,6 +146,11 @@ class Controller(QObject):
     def sync_now(self) -> None:
         self._background(self.service.request_sync, lambda _: self.tick())
 
+    def stop(self) -> None:
+        """Stop the running sync at its next safe point (what it wrote stays; the next sync goes on)."""
+        if self.running:
+            self._cycle.cancel()
+
     def pause(self) -> None:
         self._background(self.service.pause, lambda _: self.emit_status())
 
@@ -176,10 +182,18 @@ class Controller(QObject):
         self.issues_changed.emit()
 
     def refresh_sessions(self) -> None:
-        def load() -> tuple[Session | None, list[Session]]:
-            return self.service.last_session(), self.service.sessions(7)
+        now = self.clock()
 
-        self._background(load, lambda pair: self.sessions_loaded.emit(*pair))
+        def load() -> SessionsView:
+            usage = self.service.api_usage(now - timedelta(hours=24))
+            return SessionsView(
+                last_attempt=self.service.last_session(),
+                last_ok=self.service.last_completed_session(),
+                recent=self.service.sessions(7),
+                usage=usage[-1] if usage else None,
+            )
+
+        self._background(load, self.sessions_loaded.emit)
 
     # -- plumbing ---------------------------------------------------------------------
 

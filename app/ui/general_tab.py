@@ -1,14 +1,20 @@
-"""The General tab: the sync status, the last session, the 7-day history chart and table, preferences."""
+"""The General tab: the sync status, the running sync's progress, the last successful sync apart from the
+last attempt, Salesforce API usage, the 7-day history chart and table, preferences.
+
+A failed or stopped attempt never replaces the last good session's details: the table shows the last
+session that ran to its end, and a line above it says what the latest attempt did.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QPainter, QPalette, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, Qt, Signal
+from PySide6.QtGui import QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -25,48 +31,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.catalog import Catalog
-from app.core.model import ItemKind, Session
+from app.core.model import ApiUsage, ItemKind, Outcome, Session
 from app.core.service import StatusSnapshot, SyncState
 from app.core.status_text import clock_time, status_line
+from app.ui.history_chart import DayBar, HistoryChart
 from app.ui.icons import state_icon, state_key
+from app.ui.sync_progress import SyncProgressBox, duration_text, object_name
 
 KINDS = (ItemKind.EMAIL, ItemKind.EVENT, ItemKind.CONTACT, ItemKind.TASK)
-
-
-class HistoryChart(QWidget):
-    """Bars per day for the last 7 days: synced (green) and failed (red)."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.days: list[tuple[str, int, int]] = []  # (label, synced, failed)
-        self.setMinimumHeight(90)
-
-    def set_days(self, days: list[tuple[str, int, int]]) -> None:
-        self.days = days
-        self.setAccessibleDescription(
-            "; ".join(f"{label}: {synced} synced, {failed} failed" for label, synced, failed in days)
-        )
-        self.update()
-
-    def paintEvent(self, event: Any) -> None:
-        p = QPainter(self)
-        p.setPen(self.palette().color(QPalette.ColorRole.WindowText))  # light and dark palettes alike
-        w, h = self.width(), self.height()
-        if not self.days:
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("No sync in the last 7 days"))
-            return
-        peak = max(1, max(s + f for _, s, f in self.days))
-        slot = w / len(self.days)
-        chart_h = h - 18
-        for i, (label, synced, failed) in enumerate(self.days):
-            x = int(i * slot + slot * 0.2)
-            bw = max(2, int(slot * 0.6))
-            sh = int(chart_h * synced / peak)
-            fh = int(chart_h * failed / peak)
-            p.fillRect(x, chart_h - sh, bw, sh, QColor("#1a7f37"))
-            p.fillRect(x, chart_h - sh - fh, bw, fh, QColor("#cf222e"))
-            p.drawText(int(i * slot), h - 14, int(slot), 14, Qt.AlignmentFlag.AlignCenter, label)
-        p.end()
 
 
 class GeneralTab(QWidget):
@@ -78,6 +50,8 @@ class GeneralTab(QWidget):
     refresh = Signal()
     autostart_toggled = Signal(bool)
     notifications_changed = Signal(str)
+    stop_sync = Signal()  # stop the running sync at its next safe point
+    day_clicked = Signal(object)  # datetime.date: a day of the chart, to see its issues
 
     def __init__(self, catalog: Catalog, parent: Any = None) -> None:
         super().__init__(parent)
@@ -135,15 +109,27 @@ class GeneralTab(QWidget):
         self.error_box.setVisible(False)
         layout.addWidget(self.error_box)
 
+        self.progress_box = SyncProgressBox()
+        layout.addWidget(self.progress_box)
+        self.syncing = False
+        self.view = SessionsView()
+
         last = QGroupBox(self.tr("Last session details"))
         lv = QVBoxLayout(last)
         head = QHBoxLayout()
         self.session_times = QLabel(self.tr("No session yet"))
+        self.session_times.setObjectName("lastSuccessful")
+        self.session_times.setWordWrap(True)
         self.refresh_button = QPushButton(self.tr("Refresh"))
         head.addWidget(self.session_times, 1)
         head.addWidget(self.refresh_button)
         lv.addLayout(head)
-        self.session_model = QStandardItemModel(0, 6)
+        self.attempt = QLabel("")
+        self.attempt.setObjectName("lastAttempt")
+        self.attempt.setWordWrap(True)
+        self.attempt.setVisible(False)
+        lv.addWidget(self.attempt)
+        self.session_model = QStandardItemModel(0, SESSION_COLUMNS)
         self.session_model.setHorizontalHeaderLabels(
             [
                 self.tr("Object"),
@@ -152,6 +138,7 @@ class GeneralTab(QWidget):
                 self.tr("Duplicate"),
                 self.tr("Ignored"),
                 self.tr("Failed"),
+                self.tr("Total"),
             ]
         )
         self.session_view = QTableView()
@@ -161,18 +148,22 @@ class GeneralTab(QWidget):
         self.session_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.session_view.setMaximumHeight(150)
         lv.addWidget(self.session_view)
+        self.usage = QLabel("")
+        self.usage.setObjectName("apiUsage")
+        self.usage.setVisible(False)
+        lv.addWidget(self.usage)
         layout.addWidget(last)
 
         hist = QGroupBox(self.tr("Sync history (last 7 days)"))
         hv = QVBoxLayout(hist)
         self.chart = HistoryChart()
         hv.addWidget(self.chart)
-        self.history_model = QStandardItemModel(0, 6)
+        self.history_model = QStandardItemModel(0, HISTORY_COLUMNS)
         self.history_model.setHorizontalHeaderLabels(
             [
                 self.tr("Date"),
-                self.tr("Direction"),
-                self.tr("Object"),
+                self.tr("Syncs"),
+                self.tr("Objects"),
                 self.tr("Added"),
                 self.tr("Updated"),
                 self.tr("Failed"),
@@ -215,6 +206,8 @@ class GeneralTab(QWidget):
         self.details_button.clicked.connect(self.show_details)
         self.banner_button.clicked.connect(self.reauth)
         self.refresh_button.clicked.connect(self.refresh)
+        self.progress_box.stop.connect(self.stop_sync)
+        self.chart.day_clicked.connect(self.day_clicked)
         self.autostart.toggled.connect(self.autostart_toggled)
         self.notifications.currentIndexChanged.connect(
             lambda i: self.notifications_changed.emit(str(self.notifications.itemData(i)))
@@ -261,64 +254,159 @@ class GeneralTab(QWidget):
                 )
             )
         self.banner.setVisible(reauth)
+        self.show_progress(snap)
 
-    def show_sessions(self, last: Session | None, recent: Sequence[Session]) -> None:
+    def show_progress(self, snap: StatusSnapshot) -> None:
+        """The running sync's bar (hidden when none runs); the first sync's label says to look at it."""
+        self.syncing = snap.state is SyncState.SYNCING
+        self.progress_box.show_progress(self.syncing, snap.progress)
+        self._show_last_ok()
+
+    def show_sessions(self, view: SessionsView) -> None:
+        """The sessions the controller read: the last good one's table, the latest attempt, usage, history."""
+        self.view = view
         self.session_model.removeRows(0, self.session_model.rowCount())
-        if last is None:
-            self.session_times.setText(self.tr("No session yet"))
-        else:
-            end = last.ended_at.astimezone().strftime("%H:%M:%S") if last.ended_at else "running"
-            start = last.started_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-            outcome = last.outcome.value.replace("_", " ")
-            self.session_times.setText(
-                self.tr("Started {start}, ended {end} — {outcome}").format(start=start, end=end, outcome=outcome)
-            )
+        self._show_last_ok()
+        self._show_attempt()
+        self._show_usage()
+        ok = view.last_ok
+        if ok is not None:
+            loc = self.locale()
             for kind in KINDS:
-                c = last.counts.get(kind)
+                c = ok.counts.get(kind)
                 if c is None:
                     continue
-                ignored = str(c.ignored_total)
-                row = (
-                    [QStandardItem(kind.value.capitalize())]
-                    + [QStandardItem(str(v)) for v in (c.new, c.updated, c.duplicate)]
-                    + [QStandardItem(ignored), QStandardItem(str(c.failed))]
-                )
+                values = (c.new, c.updated, c.duplicate, c.ignored_total, c.failed, c.total)
+                row = [QStandardItem(object_name(kind))] + [_number_item(loc.toString(v), v) for v in values]
                 if c.ignored:
-                    reasons = ", ".join(f"{self.catalog.get(code).title}: {n}" for code, n in sorted(c.ignored.items()))
+                    reasons = ", ".join(
+                        f"{self.catalog.get(code).title}: {loc.toString(n)}" for code, n in sorted(c.ignored.items())
+                    )
                     row[4].setToolTip(reasons)
                 self.session_model.appendRow(row)
-        self._show_history(recent)
+        self._show_history(view.recent)
+
+    def _show_last_ok(self) -> None:
+        ok = self.view.last_ok
+        if ok is not None:
+            text = self.tr("Last successful sync: {when} (took {took}) — {outcome}").format(
+                when=self.when(ok.ended_at or ok.started_at),
+                took=duration_text(((ok.ended_at or ok.started_at) - ok.started_at).total_seconds()),
+                outcome=outcome_text(ok.outcome),
+            )
+        elif self.syncing:
+            text = self.tr("The first sync is running: its progress is shown above.")
+        elif self.view.last_attempt is not None:
+            text = self.tr("No sync has completed yet.")
+        else:
+            text = self.tr("No session yet")
+        self.session_times.setText(text)
+
+    def _show_attempt(self) -> None:
+        """The latest attempt, when it is not the last good session (failed, stopped, interrupted)."""
+        last, ok = self.view.last_attempt, self.view.last_ok
+        if last is None or (ok is not None and last.id == ok.id):
+            self.attempt.setVisible(False)
+            return
+        synced = sum(c.new + c.updated for c in last.counts.values())
+        text = self.tr("Last attempt: {when} — {outcome}").format(
+            when=self.when(last.ended_at or last.started_at), outcome=outcome_text(last.outcome)
+        )
+        if last.error_code:
+            text += self.tr(": {problem}").format(problem=self.catalog.get(last.error_code).title)
+        if synced:
+            text += self.tr(" ({count} items synced before it stopped)").format(count=self.locale().toString(synced))
+        self.attempt.setText(text)
+        self.attempt.setVisible(True)
+
+    def _show_usage(self) -> None:
+        usage = self.view.usage
+        if usage is None or usage.limit <= 0:
+            self.usage.setVisible(False)
+            return
+        loc = self.locale()
+        percent = round(100 * usage.used / usage.limit)
+        self.usage.setText(
+            self.tr("Salesforce API calls in the last 24 hours: {used} of {limit} ({percent}%)").format(
+                used=loc.toString(usage.used), limit=loc.toString(usage.limit), percent=loc.toString(percent)
+            )
+        )
+        self.usage.setToolTip(
+            self.tr("The whole organisation's calls as Salesforce reported them at {when}").format(
+                when=self.when(usage.observed_at)
+            )
+        )
+        self.usage.setVisible(True)
+
+    def when(self, moment: datetime) -> str:
+        """A date and time in the user's locale format."""
+        stamp = QDateTime.fromSecsSinceEpoch(int(moment.timestamp())).toLocalTime()
+        return self.locale().toString(stamp, QLocale.FormatType.ShortFormat)
 
     def _show_history(self, recent: Sequence[Session]) -> None:
+        """One row a day (newest first): how many syncs ran and what they did; the chart: seven days."""
         self.history_model.removeRows(0, self.history_model.rowCount())
-        per_day: dict[str, dict[ItemKind, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
+        per_day: dict[date, list[Session]] = defaultdict(list)
         for s in recent:
-            day = s.started_at.astimezone().strftime("%Y-%m-%d")
-            for kind, c in s.counts.items():
-                tally = per_day[day][kind]
-                tally[0] += c.new
-                tally[1] += c.updated
-                tally[2] += c.failed
-        chart: list[tuple[str, int, int]] = []
+            per_day[s.started_at.astimezone().date()].append(s)
+        loc = self.locale()
         for day in sorted(per_day, reverse=True):
-            for kind, (added, updated, failed) in sorted(per_day[day].items()):
-                self.history_model.appendRow(
-                    [
-                        QStandardItem(x)
-                        for x in (
-                            day,
-                            "Mailbox → Salesforce",
-                            kind.value.capitalize(),
-                            str(added),
-                            str(updated),
-                            str(failed),
-                        )
-                    ]
-                )
+            sessions = per_day[day]
+            added = sum(c.new for s in sessions for c in s.counts.values())
+            updated = sum(c.updated for s in sessions for c in s.counts.values())
+            failed = sum(c.failed for s in sessions for c in s.counts.values())
+            stopped = sum(1 for s in sessions if s.outcome in STOPPED)
+            syncs = loc.toString(len(sessions))
+            if stopped:
+                syncs = self.tr("{count} ({stopped} stopped)").format(count=syncs, stopped=loc.toString(stopped))
+            objects = sorted({k for s in sessions for k, c in s.counts.items() if c.new or c.updated or c.failed})
+            row = [
+                QStandardItem(loc.toString(QDate(day.year, day.month, day.day), QLocale.FormatType.ShortFormat)),
+                QStandardItem(syncs),
+                QStandardItem(", ".join(object_name(k) for k in objects) or "—"),
+                _number_item(loc.toString(added), added),
+                _number_item(loc.toString(updated), updated),
+                _number_item(loc.toString(failed), failed),
+            ]
+            self.history_model.appendRow(row)
         today = datetime.now(UTC).astimezone().date()
+        chart: list[DayBar] = []
         for back in range(6, -1, -1):  # always seven days, today last, empty days included
-            day = (today - timedelta(days=back)).strftime("%Y-%m-%d")
-            synced = sum(t[0] + t[1] for t in per_day.get(day, {}).values())
-            failed = sum(t[2] for t in per_day.get(day, {}).values())
-            chart.append((day[5:], synced, failed))
+            day = today - timedelta(days=back)
+            counts = [c for s in per_day.get(day, []) for c in s.counts.values()]
+            chart.append(DayBar(day, sum(c.new + c.updated for c in counts), sum(c.failed for c in counts)))
         self.chart.set_days(chart)
+
+
+@dataclass(frozen=True)
+class SessionsView:
+    """What the controller reads for this tab, off the GUI thread."""
+
+    last_attempt: Session | None = None  # the newest finished session, whatever its outcome
+    last_ok: Session | None = None  # the newest that ran to its end (clean or with item issues)
+    recent: Sequence[Session] = ()  # the last 7 days
+    usage: ApiUsage | None = None  # Salesforce's latest report of the org's rolling 24 hours
+
+
+STOPPED = (Outcome.FAILED, Outcome.CANCELLED, Outcome.INTERRUPTED)
+SESSION_COLUMNS = 7  # Object, New, Updated, Duplicate, Ignored, Failed, Total
+HISTORY_COLUMNS = 6  # Date, Syncs, Objects, Added, Updated, Failed
+
+
+def outcome_text(outcome: Outcome) -> str:
+    texts = {
+        Outcome.CLEAN: QCoreApplication.translate("GeneralTab", "everything synced"),
+        Outcome.ITEM_ISSUES: QCoreApplication.translate("GeneralTab", "some items failed"),
+        Outcome.FAILED: QCoreApplication.translate("GeneralTab", "stopped by an error"),
+        Outcome.CANCELLED: QCoreApplication.translate("GeneralTab", "stopped"),
+        Outcome.INTERRUPTED: QCoreApplication.translate("GeneralTab", "interrupted"),
+        Outcome.RUNNING: QCoreApplication.translate("GeneralTab", "running"),
+    }
+    return texts[outcome]
+
+
+def _number_item(text: str, value: int) -> QStandardItem:
+    item = QStandardItem(text)
+    item.setData(value, Qt.ItemDataRole.UserRole)
+    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return item

@@ -57,6 +57,8 @@ class ListIssues:
                 return False
             if q.source and i.source.value != q.source:
                 return False
+            if not q.seen_in_window(i.first_seen, i.last_seen):
+                return False
             if text:
                 hay = f"{i.item_title} {i.account} {i.code} {i.message}".lower()
                 return text in hay or i.code in q.codes
@@ -149,6 +151,11 @@ class IssuesModel(QAbstractTableModel):
         text = text.strip().lower()
         codes = tuple(e.code for e in self.catalog.entries() if text and text in e.title.lower())
         self.query = replace(self.query, kind=kind, source=source, state=state, text=text, codes=codes)
+        self.reload()
+
+    def set_day(self, start: datetime | None, end: datetime | None) -> None:
+        """Only issues seen between ``start`` and ``end`` (a day of the General tab's chart); None: any time."""
+        self.query = replace(self.query, seen_from=start, seen_before=end)
         self.reload()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QUrl, Signal
@@ -35,7 +35,9 @@ from PySide6.QtWidgets import (
 
 from app.core.catalog import Catalog
 from app.core.model import Issue, IssueState, ItemKind, Source
-from app.ui.general_tab import KINDS, GeneralTab, HistoryChart
+from app.ui.day_filter import DayFilter
+from app.ui.general_tab import KINDS, GeneralTab
+from app.ui.history_chart import HistoryChart
 from app.ui.models import COLUMN, IssueRole, IssuesModel, LinkRole
 
 __all__ = ["KINDS", "GeneralTab", "HistoryChart", "IssuesTab", "SettingsWindow"]  # GeneralTab lives in general_tab.py
@@ -297,6 +299,12 @@ class SettingsWindow(QMainWindow):
         self.issues = IssuesTab(catalog)
         self.tabs.addTab(self.general, self.tr("General"))
         self.tabs.addTab(self.issues, self.tr("Issues"))
+        self.day_filter = DayFilter(self.issues.model)
+        issues_layout = self.issues.layout()
+        if isinstance(issues_layout, QVBoxLayout):
+            issues_layout.insertWidget(1, self.day_filter)  # under the Issues tab's filter row
+        self.day_filter.clear_button.clicked.connect(self.issues.apply_filters)
+        self.general.day_clicked.connect(self.show_issues_of_day)
         from app.ui.settings_tab import SettingsTab
 
         self.settings = SettingsTab()
@@ -304,6 +312,15 @@ class SettingsWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.resize(1100, 720)
         self.quit_on_close = False
+
+    def show_issues_of_day(self, day: date) -> None:
+        """A day clicked on the General tab's chart: the Issues tab, every state, that day's issues."""
+        at = self.issues.state.findData("")
+        if at >= 0:
+            self.issues.state.setCurrentIndex(at)
+        self.day_filter.set_day(day)
+        self.issues.apply_filters()
+        self.tabs.setCurrentWidget(self.issues)
 
     def show_notice(self, text: str) -> None:
         """Where notices go when there is no tray: the status bar, for a minute."""

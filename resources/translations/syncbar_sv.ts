@@ -76,45 +76,59 @@
 <context>
     <name>CycleProcess</name>
     <message>
-        <location filename="../../app/ui/sync_process.py" line="153" />
+        <location filename="../../app/ui/sync_process.py" line="135" />
         <source>The sync process could not start: {error}</source>
         <translation>Synkprocessen kunde inte starta: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync_process.py" line="166" />
+        <location filename="../../app/ui/sync_process.py" line="148" />
         <source>The sync process stopped unexpectedly ({detail}). Nothing is lost: the next sync goes on from where it stopped.</source>
         <translation>Synkprocessen avbröts oväntat ({detail}). Inget har gått förlorat: nästa synkning fortsätter där den slutade.</translation>
     </message>
 </context>
 <context>
+    <name>DayFilter</name>
+    <message>
+        <location filename="../../app/ui/day_filter.py" line="27" />
+        <source>Show all days</source>
+        <translation>Visa alla dagar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/day_filter.py" line="44" />
+        <source>Issues seen on {day}</source>
+        <translation>Problem som sågs {day}</translation>
+    </message>
+</context>
+<context>
     <name>DesktopApp</name>
     <message>
-        <location filename="../../app/ui/app.py" line="201" />
+        <location filename="../../app/ui/app.py" line="165" />
+        <location filename="../../app/ui/app.py" line="180" />
         <source>Could not save the settings: {error}</source>
         <translation>Kunde inte spara inställningarna: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="217" />
+        <location filename="../../app/ui/app.py" line="196" />
         <source>Other sync software</source>
         <translation>Annan synkprogramvara</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="234" />
+        <location filename="../../app/ui/app.py" line="213" />
         <source>Could not open the settings: {error}</source>
         <translation>Kunde inte öppna inställningarna: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="278" />
+        <location filename="../../app/ui/app.py" line="258" />
         <source>Sync error</source>
         <translation>Synkfel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="464" />
+        <location filename="../../app/ui/app.py" line="440" />
         <source>Could not change “Start at login”: {error}</source>
         <translation>Kunde inte ändra ”Starta vid inloggning”: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="471" />
+        <location filename="../../app/ui/app.py" line="447" />
         <source>Finishing the current step of the sync…</source>
         <translation>Avslutar det pågående steget i synkningen…</translation>
     </message>
@@ -122,93 +136,93 @@
 <context>
     <name>DetailsDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="35" />
+        <location filename="../../app/ui/dialogs.py" line="39" />
         <source>You</source>
         <translation>Du</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="36" />
+        <location filename="../../app/ui/dialogs.py" line="40" />
         <source>Your Salesforce administrator</source>
         <translation>Din Salesforce-administratör</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="37" />
+        <location filename="../../app/ui/dialogs.py" line="41" />
         <source>Your mailbox (Microsoft 365, Exchange or Google) administrator</source>
         <translation>Administratören för din brevlåda (Microsoft 365, Exchange eller Google)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="40" />
+        <location filename="../../app/ui/dialogs.py" line="44" />
         <source>Syncbar support</source>
         <translation>Syncbars support</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="43" />
+        <location filename="../../app/ui/dialogs.py" line="47" />
         <source>Sign in again…</source>
         <translation>Logga in igen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="44" />
+        <location filename="../../app/ui/dialogs.py" line="48" />
         <source>Sync now</source>
         <translation>Synka nu</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="45" />
-        <location filename="../../app/ui/dialogs.py" line="46" />
+        <location filename="../../app/ui/dialogs.py" line="49" />
+        <location filename="../../app/ui/dialogs.py" line="50" />
         <source>Retry now</source>
         <translation>Försök igen nu</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="47" />
+        <location filename="../../app/ui/dialogs.py" line="51" />
         <source>Chat with support…</source>
         <translation>Chatta med supporten…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="70" />
+        <location filename="../../app/ui/dialogs.py" line="74" />
         <source>Sync error details — {code}</source>
         <translation>Detaljer om synkfelet — {code}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="73" />
+        <location filename="../../app/ui/dialogs.py" line="77" />
         <source>Problem:</source>
         <translation>Problem:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="74" />
+        <location filename="../../app/ui/dialogs.py" line="78" />
         <source>Code:</source>
         <translation>Kod:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="76" />
+        <location filename="../../app/ui/dialogs.py" line="80" />
         <source>Item:</source>
         <translation>Objekt:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="78" />
+        <location filename="../../app/ui/dialogs.py" line="82" />
         <source>Account:</source>
         <translation>Konto:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="79" />
+        <location filename="../../app/ui/dialogs.py" line="83" />
         <source>Description:</source>
         <translation>Beskrivning:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="81" />
+        <location filename="../../app/ui/dialogs.py" line="85" />
         <source>The service said:</source>
         <translation>Tjänsten svarade:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="82" />
+        <location filename="../../app/ui/dialogs.py" line="86" />
         <source>What to do:</source>
         <translation>Gör så här:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="84" />
+        <location filename="../../app/ui/dialogs.py" line="88" />
         <source>Who can fix it:</source>
         <translation>Vem kan åtgärda det:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="96" />
+        <location filename="../../app/ui/dialogs.py" line="100" />
         <source>Open Salesforce Setup</source>
         <translation>Öppna Salesforce-inställningar</translation>
     </message>
@@ -216,313 +230,455 @@
 <context>
     <name>GeneralTab</name>
     <message>
-        <location filename="../../app/ui/window.py" line="116" />
+        <location filename="../../app/ui/general_tab.py" line="71" />
         <source>Sign in again…</source>
         <translation>Logga in igen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="137" />
+        <location filename="../../app/ui/general_tab.py" line="92" />
         <source>Sync now</source>
         <translation>Synka nu</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="138" />
+        <location filename="../../app/ui/general_tab.py" line="93" />
         <source>Pause</source>
         <translation>Pausa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="139" />
+        <location filename="../../app/ui/general_tab.py" line="94" />
         <source>Set up accounts…</source>
         <translation>Konfigurera konton…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="147" />
+        <location filename="../../app/ui/general_tab.py" line="102" />
         <source>Current sync error</source>
         <translation>Aktuellt synkfel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="151" />
+        <location filename="../../app/ui/general_tab.py" line="106" />
         <source>Show details</source>
         <translation>Visa detaljer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="157" />
-        <location filename="../../app/ui/window.py" line="225" />
+        <location filename="../../app/ui/general_tab.py" line="117" />
+        <location filename="../../app/ui/general_tab.py" line="197" />
         <source>Last session details</source>
         <translation>Senaste synkningen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="160" />
-        <location filename="../../app/ui/window.py" line="287" />
+        <location filename="../../app/ui/general_tab.py" line="120" />
+        <location filename="../../app/ui/general_tab.py" line="302" />
         <source>No session yet</source>
         <translation>Ingen synkning än</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="161" />
+        <location filename="../../app/ui/general_tab.py" line="123" />
         <source>Refresh</source>
         <translation>Uppdatera</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="168" />
-        <location filename="../../app/ui/window.py" line="194" />
+        <location filename="../../app/ui/general_tab.py" line="135" />
         <source>Object</source>
         <translation>Objekt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="169" />
+        <location filename="../../app/ui/general_tab.py" line="136" />
         <source>New</source>
         <translation>Nya</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="170" />
-        <location filename="../../app/ui/window.py" line="196" />
+        <location filename="../../app/ui/general_tab.py" line="137" />
+        <location filename="../../app/ui/general_tab.py" line="168" />
         <source>Updated</source>
         <translation>Uppdaterade</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="171" />
+        <location filename="../../app/ui/general_tab.py" line="138" />
         <source>Duplicate</source>
         <translation>Dubbletter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="172" />
+        <location filename="../../app/ui/general_tab.py" line="139" />
         <source>Ignored</source>
         <translation>Ignorerade</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="173" />
-        <location filename="../../app/ui/window.py" line="197" />
+        <location filename="../../app/ui/general_tab.py" line="140" />
+        <location filename="../../app/ui/general_tab.py" line="169" />
         <source>Failed</source>
         <translation>Misslyckade</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="185" />
+        <location filename="../../app/ui/general_tab.py" line="141" />
+        <source>Total</source>
+        <translation>Totalt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="157" />
         <source>Sync history (last 7 days)</source>
         <translation>Synkhistorik (senaste 7 dagarna)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="192" />
+        <location filename="../../app/ui/general_tab.py" line="164" />
         <source>Date</source>
         <translation>Datum</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="193" />
+        <location filename="../../app/ui/general_tab.py" line="165" />
+        <source>Syncs</source>
+        <translation>Synkningar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="166" />
+        <source>Objects</source>
+        <translation>Objekt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="292" />
+        <source>Last successful sync: {when} (took {took}) — {outcome}</source>
+        <translation>Senaste lyckade synkning: {when} (tog {took}) — {outcome}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="298" />
+        <source>The first sync is running: its progress is shown above.</source>
+        <translation>Den första synkningen pågår: förloppet visas ovan.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="300" />
+        <source>No sync has completed yet.</source>
+        <translation>Ingen synkning har slutförts än.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="312" />
+        <source>Last attempt: {when} — {outcome}</source>
+        <translation>Senaste försöket: {when} — {outcome}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="316" />
+        <source>: {problem}</source>
+        <translation>: {problem}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="318" />
+        <source> ({count} items synced before it stopped)</source>
+        <translation> ({count} objekt synkades innan det avbröts)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="330" />
+        <source>Salesforce API calls in the last 24 hours: {used} of {limit} ({percent}%)</source>
+        <translation>Salesforce-API-anrop de senaste 24 timmarna: {used} av {limit} ({percent} %)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="335" />
+        <source>The whole organisation's calls as Salesforce reported them at {when}</source>
+        <translation>Hela organisationens anrop som Salesforce rapporterade dem {when}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="361" />
+        <source>{count} ({stopped} stopped)</source>
+        <translation>{count} ({stopped} stoppade)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="398" />
+        <source>everything synced</source>
+        <translation>allt synkades</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="399" />
+        <source>some items failed</source>
+        <translation>några objekt misslyckades</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="400" />
+        <source>stopped by an error</source>
+        <translation>stoppades av ett fel</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="401" />
+        <source>stopped</source>
+        <translation>stoppades</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="402" />
+        <source>interrupted</source>
+        <translation>avbröts</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="403" />
+        <source>running</source>
+        <translation>pågår</translation>
+    </message>
+    <message>
         <source>Direction</source>
         <translation>Riktning</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="195" />
+        <location filename="../../app/ui/general_tab.py" line="167" />
         <source>Added</source>
         <translation>Tillagda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="209" />
+        <location filename="../../app/ui/general_tab.py" line="181" />
         <source>Start at login</source>
         <translation>Starta vid inloggning</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="212" />
+        <location filename="../../app/ui/general_tab.py" line="184" />
         <source>Notify me the first time</source>
         <translation>Meddela mig första gången</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="213" />
+        <location filename="../../app/ui/general_tab.py" line="185" />
         <source>Notify me every time</source>
         <translation>Meddela mig varje gång</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="214" />
+        <location filename="../../app/ui/general_tab.py" line="186" />
         <source>Never notify me</source>
         <translation>Meddela mig aldrig</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="219" />
+        <location filename="../../app/ui/general_tab.py" line="191" />
         <source>Notifications:</source>
         <translation>Aviseringar:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="223" />
+        <location filename="../../app/ui/general_tab.py" line="195" />
         <source>Sync status</source>
         <translation>Synkstatus</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="224" />
+        <location filename="../../app/ui/general_tab.py" line="196" />
         <source>Sync state icon</source>
         <translation>Ikon för synkläge</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="226" />
+        <location filename="../../app/ui/general_tab.py" line="198" />
         <source>Sync history</source>
         <translation>Synkhistorik</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="227" />
+        <location filename="../../app/ui/general_tab.py" line="199" />
         <source>Sync history chart</source>
         <translation>Diagram över synkhistorik</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="228" />
+        <location filename="../../app/ui/general_tab.py" line="200" />
         <source>Notifications</source>
         <translation>Aviseringar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="230" />
+        <location filename="../../app/ui/general_tab.py" line="202" />
         <source>Sync now (F5)</source>
         <translation>Synka nu (F5)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="249" />
+        <location filename="../../app/ui/general_tab.py" line="223" />
         <source>Mailbox: {mailbox}    Salesforce: {crm}</source>
         <translation>Brevlåda: {mailbox}    Salesforce: {crm}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="256" />
+        <location filename="../../app/ui/general_tab.py" line="230" />
         <source>No account is set up yet. Click “Set up accounts…”, or run “syncbar demo” to try Syncbar first.</source>
         <translation>Inget konto är konfigurerat än. Klicka på ”Konfigurera konton…”, eller kör ”syncbar demo” för att prova Syncbar först.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="261" />
+        <location filename="../../app/ui/general_tab.py" line="235" />
         <source>Resume</source>
         <translation>Återuppta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="267" />
+        <location filename="../../app/ui/general_tab.py" line="241" />
         <source>Next sync: {time}</source>
         <translation>Nästa synkning: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="278" />
+        <location filename="../../app/ui/general_tab.py" line="252" />
         <source>&lt;b&gt;{account}&lt;/b&gt; needs you to sign in again. Syncing is on hold until then.</source>
         <translation>&lt;b&gt;{account}&lt;/b&gt; behöver att du loggar in igen. Synkningen väntar tills dess.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="279" />
+        <location filename="../../app/ui/general_tab.py" line="253" />
         <source>An account</source>
         <translation>Ett konto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="293" />
         <source>Started {start}, ended {end} — {outcome}</source>
         <translation>Startade {start}, slutade {end} — {outcome}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="26" />
+        <source>Emails</source>
+        <translation>E-post</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="27" />
+        <source>Events</source>
+        <translation>Möten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="28" />
+        <source>Contacts</source>
+        <translation>Kontakter</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="29" />
+        <source>Tasks</source>
+        <translation>Uppgifter</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="37" />
+        <source>{n} s</source>
+        <translation>{n} s</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="40" />
+        <source>{n} min</source>
+        <translation>{n} min</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="41" />
+        <source>{h} h {m} min</source>
+        <translation>{h} h {m} min</translation>
     </message>
 </context>
 <context>
     <name>HistoryChart</name>
     <message>
-        <location filename="../../app/ui/window.py" line="75" />
+        <location filename="../../app/ui/history_chart.py" line="44" />
+        <source>Click a day to see its issues</source>
+        <translation>Klicka på en dag för att se dess problem</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/history_chart.py" line="52" />
+        <source>{day}: {synced} synced, {failed} failed</source>
+        <translation>{day}: {synced} synkade, {failed} misslyckade</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/history_chart.py" line="111" />
         <source>No sync in the last 7 days</source>
         <translation>Ingen synkning de senaste 7 dagarna</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/history_chart.py" line="144" />
+        <source>Synced</source>
+        <translation>Synkade</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/history_chart.py" line="144" />
+        <source>Failed</source>
+        <translation>Misslyckade</translation>
     </message>
 </context>
 <context>
     <name>IssuesTab</name>
     <message>
-        <location filename="../../app/ui/window.py" line="359" />
+        <location filename="../../app/ui/window.py" line="59" />
         <source>All objects</source>
         <translation>Alla objekt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="364" />
+        <location filename="../../app/ui/window.py" line="64" />
         <source>All sources</source>
         <translation>Alla källor</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="369" />
+        <location filename="../../app/ui/window.py" line="69" />
         <source>Open</source>
         <translation>Öppna</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="370" />
+        <location filename="../../app/ui/window.py" line="70" />
         <source>All states</source>
         <translation>Alla lägen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="371" />
+        <location filename="../../app/ui/window.py" line="71" />
         <source>Resolved</source>
         <translation>Lösta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="372" />
+        <location filename="../../app/ui/window.py" line="72" />
         <source>Ignored</source>
         <translation>Ignorerade</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="376" />
+        <location filename="../../app/ui/window.py" line="76" />
         <source>Search item, code or message</source>
         <translation>Sök objekt, kod eller meddelande</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="380" />
+        <location filename="../../app/ui/window.py" line="80" />
         <source>Actions for the selected issues (or right-click a row)</source>
         <translation>Åtgärder för de markerade problemen (eller högerklicka på en rad)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="381" />
+        <location filename="../../app/ui/window.py" line="81" />
         <source>Actions</source>
         <translation>Åtgärder</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="384" />
+        <location filename="../../app/ui/window.py" line="84" />
         <source>Retry now</source>
         <translation>Försök igen nu</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="385" />
+        <location filename="../../app/ui/window.py" line="85" />
         <source>Ignore item</source>
         <translation>Ignorera objektet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="386" />
+        <location filename="../../app/ui/window.py" line="86" />
         <source>Copy details</source>
         <translation>Kopiera detaljer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="387" />
+        <location filename="../../app/ui/window.py" line="87" />
         <source>Show details</source>
         <translation>Visa detaljer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="389" />
+        <location filename="../../app/ui/window.py" line="89" />
         <source>Chat with support…</source>
         <translation>Chatta med supporten…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="391" />
+        <location filename="../../app/ui/window.py" line="91" />
         <source>Export CSV…</source>
         <translation>Exportera CSV…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="426" />
+        <location filename="../../app/ui/window.py" line="126" />
         <source>Issues</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="428" />
+        <location filename="../../app/ui/window.py" line="128" />
         <source>Object filter</source>
         <translation>Objektfilter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="429" />
+        <location filename="../../app/ui/window.py" line="129" />
         <source>Source filter</source>
         <translation>Källfilter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="430" />
+        <location filename="../../app/ui/window.py" line="130" />
         <source>State filter</source>
         <translation>Lägesfilter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="433" />
+        <location filename="../../app/ui/window.py" line="133" />
         <source>Search issues</source>
         <translation>Sök bland problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="490" />
+        <location filename="../../app/ui/window.py" line="190" />
         <source>{shown} of {total} issues</source>
         <translation>{shown} av {total} problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="492" />
+        <location filename="../../app/ui/window.py" line="192" />
         <source>{total} issues</source>
         <translation>{total} problem</translation>
     </message>
@@ -580,17 +736,17 @@
         <translation>Avbryt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="176" />
+        <location filename="../../app/ui/dialogs.py" line="174" />
         <source>Waiting for you to finish signing in in your browser…</source>
         <translation>Väntar på att du loggar in klart i webbläsaren…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="193" />
+        <location filename="../../app/ui/dialogs.py" line="187" />
         <source>Sign-in did not finish: {error}</source>
         <translation>Inloggningen blev inte klar: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="195" />
+        <location filename="../../app/ui/dialogs.py" line="189" />
         <source>Signed in as {account}.</source>
         <translation>Inloggad som {account}.</translation>
     </message>
@@ -598,167 +754,167 @@
 <context>
     <name>SettingsTab</name>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="58" />
+        <location filename="../../app/ui/settings_tab.py" line="57" />
         <source> minutes</source>
         <translation> minuter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="59" />
+        <location filename="../../app/ui/settings_tab.py" line="58" />
         <source>Sync every</source>
         <translation>Synka var</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="60" />
+        <location filename="../../app/ui/settings_tab.py" line="59" />
         <source>Sync every:</source>
         <translation>Synka var:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="61" />
+        <location filename="../../app/ui/settings_tab.py" line="60" />
         <source>Mail among colleagues stays out of Salesforce</source>
         <translation>Post mellan kolleger hålls utanför Salesforce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="64" />
+        <location filename="../../app/ui/settings_tab.py" line="63" />
         <source>Do not mail</source>
         <translation>Kontakta inte</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="65" />
+        <location filename="../../app/ui/settings_tab.py" line="64" />
         <source>Do not mail:</source>
         <translation>Kontakta inte:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="67" />
+        <location filename="../../app/ui/settings_tab.py" line="66" />
         <source>Shared addresses</source>
         <translation>Delade adresser</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="68" />
+        <location filename="../../app/ui/settings_tab.py" line="67" />
         <source>Shared addresses:</source>
         <translation>Delade adresser:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="70" />
+        <location filename="../../app/ui/settings_tab.py" line="69" />
         <source>Accounts</source>
         <translation>Konton</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="75" />
+        <location filename="../../app/ui/settings_tab.py" line="74" />
         <source>API allocation</source>
         <translation>API-andel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="76" />
+        <location filename="../../app/ui/settings_tab.py" line="75" />
         <source>Salesforce API allocation (share of the org's daily calls):</source>
         <translation>Salesforce API-andel (del av organisationens dagliga anrop):</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="77" />
+        <location filename="../../app/ui/settings_tab.py" line="76" />
         <source>Change accounts…</source>
         <translation>Byt konton…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="80" />
+        <location filename="../../app/ui/settings_tab.py" line="79" />
         <source>When syncing stops</source>
         <translation>När synkningen stannar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="82" />
+        <location filename="../../app/ui/settings_tab.py" line="81" />
         <source>Email me when syncing has been stopped for</source>
         <translation>Mejla mig när synkningen har stått still i</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="85" />
+        <location filename="../../app/ui/settings_tab.py" line="84" />
         <source> hours</source>
         <translation> timmar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="86" />
+        <location filename="../../app/ui/settings_tab.py" line="85" />
         <source>Email me after</source>
         <translation>Mejla mig efter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="94" />
+        <location filename="../../app/ui/settings_tab.py" line="93" />
         <source>Support address</source>
         <translation>Supportadress</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="95" />
+        <location filename="../../app/ui/settings_tab.py" line="94" />
         <source>Support address:</source>
         <translation>Supportadress:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="97" />
+        <location filename="../../app/ui/settings_tab.py" line="96" />
         <source>Support page</source>
         <translation>Supportsida</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="98" />
+        <location filename="../../app/ui/settings_tab.py" line="97" />
         <source>Support page:</source>
         <translation>Supportsida:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="100" />
+        <location filename="../../app/ui/settings_tab.py" line="99" />
         <source>Field mapping (mailbox field → Salesforce field)</source>
         <translation>Fältmappning (brevlådefält → Salesforce-fält)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="104" />
+        <location filename="../../app/ui/settings_tab.py" line="103" />
         <source>Object</source>
         <translation>Objekt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="104" />
+        <location filename="../../app/ui/settings_tab.py" line="103" />
         <source>Mailbox field</source>
         <translation>Brevlådefält</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="104" />
+        <location filename="../../app/ui/settings_tab.py" line="103" />
         <source>Salesforce field</source>
         <translation>Salesforce-fält</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="104" />
+        <location filename="../../app/ui/settings_tab.py" line="103" />
         <source>Type</source>
         <translation>Typ</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="108" />
+        <location filename="../../app/ui/settings_tab.py" line="107" />
         <source>Field mapping</source>
         <translation>Fältmappning</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="120" />
+        <location filename="../../app/ui/settings_tab.py" line="119" />
         <source>Check against Salesforce</source>
         <translation>Kontrollera mot Salesforce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="121" />
+        <location filename="../../app/ui/settings_tab.py" line="120" />
         <source>Restore defaults</source>
         <translation>Återställ standardvärden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="122" />
+        <location filename="../../app/ui/settings_tab.py" line="121" />
         <source>Save</source>
         <translation>Spara</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="164" />
+        <location filename="../../app/ui/settings_tab.py" line="163" />
         <source>Sent to {address}, from your mailbox when Salesforce is what fails, through Salesforce when your mailbox is; once per problem, at most once a day.</source>
         <translation>Skickas till {address}, från din brevlåda när det är Salesforce som fallerar, via Salesforce när det är brevlådan; en gång per problem, högst en gång om dagen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="166" />
+        <location filename="../../app/ui/settings_tab.py" line="165" />
         <source>your mailbox address</source>
         <translation>din brevlådeadress</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="231" />
+        <location filename="../../app/ui/settings_tab.py" line="230" />
         <source>Set up the Salesforce account first.</source>
         <translation>Konfigurera Salesforce-kontot först.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="235" />
+        <location filename="../../app/ui/settings_tab.py" line="234" />
         <source>Reading the fields of your Salesforce org…</source>
         <translation>Läser fälten i din Salesforce-organisation…</translation>
     </message>
@@ -776,22 +932,22 @@
 <context>
     <name>SettingsWindow</name>
     <message>
-        <location filename="../../app/ui/window.py" line="596" />
+        <location filename="../../app/ui/window.py" line="296" />
         <source>Syncbar — Sync Settings</source>
         <translation>Syncbar — Synkinställningar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="600" />
+        <location filename="../../app/ui/window.py" line="300" />
         <source>General</source>
         <translation>Allmänt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="601" />
+        <location filename="../../app/ui/window.py" line="301" />
         <source>Issues</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="605" />
+        <location filename="../../app/ui/window.py" line="311" />
         <source>Settings</source>
         <translation>Inställningar</translation>
     </message>
@@ -799,137 +955,137 @@
 <context>
     <name>SetupDialog</name>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="57" />
+        <location filename="../../app/ui/setup_dialog.py" line="55" />
         <source>Set up Syncbar</source>
         <translation>Konfigurera Syncbar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="71" />
+        <location filename="../../app/ui/setup_dialog.py" line="68" />
         <source>Syncbar logs your mail, meetings and contacts to Salesforce. Pick your mailbox, sign in to it and to Salesforce in your browser, and choose what to sync.</source>
         <translation>Syncbar loggar din e-post, dina möten och kontakter i Salesforce. Välj brevlåda, logga in i den och i Salesforce i webbläsaren, och välj vad som ska synkas.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="76" />
+        <location filename="../../app/ui/setup_dialog.py" line="73" />
         <source>Mailbox</source>
         <translation>Brevlåda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="81" />
+        <location filename="../../app/ui/setup_dialog.py" line="78" />
         <source>Microsoft 365 (Outlook)</source>
         <translation>Microsoft 365 (Outlook)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="82" />
+        <location filename="../../app/ui/setup_dialog.py" line="79" />
         <source>Exchange Server</source>
         <translation>Exchange Server</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="83" />
+        <location filename="../../app/ui/setup_dialog.py" line="80" />
         <source>Gmail / Google Workspace</source>
         <translation>Gmail / Google Workspace</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="94" />
+        <location filename="../../app/ui/setup_dialog.py" line="91" />
         <source>you@company.com</source>
         <translation>du@foretag.se</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="101" />
+        <location filename="../../app/ui/setup_dialog.py" line="98" />
         <source>https://mail.company.com/EWS/Exchange.asmx (empty: find it automatically)</source>
         <translation>https://mail.foretag.se/EWS/Exchange.asmx (tomt: hitta den automatiskt)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="104" />
+        <location filename="../../app/ui/setup_dialog.py" line="101" />
         <source>Address:</source>
         <translation>Adress:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="105" />
+        <location filename="../../app/ui/setup_dialog.py" line="102" />
         <source>User name:</source>
         <translation>Användarnamn:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="106" />
+        <location filename="../../app/ui/setup_dialog.py" line="103" />
         <source>Password:</source>
         <translation>Lösenord:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="107" />
+        <location filename="../../app/ui/setup_dialog.py" line="104" />
         <source>EWS URL:</source>
         <translation>EWS-adress:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="113" />
+        <location filename="../../app/ui/setup_dialog.py" line="110" />
         <source>Salesforce</source>
         <translation>Salesforce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="117" />
+        <location filename="../../app/ui/setup_dialog.py" line="114" />
         <source>Production</source>
         <translation>Produktion</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="118" />
+        <location filename="../../app/ui/setup_dialog.py" line="115" />
         <source>Sandbox</source>
         <translation>Sandlåda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="119" />
+        <location filename="../../app/ui/setup_dialog.py" line="116" />
         <source>Custom domain…</source>
         <translation>Egen domän…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="124" />
+        <location filename="../../app/ui/setup_dialog.py" line="121" />
         <source>https://mycompany.my.salesforce.com</source>
         <translation>https://foretag.my.salesforce.com</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="125" />
+        <location filename="../../app/ui/setup_dialog.py" line="122" />
         <source>Org:</source>
         <translation>Organisation:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="126" />
+        <location filename="../../app/ui/setup_dialog.py" line="123" />
         <source>Domain:</source>
         <translation>Domän:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="127" />
+        <location filename="../../app/ui/setup_dialog.py" line="124" />
         <source>Salesforce org</source>
         <translation>Salesforce-organisation</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="128" />
+        <location filename="../../app/ui/setup_dialog.py" line="125" />
         <source>Salesforce custom domain</source>
         <translation>Egen Salesforce-domän</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="145" />
+        <location filename="../../app/ui/setup_dialog.py" line="142" />
         <source>Sign in and start</source>
         <translation>Logga in och starta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="146" />
+        <location filename="../../app/ui/setup_dialog.py" line="143" />
         <source>Cancel</source>
         <translation>Avbryt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="196" />
+        <location filename="../../app/ui/setup_dialog.py" line="185" />
         <source>Exchange needs your mailbox password.</source>
         <translation>Exchange behöver lösenordet till din brevlåda.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="200" />
+        <location filename="../../app/ui/setup_dialog.py" line="189" />
         <source>Sign in to Salesforce, then to your mailbox, in the browser windows that open…</source>
         <translation>Logga in i Salesforce och sedan i din brevlåda i webbläsarfönstren som öppnas…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="220" />
+        <location filename="../../app/ui/setup_dialog.py" line="212" />
         <source>Setup did not finish: {error}</source>
         <translation>Konfigurationen blev inte klar: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="224" />
+        <location filename="../../app/ui/setup_dialog.py" line="216" />
         <source>Signed in as {mailbox} and {crm}.</source>
         <translation>Inloggad som {mailbox} och {crm}.</translation>
     </message>
@@ -937,39 +1093,39 @@
 <context>
     <name>Startup</name>
     <message>
-        <location filename="../../app/ui/startup.py" line="71" />
+        <location filename="../../app/ui/startup.py" line="72" />
         <source>Syncbar's settings cannot be used</source>
         <translation>Syncbars inställningar kan inte användas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/startup.py" line="72" />
+        <location filename="../../app/ui/startup.py" line="73" />
         <source>The settings file (profile.json) has a value Syncbar cannot use. Fix it in the file, or start the setup again: the old file is kept beside the new one, and your sync history stays.</source>
         <translation>Inställningsfilen (profile.json) har ett värde som Syncbar inte kan använda. Rätta det i filen, eller gör inställningen igen: den gamla filen sparas bredvid den nya, och din synkhistorik finns kvar.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/startup.py" line="79" />
+        <location filename="../../app/ui/startup.py" line="80" />
         <source>Start setup again</source>
         <translation>Gör inställningen igen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/startup.py" line="80" />
-        <location filename="../../app/ui/startup.py" line="101" />
-        <location filename="../../app/ui/startup.py" line="109" />
+        <location filename="../../app/ui/startup.py" line="81" />
+        <location filename="../../app/ui/startup.py" line="102" />
+        <location filename="../../app/ui/startup.py" line="110" />
         <source>Open the folder</source>
         <translation>Öppna mappen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/startup.py" line="100" />
+        <location filename="../../app/ui/startup.py" line="101" />
         <source>Start fresh</source>
         <translation>Börja om</translation>
     </message>
     <message>
-        <location filename="../../app/ui/startup.py" line="116" />
+        <location filename="../../app/ui/startup.py" line="117" />
         <source>Open the log folder</source>
         <translation>Öppna loggmappen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/startup.py" line="129" />
+        <location filename="../../app/ui/startup.py" line="130" />
         <source>Quit</source>
         <translation>Avsluta</translation>
     </message>
@@ -977,105 +1133,175 @@
 <context>
     <name>SupportDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="225" />
+        <location filename="../../app/ui/dialogs.py" line="221" />
         <source>Chat with support</source>
         <translation>Chatta med supporten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="262" />
+        <location filename="../../app/ui/dialogs.py" line="258" />
         <source>Keep addresses and subjects (helps support find the item)</source>
         <translation>Behåll adresser och ämnen (hjälper supporten att hitta objektet)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="237" />
+        <location filename="../../app/ui/dialogs.py" line="233" />
         <source>Send goes to {address} from your mailbox ({sender}), with the report attached.</source>
         <translation>Skicka går till {address} från din brevlåda ({sender}), med rapporten bifogad.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="238" />
+        <location filename="../../app/ui/dialogs.py" line="234" />
         <source>your mailbox</source>
         <translation>din brevlåda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="245" />
+        <location filename="../../app/ui/dialogs.py" line="241" />
         <source>Support page</source>
         <translation>Supportsida</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="246" />
+        <location filename="../../app/ui/dialogs.py" line="242" />
         <source>Support page:</source>
         <translation>Supportsida:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="248" />
-        <location filename="../../app/ui/dialogs.py" line="251" />
+        <location filename="../../app/ui/dialogs.py" line="244" />
+        <location filename="../../app/ui/dialogs.py" line="247" />
         <source>What happened?</source>
         <translation>Vad hände?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="250" />
+        <location filename="../../app/ui/dialogs.py" line="246" />
         <source>What were you doing, and what went wrong?</source>
         <translation>Vad gjorde du, och vad gick fel?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="257" />
+        <location filename="../../app/ui/dialogs.py" line="253" />
         <source>Tokens and passwords are always removed; addresses, subjects and message text are removed too unless you keep them below.</source>
         <translation>Token och lösenord tas alltid bort; adresser, ämnesrader och meddelandetext tas också bort om du inte behåller dem nedan.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="267" />
+        <location filename="../../app/ui/dialogs.py" line="263" />
         <source>Files in the report</source>
         <translation>Filer i rapporten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="273" />
+        <location filename="../../app/ui/dialogs.py" line="269" />
         <source>Screenshot</source>
         <translation>Skärmbild</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="284" />
+        <location filename="../../app/ui/dialogs.py" line="280" />
         <source>Save to file</source>
         <translation>Spara till fil</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="285" />
+        <location filename="../../app/ui/dialogs.py" line="281" />
         <source>Send</source>
         <translation>Skicka</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="300" />
+        <location filename="../../app/ui/dialogs.py" line="296" />
         <source>{name} ({size} bytes)</source>
         <translation>{name} ({size} byte)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="326" />
+        <location filename="../../app/ui/dialogs.py" line="322" />
         <source>Could not save the report: {error}. Nothing was sent.</source>
         <translation>Kunde inte spara rapporten: {error}. Inget skickades.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="336" />
+        <location filename="../../app/ui/dialogs.py" line="332" />
         <source>Saved {path}.</source>
         <translation>Sparade {path}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="345" />
+        <location filename="../../app/ui/dialogs.py" line="341" />
         <source>Sending the report to {address}…</source>
         <translation>Skickar rapporten till {address}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="368" />
+        <location filename="../../app/ui/dialogs.py" line="360" />
         <source>Sent to {address}. A copy is in your Sent Items and saved as {path}.</source>
         <translation>Skickad till {address}. En kopia finns i Skickat och är sparad som {path}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="362" />
+        <location filename="../../app/ui/dialogs.py" line="354" />
         <source>Not sent: {problem}. The report is saved as {path}; try again later.</source>
         <translation>Inte skickad: {problem}. Rapporten är sparad som {path}; försök igen senare.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="372" />
+        <location filename="../../app/ui/dialogs.py" line="364" />
         <source>Done</source>
         <translation>Klar</translation>
+    </message>
+</context>
+<context>
+    <name>SyncProgressBox</name>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="48" />
+        <source>Sync in progress</source>
+        <translation>Synkning pågår</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="54" />
+        <location filename="../../app/ui/sync_progress.py" line="102" />
+        <source>Starting…</source>
+        <translation>Startar…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="58" />
+        <location filename="../../app/ui/sync_progress.py" line="86" />
+        <source>Stop</source>
+        <translation>Stoppa</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="59" />
+        <source>Stop this sync at its next safe point; what it wrote stays written</source>
+        <translation>Stoppa synkningen vid nästa säkra punkt; det som redan skrivits ligger kvar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="66" />
+        <source>Sync progress</source>
+        <translation>Synkningens förlopp</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="105" />
+        <source>Reading the mailbox… {done} items read</source>
+        <translation>Läser brevlådan… {done} objekt lästa</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="107" />
+        <source>Matching with Salesforce… {done} of {total} items checked</source>
+        <translation>Matchar mot Salesforce… {done} av {total} objekt kontrollerade</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="109" />
+        <source>Marking items in the mailbox… {done} of {total}</source>
+        <translation>Märker objekt i brevlådan… {done} av {total}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="110" />
+        <source>Writing to Salesforce… {done} of {total} items</source>
+        <translation>Skriver till Salesforce… {done} av {total} objekt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="120" />
+        <source>{object}: {synced} synced, {failed} failed</source>
+        <translation>{object}: {synced} synkade, {failed} misslyckade</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="126" />
+        <source>{object}: {synced} synced</source>
+        <translation>{object}: {synced} synkade</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="141" />
+        <source>About {time} left</source>
+        <translation>Cirka {time} kvar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="145" />
+        <source>Stopping…</source>
+        <translation>Stoppar…</translation>
     </message>
 </context>
 <context>
