@@ -64,6 +64,7 @@ class Controller(QObject):
         self._start.connect(cycle.start)
         self._escalate.connect(cycle.escalate)
         self._escalation_tried: datetime | None = None
+        self._stop_asked = False  # Stop clicked before the child could hear it
         cycle.progress.connect(self._on_progress)
         cycle.finished.connect(self._on_finished)
         cycle.failed.connect(self.error)
@@ -108,6 +109,7 @@ class Controller(QObject):
     def _begin(self) -> None:
         self.running = True
         self.progress = None
+        self._stop_asked = False
         self.busy_changed.emit(True)
         self._start.emit()
 
@@ -129,6 +131,9 @@ class Controller(QObject):
     @Slot(object)
     def _on_progress(self, progress: Progress) -> None:
         self.progress = progress
+        if self._stop_asked:
+            self._stop_asked = False
+            self._cycle.cancel()
         self.emit_status()
 
     @Slot(object)
@@ -147,8 +152,15 @@ class Controller(QObject):
         self._background(self.service.request_sync, lambda _: self.tick())
 
     def stop(self) -> None:
-        """Stop the running sync at its next safe point (what it wrote stays; the next sync goes on)."""
-        if self.running:
+        """Stop the running sync at its next safe point (what it wrote stays; the next sync goes on).
+
+        The child listens for SIGTERM from before its first progress line; until that line arrives the
+        request waits, so a Stop clicked at once does not kill a child still starting (a lost session)."""
+        if not self.running:
+            return
+        if self.progress is None:
+            self._stop_asked = True
+        else:
             self._cycle.cancel()
 
     def pause(self) -> None:

@@ -292,7 +292,7 @@ class GeneralTab(QWidget):
             text = self.tr("Last successful sync: {when} (took {took}) — {outcome}").format(
                 when=self.when(ok.ended_at or ok.started_at),
                 took=duration_text(((ok.ended_at or ok.started_at) - ok.started_at).total_seconds()),
-                outcome=outcome_text(ok.outcome),
+                outcome=outcome_text(ok.outcome) if ok.counts else self.tr("nothing new to sync"),
             )
         elif self.syncing:
             text = self.tr("The first sync is running: its progress is shown above.")

@@ -66,6 +66,7 @@ SV = {
     ": {problem}": ": {problem}",
     " ({count} items synced before it stopped)": " ({count} objekt synkades innan det avbröts)",
     "everything synced": "allt synkades",
+    "nothing new to sync": "inget nytt att synka",
     "some items failed": "några objekt misslyckades",
     "stopped by an error": "stoppades av ett fel",
     "stopped": "stoppades",

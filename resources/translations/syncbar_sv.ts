@@ -339,6 +339,11 @@
         <translation>Senaste lyckade synkning: {when} (tog {took}) — {outcome}</translation>
     </message>
     <message>
+        <location filename="../../app/ui/general_tab.py" line="295" />
+        <source>nothing new to sync</source>
+        <translation>inget nytt att synka</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/general_tab.py" line="298" />
         <source>The first sync is running: its progress is shown above.</source>
         <translation>Den första synkningen pågår: förloppet visas ovan.</translation>
