@@ -6,10 +6,11 @@
 
 An estimate is the finish time predicted at one progress report: now + items left / (items
 written / seconds spent writing).  It is shown only once writing has run ``min_seconds`` and two
-consecutive estimates predict finishes within ``agree`` of each other (a rate read off the first
-round is noise).  Between reports the time counts down; once past the predicted finish with items
-still to write it is what the rate measured up to this moment implies, so a stalled round makes it
-grow rather than stick at "less than a minute"; each report re-estimates it.
+consecutive estimates predict finishes within ``agree`` of each other, or within ``slack`` seconds
+near the end (a rate read off the first round is noise).  Between reports the time counts down; once
+past the predicted finish with items still to write it is what the rate measured up to this moment
+implies, so a stalled round makes it grow rather than stick at "less than a minute"; each report
+re-estimates it.
 Times are the caller's monotonic seconds (no clock read here).
 """
 
@@ -19,9 +20,10 @@ from app.core.service import Phase, Progress
 
 
 class TimeLeft:
-    def __init__(self, min_seconds: float = 10.0, agree: float = 0.25) -> None:
+    def __init__(self, min_seconds: float = 10.0, agree: float = 0.25, slack: float = 5.0) -> None:
         self.min_seconds = min_seconds
         self.agree = agree
+        self.slack = slack  # seconds: estimates closer than the display's rounding agree however short
         self._start: tuple[float, int] | None = None  # (when writing began, items done then)
         self._total = 0
         self._done = 0
@@ -51,7 +53,8 @@ class TimeLeft:
         previous, self._finish = self._finish, finish
         if previous is not None and spent >= self.min_seconds:
             left_now, left_before = finish - at, previous - at
-            self._stable = abs(left_now - left_before) <= self.agree * max(left_now, left_before, 1.0)
+            tolerance = max(self.agree * max(left_now, left_before), self.slack)
+            self._stable = abs(left_now - left_before) <= tolerance
         else:
             self._stable = False
 

@@ -68,3 +68,16 @@ def test_another_phase_a_new_total_or_the_end_hide_it() -> None:
     assert t.seconds(32.0) is None  # nothing left
     t.observe(Progress(10, 0, None, Phase.READING), at=40.0)
     assert t.seconds(40.0) is None
+
+
+def test_near_the_end_estimates_a_few_seconds_apart_still_agree() -> None:
+    t = TimeLeft()
+    t.observe(writing(0, 3000), at=0.0)
+    t.observe(writing(1000, 3000), at=6.0)  # 12 s left
+    t.observe(writing(2000, 3000), at=10.0)  # 1,000 at 2,000/10 s: 5 s; 12 - 4 = 8 s before: 37 % apart, 3 s
+    assert t.seconds(10.0) == 5.0
+    strict = TimeLeft(slack=0.0)
+    strict.observe(writing(0, 3000), at=0.0)
+    strict.observe(writing(1000, 3000), at=6.0)
+    strict.observe(writing(2000, 3000), at=10.0)
+    assert strict.seconds(10.0) is None
