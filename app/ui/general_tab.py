@@ -301,6 +301,7 @@ class GeneralTab(QWidget):
         else:
             text = self.tr("No session yet")
         self.session_times.setText(text)
+        self.session_view.setVisible(ok is not None)  # no empty table over a first sync
 
     def _show_attempt(self) -> None:
         """The latest attempt, when it is not the last good session (failed, stopped, interrupted)."""
@@ -359,7 +360,8 @@ class GeneralTab(QWidget):
             syncs = loc.toString(len(sessions))
             if stopped:
                 syncs = self.tr("{count} ({stopped} stopped)").format(count=syncs, stopped=loc.toString(stopped))
-            objects = sorted({k for s in sessions for k, c in s.counts.items() if c.new or c.updated or c.failed})
+            touched = {k for s in sessions for k, c in s.counts.items() if c.new or c.updated or c.failed}
+            objects = [k for k in KINDS if k in touched]
             row = [
                 QStandardItem(loc.toString(QDate(day.year, day.month, day.day), QLocale.FormatType.ShortFormat)),
                 QStandardItem(syncs),
