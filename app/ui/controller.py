@@ -18,6 +18,7 @@ never waits on the disk or the network.  Only ``service.status()`` and
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -27,6 +28,7 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 
 from app.core.model import Session
 from app.core.service import AppService, Progress, SyncState
+from app.core.time_left import TimeLeft
 from app.ui.background import run_in_background
 from app.ui.general_tab import SessionsView
 from app.ui.sync_process import CycleProcess
@@ -53,10 +55,15 @@ class Controller(QObject):
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         tick_ms: int = 1000,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
         self.service = service
         self.clock = clock
+        self.monotonic = monotonic
+        # The one time left the window shows (status line, tray, progress bar): measured here on the
+        # cycle's reports, in place of the child's own guess; None until it is steady.
+        self.time_left = TimeLeft()
         self.running = False
         self.progress: Progress | None = None
         self._closed = False  # shut down: a late answer from the pool starts nothing
@@ -109,6 +116,7 @@ class Controller(QObject):
     def _begin(self) -> None:
         self.running = True
         self.progress = None
+        self.time_left.reset()
         self._stop_asked = False
         self.busy_changed.emit(True)
         self._start.emit()
@@ -125,12 +133,16 @@ class Controller(QObject):
             self.error.emit(f"Could not read the sync status: {exc}")
             return
         if self.running:  # the cycle runs in its own process: this one knows it runs
-            snap = replace(snap, state=SyncState.SYNCING, progress=self.progress)
+            progress = self.progress
+            if progress is not None:
+                progress = replace(progress, eta_seconds=self.time_left.seconds(self.monotonic()))
+            snap = replace(snap, state=SyncState.SYNCING, progress=progress)
         self.status_changed.emit(snap)
 
     @Slot(object)
     def _on_progress(self, progress: Progress) -> None:
         self.progress = progress
+        self.time_left.observe(progress, self.monotonic())
         if self._stop_asked:
             self._stop_asked = False
             self._cycle.cancel()

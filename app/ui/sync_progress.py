@@ -1,23 +1,21 @@
 """The running sync on the General tab: its phase, a bar, each object's counts, an honest time left, Stop.
 
-The time left comes from ``app.core.time_left.TimeLeft`` (measured on the writing rate, hidden until
-steady); a one-second timer lets it count down between the cycle's reports.  Stop asks the cycle to
-end at its next safe point (the controller sends the child SIGTERM); what it wrote stays written.
+The time left is the progress's ``eta_seconds`` as the controller measured it (``app.core.time_left``:
+on the writing rate, None until steady; the controller's one-second status ticks count it down), the
+same figure the status line shows.  Stop asks the cycle to end at its next safe point (the controller
+sends the child SIGTERM); what it wrote stays written.
 """
 
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout
 
 from app.core.model import ItemKind
 from app.core.service import Phase, Progress
-from app.core.time_left import TimeLeft
 
 
 def object_name(kind: ItemKind) -> str:
@@ -32,10 +30,11 @@ def object_name(kind: ItemKind) -> str:
 
 
 def duration_text(seconds: float) -> str:
-    """A rounded-up duration: "45 s" (to 5 s), "3 min", "1 h 20 min"."""
+    """A duration: under a minute rounded up to 5 s ("45 s"); then whole minutes as the status line rounds them
+    ("3 min", "1 h 20 min"), so the bar and the status line never name two different times."""
     if seconds < 60:
         return QCoreApplication.translate("GeneralTab", "{n} s").format(n=max(5, 5 * math.ceil(seconds / 5)))
-    minutes = math.ceil(seconds / 60)
+    minutes = max(1, round(seconds / 60))
     if minutes < 60:
         return QCoreApplication.translate("GeneralTab", "{n} min").format(n=minutes)
     return QCoreApplication.translate("GeneralTab", "{h} h {m} min").format(h=minutes // 60, m=minutes % 60)
@@ -44,10 +43,8 @@ def duration_text(seconds: float) -> str:
 class SyncProgressBox(QGroupBox):
     stop = Signal()
 
-    def __init__(self, parent: Any = None, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, parent: Any = None) -> None:
         super().__init__(self.tr("Sync in progress"), parent)
-        self.clock = clock
-        self.time_left = TimeLeft()
         self.progress: Progress | None = None
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
@@ -70,31 +67,23 @@ class SyncProgressBox(QGroupBox):
         self.counts.setWordWrap(True)
         layout.addWidget(self.counts)
         self.stop_button.clicked.connect(self._stop_clicked)
-        self._ticker = QTimer(self)
-        self._ticker.setInterval(1000)
-        self._ticker.timeout.connect(self._show_time_left)
         self.setVisible(False)
 
     def show_progress(self, syncing: bool, progress: Progress | None) -> None:
         """The snapshot's progress; hidden when no sync runs."""
         if not syncing:
             self.setVisible(False)
-            self._ticker.stop()
-            self.time_left.reset()
             self.progress = None
             self.stop_button.setEnabled(True)
             self.stop_button.setText(self.tr("Stop"))
             return
         self.setVisible(True)
-        if not self._ticker.isActive():
-            self._ticker.start()
-        if progress is not None and progress != self.progress:
-            self.time_left.observe(progress, self.clock())
         self.progress = progress
         self.phase.setText(self.phase_text(progress))
         self._show_bar(progress)
         self.counts.setText(self.counts_text(progress))
-        self._show_time_left()
+        left = progress.eta_seconds if progress is not None and progress.done < progress.total else None
+        self.left.setText("" if left is None else self.tr("About {time} left").format(time=duration_text(left)))
 
     def phase_text(self, p: Progress | None) -> str:
         loc = self.locale()
@@ -135,10 +124,6 @@ class SyncProgressBox(QGroupBox):
             return
         self.bar.setRange(0, p.total)
         self.bar.setValue(min(p.done, p.total))
-
-    def _show_time_left(self) -> None:
-        left = self.time_left.seconds(self.clock())
-        self.left.setText("" if left is None else self.tr("About {time} left").format(time=duration_text(left)))
 
     def _stop_clicked(self) -> None:
         self.stop_button.setEnabled(False)

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QLocale, QPoint, Qt
+from PySide6.QtCore import QLocale, QObject, QPoint, Qt, Signal, Slot
 from pytestqt.qtbot import QtBot
 
 from app.compose.desktop import DesktopBackend
@@ -27,6 +27,7 @@ from app.core.model import (
 from app.core.service import KindProgress, Phase, Progress, StatusSnapshot, SyncState
 from app.emulators.base import Fault
 from app.ui.app import DesktopApp
+from app.ui.controller import Controller
 from app.ui.general_tab import GeneralTab, SessionsView
 from app.ui.history_chart import MIN_FAILED_PX, DayBar, HistoryChart
 from app.ui.sync_progress import SyncProgressBox
@@ -75,7 +76,7 @@ def test_a_failed_attempt_keeps_the_last_good_sessions_details_and_says_what_it_
     assert cells(tab) == [["Emails", "1,200", "30", "1", "0", "5", "1,236"]]
     assert tab.session_model.horizontalHeaderItem(6).text() == "Total"
     assert tab.session_times.text().startswith("Last successful sync: ")
-    assert "(took 2 min) — some items failed" in tab.session_times.text()
+    assert "(took 1 min) — some items failed" in tab.session_times.text()
     assert not tab.attempt.isHidden()
     assert tab.attempt.text().startswith("Last attempt: ") and "stopped by an error: " in tab.attempt.text()
     assert CATALOG.get("SF_DAILY_LIMIT").title in tab.attempt.text()
@@ -142,34 +143,114 @@ class Clock:
         return self.now
 
 
-def test_progress_names_the_phase_counts_each_object_and_shows_time_left_only_when_steady(qtbot: QtBot) -> None:
-    clock = Clock()
-    box = SyncProgressBox(clock=clock)
-    box.setLocale(ENGLISH)
-    qtbot.addWidget(box)
-    box.show_progress(True, Progress(1500, 0, None, Phase.READING))
+class FakeCycle(QObject):
+    """The cycle child's signals without a child: the test plays its progress lines."""
+
+    progress = Signal(object)
+    notice = Signal(object)
+    finished = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started = 0
+        self.cancelled = 0
+        self.pid = None
+
+    @Slot()
+    def start(self) -> None:
+        self.started += 1
+
+    @Slot()
+    def escalate(self) -> None:
+        pass
+
+    def cancel(self) -> None:
+        self.cancelled += 1
+
+    def wait(self, ms: int) -> None:
+        pass
+
+
+class ScheduleOnce:
+    """An AppService whose schedule says "now" once."""
+
+    def __init__(self) -> None:
+        self.catalog = CATALOG
+        self.asked = True
+
+    def status(self) -> StatusSnapshot:
+        return StatusSnapshot(SyncState.IDLE, "ana@example.com", "ana@org")
+
+    def due(self, now: datetime) -> bool:
+        due, self.asked = self.asked, False
+        return due
+
+    def escalation_due(self, now: datetime) -> bool:
+        return False
+
+
+@pytest.fixture
+def playing(tab: GeneralTab, qtbot: QtBot) -> Iterator[tuple[Controller, FakeCycle, Clock]]:
+    clock, cycle = Clock(), FakeCycle()
+    controller = Controller(ScheduleOnce(), cycle, tick_ms=3_600_000, monotonic=clock)  # type: ignore[arg-type]
+    controller.status_changed.connect(lambda snap: tab.show_status(snap, NOW))
+    controller.tick()  # due: the cycle starts
+    assert cycle.started == 1 and controller.running
+    yield controller, cycle, clock
+    controller.shutdown(0)
+
+
+def test_progress_names_the_phase_counts_each_object_and_one_honest_time_left(
+    tab: GeneralTab, playing: tuple[Controller, FakeCycle, Clock]
+) -> None:
+    controller, cycle, clock = playing
+    box = tab.progress_box
+    cycle.progress.emit(Progress(1500, 0, None, Phase.READING))
     assert box.phase.text() == "Reading the mailbox… 1,500 items read"
     assert box.bar.maximum() == 0  # busy: the total is not known while reading
-    box.show_progress(True, Progress(200, 6000, None, Phase.MATCHING))
+    cycle.progress.emit(Progress(200, 6000, None, Phase.MATCHING))
     assert box.phase.text() == "Matching with Salesforce… 200 of 6,000 items checked"
-    kinds = (KindProgress(ItemKind.EMAIL, 0, 0),)
-    box.show_progress(True, Progress(0, 6000, None, Phase.WRITING, kinds))
+    cycle.progress.emit(Progress(0, 6000, None, Phase.WRITING, (KindProgress(ItemKind.EMAIL, 0, 0),)))
     for n in range(1, 5):
         clock.now += 4
         kinds = (KindProgress(ItemKind.EMAIL, n * 1000 - 3, 3), KindProgress(ItemKind.EVENT, 3, 0))
-        # the engine's own guess is ignored: "less than a minute" from the first round is what users saw stick
-        box.show_progress(True, Progress(n * 1000, 6000, 1.0, Phase.WRITING, kinds))
+        # the child's own guess is not shown: "less than a minute" from the first round is what users saw stick
+        cycle.progress.emit(Progress(n * 1000, 6000, 1.0, Phase.WRITING, kinds))
         if n < 3:
-            assert box.left.text() == "", n  # under 10 s of writing: no time shown
+            assert box.left.text() == "" and "left" not in tab.status_text.text(), n  # under 10 s: no time
     assert (box.bar.value(), box.bar.maximum()) == (4000, 6000)
     assert box.phase.text() == "Writing to Salesforce… 4,000 of 6,000 items"
     assert box.counts.text() == "Emails: 3,997 synced, 3 failed  ·  Events: 3 synced"
     assert box.left.text() == "About 10 s left"  # 2,000 left at 1,000 per 4 s: 8 s, rounded up to 5 s
+    assert tab.status_text.text().endswith("less than a minute left")  # the same estimate, in its own words
+    clock.now += 5
+    controller.emit_status()  # the next second's tick: it counts down
+    assert box.left.text() == "About 5 s left"
     clock.now += 30  # the next round hangs: the time grows with the measured rate instead of sticking
-    box._show_time_left()
-    assert box.left.text() == "About 25 s left"
-    box.show_progress(True, Progress(3, 12, None, Phase.MARKING))
+    controller.emit_status()
+    assert box.left.text() == "About 30 s left"  # 2,000 left at 4,000 per 51 s: 25.5 s
+    clock.now += 200
+    controller.emit_status()  # 2,000 at 4,000 per 251 s: 125.5 s
+    assert box.left.text() == "About 2 min left" and tab.status_text.text().endswith("about 2 min left")
+    cycle.progress.emit(Progress(3, 12, None, Phase.MARKING))
     assert box.phase.text() == "Marking items in the mailbox… 3 of 12" and box.left.text() == ""
+
+
+def test_stop_clicked_before_the_child_listens_waits_for_its_first_line(
+    tab: GeneralTab, playing: tuple[Controller, FakeCycle, Clock]
+) -> None:
+    controller, cycle, _ = playing
+    tab.stop_sync.connect(controller.stop)
+    controller.emit_status()
+    assert tab.progress_box.isVisibleTo(tab)
+    tab.progress_box.stop_button.click()
+    assert cycle.cancelled == 0  # a SIGTERM now could reach a child without its handler yet
+    cycle.progress.emit(Progress(0, 0, None, Phase.READING))
+    assert cycle.cancelled == 1
+    cycle.progress.emit(Progress(50, 0, None, Phase.READING))
+    controller.stop()
+    assert cycle.cancelled == 2  # once it listens, at once
 
 
 def test_stop_asks_once_and_the_box_goes_when_the_sync_ends(qtbot: QtBot) -> None:
