@@ -103,7 +103,8 @@ class SyncProgressBox(QGroupBox):
             return ""
         loc = self.locale()
         parts = []
-        for k in p.kinds:
+        order = list(ItemKind)
+        for k in sorted(p.kinds, key=lambda k: order.index(k.kind)):  # the tables' order: emails first
             if k.failed:
                 parts.append(
                     self.tr("{object}: {synced} synced, {failed} failed").format(
