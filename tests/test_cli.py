@@ -146,3 +146,21 @@ def test_the_login_entry_command_starts_the_app_minimized(home: Path, monkeypatc
     command = autostart.entry_text().split("Exec=", 1)[1].splitlines()[0]
     assert command.endswith(" --minimized")
     assert main(["--minimized"]) == 0 and seen == [True]
+
+
+def test_the_progress_line_names_the_phase_and_has_no_total_while_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from app.core.service import Phase, Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out = Terminal()
+    monkeypatch.setattr(sys, "stderr", out)
+    show = commands._progress_printer()
+    show(Progress(1_000, 0, None, Phase.READING))
+    show(Progress(2_000, 6_000, None, Phase.WRITING))
+    lines = [line.strip() for line in out.getvalue().split("\r") if line.strip()]
+    assert lines == ["Reading the mailbox: 1,000", "Writing to Salesforce: 2,000 of 6,000"]

@@ -39,7 +39,7 @@ from app.core.local import CODES as LOCAL_CODES
 from app.core.model import IssueState, Outcome, RetryClass, Session
 from app.core.runner import SyncService
 from app.core.scheduler import Notice, NoticeKind
-from app.core.service import Progress
+from app.core.service import Phase, Progress
 from app.core.status_text import clock_time, status_line
 
 NO_ACCOUNT = (
@@ -109,8 +109,16 @@ def _progress_printer() -> Callable[[Progress], None]:
     if not sys.stderr.isatty():
         return lambda p: None
 
+    words = {
+        Phase.READING: "Reading the mailbox",
+        Phase.MATCHING: "Matching with Salesforce",
+        Phase.WRITING: "Writing to Salesforce",
+        Phase.MARKING: "Marking items in the mailbox",
+    }
+
     def show(p: Progress) -> None:
-        print(f"\rSyncing {p.done:,} of {p.total:,}   ", end="", file=sys.stderr, flush=True)
+        counted = f"{p.done:,} of {p.total:,}" if p.total else f"{p.done:,}"  # reading: the total is not known yet
+        print(f"\r{words[p.phase]}: {counted}          ", end="", file=sys.stderr, flush=True)
 
     return show
 

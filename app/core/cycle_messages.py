@@ -6,7 +6,9 @@ a field added on one side cannot be missed on the other.
 
 Wire format (one JSON object per line)::
 
-    {"progress": [done, total, eta_seconds | null]}
+    {"progress": [done, total, eta_seconds | null], "phase": "reading" | "matching" | "writing" | "marking",
+     "kinds": {"email": [synced, failed], ...}}   ("kinds" only when a count is known; an older line
+                                                 without "phase" reads as writing)
     {"notice": {"kind": ..., "code": ..., "account": ..., "message": ..., "until": ISO | null, "failures": N}}
     {"secret": [service, account, secret | null]}
     {"session": ID, "outcome": ..., "exit_code": N}        (last; absent if the cycle could not run)
@@ -26,8 +28,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from app.core.model import ItemKind
 from app.core.scheduler import Notice, NoticeKind
-from app.core.service import Progress
+from app.core.service import KindProgress, Phase, Progress
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,9 @@ def encode(message: CycleMessage) -> str:
     data: dict[str, Any]
     if isinstance(message, ProgressMessage):
         p = message.progress
-        data = {"progress": [p.done, p.total, p.eta_seconds]}
+        data = {"progress": [p.done, p.total, p.eta_seconds], "phase": p.phase.value}
+        if p.kinds:
+            data["kinds"] = {k.kind.value: [k.synced, k.failed] for k in p.kinds}
     elif isinstance(message, NoticeMessage):
         n = message.notice
         data = {
@@ -123,8 +128,7 @@ def decode(line: str) -> CycleMessage | None:
         return None
     try:
         if "progress" in data:
-            done, total, eta = data["progress"]
-            return ProgressMessage(Progress(int(done), int(total), None if eta is None else float(eta)))
+            return ProgressMessage(_progress(data))
         if "notice" in data:
             return NoticeMessage(_notice(data["notice"]))
         if "secret" in data:
@@ -144,6 +148,20 @@ def decode(line: str) -> CycleMessage | None:
     except (TypeError, ValueError, KeyError):
         return None
     return None
+
+
+def _progress(data: dict[str, Any]) -> Progress:
+    done, total, eta = data["progress"]
+    kinds = data.get("kinds") or {}
+    if not isinstance(kinds, dict):
+        raise TypeError("kinds is not an object")
+    return Progress(
+        int(done),
+        int(total),
+        None if eta is None else float(eta),
+        Phase(data.get("phase", Phase.WRITING.value)),
+        tuple(KindProgress(ItemKind(kind), int(synced), int(failed)) for kind, (synced, failed) in kinds.items()),
+    )
 
 
 def _notice(data: dict[str, Any]) -> Notice:

@@ -48,7 +48,7 @@ from app.core.model import (
 )
 from app.core.ports import ChangePage, CrmPort, MailboxPort, Mark, MarkResult
 from app.core.rules import Rules
-from app.core.service import Progress
+from app.core.service import KindProgress, Phase, Progress
 from app.core.store import LedgerRow, Store
 
 log = logging.getLogger("syncbar.engine")
@@ -172,10 +172,10 @@ class Engine:
         try:
             self._reconcile(cycle)
             started = time.perf_counter()
-            result.pulled = self._pull(cancelled, cycle)
+            result.pulled = self._pull(cancelled, cycle, report)
             result.pull_seconds = time.perf_counter() - started
             self._process(cycle, report, cancelled)
-            self._sync_marks()
+            self._sync_marks(cycle, report)
         except SyncbarError as exc:
             result.error = exc
             result.error_source, result.error_account = self._blame(exc)
@@ -261,17 +261,21 @@ class Engine:
 
     # --- pull ---
 
-    def _pull(self, cancelled: threading.Event, cycle: _Cycle) -> int:
+    def _pull(self, cancelled: threading.Event, cycle: _Cycle, report: Callable[[Progress], None]) -> int:
         streams = list(self._mbx(self.mailbox.streams))
         readers = max(1, min(len(streams), int(getattr(self.mailbox, "concurrent_streams", 1))))
         cursors = {stream: self.store.cursor(stream) for stream in streams}
+        report(Progress(0, 0, None, Phase.READING))
         if readers == 1:
             pulled = 0
             for stream in streams:
                 for event in self._read_stream(stream, cursors[stream], cancelled):
-                    pulled += self._take(event, cycle)
+                    taken = self._take(event, cycle)
+                    pulled += taken
+                    if taken:  # per page: the count moves as the mailbox answers
+                        report(Progress(pulled, 0, None, Phase.READING))
             return pulled
-        return self._pull_parallel(streams, cursors, readers, cancelled, cycle)
+        return self._pull_parallel(streams, cursors, readers, cancelled, cycle, report)
 
     def _read_stream(self, stream: str, cursor: str | None, stop: threading.Event) -> Iterator[_PullEvent]:
         """One stream's pages in order; a cursor the service forgot restarts the stream once."""
@@ -315,6 +319,7 @@ class Engine:
         readers: int,
         cancelled: threading.Event,
         cycle: _Cycle,
+        report: Callable[[Progress], None],
     ) -> int:
         """Streams read by ``readers`` threads at once (the mailbox says how many its service allows);
         every page is still written here, in its stream's order, with its cursor."""
@@ -352,7 +357,10 @@ class Engine:
                 elif event.error is not None:
                     raise event.error
                 else:
-                    pulled += self._take(event, cycle)
+                    taken = self._take(event, cycle)
+                    pulled += taken
+                    if taken:
+                        report(Progress(pulled, 0, None, Phase.READING))
         finally:
             stop.set()
             for thread in threads:
@@ -372,8 +380,7 @@ class Engine:
         """
         keys = self.store.due_keys(self.clock(), self.kinds)
         total = len(keys)
-        started = time.monotonic()
-        report(Progress(0, total, None))
+        report(Progress(0, total, None, Phase.MATCHING))
         # Each candidate's people as screening found them (the rules are the same in pass 2).
         candidates: dict[str, list[str]] = {}
         addresses: set[str] = set()
@@ -384,12 +391,16 @@ class Engine:
             for row, _item, people in self._screen(cycle, rows):
                 candidates[row.key] = people
                 addresses.update(people)
+            report(Progress(min(start + self.batch_size, total), total, None, Phase.MATCHING, _kinds(cycle)))
         if not candidates:
-            report(Progress(total, total, 0.0))
+            report(Progress(total, total, 0.0, Phase.WRITING, _kinds(cycle)))
             return
         matches = self._crm(self.crm.match, sorted(addresses)) if addresses else {}
         done = total - len(candidates)
         order = list(candidates)
+        # The time left is measured on the writing alone: reading and matching ran at other rates.
+        started, done_at_start = time.monotonic(), done
+        report(Progress(done, total, None, Phase.WRITING, _kinds(cycle)))
         ready: list[tuple[LedgerRow, CrmRecord, tuple[str, ...]]] = []
         for start in range(0, len(order), self.batch_size):
             if cancelled.is_set():
@@ -404,10 +415,11 @@ class Engine:
                 self._push(cycle, batch)
                 done += len(batch)
                 elapsed = time.monotonic() - started
-                eta = elapsed / done * (total - done) if done else None
-                report(Progress(min(done, total), total, eta))
+                written = done - done_at_start
+                eta = elapsed / written * (total - done) if written > 0 else None
+                report(Progress(min(done, total), total, eta, Phase.WRITING, _kinds(cycle)))
         if done < total:  # items settled without a push (no match, cannot build) were not counted above
-            report(Progress(total, total, 0.0))
+            report(Progress(total, total, 0.0, Phase.WRITING, _kinds(cycle)))
 
     def _screen(self, cycle: _Cycle, rows: Sequence[LedgerRow]) -> list[tuple[LedgerRow, MailItem, list[str]]]:
         """Rules that need no CRM: ignored items and duplicates settle here; the rest go on with their people."""
@@ -615,9 +627,20 @@ class Engine:
 
     # --- marks ---
 
-    def _sync_marks(self) -> None:
-        self._mark_rows(self.store.marks_to_apply(), self.mailbox.mark, lambda r: r.mark_want, lambda r: r.mark_want)
-        self._mark_rows(self.store.marks_to_remove(), self.mailbox.unmark, lambda r: r.marked, lambda r: "")
+    def _sync_marks(self, cycle: _Cycle, report: Callable[[Progress], None]) -> None:
+        to_mark, to_unmark = self.store.marks_to_apply(), self.store.marks_to_remove()
+        total = len(to_mark) + len(to_unmark)
+        if not total:
+            return
+
+        def step(n: int) -> None:
+            report(Progress(n, total, None, Phase.MARKING, _kinds(cycle)))
+
+        step(0)
+        self._mark_rows(to_mark, self.mailbox.mark, lambda r: r.mark_want, lambda r: r.mark_want, step)
+        self._mark_rows(
+            to_unmark, self.mailbox.unmark, lambda r: r.marked, lambda r: "", lambda n: step(len(to_mark) + n)
+        )
 
     def _mark_rows(
         self,
@@ -625,6 +648,7 @@ class Engine:
         call: Callable[[Sequence[Mark]], list[MarkResult]],
         text: Callable[[LedgerRow], str],
         recorded: Callable[[LedgerRow], str],
+        step: Callable[[int], None],
     ) -> None:
         """Send ``rows`` to the mailbox in batches; record ``recorded(row)`` for each the mailbox confirmed."""
         for start in range(0, len(rows), MARK_BATCH):
@@ -635,6 +659,7 @@ class Engine:
                 for r in chunk:
                     if r.mailbox_id in ok:
                         self.store.set_marked(tx, r.key, recorded(r))
+            step(start + len(chunk))
 
     # --- calls that say which side failed ---
 
@@ -651,3 +676,8 @@ class Engine:
         except SyncbarError as exc:
             exc.source = exc.source or source_of(exc.code, Source.SALESFORCE).value
             raise
+
+
+def _kinds(cycle: _Cycle) -> tuple[KindProgress, ...]:
+    """The running session's tally per object, for the progress bar's counts."""
+    return tuple(KindProgress(kind, c.new + c.updated, c.failed) for kind, c in sorted(cycle.session.counts.items()))

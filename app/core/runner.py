@@ -21,7 +21,7 @@ from app.core.engine import Engine, source_of
 from app.core.errors import AccountError, SyncbarError
 from app.core.local import storage_code
 from app.core.lock import SyncLock
-from app.core.model import Issue, IssueState, ItemKind, Outcome, Scope, Session, Source
+from app.core.model import ApiUsage, Issue, IssueState, ItemKind, Outcome, Scope, Session, Source
 from app.core.ports import CrmPort, MailboxPort
 from app.core.rules import Rules
 from app.core.scheduler import Notice, NoticeKind, Scheduler
@@ -123,6 +123,12 @@ class SyncService:
 
     def last_session(self) -> Session | None:
         return self.store.last_session()
+
+    def last_completed_session(self) -> Session | None:
+        return self.store.last_session(outcomes=(Outcome.CLEAN, Outcome.ITEM_ISSUES))
+
+    def api_usage(self, since: datetime) -> list[ApiUsage]:
+        return self.store.api_usage_since(since)
 
     def sessions(self, days: int = 7) -> list[Session]:
         return self.store.sessions(self.clock() - timedelta(days=days))

@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from app.core.catalog import Catalog
-from app.core.model import Issue, IssueState, Session
+from app.core.model import ApiUsage, Issue, IssueState, ItemKind, Session
 
 
 class SyncState(StrEnum):
@@ -31,11 +31,33 @@ class SyncState(StrEnum):
     NEEDS_REAUTH = "needs_reauth"
 
 
+class Phase(StrEnum):
+    """The steps of one cycle, in order, as the progress bar names them."""
+
+    READING = "reading"  # reading the mailbox's changes (the total is not known yet)
+    MATCHING = "matching"  # screening the items and looking their addresses up in Salesforce
+    WRITING = "writing"  # sending the records to Salesforce
+    MARKING = "marking"  # tagging failed items in the mailbox (and untagging recovered ones)
+
+
+@dataclass(frozen=True)
+class KindProgress:
+    """One object's tally so far in the running cycle."""
+
+    kind: ItemKind
+    synced: int = 0  # created or updated
+    failed: int = 0
+
+
 @dataclass(frozen=True)
 class Progress:
+    """Where a running cycle is: ``done`` of ``total`` in ``phase`` (``total`` 0: not known yet)."""
+
     done: int
     total: int
     eta_seconds: float | None = None
+    phase: Phase = Phase.WRITING
+    kinds: tuple[KindProgress, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,6 +86,14 @@ class AppService(Protocol):
     def status(self) -> StatusSnapshot: ...
 
     def last_session(self) -> Session | None: ...
+
+    def last_completed_session(self) -> Session | None:
+        """The newest session that ran to its end (clean or with item issues): the last successful sync."""
+        ...
+
+    def api_usage(self, since: datetime) -> list[ApiUsage]:
+        """What Salesforce reported about the org's API usage from ``since`` on, oldest first."""
+        ...
 
     def sessions(self, days: int = 7) -> list[Session]: ...
 

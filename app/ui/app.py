@@ -108,6 +108,7 @@ class DesktopApp:
         g.reauth.connect(self.open_reauth)
         g.try_now.connect(lambda: self.controller.try_now())
         g.setup.connect(self.open_setup)
+        g.stop_sync.connect(lambda: self.controller.stop())
         g.autostart.setChecked(self.backend.autostart_enabled())
         g.autostart_toggled.connect(self._set_autostart)
         g.notifications_changed.connect(self._keep_notify_mode)

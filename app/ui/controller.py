@@ -18,6 +18,7 @@ never waits on the disk or the network.  Only ``service.status()`` and
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -27,7 +28,9 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 
 from app.core.model import Session
 from app.core.service import AppService, Progress, SyncState
+from app.core.time_left import TimeLeft
 from app.ui.background import run_in_background
+from app.ui.general_tab import SessionsView
 from app.ui.sync_process import CycleProcess
 
 ESCALATION_RETRY = timedelta(minutes=10)
@@ -37,7 +40,7 @@ log = logging.getLogger("syncbar.ui")
 class Controller(QObject):
     status_changed = Signal(object)  # StatusSnapshot
     issues_changed = Signal()  # the Issues tab reads its pages again
-    sessions_loaded = Signal(object, object)  # Session | None, list[Session] (7 days)
+    sessions_loaded = Signal(object)  # SessionsView: last attempt, last completed, 7 days, API usage
     cycle_finished = Signal(object)  # Session | None
     notice = Signal(object)  # Notice from the cycle (first failure, sign-in needed, ...)
     busy_changed = Signal(bool)
@@ -52,10 +55,15 @@ class Controller(QObject):
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         tick_ms: int = 1000,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
         self.service = service
         self.clock = clock
+        self.monotonic = monotonic
+        # The one time left the window shows (status line, tray, progress bar): measured here on the
+        # cycle's reports, in place of the child's own guess; None until it is steady.
+        self.time_left = TimeLeft()
         self.running = False
         self.progress: Progress | None = None
         self._closed = False  # shut down: a late answer from the pool starts nothing
@@ -63,6 +71,7 @@ class Controller(QObject):
         self._start.connect(cycle.start)
         self._escalate.connect(cycle.escalate)
         self._escalation_tried: datetime | None = None
+        self._stop_asked = False  # Stop clicked before the child could hear it
         cycle.progress.connect(self._on_progress)
         cycle.finished.connect(self._on_finished)
         cycle.failed.connect(self.error)
@@ -108,6 +117,8 @@ class Controller(QObject):
     def _begin(self) -> None:
         self.running = True
         self.progress = None
+        self.time_left.reset()
+        self._stop_asked = False
         self.busy_changed.emit(True)
         self._start.emit()
 
@@ -123,12 +134,19 @@ class Controller(QObject):
             self.error.emit(f"Could not read the sync status: {exc}")
             return
         if self.running:  # the cycle runs in its own process: this one knows it runs
-            snap = replace(snap, state=SyncState.SYNCING, progress=self.progress)
+            progress = self.progress
+            if progress is not None:
+                progress = replace(progress, eta_seconds=self.time_left.seconds(self.monotonic()))
+            snap = replace(snap, state=SyncState.SYNCING, progress=progress)
         self.status_changed.emit(snap)
 
     @Slot(object)
     def _on_progress(self, progress: Progress) -> None:
         self.progress = progress
+        self.time_left.observe(progress, self.monotonic())
+        if self._stop_asked:
+            self._stop_asked = False
+            self._cycle.cancel()
         self.emit_status()
 
     @Slot(object)
@@ -158,6 +176,18 @@ class Controller(QObject):
     def try_now(self) -> None:
         """Try now: a person may have fixed the cause; check once, even through a wait."""
         self._background(self.service.try_now, lambda _: self.tick())
+
+    def stop(self) -> None:
+        """Stop the running sync at its next safe point (what it wrote stays; the next sync goes on).
+
+        The child listens for SIGTERM from before its first progress line; until that line arrives the
+        request waits, so a Stop clicked at once does not kill a child still starting (a lost session)."""
+        if not self.running:
+            return
+        if self.progress is None:
+            self._stop_asked = True
+        else:
+            self._cycle.cancel()
 
     def pause(self) -> None:
         """Pause: nothing starts any more, and a running cycle stops at its next safe point."""
@@ -193,10 +223,18 @@ class Controller(QObject):
         self.issues_changed.emit()
 
     def refresh_sessions(self) -> None:
-        def load() -> tuple[Session | None, list[Session]]:
-            return self.service.last_session(), self.service.sessions(7)
+        now = self.clock()
 
-        self._background(load, lambda pair: self.sessions_loaded.emit(*pair))
+        def load() -> SessionsView:
+            usage = self.service.api_usage(now - timedelta(hours=24))
+            return SessionsView(
+                last_attempt=self.service.last_session(),
+                last_ok=self.service.last_completed_session(),
+                recent=self.service.sessions(7),
+                usage=usage[-1] if usage else None,
+            )
+
+        self._background(load, self.sessions_loaded.emit)
 
     # -- plumbing ---------------------------------------------------------------------
 

@@ -159,6 +159,8 @@ class ListIssues:
                 return False
             if q.source and i.source.value != q.source:
                 return False
+            if not q.seen_in_window(i.first_seen, i.last_seen):
+                return False
             if text:
                 hay = f"{i.item_title} {i.item_who} {i.account} {i.code} {i.message}".lower()
                 return text in hay or i.code in q.codes
@@ -270,6 +272,11 @@ class IssuesModel(QAbstractTableModel):
             return  # the same rows: no count on 100,000 issues, no reset of the view (reload() rereads)
         self.query = query
         self._refetch(total=False)
+
+    def set_day(self, start: datetime | None, end: datetime | None) -> None:
+        """Only issues seen between ``start`` and ``end`` (a day of the General tab's chart); None: any time."""
+        self.query = replace(self.query, seen_from=start, seen_before=end)
+        self.reload()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.layoutAboutToBeChanged.emit()

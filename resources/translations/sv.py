@@ -36,6 +36,57 @@ SV = {
     "Date": "Datum",
     "Direction": "Riktning",
     "Added": "Tillagda",
+    # General tab: progress, last successful sync and last attempt, API usage, the 7-day chart (issue 17)
+    "Sync in progress": "Synkning pågår",
+    "Sync progress": "Synkningens förlopp",
+    "Starting…": "Startar…",
+    "Stop": "Stoppa",
+    "Stopping…": "Stoppar…",
+    "Stop this sync at its next safe point; what it wrote stays written": (
+        "Stoppa synkningen vid nästa säkra punkt; det som redan skrivits ligger kvar"
+    ),
+    "Reading the mailbox… {done} items read": "Läser brevlådan… {done} objekt lästa",
+    "Matching with Salesforce… {done} of {total} items checked": (
+        "Matchar mot Salesforce… {done} av {total} objekt kontrollerade"
+    ),
+    "Writing to Salesforce… {done} of {total} items": "Skriver till Salesforce… {done} av {total} objekt",
+    "Marking items in the mailbox… {done} of {total}": "Märker objekt i brevlådan… {done} av {total}",
+    "{object}: {synced} synced": "{object}: {synced} synkade",
+    "{object}: {synced} synced, {failed} failed": "{object}: {synced} synkade, {failed} misslyckade",
+    "About {time} left": "Cirka {time} kvar",
+    "{n} s": "{n} s",
+    "{n} min": "{n} min",
+    "{h} h {m} min": "{h} h {m} min",
+    "Last successful sync: {when} (took {took}) — {outcome}": (
+        "Senaste lyckade synkning: {when} (tog {took}) — {outcome}"
+    ),
+    "The first sync is running: its progress is shown above.": "Den första synkningen pågår: förloppet visas ovan.",
+    "No sync has completed yet.": "Ingen synkning har slutförts än.",
+    "Last attempt: {when} — {outcome}": "Senaste försöket: {when} — {outcome}",
+    ": {problem}": ": {problem}",
+    " ({count} items synced before it stopped)": " ({count} objekt synkades innan det avbröts)",
+    "everything synced": "allt synkades",
+    "nothing new to sync": "inget nytt att synka",
+    "some items failed": "några objekt misslyckades",
+    "stopped by an error": "stoppades av ett fel",
+    "stopped": "stoppades",
+    "interrupted": "avbröts",
+    "running": "pågår",
+    "Total": "Totalt",
+    "Syncs": "Synkningar",
+    "Objects": "Objekt",
+    "{count} ({stopped} stopped)": "{count} ({stopped} stoppade)",
+    "Salesforce API calls in the last 24 hours: {used} of {limit} ({percent}%)": (
+        "Salesforce-API-anrop de senaste 24 timmarna: {used} av {limit} ({percent} %)"
+    ),
+    "The whole organisation's calls as Salesforce reported them at {when}": (
+        "Hela organisationens anrop som Salesforce rapporterade dem {when}"
+    ),
+    "Synced": "Synkade",
+    "Click a day to see its issues": "Klicka på en dag för att se dess problem",
+    "{day}: {synced} synced, {failed} failed": "{day}: {synced} synkade, {failed} misslyckade",
+    "Issues seen on {day}": "Problem som sågs {day}",
+    "Show all days": "Visa alla dagar",
     "Start at login": "Starta vid inloggning",
     "Notify me the first time": "Meddela mig första gången",
     "Notify me every time": "Meddela mig varje gång",
@@ -270,7 +321,6 @@ SV = {
     "Licence": "Licens",
     "Libraries and their licences": "Bibliotek och deras licenser",
     # The core's values and the Issues table, in words (issue 17)
-    "{day}: {synced} synced, {failed} failed": "{day}: {synced} synkade, {failed} misslyckades",
     "Last seen": "Senast sedd",
     "Source": "Källa",
     "Error code": "Felkod",
@@ -332,12 +382,7 @@ SV = {
     "Salesforce: {link}": "Salesforce: {link}",
     "Request id: {id}": "Begärans id: {id}",
     "CSV (*.csv)": "CSV (*.csv)",
-    "running": "pågår",
-    "everything synced": "allt synkades",
     "some items could not sync": "vissa objekt kunde inte synkas",
-    "stopped by an error": "stoppad av ett fel",
-    "stopped": "stoppad",
-    "interrupted": "avbruten",
     "Mailbox → Salesforce": "Brevlåda → Salesforce",
     "Syncbar — Sync Settings (demo)": "Syncbar — Synkinställningar (demo)",
     "Item: {item} ({kind}, {source})": "Element: {item} ({kind}, {source})",

@@ -135,6 +135,19 @@
     </message>
 </context>
 <context>
+    <name>DayFilter</name>
+    <message>
+        <location filename="../../app/ui/day_filter.py" line="27" />
+        <source>Show all days</source>
+        <translation>Visa alla dagar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/day_filter.py" line="44" />
+        <source>Issues seen on {day}</source>
+        <translation>Problem som sågs {day}</translation>
+    </message>
+</context>
+<context>
     <name>DesktopApp</name>
     <message>
         <location filename="../../app/ui/app.py" line="86" />
@@ -142,38 +155,38 @@
         <translation>Syncbar — Synkinställningar (demo)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="175" />
-        <location filename="../../app/ui/app.py" line="190" />
+        <location filename="../../app/ui/app.py" line="176" />
+        <location filename="../../app/ui/app.py" line="191" />
         <source>Could not save the settings: {error}</source>
         <translation>Kunde inte spara inställningarna: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="214" />
+        <location filename="../../app/ui/app.py" line="215" />
         <source>Other sync software</source>
         <translation>Annan synkprogramvara</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="231" />
+        <location filename="../../app/ui/app.py" line="232" />
         <source>Could not open the settings: {error}</source>
         <translation>Kunde inte öppna inställningarna: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="276" />
+        <location filename="../../app/ui/app.py" line="277" />
         <source>Sync on hold</source>
         <translation>Synkningen väntar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="278" />
+        <location filename="../../app/ui/app.py" line="279" />
         <source>Sync error</source>
         <translation>Synkfel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="480" />
+        <location filename="../../app/ui/app.py" line="481" />
         <source>Could not change “Start at login”: {error}</source>
         <translation>Kunde inte ändra ”Starta vid inloggning”: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="487" />
+        <location filename="../../app/ui/app.py" line="488" />
         <source>Finishing the current step of the sync…</source>
         <translation>Avslutar det pågående steget i synkningen…</translation>
     </message>
@@ -329,225 +342,359 @@
 <context>
     <name>GeneralTab</name>
     <message>
-        <location filename="../../app/ui/window.py" line="114" />
+        <location filename="../../app/ui/general_tab.py" line="74" />
         <source>Sign in again…</source>
         <translation>Logga in igen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="135" />
+        <location filename="../../app/ui/general_tab.py" line="95" />
         <source>Sync now</source>
         <translation>Synka nu</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="136" />
-        <location filename="../../app/ui/window.py" line="265" />
+        <location filename="../../app/ui/general_tab.py" line="96" />
+        <location filename="../../app/ui/general_tab.py" line="244" />
         <source>Pause</source>
         <translation>Pausa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="137" />
+        <location filename="../../app/ui/general_tab.py" line="97" />
         <source>Set up accounts…</source>
         <translation>Konfigurera konton…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="149" />
-        <location filename="../../app/ui/window.py" line="277" />
+        <location filename="../../app/ui/general_tab.py" line="109" />
+        <location filename="../../app/ui/general_tab.py" line="256" />
         <source>Current sync error</source>
         <translation>Aktuellt synkfel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="154" />
+        <location filename="../../app/ui/general_tab.py" line="114" />
         <source>Try now</source>
         <translation>Försök nu</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="155" />
+        <location filename="../../app/ui/general_tab.py" line="115" />
         <source>If the cause is fixed, check once now instead of waiting</source>
         <translation>Om orsaken är åtgärdad: kontrollera en gång nu i stället för att vänta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="156" />
+        <location filename="../../app/ui/general_tab.py" line="116" />
         <source>Show details</source>
         <translation>Visa detaljer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="163" />
-        <location filename="../../app/ui/window.py" line="231" />
+        <location filename="../../app/ui/general_tab.py" line="128" />
+        <location filename="../../app/ui/general_tab.py" line="208" />
         <source>Last session details</source>
         <translation>Senaste synkningen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="166" />
-        <location filename="../../app/ui/window.py" line="297" />
+        <location filename="../../app/ui/general_tab.py" line="131" />
+        <location filename="../../app/ui/general_tab.py" line="317" />
         <source>No session yet</source>
         <translation>Ingen synkning än</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="167" />
+        <location filename="../../app/ui/general_tab.py" line="134" />
         <source>Refresh</source>
         <translation>Uppdatera</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="174" />
-        <location filename="../../app/ui/window.py" line="200" />
+        <location filename="../../app/ui/general_tab.py" line="146" />
         <source>Object</source>
         <translation>Objekt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="175" />
+        <location filename="../../app/ui/general_tab.py" line="147" />
         <source>New</source>
         <translation>Nya</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="176" />
-        <location filename="../../app/ui/window.py" line="202" />
+        <location filename="../../app/ui/general_tab.py" line="148" />
+        <location filename="../../app/ui/general_tab.py" line="179" />
         <source>Updated</source>
         <translation>Uppdaterade</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="177" />
+        <location filename="../../app/ui/general_tab.py" line="149" />
         <source>Duplicate</source>
         <translation>Dubbletter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="178" />
+        <location filename="../../app/ui/general_tab.py" line="150" />
         <source>Ignored</source>
         <translation>Ignorerade</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="179" />
-        <location filename="../../app/ui/window.py" line="203" />
+        <location filename="../../app/ui/general_tab.py" line="151" />
+        <location filename="../../app/ui/general_tab.py" line="180" />
         <source>Failed</source>
         <translation>Misslyckade</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="191" />
+        <location filename="../../app/ui/general_tab.py" line="152" />
+        <source>Total</source>
+        <translation>Totalt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="168" />
         <source>Sync history (last 7 days)</source>
         <translation>Synkhistorik (senaste 7 dagarna)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="198" />
+        <location filename="../../app/ui/general_tab.py" line="175" />
         <source>Date</source>
         <translation>Datum</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="199" />
-        <source>Direction</source>
-        <translation>Riktning</translation>
+        <location filename="../../app/ui/general_tab.py" line="176" />
+        <source>Syncs</source>
+        <translation>Synkningar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="201" />
+        <location filename="../../app/ui/general_tab.py" line="177" />
+        <source>Objects</source>
+        <translation>Objekt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="307" />
+        <source>Last successful sync: {when} (took {took}) — {outcome}</source>
+        <translation>Senaste lyckade synkning: {when} (tog {took}) — {outcome}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="310" />
+        <source>nothing new to sync</source>
+        <translation>inget nytt att synka</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="313" />
+        <source>The first sync is running: its progress is shown above.</source>
+        <translation>Den första synkningen pågår: förloppet visas ovan.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="315" />
+        <source>No sync has completed yet.</source>
+        <translation>Ingen synkning har slutförts än.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="328" />
+        <source>Last attempt: {when} — {outcome}</source>
+        <translation>Senaste försöket: {when} — {outcome}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="332" />
+        <source>: {problem}</source>
+        <translation>: {problem}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="334" />
+        <source> ({count} items synced before it stopped)</source>
+        <translation> ({count} objekt synkades innan det avbröts)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="346" />
+        <source>Salesforce API calls in the last 24 hours: {used} of {limit} ({percent}%)</source>
+        <translation>Salesforce-API-anrop de senaste 24 timmarna: {used} av {limit} ({percent} %)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="351" />
+        <source>The whole organisation's calls as Salesforce reported them at {when}</source>
+        <translation>Hela organisationens anrop som Salesforce rapporterade dem {when}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="377" />
+        <source>{count} ({stopped} stopped)</source>
+        <translation>{count} ({stopped} stoppade)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="415" />
+        <source>everything synced</source>
+        <translation>allt synkades</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="416" />
+        <source>some items failed</source>
+        <translation>några objekt misslyckades</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="417" />
+        <source>stopped by an error</source>
+        <translation>stoppades av ett fel</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="418" />
+        <source>stopped</source>
+        <translation>stoppades</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="419" />
+        <source>interrupted</source>
+        <translation>avbröts</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="420" />
+        <source>running</source>
+        <translation>pågår</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/general_tab.py" line="178" />
         <source>Added</source>
         <translation>Tillagda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="215" />
+        <location filename="../../app/ui/general_tab.py" line="192" />
         <source>Start at login</source>
         <translation>Starta vid inloggning</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="218" />
+        <location filename="../../app/ui/general_tab.py" line="195" />
         <source>Notify me the first time</source>
         <translation>Meddela mig första gången</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="219" />
+        <location filename="../../app/ui/general_tab.py" line="196" />
         <source>Notify me every time</source>
         <translation>Meddela mig varje gång</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="220" />
+        <location filename="../../app/ui/general_tab.py" line="197" />
         <source>Never notify me</source>
         <translation>Meddela mig aldrig</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="225" />
+        <location filename="../../app/ui/general_tab.py" line="202" />
         <source>Notifications:</source>
         <translation>Aviseringar:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="229" />
+        <location filename="../../app/ui/general_tab.py" line="206" />
         <source>Sync status</source>
         <translation>Synkstatus</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="230" />
+        <location filename="../../app/ui/general_tab.py" line="207" />
         <source>Sync state icon</source>
         <translation>Ikon för synkläge</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="232" />
+        <location filename="../../app/ui/general_tab.py" line="209" />
         <source>Sync history</source>
         <translation>Synkhistorik</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="233" />
+        <location filename="../../app/ui/general_tab.py" line="210" />
         <source>Sync history chart</source>
         <translation>Diagram över synkhistorik</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="234" />
+        <location filename="../../app/ui/general_tab.py" line="211" />
         <source>Notifications</source>
         <translation>Aviseringar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="236" />
-        <location filename="../../app/ui/window.py" line="267" />
+        <location filename="../../app/ui/general_tab.py" line="213" />
+        <location filename="../../app/ui/general_tab.py" line="246" />
         <source>Sync now (F5)</source>
         <translation>Synka nu (F5)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="257" />
+        <location filename="../../app/ui/general_tab.py" line="236" />
         <source>Mailbox: {mailbox}    Salesforce: {crm}</source>
         <translation>Brevlåda: {mailbox}    Salesforce: {crm}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="262" />
+        <location filename="../../app/ui/general_tab.py" line="241" />
         <source>Click “Set up accounts…” to connect your mailbox and Salesforce.</source>
         <translation>Klicka på ”Konfigurera konton…” för att ansluta din brevlåda och Salesforce.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="265" />
+        <location filename="../../app/ui/general_tab.py" line="244" />
         <source>Resume</source>
         <translation>Återuppta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="274" />
+        <location filename="../../app/ui/general_tab.py" line="253" />
         <source>Next sync: {time}</source>
         <translation>Nästa synkning: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="277" />
+        <location filename="../../app/ui/general_tab.py" line="256" />
         <source>Waiting</source>
         <translation>Väntar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="286" />
+        <location filename="../../app/ui/general_tab.py" line="265" />
         <source>{service} needs you to sign in again{who}: {title}. Syncing is on hold until then.</source>
         <translation>{service} behöver att du loggar in igen{who}: {title}. Synkningen väntar tills dess.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="287" />
+        <location filename="../../app/ui/general_tab.py" line="266" />
         <source>An account</source>
         <translation>Ett konto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="303" />
-        <source>Started {start}, ended {end} — {outcome}</source>
-        <translation>Startade {start}, slutade {end} — {outcome}</translation>
+        <location filename="../../app/ui/sync_progress.py" line="24" />
+        <source>Emails</source>
+        <translation>E-post</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="25" />
+        <source>Events</source>
+        <translation>Möten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="26" />
+        <source>Contacts</source>
+        <translation>Kontakter</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="27" />
+        <source>Tasks</source>
+        <translation>Uppgifter</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="36" />
+        <source>{n} s</source>
+        <translation>{n} s</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="39" />
+        <source>{n} min</source>
+        <translation>{n} min</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="40" />
+        <source>{h} h {m} min</source>
+        <translation>{h} h {m} min</translation>
     </message>
 </context>
 <context>
     <name>HistoryChart</name>
     <message>
-        <location filename="../../app/ui/window.py" line="59" />
-        <source>{day}: {synced} synced, {failed} failed</source>
-        <translation>{day}: {synced} synkade, {failed} misslyckades</translation>
+        <location filename="../../app/ui/history_chart.py" line="44" />
+        <source>Click a day to see its issues</source>
+        <translation>Klicka på en dag för att se dess problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="70" />
+        <location filename="../../app/ui/history_chart.py" line="52" />
+        <source>{day}: {synced} synced, {failed} failed</source>
+        <translation>{day}: {synced} synkade, {failed} misslyckade</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/history_chart.py" line="111" />
         <source>No sync in the last 7 days</source>
         <translation>Ingen synkning de senaste 7 dagarna</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/history_chart.py" line="144" />
+        <source>Synced</source>
+        <translation>Synkade</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/history_chart.py" line="144" />
+        <source>Failed</source>
+        <translation>Misslyckade</translation>
     </message>
 </context>
 <context>
@@ -670,22 +817,22 @@
         <translation>(inget ämne)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="313" />
+        <location filename="../../app/ui/models.py" line="320" />
         <source>Each row's ⋮ opens its actions</source>
         <translation>Varje rads ⋮ öppnar dess åtgärder</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="315" />
+        <location filename="../../app/ui/models.py" line="322" />
         <source>Actions</source>
         <translation>Åtgärder</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="362" />
+        <location filename="../../app/ui/models.py" line="369" />
         <source>{problem} ({state})</source>
         <translation>{problem} ({state})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="373" />
+        <location filename="../../app/ui/models.py" line="380" />
         <source>Last seen {last}
 First seen {first}
 Attempts: {n}</source>
@@ -694,52 +841,52 @@ Först sedd {first}
 Försök: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="379" />
+        <location filename="../../app/ui/models.py" line="386" />
         <source>Date: {when}</source>
         <translation>Datum: {when}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="381" />
+        <location filename="../../app/ui/models.py" line="388" />
         <source>{object} · reported by {source} · {state}</source>
         <translation>{object} · rapporterat av {source} · {state}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="385" />
+        <location filename="../../app/ui/models.py" line="392" />
         <source>Account: {account}</source>
         <translation>Konto: {account}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="388" />
+        <location filename="../../app/ui/models.py" line="395" />
         <source>Code: {code}</source>
         <translation>Kod: {code}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="390" />
+        <location filename="../../app/ui/models.py" line="397" />
         <source>The service said: {message}</source>
         <translation>Tjänsten svarade: {message}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="395" />
+        <location filename="../../app/ui/models.py" line="402" />
         <source>Open the item in your mailbox</source>
         <translation>Öppna objektet i din brevlåda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="395" />
+        <location filename="../../app/ui/models.py" line="402" />
         <source>No mailbox link</source>
         <translation>Ingen länk till brevlådan</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="397" />
+        <location filename="../../app/ui/models.py" line="404" />
         <source>Open the record in Salesforce</source>
         <translation>Öppna posten i Salesforce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="397" />
+        <location filename="../../app/ui/models.py" line="404" />
         <source>No Salesforce record yet</source>
         <translation>Ingen Salesforce-post än</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="399" />
+        <location filename="../../app/ui/models.py" line="406" />
         <source>Actions: Retry, Ignore, Copy details, Show details, Chat with support</source>
         <translation>Åtgärder: Försök igen, Ignorera, Kopiera detaljer, Visa detaljer, Chatta med support</translation>
     </message>
@@ -1201,37 +1348,37 @@ Försök: {n}</translation>
 <context>
     <name>SettingsWindow</name>
     <message>
-        <location filename="../../app/ui/window.py" line="361" />
+        <location filename="../../app/ui/window.py" line="30" />
         <source>Syncbar — Sync Settings</source>
         <translation>Syncbar — Synkinställningar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="362" />
+        <location filename="../../app/ui/window.py" line="31" />
         <source>&amp;Help</source>
         <translation>&amp;Hjälp</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="363" />
+        <location filename="../../app/ui/window.py" line="32" />
         <source>About Syncbar…</source>
         <translation>Om Syncbar…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="368" />
+        <location filename="../../app/ui/window.py" line="37" />
         <source>General</source>
         <translation>Allmänt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="369" />
+        <location filename="../../app/ui/window.py" line="38" />
         <source>Issues</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="373" />
+        <location filename="../../app/ui/window.py" line="48" />
         <source>Settings</source>
         <translation>Inställningar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/window.py" line="381" />
+        <location filename="../../app/ui/window.py" line="65" />
         <source>Set up your accounts first</source>
         <translation>Konfigurera dina konton först</translation>
     </message>
@@ -1524,6 +1671,76 @@ Försök: {n}</translation>
     </message>
 </context>
 <context>
+    <name>SyncProgressBox</name>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="47" />
+        <source>Sync in progress</source>
+        <translation>Synkning pågår</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="51" />
+        <location filename="../../app/ui/sync_progress.py" line="91" />
+        <source>Starting…</source>
+        <translation>Startar…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="55" />
+        <location filename="../../app/ui/sync_progress.py" line="78" />
+        <source>Stop</source>
+        <translation>Stoppa</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="56" />
+        <source>Stop this sync at its next safe point; what it wrote stays written</source>
+        <translation>Stoppa synkningen vid nästa säkra punkt; det som redan skrivits ligger kvar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="63" />
+        <source>Sync progress</source>
+        <translation>Synkningens förlopp</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="86" />
+        <source>About {time} left</source>
+        <translation>Cirka {time} kvar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="94" />
+        <source>Reading the mailbox… {done} items read</source>
+        <translation>Läser brevlådan… {done} objekt lästa</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="96" />
+        <source>Matching with Salesforce… {done} of {total} items checked</source>
+        <translation>Matchar mot Salesforce… {done} av {total} objekt kontrollerade</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="98" />
+        <source>Marking items in the mailbox… {done} of {total}</source>
+        <translation>Märker objekt i brevlådan… {done} av {total}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="99" />
+        <source>Writing to Salesforce… {done} of {total} items</source>
+        <translation>Skriver till Salesforce… {done} av {total} objekt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="110" />
+        <source>{object}: {synced} synced, {failed} failed</source>
+        <translation>{object}: {synced} synkade, {failed} misslyckade</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="116" />
+        <source>{object}: {synced} synced</source>
+        <translation>{object}: {synced} synkade</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sync_progress.py" line="131" />
+        <source>Stopping…</source>
+        <translation>Stoppar…</translation>
+    </message>
+</context>
+<context>
     <name>Tray</name>
     <message>
         <location filename="../../app/ui/tray.py" line="46" />
@@ -1715,17 +1932,17 @@ Försök: {n}</translation>
     <message>
         <location filename="../../app/ui/words.py" line="39" />
         <source>stopped by an error</source>
-        <translation>stoppad av ett fel</translation>
+        <translation>stoppades av ett fel</translation>
     </message>
     <message>
         <location filename="../../app/ui/words.py" line="40" />
         <source>stopped</source>
-        <translation>stoppad</translation>
+        <translation>stoppades</translation>
     </message>
     <message>
         <location filename="../../app/ui/words.py" line="41" />
         <source>interrupted</source>
-        <translation>avbruten</translation>
+        <translation>avbröts</translation>
     </message>
     <message>
         <location filename="../../app/ui/words.py" line="43" />

@@ -19,12 +19,24 @@ from app.core.cycle_messages import (
     decode,
     encode,
 )
+from app.core.model import ItemKind
 from app.core.scheduler import Notice, NoticeKind
-from app.core.service import Progress
+from app.core.service import KindProgress, Phase, Progress
 
 MESSAGES: list[CycleMessage] = [
     ProgressMessage(Progress(3, 10, 12.5)),
     ProgressMessage(Progress(0, 0, None)),
+    ProgressMessage(Progress(1_250, 0, None, Phase.READING)),
+    ProgressMessage(
+        Progress(
+            2_000,
+            6_000,
+            41.0,
+            Phase.WRITING,
+            (KindProgress(ItemKind.EMAIL, 1_990, 3), KindProgress(ItemKind.EVENT, 7, 0)),
+        )
+    ),
+    ProgressMessage(Progress(30, 60, None, Phase.MARKING, (KindProgress(ItemKind.TASK, 0, 60),))),
     NoticeMessage(
         Notice(
             NoticeKind.SUSPENDED,
@@ -57,7 +69,10 @@ def test_every_message_round_trips_on_one_line(message: CycleMessage) -> None:
 
 def test_the_wire_format_is_the_documented_one() -> None:
     # older app builds and the bundle's test read these shapes
-    assert json.loads(encode(ProgressMessage(Progress(1, 2, None)))) == {"progress": [1, 2, None]}
+    assert json.loads(encode(ProgressMessage(Progress(1, 2, None)))) == {"progress": [1, 2, None], "phase": "writing"}
+    assert json.loads(
+        encode(ProgressMessage(Progress(5, 9, 3.0, Phase.MATCHING, (KindProgress(ItemKind.EMAIL, 4, 1),))))
+    ) == {"progress": [5, 9, 3.0], "phase": "matching", "kinds": {"email": [4, 1]}}
     assert json.loads(encode(DoneMessage(7, "partial", 1))) == {"session": 7, "outcome": "partial", "exit_code": 1}
     assert json.loads(encode(ErrorMessage("busy", "SYNC_ANOTHER_RUNNING"))) == {
         "error": "busy",
@@ -95,3 +110,10 @@ def test_the_wire_format_is_the_documented_one() -> None:
 )
 def test_a_line_that_is_not_a_message_decodes_to_none(line: str) -> None:
     assert decode(line) is None
+
+
+def test_a_progress_line_of_an_older_child_reads_as_writing_and_a_bad_phase_is_not_a_message() -> None:
+    assert decode('{"progress": [1, 2, null]}') == ProgressMessage(Progress(1, 2, None, Phase.WRITING))
+    assert decode('{"progress": [1, 2, null], "phase": "dancing"}') is None
+    assert decode('{"progress": [1, 2, null], "kinds": {"email": [1]}}') is None
+    assert decode('{"progress": [1, 2, null], "kinds": {"fax": [1, 0]}}') is None

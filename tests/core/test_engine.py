@@ -13,7 +13,7 @@ from app.core.catalog import load_default
 from app.core.engine import Engine, item_backoff
 from app.core.model import IssueState, ItemKind, ItemState, Outcome, PushResult
 from app.core.rules import Rules, RulesConfig
-from app.core.service import Progress
+from app.core.service import KindProgress, Phase, Progress
 from app.core.store import Store
 from tests.fakes import OWNER, T0, Clock, FakeCrm, FakeMailbox, account_error, contact, email
 
@@ -228,9 +228,31 @@ def test_rounds_hold_at_most_1000_records(tmp_path: Path) -> None:
     seen: list[Progress] = []
     w.engine().run(seen.append)
     assert sizes == [1000, 1000, 450]
-    assert seen[0] == Progress(0, 2450, None) and seen[-1].done == 2450 and seen[-1].total == 2450
-    assert [p.done for p in seen] == [0, 1000, 2000, 2450]
+    writing = [p for p in seen if p.phase is Phase.WRITING]
+    assert writing[0].done == 0 and writing[0].total == 2450 and writing[0].eta_seconds is None
+    assert [p.done for p in writing] == [0, 1000, 2000, 2450] and writing[-1].total == 2450
     assert len(w.crm.records) == 2450
+
+
+def test_progress_names_each_phase_in_order_with_counts_per_page_and_per_object(tmp_path: Path) -> None:
+    """Reading moves page by page (50 here), not by the 1,000 of a round; the tallies are the session's."""
+
+    def reject(rec):  # type: ignore[no-untyped-def]
+        return PushResult(rec.item_key, False, code="SF_ROW_LOCKED", message="locked") if "m7" in rec.item_key else None
+
+    w = World(tmp_path, [email(i) for i in range(120)], reject=reject)
+    seen: list[Progress] = []
+    w.engine().run(seen.append)
+    phases = [p.phase for p in seen]
+    order = [Phase.READING, Phase.MATCHING, Phase.WRITING, Phase.MARKING]
+    assert sorted(phases, key=order.index) == phases and set(phases) == set(order)
+    reading = [p.done for p in seen if p.phase is Phase.READING]
+    assert reading == [0, 50, 100, 120] and all(p.total == 0 for p in seen if p.phase is Phase.READING)
+    last_write = [p for p in seen if p.phase is Phase.WRITING][-1]
+    assert last_write.done == last_write.total == 120
+    assert last_write.kinds == (KindProgress(ItemKind.EMAIL, synced=109, failed=11),)
+    marking = [p for p in seen if p.phase is Phase.MARKING]
+    assert (marking[0].done, marking[-1].done, marking[-1].total) == (0, 11, 11)
 
 
 def test_items_without_a_match_leave_no_round_half_empty_and_matching_is_one_call(tmp_path: Path) -> None:

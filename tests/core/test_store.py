@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from app.core.model import ApiUsage, Direction, ItemKind, ItemState, MailItem, Person, Source
-from app.core.store import SCHEMA_VERSION, IngestStats, Store, StoreError, item_from_json, item_to_json
+from app.core.store import SCHEMA_VERSION, IngestStats, IssueQuery, Store, StoreError, item_from_json, item_to_json
 from tests.fakes import T0, email
 
 
@@ -160,3 +160,25 @@ def test_fingerprints_and_payloads_are_what_earlier_versions_wrote() -> None:
     payload = item_to_json(item)
     assert payload.startswith('{"kind": "event", "mailbox_id": "AAMk1", "stream": "calendar", "subject": "Réunion')
     assert item_from_json(payload) == item
+
+
+def test_a_days_issues_are_those_seen_that_day_in_sql_as_in_memory(tmp_path: Path) -> None:
+    """The General tab's chart leads to a day's issues: first seen before its end, last seen after its start."""
+    store = Store.open(tmp_path / "syncbar.db")
+    store.record_account_issue(code="SF_DAILY_LIMIT", source=Source.SALESFORCE, account="a", message="", now=T0)
+    store.record_account_issue(
+        code="SF_DAILY_LIMIT", source=Source.SALESFORCE, account="a", message="", now=T0 + timedelta(days=2)
+    )  # the same issue, seen again two days later
+    store.record_account_issue(
+        code="SYNC_NETWORK", source=Source.MAILBOX, account="b", message="", now=T0 + timedelta(days=3)
+    )
+    day_after = IssueQuery(seen_from=T0 + timedelta(days=1), seen_before=T0 + timedelta(days=2))
+    before = IssueQuery(seen_from=T0 - timedelta(days=2), seen_before=T0 - timedelta(days=1))
+    last = IssueQuery(seen_from=T0 + timedelta(days=3), seen_before=T0 + timedelta(days=4))
+    for query, codes in ((day_after, ["SF_DAILY_LIMIT"]), (before, []), (last, ["SYNC_NETWORK"]), (IssueQuery(), 2)):
+        found = [i.code for i in store.issue_page(query, 0, 10)]
+        assert (found if isinstance(codes, list) else len(found)) == codes
+        assert store.count_issues(query) == len(found)
+        in_memory = [i.code for i in store.issues(None) if query.seen_in_window(i.first_seen, i.last_seen)]
+        assert sorted(in_memory) == sorted(found)
+    store.close()

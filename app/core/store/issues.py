@@ -46,6 +46,15 @@ class IssueQuery:
     codes: tuple[str, ...] = ()  # also matched: codes whose catalogue title holds the text
     order: str = "last_seen"
     descending: bool = True
+    # Seen in [seen_from, seen_before): first seen before its end and last seen after its start (a chart's day).
+    seen_from: datetime | None = None
+    seen_before: datetime | None = None
+
+    def seen_in_window(self, first_seen: datetime, last_seen: datetime) -> bool:
+        """Whether an issue seen from ``first_seen`` to ``last_seen`` falls in the window (no window: yes)."""
+        if self.seen_from is not None and last_seen < self.seen_from:
+            return False
+        return self.seen_before is None or first_seen < self.seen_before
 
     def where(self) -> tuple[str, list[Any]]:
         clauses: list[str] = []
@@ -62,6 +71,12 @@ class IssueQuery:
         if self.scope:
             clauses.append("scope=?")
             args.append(self.scope)
+        if self.seen_from is not None:
+            clauses.append("last_seen>=?")
+            args.append(ts(self.seen_from))
+        if self.seen_before is not None:
+            clauses.append("first_seen<?")
+            args.append(ts(self.seen_before))
         if self.text:
             like = "%" + self.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             fields = " OR ".join(
