@@ -136,6 +136,17 @@ def test_every_button_of_the_window_reads_in_the_dark(dark: None, qtbot: QtBot) 
         all_measured += measured
         failing += bad
         clear_seen |= any(isinstance(b, QToolButton) and not b.text() for b in buttons_of(window))
+    # Sync now is off while a sign-in is needed: measure the General tab again in a state where it works
+    window.general.show_status(
+        StatusSnapshot(
+            state=SyncState.IDLE, mailbox_account="anna@company.example", crm_account="anna@company.example"
+        ),
+        now,
+    )
+    window.tabs.setCurrentIndex(0)
+    measured, bad = check(window, qtbot)
+    all_measured += measured
+    failing += bad
     names = " ".join(m.name for m in all_measured)
     assert "Sign in again" in names and "Sync now" in names and "Save" in names
     assert clear_seen, "the search field's clear ✕ was not measured"
