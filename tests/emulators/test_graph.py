@@ -473,7 +473,9 @@ def test_a_throttled_batch_step_has_the_published_shapes(host: EmulatorHost, svc
 def test_message_delta_filter_on_received_time_only(host: EmulatorHost, svc: Any) -> None:
     s = http(host)
     url = host.url("graph") + "/v1.0/me/mailFolders/inbox/messages/delta"
-    stamps = sorted(e.data["receivedDateTime"] for e in svc.items.values() if e.collection == "inbox" and not e.removed)
+    stamps = sorted(
+        e.data["receivedDateTime"] for e in svc.items.values() if e.collection == "inbox" and not e.removed
+    )
     bound = stamps[len(stamps) // 2]
     got: list[str] = []
     params: dict[str, str] | None = {"$filter": f"receivedDateTime ge {bound}", "$select": "receivedDateTime"}
