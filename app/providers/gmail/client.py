@@ -1,4 +1,4 @@
-"""The Gmail and Calendar APIs over HTTP: bearer token, refresh on 401, quota waits, errors as codes.
+"""The Gmail, Calendar and Tasks APIs over HTTP: bearer token, refresh on 401, quota waits, errors as codes.
 
 Google errors are ``{"error": {"code", "message", "errors": [{"reason"}], "status"}}``;
 the first reason (rateLimitExceeded, insufficientPermissions, notFound…)
@@ -55,6 +55,7 @@ class GmailClient:
         *,
         base_url: str = "https://gmail.googleapis.com",
         calendar_url: str | None = None,
+        tasks_url: str | None = None,
         ca_file: str | None = None,
         sleep: Callable[[float], None] = time.sleep,
         pacer: QuotaPacer | None = None,
@@ -62,6 +63,9 @@ class GmailClient:
         self.base = base_url.rstrip("/")
         self.calendar_base = (
             calendar_url or ("https://www.googleapis.com" if "googleapis.com" in base_url else base_url)
+        ).rstrip("/")
+        self.tasks_base = (
+            tasks_url or ("https://tasks.googleapis.com" if "googleapis.com" in base_url else base_url)
         ).rstrip("/")
         self.http = TrustedSession(ca_file)
         self._token_source = token_source
@@ -73,6 +77,8 @@ class GmailClient:
         self.calls = 0
 
     def _url(self, path: str) -> str:
+        if path.startswith("/tasks/"):
+            return self.tasks_base + path
         return (self.calendar_base if path.startswith("/calendar/") else self.base) + path
 
     def request(

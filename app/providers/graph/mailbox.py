@@ -5,6 +5,7 @@ Streams and their delta endpoints:
     inbox, sentitems  /me/mailFolders/{folder}/messages/delta   ($select and $filter on the first call only)
     calendar          /me/calendarView/delta?startDateTime&endDateTime
     contacts          /me/contactFolders/{id}/contacts/delta (id of the well-known "contacts" folder)
+    tasks             /me/todo/lists/{id}/tasks/delta (Microsoft To Do's default list: app/providers/graph/todo.py)
 
 Every delta call asks for ``Prefer: odata.maxpagesize`` and immutable ids.
 A page with ``@odata.nextLink`` continues the read; ``@odata.deltaLink`` ends
@@ -43,6 +44,7 @@ from app.core.errors import ItemError, SyncbarError
 from app.core.model import Direction, ItemKind, MailItem, Person
 from app.core.ports import Attachment, ChangePage, Mark, MarkResult
 from app.providers.graph.client import MAX_INLINE_WAIT, GraphClient, graph_error
+from app.providers.graph.todo import TodoStream
 from app.providers.http import retry_after_seconds
 from app.providers.textutil import html_to_text, parse_time
 from app.providers.window import window_start, windowed
@@ -54,6 +56,7 @@ BATCH_LIMIT = 20
 BATCH_TRIES = 4  # a throttled batch step is sent at most this many times in one call
 DEFAULT_STEP_WAIT = 1.0  # seconds, when a throttled step carries no Retry-After
 FILTERED_DELTA_LIMIT = 5000  # messages a delta round with $filter returns at most
+TODO_PAGE = 200  # tasks asked per To Do delta page (Graph pages To Do in fewer; the links carry on)
 WINDOW_CURSOR = "window:"  # a filtered first round in progress: "window:<messages so far>:<next link>"
 FULL_READ = "full"  # a filtered round hit the limit: read the folder again without the filter
 MESSAGE_FIELDS = (
@@ -64,6 +67,7 @@ STREAM_KIND = {
     "sentitems": ItemKind.EMAIL,
     "calendar": ItemKind.EVENT,
     "contacts": ItemKind.CONTACT,
+    "tasks": ItemKind.TASK,
 }
 ENTITY_PATH = {
     "inbox": "/me/messages/",
@@ -80,7 +84,7 @@ def detail_category(detail: str) -> str:
 class GraphMailbox:
     """Implements ``app.core.ports.MailboxPort``."""
 
-    # The four streams are read at once; the client keeps to Graph's 4 requests in flight per mailbox.
+    # Four streams are read at once; the client keeps to Graph's 4 requests in flight per mailbox.
     concurrent_streams = 4
 
     def __init__(
@@ -103,9 +107,10 @@ class GraphMailbox:
         self.clock = clock
         self._master: set[str] | None = None
         self._series: dict[str, dict[str, Any] | None] = {}  # series master id -> master (None: gone), per round
+        self.todo = TodoStream(client.request, min(page_size, TODO_PAGE))
 
     def streams(self) -> Sequence[str]:
-        return ("inbox", "sentitems", "calendar", "contacts")
+        return ("inbox", "sentitems", "calendar", "contacts", "tasks")
 
     # -- reading -----------------------------------------------------------------------
 
@@ -135,6 +140,8 @@ class GraphMailbox:
         raise ValueError(f"unknown Graph stream {stream!r}")
 
     def changes(self, stream: str, cursor: str | None) -> ChangePage:
+        if stream == "tasks":
+            return self.todo.changes(cursor)
         if stream in ("inbox", "sentitems", "calendar"):
             return windowed(self.window_start(), cursor, lambda inner: self._changes(stream, inner))
         return self._changes(stream, cursor)
@@ -194,6 +201,8 @@ class GraphMailbox:
         return self._series[master_id]
 
     def fetch(self, stream: str, mailbox_id: str) -> MailItem:
+        if stream == "tasks":
+            return self.todo.fetch(mailbox_id)
         path = ENTITY_PATH.get(stream)
         if path is None:
             raise ValueError(f"unknown Graph stream {stream!r}")
@@ -316,12 +325,15 @@ class GraphMailbox:
     def _patch_categories(self, marks: Sequence[Mark], compute: Callable[[Mark], list[str]]) -> list[MarkResult]:
         requests = []
         for i, mark in enumerate(marks):
-            path = ENTITY_PATH.get(mark.stream, "/me/messages/")
+            if mark.stream == "tasks":  # a To Do task: its list's path, the id quoted (it holds '=' and '-')
+                url = self.todo.list_path() + quote(mark.mailbox_id, safe="")
+            else:
+                url = ENTITY_PATH.get(mark.stream, "/me/messages/") + mark.mailbox_id
             requests.append(
                 {
                     "id": str(i),
                     "method": "PATCH",
-                    "url": path + mark.mailbox_id,
+                    "url": url,
                     "headers": {"Content-Type": "application/json"},
                     "body": {"categories": compute(mark)},
                 }
@@ -395,6 +407,8 @@ SOURCE = "mailbox categories"
 def _headers(response: dict[str, Any]) -> dict[str, str]:
     headers = response.get("headers")
     return {str(k): str(v) for k, v in headers.items()} if isinstance(headers, dict) else {}
+
+
 def _instance_of(master: dict[str, Any], instance: dict[str, Any]) -> dict[str, Any]:
     """An occurrence as a whole event: the series' subject and people, the instance's id, times and marks
     (its link, absent from the bare instance, opens the series)."""
