@@ -17,7 +17,8 @@ writes, delegated):
 
 A todoTask carries id, title, status (notStarted, inProgress, completed,
 waitingOnOthers, deferred), importance (low, normal, high), body {content,
-contentType}, dueDateTime and completedDateTime as dateTimeTimeZone, createdDateTime,
+contentType}, dueDateTime (a date: midnight, whatever time was sent) and completedDateTime as
+dateTimeTimeZone, createdDateTime,
 lastModifiedDateTime, categories, isReminderOn, hasAttachments and its @odata.etag.
 A deleted task comes back from delta as ``{"id", "@removed": {"reason": "deleted"}}``.
 
@@ -78,6 +79,11 @@ def _zoned(value: datetime) -> dict[str, str]:
     return {"dateTime": value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.0000000"), "timeZone": "UTC"}
 
 
+def _due(value: datetime) -> dict[str, str]:
+    """A due date: To Do keeps the date only (a time sent with it is dropped), at midnight of its zone."""
+    return _zoned(value.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0))
+
+
 def _id(kind: str, key: str) -> str:
     # To Do ids are long base64 strings (with '-' and '=' in them): the provider must quote them in paths.
     digest = hashlib.sha256(f"{kind}:{key}".encode()).digest()
@@ -128,7 +134,7 @@ class TodoLists:
             "categories": [],
         }
         if task.due is not None:
-            data["dueDateTime"] = _zoned(task.due)
+            data["dueDateTime"] = _due(task.due)
         return self._put(self.default_id, _id("task", task.id) + "==", data)
 
     def add(self, title: str, *, body: str = "", status: str = "notStarted", due: datetime | None = None) -> str:
@@ -141,7 +147,7 @@ class TodoLists:
             "categories": [],
         }
         if due is not None:
-            data["dueDateTime"] = _zoned(due)
+            data["dueDateTime"] = _due(due)
         return self._put(self.default_id, _id("task", f"new-{self.seq + 1}:{title}") + "==", data)
 
     def update(self, task_id: str, **values: Any) -> None:
@@ -168,6 +174,9 @@ class TodoLists:
         data["lastModifiedDateTime"] = now
         data.setdefault("isReminderOn", False)
         data.setdefault("hasAttachments", False)
+        due = data.get("dueDateTime")
+        if isinstance(due, dict) and due.get("dateTime"):  # the date only, whatever time was sent
+            data["dueDateTime"] = {**due, "dateTime": str(due["dateTime"])[:10] + "T00:00:00.0000000"}
         if data.get("status") == "completed":
             data.setdefault("completedDateTime", _zoned(datetime.now(UTC)))
         else:
