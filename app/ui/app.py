@@ -184,6 +184,7 @@ class DesktopApp:
             settings.show_choices(
                 prof.choices, prof.crm.allocation_percent, prof.mailbox.account, (company.address, company.url)
             )
+            settings.what.show_kind(prof.mailbox.kind)
             settings.describe = lambda obj: wiring.build_crm(prof, self.tokens).describe_fields(obj)  # type: ignore[attr-defined]
         g.notifications.blockSignals(True)
         g.notifications.setCurrentIndex(max(0, g.notifications.findData(current)))

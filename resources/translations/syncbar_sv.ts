@@ -3,85 +3,95 @@
 <context>
     <name>ChoicesBox</name>
     <message>
-        <location filename="../../app/ui/choices_box.py" line="22" />
+        <location filename="../../app/ui/choices_box.py" line="29" />
         <source>What to sync</source>
         <translation>Vad som ska synkas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/choices_box.py" line="26" />
+        <location filename="../../app/ui/choices_box.py" line="33" />
         <source>Emails</source>
         <translation>E-post</translation>
     </message>
     <message>
-        <location filename="../../app/ui/choices_box.py" line="27" />
+        <location filename="../../app/ui/choices_box.py" line="34" />
         <source>Events</source>
         <translation>Möten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/choices_box.py" line="28" />
+        <location filename="../../app/ui/choices_box.py" line="35" />
         <source>Contacts</source>
         <translation>Kontakter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/choices_box.py" line="29" />
+        <location filename="../../app/ui/choices_box.py" line="36" />
         <source>Tasks</source>
         <translation>Uppgifter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/choices_box.py" line="37" />
+        <location filename="../../app/ui/choices_box.py" line="55" />
         <source> days</source>
         <translation> dagar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/choices_box.py" line="38" />
+        <location filename="../../app/ui/choices_box.py" line="56" />
         <source>History to sync</source>
         <translation>Historik att synka</translation>
     </message>
     <message>
-        <location filename="../../app/ui/choices_box.py" line="39" />
+        <location filename="../../app/ui/choices_box.py" line="57" />
         <source>Also sync the last:</source>
         <translation>Synka även de senaste:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/choices_box.py" line="41" />
+        <location filename="../../app/ui/choices_box.py" line="59" />
         <source>company.com, company.de</source>
         <translation>foretag.se, foretag.de</translation>
     </message>
     <message>
-        <location filename="../../app/ui/choices_box.py" line="42" />
+        <location filename="../../app/ui/choices_box.py" line="60" />
         <source>Internal domains</source>
         <translation>Interna domäner</translation>
     </message>
     <message>
-        <location filename="../../app/ui/choices_box.py" line="43" />
+        <location filename="../../app/ui/choices_box.py" line="61" />
         <source>Internal domains:</source>
         <translation>Interna domäner:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/choices_box.py" line="45" />
+        <location filename="../../app/ui/choices_box.py" line="63" />
         <source>addresses or @domains never to log, comma separated</source>
         <translation>adresser eller @domäner som aldrig loggas, kommaseparerade</translation>
     </message>
     <message>
-        <location filename="../../app/ui/choices_box.py" line="46" />
+        <location filename="../../app/ui/choices_box.py" line="64" />
         <source>Never log</source>
         <translation>Logga aldrig</translation>
     </message>
     <message>
-        <location filename="../../app/ui/choices_box.py" line="47" />
+        <location filename="../../app/ui/choices_box.py" line="65" />
         <source>Never log:</source>
         <translation>Logga aldrig:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/choices_box.py" line="79" />
+        <source>Contacts are not synced from Gmail: Google keeps them in Google Contacts, which Syncbar does not read.</source>
+        <translation>Kontakter synkas inte från Gmail: Google sparar dem i Google Kontakter, som Syncbar inte läser.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/choices_box.py" line="81" />
+        <source>{what} cannot be synced from this kind of mailbox.</source>
+        <translation>{what} kan inte synkas från den här sortens postlåda.</translation>
     </message>
 </context>
 <context>
     <name>CycleProcess</name>
     <message>
-        <location filename="../../app/ui/sync_process.py" line="153" />
+        <location filename="../../app/ui/sync_process.py" line="170" />
         <source>The sync process could not start: {error}</source>
         <translation>Synkprocessen kunde inte starta: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync_process.py" line="166" />
+        <location filename="../../app/ui/sync_process.py" line="183" />
         <source>The sync process stopped unexpectedly ({detail}). Nothing is lost: the next sync goes on from where it stopped.</source>
         <translation>Synkprocessen avbröts oväntat ({detail}). Inget har gått förlorat: nästa synkning fortsätter där den slutade.</translation>
     </message>
@@ -89,32 +99,32 @@
 <context>
     <name>DesktopApp</name>
     <message>
-        <location filename="../../app/ui/app.py" line="201" />
+        <location filename="../../app/ui/app.py" line="203" />
         <source>Could not save the settings: {error}</source>
         <translation>Kunde inte spara inställningarna: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="217" />
+        <location filename="../../app/ui/app.py" line="219" />
         <source>Other sync software</source>
         <translation>Annan synkprogramvara</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="234" />
+        <location filename="../../app/ui/app.py" line="236" />
         <source>Could not open the settings: {error}</source>
         <translation>Kunde inte öppna inställningarna: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="278" />
+        <location filename="../../app/ui/app.py" line="280" />
         <source>Sync error</source>
         <translation>Synkfel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="464" />
+        <location filename="../../app/ui/app.py" line="466" />
         <source>Could not change “Start at login”: {error}</source>
         <translation>Kunde inte ändra ”Starta vid inloggning”: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="471" />
+        <location filename="../../app/ui/app.py" line="473" />
         <source>Finishing the current step of the sync…</source>
         <translation>Avslutar det pågående steget i synkningen…</translation>
     </message>
@@ -122,93 +132,93 @@
 <context>
     <name>DetailsDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="35" />
+        <location filename="../../app/ui/dialogs.py" line="38" />
         <source>You</source>
         <translation>Du</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="36" />
+        <location filename="../../app/ui/dialogs.py" line="39" />
         <source>Your Salesforce administrator</source>
         <translation>Din Salesforce-administratör</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="37" />
+        <location filename="../../app/ui/dialogs.py" line="40" />
         <source>Your mailbox (Microsoft 365, Exchange or Google) administrator</source>
         <translation>Administratören för din brevlåda (Microsoft 365, Exchange eller Google)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="40" />
+        <location filename="../../app/ui/dialogs.py" line="43" />
         <source>Syncbar support</source>
         <translation>Syncbars support</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="43" />
+        <location filename="../../app/ui/dialogs.py" line="46" />
         <source>Sign in again…</source>
         <translation>Logga in igen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="44" />
+        <location filename="../../app/ui/dialogs.py" line="47" />
         <source>Sync now</source>
         <translation>Synka nu</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="45" />
-        <location filename="../../app/ui/dialogs.py" line="46" />
+        <location filename="../../app/ui/dialogs.py" line="48" />
+        <location filename="../../app/ui/dialogs.py" line="49" />
         <source>Retry now</source>
         <translation>Försök igen nu</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="47" />
+        <location filename="../../app/ui/dialogs.py" line="50" />
         <source>Chat with support…</source>
         <translation>Chatta med supporten…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="70" />
+        <location filename="../../app/ui/dialogs.py" line="73" />
         <source>Sync error details — {code}</source>
         <translation>Detaljer om synkfelet — {code}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="73" />
+        <location filename="../../app/ui/dialogs.py" line="76" />
         <source>Problem:</source>
         <translation>Problem:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="74" />
+        <location filename="../../app/ui/dialogs.py" line="77" />
         <source>Code:</source>
         <translation>Kod:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="76" />
+        <location filename="../../app/ui/dialogs.py" line="79" />
         <source>Item:</source>
         <translation>Objekt:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="78" />
+        <location filename="../../app/ui/dialogs.py" line="81" />
         <source>Account:</source>
         <translation>Konto:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="79" />
+        <location filename="../../app/ui/dialogs.py" line="82" />
         <source>Description:</source>
         <translation>Beskrivning:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="81" />
+        <location filename="../../app/ui/dialogs.py" line="84" />
         <source>The service said:</source>
         <translation>Tjänsten svarade:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="82" />
+        <location filename="../../app/ui/dialogs.py" line="85" />
         <source>What to do:</source>
         <translation>Gör så här:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="84" />
+        <location filename="../../app/ui/dialogs.py" line="87" />
         <source>Who can fix it:</source>
         <translation>Vem kan åtgärda det:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="96" />
+        <location filename="../../app/ui/dialogs.py" line="99" />
         <source>Open Salesforce Setup</source>
         <translation>Öppna Salesforce-inställningar</translation>
     </message>
@@ -530,67 +540,67 @@
 <context>
     <name>ReauthDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="131" />
+        <location filename="../../app/ui/dialogs.py" line="134" />
         <source>Sign in again</source>
         <translation>Logga in igen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="135" />
+        <location filename="../../app/ui/dialogs.py" line="138" />
         <source>&lt;b&gt;{account}&lt;/b&gt; needs you to sign in again.</source>
         <translation>&lt;b&gt;{account}&lt;/b&gt; behöver att du loggar in igen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="136" />
+        <location filename="../../app/ui/dialogs.py" line="139" />
         <source>Your account</source>
         <translation>Ditt konto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="145" />
+        <location filename="../../app/ui/dialogs.py" line="148" />
         <source>https://mail.example.com/EWS/Exchange.asmx</source>
         <translation>https://mail.example.com/EWS/Exchange.asmx</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="146" />
+        <location filename="../../app/ui/dialogs.py" line="149" />
         <source>Exchange (EWS) URL:</source>
         <translation>Exchange-adress (EWS):</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="153" />
+        <location filename="../../app/ui/dialogs.py" line="156" />
         <source>Refresh</source>
         <translation>Uppdatera</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="154" />
+        <location filename="../../app/ui/dialogs.py" line="157" />
         <source>Sign in again as {account}</source>
         <translation>Logga in igen som {account}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="155" />
+        <location filename="../../app/ui/dialogs.py" line="158" />
         <source>Change account…</source>
         <translation>Byt konto…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="156" />
+        <location filename="../../app/ui/dialogs.py" line="159" />
         <source>Advanced</source>
         <translation>Avancerat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="159" />
+        <location filename="../../app/ui/dialogs.py" line="162" />
         <source>Cancel</source>
         <translation>Avbryt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="176" />
+        <location filename="../../app/ui/dialogs.py" line="179" />
         <source>Waiting for you to finish signing in in your browser…</source>
         <translation>Väntar på att du loggar in klart i webbläsaren…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="193" />
+        <location filename="../../app/ui/dialogs.py" line="197" />
         <source>Sign-in did not finish: {error}</source>
         <translation>Inloggningen blev inte klar: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="195" />
+        <location filename="../../app/ui/dialogs.py" line="199" />
         <source>Signed in as {account}.</source>
         <translation>Inloggad som {account}.</translation>
     </message>
@@ -598,177 +608,177 @@
 <context>
     <name>SettingsTab</name>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="58" />
+        <location filename="../../app/ui/settings_tab.py" line="61" />
         <source> minutes</source>
         <translation> minuter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="59" />
+        <location filename="../../app/ui/settings_tab.py" line="62" />
         <source>Sync every</source>
         <translation>Synka var</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="60" />
+        <location filename="../../app/ui/settings_tab.py" line="63" />
         <source>Sync every:</source>
         <translation>Synka var:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="61" />
+        <location filename="../../app/ui/settings_tab.py" line="64" />
         <source>Mail among colleagues stays out of Salesforce</source>
         <translation>Post mellan kolleger hålls utanför Salesforce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="64" />
+        <location filename="../../app/ui/settings_tab.py" line="67" />
         <source>Do not mail</source>
         <translation>Kontakta inte</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="65" />
+        <location filename="../../app/ui/settings_tab.py" line="68" />
         <source>Do not mail:</source>
         <translation>Kontakta inte:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="67" />
+        <location filename="../../app/ui/settings_tab.py" line="70" />
         <source>Shared addresses</source>
         <translation>Delade adresser</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="68" />
+        <location filename="../../app/ui/settings_tab.py" line="71" />
         <source>Shared addresses:</source>
         <translation>Delade adresser:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="70" />
+        <location filename="../../app/ui/settings_tab.py" line="73" />
         <source>Accounts</source>
         <translation>Konton</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="75" />
+        <location filename="../../app/ui/settings_tab.py" line="78" />
         <source>API allocation</source>
         <translation>API-andel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="76" />
+        <location filename="../../app/ui/settings_tab.py" line="79" />
         <source>Salesforce API allocation (share of the org's daily calls):</source>
         <translation>Salesforce API-andel (del av organisationens dagliga anrop):</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="77" />
+        <location filename="../../app/ui/settings_tab.py" line="80" />
         <source>Change accounts…</source>
         <translation>Byt konton…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="80" />
+        <location filename="../../app/ui/settings_tab.py" line="83" />
         <source>When syncing stops</source>
         <translation>När synkningen stannar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="82" />
+        <location filename="../../app/ui/settings_tab.py" line="85" />
         <source>Email me when syncing has been stopped for</source>
         <translation>Mejla mig när synkningen har stått still i</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="85" />
+        <location filename="../../app/ui/settings_tab.py" line="88" />
         <source> hours</source>
         <translation> timmar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="86" />
+        <location filename="../../app/ui/settings_tab.py" line="89" />
         <source>Email me after</source>
         <translation>Mejla mig efter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="94" />
+        <location filename="../../app/ui/settings_tab.py" line="97" />
         <source>Support address</source>
         <translation>Supportadress</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="95" />
+        <location filename="../../app/ui/settings_tab.py" line="98" />
         <source>Support address:</source>
         <translation>Supportadress:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="97" />
+        <location filename="../../app/ui/settings_tab.py" line="100" />
         <source>Support page</source>
         <translation>Supportsida</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="98" />
+        <location filename="../../app/ui/settings_tab.py" line="101" />
         <source>Support page:</source>
         <translation>Supportsida:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="100" />
+        <location filename="../../app/ui/settings_tab.py" line="103" />
         <source>Field mapping (mailbox field → Salesforce field)</source>
         <translation>Fältmappning (brevlådefält → Salesforce-fält)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="104" />
+        <location filename="../../app/ui/settings_tab.py" line="107" />
         <source>Object</source>
         <translation>Objekt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="104" />
+        <location filename="../../app/ui/settings_tab.py" line="107" />
         <source>Mailbox field</source>
         <translation>Brevlådefält</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="104" />
+        <location filename="../../app/ui/settings_tab.py" line="107" />
         <source>Salesforce field</source>
         <translation>Salesforce-fält</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="104" />
+        <location filename="../../app/ui/settings_tab.py" line="107" />
         <source>Type</source>
         <translation>Typ</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="108" />
+        <location filename="../../app/ui/settings_tab.py" line="111" />
         <source>Field mapping</source>
         <translation>Fältmappning</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="120" />
+        <location filename="../../app/ui/settings_tab.py" line="123" />
         <source>Check against Salesforce</source>
         <translation>Kontrollera mot Salesforce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="121" />
+        <location filename="../../app/ui/settings_tab.py" line="124" />
         <source>Restore defaults</source>
         <translation>Återställ standardvärden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="122" />
+        <location filename="../../app/ui/settings_tab.py" line="125" />
         <source>Save</source>
         <translation>Spara</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="164" />
+        <location filename="../../app/ui/settings_tab.py" line="167" />
         <source>Sent to {address}, from your mailbox when Salesforce is what fails, through Salesforce when your mailbox is; once per problem, at most once a day.</source>
         <translation>Skickas till {address}, från din brevlåda när det är Salesforce som fallerar, via Salesforce när det är brevlådan; en gång per problem, högst en gång om dagen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="166" />
+        <location filename="../../app/ui/settings_tab.py" line="169" />
         <source>your mailbox address</source>
         <translation>din brevlådeadress</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="231" />
+        <location filename="../../app/ui/settings_tab.py" line="234" />
         <source>Set up the Salesforce account first.</source>
         <translation>Konfigurera Salesforce-kontot först.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="235" />
+        <location filename="../../app/ui/settings_tab.py" line="238" />
         <source>Reading the fields of your Salesforce org…</source>
         <translation>Läser fälten i din Salesforce-organisation…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="253" />
+        <location filename="../../app/ui/settings_tab.py" line="257" />
         <source>Could not read the org's fields: {error}</source>
         <translation>Kunde inte läsa organisationens fält: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_tab.py" line="256" />
+        <location filename="../../app/ui/settings_tab.py" line="260" />
         <source>Every mapped field exists in Salesforce and takes these values.</source>
         <translation>Alla mappade fält finns i Salesforce och tar emot de här värdena.</translation>
     </message>
@@ -799,137 +809,137 @@
 <context>
     <name>SetupDialog</name>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="57" />
+        <location filename="../../app/ui/setup_dialog.py" line="61" />
         <source>Set up Syncbar</source>
         <translation>Konfigurera Syncbar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="71" />
+        <location filename="../../app/ui/setup_dialog.py" line="75" />
         <source>Syncbar logs your mail, meetings and contacts to Salesforce. Pick your mailbox, sign in to it and to Salesforce in your browser, and choose what to sync.</source>
         <translation>Syncbar loggar din e-post, dina möten och kontakter i Salesforce. Välj brevlåda, logga in i den och i Salesforce i webbläsaren, och välj vad som ska synkas.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="76" />
+        <location filename="../../app/ui/setup_dialog.py" line="80" />
         <source>Mailbox</source>
         <translation>Brevlåda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="81" />
+        <location filename="../../app/ui/setup_dialog.py" line="85" />
         <source>Microsoft 365 (Outlook)</source>
         <translation>Microsoft 365 (Outlook)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="82" />
+        <location filename="../../app/ui/setup_dialog.py" line="86" />
         <source>Exchange Server</source>
         <translation>Exchange Server</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="83" />
+        <location filename="../../app/ui/setup_dialog.py" line="87" />
         <source>Gmail / Google Workspace</source>
         <translation>Gmail / Google Workspace</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="94" />
+        <location filename="../../app/ui/setup_dialog.py" line="98" />
         <source>you@company.com</source>
         <translation>du@foretag.se</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="101" />
+        <location filename="../../app/ui/setup_dialog.py" line="105" />
         <source>https://mail.company.com/EWS/Exchange.asmx (empty: find it automatically)</source>
         <translation>https://mail.foretag.se/EWS/Exchange.asmx (tomt: hitta den automatiskt)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="104" />
+        <location filename="../../app/ui/setup_dialog.py" line="108" />
         <source>Address:</source>
         <translation>Adress:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="105" />
+        <location filename="../../app/ui/setup_dialog.py" line="109" />
         <source>User name:</source>
         <translation>Användarnamn:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="106" />
+        <location filename="../../app/ui/setup_dialog.py" line="110" />
         <source>Password:</source>
         <translation>Lösenord:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="107" />
+        <location filename="../../app/ui/setup_dialog.py" line="111" />
         <source>EWS URL:</source>
         <translation>EWS-adress:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="113" />
+        <location filename="../../app/ui/setup_dialog.py" line="117" />
         <source>Salesforce</source>
         <translation>Salesforce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="117" />
+        <location filename="../../app/ui/setup_dialog.py" line="121" />
         <source>Production</source>
         <translation>Produktion</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="118" />
+        <location filename="../../app/ui/setup_dialog.py" line="122" />
         <source>Sandbox</source>
         <translation>Sandlåda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="119" />
+        <location filename="../../app/ui/setup_dialog.py" line="123" />
         <source>Custom domain…</source>
         <translation>Egen domän…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="124" />
+        <location filename="../../app/ui/setup_dialog.py" line="128" />
         <source>https://mycompany.my.salesforce.com</source>
         <translation>https://foretag.my.salesforce.com</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="125" />
+        <location filename="../../app/ui/setup_dialog.py" line="129" />
         <source>Org:</source>
         <translation>Organisation:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="126" />
+        <location filename="../../app/ui/setup_dialog.py" line="130" />
         <source>Domain:</source>
         <translation>Domän:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="127" />
+        <location filename="../../app/ui/setup_dialog.py" line="131" />
         <source>Salesforce org</source>
         <translation>Salesforce-organisation</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="128" />
+        <location filename="../../app/ui/setup_dialog.py" line="132" />
         <source>Salesforce custom domain</source>
         <translation>Egen Salesforce-domän</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="145" />
+        <location filename="../../app/ui/setup_dialog.py" line="149" />
         <source>Sign in and start</source>
         <translation>Logga in och starta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="146" />
+        <location filename="../../app/ui/setup_dialog.py" line="150" />
         <source>Cancel</source>
         <translation>Avbryt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="196" />
+        <location filename="../../app/ui/setup_dialog.py" line="201" />
         <source>Exchange needs your mailbox password.</source>
         <translation>Exchange behöver lösenordet till din brevlåda.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="200" />
+        <location filename="../../app/ui/setup_dialog.py" line="205" />
         <source>Sign in to Salesforce, then to your mailbox, in the browser windows that open…</source>
         <translation>Logga in i Salesforce och sedan i din brevlåda i webbläsarfönstren som öppnas…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="220" />
+        <location filename="../../app/ui/setup_dialog.py" line="226" />
         <source>Setup did not finish: {error}</source>
         <translation>Konfigurationen blev inte klar: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="224" />
+        <location filename="../../app/ui/setup_dialog.py" line="230" />
         <source>Signed in as {mailbox} and {crm}.</source>
         <translation>Inloggad som {mailbox} och {crm}.</translation>
     </message>
@@ -937,39 +947,39 @@
 <context>
     <name>Startup</name>
     <message>
-        <location filename="../../app/ui/startup.py" line="71" />
+        <location filename="../../app/ui/startup.py" line="87" />
         <source>Syncbar's settings cannot be used</source>
         <translation>Syncbars inställningar kan inte användas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/startup.py" line="72" />
+        <location filename="../../app/ui/startup.py" line="88" />
         <source>The settings file (profile.json) has a value Syncbar cannot use. Fix it in the file, or start the setup again: the old file is kept beside the new one, and your sync history stays.</source>
         <translation>Inställningsfilen (profile.json) har ett värde som Syncbar inte kan använda. Rätta det i filen, eller gör inställningen igen: den gamla filen sparas bredvid den nya, och din synkhistorik finns kvar.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/startup.py" line="79" />
+        <location filename="../../app/ui/startup.py" line="95" />
         <source>Start setup again</source>
         <translation>Gör inställningen igen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/startup.py" line="80" />
-        <location filename="../../app/ui/startup.py" line="101" />
-        <location filename="../../app/ui/startup.py" line="109" />
+        <location filename="../../app/ui/startup.py" line="96" />
+        <location filename="../../app/ui/startup.py" line="117" />
+        <location filename="../../app/ui/startup.py" line="125" />
         <source>Open the folder</source>
         <translation>Öppna mappen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/startup.py" line="100" />
+        <location filename="../../app/ui/startup.py" line="116" />
         <source>Start fresh</source>
         <translation>Börja om</translation>
     </message>
     <message>
-        <location filename="../../app/ui/startup.py" line="116" />
+        <location filename="../../app/ui/startup.py" line="132" />
         <source>Open the log folder</source>
         <translation>Öppna loggmappen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/startup.py" line="129" />
+        <location filename="../../app/ui/startup.py" line="145" />
         <source>Quit</source>
         <translation>Avsluta</translation>
     </message>
@@ -977,103 +987,103 @@
 <context>
     <name>SupportDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="225" />
+        <location filename="../../app/ui/dialogs.py" line="229" />
         <source>Chat with support</source>
         <translation>Chatta med supporten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="262" />
+        <location filename="../../app/ui/dialogs.py" line="266" />
         <source>Keep addresses and subjects (helps support find the item)</source>
         <translation>Behåll adresser och ämnen (hjälper supporten att hitta objektet)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="237" />
+        <location filename="../../app/ui/dialogs.py" line="241" />
         <source>Send goes to {address} from your mailbox ({sender}), with the report attached.</source>
         <translation>Skicka går till {address} från din brevlåda ({sender}), med rapporten bifogad.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="238" />
+        <location filename="../../app/ui/dialogs.py" line="242" />
         <source>your mailbox</source>
         <translation>din brevlåda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="245" />
+        <location filename="../../app/ui/dialogs.py" line="249" />
         <source>Support page</source>
         <translation>Supportsida</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="246" />
+        <location filename="../../app/ui/dialogs.py" line="250" />
         <source>Support page:</source>
         <translation>Supportsida:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="248" />
-        <location filename="../../app/ui/dialogs.py" line="251" />
+        <location filename="../../app/ui/dialogs.py" line="252" />
+        <location filename="../../app/ui/dialogs.py" line="255" />
         <source>What happened?</source>
         <translation>Vad hände?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="250" />
+        <location filename="../../app/ui/dialogs.py" line="254" />
         <source>What were you doing, and what went wrong?</source>
         <translation>Vad gjorde du, och vad gick fel?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="257" />
+        <location filename="../../app/ui/dialogs.py" line="261" />
         <source>Tokens and passwords are always removed; addresses, subjects and message text are removed too unless you keep them below.</source>
         <translation>Token och lösenord tas alltid bort; adresser, ämnesrader och meddelandetext tas också bort om du inte behåller dem nedan.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="267" />
+        <location filename="../../app/ui/dialogs.py" line="271" />
         <source>Files in the report</source>
         <translation>Filer i rapporten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="273" />
+        <location filename="../../app/ui/dialogs.py" line="277" />
         <source>Screenshot</source>
         <translation>Skärmbild</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="284" />
+        <location filename="../../app/ui/dialogs.py" line="288" />
         <source>Save to file</source>
         <translation>Spara till fil</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="285" />
+        <location filename="../../app/ui/dialogs.py" line="289" />
         <source>Send</source>
         <translation>Skicka</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="300" />
+        <location filename="../../app/ui/dialogs.py" line="304" />
         <source>{name} ({size} bytes)</source>
         <translation>{name} ({size} byte)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="326" />
+        <location filename="../../app/ui/dialogs.py" line="330" />
         <source>Could not save the report: {error}. Nothing was sent.</source>
         <translation>Kunde inte spara rapporten: {error}. Inget skickades.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="336" />
+        <location filename="../../app/ui/dialogs.py" line="340" />
         <source>Saved {path}.</source>
         <translation>Sparade {path}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="345" />
+        <location filename="../../app/ui/dialogs.py" line="349" />
         <source>Sending the report to {address}…</source>
         <translation>Skickar rapporten till {address}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="368" />
+        <location filename="../../app/ui/dialogs.py" line="372" />
         <source>Sent to {address}. A copy is in your Sent Items and saved as {path}.</source>
         <translation>Skickad till {address}. En kopia finns i Skickat och är sparad som {path}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="362" />
+        <location filename="../../app/ui/dialogs.py" line="366" />
         <source>Not sent: {problem}. The report is saved as {path}; try again later.</source>
         <translation>Inte skickad: {problem}. Rapporten är sparad som {path}; försök igen senare.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="372" />
+        <location filename="../../app/ui/dialogs.py" line="376" />
         <source>Done</source>
         <translation>Klar</translation>
     </message>
