@@ -15,6 +15,8 @@ from app.core.model import ItemKind, MailItem
 from app.core.ports import MailboxPort, Mark
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
+from app.providers.ews.connect import EwsConnection, EwsSettings
+from app.providers.ews.mailbox import EwsMailbox
 from app.providers.gmail import GmailClient, GmailMailbox
 from app.providers.gmail.tasks import task_item as google_task_item
 from app.providers.graph import GraphClient, GraphMailbox
@@ -183,3 +185,18 @@ def test_a_tasks_permission_not_granted_stops_only_the_tasks_stream(host: Emulat
         mailbox.changes("tasks", None)
     assert denied.value.code == "MBX_SCOPE_NOT_GRANTED" and "Tasks.ReadWrite" in denied.value.message
     assert mailbox.changes("contacts", None).items  # the rest of the mailbox still reads
+
+
+def test_all_three_kinds_make_task_items_with_the_same_fields(tmp_path_factory: pytest.TempPathFactory) -> None:
+    with emulators(items=120, seed=5, names=["ews"], cert_dir=tmp_path_factory.mktemp("ews-certs")) as ews_host:
+        c = ews_host.info()["services"]["ews"]
+        settings = EwsSettings(
+            address=c["address"], username=c["username"], endpoint=c["endpoint"], ca_file=str(ews_host.ca_path)
+        )
+        ews_items, _, _, _ = read_round(EwsMailbox(EwsConnection(settings, c["password"])), None)
+    assert ews_items and all(set(i.fields) == {"due", "status", "priority"} for i in ews_items)
+    dated = [i for i in ews_items if i.occurred_at is not None]
+    assert dated and all(i.fields["due"] == i.occurred_at.date().isoformat() for i in dated if i.occurred_at)
+    graph_item = todo_task_item({"id": "a", "title": "t"})
+    google_item = google_task_item({"id": "b", "title": "t"})
+    assert set(graph_item.fields) == set(google_item.fields) == {"due", "status", "priority"}
