@@ -6,7 +6,7 @@ import pytest
 
 from app.compose import registrations, setup, wiring
 from app.core import profile
-from app.core.mailbox_kinds import KIND_NAMES, ROWS, MailboxKind, SignIn, kind_row, mailbox_sign_in
+from app.core.mailbox_kinds import KIND_NAMES, ROWS, MailboxKind, SignIn, cannot_sync, kind_row, mailbox_sign_in
 from app.core.model import ItemKind
 from app.providers.ews import mailbox as ews_mailbox
 from app.providers.gmail import mailbox as gmail_mailbox
@@ -33,9 +33,15 @@ def test_the_kinds_are_the_names_the_profile_and_the_command_line_accept() -> No
 def test_what_each_kind_can_sync_is_what_its_provider_reads() -> None:
     assert ROWS[MailboxKind.GRAPH].can_sync == set(graph_mailbox.STREAM_KIND.values())
     assert ROWS[MailboxKind.EWS].can_sync == set(ews_mailbox.KIND.values())
-    # Gmail's streams are mail and calendar (the Gmail and Calendar APIs); no contacts, no tasks
-    assert set(gmail_mailbox.PERMISSION) == {"mail", "calendar"}
-    assert ROWS[MailboxKind.GMAIL].can_sync == {ItemKind.EMAIL, ItemKind.EVENT}
+    # Gmail's streams are mail, calendar and tasks (the Gmail, Calendar and Tasks APIs); no contacts
+    assert set(gmail_mailbox.PERMISSION) == {"mail", "calendar", "tasks"}
+    assert ROWS[MailboxKind.GMAIL].can_sync == {ItemKind.EMAIL, ItemKind.EVENT, ItemKind.TASK}
+    assert all(ItemKind.TASK in row.can_sync for row in ROWS.values())  # every kind syncs tasks
+
+
+def test_what_a_kind_cannot_sync_is_the_rest_of_the_item_kinds() -> None:
+    assert cannot_sync("gmail") == (ItemKind.CONTACT,)
+    assert cannot_sync("graph") == () and cannot_sync("ews") == ()
 
 
 def test_who_signs_each_mailbox_in() -> None:

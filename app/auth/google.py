@@ -32,6 +32,7 @@ SCOPES = [
     "https://www.googleapis.com/auth/gmail.labels",
     "https://www.googleapis.com/auth/gmail.send",
     "https://www.googleapis.com/auth/calendar.events",
+    "https://www.googleapis.com/auth/tasks.readonly",  # Google Tasks: read only (tasks carry no marks)
 ]
 GOOGLE = {
     "auth_uri": "https://accounts.google.com/o/oauth2/auth",

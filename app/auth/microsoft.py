@@ -30,6 +30,7 @@ SCOPES = [
     "Mail.Send",
     "Calendars.ReadWrite",
     "Contacts.ReadWrite",
+    "Tasks.ReadWrite",  # Microsoft To Do: read the default list's tasks, set the failure categories on them
     "MailboxSettings.ReadWrite",
     "User.Read",
 ]

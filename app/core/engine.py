@@ -205,14 +205,19 @@ class Engine:
             else:
                 session.outcome = Outcome.ITEM_ISSUES if result.failed_items or cycle.denied else Outcome.CLEAN
             self.store.resolve_account_issues(now, keep=[d.code for d in cycle.denied])
-            for denied in cycle.denied:  # the rest synced; what may not be read stays an open account issue
+            # The rest synced; what may not be read stays an open account issue, one per code: two streams
+            # denied for the same reason (the calendar and the tasks unticked) share it, both named.
+            by_code: dict[str, list[StreamDenied]] = {}
+            for denied in cycle.denied:
+                by_code.setdefault(denied.code, []).append(denied)
+            for code, group in by_code.items():
                 self.store.record_account_issue(
-                    code=denied.code,
+                    code=code,
                     source=Source.MAILBOX,
                     account=self.mailbox.account,
-                    message=denied.message or str(denied),
+                    message=" ".join(sorted(d.message or str(d) for d in group)),
                     now=now,
-                    request_id=denied.request_id,
+                    request_id=group[0].request_id,
                 )
         self.store.save_session(session)
         usage = self.crm.usage()

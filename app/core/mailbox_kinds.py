@@ -46,7 +46,8 @@ ROWS: dict[MailboxKind, KindRow] = {
         oauth_sign_in=SignIn.MICROSOFT,
         registrations=("microsoft", "salesforce"),
         base_url="https://graph.microsoft.com",
-        can_sync=frozenset({ItemKind.EMAIL, ItemKind.EVENT, ItemKind.CONTACT}),
+        # Tasks: Microsoft To Do's default list (Graph's todo API), where Outlook's tasks are kept.
+        can_sync=frozenset({ItemKind.EMAIL, ItemKind.EVENT, ItemKind.CONTACT, ItemKind.TASK}),
     ),
     MailboxKind.EWS: KindRow(
         MailboxKind.EWS,
@@ -62,7 +63,8 @@ ROWS: dict[MailboxKind, KindRow] = {
         oauth_sign_in=None,
         registrations=("google", "salesforce"),
         base_url="https://gmail.googleapis.com",
-        can_sync=frozenset({ItemKind.EMAIL, ItemKind.EVENT}),
+        # Mail, Google Calendar and Google Tasks; contacts live in Google Contacts (the People API), not read.
+        can_sync=frozenset({ItemKind.EMAIL, ItemKind.EVENT, ItemKind.TASK}),
     ),
 }
 
@@ -72,6 +74,12 @@ KIND_NAMES: tuple[str, ...] = tuple(kind.value for kind in MailboxKind)  # graph
 def kind_row(kind: str) -> KindRow:
     """The row of a kind given as the profile writes it; ``ValueError`` for one that is not ours."""
     return ROWS[MailboxKind(kind)]
+
+
+def cannot_sync(kind: str) -> tuple[ItemKind, ...]:
+    """What a kind's provider does not read, in ``ItemKind`` order: the settings hide these (with the reason)."""
+    row = kind_row(kind)
+    return tuple(item for item in ItemKind if item not in row.can_sync)
 
 
 def mailbox_sign_in(kind: str, auth_type: str) -> SignIn:

@@ -20,6 +20,7 @@ refresh, revoke).
     /gmail/v1/users/me/drafts[...], messages/{id}/trash   drafts (a new message id per save), spam, trash:
                                                     app/emulators/gmail_mail.py
     /calendar/v3/calendars/primary/events[/{id}]    list (syncToken / timeMin, pages), get, patch (colorId, ...)
+    /tasks/v1/users/@me/lists, /tasks/v1/lists/{list}/tasks[/{id}]   Google Tasks (google_tasks.py)
 
 Every change to the mailbox is a history record with a growing id; every
 change to the calendar is a step a sync token names.  ``expire_history()``
@@ -45,7 +46,7 @@ from email.utils import format_datetime, formataddr, getaddresses
 from typing import Any
 from urllib.parse import unquote, urlencode, urlsplit
 
-from app.emulators import gmail_batch, gmail_mail, google_scopes
+from app.emulators import gmail_batch, gmail_mail, google_scopes, google_tasks
 from app.emulators.base import (
     ChangeLog,
     Request,
@@ -166,7 +167,8 @@ PALETTE = frozenset(
 EVENT_COLORS = frozenset(str(i) for i in range(1, 12))
 SCOPES = (
     "https://www.googleapis.com/auth/gmail.modify https://www.googleapis.com/auth/gmail.labels "
-    "https://www.googleapis.com/auth/gmail.send https://www.googleapis.com/auth/calendar.events"
+    "https://www.googleapis.com/auth/gmail.send https://www.googleapis.com/auth/calendar.events "
+    "https://www.googleapis.com/auth/tasks.readonly"
 )
 STATUS_WORDS = {
     400: "INVALID_ARGUMENT",
@@ -370,6 +372,9 @@ class GmailService(Service):
             self._put_event(event_id, _event_data(event_id, e, e.start, e.end))
         for e in seed.series:
             self._load_series(e)
+        self.tasks = google_tasks.GoogleTasks(seed.owner.address, lambda: self.base_url)
+        for t in seed.tasks:
+            self.tasks.seed(t)
         self.token, self.refresh_token = self._issue()
 
 
@@ -441,6 +446,20 @@ class GmailService(Service):
         with self.lock:
             return {self.labels[i]["name"] for i in self.mails[message_id].labels if i in self.labels}
 
+    def add_task(self, title: str, notes: str = "", due: datetime | None = None, done: bool = False) -> str:
+        """Back door: a Google Tasks task is created in the default list; its id."""
+        with self.lock:
+            return self.tasks.add(title, notes=notes, due=due, done=done)
+
+    def update_task(self, task_id: str, **values: Any) -> None:
+        with self.lock:
+            self.tasks.update(task_id, **values)
+
+    def delete_task(self, task_id: str) -> None:
+        """Back door: the task is deleted (listed with ``deleted: true`` to showDeleted)."""
+        with self.lock:
+            self.tasks.delete(task_id)
+
     def grant_only(self, scopes: list[str] | None) -> None:
         """Back door: the user ticks only these scopes on the consent screen (None: every scope asked)."""
         with self.lock:
@@ -467,6 +486,10 @@ class GmailService(Service):
         path = request.path.rstrip("/")
         if path in ("/o/oauth2/auth", "/token", "/revoke"):
             return "oauth." + path.rsplit("/", 1)[-1]
+        if path.startswith(google_tasks.PREFIX + "/"):
+            if path.endswith("/tasks"):
+                return "tasks.list"
+            return "tasks.get" if "/tasks/" in path.removeprefix(google_tasks.PREFIX) else "tasklists.list"
         if path.startswith("/calendar/v3/"):
             if path.endswith("/events"):
                 return "events.list"
@@ -535,7 +558,9 @@ class GmailService(Service):
             # Repeated parameters (historyTypes, labelIds) keep every value.
             args = {k: ",".join(v) if k in ("historyTypes", "labelIds") else v[-1] for k, v in request.query.items()}
             try:
-                if path.startswith("/calendar/v3/calendars/primary/events"):
+                if path.startswith(google_tasks.PREFIX + "/"):
+                    status, obj = self._tasks(request.method, path, args)
+                elif path.startswith("/calendar/v3/calendars/primary/events"):
                     status, obj = self._calendar(request.method, path, args, body)
                 elif path.startswith("/gmail/v1/users/me"):
                     status, obj = self._gmail(request.method, path.removeprefix("/gmail/v1/users/me"), args, body)
@@ -933,6 +958,14 @@ class GmailService(Service):
             out["nextPageToken"] = f"{offset + size:020d}"
         out["historyId"] = str(self.next_history)
         return out
+
+    # --- Tasks ---
+
+    def _tasks(self, method: str, path: str, args: dict[str, str]) -> tuple[int, Any]:
+        try:
+            return self.tasks.handle(method, path, args)
+        except google_tasks.TasksError as exc:
+            raise GoogleError(exc.status, exc.reason, exc.message) from None
 
     # --- Calendar ---
 

@@ -1,7 +1,7 @@
 """Google's granular consent in the Gmail emulator: which scopes a grant holds, which each API needs.
 
 Rules (Google Identity "How to handle granular permissions"; the Gmail API and
-Calendar API reference pages list the scopes each method accepts; "Gmail API
+Calendar API and Tasks API reference pages list the scopes each method accepts; "Gmail API
 errors": 403 insufficientPermissions):
 
 - on the consent screen the user may untick any of the scopes an app asks for;
@@ -32,12 +32,16 @@ READ_EVENTS = (
     GMAIL + "calendar.events.readonly",
 )
 WRITE_EVENTS = (GMAIL + "calendar.events", GMAIL + "calendar")
+READ_TASKS = (GMAIL + "tasks", GMAIL + "tasks.readonly")  # Google Tasks API: tasklists.list, tasks.list, tasks.get
+WRITE_TASKS = (GMAIL + "tasks",)
 
 
 def needed(method: str, path: str) -> tuple[str, ...]:
     """The scopes (any one of them) a Gmail or Calendar request needs; () when none is checked here."""
     if path.startswith("/calendar/v3/"):
         return READ_EVENTS if method == "GET" else WRITE_EVENTS
+    if path.startswith("/tasks/v1/"):
+        return READ_TASKS if method == "GET" else WRITE_TASKS
     rest = path.removeprefix("/gmail/v1/users/me")
     if rest == path:
         return ()
@@ -60,7 +64,11 @@ def granted_text(asked: str, granted: frozenset[str] | None) -> str:
 
 def insufficient(method: str, path: str) -> tuple[dict[str, Any], dict[str, str]]:
     """The 403 body and headers Google answers when the token lacks the scope."""
-    service = "calendar-json.googleapis.com" if path.startswith("/calendar/") else "gmail.googleapis.com"
+    service = "gmail.googleapis.com"
+    if path.startswith("/calendar/"):
+        service = "calendar-json.googleapis.com"
+    elif path.startswith("/tasks/"):
+        service = "tasks.googleapis.com"
     body = {
         "error": {
             "code": 403,

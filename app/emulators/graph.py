@@ -19,6 +19,11 @@ authorization code flow (with PKCE, nonce and client_info).
     /v1.0/me/sendMail                                  202; saved to Sent Items unless saveToSentItems is false
     /v1.0/$batch                                       up to 20 requests, answered in one response; each
                                                        step throttled on its own (graph_batch.py)
+    /v1.0/me/todo/lists[...]                           Microsoft To Do: lists, tasks and their delta (graph_todo.py)
+
+Permissions: each access token carries the scopes it was granted (what was asked, less what
+``withhold_consent`` names); To Do answers 403 ErrorAccessDenied to a token without Tasks.Read or
+Tasks.ReadWrite (Tasks.ReadWrite for writes).  The other resources do not check scopes.
 
 Delta: the first request may carry ``$select``; the ``$skiptoken`` of each
 ``@odata.nextLink`` and the ``$deltatoken`` of the final ``@odata.deltaLink``
@@ -42,7 +47,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
-from app.emulators import tenant
+from app.emulators import graph_todo, tenant
 from app.emulators.base import (
     ChangeLog,
     Limits,
@@ -64,6 +69,16 @@ DEFAULT_PAGE = 10  # Graph's default delta page size for messages
 MAX_BATCH = 20
 FILTERED_DELTA_LIMIT = 5000  # messages a $filter-ed delta round returns at most
 RESERVED_SCOPES = {"openid", "profile", "offline_access", "email"}
+# What Syncbar's sign-in asks for: the seeded token (tests, the demo) carries all of it.
+SEEDED_SCOPES = [
+    "Mail.ReadWrite",
+    "Mail.Send",
+    "Calendars.ReadWrite",
+    "Contacts.ReadWrite",
+    "Tasks.ReadWrite",
+    "MailboxSettings.ReadWrite",
+    "User.Read",
+]
 COLLECTIONS = ("inbox", "sentitems", "calendar", "contacts")
 # The default Contacts folder.  Contacts delta is a function of a contact folder ("contact: delta":
 # GET /me/contactFolders/{id}/contacts/delta); GET /me/contactFolders/contacts (the well-known
@@ -162,6 +177,10 @@ class GraphService(Service):
         ]
         self.sent: list[dict[str, Any]] = []  # what sendMail sent, for tests
         self.access: dict[str, float] = {}  # token -> expiry (epoch seconds)
+        self.scopes: dict[str, frozenset[str]] = {}  # access token -> the scopes it was granted
+        self.withheld: frozenset[str] = frozenset()  # scopes the user (or the tenant's policy) did not consent to
+        self._caller: frozenset[str] = frozenset()  # the scopes of the request being answered
+        self.todo = graph_todo.TodoLists(seed.owner.address, lambda: self.epoch, lambda: self.base_url)
         self.refresh: set[str] = set()
         self.issued: list[str] = []  # every token ever issued (secret scans look for them)
         self.codes: dict[str, dict[str, str]] = {}
@@ -188,7 +207,9 @@ class GraphService(Service):
                 "categories": [],
             }
             self._put("contacts", _item_id("contact", c.id), data)
-        self.token, self.refresh_token = self._issue(["User.Read", "Mail.ReadWrite"])
+        for t in seed.tasks:
+            self.todo.seed(t)
+        self.token, self.refresh_token = self._issue(list(SEEDED_SCOPES))
 
     # --- the store and its change log ---
 
@@ -328,6 +349,24 @@ class GraphService(Service):
         with self.lock:
             return list(self.items[item_id].data.get("categories") or [])
 
+    def withhold_consent(self, scopes: list[str]) -> None:
+        """Tokens issued from now on lack these scopes (consent not given); the ones issued keep theirs."""
+        with self.lock:
+            self.withheld = frozenset(scopes)
+
+    def add_task(self, title: str, body: str = "", status: str = "notStarted", due: datetime | None = None) -> str:
+        """Back door: a To Do task is created in the default list; its id."""
+        with self.lock:
+            return self.todo.add(title, body=body, status=status, due=due)
+
+    def update_task(self, task_id: str, **values: Any) -> None:
+        with self.lock:
+            self.todo.update(task_id, **values)
+
+    def delete_task(self, task_id: str) -> None:
+        with self.lock:
+            self.todo.delete(task_id)
+
     def expire_sync_state(self) -> None:
         """Every delta and skip token issued so far answers 410 syncStateNotFound."""
         with self.lock:
@@ -346,6 +385,12 @@ class GraphService(Service):
         rest = path[len("/v1.0") :]
         if rest == "/$batch":
             return "batch"
+        if rest.startswith("/me/todo/"):
+            if rest.endswith("/tasks/delta"):
+                return "todo.tasks.delta"
+            if "/tasks" in rest:
+                return "todo.tasks." + ("list" if rest.endswith("/tasks") else request.method.lower())
+            return "todo.lists"
         if rest.endswith("/delta"):
             if "/messages/" in rest + "/":
                 return "messages.delta"
@@ -380,6 +425,7 @@ class GraphService(Service):
                 )
             if self.throttled_until > time.time():
                 return self.throttle_response(max(1.0, self.throttled_until - time.time()))
+            self._caller = self.scopes.get(request.bearer(), frozenset())
             try:
                 body = request.json() if request.body else None
             except (ValueError, UnicodeDecodeError):
@@ -555,9 +601,13 @@ class GraphService(Service):
         else:
             access = "EwB" + secrets.token_urlsafe(48)
             self.access[access] = time.time() + 3600
+            self.scopes[access] = frozenset(self._granted(scopes))
         self.refresh.add(refresh)
         self.issued += [access, refresh]
         return access, refresh
+
+    def _granted(self, scopes: list[str]) -> list[str]:
+        return [s for s in scopes if s not in RESERVED_SCOPES and s not in self.withheld]
 
     def _identity(self, request: Request, path: str) -> Response:
         tenant = path.strip("/").split("/")[0]
@@ -678,7 +728,7 @@ class GraphService(Service):
         id_token = ".".join(
             (_b64(json.dumps({"typ": "JWT", "alg": "none"}).encode()), _b64(json.dumps(claims).encode()), "")
         )
-        granted = [s for s in scopes if s not in RESERVED_SCOPES] or ["User.Read"]
+        granted = self._granted(scopes) or ["User.Read"]
         return Response.json(
             200,
             {
@@ -707,18 +757,26 @@ class GraphService(Service):
         args = {k: v[-1] for k, v in query.items()}
         if rest == "/me" and method == "GET":
             return 200, self._me(), {}
+        size = DEFAULT_PAGE
+        if "odata.maxpagesize" in prefer and rest.endswith("/delta"):
+            try:
+                size = max(1, min(MAX_PAGE, int(prefer["odata.maxpagesize"])))
+            except ValueError:
+                raise GraphError(400, "BadRequest", "Invalid value for odata.maxpagesize.") from None
+            applied.append(f"odata.maxpagesize={size}")
+            out_headers["Preference-Applied"] = ", ".join(applied)
+        if rest.startswith("/me/todo/"):
+            if not self._caller & graph_todo.needed(method, rest):
+                raise GraphError(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
+            try:
+                status, obj = self.todo.route(method, rest, args, body, size)
+            except graph_todo.TodoError as exc:
+                raise GraphError(exc.status, exc.code, exc.message) from None
+            return status, obj, out_headers
         if rest.endswith("/delta") and method == "GET":
             collection = _delta_collection(rest)
             if collection is None:
                 raise GraphError(400, "ErrorInvalidIdMalformed", "Id is malformed.")
-            size = DEFAULT_PAGE
-            if "odata.maxpagesize" in prefer:
-                try:
-                    size = max(1, min(MAX_PAGE, int(prefer["odata.maxpagesize"])))
-                except ValueError:
-                    raise GraphError(400, "BadRequest", "Invalid value for odata.maxpagesize.") from None
-                applied.append(f"odata.maxpagesize={size}")
-                out_headers["Preference-Applied"] = ", ".join(applied)
             return 200, self._delta(collection, rest, args, size), out_headers
         folder = _contact_folder(rest)
         if folder and method == "GET":

@@ -161,6 +161,7 @@ class DesktopApp:
                 backend.support_contact(None),
                 default_support_address=backend.default_support_address,
             )
+            settings.what.show_kind(prof.mailbox.kind)
             settings.describe = lambda obj: backend.describe_fields(prof, obj)
         g.notifications.blockSignals(True)
         g.notifications.setCurrentIndex(max(0, g.notifications.findData(current)))

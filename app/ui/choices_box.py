@@ -1,12 +1,19 @@
-"""The "What to sync" group the first-run setup and the Settings tab share."""
+"""The "What to sync" group the first-run setup and the Settings tab share.
+
+What the mailbox's kind cannot sync (``app.core.mailbox_kinds.cannot_sync``) is not offered: its box is
+hidden and a line under the boxes says why.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QSpinBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox
 
+from app.core.mailbox_kinds import MailboxKind, cannot_sync
+from app.core.model import ItemKind
 from app.core.profile import SyncChoices
 
 
@@ -28,10 +35,21 @@ class ChoicesBox(QGroupBox):
             QCheckBox(self.tr("Contacts")),
             QCheckBox(self.tr("Tasks")),
         )
-        for check in (self.emails, self.events, self.contacts, self.tasks):
+        self.boxes = {
+            ItemKind.EMAIL: self.emails,
+            ItemKind.EVENT: self.events,
+            ItemKind.CONTACT: self.contacts,
+            ItemKind.TASK: self.tasks,
+        }
+        for check in self.boxes.values():
             check.setChecked(True)
             checks.addWidget(check)
         self.form.addRow(checks)
+        self.not_synced = QLabel()  # why a hidden box is not offered
+        self.not_synced.setTextFormat(Qt.TextFormat.PlainText)
+        self.not_synced.setWordWrap(True)
+        self.not_synced.setVisible(False)
+        self.form.addRow(self.not_synced)
         self.history = QSpinBox()
         self.history.setRange(0, 365)
         self.history.setSuffix(self.tr(" days"))
@@ -46,6 +64,21 @@ class ChoicesBox(QGroupBox):
         self.blocklist.setAccessibleName(self.tr("Never log"))
         self.form.addRow(self.tr("Never log:"), self.blocklist)
         self.set_choices(SyncChoices())
+
+    def show_kind(self, kind: str) -> None:
+        """Offer only what a mailbox of ``kind`` can sync; say why the rest is not offered."""
+        missing = cannot_sync(kind)
+        for item, box in self.boxes.items():
+            box.setVisible(item not in missing)
+        self.not_synced.setText("\n".join(self._why_not(kind, item) for item in missing))
+        self.not_synced.setVisible(bool(missing))
+
+    def _why_not(self, kind: str, item: ItemKind) -> str:
+        if (kind, item) == (MailboxKind.GMAIL, ItemKind.CONTACT):
+            return self.tr(
+                "Contacts are not synced from Gmail: Google keeps them in Google Contacts, which Syncbar does not read."
+            )
+        return self.tr("{what} cannot be synced from this kind of mailbox.").format(what=self.boxes[item].text())
 
     def set_choices(self, choices: SyncChoices) -> None:
         for check, on in (

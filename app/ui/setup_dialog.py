@@ -156,6 +156,7 @@ class SetupDialog(QDialog):
 
     def _update(self) -> None:
         self.ews.setVisible(self.kind() == MailboxKind.EWS)
+        self.what.show_kind(self.kind())
         self.domain.setEnabled(not self.environment.currentData())
         self._show_registrations()
 

@@ -5,6 +5,10 @@ into the .ts that pyside6-lupdate produces, and pyside6-lrelease compiles the .q
 """
 
 SV = {
+    "Contacts are not synced from Gmail: Google keeps them in Google Contacts, which Syncbar does not read.": (
+        "Kontakter synkas inte från Gmail: Google sparar dem i Google Kontakter, som Syncbar inte läser."
+    ),
+    "{what} cannot be synced from this kind of mailbox.": "{what} kan inte synkas från den här sortens postlåda.",
     "The sync process stopped unexpectedly ({detail}). Nothing is lost: the next sync goes on from where it stopped.": (
         "Synkprocessen avbröts oväntat ({detail}). Inget har gått förlorat: nästa synkning fortsätter där den slutade."
     ),

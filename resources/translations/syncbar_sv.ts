@@ -51,74 +51,84 @@
 <context>
     <name>ChoicesBox</name>
     <message>
-        <location filename="../../app/ui/choices_box.py" line="22" />
+        <location filename="../../app/ui/choices_box.py" line="29" />
         <source>What to sync</source>
         <translation>Vad som ska synkas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/choices_box.py" line="26" />
+        <location filename="../../app/ui/choices_box.py" line="33" />
         <source>Emails</source>
         <translation>E-post</translation>
     </message>
     <message>
-        <location filename="../../app/ui/choices_box.py" line="27" />
+        <location filename="../../app/ui/choices_box.py" line="34" />
         <source>Events</source>
         <translation>Möten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/choices_box.py" line="28" />
+        <location filename="../../app/ui/choices_box.py" line="35" />
         <source>Contacts</source>
         <translation>Kontakter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/choices_box.py" line="29" />
+        <location filename="../../app/ui/choices_box.py" line="36" />
         <source>Tasks</source>
         <translation>Uppgifter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/choices_box.py" line="37" />
+        <location filename="../../app/ui/choices_box.py" line="55" />
         <source> days</source>
         <translation> dagar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/choices_box.py" line="38" />
+        <location filename="../../app/ui/choices_box.py" line="56" />
         <source>History to sync</source>
         <translation>Historik att synka</translation>
     </message>
     <message>
-        <location filename="../../app/ui/choices_box.py" line="39" />
+        <location filename="../../app/ui/choices_box.py" line="57" />
         <source>Also sync the last:</source>
         <translation>Synka även de senaste:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/choices_box.py" line="41" />
+        <location filename="../../app/ui/choices_box.py" line="59" />
         <source>company.com, company.de</source>
         <translation>foretag.se, foretag.de</translation>
     </message>
     <message>
-        <location filename="../../app/ui/choices_box.py" line="42" />
+        <location filename="../../app/ui/choices_box.py" line="60" />
         <source>Internal domains</source>
         <translation>Interna domäner</translation>
     </message>
     <message>
-        <location filename="../../app/ui/choices_box.py" line="43" />
+        <location filename="../../app/ui/choices_box.py" line="61" />
         <source>Internal domains:</source>
         <translation>Interna domäner:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/choices_box.py" line="45" />
+        <location filename="../../app/ui/choices_box.py" line="63" />
         <source>addresses or @domains never to log, comma separated</source>
         <translation>adresser eller @domäner som aldrig loggas, kommaseparerade</translation>
     </message>
     <message>
-        <location filename="../../app/ui/choices_box.py" line="46" />
+        <location filename="../../app/ui/choices_box.py" line="64" />
         <source>Never log</source>
         <translation>Logga aldrig</translation>
     </message>
     <message>
-        <location filename="../../app/ui/choices_box.py" line="47" />
+        <location filename="../../app/ui/choices_box.py" line="65" />
         <source>Never log:</source>
         <translation>Logga aldrig:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/choices_box.py" line="79" />
+        <source>Contacts are not synced from Gmail: Google keeps them in Google Contacts, which Syncbar does not read.</source>
+        <translation>Kontakter synkas inte från Gmail: Google sparar dem i Google Kontakter, som Syncbar inte läser.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/choices_box.py" line="81" />
+        <source>{what} cannot be synced from this kind of mailbox.</source>
+        <translation>{what} kan inte synkas från den här sortens postlåda.</translation>
     </message>
 </context>
 <context>
@@ -155,38 +165,38 @@
         <translation>Syncbar — Synkinställningar (demo)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="176" />
-        <location filename="../../app/ui/app.py" line="191" />
+        <location filename="../../app/ui/app.py" line="177" />
+        <location filename="../../app/ui/app.py" line="192" />
         <source>Could not save the settings: {error}</source>
         <translation>Kunde inte spara inställningarna: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="215" />
+        <location filename="../../app/ui/app.py" line="216" />
         <source>Other sync software</source>
         <translation>Annan synkprogramvara</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="232" />
+        <location filename="../../app/ui/app.py" line="233" />
         <source>Could not open the settings: {error}</source>
         <translation>Kunde inte öppna inställningarna: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="277" />
+        <location filename="../../app/ui/app.py" line="278" />
         <source>Sync on hold</source>
         <translation>Synkningen väntar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="279" />
+        <location filename="../../app/ui/app.py" line="280" />
         <source>Sync error</source>
         <translation>Synkfel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="481" />
+        <location filename="../../app/ui/app.py" line="482" />
         <source>Could not change “Start at login”: {error}</source>
         <translation>Kunde inte ändra ”Starta vid inloggning”: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="488" />
+        <location filename="../../app/ui/app.py" line="489" />
         <source>Finishing the current step of the sync…</source>
         <translation>Avslutar det pågående steget i synkningen…</translation>
     </message>
@@ -1506,22 +1516,22 @@ Försök: {n}</translation>
         <translation>Avbryt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="186" />
+        <location filename="../../app/ui/setup_dialog.py" line="187" />
         <source>Exchange needs your mailbox password.</source>
         <translation>Exchange behöver lösenordet till din brevlåda.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="190" />
+        <location filename="../../app/ui/setup_dialog.py" line="191" />
         <source>Sign in to Salesforce, then to your mailbox, in the browser windows that open…</source>
         <translation>Logga in i Salesforce och sedan i din brevlåda i webbläsarfönstren som öppnas…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="213" />
+        <location filename="../../app/ui/setup_dialog.py" line="214" />
         <source>Setup did not finish: {error}</source>
         <translation>Konfigurationen blev inte klar: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/setup_dialog.py" line="217" />
+        <location filename="../../app/ui/setup_dialog.py" line="218" />
         <source>Signed in as {mailbox} and {crm}.</source>
         <translation>Inloggad som {mailbox} och {crm}.</translation>
     </message>

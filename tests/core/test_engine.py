@@ -369,6 +369,27 @@ def test_a_stream_not_granted_is_an_account_issue_while_the_rest_syncs(tmp_path:
     assert any(r.object_type == "Contact" for r in w.crm.records.values())
 
 
+def test_two_streams_denied_for_one_reason_are_one_issue_naming_both(tmp_path: Path) -> None:
+    from app.core.errors import StreamDenied
+
+    w = World(tmp_path, [email(1), contact(2)])
+    changes = w.mailbox.changes
+    words = {
+        "contacts": 'The permission "Contacts" was not granted.',
+        "inbox": 'The permission "Mail" was not granted.',
+    }
+
+    def reading(stream: str, cursor: str | None):  # type: ignore[no-untyped-def]
+        if stream in words:
+            raise StreamDenied("MBX_SCOPE_NOT_GRANTED", words[stream])
+        return changes(stream, cursor)
+
+    w.mailbox.changes = reading  # type: ignore[method-assign]
+    w.run()
+    [issue] = w.store.issues()
+    assert all(text in issue.message for text in words.values()), issue.message
+
+
 def test_a_detail_mark_with_commas_is_removed_whole_and_the_users_own_category_kept(tmp_path: Path) -> None:
     failing = {"on": True}
 

@@ -88,10 +88,10 @@ def test_first_sync_then_idle_then_fix_then_revoke(
     host.reset_calls()
     code, out = user.run("sync", "--once", "--json")
     mailbox_calls = {op: n for op, n in host.calls(kind).items() if not op.startswith(("oauth", "identity"))}
-    streams = {"graph": 4, "gmail": 2, "ews": 5}[kind]
+    streams = {"graph": 5, "gmail": 3, "ews": 5}[kind]
     reads = {
-        "graph": ("messages.delta", "events.delta", "contacts.delta"),
-        "gmail": ("history.list", "events.list"),
+        "graph": ("messages.delta", "events.delta", "contacts.delta", "todo.tasks.delta"),
+        "gmail": ("history.list", "events.list", "tasks.list"),
         "ews": ("SyncFolderItems",),
     }[kind]
     assert sum(n for op, n in mailbox_calls.items() if op in reads) == streams, mailbox_calls

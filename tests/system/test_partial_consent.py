@@ -22,6 +22,7 @@ MAIL_ONLY = [
     "https://www.googleapis.com/auth/gmail.modify",
     "https://www.googleapis.com/auth/gmail.labels",
     "https://www.googleapis.com/auth/gmail.send",
+    "https://www.googleapis.com/auth/tasks.readonly",  # granted too: only the calendar is left out
 ]
 
 

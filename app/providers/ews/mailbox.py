@@ -202,12 +202,18 @@ class EwsMailbox(WindowReads):
                 },
                 **common,
             )
+        due = _dt(obj.due_date)
         return MailItem(
             kind=kind,
             subject=str(obj.subject or ""),
             body=_text(obj),
-            occurred_at=_dt(obj.due_date),
-            fields={"status": str(obj.status or "")},
+            occurred_at=due,
+            # The fields every provider's task carries (the mapping's due, status and priority).
+            fields={
+                "due": due.date().isoformat() if due else "",
+                "status": str(obj.status or ""),
+                "priority": str(getattr(obj, "importance", "") or ""),
+            },
             **common,
         )
 

@@ -1,4 +1,4 @@
-"""The Gmail and Calendar APIs over HTTP: what their answers mean, on the shared bearer loop (``app.net.bearer``).
+"""The Gmail, Calendar and Tasks APIs over HTTP: what their answers mean, on the shared bearer loop (app.net).
 
 Google errors are ``{"error": {"code", "message", "errors": [{"reason"}], "status"}}``;
 the first reason (rateLimitExceeded, insufficientPermissions, notFound…)
@@ -75,6 +75,7 @@ class GmailClient:
         catalog: Catalog,
         base_url: str = "https://gmail.googleapis.com",
         calendar_url: str | None = None,
+        tasks_url: str | None = None,
         ca_file: str | None = None,
         sleep: Callable[[float], None] = time.sleep,
         pacer: QuotaPacer | None = None,
@@ -84,6 +85,9 @@ class GmailClient:
             calendar_url or ("https://www.googleapis.com" if "googleapis.com" in base_url else base_url)
         ).rstrip("/")
         self.catalog = catalog
+        self.tasks_base = (
+            tasks_url or ("https://tasks.googleapis.com" if "googleapis.com" in base_url else base_url)
+        ).rstrip("/")
         self._sleep = sleep
         # Every call waits for its quota units here, so the per-user rate is never exceeded.
         self.pacer = pacer or QuotaPacer()
@@ -91,6 +95,8 @@ class GmailClient:
         self.bearer = BearerClient(session, token_source, catalog, answers, pacing=self.pacer, sleep=sleep)
 
     def _url(self, path: str) -> str:
+        if path.startswith("/tasks/"):
+            return self.tasks_base + path
         return (self.calendar_base if path.startswith("/calendar/") else self.base) + path
 
     def request(

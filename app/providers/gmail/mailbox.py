@@ -10,11 +10,14 @@ Streams:
               Drafts, spam, trash and chats are skipped (``NOT_MAIL``): only mail that was
               received or sent becomes an item.
     calendar  events.list with syncToken; a 410 raises CursorExpired.
+    tasks     the default Google Tasks list, read again from the newest ``updated`` seen
+              (app/providers/gmail/tasks.py).
 
 Cursors are small JSON objects, behind the history window's start (``app.providers.window``).
 Marks are labels: "Sync Error" (red from Gmail's palette) and nested "Sync Error/<detail>", applied with
 messages.batchModify (1,000 ids per call), grouped by detail.  Failed
-calendar events get the red colour (colorId 11).
+calendar events get the red colour (colorId 11).  Google Tasks has neither labels nor colours:
+a failed task is not marked (its mark is recorded as done, so it is not asked for again).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from app.core.competitors import Traces, category_traces, unreadable
 from app.core.errors import AccountError, CursorExpired, StreamDenied, SyncbarError
 from app.core.model import Direction, ItemKind, MailItem, Person
 from app.core.ports import Attachment, ChangePage, Mark, MarkResult
+from app.providers.gmail import tasks
 from app.providers.gmail.client import GmailClient
 from app.providers.textutil import html_to_text, parse_time
 from app.providers.window import window_start, windowed
@@ -51,15 +55,17 @@ SCOPE_NOT_GRANTED = "MBX_SCOPE_NOT_GRANTED"
 PERMISSION = {
     "mail": ("Read, compose, and send emails from your Gmail account", "gmail.modify"),
     "calendar": ("View and edit events on all your calendars", "calendar.events"),
+    "tasks": ("View your tasks", "tasks.readonly"),
 }
-STREAM_WORDS = {"mail": "your Gmail mail", "calendar": "your Google Calendar"}
+STREAM_WORDS = {"mail": "your Gmail mail", "calendar": "your Google Calendar", "tasks": "your Google Tasks list"}
+UNMARKED = frozenset({"tasks"})  # streams whose items carry no mark (nothing in the service to tag them with)
 
 
 class GmailMailbox:
     """Implements ``app.core.ports.MailboxPort``."""
 
-    # Mail and calendar have separate quotas (Gmail's units, Calendar's own): read them at once.
-    concurrent_streams = 2
+    # Mail, calendar and tasks have separate quotas (Gmail's units, Calendar's, Tasks'): read them at once.
+    concurrent_streams = 3
 
     def __init__(
         self,
@@ -81,7 +87,7 @@ class GmailMailbox:
         self._cache: MutableMapping[str, Any] = cache if cache is not None else {}
 
     def streams(self) -> Sequence[str]:
-        return ("mail", "calendar")
+        return ("mail", "calendar", "tasks")
 
     def window_start(self) -> datetime:
         """The oldest moment the sync reads: the history window before activation (the rules' own start)."""
@@ -98,6 +104,8 @@ class GmailMailbox:
             return self._mail_changes(state) if stream == "mail" else self._calendar_changes(state)
 
         try:
+            if stream == "tasks":  # a task has no date to window by
+                return tasks.changes(self.client.get, cursor)
             return windowed(self.window_start(), cursor, read)
         except AccountError as exc:
             if exc.code != SCOPE_NOT_GRANTED:
@@ -196,6 +204,8 @@ class GmailMailbox:
         return ChangePage(items, removed, json.dumps({"syncToken": page.get("nextSyncToken", "")}), False)
 
     def fetch(self, stream: str, mailbox_id: str) -> MailItem:
+        if stream == "tasks":
+            return tasks.fetch(self.client.get, mailbox_id)
         if stream == "calendar":
             return event_item(self.client.get(f"/calendar/v3/calendars/primary/events/{mailbox_id}"))
         return message_item(
@@ -237,8 +247,10 @@ class GmailMailbox:
             self.client.post("/gmail/v1/users/me/messages/batchModify", body)
 
     def mark(self, marks: Sequence[Mark]) -> list[MarkResult]:
-        mail = [m for m in marks if m.stream != "calendar"]
-        results: dict[str, MarkResult] = {}
+        mail = [m for m in marks if m.stream not in UNMARKED | {"calendar"}]
+        results: dict[str, MarkResult] = {
+            m.mailbox_id: MarkResult(m.mailbox_id, True) for m in marks if m.stream in UNMARKED
+        }
         if mail:
             names = {MARK} | {f"{MARK}/{m.detail}" for m in mail if m.detail}
             labels = self._labels(names)
@@ -265,7 +277,7 @@ class GmailMailbox:
         return MarkResult(event_id, True)
 
     def unmark(self, marks: Sequence[Mark]) -> list[MarkResult]:
-        mail = [m for m in marks if m.stream != "calendar"]
+        mail = [m for m in marks if m.stream not in UNMARKED | {"calendar"}]
         if mail:
             labels = self._labels({MARK})
             ours = [lid for name, lid in labels.items() if name == MARK or name.startswith(MARK + "/")]

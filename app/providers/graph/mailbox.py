@@ -5,6 +5,7 @@ Streams and their delta endpoints:
     inbox, sentitems  /me/mailFolders/{folder}/messages/delta   ($select and $filter on the first call only)
     calendar          /me/calendarView/delta?startDateTime&endDateTime
     contacts          /me/contactFolders/{id}/contacts/delta (id of the well-known "contacts" folder)
+    tasks             /me/todo/lists/{id}/tasks/delta (Microsoft To Do's default list: app/providers/graph/todo.py)
 
 Every delta call asks for ``Prefer: odata.maxpagesize`` and immutable ids.
 A page with ``@odata.nextLink`` continues the read; ``@odata.deltaLink`` ends
@@ -45,6 +46,7 @@ from app.core.ports import Attachment, ChangePage, Mark, MarkResult
 from app.net.bearer import MAX_INLINE_WAIT
 from app.net.retry_after import retry_after_seconds
 from app.providers.graph.client import GraphClient, graph_error
+from app.providers.graph.todo import TodoStream
 from app.providers.textutil import html_to_text, parse_time
 from app.providers.window import window_start, windowed
 
@@ -55,6 +57,7 @@ BATCH_LIMIT = 20
 BATCH_TRIES = 4  # a throttled batch step is sent at most this many times in one call
 DEFAULT_STEP_WAIT = 1.0  # seconds, when a throttled step carries no Retry-After
 FILTERED_DELTA_LIMIT = 5000  # messages a delta round with $filter returns at most
+TODO_PAGE = 200  # tasks asked per To Do delta page (Graph pages To Do in fewer; the links carry on)
 WINDOW_CURSOR = "window:"  # a filtered first round in progress: "window:<messages so far>:<next link>"
 FULL_READ = "full"  # a filtered round hit the limit: read the folder again without the filter
 MESSAGE_FIELDS = (
@@ -65,6 +68,7 @@ STREAM_KIND = {
     "sentitems": ItemKind.EMAIL,
     "calendar": ItemKind.EVENT,
     "contacts": ItemKind.CONTACT,
+    "tasks": ItemKind.TASK,
 }
 ENTITY_PATH = {
     "inbox": "/me/messages/",
@@ -81,7 +85,7 @@ def detail_category(detail: str) -> str:
 class GraphMailbox:
     """Implements ``app.core.ports.MailboxPort``."""
 
-    # The four streams are read at once; the client keeps to Graph's 4 requests in flight per mailbox.
+    # Four streams are read at once; the client keeps to Graph's 4 requests in flight per mailbox.
     concurrent_streams = 4
 
     def __init__(
@@ -104,9 +108,10 @@ class GraphMailbox:
         self.clock = clock
         self._master: set[str] | None = None
         self._series: dict[str, dict[str, Any] | None] = {}  # series master id -> master (None: gone), per round
+        self.todo = TodoStream(client.request, min(page_size, TODO_PAGE))
 
     def streams(self) -> Sequence[str]:
-        return ("inbox", "sentitems", "calendar", "contacts")
+        return ("inbox", "sentitems", "calendar", "contacts", "tasks")
 
     # -- reading -----------------------------------------------------------------------
 
@@ -136,6 +141,8 @@ class GraphMailbox:
         raise ValueError(f"unknown Graph stream {stream!r}")
 
     def changes(self, stream: str, cursor: str | None) -> ChangePage:
+        if stream == "tasks":
+            return self.todo.changes(cursor)
         if stream in ("inbox", "sentitems", "calendar"):
             return windowed(self.window_start(), cursor, lambda inner: self._changes(stream, inner))
         return self._changes(stream, cursor)
@@ -195,6 +202,8 @@ class GraphMailbox:
         return self._series[master_id]
 
     def fetch(self, stream: str, mailbox_id: str) -> MailItem:
+        if stream == "tasks":
+            return self.todo.fetch(mailbox_id)
         path = ENTITY_PATH.get(stream)
         if path is None:
             raise ValueError(f"unknown Graph stream {stream!r}")
@@ -317,12 +326,15 @@ class GraphMailbox:
     def _patch_categories(self, marks: Sequence[Mark], compute: Callable[[Mark], list[str]]) -> list[MarkResult]:
         requests = []
         for i, mark in enumerate(marks):
-            path = ENTITY_PATH.get(mark.stream, "/me/messages/")
+            if mark.stream == "tasks":  # a To Do task: its list's path, the id quoted (it holds '=' and '-')
+                url = self.todo.list_path() + quote(mark.mailbox_id, safe="")
+            else:
+                url = ENTITY_PATH.get(mark.stream, "/me/messages/") + mark.mailbox_id
             requests.append(
                 {
                     "id": str(i),
                     "method": "PATCH",
-                    "url": path + mark.mailbox_id,
+                    "url": url,
                     "headers": {"Content-Type": "application/json"},
                     "body": {"categories": compute(mark)},
                 }
