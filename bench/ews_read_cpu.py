@@ -26,9 +26,10 @@ def _ids(box: Any, stream: str) -> list[tuple[str | None, str | None]]:
     ids: list[tuple[str | None, str | None]] = []
     state: str | None = None
     while True:
-        changes, state, last = box._sync_page(stream, state, 512, ids_only=True)
-        ids += [(str(item.id), str(item.changekey)) for _, item in changes]
-        if last:
+        page = box._sync_page(stream, state, 512)
+        ids += [(item_id, key) for _, item_id, key in page.changes]
+        state = page.state
+        if page.last:
             return ids
 
 

@@ -94,9 +94,10 @@ def _ids(box: EwsMailbox, stream: str) -> list[tuple[str | None, str | None]]:
     ids: list[tuple[str | None, str | None]] = []
     state: str | None = None
     while True:
-        changes, state, last = box._sync_page(stream, state, 512, ids_only=True)
-        ids += [(str(item.id), str(item.changekey)) for _, item in changes]
-        if last:
+        page = box._sync_page(stream, state, 512)
+        ids += [(item_id, key) for _, item_id, key in page.changes]
+        state = page.state
+        if page.last:
             break
     if stream == "calendar":
         ids += [(i, key) for i, key, _ in box._window_view()]

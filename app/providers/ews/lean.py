@@ -171,31 +171,39 @@ def get_items_payload(ids: Sequence[tuple[str | None, str | None]], kind: ItemKi
     return root
 
 
+def messages(body: Any, name: str, catch: tuple[type[BaseException], ...] = ()) -> Iterator[Any]:
+    """The ``<name>ResponseMessage`` elements of a successful answer; a SOAP fault or an error message raised
+    as exchangelib's exception (the message skipped instead when the error is one of ``catch``)."""
+    from exchangelib.errors import SOAPError
+    from exchangelib.services import GetItem
+
+    response = body.find(f"{M}{name}Response")
+    if response is None:
+        fault = body.find(f"{SOAP}Fault")
+        if fault is None:
+            raise SOAPError(f"Unknown SOAP response (expected {name}Response or Fault)")
+        GetItem._raise_soap_errors(fault=fault)  # a classmethod: the same for every service
+    for message in response.iter(f"{M}{name}ResponseMessage"):
+        code = message.findtext(f"{M}ResponseCode")
+        if message.get("ResponseClass") == "Success" and code == "NoError":
+            yield message
+            continue
+        exc = GetItem._get_exception(
+            code=code, text=message.findtext(f"{M}MessageText"), msg_xml=message.find(f"{M}MessageXml")
+        )
+        if not isinstance(exc, catch):
+            raise exc
+
+
 def answered_items(body: Any) -> Iterator[Any]:
     """The item elements of a GetItem answer; an item gone since it was listed is skipped (its delete comes
     in a later round), any other error raised as exchangelib's exception."""
     from exchangelib.services import GetItem
 
-    response = body.find(f"{M}GetItemResponse")
-    if response is None:
-        fault = body.find(f"{SOAP}Fault")
-        if fault is None:
-            from exchangelib.errors import SOAPError
-
-            raise SOAPError("Unknown SOAP response (expected GetItemResponse or Fault)")
-        GetItem._raise_soap_errors(fault=fault)
-    for message in response.iter(f"{M}GetItemResponseMessage"):
-        code = message.findtext(f"{M}ResponseCode")
-        if message.get("ResponseClass") == "Success" and code == "NoError":
-            container = message.find(f"{M}Items")
-            if container is not None:
-                yield from container
-            continue
-        exc = GetItem._get_exception(
-            code=code, text=message.findtext(f"{M}MessageText"), msg_xml=message.find(f"{M}MessageXml")
-        )
-        if not isinstance(exc, GetItem.ERRORS_TO_CATCH_IN_RESPONSE):
-            raise exc
+    for message in messages(body, "GetItem", GetItem.ERRORS_TO_CATCH_IN_RESPONSE):
+        container = message.find(f"{M}Items")
+        if container is not None:
+            yield from container
 
 
 def to_read(stream: str, kind: ItemKind, element: Any, web_link: Callable[[str], str]) -> Read:

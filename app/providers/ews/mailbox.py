@@ -1,9 +1,14 @@
-"""``EwsMailbox``: the mailbox port on Exchange Web Services through exchangelib.
+"""``EwsMailbox``: the mailbox port on Exchange Web Services.
 
-    changes(stream, state): one SyncFolderItems page (exchangelib's service, driven page by
-    page so the engine can checkpoint the sync state after every page; ``Folder.sync_items``
-    saves it only at the end) -> GetItem for the created/updated ids (bodies are not in
-    SyncFolderItems) -> items, deleted ids, the new state, more = not IncludesLastItemInRange.
+    changes(stream, state): one SyncFolderItems page (IdOnly, driven page by page so the
+    engine can checkpoint the sync state after every page) -> GetItem for the created/updated
+    ids (bodies are not in SyncFolderItems), up to READ_AHEAD chunks of 100 at once -> items,
+    deleted ids, the new state, more = not IncludesLastItemInRange.
+
+The reads (SyncFolderItems, FindItem, GetItem) go on the lean path (``lean``, ``lean_lists``):
+requests built by hand, answers parsed straight into ``MailItem``, on sessions of our own made
+by exchangelib's protocol.  Account set-up, marks, categories and sending stay on exchangelib.
+The engine reads the five folders at once (``concurrent_streams``).
 
 The first read of the windowed streams (inbox, sent, calendar) and the expansion of recurring
 series are in ``app.providers.ews.window``.
@@ -35,7 +40,7 @@ from app.providers.window import windowed
 
 MARK = "Sync Error"
 UPDATE_CHUNK = 100
-STREAMS = {"inbox": "inbox", "sent": "sent", "calendar": "calendar", "contacts": "contacts", "tasks": "tasks"}
+STREAMS = ("inbox", "sent", "calendar", "contacts", "tasks")
 KIND = {
     "inbox": ItemKind.EMAIL,
     "sent": ItemKind.EMAIL,
@@ -90,12 +95,14 @@ class EwsMailbox(WindowReads):
         """Call exchangelib, waiting out short ErrorServerBusy back-offs, mapping every error to a code."""
         from exchangelib.errors import ErrorInvalidSyncStateData, ErrorServerBusy, UnauthorizedError
 
-        renewed = False
+        renewed = slept = False
         for attempt in range(4):
-            with self._gate:
-                wait = self._quiet_until - time.monotonic()
-            if wait > 0:
-                self._sleep(wait)
+            if not slept:  # another reader's ErrorServerBusy holds for this request too
+                with self._gate:
+                    wait = self._quiet_until - time.monotonic()
+                if wait > 0:
+                    self._sleep(wait)
+            slept = False
             try:
                 return fn()
             except ErrorInvalidSyncStateData as exc:
@@ -108,20 +115,23 @@ class EwsMailbox(WindowReads):
                 renewed = True
             except ErrorServerBusy as exc:
                 wait = float(exc.back_off or 5.0)
-                with self._gate:
-                    self._quiet_until = max(self._quiet_until, time.monotonic() + wait)
                 if wait > MAX_INLINE_WAIT or attempt == 3:
                     raise self.connection.error(exc) from exc
+                until = time.monotonic() + wait
+                with self._gate:
+                    self._quiet_until = max(self._quiet_until, until)
+                self._sleep(wait)
+                with self._gate:  # waited out: the others need not wait for it again
+                    if self._quiet_until <= until:
+                        self._quiet_until = 0.0
+                slept = True
             except Exception as exc:
                 raise self.connection.error(exc) from exc
         raise AssertionError("unreachable")
 
-    def _folder(self, stream: str) -> Any:
+    def changes(self, stream: str, cursor: str | None) -> ChangePage:
         if stream not in STREAMS:
             raise ValueError(f"unknown EWS stream {stream!r}")
-        return getattr(self.connection.account(), STREAMS[stream])
-
-    def changes(self, stream: str, cursor: str | None) -> ChangePage:
         if stream in WINDOWED:
             return windowed(self.window_start(), cursor, lambda inner: self._changes(stream, inner))
         return self._changes(stream, cursor)
@@ -129,17 +139,18 @@ class EwsMailbox(WindowReads):
     def _changes(self, stream: str, cursor: str | None) -> ChangePage:
         if stream in WINDOWED and (cursor is None or cursor.startswith("{")):
             return self._first_read(stream, json.loads(cursor) if cursor else {"phase": "prime", "state": ""})
-        changes, state, last = self._sync_page(stream, cursor, self.page_size, ids_only=False)
-        wanted: list[Any] = []
+        page = self._sync_page(stream, cursor, self.page_size)
+        state, last = page.state, page.last
+        wanted: list[tuple[str | None, str | None]] = []
         removed: list[str] = []
-        for change_type, item in changes:
+        for change_type, item_id, change_key in page.changes:
             if change_type == "delete":
-                removed.append(str(item.id))
-            elif change_type == "update" and self._own_changes.pop(str(item.id), None) == item.changekey:
+                removed.append(item_id)
+            elif change_type == "update" and self._own_changes.pop(item_id, None) == change_key:
                 continue  # only our own categories changed
             elif change_type in ("create", "update"):
-                wanted.append(item)
-        items = self._read(stream, [(getattr(i, "id", None), getattr(i, "changekey", None)) for i in wanted])
+                wanted.append((item_id, change_key))
+        items = self._read(stream, wanted)
         more = not last and state != (cursor or "")
         if not more:
             self._view = None  # the round is over
