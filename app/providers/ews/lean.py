@@ -74,57 +74,70 @@ class Read:
 
 
 class Sessions:
-    """Our own pool of the protocol's sessions: taken for one request, given back after a good answer,
-    closed after a failed one (a fresh one is made next time, with the credentials as they are then)."""
+    """Sessions for the lean requests, all made by the account's protocol (credentials, NTLM, OAuth, trust).
+
+    ``shared``: exchangelib's own pooled session (one, already signed in: NTLM signs in once per
+    connection, with two extra round trips), for the requests of an ordinary round, one per folder;
+    taken only after everything that might itself ask exchangelib's pool (the server version) is known.
+    Otherwise a session of our own pool, for the bulk of a first read: folders and GetItem chunks at
+    once.  A reader holding one of ours never waits for exchangelib's, so exchangelib shrinking its pool
+    on ErrorServerBusy while others wait cannot deadlock us.  A session is given back after a good
+    answer and dropped after a failed one (the next is made with the credentials as they are then).
+    """
 
     def __init__(self, protocol: Callable[[], Any]) -> None:
         self._protocol = protocol
         self._idle: list[Any] = []
         self._lock = threading.Lock()
 
-    def post(self, service: Any, payload: Any) -> Any:
+    def post(self, service: Any, payload: Any, *, shared: bool = False) -> Any:
         """The SOAP body of ``payload`` sent as ``service`` (an exchangelib service), errors raised as exchangelib's."""
         from exchangelib.errors import ErrorTimeoutExpired, TransportError, UnauthorizedError
         from exchangelib.util import CONNECTION_ERRORS, TLS_ERRORS
         from oauthlib.oauth2 import InvalidClientIdError, TokenExpiredError  # type: ignore[import-untyped]
 
         protocol = self._protocol()
-        with self._lock:
-            session = self._idle.pop() if self._idle else None
-        if session is None:
-            session = protocol.create_session()
         data = service.wrap(content=payload, api_version=service.account.version.api_version)
+        headers = service._extra_headers()
+        session, keep, drop = self._take(protocol, shared)
         try:
             answer = session.post(
-                protocol.service_endpoint,
-                headers=service._extra_headers(),
-                data=data,
-                allow_redirects=False,
-                timeout=protocol.TIMEOUT,
+                protocol.service_endpoint, headers=headers, data=data, allow_redirects=False, timeout=protocol.TIMEOUT
             )
         except TLS_ERRORS as exc:
-            session.close()
+            drop(session)
             raise TransportError(str(exc)) from exc
         except CONNECTION_ERRORS as exc:
-            session.close()
+            drop(session)
             raise ErrorTimeoutExpired(f"Reraised from {type(exc).__name__}({exc})") from exc
         except (InvalidClientIdError, TokenExpiredError) as exc:
-            session.close()
+            drop(session)
             raise UnauthorizedError(f"The access token was refused ({type(exc).__name__})") from exc
         except BaseException:
-            session.close()
+            drop(session)
             raise
         try:
             protocol.retry_policy.raise_response_errors(answer)
             body = soap_body(answer.content)
         except BaseException:
-            session.close()
+            drop(session)
             raise
         finally:
             answer.close()
+        keep(session)
+        return body
+
+    def _take(self, protocol: Any, shared: bool) -> tuple[Any, Callable[[Any], None], Callable[[Any], None]]:
+        """A session, and what to do with it after a good answer and after a failed one."""
+        if shared:
+            return protocol.get_session(), protocol.release_session, protocol.retire_session
+        with self._lock:
+            session = self._idle.pop() if self._idle else None
+        return session or protocol.create_session(), self._give_back, _close
+
+    def _give_back(self, session: Any) -> None:
         with self._lock:
             self._idle.append(session)
-        return body
 
     def close(self) -> None:
         """Drop every idle session (after a 401: they carry the old token)."""
@@ -132,6 +145,10 @@ class Sessions:
             idle, self._idle = self._idle, []
         for session in idle:
             session.close()
+
+
+def _close(session: Any) -> None:
+    session.close()
 
 
 def soap_body(content: bytes) -> Any:

@@ -162,10 +162,14 @@ class EwsMailbox(WindowReads):
             return []
         chunks = [list(ids[i : i + lean.CHUNK]) for i in range(0, len(ids), lean.CHUNK)]
         if len(chunks) == 1:
-            reads = self._get(stream, chunks[0])
+            reads = self._get(stream, chunks[0], shared=True)
         else:
             with ThreadPoolExecutor(max_workers=min(READ_AHEAD, len(chunks)), thread_name_prefix="ews-get") as pool:
-                reads = [read for part in pool.map(lambda chunk: self._get(stream, chunk), chunks) for read in part]
+                reads = [
+                    read
+                    for part in pool.map(lambda chunk: self._get(stream, chunk, shared=False), chunks)
+                    for read in part
+                ]
         masters = {read.master_uid for read in reads if read.item is None}
         items = [read.item for read in reads if read.item is not None]
         if masters:
@@ -173,15 +177,16 @@ class EwsMailbox(WindowReads):
             items += self._read(stream, instances)
         return items
 
-    def _get(self, stream: str, ids: Sequence[tuple[str | None, str | None]]) -> list[lean.Read]:
-        """One GetItem call (an item gone since it was listed is skipped: its delete comes in a later round)."""
+    def _get(self, stream: str, ids: Sequence[tuple[str | None, str | None]], *, shared: bool) -> list[lean.Read]:
+        """One GetItem call (an item gone since it was listed is skipped: its delete comes in a later round);
+        ``shared``: on exchangelib's session (see ``lean.Sessions``)."""
         from exchangelib.services import GetItem
 
         kind = KIND[stream]
 
         def get() -> list[lean.Read]:
             service = GetItem(account=self.connection.account())
-            body = self._sessions.post(service, lean.get_items_payload(ids, kind))
+            body = self._sessions.post(service, lean.get_items_payload(ids, kind), shared=shared)
             link = self.connection.web_link
             return [lean.to_read(stream, kind, element, link) for element in lean.answered_items(body)]
 
@@ -192,7 +197,9 @@ class EwsMailbox(WindowReads):
         from exchangelib.errors import ErrorItemNotFound
 
         def get() -> MailItem:
-            found = [read.item for read in self._get(stream, [(mailbox_id, None)]) if read.item is not None]
+            found = [
+                read.item for read in self._get(stream, [(mailbox_id, None)], shared=True) if read.item is not None
+            ]
             if not found:
                 raise ErrorItemNotFound(f"The item {mailbox_id} was not found")
             return found[0]

@@ -60,27 +60,28 @@ class WindowReads:
         """The oldest moment the sync reads: the history window before activation (the rules' own start)."""
         return window_start(self.history_days, self.activated_at, self.clock())
 
-    def _lean(self, payload: Callable[[str], Any], answer: Callable[[Any], Any]) -> Any:
-        """One request on the lean path (``payload(mailbox address)``), its answer read by ``answer``."""
+    def _lean(self, payload: Callable[[str], Any], answer: Callable[[Any], Any], *, shared: bool) -> Any:
+        """One request on the lean path (``payload(mailbox address)``), its answer read by ``answer``;
+        ``shared``: on exchangelib's signed-in session (a round's one call per folder), else on one of ours."""
         from exchangelib.services import GetItem
 
         def call() -> Any:
             service = GetItem(account=self.connection.account())  # only its envelope and headers are used
-            return answer(self._sessions.post(service, payload(self.connection.address)))
+            return answer(self._sessions.post(service, payload(self.connection.address), shared=shared))
 
         return self._run(call)
 
-    def _sync_page(self, stream: str, state: str | None, size: int) -> lean_lists.SyncPage:
+    def _sync_page(self, stream: str, state: str | None, size: int, *, shared: bool = True) -> lean_lists.SyncPage:
         """One SyncFolderItems page (ids and change keys only)."""
         page: lean_lists.SyncPage = self._lean(
-            lambda address: lean_lists.sync_payload(stream, address, state, size), lean_lists.sync_answer
+            lambda address: lean_lists.sync_payload(stream, address, state, size), lean_lists.sync_answer, shared=shared
         )
         return page
 
     def _first_read(self, stream: str, phase: dict[str, Any]) -> ChangePage:
         """One step of the first read of a windowed stream (see the module's docstring)."""
         if phase["phase"] == "prime":
-            page = self._sync_page(stream, phase["state"] or None, PRIME_PAGE)
+            page = self._sync_page(stream, phase["state"] or None, PRIME_PAGE, shared=False)
             state, last = page.state, page.last
             following = {"phase": "window", "state": state, "offset": 0} if last else {"phase": "prime", "state": state}
             return ChangePage([], [], json.dumps(following), True)
@@ -101,7 +102,9 @@ class WindowReads:
                 return lean_lists.calendar_payload(address, start, end, uid=False)
             return lean_lists.window_payload(stream, address, start, self.page_size, offset)
 
-        found: list[tuple[str, str, str]] = self._lean(payload, lambda body: list(lean_lists.found_items(body)))
+        found: list[tuple[str, str, str]] = self._lean(
+            payload, lambda body: list(lean_lists.found_items(body)), shared=False
+        )
         return [(i, key) for i, key, _ in found]
 
     def _window_view(self) -> list[tuple[str, str, str]]:
@@ -111,5 +114,6 @@ class WindowReads:
             self._view = self._lean(
                 lambda address: lean_lists.calendar_payload(address, start, end, uid=True),
                 lambda body: list(lean_lists.found_items(body)),
+                shared=True,
             )
         return self._view
