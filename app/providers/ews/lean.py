@@ -28,6 +28,9 @@ M = "{http://schemas.microsoft.com/exchange/services/2006/messages}"
 T = "{http://schemas.microsoft.com/exchange/services/2006/types}"
 SOAP = "{http://schemas.xmlsoap.org/soap/envelope/}"
 CHUNK = 100  # ids per GetItem (exchangelib's own chunk size)
+# Exchange's default throttling policy lets a user have 27 EWS requests in flight (EWSMaxConcurrency);
+# ours stay below it with room for exchangelib's own session and a request of another client.
+OWN_LIMIT = 24
 COMMON = ("item:Subject", "item:Body", "item:TextBody", "item:Categories")
 PROPERTIES = {
     ItemKind.EMAIL: (
@@ -85,20 +88,27 @@ class Sessions:
     answer and dropped after a failed one (the next is made with the credentials as they are then).
     """
 
-    def __init__(self, protocol: Callable[[], Any]) -> None:
+    def __init__(self, protocol: Callable[[], Any], limit: int = OWN_LIMIT) -> None:
         self._protocol = protocol
         self._idle: list[Any] = []
         self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(limit)  # our requests in flight at once
 
     def post(self, service: Any, payload: Any, *, shared: bool = False) -> Any:
         """The SOAP body of ``payload`` sent as ``service`` (an exchangelib service), errors raised as exchangelib's."""
+        protocol = self._protocol()
+        data = service.wrap(content=payload, api_version=service.account.version.api_version)
+        headers = service._extra_headers()
+        if shared:
+            return self._send(protocol, data, headers, shared)
+        with self._slots:
+            return self._send(protocol, data, headers, shared)
+
+    def _send(self, protocol: Any, data: bytes, headers: dict[str, str], shared: bool) -> Any:
         from exchangelib.errors import ErrorTimeoutExpired, TransportError, UnauthorizedError
         from exchangelib.util import CONNECTION_ERRORS, TLS_ERRORS
         from oauthlib.oauth2 import InvalidClientIdError, TokenExpiredError  # type: ignore[import-untyped]
 
-        protocol = self._protocol()
-        data = service.wrap(content=payload, api_version=service.account.version.api_version)
-        headers = service._extra_headers()
         session, keep, drop = self._take(protocol, shared)
         try:
             answer = session.post(
