@@ -87,6 +87,9 @@ class EwsMailbox(WindowReads):
         # ErrorServerBusy's back-off holds for every request of this mailbox, whichever thread asked.
         self._quiet_until = 0.0
         self._gate = threading.Lock()
+        self._ahead = {}
+        self._ahead_executor = None
+        self._ahead_lock = threading.Lock()
 
     def streams(self) -> Sequence[str]:
         return tuple(STREAMS)

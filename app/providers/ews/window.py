@@ -25,7 +25,9 @@ instances that share its UID.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -49,6 +51,10 @@ class WindowReads:
     clock: Callable[[], datetime]
     _view: list[tuple[str, str, str]] | None
     _sessions: lean.Sessions
+    # The window's next FindItem page, asked ahead: (stream, primed state, offset) -> its (id, change key)s.
+    _ahead: dict[tuple[str, str, int], Future[list[tuple[str | None, str | None]]]]
+    _ahead_executor: ThreadPoolExecutor | None
+    _ahead_lock: threading.Lock
 
     def _run(self, fn: Callable[[], Any]) -> Any:
         raise NotImplementedError
@@ -86,11 +92,24 @@ class WindowReads:
             following = {"phase": "window", "state": state, "offset": 0} if last else {"phase": "prime", "state": state}
             return ChangePage([], [], json.dumps(following), True)
         offset = int(phase.get("offset", 0))
-        found = self._window_ids(stream, offset)
-        items = self._read(stream, found)
+        ahead = self._ahead.pop((stream, str(phase["state"]), offset), None)
+        found = ahead.result() if ahead is not None else self._window_ids(stream, offset)
         if stream != "calendar" and len(found) == self.page_size:
-            return ChangePage(items, [], json.dumps({**phase, "offset": offset + len(found)}), True)
-        return ChangePage(items, [], str(phase["state"]), True)
+            # The next page's ids are asked while this page's items are read (the cursor stays the truth:
+            # a crash loses only this read ahead).
+            next_offset = offset + len(found)
+            self._ahead[(stream, str(phase["state"]), next_offset)] = self._ahead_pool().submit(
+                self._window_ids, stream, next_offset
+            )
+            items = self._read(stream, found)
+            return ChangePage(items, [], json.dumps({**phase, "offset": next_offset}), True)
+        return ChangePage(self._read(stream, found), [], str(phase["state"]), True)
+
+    def _ahead_pool(self) -> ThreadPoolExecutor:
+        with self._ahead_lock:
+            if self._ahead_executor is None:
+                self._ahead_executor = ThreadPoolExecutor(max_workers=len(WINDOWED), thread_name_prefix="ews-ahead")
+            return self._ahead_executor
 
     def _window_ids(self, stream: str, offset: int) -> list[tuple[str | None, str | None]]:
         """(id, change key) of one page of the window: a restricted FindItem, or the calendar's view."""
