@@ -36,6 +36,7 @@ def main(argv: list[str]) -> None:
     from app.ui.issues_tab import IssuesTab
     from app.ui.models import StoreIssues
     from app.auth.tokens import ProcessKeyring, TokenStore
+    from app.compose.desktop import DesktopBackend
     from app.compose.paths import Paths
     from app.compose.setup import profile_from_info, served_elsewhere, sign_in_all
     from app.ui.app import DesktopApp
@@ -78,7 +79,7 @@ def main(argv: list[str]) -> None:
         prof = profile_from_info(info, "graph")
         sign_in_all(prof, tokens, info)
         profile.save(paths.config, prof)
-        app = DesktopApp(qapp, paths, tokens=tokens, demo=True, tray=False)
+        app = DesktopApp(qapp, DesktopBackend(paths, tokens, demo=True), tray=False)
         done: list[object] = []
         app.controller.cycle_finished.connect(done.append)
         app.start(show_window=True)
@@ -87,8 +88,7 @@ def main(argv: list[str]) -> None:
         while not done:
             settle(0.05)
         settle(1.0)
-        shot(app.window, "general")
-        app.window.tabs.setCurrentIndex(1)
+        app.window.tabs.setCurrentIndex(1)  # the General tab's shots: take_general.py
         issues = app.window.issues
         shot(app.window, "issues")
         issues.open_menu(min(2, issues.model.rowCount() - 1))
@@ -109,7 +109,7 @@ def main(argv: list[str]) -> None:
             QLocale.setDefault(QLocale("en_US"))
         issue = next(app.window.issues.model.issue(r) for r in range(app.window.issues.model.rowCount())
                      if app.window.issues.model.issue(r).code == "DATA_VALIDATION_FAILED")
-        details = DetailsDialog(app.catalog, issue.code, issue.message, issue.account, app.window, item=issue.item_title)
+        details = DetailsDialog(app.catalog, issue.code, issue.message, issue.account, app.window, item=issue.item_title, issue=issue)
         details.show()
         shot(details, "show-details")
         details.close()
@@ -133,8 +133,6 @@ def main(argv: list[str]) -> None:
         from app.ui import theme
 
         theme.apply(qapp, "dark")
-        app.window.tabs.setCurrentIndex(0)
-        shot(app.window, "general-dark")
         app.window.tabs.setCurrentIndex(1)
         issues.view.selectRow(0)
         shot(app.window, "issues-dark")

@@ -14,6 +14,7 @@ setting exchangelib's process-wide ``BaseProtocol.HTTP_ADAPTER_CLS``.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import re
 import threading
@@ -211,11 +212,16 @@ class EwsConnection:
             raise self.error(exc) from exc
 
     def web_link(self, item_id: str) -> str:
+        return f"{self._owa}/owa/?ItemID={quote(item_id, safe='')}&exvsurl=1&viewmodel=ReadMessageItem"
+
+    @functools.cached_property
+    def _owa(self) -> str:
+        """Where Outlook on the web links point: the setting, else the EWS endpoint's host."""
         base = self.settings.owa_url
         if not base:
             parts = urlsplit(self.settings.endpoint or "https://outlook.office365.com/EWS/Exchange.asmx")
             base = f"{parts.scheme}://{parts.netloc}"
-        return f"{base.rstrip('/')}/owa/?ItemID={quote(item_id, safe='')}&exvsurl=1&viewmodel=ReadMessageItem"
+        return base.rstrip("/")
 
     def ensure_master_categories(self, wanted: Mapping[str, str]) -> set[str]:
         """Make sure the master category list defines each name with its colour; the names it holds now.

@@ -1,9 +1,14 @@
-"""``EwsMailbox``: the mailbox port on Exchange Web Services through exchangelib.
+"""``EwsMailbox``: the mailbox port on Exchange Web Services.
 
-    changes(stream, state): one SyncFolderItems page (exchangelib's service, driven page by
-    page so the engine can checkpoint the sync state after every page; ``Folder.sync_items``
-    saves it only at the end) -> GetItem for the created/updated ids (bodies are not in
-    SyncFolderItems) -> items, deleted ids, the new state, more = not IncludesLastItemInRange.
+    changes(stream, state): one SyncFolderItems page (IdOnly, driven page by page so the
+    engine can checkpoint the sync state after every page) -> GetItem for the created/updated
+    ids (bodies are not in SyncFolderItems), up to READ_AHEAD chunks of 100 at once -> items,
+    deleted ids, the new state, more = not IncludesLastItemInRange.
+
+The reads (SyncFolderItems, FindItem, GetItem) go on the lean path (``lean``, ``lean_lists``):
+requests built by hand, answers parsed straight into ``MailItem``, on sessions of our own made
+by exchangelib's protocol.  Account set-up, marks, categories and sending stay on exchangelib.
+The engine reads the five folders at once (``concurrent_streams``).
 
 The first read of the windowed streams (inbox, sent, calendar) and the expansion of recurring
 series are in ``app.providers.ews.window``.
@@ -17,22 +22,25 @@ without rewriting it.  ErrorServerBusy is waited out when its BackOffMillisecond
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
 from app.core.competitors import Traces, category_traces, unreadable
 from app.core.errors import CursorExpired, SyncbarError
-from app.core.model import Direction, ItemKind, MailItem, Person
+from app.core.model import ItemKind, MailItem
 from app.core.ports import Attachment, ChangePage, Mark, MarkResult
+from app.providers.ews import lean
 from app.providers.ews.connect import NO_COLOUR, RED, EwsConnection
 from app.providers.ews.window import WINDOWED, WindowReads
 from app.providers.window import windowed
 
 MARK = "Sync Error"
 UPDATE_CHUNK = 100
-STREAMS = {"inbox": "inbox", "sent": "sent", "calendar": "calendar", "contacts": "contacts", "tasks": "tasks"}
+STREAMS = ("inbox", "sent", "calendar", "contacts", "tasks")
 KIND = {
     "inbox": ItemKind.EMAIL,
     "sent": ItemKind.EMAIL,
@@ -41,10 +49,15 @@ KIND = {
     "tasks": ItemKind.TASK,
 }
 MAX_INLINE_WAIT = 30.0
+READ_AHEAD = 6  # GetItem chunks of one page in flight at once: a page of 512 in one round trip
 
 
 class EwsMailbox(WindowReads):
     """Implements ``app.core.ports.MailboxPort``."""
+
+    # The engine reads the five folders at once, each with up to READ_AHEAD GetItem chunks in flight;
+    # ``lean.OWN_LIMIT`` keeps the total within Exchange's default EWSMaxConcurrency of 27 per user.
+    concurrent_streams = 5
 
     def __init__(
         self,
@@ -70,6 +83,13 @@ class EwsMailbox(WindowReads):
         # it is our mark coming back, and the item need not be read again.
         self._own_changes: dict[str, str] = {}
         self._view: list[tuple[str, str, str]] | None = None  # (id, change key, UID) in the window, per round
+        self._sessions = lean.Sessions(lambda: self.connection.account().protocol)
+        # ErrorServerBusy's back-off holds for every request of this mailbox, whichever thread asked.
+        self._quiet_until = 0.0
+        self._gate = threading.Lock()
+        self._ahead = {}
+        self._ahead_executor = None
+        self._ahead_lock = threading.Lock()
 
     def streams(self) -> Sequence[str]:
         return tuple(STREAMS)
@@ -78,8 +98,14 @@ class EwsMailbox(WindowReads):
         """Call exchangelib, waiting out short ErrorServerBusy back-offs, mapping every error to a code."""
         from exchangelib.errors import ErrorInvalidSyncStateData, ErrorServerBusy, UnauthorizedError
 
-        renewed = False
+        renewed = slept = False
         for attempt in range(4):
+            if not slept:  # another reader's ErrorServerBusy holds for this request too
+                with self._gate:
+                    wait = self._quiet_until - time.monotonic()
+                if wait > 0:
+                    self._sleep(wait)
+            slept = False
             try:
                 return fn()
             except ErrorInvalidSyncStateData as exc:
@@ -88,22 +114,27 @@ class EwsMailbox(WindowReads):
                 # An OAuth token Exchange no longer takes (ended early, revoked): renew it once, then ask again.
                 if renewed or not self.connection.renew():
                     raise self.connection.error(exc) from exc
+                self._sessions.close()
                 renewed = True
             except ErrorServerBusy as exc:
                 wait = float(exc.back_off or 5.0)
                 if wait > MAX_INLINE_WAIT or attempt == 3:
                     raise self.connection.error(exc) from exc
+                until = time.monotonic() + wait
+                with self._gate:
+                    self._quiet_until = max(self._quiet_until, until)
                 self._sleep(wait)
+                with self._gate:  # waited out: the others need not wait for it again
+                    if self._quiet_until <= until:
+                        self._quiet_until = 0.0
+                slept = True
             except Exception as exc:
                 raise self.connection.error(exc) from exc
         raise AssertionError("unreachable")
 
-    def _folder(self, stream: str) -> Any:
+    def changes(self, stream: str, cursor: str | None) -> ChangePage:
         if stream not in STREAMS:
             raise ValueError(f"unknown EWS stream {stream!r}")
-        return getattr(self.connection.account(), STREAMS[stream])
-
-    def changes(self, stream: str, cursor: str | None) -> ChangePage:
         if stream in WINDOWED:
             return windowed(self.window_start(), cursor, lambda inner: self._changes(stream, inner))
         return self._changes(stream, cursor)
@@ -111,111 +142,72 @@ class EwsMailbox(WindowReads):
     def _changes(self, stream: str, cursor: str | None) -> ChangePage:
         if stream in WINDOWED and (cursor is None or cursor.startswith("{")):
             return self._first_read(stream, json.loads(cursor) if cursor else {"phase": "prime", "state": ""})
-        changes, state, last = self._sync_page(stream, cursor, self.page_size, ids_only=False)
-        wanted: list[Any] = []
+        page = self._sync_page(stream, cursor, self.page_size)
+        state, last = page.state, page.last
+        wanted: list[tuple[str | None, str | None]] = []
         removed: list[str] = []
-        for change_type, item in changes:
+        for change_type, item_id, change_key in page.changes:
             if change_type == "delete":
-                removed.append(str(item.id))
-            elif change_type == "update" and self._own_changes.pop(str(item.id), None) == item.changekey:
+                removed.append(item_id)
+            elif change_type == "update" and self._own_changes.pop(item_id, None) == change_key:
                 continue  # only our own categories changed
             elif change_type in ("create", "update"):
-                wanted.append(item)
-        items = self._read(stream, [(getattr(i, "id", None), getattr(i, "changekey", None)) for i in wanted])
+                wanted.append((item_id, change_key))
+        items = self._read(stream, wanted)
         more = not last and state != (cursor or "")
         if not more:
             self._view = None  # the round is over
         return ChangePage(items, removed, state, more)
 
     def _read(self, stream: str, ids: Sequence[tuple[str | None, str | None]]) -> list[MailItem]:
+        """GetItem for ``ids`` on the lean path, up to ``READ_AHEAD`` chunks of 100 in flight at once."""
         if not ids:
             return []
-        fetched = self._run(lambda: list(self.connection.account().fetch(ids=list(ids))))
-        # An item gone between the two calls is skipped: its delete comes in a later round.
-        found = [obj for obj in fetched if not isinstance(obj, Exception)]
-        masters = {str(o.uid) for o in found if getattr(o, "type", None) == "RecurringMaster"}
-        items = [self._item(stream, o) for o in found if getattr(o, "type", None) != "RecurringMaster"]
+        chunks = [list(ids[i : i + lean.CHUNK]) for i in range(0, len(ids), lean.CHUNK)]
+        if len(chunks) == 1:
+            reads = self._get(stream, chunks[0], shared=True)
+        else:
+            with ThreadPoolExecutor(max_workers=min(READ_AHEAD, len(chunks)), thread_name_prefix="ews-get") as pool:
+                reads = [
+                    read
+                    for part in pool.map(lambda chunk: self._get(stream, chunk, shared=False), chunks)
+                    for read in part
+                ]
+        masters = {read.master_uid for read in reads if read.item is None}
+        items = [read.item for read in reads if read.item is not None]
         if masters:
             instances = [(i, key) for i, key, uid in self._window_view() if uid in masters]
             items += self._read(stream, instances)
         return items
 
+    def _get(self, stream: str, ids: Sequence[tuple[str | None, str | None]], *, shared: bool) -> list[lean.Read]:
+        """One GetItem call (an item gone since it was listed is skipped: its delete comes in a later round);
+        ``shared``: on exchangelib's session (see ``lean.Sessions``)."""
+        from exchangelib.services import GetItem
+
+        kind = KIND[stream]
+
+        def get() -> list[lean.Read]:
+            service = GetItem(account=self.connection.account())
+            body = self._sessions.post(service, lean.get_items_payload(ids, kind), shared=shared)
+            link = self.connection.web_link
+            return [lean.to_read(stream, kind, element, link) for element in lean.answered_items(body)]
+
+        result: list[lean.Read] = self._run(get)
+        return result
+
     def fetch(self, stream: str, mailbox_id: str) -> MailItem:
-        def get() -> Any:
-            found = list(self.connection.account().fetch(ids=[(mailbox_id, None)]))
-            if not found or isinstance(found[0], Exception):
-                raise found[0] if found else LookupError(mailbox_id)
+        from exchangelib.errors import ErrorItemNotFound
+
+        def get() -> MailItem:
+            found = [
+                read.item for read in self._get(stream, [(mailbox_id, None)], shared=True) if read.item is not None
+            ]
+            if not found:
+                raise ErrorItemNotFound(f"The item {mailbox_id} was not found")
             return found[0]
 
-        return self._item(stream, self._run(get))
-
-    def _item(self, stream: str, obj: Any) -> MailItem:
-        kind = KIND[stream]
-        categories = tuple(obj.categories or ()) if getattr(obj, "categories", None) else ()
-        common: dict[str, Any] = {
-            "mailbox_id": str(obj.id),
-            "stream": stream,
-            "labels": categories,
-            "web_link": self.connection.web_link(str(obj.id)),
-        }
-        if kind is ItemKind.EMAIL:
-            recipients = [*(obj.to_recipients or []), *(obj.cc_recipients or [])]
-            when = obj.datetime_sent if stream == "sent" else obj.datetime_received
-            return MailItem(
-                kind=kind,
-                subject=str(obj.subject or ""),
-                body=_text(obj),
-                sender=_person(obj.sender or getattr(obj, "author", None)),
-                recipients=tuple(p for p in (_person(r) for r in recipients) if p is not None),
-                occurred_at=_dt(when),
-                direction=Direction.OUTBOUND if stream == "sent" else Direction.INBOUND,
-                fields={"changekey": str(obj.changekey or "")},
-                headers={"message-id": str(getattr(obj, "message_id", "") or "")},
-                **common,
-            )
-        if kind is ItemKind.EVENT:
-            attendees = [a.mailbox for a in (obj.required_attendees or []) + (obj.optional_attendees or [])]
-            return MailItem(
-                kind=kind,
-                subject=str(obj.subject or ""),
-                body=_text(obj),
-                sender=_person(obj.organizer),
-                recipients=tuple(p for p in (_person(a) for a in attendees) if p is not None),
-                occurred_at=_dt(obj.start),
-                end_at=_dt(obj.end),
-                fields={"location": str(obj.location or "")},
-                **common,
-            )
-        if kind is ItemKind.CONTACT:
-            emails = list(obj.email_addresses or [])
-            phones = list(obj.phone_numbers or [])
-            return MailItem(
-                kind=kind,
-                subject=str(obj.display_name or ""),
-                fields={
-                    "first_name": str(obj.given_name or ""),
-                    "last_name": str(obj.surname or ""),
-                    "email": str(emails[0].email) if emails else "",
-                    "company": str(obj.company_name or ""),
-                    "phone": str(phones[0].phone_number) if phones else "",
-                    "title": str(obj.job_title or ""),
-                },
-                **common,
-            )
-        due = _dt(obj.due_date)
-        return MailItem(
-            kind=kind,
-            subject=str(obj.subject or ""),
-            body=_text(obj),
-            occurred_at=due,
-            # The fields every provider's task carries (the mapping's due, status and priority).
-            fields={
-                "due": due.date().isoformat() if due else "",
-                "status": str(obj.status or ""),
-                "priority": str(getattr(obj, "importance", "") or ""),
-            },
-            **common,
-        )
+        return self._run(get)  # type: ignore[no-any-return]
 
     # -- marks ------------------------------------------------------------------------------
 
@@ -306,30 +298,3 @@ class EwsMailbox(WindowReads):
 
 def _ours(category: str) -> bool:
     return category == MARK or category.startswith(MARK + ": ")
-
-
-def _person(mailbox: Any) -> Person | None:
-    if mailbox is None:
-        return None
-    address = str(getattr(mailbox, "email_address", "") or "").strip()
-    name = str(getattr(mailbox, "name", "") or "")
-    return Person(address, name) if address or name else None
-
-
-def _text(obj: Any) -> str:
-    from app.providers.textutil import html_to_text
-
-    body = getattr(obj, "text_body", None) or getattr(obj, "body", None) or ""
-    text = str(body)
-    return html_to_text(text) if type(body).__name__ == "HTMLBody" else text
-
-
-def _dt(value: Any) -> Any:
-    if value is None:
-        return None
-    from datetime import UTC, datetime
-
-    if isinstance(value, datetime):
-        # exchangelib's EWSDateTime only converts to its own time zone class; go through the timestamp.
-        return datetime.fromtimestamp(value.timestamp(), UTC)
-    return datetime(value.year, value.month, value.day, tzinfo=UTC)  # EWSDate (a due date)

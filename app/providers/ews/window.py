@@ -25,12 +25,15 @@ instances that share its UID.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime, timedelta
 from typing import Any
 
 from app.core.model import MailItem
 from app.core.ports import ChangePage
+from app.providers.ews import lean, lean_lists
 from app.providers.ews.connect import EwsConnection
 from app.providers.window import window_start
 
@@ -47,11 +50,13 @@ class WindowReads:
     activated_at: datetime | None
     clock: Callable[[], datetime]
     _view: list[tuple[str, str, str]] | None
+    _sessions: lean.Sessions
+    # The window's next FindItem page, asked ahead: (stream, primed state, offset) -> its (id, change key)s.
+    _ahead: dict[tuple[str, str, int], Future[list[tuple[str | None, str | None]]]]
+    _ahead_executor: ThreadPoolExecutor | None
+    _ahead_lock: threading.Lock
 
     def _run(self, fn: Callable[[], Any]) -> Any:
-        raise NotImplementedError
-
-    def _folder(self, stream: str) -> Any:
         raise NotImplementedError
 
     def _read(self, stream: str, ids: Sequence[tuple[str | None, str | None]]) -> list[MailItem]:
@@ -61,130 +66,73 @@ class WindowReads:
         """The oldest moment the sync reads: the history window before activation (the rules' own start)."""
         return window_start(self.history_days, self.activated_at, self.clock())
 
-    def _sync_page(self, stream: str, state: str | None, size: int, ids_only: bool) -> tuple[list[Any], str, bool]:
-        from exchangelib.items import ID_ONLY
-        from exchangelib.properties import FieldPath
-        from exchangelib.services import SyncFolderItems
+    def _lean(self, payload: Callable[[str], Any], answer: Callable[[Any], Any], *, shared: bool) -> Any:
+        """One request on the lean path (``payload(mailbox address)``), its answer read by ``answer``;
+        ``shared``: on exchangelib's signed-in session (a round's one call per folder), else on one of ours."""
+        from exchangelib.services import GetItem
 
-        def page() -> tuple[list[Any], str, bool]:
-            account = self.connection.account()
-            folder = self._folder(stream)
-            svc = SyncFolderItems(account=account)
-            fields = None if ids_only else {FieldPath(field=folder.get_item_field_by_fieldname("subject"))}
-            changes = list(
-                svc.call(
-                    folder=folder,
-                    shape=ID_ONLY,
-                    additional_fields=fields,
-                    sync_state=state,
-                    ignore=None,
-                    max_changes_returned=size,
-                    sync_scope=None,
-                )
-            )
-            return changes, str(svc.sync_state or ""), bool(svc.includes_last_item_in_range)
+        def call() -> Any:
+            service = GetItem(account=self.connection.account())  # only its envelope and headers are used
+            return answer(self._sessions.post(service, payload(self.connection.address), shared=shared))
 
-        result: tuple[list[Any], str, bool] = self._run(page)
-        return result
+        return self._run(call)
+
+    def _sync_page(self, stream: str, state: str | None, size: int, *, shared: bool = True) -> lean_lists.SyncPage:
+        """One SyncFolderItems page (ids and change keys only)."""
+        page: lean_lists.SyncPage = self._lean(
+            lambda address: lean_lists.sync_payload(stream, address, state, size), lean_lists.sync_answer, shared=shared
+        )
+        return page
 
     def _first_read(self, stream: str, phase: dict[str, Any]) -> ChangePage:
         """One step of the first read of a windowed stream (see the module's docstring)."""
         if phase["phase"] == "prime":
-            _, state, last = self._sync_page(stream, phase["state"] or None, PRIME_PAGE, ids_only=True)
+            page = self._sync_page(stream, phase["state"] or None, PRIME_PAGE, shared=False)
+            state, last = page.state, page.last
             following = {"phase": "window", "state": state, "offset": 0} if last else {"phase": "prime", "state": state}
             return ChangePage([], [], json.dumps(following), True)
         offset = int(phase.get("offset", 0))
-        found = self._window_ids(stream, offset)
-        items = self._read(stream, found)
+        ahead = self._ahead.pop((stream, str(phase["state"]), offset), None)
+        found = ahead.result() if ahead is not None else self._window_ids(stream, offset)
         if stream != "calendar" and len(found) == self.page_size:
-            return ChangePage(items, [], json.dumps({**phase, "offset": offset + len(found)}), True)
-        return ChangePage(items, [], str(phase["state"]), True)
-
-    def _window_ids(self, stream: str, offset: int) -> list[tuple[str, str]]:
-        """(id, change key) of one page of the window: a restricted FindItem, or the calendar's view."""
-        from exchangelib import EWSDateTime
-        from exchangelib.fields import FieldOrder, FieldPath
-        from exchangelib.folders.queryset import SHALLOW
-        from exchangelib.items import ID_ONLY
-        from exchangelib.properties import CalendarView
-        from exchangelib.restriction import Q, Restriction
-        from exchangelib.services import FindItem
-
-        start = EWSDateTime.from_datetime(self.window_start().astimezone(UTC))
-
-        def find() -> list[Any]:
-            account = self.connection.account()
-            folder = self._folder(stream)
-            svc = FindItem(account=account, page_size=self.page_size)
-            if stream == "calendar":
-                end = EWSDateTime.from_datetime((self.clock() + timedelta(days=365)).astimezone(UTC))
-                view: Any = CalendarView(start=start, end=end)
-                restriction, order, limit, skip = None, None, None, 0
-            else:
-                view = None
-                restriction = Restriction(
-                    Q(datetime_received__gte=start), folders=[folder], applies_to=Restriction.ITEMS
-                )
-                received = FieldPath(field=folder.get_item_field_by_fieldname("datetime_received"))
-                order, limit, skip = [FieldOrder(field_path=received, reverse=False)], self.page_size, offset
-            return list(
-                svc.call(
-                    folders=[folder],
-                    additional_fields=None,
-                    restriction=restriction,
-                    order_fields=order,
-                    shape=ID_ONLY,
-                    query_string=None,
-                    depth=SHALLOW,
-                    calendar_view=view,
-                    max_items=limit,
-                    offset=skip,
-                )
+            # The next page's ids are asked while this page's items are read (the cursor stays the truth:
+            # a crash loses only this read ahead).
+            next_offset = offset + len(found)
+            self._ahead[(stream, str(phase["state"]), next_offset)] = self._ahead_pool().submit(
+                self._window_ids, stream, next_offset
             )
+            items = self._read(stream, found)
+            return ChangePage(items, [], json.dumps({**phase, "offset": next_offset}), True)
+        return ChangePage(self._read(stream, found), [], str(phase["state"]), True)
 
-        found = self._run(find)
-        for entry in found:
-            if isinstance(entry, Exception):
-                raise self.connection.error(entry) from entry
-        return [(str(i[0]), str(i[1])) for i in found]  # IdOnly without extra fields: (id, change key)
+    def _ahead_pool(self) -> ThreadPoolExecutor:
+        with self._ahead_lock:
+            if self._ahead_executor is None:
+                self._ahead_executor = ThreadPoolExecutor(max_workers=len(WINDOWED), thread_name_prefix="ews-ahead")
+            return self._ahead_executor
+
+    def _window_ids(self, stream: str, offset: int) -> list[tuple[str | None, str | None]]:
+        """(id, change key) of one page of the window: a restricted FindItem, or the calendar's view."""
+        start = self.window_start()
+        end = self.clock() + timedelta(days=365)
+
+        def payload(address: str) -> Any:
+            if stream == "calendar":
+                return lean_lists.calendar_payload(address, start, end, uid=False)
+            return lean_lists.window_payload(stream, address, start, self.page_size, offset)
+
+        found: list[tuple[str, str, str]] = self._lean(
+            payload, lambda body: list(lean_lists.found_items(body)), shared=False
+        )
+        return [(i, key) for i, key, _ in found]
 
     def _window_view(self) -> list[tuple[str, str, str]]:
         """(id, change key, UID) of every instance in the calendar window, read once per round."""
         if self._view is None:
-            from exchangelib import EWSDateTime
-            from exchangelib.fields import FieldPath
-            from exchangelib.folders.queryset import SHALLOW
-            from exchangelib.items import ID_ONLY
-            from exchangelib.properties import CalendarView
-            from exchangelib.services import FindItem
-
-            def find() -> list[Any]:
-                account = self.connection.account()
-                folder = self._folder("calendar")
-                view = CalendarView(
-                    start=EWSDateTime.from_datetime(self.window_start().astimezone(UTC)),
-                    end=EWSDateTime.from_datetime((self.clock() + timedelta(days=365)).astimezone(UTC)),
-                )
-                uid = {FieldPath(field=folder.get_item_field_by_fieldname("uid"))}
-                svc = FindItem(account=account, page_size=self.page_size)
-                return list(
-                    svc.call(
-                        folders=[folder],
-                        additional_fields=uid,
-                        restriction=None,
-                        order_fields=None,
-                        shape=ID_ONLY,
-                        query_string=None,
-                        depth=SHALLOW,
-                        calendar_view=view,
-                        max_items=None,
-                        offset=0,
-                    )
-                )
-
-            found = self._run(find)
-            for entry in found:
-                if isinstance(entry, Exception):
-                    raise self.connection.error(entry) from entry
-            self._view = [(str(i.id), str(i.changekey), str(i.uid)) for i in found]
+            start, end = self.window_start(), self.clock() + timedelta(days=365)
+            self._view = self._lean(
+                lambda address: lean_lists.calendar_payload(address, start, end, uid=True),
+                lambda body: list(lean_lists.found_items(body)),
+                shared=True,
+            )
         return self._view
