@@ -27,8 +27,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QPalette
 
 from app.core.catalog import Catalog
-from app.core.model import Issue, IssueState, ItemKind, Source
+from app.core.model import Issue, IssueState
 from app.core.store import IssueQuery
+from app.ui import words
 from app.ui.link_icons import crm_icon, mailbox_icon
 
 Index = QModelIndex | QPersistentModelIndex
@@ -50,40 +51,15 @@ IssueRole = Qt.ItemDataRole.UserRole + 1  # the Issue itself
 LinkRole = Qt.ItemDataRole.UserRole + 3  # the URL a Connectivity cell opens
 ACTIONS_GLYPH = "⋮"
 
-KIND_TEXT = {
-    ItemKind.EMAIL: QT_TRANSLATE_NOOP("IssuesModel", "Email"),
-    ItemKind.EVENT: QT_TRANSLATE_NOOP("IssuesModel", "Event"),
-    ItemKind.CONTACT: QT_TRANSLATE_NOOP("IssuesModel", "Contact"),
-    ItemKind.TASK: QT_TRANSLATE_NOOP("IssuesModel", "Task"),
-}
-ACCOUNT_TEXT = QT_TRANSLATE_NOOP("IssuesModel", "Account")
-SOURCE_TEXT = {
-    Source.MAILBOX: QT_TRANSLATE_NOOP("IssuesModel", "Mailbox"),
-    Source.SALESFORCE: QT_TRANSLATE_NOOP("IssuesModel", "Salesforce"),
-    Source.ENGINE: QT_TRANSLATE_NOOP("IssuesModel", "Syncbar"),
-}
-STATE_TEXT = {
-    IssueState.OPEN: QT_TRANSLATE_NOOP("IssuesModel", "Open"),
-    IssueState.RESOLVED: QT_TRANSLATE_NOOP("IssuesModel", "Resolved"),
-    IssueState.IGNORED: QT_TRANSLATE_NOOP("IssuesModel", "Ignored"),
-}
-
-
 def tr(text: object) -> str:
     """``text`` (a QT_TRANSLATE_NOOP mark, extracted under this context) in the user's language."""
     return QCoreApplication.translate(CONTEXT, str(text))
 
 
-def kind_text(kind: ItemKind | None) -> str:
-    return tr(KIND_TEXT[kind]) if kind is not None else tr(ACCOUNT_TEXT)
-
-
-def source_text(source: Source) -> str:
-    return tr(SOURCE_TEXT[source])
-
-
-def state_text(state: IssueState) -> str:
-    return tr(STATE_TEXT[state])
+# The core's values in words: one table for the whole window (app/ui/words.py).
+kind_text = words.kind_label
+source_text = words.source_label
+state_text = words.state_label
 
 
 def rich_tip(text: str) -> str:

@@ -710,139 +710,92 @@
 <context>
     <name>IssuesModel</name>
     <message>
-        <location filename="../../app/ui/models.py" line="39" />
+        <location filename="../../app/ui/models.py" line="40" />
         <source>When</source>
         <translation>När</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="40" />
+        <location filename="../../app/ui/models.py" line="41" />
         <source>Item</source>
         <translation>Objekt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="41" />
+        <location filename="../../app/ui/models.py" line="42" />
         <source>Problem</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="42" />
+        <location filename="../../app/ui/models.py" line="43" />
         <source>What to do</source>
         <translation>Gör så här</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="43" />
-        <location filename="../../app/ui/models.py" line="61" />
+        <location filename="../../app/ui/models.py" line="44" />
         <source>Mailbox</source>
         <translation>Brevlåda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="44" />
-        <location filename="../../app/ui/models.py" line="62" />
+        <location filename="../../app/ui/models.py" line="45" />
         <source>Salesforce</source>
         <translation>Salesforce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="46" />
+        <location filename="../../app/ui/models.py" line="47" />
         <source>First seen</source>
         <translation>Först sedd</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="54" />
-        <source>Email</source>
-        <translation>E-post</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/models.py" line="55" />
-        <source>Event</source>
-        <translation>Möte</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/models.py" line="56" />
-        <source>Contact</source>
-        <translation>Kontakt</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/models.py" line="57" />
-        <source>Task</source>
-        <translation>Uppgift</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/models.py" line="59" />
-        <source>Account</source>
-        <translation>Konto</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/models.py" line="63" />
-        <source>Syncbar</source>
-        <translation>Syncbar</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/models.py" line="66" />
-        <source>Open</source>
-        <translation>Öppna</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/models.py" line="67" />
-        <source>Resolved</source>
-        <translation>Lösta</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/models.py" line="68" />
-        <source>Ignored</source>
-        <translation>Ignorerade</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/models.py" line="119" />
+        <location filename="../../app/ui/models.py" line="95" />
         <source>just now</source>
         <translation>nyss</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="121" />
+        <location filename="../../app/ui/models.py" line="97" />
         <source>{n} min ago</source>
         <translation>för {n} min sedan</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="125" />
+        <location filename="../../app/ui/models.py" line="101" />
         <source>{n} h ago</source>
         <translation>för {n} tim sedan</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="127" />
+        <location filename="../../app/ui/models.py" line="103" />
         <source>yesterday</source>
         <translation>i går</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="129" />
+        <location filename="../../app/ui/models.py" line="105" />
         <source>{n} days ago</source>
         <translation>för {n} dagar sedan</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="136" />
+        <location filename="../../app/ui/models.py" line="112" />
         <source>Whole account: {account}</source>
         <translation>Hela kontot: {account}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="138" />
+        <location filename="../../app/ui/models.py" line="114" />
         <source>(no subject)</source>
         <translation>(inget ämne)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="320" />
+        <location filename="../../app/ui/models.py" line="296" />
         <source>Each row's ⋮ opens its actions</source>
         <translation>Varje rads ⋮ öppnar dess åtgärder</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="322" />
+        <location filename="../../app/ui/models.py" line="298" />
         <source>Actions</source>
         <translation>Åtgärder</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="369" />
+        <location filename="../../app/ui/models.py" line="345" />
         <source>{problem} ({state})</source>
         <translation>{problem} ({state})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="380" />
+        <location filename="../../app/ui/models.py" line="356" />
         <source>Last seen {last}
 First seen {first}
 Attempts: {n}</source>
@@ -851,52 +804,52 @@ Först sedd {first}
 Försök: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="386" />
+        <location filename="../../app/ui/models.py" line="362" />
         <source>Date: {when}</source>
         <translation>Datum: {when}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="388" />
+        <location filename="../../app/ui/models.py" line="364" />
         <source>{object} · reported by {source} · {state}</source>
         <translation>{object} · rapporterat av {source} · {state}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="392" />
+        <location filename="../../app/ui/models.py" line="368" />
         <source>Account: {account}</source>
         <translation>Konto: {account}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="395" />
+        <location filename="../../app/ui/models.py" line="371" />
         <source>Code: {code}</source>
         <translation>Kod: {code}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="397" />
+        <location filename="../../app/ui/models.py" line="373" />
         <source>The service said: {message}</source>
         <translation>Tjänsten svarade: {message}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="402" />
+        <location filename="../../app/ui/models.py" line="378" />
         <source>Open the item in your mailbox</source>
         <translation>Öppna objektet i din brevlåda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="402" />
+        <location filename="../../app/ui/models.py" line="378" />
         <source>No mailbox link</source>
         <translation>Ingen länk till brevlådan</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="404" />
+        <location filename="../../app/ui/models.py" line="380" />
         <source>Open the record in Salesforce</source>
         <translation>Öppna posten i Salesforce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="404" />
+        <location filename="../../app/ui/models.py" line="380" />
         <source>No Salesforce record yet</source>
         <translation>Ingen Salesforce-post än</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="406" />
+        <location filename="../../app/ui/models.py" line="382" />
         <source>Actions: Retry, Ignore, Copy details, Show details, Chat with support</source>
         <translation>Åtgärder: Försök igen, Ignorera, Kopiera detaljer, Visa detaljer, Chatta med support</translation>
     </message>
