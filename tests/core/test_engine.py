@@ -662,3 +662,25 @@ def test_an_account_issue_keeps_the_services_request_id_and_a_wordless_error_sho
         "MBX_SCOPE_NOT_GRANTED",
         "mbx-req-2",
     )
+
+
+def test_a_session_killed_after_its_push_shows_when_its_last_results_were_recorded(tmp_path: Path) -> None:
+    """Killed while marking: the interrupted session still shows what it synced and when it last recorded it."""
+    from tests.fakes import Crash
+
+    w = World(tmp_path, [email(1), contact(2, last="")])
+    real_push = w.crm.push
+
+    def slow_push(records):  # type: ignore[no-untyped-def]
+        w.clock.advance(timedelta(minutes=1))  # Salesforce took a minute to answer
+        return real_push(records)
+
+    w.crm.push = slow_push  # type: ignore[method-assign]
+    w.mailbox.faults.errors["mark"] = [Crash("killed while marking")]  # type: ignore[list-item]
+    with pytest.raises(Crash):
+        w.run()
+    w.clock.advance(timedelta(minutes=5))
+    w.run()
+    older = min(w.store.sessions(), key=lambda s: s.id)
+    assert older.outcome is Outcome.INTERRUPTED and older.counts[ItemKind.EMAIL].new == 1
+    assert older.ended_at == T0 + timedelta(minutes=1)
