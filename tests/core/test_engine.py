@@ -601,9 +601,11 @@ def test_a_full_disk_is_handed_to_the_runner_not_reported_as_a_bug(tmp_path: Pat
 
 
 def test_what_was_shortened_to_fit_is_noted_on_the_synced_item(tmp_path: Path) -> None:
-    w = World(tmp_path, [email(1, subject="s" * 300), email(2)])
+    w = World(tmp_path, [email(1, subject="s" * 300), email(2), email(3, subject="s" * 300, body="b" * 40_000)])
     w.run()
     assert w.store.row("email:m1").notes == "Subject truncated to 255 characters"  # type: ignore[union-attr]
+    both = "Subject truncated to 255 characters; Description truncated to 32000 characters"
+    assert w.store.row("email:m3").notes == both  # type: ignore[union-attr]
     assert w.store.row("email:m2").notes == ""  # type: ignore[union-attr]
 
 
