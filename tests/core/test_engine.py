@@ -686,3 +686,44 @@ def test_a_session_killed_after_its_push_shows_when_its_last_results_were_record
     older = min(w.store.sessions(), key=lambda s: s.id)
     assert older.outcome is Outcome.INTERRUPTED and older.counts[ItemKind.EMAIL].new == 1
     assert older.ended_at == T0 + timedelta(minutes=1)
+
+
+# --- what the progress bar is told, and when rounds go out (mutation-checked) ---
+
+
+def test_progress_counts_up_to_every_due_item_and_ends_with_nothing_left(tmp_path: Path) -> None:
+    w = World(tmp_path, [email(n) for n in range(5)] + [email(9, to="nobody@unknown.org")])
+    seen: list[Progress] = []
+    w.engine(batch_size=2).run(progress=seen.append)
+    assert seen[0] == Progress(0, 6, None)
+    # Rounds of two: m0 m1, m2 m3, then m4 alone (m9 has no Contact or Lead): the last report counts m9 too.
+    assert [(p.done, p.total) for p in seen] == [(0, 6), (2, 6), (4, 6), (5, 6), (6, 6)]
+    assert all(p.eta_seconds is not None and p.eta_seconds >= 0 for p in seen[1:])
+    assert seen[-1].eta_seconds == 0.0
+    # A cycle where every due item is settled without Salesforce still ends at "all done, nothing left".
+    w.mailbox.add(email(10, to="info@customer.com"))
+    seen.clear()
+    w.engine().run(progress=seen.append)
+    assert seen == [Progress(0, 1, None), Progress(1, 1, 0.0)]
+
+
+def test_a_full_round_is_sent_before_the_next_is_prepared(tmp_path: Path) -> None:
+    """A kill while the second round is being prepared leaves the first one synced and recorded."""
+    from tests.fakes import Crash
+
+    w = World(tmp_path, [email(n) for n in range(4)])
+    real = w.store.rows_by_keys
+    calls = 0
+
+    def rows_by_keys(keys):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        if calls == 4:  # two screening reads, the first round's build, then the second round's
+            raise Crash("killed while preparing the second round")
+        return real(keys)
+
+    w.store.rows_by_keys = rows_by_keys  # type: ignore[method-assign]
+    with pytest.raises(Crash):
+        w.engine(batch_size=2).run()
+    assert len(w.crm.records) == 2
+    assert [w.state(f"email:m{n}") for n in range(4)].count(ItemState.SYNCED) == 2
