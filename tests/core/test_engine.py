@@ -727,3 +727,29 @@ def test_a_full_round_is_sent_before_the_next_is_prepared(tmp_path: Path) -> Non
         w.engine(batch_size=2).run()
     assert len(w.crm.records) == 2
     assert [w.state(f"email:m{n}") for n in range(4)].count(ItemState.SYNCED) == 2
+
+
+def test_the_time_left_is_the_pace_so_far_times_the_items_left(tmp_path: Path) -> None:
+    """Each report's estimate is (time since the first report) / items done x items left, bounded by the
+    times the reports arrived (Salesforce takes 0.2 s per round, so the rounds set the pace)."""
+    import itertools
+    import time
+
+    w = World(tmp_path, [email(n) for n in range(6)])
+    real_push = w.crm.push
+
+    def slow_push(records):  # type: ignore[no-untyped-def]
+        time.sleep(0.2)
+        return real_push(records)
+
+    w.crm.push = slow_push  # type: ignore[method-assign]
+    seen: list[tuple[float, Progress]] = []
+    before = time.monotonic()
+    w.engine(batch_size=2).run(progress=lambda p: seen.append((time.monotonic(), p)))
+    first = seen[0][0]
+    assert [p.done for _, p in seen] == [0, 2, 4, 6]
+    for (earlier, _), (at, p) in itertools.pairwise(seen):
+        left = p.total - p.done
+        assert p.eta_seconds is not None
+        assert (earlier - first) / p.done * left <= p.eta_seconds <= (at - before) / p.done * left, (p, at - before)
+    assert seen[1][1].eta_seconds >= 0.2 / 2 * 4  # type: ignore[operator]  # one round of 0.2 s done, two to go
