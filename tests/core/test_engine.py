@@ -753,3 +753,21 @@ def test_the_time_left_is_the_pace_so_far_times_the_items_left(tmp_path: Path) -
         assert p.eta_seconds is not None
         assert (earlier - first) / p.done * left <= p.eta_seconds <= (at - before) / p.done * left, (p, at - before)
     assert seen[1][1].eta_seconds >= 0.2 / 2 * 4  # type: ignore[operator]  # one round of 0.2 s done, two to go
+
+
+def test_each_kind_counts_every_item_it_looked_at(tmp_path: Path) -> None:
+    w = World(tmp_path, [email(1), email(2, to="info@customer.com"), email(3, to=""), contact(4), contact(5, last="")])
+    counts = w.run().session.counts
+    assert (counts[ItemKind.EMAIL].total, counts[ItemKind.CONTACT].total) == (3, 2)
+    assert sum(counts[ItemKind.EMAIL].ignored.values()) + counts[ItemKind.EMAIL].new == 3
+    assert (counts[ItemKind.CONTACT].new, counts[ItemKind.CONTACT].failed) == (1, 1)
+
+
+def test_without_an_activation_time_the_history_window_counts_back_from_the_cycles_time(tmp_path: Path) -> None:
+    """A profile that kept no first sign-in time: what is older than its history window, seen from the time
+    the cycle runs, is ignored as before the window; the rest syncs."""
+    w = World(tmp_path, [email(1, when=T0 - timedelta(days=40)), email(2, when=T0 - timedelta(days=1))])
+    w.rules = Rules(RulesConfig(owner_addresses=frozenset({OWNER}), activated_at=None, history_days=30))
+    result = w.run()
+    assert result.session.counts[ItemKind.EMAIL].ignored == {"IGN_BEFORE_WINDOW": 1}
+    assert w.state("email:m1") is ItemState.IGNORED and w.state("email:m2") is ItemState.SYNCED
