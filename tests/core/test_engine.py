@@ -771,3 +771,43 @@ def test_without_an_activation_time_the_history_window_counts_back_from_the_cycl
     result = w.run()
     assert result.session.counts[ItemKind.EMAIL].ignored == {"IGN_BEFORE_WINDOW": 1}
     assert w.state("email:m1") is ItemState.IGNORED and w.state("email:m2") is ItemState.SYNCED
+
+
+def test_a_screening_rule_that_chokes_fails_only_its_item_with_its_traceback_logged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    w = World(tmp_path, [email(1), email(2), email(3)])
+    original = w.rules.pre_match
+
+    def pre_match(item, now):  # type: ignore[no-untyped-def]
+        if item.mailbox_id == "m1":
+            raise ValueError("odd header")
+        return original(item, now)
+
+    monkeypatch.setattr(w.rules, "pre_match", pre_match)
+    with caplog.at_level(logging.ERROR, logger="syncbar.engine"):
+        result = w.run()
+    assert result.ok and result.session.outcome is Outcome.ITEM_ISSUES
+    [issue] = w.store.issues()
+    assert (issue.item_key, issue.code, issue.message) == ("email:m1", "SYNC_UNKNOWN_ERROR", "ValueError: odd header")
+    assert issue.mailbox_link == "https://mail.example/m1" and issue.attempts == 1
+    assert w.state("email:m1") is ItemState.QUARANTINED  # our bug: stopped until Retry, not retried for ever
+    assert w.state("email:m2") is ItemState.SYNCED and w.state("email:m3") is ItemState.SYNCED  # the rest go on
+    counts = result.session.counts[ItemKind.EMAIL]
+    assert (counts.total, counts.failed, counts.new) == (3, 1, 2)
+    [record] = [r for r in caplog.records if r.name == "syncbar.engine"]
+    assert record.getMessage() == "screening item email:m1 failed; it becomes an issue"
+    assert record.exc_info is not None and record.exc_info[0] is ValueError
+
+
+def test_every_copy_after_the_first_is_ignored_as_a_duplicate_and_the_rest_go_on(tmp_path: Path) -> None:
+    copies = [email(n, stream="inbox", headers={"Message-ID": "<m1@example.com>"}) for n in (2, 3)]
+    group = [email(n, to="info@customer.com") for n in (5, 7)]
+    w = World(tmp_path, [email(1), *copies, email(4), *group, email(6)])
+    result = w.run()
+    counts = result.session.counts[ItemKind.EMAIL]
+    assert (counts.duplicate, counts.new, counts.ignored) == (2, 3, {"IGN_GROUP_ADDRESS": 2})
+    for key in ("email:m2", "email:m3"):
+        row = w.store.row(key)
+        assert row is not None and row.state is ItemState.IGNORED and row.last_code == "IGN_DUPLICATE_IN_BATCH"
+    assert w.state("email:m4") is ItemState.SYNCED and w.state("email:m6") is ItemState.SYNCED
