@@ -801,13 +801,15 @@ def test_a_screening_rule_that_chokes_fails_only_its_item_with_its_traceback_log
 
 
 def test_every_copy_after_the_first_is_ignored_as_a_duplicate_and_the_rest_go_on(tmp_path: Path) -> None:
-    copies = [email(n, stream="inbox", headers={"Message-ID": "<m1@example.com>"}) for n in (2, 3)]
+    # m2 and m8 carry m1's Message-ID (m8 without the angle brackets, read after other messages), with other text.
+    copies = [email(2, stream="inbox", headers={"Message-ID": "<m1@example.com>"}, body="Fwd")]
+    copies.append(email(8, stream="inbox", headers={"Message-ID": " m1@example.com "}, body="Re"))
     group = [email(n, to="info@customer.com") for n in (5, 7)]
     w = World(tmp_path, [email(1), *copies, email(4), *group, email(6)])
     result = w.run()
     counts = result.session.counts[ItemKind.EMAIL]
     assert (counts.duplicate, counts.new, counts.ignored) == (2, 3, {"IGN_GROUP_ADDRESS": 2})
-    for key in ("email:m2", "email:m3"):
+    for key in ("email:m2", "email:m8"):
         row = w.store.row(key)
         assert row is not None and row.state is ItemState.IGNORED and row.last_code == "IGN_DUPLICATE_IN_BATCH"
     assert w.state("email:m4") is ItemState.SYNCED and w.state("email:m6") is ItemState.SYNCED
