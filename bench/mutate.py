@@ -14,7 +14,8 @@ function, then only those tests per mutant.
 ``--only`` keeps the functions whose mutmut name (``Class.method``, ``function``) matches one of the
 given globs in the score; ``--names`` runs only the mutants whose full mutmut name matches (a big
 module a part at a time: ``--names 'app.core.engine.xǁEngineǁ_mark_rows*'``); ``--max-children`` is
-the number of test processes at once (1 on a shared 2-core machine).
+the number of test processes at once (1 on a shared 2-core machine); ``--timeout-multiplier`` bounds the
+CPU time of a mutant that loops for ever (5 here; mutmut's own 15 held one for over ten minutes).
 The scores per module and the equivalent mutants are kept in docs/reliability.md.
 """
 
@@ -37,7 +38,7 @@ COPY = ("app", "tests", "resources", "docs", "README.md", "pyproject.toml")
 KILLED = {"killed", "timeout", "segfault", "suspicious"}
 
 
-def _config(module: str, tests: list[str]) -> str:
+def _config(module: str, tests: list[str], timeout_multiplier: float = 5.0) -> str:
     """The [tool.mutmut] table for one module and its tests, appended to the scratch pyproject.toml."""
     quoted = ", ".join(json.dumps(t) for t in [*tests, "-x", "-q", "-p", "no:randomly"])
     return (
@@ -46,6 +47,7 @@ def _config(module: str, tests: list[str]) -> str:
         f"only_mutate = [{json.dumps(module)}]\n"
         f"pytest_add_cli_args_test_selection = [{quoted}]\n"
         'also_copy = ["resources", "docs", "README.md"]\n'
+        f"timeout_multiplier = {float(timeout_multiplier)}\n"
     )
 
 
@@ -58,7 +60,13 @@ def _mutant_function(name: str) -> str:
 
 
 def run(
-    module: str, tests: list[str], only: list[str], max_children: int, keep: bool, names: list[str] | None = None
+    module: str,
+    tests: list[str],
+    only: list[str],
+    max_children: int,
+    keep: bool,
+    names: list[str] | None = None,
+    timeout_multiplier: float = 5.0,
 ) -> dict[str, object]:
     scratch = Path(tempfile.mkdtemp(prefix="syncbar-mutate-"))
     try:
@@ -69,7 +77,7 @@ def run(
             else:
                 shutil.copy2(src, scratch / name)
         with (scratch / "pyproject.toml").open("a", encoding="utf-8") as fh:
-            fh.write(_config(module, tests))
+            fh.write(_config(module, tests, timeout_multiplier))
         env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "SYNCBAR_SLOW")}
         env["QT_QPA_PLATFORM"] = "offscreen"
         started = time.monotonic()
@@ -138,10 +146,17 @@ def main(argv: list[str] | None = None) -> int:
         help="run only the mutants whose mutmut name matches this glob (e.g. 'app.core.engine.xǁEngineǁ_mark_rows*')",
     )
     parser.add_argument("--max-children", type=int, default=1)
+    parser.add_argument(
+        "--timeout-multiplier",
+        type=float,
+        default=5.0,
+        help="a mutant's CPU time limit is (its tests' time + 1 s) x this x 2; mutmut's own 15 lets one endless"
+        " loop (a mutated while condition) hold a busy machine for over ten minutes; a timeout counts as killed",
+    )
     parser.add_argument("--json", type=Path, help="also write the result here")
     parser.add_argument("--keep", action="store_true", help="keep the scratch copy (to read mutants/)")
     args = parser.parse_args(argv)
-    result = run(args.module, args.tests, args.only, args.max_children, args.keep, args.names)
+    result = run(args.module, args.tests, args.only, args.max_children, args.keep, args.names, args.timeout_multiplier)
     survivors = result["survivors"]
     assert isinstance(survivors, dict)
     for name, diff in survivors.items():

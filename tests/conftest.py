@@ -1,4 +1,5 @@
-"""Suite-wide settings: the slow suite runs only with SYNCBAR_SLOW=1."""
+"""Suite-wide settings: the slow suite runs only with SYNCBAR_SLOW=1; CI's strict steps ask for the ``ci``
+hypothesis profile (the same examples on every run) and ``--no-skip`` (a test that did not run fails the step)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI's stricter fuzz step (``.ci/run``): each test draws the same examples on every run, so a red CI run
+# is reproduced by running it again, and nothing is read from or written to an example database.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 
 # The suite reads English whatever the machine's locale; tests of other languages ask for them.
 os.environ["SYNCBAR_LANG"] = "en"
@@ -25,6 +31,25 @@ for _name in (
     "SYNCBAR_SF_CALLBACK_URL",
 ):
     os.environ.pop(_name, None)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--no-skip",
+        action="store_true",
+        help="fail the run if any test is skipped (CI's slow steps: a skip would hide that the test never ran)",
+    )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if not session.config.getoption("--no-skip"):
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter is not None else []
+    if skipped and exitstatus == pytest.ExitCode.OK:
+        names = ", ".join(sorted({report.nodeid for report in skipped}))
+        print(f"\n--no-skip: {len(skipped)} test(s) skipped, which this run does not allow: {names}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

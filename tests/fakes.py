@@ -199,8 +199,9 @@ class FakeMailbox:
         self.faults.enter("mark")
         results = []
         for m in marks:
-            if m.mailbox_id in self.refuse:
-                results.append(MarkResult(m.mailbox_id, False, self.refuse[m.mailbox_id]))
+            refused = self._refused(m)
+            if refused:
+                results.append(MarkResult(m.mailbox_id, False, refused))
                 continue
             self.marks[m.mailbox_id] = m.detail
             own = tuple(x for x in m.labels if not x.startswith("Sync Error"))
@@ -214,8 +215,9 @@ class FakeMailbox:
         self.faults.enter("unmark")
         results = []
         for m in marks:
-            if m.mailbox_id in self.refuse:
-                results.append(MarkResult(m.mailbox_id, False, self.refuse[m.mailbox_id]))
+            refused = self._refused(m)
+            if refused:
+                results.append(MarkResult(m.mailbox_id, False, refused))
                 continue
             self.marks.pop(m.mailbox_id, None)
             self.labels[m.mailbox_id] = tuple(x for x in m.labels if not x.startswith("Sync Error"))
@@ -223,6 +225,17 @@ class FakeMailbox:
             results.append(MarkResult(m.mailbox_id, True))
         self.faults.leave("unmark")
         return results
+
+    def _refused(self, mark: Mark) -> str:
+        """The code a (un)mark is refused with, '' if it applies.  The services look an item up where its
+        stream keeps it (Graph's /me/events/ for an event, EWS by folder class), so a mark naming another
+        stream does not find the item."""
+        if mark.mailbox_id in self.refuse:
+            return self.refuse[mark.mailbox_id]
+        item = self.items.get(mark.mailbox_id)
+        if item is not None and item.stream != mark.stream:
+            return "MBX_ITEM_NOT_FOUND"
+        return ""
 
     def _touched(self, mark: Mark) -> None:
         """A category change shows up in the next delta, as it does on the real services."""

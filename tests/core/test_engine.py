@@ -144,6 +144,21 @@ def test_an_item_failing_for_30_days_is_quarantined(tmp_path: Path) -> None:
     assert w.store.row("contact:c1").attempts == 1  # type: ignore[union-attr]
 
 
+def test_an_item_is_given_up_at_the_try_thirty_days_after_its_first_failure(tmp_path: Path) -> None:
+    w = World(tmp_path, [contact(1, last="")])
+    w.run()
+    w.clock.advance(timedelta(days=30) - timedelta(seconds=1))
+    w.run()
+    assert w.state("contact:c1") is ItemState.FAILED  # a second short of thirty days: tried again later
+    w.mailbox.add(contact(2, last=""))  # fails first now, and is tried again exactly thirty days later
+    w.run()
+    w.clock.advance(timedelta(days=30))
+    w.run()
+    assert w.state("contact:c2") is ItemState.QUARANTINED
+    issue = next(i for i in w.store.issues() if i.item_key == "contact:c2")
+    assert issue.next_attempt is None and issue.attempts == 2
+
+
 def test_a_permanent_failure_is_quarantined_at_once(tmp_path: Path) -> None:
     w = World(
         tmp_path,
@@ -537,3 +552,307 @@ def test_a_session_ends_with_its_time_its_usage_and_no_stale_account_issue(tmp_p
     stop.set()
     w.mailbox.add(email(9))
     assert w.engine().run(cancelled=stop).session.outcome is Outcome.CANCELLED
+
+
+# --- what support reads in the log, and the mark batches (mutation-checked) ---
+
+
+def test_each_item_failure_is_one_log_line_support_can_read(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The log a support report carries names each failed item, its code, its attempt and when it is tried
+    again (or that it was given up), and Salesforce's request id when there is one."""
+
+    def reject(rec):  # type: ignore[no-untyped-def]
+        if rec.item_key == "email:m1":
+            return PushResult(rec.item_key, False, code="SF_ROW_LOCKED", message="locked", request_id="req-7")
+        if rec.item_key == "email:m2":
+            return PushResult(rec.item_key, False, code="SF_INVALID_PARAMETER", message="bad")
+        return None
+
+    w = World(tmp_path, [email(1), email(2), email(3)], reject=reject)
+    with caplog.at_level(logging.INFO, logger="syncbar.engine"):
+        result = w.run()
+    assert (result.session.counts[ItemKind.EMAIL].failed, result.failed_items) == (2, 2)
+    lines = sorted(r.getMessage() for r in caplog.records if r.name == "syncbar.engine" and "failed" in r.getMessage())
+    assert lines == [
+        "item email:m1 failed: SF_ROW_LOCKED (attempt 1, next try 09:00:25) request req-7",
+        "item email:m2 failed: SF_INVALID_PARAMETER (attempt 1, quarantined)",
+    ]
+    assert all(r.levelno == logging.INFO for r in caplog.records if r.getMessage() in lines)
+
+
+def test_an_unexpected_error_is_logged_as_the_cycle_stopping(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    w = World(tmp_path, [email(1)])
+    w.mailbox.faults.errors["changes"] = [RuntimeError("boom")]
+    with caplog.at_level(logging.ERROR, logger="syncbar.engine"):
+        result = w.run()
+    assert result.error is not None and result.error.message == "RuntimeError: boom"
+    [record] = [r for r in caplog.records if r.name == "syncbar.engine"]
+    assert record.levelno == logging.ERROR and record.getMessage() == "the sync cycle stopped on an unexpected error"
+
+
+def test_an_item_that_never_reached_salesforce_has_no_salesforce_link_or_request(tmp_path: Path) -> None:
+    """A contact Syncbar cannot build (no last name) fails on this computer: its issue links the mailbox
+    item only, and names no Salesforce request."""
+    w = World(tmp_path, [contact(1, last="")])
+    w.run()
+    [issue] = w.store.issues()
+    assert issue.crm_link == "" and issue.request_id == ""
+    assert issue.mailbox_link == "https://mail.example/c1" and issue.account == w.mailbox.account
+
+
+def test_many_marks_go_to_the_mailbox_in_batches_of_at_most_100(tmp_path: Path) -> None:
+    w = World(tmp_path, [contact(n, last="") for n in range(150)])
+    sizes: list[int] = []
+    real_mark, real_unmark = w.mailbox.mark, w.mailbox.unmark
+
+    def mark(marks):  # type: ignore[no-untyped-def]
+        sizes.append(len(marks))
+        return real_mark(marks)
+
+    def unmark(marks):  # type: ignore[no-untyped-def]
+        sizes.append(-len(marks))
+        return real_unmark(marks)
+
+    w.mailbox.mark, w.mailbox.unmark = mark, unmark  # type: ignore[method-assign]
+    w.run()
+    assert sizes == [100, 50]
+    assert len(w.mailbox.marks) == 150 and w.store.marks_to_apply() == []
+    for n in range(150):  # every contact fixed: every mark removed, again 100 at a time
+        w.mailbox.edit(f"c{n}", fields={"first_name": "Jo", "last_name": "Doe", "email": f"p{n}@customer.com"})
+    w.clock.advance(timedelta(minutes=1))
+    sizes.clear()
+    w.run()
+    assert sizes == [-100, -50]
+    assert w.mailbox.marks == {} and w.store.marks_to_remove() == []
+
+
+def test_a_full_disk_is_handed_to_the_runner_not_reported_as_a_bug(tmp_path: Path) -> None:
+    """SQLite finds no room mid-cycle: the cycle does not call it an unexpected error (SYNC_UNKNOWN_ERROR);
+    the error goes up to the runner, which names it SYNC_DISK_FULL (tests/system/test_local_state.py)."""
+    import sqlite3
+
+    from app.core.local import storage_code
+
+    w = World(tmp_path, [email(n, body="x" * 4000) for n in range(100)])
+    with w.store.transaction() as tx:  # the database may not grow: as on a disk with no room left
+        pages = tx.execute("PRAGMA page_count").fetchone()[0]
+        tx.execute(f"PRAGMA max_page_count = {pages + 2}")
+    with pytest.raises(sqlite3.OperationalError) as caught:
+        w.run()
+    assert storage_code(caught.value) == "SYNC_DISK_FULL"
+    assert [i.code for i in w.store.issues()] == []
+
+
+def test_what_was_shortened_to_fit_is_noted_on_the_synced_item(tmp_path: Path) -> None:
+    w = World(tmp_path, [email(1, subject="s" * 300), email(2), email(3, subject="s" * 300, body="b" * 40_000)])
+    w.run()
+    assert w.store.row("email:m1").notes == "Subject truncated to 255 characters"  # type: ignore[union-attr]
+    both = "Subject truncated to 255 characters; Description truncated to 32000 characters"
+    assert w.store.row("email:m3").notes == both  # type: ignore[union-attr]
+    assert w.store.row("email:m2").notes == ""  # type: ignore[union-attr]
+
+
+def test_a_setting_problem_answered_for_one_record_blames_salesforce(tmp_path: Path) -> None:
+    """An account-level code without a service prefix (a field mapping Salesforce no longer has) answered
+    for one record is Salesforce's account's problem, shown on the Salesforce account."""
+    w = World(
+        tmp_path,
+        [email(1)],
+        reject=lambda rec: PushResult(rec.item_key, False, code="SET_MISSING_FIELD_MAPPING", message="no field"),
+    )
+    result = w.run()
+    assert result.error is not None and result.error.code == "SET_MISSING_FIELD_MAPPING"
+    assert result.error_source.value == "Salesforce" and result.error_account == w.crm.account
+    [issue] = w.store.issues()
+    assert issue.account == w.crm.account and issue.source.value == "Salesforce"
+
+
+def test_a_refusal_without_a_code_is_an_unknown_error_on_the_item(tmp_path: Path) -> None:
+    w = World(tmp_path, [email(1)], reject=lambda rec: PushResult(rec.item_key, False, message="no reason given"))
+    w.run()
+    [issue] = w.store.issues()
+    assert (issue.code, issue.item_key, issue.message) == ("SYNC_UNKNOWN_ERROR", "email:m1", "no reason given")
+
+
+def test_the_pull_time_is_measured(tmp_path: Path) -> None:
+    import time
+
+    w = World(tmp_path, [email(n) for n in range(20)])
+    started = time.perf_counter()
+    result = w.run()
+    assert 0 < result.pull_seconds <= time.perf_counter() - started
+
+
+def test_an_account_issue_keeps_the_services_request_id_and_a_wordless_error_shows_its_code(tmp_path: Path) -> None:
+    from app.core.errors import AccountError, StreamDenied
+
+    w = World(tmp_path, [email(1), contact(2)])
+    w.crm.faults.errors["match"] = [AccountError("SF_SERVER_ERROR", "", request_id="sf-req-1")]
+    w.run()
+    [issue] = w.store.issues()
+    assert (issue.code, issue.message, issue.request_id) == ("SF_SERVER_ERROR", "SF_SERVER_ERROR", "sf-req-1")
+    changes = w.mailbox.changes
+
+    def reading(stream: str, cursor: str | None):  # type: ignore[no-untyped-def]
+        if stream == "contacts":
+            raise StreamDenied("MBX_SCOPE_NOT_GRANTED", "", request_id="mbx-req-2")
+        return changes(stream, cursor)
+
+    w.mailbox.changes = reading  # type: ignore[method-assign]
+    w.clock.advance(timedelta(minutes=5))
+    w.run()
+    [denied] = w.store.issues()
+    assert (denied.code, denied.message, denied.request_id) == (
+        "MBX_SCOPE_NOT_GRANTED",
+        "MBX_SCOPE_NOT_GRANTED",
+        "mbx-req-2",
+    )
+
+
+def test_a_session_killed_after_its_push_shows_when_its_last_results_were_recorded(tmp_path: Path) -> None:
+    """Killed while marking: the interrupted session still shows what it synced and when it last recorded it."""
+    from tests.fakes import Crash
+
+    w = World(tmp_path, [email(1), contact(2, last="")])
+    real_push = w.crm.push
+
+    def slow_push(records):  # type: ignore[no-untyped-def]
+        w.clock.advance(timedelta(minutes=1))  # Salesforce took a minute to answer
+        return real_push(records)
+
+    w.crm.push = slow_push  # type: ignore[method-assign]
+    w.mailbox.faults.errors["mark"] = [Crash("killed while marking")]  # type: ignore[list-item]
+    with pytest.raises(Crash):
+        w.run()
+    w.clock.advance(timedelta(minutes=5))
+    w.run()
+    older = min(w.store.sessions(), key=lambda s: s.id)
+    assert older.outcome is Outcome.INTERRUPTED and older.counts[ItemKind.EMAIL].new == 1
+    assert older.ended_at == T0 + timedelta(minutes=1)
+
+
+# --- what the progress bar is told, and when rounds go out (mutation-checked) ---
+
+
+def test_progress_counts_up_to_every_due_item_and_ends_with_nothing_left(tmp_path: Path) -> None:
+    w = World(tmp_path, [email(n) for n in range(5)] + [email(9, to="nobody@unknown.org")])
+    seen: list[Progress] = []
+    w.engine(batch_size=2).run(progress=seen.append)
+    assert seen[0] == Progress(0, 6, None)
+    # Rounds of two: m0 m1, m2 m3, then m4 alone (m9 has no Contact or Lead): the last report counts m9 too.
+    assert [(p.done, p.total) for p in seen] == [(0, 6), (2, 6), (4, 6), (5, 6), (6, 6)]
+    assert all(p.eta_seconds is not None and p.eta_seconds >= 0 for p in seen[1:])
+    assert seen[-1].eta_seconds == 0.0
+    # A cycle where every due item is settled without Salesforce still ends at "all done, nothing left".
+    w.mailbox.add(email(10, to="info@customer.com"))
+    seen.clear()
+    w.engine().run(progress=seen.append)
+    assert seen == [Progress(0, 1, None), Progress(1, 1, 0.0)]
+
+
+def test_a_full_round_is_sent_before_the_next_is_prepared(tmp_path: Path) -> None:
+    """A kill while the second round is being prepared leaves the first one synced and recorded."""
+    from tests.fakes import Crash
+
+    w = World(tmp_path, [email(n) for n in range(4)])
+    real = w.store.rows_by_keys
+    calls = 0
+
+    def rows_by_keys(keys):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        if calls == 4:  # two screening reads, the first round's build, then the second round's
+            raise Crash("killed while preparing the second round")
+        return real(keys)
+
+    w.store.rows_by_keys = rows_by_keys  # type: ignore[method-assign]
+    with pytest.raises(Crash):
+        w.engine(batch_size=2).run()
+    assert len(w.crm.records) == 2
+    assert [w.state(f"email:m{n}") for n in range(4)].count(ItemState.SYNCED) == 2
+
+
+def test_the_time_left_is_the_pace_so_far_times_the_items_left(tmp_path: Path) -> None:
+    """Each report's estimate is (time since the first report) / items done x items left, bounded by the
+    times the reports arrived (Salesforce takes 0.2 s per round, so the rounds set the pace)."""
+    import itertools
+    import time
+
+    w = World(tmp_path, [email(n) for n in range(6)])
+    real_push = w.crm.push
+
+    def slow_push(records):  # type: ignore[no-untyped-def]
+        time.sleep(0.2)
+        return real_push(records)
+
+    w.crm.push = slow_push  # type: ignore[method-assign]
+    seen: list[tuple[float, Progress]] = []
+    before = time.monotonic()
+    w.engine(batch_size=2).run(progress=lambda p: seen.append((time.monotonic(), p)))
+    first = seen[0][0]
+    assert [p.done for _, p in seen] == [0, 2, 4, 6]
+    for (earlier, _), (at, p) in itertools.pairwise(seen):
+        left = p.total - p.done
+        assert p.eta_seconds is not None
+        assert (earlier - first) / p.done * left <= p.eta_seconds <= (at - before) / p.done * left, (p, at - before)
+    assert seen[1][1].eta_seconds >= 0.2 / 2 * 4  # type: ignore[operator]  # one round of 0.2 s done, two to go
+
+
+def test_each_kind_counts_every_item_it_looked_at(tmp_path: Path) -> None:
+    w = World(tmp_path, [email(1), email(2, to="info@customer.com"), email(3, to=""), contact(4), contact(5, last="")])
+    counts = w.run().session.counts
+    assert (counts[ItemKind.EMAIL].total, counts[ItemKind.CONTACT].total) == (3, 2)
+    assert sum(counts[ItemKind.EMAIL].ignored.values()) + counts[ItemKind.EMAIL].new == 3
+    assert (counts[ItemKind.CONTACT].new, counts[ItemKind.CONTACT].failed) == (1, 1)
+
+
+def test_without_an_activation_time_the_history_window_counts_back_from_the_cycles_time(tmp_path: Path) -> None:
+    """A profile that kept no first sign-in time: what is older than its history window, seen from the time
+    the cycle runs, is ignored as before the window; the rest syncs."""
+    w = World(tmp_path, [email(1, when=T0 - timedelta(days=40)), email(2, when=T0 - timedelta(days=1))])
+    w.rules = Rules(RulesConfig(owner_addresses=frozenset({OWNER}), activated_at=None, history_days=30))
+    result = w.run()
+    assert result.session.counts[ItemKind.EMAIL].ignored == {"IGN_BEFORE_WINDOW": 1}
+    assert w.state("email:m1") is ItemState.IGNORED and w.state("email:m2") is ItemState.SYNCED
+
+
+def test_a_screening_rule_that_chokes_fails_only_its_item_with_its_traceback_logged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    w = World(tmp_path, [email(1), email(2), email(3)])
+    original = w.rules.pre_match
+
+    def pre_match(item, now):  # type: ignore[no-untyped-def]
+        if item.mailbox_id == "m1":
+            raise ValueError("odd header")
+        return original(item, now)
+
+    monkeypatch.setattr(w.rules, "pre_match", pre_match)
+    with caplog.at_level(logging.ERROR, logger="syncbar.engine"):
+        result = w.run()
+    assert result.ok and result.session.outcome is Outcome.ITEM_ISSUES
+    [issue] = w.store.issues()
+    assert (issue.item_key, issue.code, issue.message) == ("email:m1", "SYNC_UNKNOWN_ERROR", "ValueError: odd header")
+    assert issue.mailbox_link == "https://mail.example/m1" and issue.attempts == 1
+    assert w.state("email:m1") is ItemState.QUARANTINED  # our bug: stopped until Retry, not retried for ever
+    assert w.state("email:m2") is ItemState.SYNCED and w.state("email:m3") is ItemState.SYNCED  # the rest go on
+    counts = result.session.counts[ItemKind.EMAIL]
+    assert (counts.total, counts.failed, counts.new) == (3, 1, 2)
+    [record] = [r for r in caplog.records if r.name == "syncbar.engine"]
+    assert record.getMessage() == "screening item email:m1 failed; it becomes an issue"
+    assert record.exc_info is not None and record.exc_info[0] is ValueError
+
+
+def test_every_copy_after_the_first_is_ignored_as_a_duplicate_and_the_rest_go_on(tmp_path: Path) -> None:
+    # m2 and m8 carry m1's Message-ID (m8 without the angle brackets, read after other messages), with other text.
+    copies = [email(2, stream="inbox", headers={"Message-ID": "<m1@example.com>"}, body="Fwd")]
+    copies.append(email(8, stream="inbox", headers={"Message-ID": " m1@example.com "}, body="Re"))
+    group = [email(n, to="info@customer.com") for n in (5, 7)]
+    w = World(tmp_path, [email(1), *copies, email(4), *group, email(6)])
+    result = w.run()
+    counts = result.session.counts[ItemKind.EMAIL]
+    assert (counts.duplicate, counts.new, counts.ignored) == (2, 3, {"IGN_GROUP_ADDRESS": 2})
+    for key in ("email:m2", "email:m8"):
+        row = w.store.row(key)
+        assert row is not None and row.state is ItemState.IGNORED and row.last_code == "IGN_DUPLICATE_IN_BATCH"
+    assert w.state("email:m4") is ItemState.SYNCED and w.state("email:m6") is ItemState.SYNCED

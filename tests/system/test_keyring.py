@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -149,13 +150,71 @@ def sign_in_calls(host: EmulatorHost) -> int:
     return sum(n for name in host.services for op, n in host.calls(name).items() if op in consent)
 
 
-def test_connect_without_a_keyring_stops_before_signing_in(tmp_path: Path, served: EmulatorHost) -> None:
+BARE_BUS = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir={dir}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"""
+
+
+@pytest.fixture
+def bus_without_secret_service(tmp_path: Path) -> Iterator[str]:
+    """A desktop session's D-Bus on which no Secret Service runs and none can be started on demand (no
+    service files: a desktop without gnome-keyring or KWallet installed).  Yields the bus address."""
+    if not shutil.which("dbus-daemon"):
+        if os.environ.get("CI"):
+            pytest.fail("CI must provide dbus-daemon (./dev installs dbus)")
+        pytest.skip("no dbus-daemon here")
+    (tmp_path / "bus").mkdir()
+    config = tmp_path / "bus.conf"
+    config.write_text(BARE_BUS.format(dir=tmp_path / "bus"), encoding="utf-8")
+    daemon = subprocess.Popen(
+        ["dbus-daemon", f"--config-file={config}", "--nofork", "--print-address=1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert daemon.stdout is not None
+        address = daemon.stdout.readline().strip()
+        assert address.startswith("unix:"), address
+        yield address
+    finally:
+        daemon.terminate()
+        daemon.communicate(timeout=10)
+
+
+CHOSEN = "import keyring; print(type(keyring.get_keyring()).__module__)"
+
+
+@pytest.mark.parametrize("machine", ["no session bus", "a session bus without a Secret Service", "fail backend set"])
+def test_connect_without_a_keyring_stops_before_signing_in(
+    tmp_path: Path, served: EmulatorHost, machine: str, request: pytest.FixtureRequest
+) -> None:
+    """``syncbar connect-emulators`` run as a user runs it on a machine with no keyring, as keyring's own
+    discovery finds it there (nothing handed in): exit 3, what to install, no sign-in started, nothing kept."""
+    extra: dict[str, str] = {}
+    if machine == "a session bus without a Secret Service":
+        extra["DBUS_SESSION_BUS_ADDRESS"] = request.getfixturevalue("bus_without_secret_service")
+    elif machine == "fail backend set":  # what keyring's discovery settles on with nothing usable, named by the user
+        extra["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
     home = tmp_path / "home"
-    env = user_env(tmp_path / "user", SYNCBAR_HOME=str(home))
+    env = user_env(tmp_path / "user", SYNCBAR_HOME=str(home), **extra)
+    chosen = subprocess.run([sys.executable, "-c", CHOSEN], env=env, capture_output=True, text=True, timeout=60)
+    assert chosen.stdout.strip() == "keyring.backends.fail", (chosen.stdout, chosen.stderr)  # the situation is real
     served.reset_calls()
     done = connect(env, served, "graph")
     assert done.returncode == 3, done.stderr  # README: 3, needs re-authentication (no keyring to keep it in)
     assert INSTALL_HINT in done.stderr and "No safe place to keep sign-ins" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
     assert not (home / "config" / "profile.json").exists()
     assert sign_in_calls(served) == 0, "a sign-in started although its tokens could not be kept"
     listed = syncbar(env, "accounts", "list")
