@@ -328,11 +328,23 @@ class Engine:
     ) -> int:
         """Streams read by ``readers`` threads at once (the mailbox says how many its service allows);
         every page is still written here, in its stream's order, with its cursor."""
-        events: queue.Queue[_PullEvent | None] = queue.Queue()
+        # At most one page per reader waits for the engine: readers never run ahead of the writing by more
+        # than that, so memory stays flat however fast the service answers (the 100,000-email budget).
+        events: queue.Queue[_PullEvent | None] = queue.Queue(maxsize=readers)
         stop = threading.Event()
         todo: queue.Queue[str] = queue.Queue()
         for stream in streams:
             todo.put(stream)
+
+        def put(event: _PullEvent | None) -> bool:
+            """Hand ``event`` to the engine's thread; False once it stopped listening (it raised or finished)."""
+            while True:
+                try:
+                    events.put(event, timeout=0.1)
+                    return True
+                except queue.Full:
+                    if stop.is_set():
+                        return False
 
         def reader() -> None:
             try:
@@ -342,13 +354,12 @@ class Engine:
                     except queue.Empty:
                         return
                     for event in self._read_stream(stream, cursors[stream], stop):
-                        events.put(event)
-                        if cancelled.is_set():
+                        if not put(event) or cancelled.is_set():
                             return
             except BaseException as exc:  # handed to the engine's thread, which raises it
-                events.put(_PullEvent("", error=exc))
+                put(_PullEvent("", error=exc))
             finally:
-                events.put(None)
+                put(None)
 
         threads = [threading.Thread(target=reader, name=f"pull-{i}", daemon=True) for i in range(readers)]
         for thread in threads:
