@@ -21,6 +21,7 @@ rest syncs and the denial stays an open account issue.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import queue
@@ -127,9 +128,11 @@ class _PullEvent:
 @dataclass
 class _Cycle:
     session: Session
-    seen: set[tuple[ItemKind, str, str]] = field(default_factory=set)
+    # 16-byte digests of (kind, fingerprint) and (kind, Message-ID) seen this cycle: compact at 100,000 items
+    seen: set[bytes] = field(default_factory=set)
     denied: list[StreamDenied] = field(default_factory=list)  # streams the account may not read
-    # item key -> the Contact or Lead the match found for it: the Issues tab links a failure to it
+    # item key -> the Contact or Lead the match found for it: the Issues tab links a failure to it;
+    # kept only until the item is settled (a 100,000-item cycle must not hold them all)
     matched: dict[str, str] = field(default_factory=dict)
 
 
@@ -403,11 +406,14 @@ class Engine:
         for start in range(0, total, self.batch_size):
             if cancelled.is_set():
                 return
-            rows = self.store.rows_by_keys(keys[start : start + self.batch_size])
+            chunk = keys[start : start + self.batch_size]
+            rows = self.store.rows_by_keys(chunk)
+            same = {k: k for k in chunk}  # the due list's own key strings: one copy of each key in memory
             for row, _item, people in self._screen(cycle, rows):
-                candidates[row.key] = people
+                candidates[same[row.key]] = people
                 addresses.update(people)
             report(Progress(min(start + self.batch_size, total), total, None, Phase.MATCHING, _kinds(cycle)))
+        del keys  # the candidates hold what pass 2 needs (a 100,000-item cycle keeps one list of keys, not two)
         if not candidates:
             report(Progress(total, total, 0.0, Phase.WRITING, _kinds(cycle)))
             return
@@ -422,13 +428,15 @@ class Engine:
             if cancelled.is_set():
                 return
             rows = self.store.rows_by_keys(order[start : start + self.batch_size])
-            ready += self._build(cycle, [(row, row.item(), candidates[row.key]) for row in rows], matches)
+            ready += self._build(cycle, [(row, row.item(), candidates.pop(row.key)) for row in rows], matches)
             last = start + self.batch_size >= len(order)
             while ready and (len(ready) >= self.batch_size or last):
                 if cancelled.is_set():
                     return
                 batch, ready = ready[: self.batch_size], ready[self.batch_size :]
                 self._push(cycle, batch)
+                for row, _record, _notes in batch:  # settled: its match is on its issue, if any
+                    cycle.matched.pop(row.key, None)
                 done += len(batch)
                 elapsed = time.monotonic() - started
                 written = done - done_at_start
@@ -503,7 +511,7 @@ class Engine:
                         "; ".join(built.notes),
                         built.error_fields,
                         now,
-                        record_id=cycle.matched.get(row.key, ""),
+                        record_id=cycle.matched.pop(row.key, ""),
                     )
                 else:
                     to_send.append((row, built.record, built.notes))
@@ -572,11 +580,11 @@ class Engine:
 
         ``fingerprint`` is the ledger's, written with the payload the item was read from.
         """
-        keys = {(item.kind, "fp", fingerprint)}
+        keys = {_seen_key(item.kind, "fp", fingerprint)}
         message_id = next((v for k, v in item.headers.items() if k.strip().casefold() == "message-id"), "")
         message_id = message_id.strip().strip("<>").strip()
         if message_id:
-            keys.add((item.kind, "mid", message_id))
+            keys.add(_seen_key(item.kind, "mid", message_id))
         if keys & cycle.seen:
             return True
         cycle.seen |= keys
@@ -697,3 +705,8 @@ class Engine:
 def _kinds(cycle: _Cycle) -> tuple[KindProgress, ...]:
     """The running session's tally per object, for the progress bar's counts."""
     return tuple(KindProgress(kind, c.new + c.updated, c.failed) for kind, c in sorted(cycle.session.counts.items()))
+
+
+def _seen_key(kind: ItemKind, what: str, value: str) -> bytes:
+    """A 16-byte digest of what makes two copies the same (no two different values share one in practice)."""
+    return hashlib.blake2b(f"{kind.value}\0{what}\0{value}".encode(), digest_size=16).digest()
