@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -20,6 +22,9 @@ from app.compose.setup import profile_from_info, sign_in_all
 from app.core import profile
 from app.emulators.host import EmulatorHost
 from app.emulators.serve import emulators
+
+if TYPE_CHECKING:
+    from app.ui.app import DesktopApp
 
 
 @dataclass
@@ -119,3 +124,30 @@ def gui_thread_never_blocks(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Bl
         monkeypatch.setattr(owner, name, guard(what, getattr(owner, name)))
     yield seen
     assert not seen, "the GUI thread waited on: " + "; ".join(f"{b.what} from {b.where}" for b in seen)
+
+
+@contextmanager
+def demo_window(demo: Demo, *, tray: bool = False) -> Iterator[DesktopApp]:
+    """The desktop app on the demo's profile, its window shown; shut down and closed afterwards."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.compose.desktop import DesktopBackend
+    from app.ui.app import DesktopApp
+
+    qapp = QApplication.instance()
+    assert isinstance(qapp, QApplication)
+    app = DesktopApp(qapp, DesktopBackend(demo.paths, demo.tokens, demo=True), tray=tray)
+    app.start(show_window=True)
+    try:
+        yield app
+    finally:
+        app.controller.shutdown()
+        app.window.quit_on_close = True
+        app.window.close()
+
+
+@pytest.fixture
+def desktop(demo: Demo, qtbot: QtBot) -> Iterator[DesktopApp]:
+    """The demo's app without a tray (the notices' tests ask for one with ``demo_window(demo, tray=True)``)."""
+    with demo_window(demo) as app:
+        yield app

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -22,20 +21,6 @@ from app.ui.app import DesktopApp
 from app.ui.dialogs import ReauthDialog, SupportDialog
 from app.ui.models import COLUMN, IssuesModel
 from tests.ui.conftest import Demo
-
-
-@pytest.fixture
-def desktop(demo: Demo, qtbot: QtBot) -> Iterator[DesktopApp]:
-    from PySide6.QtWidgets import QApplication
-
-    qapp = QApplication.instance()
-    assert isinstance(qapp, QApplication)
-    app = DesktopApp(qapp, DesktopBackend(demo.paths, demo.tokens, demo=True), tray=False)
-    app.start(show_window=True)
-    yield app
-    app.controller.shutdown()
-    app.window.quit_on_close = True
-    app.window.close()
 
 
 def wait_cycle(qtbot: QtBot, app: DesktopApp, timeout: int = 60_000) -> None:

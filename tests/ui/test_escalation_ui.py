@@ -3,30 +3,14 @@ nothing syncs (a needed sign-in) the app still sends the email owed, through the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.compose.desktop import DesktopBackend
 from app.core import profile
 from app.ui.app import DesktopApp
 from tests.ui.conftest import Demo
-
-
-@pytest.fixture
-def desktop(demo: Demo, qtbot: QtBot) -> Iterator[DesktopApp]:
-    from PySide6.QtWidgets import QApplication
-
-    qapp = QApplication.instance()
-    assert isinstance(qapp, QApplication)
-    app = DesktopApp(qapp, DesktopBackend(demo.paths, demo.tokens, demo=True), tray=False)
-    app.start(show_window=True)
-    yield app
-    app.controller.shutdown()
-    app.window.quit_on_close = True
-    app.window.close()
 
 
 def test_settings_show_the_address_and_turning_it_on_sends_the_email_owed(

@@ -11,7 +11,6 @@ import pytest
 from PySide6.QtCore import QLocale, QObject, QPoint, Qt, Signal, Slot
 from pytestqt.qtbot import QtBot
 
-from app.compose.desktop import DesktopBackend
 from app.core.catalog import load_default
 from app.core.model import (
     ApiUsage,
@@ -336,20 +335,6 @@ def test_a_click_on_a_day_shows_that_days_issues_and_all_days_come_back(qtbot: Q
 
 
 # --- against the emulators: the bar moves through the phases, Stop stops, a failure keeps the good session --
-
-
-@pytest.fixture
-def desktop(demo: Demo, qtbot: QtBot) -> Iterator[DesktopApp]:
-    from PySide6.QtWidgets import QApplication
-
-    qapp = QApplication.instance()
-    assert isinstance(qapp, QApplication)
-    app = DesktopApp(qapp, DesktopBackend(demo.paths, demo.tokens, demo=True), tray=False)
-    app.start(show_window=True)
-    yield app
-    app.controller.shutdown()
-    app.window.quit_on_close = True
-    app.window.close()
 
 
 def test_the_first_sync_shows_its_phases_then_a_failure_keeps_the_good_session(

@@ -10,13 +10,12 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.compose.desktop import DesktopBackend
 from app.core.scheduler import NoticeKind
 from app.core.service import SyncState
 from app.emulators.base import Fault
 from app.ui.app import DesktopApp
 from app.ui.dialogs import ReauthDialog
-from tests.ui.conftest import Demo
+from tests.ui.conftest import Demo, demo_window
 
 # The offscreen platform has no tray and says so; the app's own messages still fail a test.
 pytestmark = pytest.mark.qt_log_ignore(r"systemTrayWindowChanged", r"This plugin does not support")
@@ -24,16 +23,8 @@ pytestmark = pytest.mark.qt_log_ignore(r"systemTrayWindowChanged", r"This plugin
 
 @pytest.fixture
 def desktop(demo: Demo, qtbot: QtBot) -> Iterator[DesktopApp]:
-    from PySide6.QtWidgets import QApplication
-
-    qapp = QApplication.instance()
-    assert isinstance(qapp, QApplication)
-    app = DesktopApp(qapp, DesktopBackend(demo.paths, demo.tokens, demo=True), tray=True)
-    app.start(show_window=True)
-    yield app
-    app.controller.shutdown()
-    app.window.quit_on_close = True
-    app.window.close()
+    with demo_window(demo, tray=True) as app:
+        yield app
 
 
 def cycle(qtbot: QtBot, app: DesktopApp) -> None:

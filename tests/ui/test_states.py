@@ -4,14 +4,11 @@ once; Pause stops a running sync and nothing syncs while paused, except the one 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
 from pytestqt.qtbot import QtBot
 
-from app.compose.desktop import DesktopBackend
 from app.core.model import Outcome
 from app.core.service import StatusSnapshot, SyncState
 from app.emulators.base import Fault
@@ -19,20 +16,6 @@ from app.ui.app import DesktopApp
 from app.ui.dialogs import DetailsDialog
 from app.ui.icons import STATE_COLOURS
 from tests.ui.conftest import Demo
-
-
-@pytest.fixture
-def desktop(demo: Demo, qtbot: QtBot) -> Iterator[DesktopApp]:
-    from PySide6.QtWidgets import QApplication
-
-    qapp = QApplication.instance()
-    assert isinstance(qapp, QApplication)
-    app = DesktopApp(qapp, DesktopBackend(demo.paths, demo.tokens, demo=True), tray=False)
-    app.start(show_window=True)
-    yield app
-    app.controller.shutdown()
-    app.window.quit_on_close = True
-    app.window.close()
 
 
 def cycle(qtbot: QtBot, app: DesktopApp) -> None:
